@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# README command two: installs dependencies, builds, and runs the project's own tests (the
+# self-tests of the machinery, under CTest), then the same self-tests built with ThreadSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh build
+(cd build && ctest --output-on-failure -j "$(nproc)" --timeout 300)
+bash scripts/build.sh build-tsan -DMICONFORM_SANITIZER=thread
+(cd build-tsan && ctest --output-on-failure -j "$(nproc)" --timeout 300 -L tsan)
