@@ -1,0 +1,40 @@
+// writers.h - the report files a run leaves behind (report.json, junit.xml, report.md, report.html).
+//
+// Used by the runner at the end of a run and by tools that re-read or merge reports. Every writer
+// is a pure conversion of a Report: it reads nothing but its argument, so the same Report always
+// gives the same bytes. All functions are safe to call concurrently on different streams.
+#ifndef MICONFORM_REPORT_WRITERS_H
+#define MICONFORM_REPORT_WRITERS_H
+
+#include <filesystem>
+#include <istream>
+#include <ostream>
+
+#include "miconform/report/report.h"
+
+namespace miconform::report {
+
+// report.json, the machine-readable record (schema: reports/README.md). Strings that are not
+// valid UTF-8 are written with U+FFFD in place of the bad bytes.
+void WriteJson(const Report& report, std::ostream& out);
+// Inverse of WriteJson. Throws std::runtime_error naming the offending field on malformed JSON,
+// a missing or mistyped field, an unknown verdict or level, or another schema_version.
+Report ReadJson(std::istream& in);
+
+// junit.xml for CI servers: one <testsuite name="miconform">, one <testcase> per case.
+void WriteJunit(const Report& report, std::ostream& out);
+// report.md, the document a vendor reads in a review.
+void WriteMarkdown(const Report& report, std::ostream& out);
+// report.html, the same content as report.md as one self-contained page (inline CSS, no script).
+void WriteHtml(const Report& report, std::ostream& out);
+
+// Creates `dir` (and its parents) if needed and writes report.json, junit.xml, report.md and
+// report.html into it. Each file is written to a temporary file in `dir`, flushed to disk and
+// renamed over the final name, so a reader sees either the old file or the complete new one.
+// Throws std::runtime_error naming the path and the system error if anything fails; temporary
+// files are removed on failure.
+void WriteReportDirectory(const Report& report, const std::filesystem::path& dir);
+
+}  // namespace miconform::report
+
+#endif  // MICONFORM_REPORT_WRITERS_H

@@ -1,0 +1,122 @@
+// directory_test.cc - self-tests of WriteReportDirectory: the four files, atomic replacement,
+// no temporary files left behind, and clear errors for directories that cannot be used.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "miconform/report/writers.h"
+#include "sample_report.h"
+#include "temp_dir.h"
+
+namespace miconform::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::set<std::string> Entries(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.insert(entry.path().filename().string());
+  return names;
+}
+
+std::string WriteError(const Report& report, const fs::path& dir) {
+  try {
+    WriteReportDirectory(report, dir);
+  } catch (const std::runtime_error& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+const std::set<std::string> kReportFiles = {"report.json", "junit.xml", "report.md", "report.html"};
+
+TEST(ReportDirectory, WritesTheFourFilesAndNothingElse) {
+  testing::TempDir temp;
+  const fs::path dir = temp.path() / "nested" / "report";
+  const Report report = testing::SampleReport();
+  WriteReportDirectory(report, dir);
+  EXPECT_EQ(Entries(dir), kReportFiles);
+
+  std::ostringstream json, junit, markdown, html;
+  WriteJson(report, json);
+  WriteJunit(report, junit);
+  WriteMarkdown(report, markdown);
+  WriteHtml(report, html);
+  EXPECT_EQ(Slurp(dir / "report.json"), json.str());
+  EXPECT_EQ(Slurp(dir / "junit.xml"), junit.str());
+  EXPECT_EQ(Slurp(dir / "report.md"), markdown.str());
+  EXPECT_EQ(Slurp(dir / "report.html"), html.str());
+
+  struct stat info {};
+  ASSERT_EQ(::stat((dir / "report.md").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0644u) << "reports are readable by others";
+}
+
+TEST(ReportDirectory, RewriteReplacesFilesAndKeepsOtherEntries) {
+  testing::TempDir temp;
+  Report report = testing::SampleReport();
+  WriteReportDirectory(report, temp.path());
+  { std::ofstream(temp.path() / "journal.jsonl") << "{}\n"; }
+  report.run.target = "mutant:second";
+  WriteReportDirectory(report, temp.path());
+  std::set<std::string> expected = kReportFiles;
+  expected.insert("journal.jsonl");
+  EXPECT_EQ(Entries(temp.path()), expected);
+  EXPECT_NE(Slurp(temp.path() / "report.md").find("mutant:second"), std::string::npos);
+}
+
+TEST(ReportDirectory, PathUnderARegularFileIsAClearError) {
+  testing::TempDir temp;
+  { std::ofstream(temp.path() / "plain") << "x"; }
+  const fs::path dir = temp.path() / "plain" / "report";
+  const std::string message = WriteError(testing::SampleReport(), dir);
+  EXPECT_NE(message.find(dir.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("Not a directory"), std::string::npos) << message;
+}
+
+TEST(ReportDirectory, RegularFileAsDirectoryIsAClearError) {
+  testing::TempDir temp;
+  { std::ofstream(temp.path() / "plain") << "x"; }
+  const std::string message = WriteError(testing::SampleReport(), temp.path() / "plain");
+  EXPECT_NE(message.find((temp.path() / "plain").string()), std::string::npos) << message;
+}
+
+TEST(ReportDirectory, ReadOnlyDirectoryFailsWithoutLeavingTemporaryFiles) {
+  if (::geteuid() == 0) GTEST_SKIP() << "permissions do not stop root";
+  testing::TempDir temp;
+  const fs::path dir = temp.path() / "locked";
+  fs::create_directory(dir);
+  fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
+  const std::string message = WriteError(testing::SampleReport(), dir);
+  fs::permissions(dir, fs::perms::owner_all);
+  EXPECT_NE(message.find(dir.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("Permission denied"), std::string::npos) << message;
+  EXPECT_TRUE(Entries(dir).empty());
+}
+
+TEST(ReportDirectory, FailedRenameLeavesNoTemporaryFile) {
+  // A directory squatting on a report file's name makes the rename fail, even for root.
+  testing::TempDir temp;
+  fs::create_directories(temp.path() / "report.md" / "occupied");
+  const std::string message = WriteError(testing::SampleReport(), temp.path());
+  EXPECT_NE(message.find((temp.path() / "report.md").string()), std::string::npos) << message;
+  EXPECT_NE(message.find("Is a directory"), std::string::npos) << message;
+  for (const std::string& name : Entries(temp.path())) {
+    EXPECT_EQ(name.find(".tmp-"), std::string::npos) << "left behind: " << name;
+  }
+  EXPECT_TRUE(fs::is_directory(temp.path() / "report.md" / "occupied"));
+}
+
+}  // namespace
+}  // namespace miconform::report

@@ -1,0 +1,144 @@
+// document_test.cc - self-tests of report.md and report.html: content, escaping, trimming.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "miconform/report/writers.h"
+#include "sample_report.h"
+
+namespace miconform::report {
+namespace {
+
+std::string ToMarkdown(const Report& report) {
+  std::ostringstream out;
+  WriteMarkdown(report, out);
+  return out.str();
+}
+
+std::string ToHtml(const Report& report) {
+  std::ostringstream out;
+  WriteHtml(report, out);
+  return out.str();
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// Cell separators of a GFM table row: '|' not preceded by a backslash.
+int UnescapedPipes(const std::string& row) {
+  int count = 0;
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    if (row[i] == '|' && (i == 0 || row[i - 1] != '\\')) ++count;
+  }
+  return count;
+}
+
+TEST(Markdown, HeaderStatesTargetDigestTimesAndOutcome) {
+  const std::string md = ToMarkdown(testing::SampleReport());
+  EXPECT_NE(md.find("**NOT CONFORMANT**"), std::string::npos);
+  EXPECT_NE(md.find("`reference`"), std::string::npos);
+  EXPECT_NE(md.find("`9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08`"),
+            std::string::npos);
+  EXPECT_NE(md.find("2026-11-25T13:35:45.123Z"), std::string::npos);
+  EXPECT_NE(md.find("2026-11-25T13:36:02.456Z"), std::string::npos);
+
+  Report conformant;
+  conformant.conformant = true;
+  EXPECT_NE(ToMarkdown(conformant).find("**CONFORMANT**"), std::string::npos);
+}
+
+TEST(Markdown, EveryTableRowHasExactlySixCells) {
+  const std::string md = ToMarkdown(testing::SampleReport());
+  int rows = 0;
+  for (const std::string& line : Lines(md)) {
+    if (line.rfind("| ", 0) != 0 && line.rfind("|---", 0) != 0) continue;
+    ++rows;
+    EXPECT_EQ(UnescapedPipes(line), 7) << line;
+  }
+  EXPECT_EQ(rows, 2 + 4);  // header, separator, four requirements
+}
+
+TEST(Markdown, OneSectionPerNonPassCase) {
+  const Report report = testing::SampleReport();
+  const std::string md = ToMarkdown(report);
+  for (const CaseResult& result : report.cases) {
+    const bool has_section = md.find("### `" + result.id + "`") != std::string::npos;
+    EXPECT_EQ(has_section, result.verdict != Verdict::kPass) << result.id;
+  }
+  EXPECT_NE(md.find("miconform run --target reference --case 'session_close.sync.open_operation'"),
+            std::string::npos);
+  // The stack holds a ``` run, so its fence must be longer.
+  EXPECT_NE(md.find("````text\nThread 2 (LWP 101):"), std::string::npos);
+}
+
+TEST(Markdown, NoControlCharactersOrInvalidUtf8Escape) {
+  Report report = testing::SampleReport();
+  report.cases[5].evidence.stacks = "bad \xFF bytes \x01";
+  const std::string md = ToMarkdown(report);
+  for (char c : md) {
+    const auto byte = static_cast<unsigned char>(c);
+    EXPECT_FALSE(byte < 0x20 && c != '\n' && c != '\t') << "control byte " << int(byte);
+  }
+  EXPECT_EQ(md.find('\xFF'), std::string::npos);
+}
+
+TEST(Markdown, LongStacksAreTrimmed) {
+  Report report = testing::SampleReport();
+  std::string stacks;
+  for (int i = 0; i < 5000; ++i) stacks += "#" + std::to_string(i) + " frame ()\n";
+  report.cases[6].evidence.stacks = stacks;
+  const std::string md = ToMarkdown(report);
+  EXPECT_LT(md.size(), 40000u);
+  EXPECT_NE(md.find("left out; report.json holds the full text"), std::string::npos);
+  EXPECT_NE(md.find("#199 frame ()"), std::string::npos);
+  EXPECT_EQ(md.find("#200 frame ()"), std::string::npos);
+}
+
+TEST(Markdown, AllPassingRunSaysSo) {
+  Report report;
+  CaseResult pass;
+  pass.id = "a.b";
+  pass.verdict = Verdict::kPass;
+  report.cases = {pass};
+  report.Aggregate();
+  EXPECT_NE(ToMarkdown(report).find("Every case passed."), std::string::npos);
+}
+
+TEST(Html, SelfContainedAndEscaped) {
+  const std::string html = ToHtml(testing::SampleReport());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("src="), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_EQ(html.find('\x01'), std::string::npos);
+  EXPECT_EQ(html.find('\x1b'), std::string::npos);
+  EXPECT_NE(html.find("\xF0\x9F\x98\x80"), std::string::npos);
+  EXPECT_NE(html.find("</html>\n"), std::string::npos);
+}
+
+TEST(Html, VerdictsAreColourCodedAndCasesDescribed) {
+  const Report report = testing::SampleReport();
+  const std::string html = ToHtml(report);
+  for (const char* css : {"v-pass", "v-documented-hang", "v-not-supported", "v-not-exercised",
+                          "v-deviation", "v-fail", "v-hang", "v-crash", "v-error"}) {
+    EXPECT_NE(html.find(std::string(".") + css), std::string::npos) << css << " has a style";
+  }
+  for (const CaseResult& result : report.cases) {
+    const bool has_section =
+        html.find("<section class=\"case\" id=\"case-" + result.id + "\">") != std::string::npos;
+    EXPECT_EQ(has_section, result.verdict != Verdict::kPass) << result.id;
+  }
+  EXPECT_NE(html.find("NOT CONFORMANT"), std::string::npos);
+  EXPECT_NE(html.find("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace miconform::report

@@ -1,0 +1,127 @@
+// report_test.cc - self-tests of requirement levels, Report::Aggregate and Report::Count.
+#include <gtest/gtest.h>
+
+#include "miconform/report/report.h"
+#include "sample_report.h"
+
+namespace miconform::report {
+namespace {
+
+CaseResult Case(const std::string& id, std::vector<std::string> requirements, Verdict verdict) {
+  CaseResult result;
+  result.id = id;
+  result.requirement_ids = std::move(requirements);
+  result.verdict = verdict;
+  return result;
+}
+
+RequirementResult Requirement(const std::string& id, std::vector<std::string> case_ids = {}) {
+  RequirementResult requirement;
+  requirement.id = id;
+  requirement.case_ids = std::move(case_ids);
+  requirement.verdict = Verdict::kPass;  // Aggregate must overwrite whatever was there
+  return requirement;
+}
+
+TEST(Level, WordsRoundTrip) {
+  EXPECT_EQ(ToString(Level::kMust), "MUST");
+  EXPECT_EQ(ToString(Level::kShould), "SHOULD");
+  EXPECT_EQ(ToString(Level::kStopsResponding), "STOPS-RESPONDING");
+  EXPECT_EQ(ToString(Level::kMayDeadlock), "MAY-DEADLOCK");
+  for (Level level : {Level::kMust, Level::kShould, Level::kStopsResponding, Level::kMayDeadlock}) {
+    EXPECT_EQ(ParseLevel(ToString(level)), level);
+  }
+  EXPECT_EQ(ParseLevel("must"), std::nullopt);
+  EXPECT_EQ(ParseLevel("MAY"), std::nullopt);
+  EXPECT_EQ(ParseLevel(""), std::nullopt);
+}
+
+TEST(Aggregate, RequirementTakesTheWorstOfItsCases) {
+  Report report;
+  report.requirements = {Requirement("R1"), Requirement("R2")};
+  report.cases = {Case("a.x", {"R1"}, Verdict::kPass), Case("a.y", {"R1", "R2"}, Verdict::kDeviation),
+                  Case("a.z", {"R2"}, Verdict::kHang), Case("a.w", {"R1"}, Verdict::kNotExercised)};
+  report.Aggregate();
+  EXPECT_EQ(report.requirements[0].verdict, Verdict::kDeviation);
+  EXPECT_EQ(report.requirements[1].verdict, Verdict::kHang);
+  EXPECT_FALSE(report.conformant);
+}
+
+TEST(Aggregate, RequirementWithoutCaseIsError) {
+  Report report;
+  report.requirements = {Requirement("R1"), Requirement("R2", {"a.planned"})};
+  report.cases = {Case("a.x", {"R1"}, Verdict::kPass)};
+  report.Aggregate();
+  EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
+  EXPECT_EQ(report.requirements[1].verdict, Verdict::kError);
+  EXPECT_FALSE(report.conformant) << "a requirement nobody tested cannot be called conformant";
+}
+
+TEST(Aggregate, ConformantWithOnlyConformantVerdicts) {
+  Report report;
+  report.requirements = {Requirement("R1"), Requirement("R2")};
+  report.cases = {Case("a.1", {"R1"}, Verdict::kPass), Case("a.2", {"R1"}, Verdict::kDocumentedHang),
+                  Case("a.3", {"R2"}, Verdict::kNotSupported),
+                  Case("a.4", {"R2"}, Verdict::kNotExercised), Case("a.5", {"R2"}, Verdict::kDeviation)};
+  report.Aggregate();
+  EXPECT_TRUE(report.conformant);
+  EXPECT_EQ(report.requirements[1].verdict, Verdict::kDeviation);
+}
+
+TEST(Aggregate, AnyNonConformantCaseSpoilsTheRunEvenWithoutRequirement) {
+  for (Verdict verdict : {Verdict::kFail, Verdict::kHang, Verdict::kCrash, Verdict::kError}) {
+    Report report;
+    report.requirements = {Requirement("R1")};
+    report.cases = {Case("a.1", {"R1"}, Verdict::kPass), Case("a.2", {}, verdict)};
+    report.Aggregate();
+    EXPECT_FALSE(report.conformant) << ToString(verdict);
+    EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
+  }
+}
+
+TEST(Aggregate, CaseListKeepsPlannedCasesAndAddsMissingOnes) {
+  Report report;
+  report.requirements = {Requirement("R1", {"a.planned", "a.x"})};
+  report.cases = {Case("a.x", {"R1"}, Verdict::kPass), Case("a.y", {"R1"}, Verdict::kPass)};
+  report.Aggregate();
+  EXPECT_EQ(report.requirements[0].case_ids,
+            (std::vector<std::string>{"a.planned", "a.x", "a.y"}));
+  report.Aggregate();  // idempotent
+  EXPECT_EQ(report.requirements[0].case_ids.size(), 3u);
+}
+
+TEST(Aggregate, ConformantIsRecomputedNotSticky) {
+  Report report;
+  report.requirements = {Requirement("R1")};
+  report.cases = {Case("a.1", {"R1"}, Verdict::kPass)};
+  report.Aggregate();
+  EXPECT_TRUE(report.conformant);
+  report.cases.push_back(Case("a.2", {"R1"}, Verdict::kFail));
+  report.Aggregate();
+  EXPECT_FALSE(report.conformant);
+  EXPECT_EQ(report.requirements[0].verdict, Verdict::kFail);
+}
+
+TEST(Count, CountsCasesPerVerdict) {
+  const Report report = testing::SampleReport();
+  for (Verdict verdict : {Verdict::kPass, Verdict::kDocumentedHang, Verdict::kNotSupported,
+                          Verdict::kNotExercised, Verdict::kDeviation, Verdict::kFail,
+                          Verdict::kHang, Verdict::kCrash, Verdict::kError}) {
+    EXPECT_EQ(report.Count(verdict), 1) << ToString(verdict);
+  }
+  Report empty;
+  EXPECT_EQ(empty.Count(Verdict::kPass), 0);
+}
+
+TEST(Aggregate, SampleReportVerdicts) {
+  const Report report = testing::SampleReport();
+  ASSERT_EQ(report.requirements.size(), 4u);
+  EXPECT_EQ(report.requirements[0].verdict, Verdict::kFail);   // SC-RETURN-1
+  EXPECT_EQ(report.requirements[1].verdict, Verdict::kCrash);  // SC-REMARKS-1
+  EXPECT_EQ(report.requirements[2].verdict, Verdict::kDeviation);
+  EXPECT_EQ(report.requirements[3].verdict, Verdict::kError);
+  EXPECT_FALSE(report.conformant);
+}
+
+}  // namespace
+}  // namespace miconform::report

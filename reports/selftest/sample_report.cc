@@ -1,0 +1,145 @@
+// sample_report.cc - the fixed sample Report shared by the writer, round-trip and golden tests.
+#include "sample_report.h"
+
+#include <gtest/gtest.h>
+
+namespace miconform::report::testing {
+namespace {
+
+CaseResult MakeCase(const std::string& id, std::vector<std::string> requirements, Verdict verdict,
+                    double duration_s, const std::string& phase, std::vector<std::string> messages) {
+  CaseResult result;
+  result.id = id;
+  result.requirement_ids = std::move(requirements);
+  result.verdict = verdict;
+  result.duration_s = duration_s;
+  result.phase = phase;
+  result.messages = std::move(messages);
+  result.reproduce = "miconform run --target reference --case '" + id + "' --report /tmp/r";
+  result.evidence.trace = {"phase:setup", "phase:" + phase};
+  return result;
+}
+
+RequirementResult MakeRequirement(const std::string& id, const std::string& section,
+                                  const std::string& text, Level level,
+                                  std::vector<std::string> case_ids) {
+  RequirementResult requirement;
+  requirement.id = id;
+  requirement.page = "MI_Session_Close";
+  requirement.section = section;
+  requirement.text = text;
+  requirement.level = level;
+  requirement.case_ids = std::move(case_ids);
+  return requirement;
+}
+
+}  // namespace
+
+Report SampleReport() {
+  Report report;
+  report.run.suite_version = "0.1.0";
+  report.run.target = "reference";
+  report.run.target_library = "/opt/miconform/lib/libmiconform_reference.so";
+  report.run.target_sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+  report.run.options = {{"jobs", "2"}, {"timeout", "30"}, {"observe-ms", "500"}};
+  report.run.started = "2026-11-25T13:35:45.123Z";
+  report.run.ended = "2026-11-25T13:36:02.456Z";
+  report.run.host = "buildhost, Linux 6.1.0, x86_64";
+
+  CaseResult pass = MakeCase("session_close.sync.idle", {"SC-RETURN-1"}, Verdict::kPass, 0.125,
+                             "closed", {});
+  CaseResult documented = MakeCase(
+      "session_close.sync.from_callback", {"SC-REMARKS-3"}, Verdict::kDocumentedHang, 2.5,
+      "close-called",
+      {"The document says: the call stops responding when made from a callback."});
+  documented.evidence.stacks = "Thread 1 (LWP 100):\n#0 futex_wait ()\n#1 MI_Session_Close ()\n";
+  CaseResult not_supported = MakeCase("session_close.async.no_callback_thread", {"SC-RETURN-1"},
+                                      Verdict::kNotSupported, 0.01, "probe",
+                                      {"target has no asynchronous completion"});
+  CaseResult not_exercised = MakeCase("session_close.async.drop_response", {"SC-REMARKS-3"},
+                                      Verdict::kNotExercised, 0.75, "operation-started",
+                                      {"injection point handler.drop_response never fired"});
+  CaseResult deviation = MakeCase("session_close.sync.from_callback_lenient", {"SC-REMARKS-3"},
+                                  Verdict::kDeviation, 1.0, "closed",
+                                  {"documented hang did not happen: the call returned MI_RESULT_OK"});
+  CaseResult fail = MakeCase("session_close.sync.open_operation", {"SC-REMARKS-1", "SC-RETURN-1"},
+                             Verdict::kFail, 0.333, "close-returned",
+                             {"expected MI_RESULT_OK, got MI_RESULT_FAILED (1)",
+                              std::string("message with ") + kNastyText});
+  fail.evidence.fired = {"handler.delay_response"};
+  fail.evidence.backend = nlohmann::json{{"requests", 2}, {"last", "Close"}};
+  fail.evidence.output = std::string("stderr line 1\n") + kNastyText + "\n";
+  CaseResult hang = MakeCase("session_close.async.cancel_race", {"SC-REMARKS-1"}, Verdict::kHang,
+                             30.0, "close-called",
+                             {"no progress for 30 s inside MI_Session_Close"});
+  hang.evidence.stacks =
+      "Thread 2 (LWP 101):\n#0 pthread_cond_wait ()\n#1 ```fenced``` in a frame name ()\n";
+  hang.evidence.thread_states = "100 S futex_wait_queue\n101 S futex_wait_queue\n";
+  CaseResult crash = MakeCase("session_close.sync.double_close", {"SC-REMARKS-1"}, Verdict::kCrash,
+                              0.05, "close-called", {"killed by signal 11 (SIGSEGV)"});
+  CaseResult error = MakeCase("session_close.harness.no_handler", {}, Verdict::kError, 0.0,
+                              "", {"cannot start the scripted handler: No such file or directory"});
+
+  report.cases = {pass, documented, not_supported, not_exercised, deviation,
+                  fail, hang,       crash,         error};
+  report.requirements = {
+      MakeRequirement("SC-RETURN-1", "Return value",
+                      "Returns MI_RESULT_OK when the session closed | result codes as documented",
+                      Level::kMust, {}),
+      MakeRequirement("SC-REMARKS-1", "Remarks",
+                      "Close waits for every operation of the session to finish", Level::kMust, {}),
+      MakeRequirement("SC-REMARKS-3", "Remarks",
+                      "A synchronous close from a callback stops responding (`documented`)",
+                      Level::kStopsResponding, {}),
+      MakeRequirement("SC-REMARKS-9", "Remarks", std::string("Untested: ") + kNastyText,
+                      Level::kShould, {}),
+  };
+  report.Aggregate();
+  return report;
+}
+
+void ExpectSameReport(const Report& expected, const Report& actual) {
+  EXPECT_EQ(expected.run.suite_version, actual.run.suite_version);
+  EXPECT_EQ(expected.run.target, actual.run.target);
+  EXPECT_EQ(expected.run.target_library, actual.run.target_library);
+  EXPECT_EQ(expected.run.target_sha256, actual.run.target_sha256);
+  EXPECT_EQ(expected.run.options, actual.run.options);
+  EXPECT_EQ(expected.run.started, actual.run.started);
+  EXPECT_EQ(expected.run.ended, actual.run.ended);
+  EXPECT_EQ(expected.run.host, actual.run.host);
+  EXPECT_EQ(expected.conformant, actual.conformant);
+  ASSERT_EQ(expected.requirements.size(), actual.requirements.size());
+  for (std::size_t i = 0; i < expected.requirements.size(); ++i) {
+    SCOPED_TRACE("requirement " + expected.requirements[i].id);
+    const RequirementResult& e = expected.requirements[i];
+    const RequirementResult& a = actual.requirements[i];
+    EXPECT_EQ(e.id, a.id);
+    EXPECT_EQ(e.page, a.page);
+    EXPECT_EQ(e.section, a.section);
+    EXPECT_EQ(e.text, a.text);
+    EXPECT_EQ(e.level, a.level);
+    EXPECT_EQ(e.verdict, a.verdict);
+    EXPECT_EQ(e.case_ids, a.case_ids);
+  }
+  ASSERT_EQ(expected.cases.size(), actual.cases.size());
+  for (std::size_t i = 0; i < expected.cases.size(); ++i) {
+    SCOPED_TRACE("case " + expected.cases[i].id);
+    const CaseResult& e = expected.cases[i];
+    const CaseResult& a = actual.cases[i];
+    EXPECT_EQ(e.id, a.id);
+    EXPECT_EQ(e.requirement_ids, a.requirement_ids);
+    EXPECT_EQ(e.verdict, a.verdict);
+    EXPECT_EQ(e.duration_s, a.duration_s);
+    EXPECT_EQ(e.phase, a.phase);
+    EXPECT_EQ(e.messages, a.messages);
+    EXPECT_EQ(e.reproduce, a.reproduce);
+    EXPECT_EQ(e.evidence.trace, a.evidence.trace);
+    EXPECT_EQ(e.evidence.backend, a.evidence.backend);
+    EXPECT_EQ(e.evidence.stacks, a.evidence.stacks);
+    EXPECT_EQ(e.evidence.thread_states, a.evidence.thread_states);
+    EXPECT_EQ(e.evidence.fired, a.evidence.fired);
+    EXPECT_EQ(e.evidence.output, a.evidence.output);
+  }
+}
+
+}  // namespace miconform::report::testing

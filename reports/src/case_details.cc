@@ -1,0 +1,73 @@
+// case_details.cc - shared plain-text descriptions of cases and run outcomes for the writers.
+#include "case_details.h"
+
+#include "text_escape.h"
+
+namespace miconform::report::details {
+
+const std::vector<Verdict>& AllVerdicts() {
+  static const std::vector<Verdict> verdicts = {
+      Verdict::kPass, Verdict::kDocumentedHang, Verdict::kNotSupported,
+      Verdict::kNotExercised, Verdict::kDeviation, Verdict::kFail,
+      Verdict::kHang, Verdict::kCrash, Verdict::kError};
+  return verdicts;
+}
+
+std::string Join(const std::vector<std::string>& items, const std::string& separator) {
+  if (items.empty()) return "(none)";
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
+std::string AreaOf(const std::string& case_id) {
+  const std::size_t dot = case_id.rfind('.');
+  if (dot == std::string::npos || dot == 0) return "miconform";
+  return case_id.substr(0, dot);
+}
+
+std::string CountLine(const Report& report) {
+  std::string out = std::to_string(report.cases.size()) +
+                    (report.cases.size() == 1 ? " case" : " cases");
+  bool first = true;
+  for (Verdict verdict : AllVerdicts()) {
+    const int count = report.Count(verdict);
+    if (count == 0) continue;
+    out += first ? ": " : ", ";
+    out += std::to_string(count) + " " + std::string(ToString(verdict));
+    first = false;
+  }
+  return out;
+}
+
+std::string Outcome(const Report& report) {
+  return report.conformant ? "CONFORMANT" : "NOT CONFORMANT";
+}
+
+std::string PlainText(const CaseResult& result) {
+  std::string out = "verdict: " + std::string(ToString(result.verdict)) + "\n";
+  out += "requirements: " + Join(result.requirement_ids, ", ") + "\n";
+  out += "phase reached: " + (result.phase.empty() ? std::string("(none)") : result.phase) + "\n";
+  out += "duration: " + text::Seconds(result.duration_s) + " s\n";
+  out += "messages:\n";
+  if (result.messages.empty()) out += "  (none)\n";
+  for (const std::string& message : result.messages) out += "  - " + message + "\n";
+  if (!result.reproduce.empty()) out += "reproduce: " + result.reproduce + "\n";
+  if (!result.evidence.fired.empty()) {
+    out += "fired: " + Join(result.evidence.fired, ", ") + "\n";
+  }
+  if (!result.evidence.stacks.empty()) {
+    out += "stacks:\n" +
+           text::TrimForReader(result.evidence.stacks, text::kReaderMaxLines, text::kReaderMaxBytes);
+  }
+  if (!result.evidence.thread_states.empty()) {
+    out += "thread states:\n" + text::TrimForReader(result.evidence.thread_states,
+                                                    text::kReaderMaxLines, text::kReaderMaxBytes);
+  }
+  return out;
+}
+
+}  // namespace miconform::report::details

@@ -1,0 +1,188 @@
+// json_model.cc - conversion of RunInfo, RequirementResult and CaseResult to and from JSON.
+#include "json_model.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace miconform::report::json_model {
+namespace {
+
+using nlohmann::json;
+using ordered = nlohmann::ordered_json;
+
+std::string Path(const std::string& where, const char* key) {
+  return where.empty() ? std::string(key) : where + "." + key;
+}
+
+[[noreturn]] void Fail(const std::string& path, const std::string& problem) {
+  throw std::runtime_error(path + ": " + problem);
+}
+
+void RequireObject(const json& value, const std::string& where) {
+  if (!value.is_object()) Fail(where, std::string("expected an object, found ") + value.type_name());
+}
+
+std::vector<std::string> StringList(const json& object, const char* key, const std::string& where) {
+  const json& list = Field(object, key, where);
+  const std::string path = Path(where, key);
+  if (!list.is_array()) Fail(path, std::string("expected an array, found ") + list.type_name());
+  std::vector<std::string> out;
+  out.reserve(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].is_string()) {
+      Fail(path + "[" + std::to_string(i) + "]",
+           std::string("expected a string, found ") + list[i].type_name());
+    }
+    out.push_back(list[i].get<std::string>());
+  }
+  return out;
+}
+
+// Evidence members are optional on reading: tools that merge or shrink reports may drop them.
+std::string OptionalString(const json& object, const char* key, const std::string& where) {
+  return object.contains(key) ? StringField(object, key, where) : std::string();
+}
+
+std::vector<std::string> OptionalStringList(const json& object, const char* key,
+                                            const std::string& where) {
+  return object.contains(key) ? StringList(object, key, where) : std::vector<std::string>();
+}
+
+Verdict VerdictField(const json& object, const std::string& where) {
+  const std::string word = StringField(object, "verdict", where);
+  const auto verdict = ParseVerdict(word);
+  if (!verdict) Fail(Path(where, "verdict"), "unknown verdict \"" + word + "\"");
+  return *verdict;
+}
+
+}  // namespace
+
+const json& Field(const json& object, const char* key, const std::string& where) {
+  RequireObject(object, where.empty() ? std::string("(top level)") : where);
+  const auto found = object.find(key);
+  if (found == object.end()) Fail(Path(where, key), "missing");
+  return *found;
+}
+
+std::string StringField(const json& object, const char* key, const std::string& where) {
+  const json& value = Field(object, key, where);
+  if (!value.is_string()) {
+    Fail(Path(where, key), std::string("expected a string, found ") + value.type_name());
+  }
+  return value.get<std::string>();
+}
+
+std::string Dump(const nlohmann::ordered_json& value, int indent) {
+  return value.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+ordered ToJson(const RunInfo& run) {
+  ordered options = ordered::object();
+  for (const auto& [name, value] : run.options) options[name] = value;
+  return ordered{{"suite_version", run.suite_version},
+              {"target", run.target},
+              {"target_library", run.target_library},
+              {"target_sha256", run.target_sha256},
+              {"options", std::move(options)},
+              {"started", run.started},
+              {"ended", run.ended},
+              {"host", run.host}};
+}
+
+ordered ToJson(const RequirementResult& requirement) {
+  return ordered{{"id", requirement.id},
+              {"page", requirement.page},
+              {"section", requirement.section},
+              {"text", requirement.text},
+              {"level", std::string(ToString(requirement.level))},
+              {"verdict", std::string(ToString(requirement.verdict))},
+              {"cases", requirement.case_ids}};
+}
+
+ordered ToJson(const CaseResult& result) {
+  const Evidence& evidence = result.evidence;
+  // JSON has no NaN or infinity; a duration the clock could not give is written as 0.
+  const double duration = std::isfinite(result.duration_s) ? result.duration_s : 0.0;
+  return ordered{{"id", result.id},
+              {"requirements", result.requirement_ids},
+              {"verdict", std::string(ToString(result.verdict))},
+              {"duration_s", duration},
+              {"phase", result.phase},
+              {"messages", result.messages},
+              {"reproduce", result.reproduce},
+              {"evidence",
+               {{"trace", evidence.trace},
+                {"backend", ordered(evidence.backend)},
+                {"stacks", evidence.stacks},
+                {"thread_states", evidence.thread_states},
+                {"fired", evidence.fired},
+                {"output", evidence.output}}}};
+}
+
+RunInfo RunInfoFrom(const json& value, const std::string& where) {
+  RequireObject(value, where);
+  RunInfo run;
+  run.suite_version = StringField(value, "suite_version", where);
+  run.target = StringField(value, "target", where);
+  run.target_library = StringField(value, "target_library", where);
+  run.target_sha256 = StringField(value, "target_sha256", where);
+  const json& options = Field(value, "options", where);
+  const std::string options_path = Path(where, "options");
+  RequireObject(options, options_path);
+  for (const auto& [name, option] : options.items()) {
+    if (!option.is_string()) {
+      Fail(options_path + "." + name, std::string("expected a string, found ") + option.type_name());
+    }
+    run.options[name] = option.get<std::string>();
+  }
+  run.started = StringField(value, "started", where);
+  run.ended = StringField(value, "ended", where);
+  run.host = StringField(value, "host", where);
+  return run;
+}
+
+RequirementResult RequirementFrom(const json& value, const std::string& where) {
+  RequireObject(value, where);
+  RequirementResult requirement;
+  requirement.id = StringField(value, "id", where);
+  requirement.page = StringField(value, "page", where);
+  requirement.section = StringField(value, "section", where);
+  requirement.text = StringField(value, "text", where);
+  const std::string level = StringField(value, "level", where);
+  const auto parsed = ParseLevel(level);
+  if (!parsed) Fail(Path(where, "level"), "unknown level \"" + level + "\"");
+  requirement.level = *parsed;
+  requirement.verdict = VerdictField(value, where);
+  requirement.case_ids = StringList(value, "cases", where);
+  return requirement;
+}
+
+CaseResult CaseFrom(const json& value, const std::string& where) {
+  RequireObject(value, where);
+  CaseResult result;
+  result.id = StringField(value, "id", where);
+  result.requirement_ids = StringList(value, "requirements", where);
+  result.verdict = VerdictField(value, where);
+  const json& duration = Field(value, "duration_s", where);
+  if (!duration.is_number()) {
+    Fail(Path(where, "duration_s"), std::string("expected a number, found ") + duration.type_name());
+  }
+  result.duration_s = duration.get<double>();
+  result.phase = StringField(value, "phase", where);
+  result.messages = StringList(value, "messages", where);
+  result.reproduce = StringField(value, "reproduce", where);
+  if (value.contains("evidence")) {
+    const std::string path = Path(where, "evidence");
+    const json& evidence = value.at("evidence");
+    RequireObject(evidence, path);
+    result.evidence.trace = OptionalStringList(evidence, "trace", path);
+    result.evidence.backend = evidence.contains("backend") ? evidence.at("backend") : json(nullptr);
+    result.evidence.stacks = OptionalString(evidence, "stacks", path);
+    result.evidence.thread_states = OptionalString(evidence, "thread_states", path);
+    result.evidence.fired = OptionalStringList(evidence, "fired", path);
+    result.evidence.output = OptionalString(evidence, "output", path);
+  }
+  return result;
+}
+
+}  // namespace miconform::report::json_model

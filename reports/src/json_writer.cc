@@ -1,0 +1,80 @@
+// json_writer.cc - report.json: the machine-readable report and its reader.
+#include <stdexcept>
+
+#include "case_details.h"
+#include "json_model.h"
+#include "miconform/report/writers.h"
+
+namespace miconform::report {
+namespace {
+
+using nlohmann::json;
+using ordered = nlohmann::ordered_json;
+
+}  // namespace
+
+void WriteJson(const Report& report, std::ostream& out) {
+  ordered by_verdict = ordered::object();
+  for (Verdict verdict : details::AllVerdicts()) by_verdict[std::string(ToString(verdict))] = report.Count(verdict);
+
+  ordered requirements = ordered::array();
+  for (const RequirementResult& requirement : report.requirements) {
+    requirements.push_back(json_model::ToJson(requirement));
+  }
+  ordered cases = ordered::array();
+  for (const CaseResult& result : report.cases) cases.push_back(json_model::ToJson(result));
+
+  ordered document = ordered::object();
+  document["schema_version"] = kSchemaVersion;
+  document["run"] = json_model::ToJson(report.run);
+  document["summary"] = ordered{{"conformant", report.conformant},
+                                {"cases", report.cases.size()},
+                                {"by_verdict", std::move(by_verdict)}};
+  document["requirements"] = std::move(requirements);
+  document["cases"] = std::move(cases);
+  out << json_model::Dump(document, 2) << '\n';
+}
+
+Report ReadJson(std::istream& in) {
+  json document;
+  try {
+    document = json::parse(in);
+  } catch (const json::exception& error) {
+    throw std::runtime_error(std::string("report.json: not valid JSON: ") + error.what());
+  }
+  try {
+    const json& version = json_model::Field(document, "schema_version", "");
+    if (!version.is_number_integer() || version.get<long long>() != kSchemaVersion) {
+      throw std::runtime_error("schema_version: expected " + std::to_string(kSchemaVersion) +
+                               ", found " + version.dump());
+    }
+    Report report;
+    report.run = json_model::RunInfoFrom(json_model::Field(document, "run", ""), "run");
+    const json& conformant =
+        json_model::Field(json_model::Field(document, "summary", ""), "conformant", "summary");
+    if (!conformant.is_boolean()) {
+      throw std::runtime_error(std::string("summary.conformant: expected a boolean, found ") +
+                               conformant.type_name());
+    }
+    report.conformant = conformant.get<bool>();
+
+    const json& requirements = json_model::Field(document, "requirements", "");
+    if (!requirements.is_array()) throw std::runtime_error("requirements: expected an array");
+    for (std::size_t i = 0; i < requirements.size(); ++i) {
+      report.requirements.push_back(json_model::RequirementFrom(
+          requirements[i], "requirements[" + std::to_string(i) + "]"));
+    }
+    const json& cases = json_model::Field(document, "cases", "");
+    if (!cases.is_array()) throw std::runtime_error("cases: expected an array");
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      report.cases.push_back(json_model::CaseFrom(cases[i], "cases[" + std::to_string(i) + "]"));
+    }
+    return report;
+  } catch (const json::exception& error) {
+    throw std::runtime_error(std::string("report.json: ") + error.what());
+  } catch (const std::runtime_error& error) {
+    throw std::runtime_error(std::string("report.json: ") + error.what());
+  }
+}
+
+}  // namespace miconform::report

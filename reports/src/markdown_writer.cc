@@ -1,0 +1,113 @@
+// markdown_writer.cc - report.md: the review document (run header, requirement table, and an
+// account of every case that did not simply pass).
+#include "case_details.h"
+#include "miconform/report/writers.h"
+#include "text_escape.h"
+
+namespace miconform::report {
+namespace {
+
+using text::MarkdownCode;
+using text::MarkdownInline;
+
+std::string CodeList(const std::vector<std::string>& items, bool in_table) {
+  if (items.empty()) return "(none)";
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += MarkdownCode(items[i], in_table);
+  }
+  return out;
+}
+
+std::string OrNone(const std::string& value, bool code) {
+  if (value.empty()) return "(none)";
+  return code ? MarkdownCode(value, false) : MarkdownInline(value);
+}
+
+void WriteHeader(const Report& report, std::ostream& out) {
+  const RunInfo& run = report.run;
+  out << "# miconform conformance report\n\n";
+  out << "**" << details::Outcome(report) << "**: " << details::CountLine(report) << ".\n\n";
+  out << "- Target: " << OrNone(run.target, true) << "\n";
+  out << "- Library: " << OrNone(run.target_library, true) << "\n";
+  out << "- SHA-256: " << OrNone(run.target_sha256, true) << "\n";
+  out << "- Suite version: " << OrNone(run.suite_version, true) << "\n";
+  out << "- Started: " << OrNone(run.started, false) << "\n";
+  out << "- Ended: " << OrNone(run.ended, false) << "\n";
+  out << "- Host: " << OrNone(run.host, false) << "\n";
+  out << "- Options:";
+  if (run.options.empty()) out << " (none)";
+  bool first = true;
+  for (const auto& [name, value] : run.options) {
+    out << (first ? " " : ", ") << MarkdownCode(name + "=" + value, false);
+    first = false;
+  }
+  out << "\n\n";
+}
+
+void WriteRequirements(const Report& report, std::ostream& out) {
+  out << "## Requirements\n\n";
+  if (report.requirements.empty()) {
+    out << "The report names no requirement.\n\n";
+    return;
+  }
+  out << "| ID | Level | Verdict | Source | Requirement | Cases |\n";
+  out << "|---|---|---|---|---|---|\n";
+  for (const RequirementResult& requirement : report.requirements) {
+    out << "| " << MarkdownCode(requirement.id, true) << " | " << ToString(requirement.level)
+        << " | **" << ToString(requirement.verdict) << "** | "
+        << MarkdownInline(requirement.page + " / " + requirement.section) << " | "
+        << MarkdownInline(requirement.text) << " | " << CodeList(requirement.case_ids, true)
+        << " |\n";
+  }
+  out << "\n";
+}
+
+void WriteEvidence(const std::string& title, const std::string& evidence, std::ostream& out) {
+  if (evidence.empty()) return;
+  out << title << ":\n\n"
+      << text::MarkdownFence(
+             text::TrimForReader(evidence, text::kReaderMaxLines, text::kReaderMaxBytes))
+      << "\n";
+}
+
+void WriteCase(const CaseResult& result, std::ostream& out) {
+  out << "### " << MarkdownCode(result.id, false) << ": " << ToString(result.verdict) << "\n\n";
+  out << "- Verdict: **" << ToString(result.verdict) << "**\n";
+  out << "- Requirements: " << CodeList(result.requirement_ids, false) << "\n";
+  out << "- Phase reached: " << OrNone(result.phase, true) << "\n";
+  out << "- Duration: " << text::Seconds(result.duration_s) << " s\n";
+  if (!result.evidence.fired.empty()) {
+    out << "- Injection points fired: " << CodeList(result.evidence.fired, false) << "\n";
+  }
+  out << "\n";
+  if (!result.messages.empty()) {
+    out << "Messages:\n\n";
+    for (const std::string& message : result.messages) out << "- " << MarkdownInline(message) << "\n";
+    out << "\n";
+  }
+  if (!result.reproduce.empty()) {
+    out << "Reproduce:\n\n" << text::MarkdownFence(result.reproduce, "sh") << "\n";
+  }
+  WriteEvidence("Stacks", result.evidence.stacks, out);
+  WriteEvidence("Thread states", result.evidence.thread_states, out);
+  WriteEvidence("Output (tail)", result.evidence.output, out);
+}
+
+}  // namespace
+
+void WriteMarkdown(const Report& report, std::ostream& out) {
+  WriteHeader(report, out);
+  WriteRequirements(report, out);
+  out << "## Cases that did not pass\n\n";
+  bool any = false;
+  for (const CaseResult& result : report.cases) {
+    if (result.verdict == Verdict::kPass) continue;
+    WriteCase(result, out);
+    any = true;
+  }
+  if (!any) out << "Every case passed.\n";
+}
+
+}  // namespace miconform::report

@@ -1,0 +1,66 @@
+// report.cc - requirement levels and the aggregation of case verdicts into requirement verdicts.
+#include "miconform/report/report.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace miconform::report {
+namespace {
+
+constexpr std::array<std::pair<Level, std::string_view>, 4> kLevels = {{
+    {Level::kMust, "MUST"},
+    {Level::kShould, "SHOULD"},
+    {Level::kStopsResponding, "STOPS-RESPONDING"},
+    {Level::kMayDeadlock, "MAY-DEADLOCK"},
+}};
+
+}  // namespace
+
+std::string_view ToString(Level level) {
+  for (const auto& [value, word] : kLevels) {
+    if (value == level) return word;
+  }
+  // Only reachable through a cast from a bad integer; the strictest level is the safe reading.
+  return "MUST";
+}
+
+std::optional<Level> ParseLevel(std::string_view text) {
+  for (const auto& [value, word] : kLevels) {
+    if (word == text) return value;
+  }
+  return std::nullopt;
+}
+
+void Report::Aggregate() {
+  bool any_error = false;
+  for (RequirementResult& requirement : requirements) {
+    bool named = false;
+    Verdict worst = Verdict::kPass;
+    for (const CaseResult& result : cases) {
+      const auto& ids = result.requirement_ids;
+      if (std::find(ids.begin(), ids.end(), requirement.id) == ids.end()) continue;
+      named = true;
+      worst = Worst(worst, result.verdict);
+      // Keep the caller's planned case list and add any case that names the requirement but
+      // was missing from it, so the report never hides a case behind a requirement.
+      if (std::find(requirement.case_ids.begin(), requirement.case_ids.end(), result.id) ==
+          requirement.case_ids.end()) {
+        requirement.case_ids.push_back(result.id);
+      }
+    }
+    requirement.verdict = named ? worst : Verdict::kError;
+    if (requirement.verdict == Verdict::kError) any_error = true;
+  }
+  const bool cases_conformant = std::all_of(
+      cases.begin(), cases.end(), [](const CaseResult& result) { return IsConformant(result.verdict); });
+  conformant = cases_conformant && !any_error;
+}
+
+int Report::Count(Verdict verdict) const {
+  return static_cast<int>(std::count_if(cases.begin(), cases.end(), [verdict](const CaseResult& result) {
+    return result.verdict == verdict;
+  }));
+}
+
+}  // namespace miconform::report

@@ -1,0 +1,122 @@
+// report_directory.cc - writes the four report files into a directory, each one atomically.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+#include "miconform/report/writers.h"
+
+namespace miconform::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void Fail(const std::string& what, const fs::path& path, int error) {
+  throw std::runtime_error("cannot " + what + " " + path.string() + ": " + std::strerror(error));
+}
+
+// Closes the descriptor and removes the temporary file unless the rename happened.
+class TemporaryFile {
+ public:
+  explicit TemporaryFile(const fs::path& final_path) {
+    std::string pattern = (final_path.parent_path() / ("." + final_path.filename().string() +
+                                                       ".tmp-XXXXXX"))
+                              .string();
+    fd_ = ::mkostemp(pattern.data(), O_CLOEXEC);
+    if (fd_ < 0) Fail("create a temporary file for", final_path, errno);
+    path_ = pattern;
+  }
+  ~TemporaryFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+
+  void Write(const std::string& content) {
+    const char* data = content.data();
+    std::size_t left = content.size();
+    while (left > 0) {
+      const ssize_t written = ::write(fd_, data, left);
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        Fail("write", path_, errno);
+      }
+      data += written;
+      left -= static_cast<std::size_t>(written);
+    }
+  }
+
+  // Makes the content durable, then gives it the final name in one step.
+  void Commit(const fs::path& final_path) {
+    // mkstemp creates the file private to its owner; a report is meant to be read by others.
+    if (::fchmod(fd_, 0644) != 0) Fail("set the permissions of", path_, errno);
+    if (::fsync(fd_) != 0) Fail("flush", path_, errno);
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) Fail("close", path_, errno);
+    if (::rename(path_.c_str(), final_path.c_str()) != 0) Fail("rename into place", final_path, errno);
+    path_.clear();
+  }
+
+ private:
+  int fd_ = -1;
+  fs::path path_;
+};
+
+void WriteAtomically(const fs::path& path, const std::string& content) {
+  TemporaryFile file(path);
+  file.Write(content);
+  file.Commit(path);
+}
+
+// The renames are durable only once the directory entry is on disk too.
+void SyncDirectory(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) Fail("open the report directory", dir, errno);
+  const int result = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  // Some file systems cannot fsync a directory (EINVAL); the files themselves are already safe.
+  if (result != 0 && error != EINVAL) Fail("flush the report directory", dir, error);
+}
+
+std::string Render(const Report& report, void (*writer)(const Report&, std::ostream&)) {
+  std::ostringstream out;
+  writer(report, out);
+  return std::move(out).str();
+}
+
+}  // namespace
+
+void WriteReportDirectory(const Report& report, const fs::path& dir) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) {
+    throw std::runtime_error("cannot create the report directory " + dir.string() + ": " +
+                             error.message());
+  }
+  if (!fs::is_directory(dir, error)) {
+    throw std::runtime_error("cannot use the report directory " + dir.string() +
+                             ": it is not a directory");
+  }
+  // Every file is rendered before any is written, so a writer that throws leaves the directory
+  // as it was.
+  const std::string json = Render(report, WriteJson);
+  const std::string junit = Render(report, WriteJunit);
+  const std::string markdown = Render(report, WriteMarkdown);
+  const std::string html = Render(report, WriteHtml);
+  WriteAtomically(dir / "report.json", json);
+  WriteAtomically(dir / "junit.xml", junit);
+  WriteAtomically(dir / "report.md", markdown);
+  WriteAtomically(dir / "report.html", html);
+  SyncDirectory(dir);
+}
+
+}  // namespace miconform::report
