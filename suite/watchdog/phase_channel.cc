@@ -1,0 +1,149 @@
+// phase_channel.cc - the case process's side of the phase channel declared in phase_channel.h.
+#include "phase_channel.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <unistd.h>
+
+namespace miconform::watchdog {
+namespace {
+
+int FdFromEnvironment() {
+  const char* value = std::getenv(kPhaseFdVariable);
+  if (value == nullptr || *value == '\0') return -1;
+  char* end = nullptr;
+  errno = 0;
+  const long fd = std::strtol(value, &end, 10);
+  if (errno != 0 || *end != '\0' || fd < 0 || fd > 1'000'000) return -1;
+  if (::fcntl(static_cast<int>(fd), F_GETFD) == -1) return -1;
+  return static_cast<int>(fd);
+}
+
+// Length of the longest prefix of `text` of at most `limit` bytes that does not end inside a
+// UTF-8 sequence (reports are JSON, which must stay valid UTF-8).
+std::size_t CharacterBoundary(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text.size();
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return cut;
+}
+
+// Blocks SIGPIPE in the calling thread for the lifetime of the object, and discards a SIGPIPE
+// raised meanwhile by this thread's write, so a parent that went away cannot kill the case.
+class SigpipeShield {
+ public:
+  SigpipeShield() {
+    sigset_t pipe_only;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    already_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &previous_);
+  }
+  void DiscardRaised() {
+    if (already_pending_) return;
+    sigset_t pipe_only;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    const timespec zero{0, 0};
+    while (sigtimedwait(&pipe_only, nullptr, &zero) == -1 && errno == EINTR) {
+    }
+  }
+  ~SigpipeShield() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+
+ private:
+  sigset_t previous_;
+  bool already_pending_ = false;
+};
+
+}  // namespace
+
+std::string FormatChannelLine(std::string_view kind, std::string_view text) {
+  std::string line(kind);
+  if (kind != "disarm") {
+    line += ' ';
+    line.append(text.substr(0, CharacterBoundary(text, PhaseChannel::kMaxLineBytes - 1 - line.size())));
+  }
+  for (char& c : line) {
+    if (c == '\n') c = ' ';
+  }
+  return line;
+}
+
+PhaseChannel& PhaseChannel::Get() {
+  // Leaked on purpose: cases may write from library threads that outlive static destruction.
+  static PhaseChannel* const channel = new PhaseChannel(FdFromEnvironment());
+  return *channel;
+}
+
+PhaseChannel::PhaseChannel(int fd) : fd_(fd) {}
+
+void PhaseChannel::Phase(std::string_view text) noexcept { Emit("phase", text); }
+void PhaseChannel::Disarm() noexcept { Emit("disarm", {}); }
+void PhaseChannel::Trace(std::string_view text) noexcept { Emit("trace", text); }
+void PhaseChannel::Fired(std::string_view point) noexcept { Emit("fired", point); }
+void PhaseChannel::Backend(std::string_view json_text) noexcept { Emit("backend", json_text); }
+void PhaseChannel::Message(std::string_view text) noexcept { Emit("message", text); }
+void PhaseChannel::Verdict(std::string_view word) noexcept { Emit("verdict", word); }
+
+void PhaseChannel::Arm(std::string_view requirement_id, std::string_view call) noexcept {
+  try {
+    std::string text(requirement_id);
+    for (char& c : text) {
+      if (c == ' ' || c == '\n') c = '_';
+    }
+    if (text.empty()) text.push_back('_');
+    text += ' ';
+    text += call;
+    Emit("arm", text);
+  } catch (...) {
+    // Out of memory: nothing sensible can be reported.
+  }
+}
+
+void PhaseChannel::Emit(std::string_view kind, std::string_view text) noexcept {
+  try {
+    std::string line = FormatChannelLine(kind, text);
+    std::lock_guard<std::mutex> lock(mutex_);
+    lines_.push_back(line);
+    if (fd_ < 0) return;
+    line += '\n';
+    WriteAll(line);
+  } catch (...) {
+    // Out of memory: the line is lost; a case must never die of its own reporting.
+  }
+}
+
+void PhaseChannel::WriteAll(const std::string& line) noexcept {
+  SigpipeShield shield;
+  std::size_t done = 0;
+  while (done < line.size()) {
+    const ssize_t written = ::write(fd_, line.data() + done, line.size() - done);
+    if (written > 0) {
+      done += static_cast<std::size_t>(written);
+      continue;
+    }
+    if (written == -1 && errno == EINTR) continue;
+    if (written == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      pollfd waiting{fd_, POLLOUT, 0};
+      while (::poll(&waiting, 1, -1) == -1 && errno == EINTR) {
+      }
+      continue;
+    }
+    if (written == -1 && errno == EPIPE) shield.DiscardRaised();
+    return;  // the parent is gone or the fd is unusable: drop the line
+  }
+}
+
+std::vector<std::string> PhaseChannel::Lines() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return lines_;
+}
+
+}  // namespace miconform::watchdog

@@ -1,0 +1,81 @@
+// phase_channel.h - the child side of the watchdog: the line protocol a case process uses to tell
+// its supervising runner where it is (phases, armed hang windows, evidence, its verdict).
+//
+// Wire protocol (one line per call, each line written with ONE write() call, '\n'-terminated):
+//   phase <text>                  the process reached <text>, e.g. "entered MI_Session_Close"
+//   arm <requirement_id> <call>   until `disarm`, a hang of this process is the documented outcome
+//                                 of <call> under <requirement_id>
+//   disarm                        the armed window is over
+//   trace <text>                  evidence for the report
+//   fired <point>                 a fault-injection point fired
+//   backend <json>                the scripted backend's record (one line of JSON)
+//   message <text>                a human-readable message for the report
+//   verdict <WORD>                the case's own verdict word (written as given, e.g. "PASS")
+// A line is at most kMaxLineBytes bytes including its '\n'; longer text is cut at a UTF-8
+// character boundary. '\n' inside text becomes ' '. Spaces in a requirement id become '_' (the
+// parent splits `arm` lines at the first two spaces). Lines of at most PIPE_BUF bytes written to a
+// pipe are atomic, so lines from several threads (or forked processes) never interleave.
+//
+// Threading: every method is thread-safe and may be called from any thread, including MI
+// callbacks running on a library's own threads. Calls never throw and never raise SIGPIPE (a
+// vanished parent makes writes fail silently); EINTR is retried. A write blocks while the pipe is
+// full, i.e. while the parent is not reading.
+#ifndef MICONFORM_WATCHDOG_PHASE_CHANNEL_H
+#define MICONFORM_WATCHDOG_PHASE_CHANNEL_H
+
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace miconform::watchdog {
+
+// Name of the environment variable through which the watchdog hands the channel's fd to a child.
+inline constexpr const char* kPhaseFdVariable = "MICONFORM_PHASE_FD";
+
+class PhaseChannel {
+ public:
+  static constexpr std::size_t kMaxLineBytes = 4000;
+
+  // The process-wide channel: the fd named by MICONFORM_PHASE_FD, or, when that variable is absent
+  // or does not name an open fd, a channel that writes nowhere (lines are still kept for Lines()).
+  // Created on first use; lives until process exit.
+  static PhaseChannel& Get();
+
+  // A channel writing to `fd` (not owned, never closed); -1 writes nowhere. For tests and tools.
+  explicit PhaseChannel(int fd);
+  PhaseChannel(const PhaseChannel&) = delete;
+  PhaseChannel& operator=(const PhaseChannel&) = delete;
+
+  void Phase(std::string_view text) noexcept;
+  void Arm(std::string_view requirement_id, std::string_view call) noexcept;
+  void Disarm() noexcept;
+  void Trace(std::string_view text) noexcept;
+  void Fired(std::string_view point) noexcept;
+  void Backend(std::string_view json_text) noexcept;
+  void Message(std::string_view text) noexcept;
+  void Verdict(std::string_view word) noexcept;
+
+  // Every line written so far through this channel, in order, without the '\n'.
+  std::vector<std::string> Lines() const;
+
+  // The fd lines go to, or -1.
+  int fd() const { return fd_; }
+
+ private:
+  void Emit(std::string_view kind, std::string_view text) noexcept;
+  void WriteAll(const std::string& line) noexcept;
+
+  const int fd_;
+  mutable std::mutex mutex_;  // orders the in-memory copy and the writes identically
+  std::vector<std::string> lines_;
+};
+
+// Builds one protocol line (without '\n') exactly as PhaseChannel writes it: "<kind> <text>", or
+// just "disarm"; '\n' in text replaced, cut to kMaxLineBytes - 1 bytes at a character boundary.
+std::string FormatChannelLine(std::string_view kind, std::string_view text);
+
+}  // namespace miconform::watchdog
+
+#endif  // MICONFORM_WATCHDOG_PHASE_CHANNEL_H

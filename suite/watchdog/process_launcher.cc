@@ -1,0 +1,158 @@
+// process_launcher.cc - the real Launcher of launcher.h: case processes started with Boost.Process
+// v2, watched through pipes and a pidfd on the watchdog's io_context.
+#include <array>
+#include <csignal>
+#include <sys/prctl.h>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "launcher.h"
+#include "process_group.h"
+#include "process_spawn.h"
+#include "stack_capture.h"
+
+namespace miconform::watchdog {
+namespace {
+
+// How long Finish keeps trying to reap what is left of a group, and how often.
+constexpr std::chrono::milliseconds kReapLimit{5000};
+constexpr std::chrono::milliseconds kReapPoll{5};
+
+class ProcessChild final : public ChildProcess {
+ public:
+  ProcessChild(boost::asio::io_context& io, std::unique_ptr<Spawned> spawned, ChildObserver& observer)
+      : io_(io), spawned_(std::move(spawned)), observer_(observer), pid_(spawned_->process.id()),
+        reap_timer_(io) {}
+
+  void Begin() {
+    Read(spawned_->channel, channel_buffer_, &channel_eof_, /*is_channel=*/true);
+    Read(spawned_->output, output_buffer_, &output_eof_, /*is_channel=*/false);
+    spawned_->process.async_wait([this](const boost::system::error_code& error, int) {
+      // The completion value is v2's evaluated code, which cannot tell exit(11) from SIGSEGV;
+      // the raw status is kept by the process object.
+      const int status = spawned_->process.native_exit_code();
+      spawned_->process.detach();  // reaped: its destructor must not touch the pid again
+      reaped_ = true;
+      if (finished_) return;
+      observer_.OnExit(status, error ? error.message() : std::string());
+    });
+  }
+
+  int pid() const override { return pid_; }
+
+  void CaptureEvidence(std::chrono::milliseconds limit,
+                       std::function<void(std::string, std::string)> done) override {
+    // States first: the stack tool stops every thread while it reads them.
+    std::string states = ReadThreadStates(pid_);
+    capture_ = std::make_unique<StackCapture>(
+        io_, pid_, limit,
+        [this, states = std::move(states), done = std::move(done)](std::string stacks) mutable {
+          // Runs inside the capture's own handler: release it later, not from under it.
+          boost::asio::post(io_, [this] { capture_.reset(); });
+          done(std::move(stacks), std::move(states));
+        });
+  }
+
+  void KillGroup() override { ::kill(-pid_, SIGKILL); }
+
+  int KillLeftovers() override {
+    const std::vector<pid_t> alive = LiveGroupMembers(pid_);
+    ::kill(-pid_, SIGKILL);
+    return static_cast<int>(alive.size());
+  }
+
+  void Finish(std::function<void(std::string)> done) override {
+    finished_ = true;
+    boost::system::error_code ignored;
+    spawned_->channel.close(ignored);
+    spawned_->output.close(ignored);
+    finish_done_ = std::move(done);
+    reap_deadline_ = std::chrono::steady_clock::now() + kReapLimit;
+    boost::asio::post(io_, [this] { Reap(); });
+  }
+
+ private:
+  template <std::size_t N>
+  void Read(boost::asio::readable_pipe& pipe, std::array<char, N>& buffer, bool* eof, bool is_channel) {
+    pipe.async_read_some(boost::asio::buffer(buffer), [this, &pipe, &buffer, eof, is_channel](
+                                                          const boost::system::error_code& error,
+                                                          std::size_t read) {
+      if (finished_) return;
+      if (read > 0) {
+        const std::string_view bytes(buffer.data(), read);
+        is_channel ? observer_.OnChannelData(bytes) : observer_.OnOutputData(bytes);
+      }
+      if (error) {
+        *eof = true;
+        if (channel_eof_ && output_eof_) observer_.OnStreamsClosed();
+        return;
+      }
+      Read(pipe, buffer, eof, is_channel);
+    });
+  }
+
+  void Reap() {
+    if (!reaped_) {
+      // Finish runs only after OnExit; this guards a misuse, never waits on a live leader.
+      ::kill(-pid_, SIGKILL);
+    }
+    const bool empty = reaped_ && ReapGroup(pid_);
+    if (!empty && std::chrono::steady_clock::now() < reap_deadline_) {
+      reap_timer_.expires_after(kReapPoll);
+      reap_timer_.async_wait([this](const boost::system::error_code&) { Reap(); });
+      return;
+    }
+    std::string notes;
+    if (!empty) {
+      notes = "processes of group " + std::to_string(pid_) + " were still present " +
+              std::to_string(kReapLimit.count()) + " ms after SIGKILL";
+    }
+    auto done = std::move(finish_done_);
+    done(std::move(notes));
+  }
+
+  boost::asio::io_context& io_;
+  std::unique_ptr<Spawned> spawned_;
+  ChildObserver& observer_;
+  const pid_t pid_;
+  boost::asio::steady_timer reap_timer_;
+  std::chrono::steady_clock::time_point reap_deadline_{};
+  std::unique_ptr<StackCapture> capture_;
+  std::function<void(std::string)> finish_done_;
+  std::array<char, 4096> channel_buffer_{};
+  std::array<char, 65536> output_buffer_{};
+  bool channel_eof_ = false;
+  bool output_eof_ = false;
+  bool reaped_ = false;
+  bool finished_ = false;
+};
+
+class ProcessLauncher final : public Launcher {
+ public:
+  ProcessLauncher() {
+    // Orphaned grandchildren then come to this process instead of init, so the watchdog can
+    // reap them and nothing of a case outlives its supervision.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  }
+
+  std::unique_ptr<ChildProcess> Launch(boost::asio::io_context& io, const ChildSpec& spec,
+                                       ChildObserver& observer, std::string* error) override {
+    SpawnRequest request;
+    request.argv = spec.argv;
+    request.env = spec.env;
+    request.with_channel = true;
+    std::unique_ptr<Spawned> spawned = SpawnInOwnGroup(io, request, error);
+    if (!spawned) return nullptr;
+    auto child = std::make_unique<ProcessChild>(io, std::move(spawned), observer);
+    child->Begin();
+    return child;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<Launcher> MakeProcessLauncher() { return std::make_shared<ProcessLauncher>(); }
+
+}  // namespace miconform::watchdog

@@ -1,0 +1,218 @@
+// process_spawn.cc - the Boost.Process v2 launch of process_spawn.h.
+#include "process_spawn.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/process/v2/posix/default_launcher.hpp>
+#include <boost/process/v2/stdio.hpp>
+
+#include "phase_channel.h"
+
+extern char** environ;
+
+namespace miconform::watchdog {
+namespace {
+
+namespace bp = boost::process::v2;
+
+// Owns one fd of the parent.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  Fd& operator=(Fd&& other) noexcept {
+    if (this != &other) {
+      if (fd_ >= 0) ::close(fd_);
+      fd_ = other.release();
+    }
+    return *this;
+  }
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// Keeps pipe ends off 0..2, where the child's stdio bindings would overwrite them.
+int AboveStdio(int fd) {
+  if (fd > STDERR_FILENO) return fd;
+  const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+  ::close(fd);
+  return moved;
+}
+
+bool MakePipe(Fd* read_end, Fd* write_end, std::string* error) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    *error = std::string("cannot create a pipe: ") + std::strerror(errno);
+    return false;
+  }
+  const int reader = AboveStdio(fds[0]);
+  const int writer = AboveStdio(fds[1]);
+  if (reader < 0 || writer < 0) {
+    *error = std::string("cannot move a pipe off the stdio fds: ") + std::strerror(errno);
+    if (reader >= 0) ::close(reader);
+    if (writer >= 0) ::close(writer);
+    return false;
+  }
+  *read_end = Fd(reader);
+  *write_end = Fd(writer);
+  return true;
+}
+
+// The launcher initializer that makes the child a supervised group leader. Runs between fork
+// and exec in the child, so it uses async-signal-safe calls only.
+struct SupervisedChildSetup {
+  pid_t parent;
+  int channel_fd;                 // -1: no channel
+  const char* const* environment;
+
+  bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
+                          const char* const*) {
+    launcher.env = environment;
+    if (channel_fd >= 0) launcher.fd_whitelist.push_back(channel_fd);
+    return {};
+  }
+
+  bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
+                               const char* const*) {
+    if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the runner died before PDEATHSIG was set
+    ::prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY);  // fails harmlessly without Yama
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    sigemptyset(&default_action.sa_mask);
+    for (const int signal : {SIGPIPE, SIGINT, SIGTERM, SIGCHLD}) ::sigaction(signal, &default_action, nullptr);
+    if (channel_fd >= 0 && ::fcntl(channel_fd, F_SETFD, 0) == -1) {
+      return bp::error_code(errno, bp::system_category());
+    }
+    return {};
+  }
+
+  // The default launcher would call exit(), running the runner's atexit handlers and flushing
+  // its stdio buffers in the child; leave at once instead (the errno already reached the parent).
+  void on_exec_error(bp::posix::default_launcher&, const bp::filesystem::path&,
+                     const char* const*, const bp::error_code&) {
+    ::_exit(127);
+  }
+};
+
+std::vector<std::string> BuildEnvironment(const std::vector<std::pair<std::string, std::string>>& overrides) {
+  std::vector<std::string> entries;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const std::string_view key = text.substr(0, text.find('='));
+    bool overridden = false;
+    for (const auto& [name, value] : overrides) overridden = overridden || name == key;
+    if (!overridden) entries.emplace_back(text);
+  }
+  for (const auto& [name, value] : overrides) {
+    // Later overrides of the same name win.
+    std::erase_if(entries, [&name](const std::string& entry) { return entry.compare(0, name.size() + 1, name + "=") == 0; });
+    entries.push_back(name + "=" + value);
+  }
+  return entries;
+}
+
+}  // namespace
+
+std::string ResolveExecutable(const std::string& name, const std::string& path_variable) {
+  if (name.empty()) return {};
+  if (name.find('/') != std::string::npos) return name;
+  std::size_t start = 0;
+  while (start <= path_variable.size()) {
+    const std::size_t end = std::min(path_variable.find(':', start), path_variable.size());
+    std::string directory = path_variable.substr(start, end - start);
+    if (directory.empty()) directory = ".";
+    const std::string candidate = directory + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return {};
+}
+
+std::unique_ptr<Spawned> SpawnInOwnGroup(boost::asio::io_context& io, const SpawnRequest& request,
+                                         std::string* error) {
+  if (request.argv.empty() || request.argv.front().empty()) {
+    *error = "no program to start (empty argv)";
+    return nullptr;
+  }
+  std::string path_variable;
+  for (const auto& [name, value] : request.env) {
+    if (name == "PATH") path_variable = value;
+  }
+  if (path_variable.empty() && std::getenv("PATH") != nullptr) path_variable = std::getenv("PATH");
+  const std::string executable = ResolveExecutable(request.argv.front(), path_variable);
+  if (executable.empty()) {
+    *error = "cannot start '" + request.argv.front() + "': not found on PATH";
+    return nullptr;
+  }
+
+  Fd output_read, output_write, channel_read, channel_write;
+  if (!MakePipe(&output_read, &output_write, error)) return nullptr;
+  if (request.with_channel && !MakePipe(&channel_read, &channel_write, error)) return nullptr;
+
+  auto overrides = request.env;
+  if (request.with_channel) overrides.emplace_back(kPhaseFdVariable, std::to_string(channel_write.get()));
+  const std::vector<std::string> environment = BuildEnvironment(overrides);
+  std::vector<const char*> environment_pointers;
+  for (const std::string& entry : environment) environment_pointers.push_back(entry.c_str());
+  environment_pointers.push_back(nullptr);
+
+  const std::vector<std::string> arguments(request.argv.begin() + 1, request.argv.end());
+  auto spawned = std::make_unique<Spawned>(io);
+  bp::error_code launch_error;
+  bp::posix::default_launcher launcher;
+  SupervisedChildSetup setup{::getpid(), request.with_channel ? channel_write.get() : -1,
+                             environment_pointers.data()};
+  spawned->process = launcher(boost::asio::any_io_executor(io.get_executor()), launch_error,
+                              bp::filesystem::path(executable), arguments,
+                              bp::process_stdio{nullptr, output_write.get(), output_write.get()},
+                              setup);
+  if (launch_error) {
+    // v2 1.81 reports a failed exec but leaves the failed child unreaped; it has already
+    // written its errno and is exiting, so this wait is short.
+    if (launcher.pid > 0) {
+      while (::waitpid(launcher.pid, nullptr, 0) == -1 && errno == EINTR) {
+      }
+    }
+    *error = "cannot start '" + executable + "': " + launch_error.message();
+    return nullptr;
+  }
+  // Only the child may hold the write ends now, so EOF means the child's side is gone.
+  output_write = Fd();
+  channel_write = Fd();
+  boost::system::error_code assign_error;
+  spawned->output.assign(output_read.release(), assign_error);
+  if (!assign_error && request.with_channel) spawned->channel.assign(channel_read.release(), assign_error);
+  if (assign_error) {
+    // Cannot watch it: do not leave it running.
+    ::kill(-spawned->process.id(), SIGKILL);
+    *error = "cannot watch '" + executable + "': " + assign_error.message();
+    return nullptr;  // the process object's destructor reaps the child
+  }
+  return spawned;
+}
+
+}  // namespace miconform::watchdog

@@ -1,0 +1,49 @@
+// process_spawn.h - starts one program with Boost.Process v2 in its own process group, with
+// stdout+stderr on one pipe and, optionally, the phase channel on an inherited pipe fd. Used by the
+// real launcher for case processes and for the stack-capture tool.
+//
+// The child: is the leader of a new process group (setpgid(0,0)); gets SIGKILL when the thread
+// that started it dies (PR_SET_PDEATHSIG; it exits at once if the runner died before that was
+// set); may be ptraced by any process of the same user (for stack capture under Yama); starts with
+// an empty signal mask and default SIGPIPE/SIGINT/SIGTERM; has stdin on /dev/null.
+//
+// Threading: call on the thread that runs `io` (the only thread touching that io_context's
+// reactor, which the fork must find unlocked).
+#ifndef MICONFORM_WATCHDOG_PROCESS_SPAWN_H
+#define MICONFORM_WATCHDOG_PROCESS_SPAWN_H
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/readable_pipe.hpp>
+#include <boost/process/v2/process.hpp>
+
+namespace miconform::watchdog {
+
+struct SpawnRequest {
+  std::vector<std::string> argv;                         // argv[0]: a path, or a name on PATH
+  std::vector<std::pair<std::string, std::string>> env;  // overrides of the inherited environment
+  bool with_channel = false;                             // pass a phase channel (MICONFORM_PHASE_FD)
+};
+
+struct Spawned {
+  explicit Spawned(boost::asio::io_context& io) : process(io), output(io), channel(io) {}
+  boost::process::v2::process process;
+  boost::asio::readable_pipe output;   // the child's stdout and stderr
+  boost::asio::readable_pipe channel;  // the phase channel's read end; closed unless asked for
+};
+
+// Starts the program. On failure returns nullptr and sets *error ("cannot start '<path>': why").
+std::unique_ptr<Spawned> SpawnInOwnGroup(boost::asio::io_context& io, const SpawnRequest& request,
+                                         std::string* error);
+
+// The path `name` resolves to: itself when it contains '/', else the first executable match on
+// `path_variable` (colon-separated); empty when none.
+std::string ResolveExecutable(const std::string& name, const std::string& path_variable);
+
+}  // namespace miconform::watchdog
+
+#endif  // MICONFORM_WATCHDOG_PROCESS_SPAWN_H

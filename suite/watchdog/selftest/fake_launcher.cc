@@ -1,0 +1,112 @@
+// fake_launcher.cc - the scripted children of fake_launcher.h.
+#include "fake_launcher.h"
+
+#include <csignal>
+#include <sys/wait.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+namespace miconform::watchdog::testing {
+namespace {
+
+class FakeChild final : public ChildProcess {
+ public:
+  FakeChild(boost::asio::io_context& io, FakeScript script, ChildObserver& observer,
+            FakeLauncher& launcher)
+      : io_(io), script_(std::move(script)), observer_(observer), launcher_(launcher), timer_(io) {}
+
+  void Begin() { Next(); }
+
+  int pid() const override { return 0; }
+
+  void CaptureEvidence(std::chrono::milliseconds,
+                       std::function<void(std::string, std::string)> done) override {
+    ++launcher_.captured;
+    boost::asio::post(io_, [done = std::move(done)] { done("fake stacks: thread 1 in futex_wait", "tid 1 (fake) state S wchan futex_wait_queue\n"); });
+  }
+
+  void KillGroup() override {
+    if (ended_) return;
+    ++launcher_.killed;
+    timer_.cancel();
+    boost::asio::post(io_, [this] { End(SIGKILL); });
+  }
+
+  int KillLeftovers() override { return script_.leftovers; }
+
+  void Finish(std::function<void(std::string)> done) override {
+    ++launcher_.finished;
+    --launcher_.running;
+    boost::asio::post(io_, [done = std::move(done)] { done(std::string()); });
+  }
+
+ private:
+  void Next() {
+    if (ended_ || next_ >= script_.steps.size()) return;
+    const FakeStep& step = script_.steps[next_];
+    if (step.kind == FakeStep::Kind::kHang) return;  // only KillGroup ends it
+    timer_.expires_after(step.delay);
+    timer_.async_wait([this](const boost::system::error_code& error) {
+      if (error || ended_) return;
+      const FakeStep& current = script_.steps[next_++];
+      switch (current.kind) {
+        case FakeStep::Kind::kChannel: observer_.OnChannelData(current.bytes); break;
+        case FakeStep::Kind::kOutput: observer_.OnOutputData(current.bytes); break;
+        case FakeStep::Kind::kExit: End(current.wait_status); return;
+        case FakeStep::Kind::kHang: return;
+      }
+      Next();
+    });
+  }
+
+  void End(int wait_status) {
+    if (ended_) return;
+    ended_ = true;
+    observer_.OnExit(wait_status, std::string());
+    if (!script_.streams_stay_open) observer_.OnStreamsClosed();
+  }
+
+  boost::asio::io_context& io_;
+  FakeScript script_;
+  ChildObserver& observer_;
+  FakeLauncher& launcher_;
+  boost::asio::steady_timer timer_;
+  std::size_t next_ = 0;
+  bool ended_ = false;
+};
+
+}  // namespace
+
+FakeStep Channel(std::string bytes, std::chrono::milliseconds delay) {
+  return FakeStep{FakeStep::Kind::kChannel, std::move(bytes), 0, delay};
+}
+FakeStep Output(std::string bytes) { return FakeStep{FakeStep::Kind::kOutput, std::move(bytes), 0, {}}; }
+FakeStep Exit(int code, std::chrono::milliseconds delay) {
+  return FakeStep{FakeStep::Kind::kExit, {}, W_EXITCODE(code, 0), delay};
+}
+FakeStep Signal(int signal) { return FakeStep{FakeStep::Kind::kExit, {}, signal, {}}; }
+FakeStep Hang() { return FakeStep{FakeStep::Kind::kHang, {}, 0, {}}; }
+
+std::unique_ptr<ChildProcess> FakeLauncher::Launch(boost::asio::io_context& io, const ChildSpec& spec,
+                                                   ChildObserver& observer, std::string* error) {
+  const auto found = scripts.find(spec.id);
+  if (found == scripts.end()) {
+    *error = "no fake script for '" + spec.id + "'";
+    return nullptr;
+  }
+  if (found->second.launch_fails) {
+    *error = found->second.launch_error;
+    return nullptr;
+  }
+  ++launched;
+  const int now_running = ++running;
+  int seen = max_running.load();
+  while (now_running > seen && !max_running.compare_exchange_weak(seen, now_running)) {
+  }
+  auto child = std::make_unique<FakeChild>(io, found->second, observer, *this);
+  child->Begin();
+  return child;
+}
+
+}  // namespace miconform::watchdog::testing

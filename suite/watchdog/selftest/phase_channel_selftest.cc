@@ -1,0 +1,120 @@
+// phase_channel_selftest.cc - the child side's wire format: exact lines, truncation, newline
+// replacement, in-memory copy, and survival of a vanished reader.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "phase_channel.h"
+
+namespace miconform::watchdog {
+namespace {
+
+// Reads everything currently in the pipe (the write ends stay open, so read without blocking).
+std::string Drain(int fd) {
+  std::string text;
+  char buffer[8192];
+  for (;;) {
+    const ssize_t read = ::read(fd, buffer, sizeof buffer);
+    if (read <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(read));
+  }
+  return text;
+}
+
+class PipeChannel : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::pipe2(fds_, O_CLOEXEC), 0);
+    ASSERT_EQ(::fcntl(fds_[0], F_SETFL, O_NONBLOCK), 0);
+  }
+  void TearDown() override {
+    ::close(fds_[0]);
+    if (fds_[1] >= 0) ::close(fds_[1]);
+  }
+  int fds_[2] = {-1, -1};
+};
+
+TEST_F(PipeChannel, EveryKindWritesItsExactLine) {
+  PhaseChannel channel(fds_[1]);
+  channel.Phase("entered MI_Session_Close");
+  channel.Arm("REQ-1", "MI_Session_Close");
+  channel.Phase("returned MI_Session_Close");
+  channel.Disarm();
+  channel.Trace("close returned MI_RESULT_OK");
+  channel.Fired("handler.close.delay");
+  channel.Backend(R"({"sessions": 1})");
+  channel.Message("all good");
+  channel.Verdict("PASS");
+  const std::string expected =
+      "phase entered MI_Session_Close\n"
+      "arm REQ-1 MI_Session_Close\n"
+      "phase returned MI_Session_Close\n"
+      "disarm\n"
+      "trace close returned MI_RESULT_OK\n"
+      "fired handler.close.delay\n"
+      "backend {\"sessions\": 1}\n"
+      "message all good\n"
+      "verdict PASS\n";
+  EXPECT_EQ(Drain(fds_[0]), expected);
+  EXPECT_EQ(channel.Lines().size(), 9u);
+  EXPECT_EQ(channel.Lines().front(), "phase entered MI_Session_Close");
+  EXPECT_EQ(channel.Lines()[3], "disarm");
+}
+
+TEST_F(PipeChannel, NewlinesBecomeSpacesAndSpacesInARequirementIdBecomeUnderscores) {
+  PhaseChannel channel(fds_[1]);
+  channel.Message("first\nsecond\n");
+  channel.Arm("REQ 1", "MI_Session_Close");
+  EXPECT_EQ(Drain(fds_[0]), "message first second \narm REQ_1 MI_Session_Close\n");
+}
+
+TEST_F(PipeChannel, LongLinesAreCutToTheLimitAtACharacterBoundary) {
+  PhaseChannel channel(fds_[1]);
+  channel.Phase(std::string(10000, 'x'));
+  std::string text = Drain(fds_[0]);
+  EXPECT_EQ(text.size(), PhaseChannel::kMaxLineBytes);
+  EXPECT_EQ(text.back(), '\n');
+  EXPECT_EQ(text.rfind("phase xxx", 0), 0u);
+
+  // "é" is two bytes; a cut must never split it.
+  std::string accents;
+  while (accents.size() < 5000) accents += "\xc3\xa9";
+  channel.Trace(accents);
+  text = Drain(fds_[0]);
+  ASSERT_LE(text.size(), PhaseChannel::kMaxLineBytes);
+  const std::string body = text.substr(6, text.size() - 7);  // without "trace " and '\n'
+  EXPECT_EQ(body.size() % 2, 0u);
+  EXPECT_EQ(static_cast<unsigned char>(body.back()), 0xa9);
+}
+
+TEST_F(PipeChannel, AVanishedReaderNeitherKillsNorBlocks) {
+  ::close(fds_[0]);
+  fds_[0] = ::open("/dev/null", O_RDONLY);  // keeps TearDown simple
+  int dead[2];
+  ASSERT_EQ(::pipe2(dead, O_CLOEXEC), 0);
+  ::close(dead[0]);
+  PhaseChannel channel(dead[1]);
+  channel.Phase("nobody listens");  // would raise SIGPIPE without the shield
+  channel.Verdict("PASS");
+  ::close(dead[1]);
+  EXPECT_EQ(channel.Lines(), (std::vector<std::string>{"phase nobody listens", "verdict PASS"}));
+}
+
+TEST(BareChannel, WritesNowhereButKeepsLines) {
+  PhaseChannel channel(-1);
+  channel.Phase("bare");
+  channel.Disarm();
+  EXPECT_EQ(channel.Lines(), (std::vector<std::string>{"phase bare", "disarm"}));
+}
+
+TEST(BareChannel, FormatIsTheOneDefinition) {
+  EXPECT_EQ(FormatChannelLine("phase", "x"), "phase x");
+  EXPECT_EQ(FormatChannelLine("disarm", "ignored"), "disarm");
+  EXPECT_EQ(FormatChannelLine("trace", ""), "trace ");
+}
+
+}  // namespace
+}  // namespace miconform::watchdog

@@ -1,0 +1,275 @@
+// process_selftest.cc - the real launcher against misbehaving children (watchdog_test_child):
+// exit decoding, hangs with evidence, crashes, a grandchild holding the pipes, channel integrity,
+// parallel runs, launch failure and SIGTERM; after each, nothing of ours is left running.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "watchdog.h"
+
+namespace miconform::watchdog {
+namespace {
+
+using namespace std::chrono_literals;
+using End = Outcome::End;
+
+ChildSpec ChildIn(const std::string& mode, std::chrono::milliseconds timeout = 30s,
+                  std::chrono::milliseconds hang_window = 300ms) {
+  ChildSpec spec;
+  spec.id = mode;
+  spec.argv = {WATCHDOG_TEST_CHILD, mode};
+  spec.timeout = timeout;
+  spec.hang_window = hang_window;
+  // Let crashes reach the kernel as signals even when the child is built with a sanitizer.
+  spec.env = {{"TSAN_OPTIONS", "handle_segv=0:handle_abort=0"},
+              {"ASAN_OPTIONS", "handle_segv=0:handle_abort=0"},
+              {"UBSAN_OPTIONS", "handle_segv=0:handle_abort=0"}};
+  return spec;
+}
+
+// The pid a child reported in its first line, "trace pid <pid>"; -1 if none.
+pid_t ReportedPid(const Outcome& outcome, const std::string& key = "pid") {
+  const std::string prefix = "trace " + key + " ";
+  for (const std::string& line : outcome.lines) {
+    if (line.rfind(prefix, 0) == 0) return static_cast<pid_t>(std::stol(line.substr(prefix.size())));
+  }
+  return -1;
+}
+
+bool Gone(pid_t pid) { return ::kill(pid, 0) == -1 && errno == ESRCH; }
+
+// This test process starts no other processes, so after RunAll it must have no child at all.
+void ExpectNothingLeft(const Outcome& outcome) {
+  errno = 0;
+  EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
+  EXPECT_EQ(errno, ECHILD) << "a child of the test process is still there";
+  const pid_t pid = ReportedPid(outcome);
+  if (pid > 0) {
+    EXPECT_TRUE(Gone(pid)) << "child " << pid << " still exists";
+    EXPECT_TRUE(::kill(-pid, 0) == -1 && errno == ESRCH) << "group " << pid << " still has members";
+  }
+}
+
+Outcome Supervise(const ChildSpec& spec) {
+  Watchdog watchdog;
+  Outcome outcome = watchdog.RunOne(spec);
+  ExpectNothingLeft(outcome);
+  // A sanitizer report of the child (the phase channel is shared by its threads) fails the test.
+  EXPECT_EQ(outcome.output.find("Sanitizer"), std::string::npos) << outcome.output;
+  return outcome;
+}
+
+TEST(ProcessWatchdog, ChildThatWritesPhasesAndExitsZero) {
+  const Outcome outcome = Supervise(ChildIn("phases"));
+  EXPECT_EQ(outcome.end, End::kExited);
+  EXPECT_EQ(outcome.exit_code, 0);
+  EXPECT_EQ(outcome.last_phase, "returned MI_Session_Close");
+  ASSERT_EQ(outcome.lines.size(), 4u);
+  EXPECT_EQ(outcome.lines[1], "phase entered MI_Session_Close");
+  EXPECT_EQ(outcome.lines[3], "verdict PASS");
+  EXPECT_EQ(outcome.leftovers_killed, 0);
+  EXPECT_GT(outcome.duration_s, 0.0);
+}
+
+TEST(ProcessWatchdog, EarlyExitThree) {
+  const Outcome outcome = Supervise(ChildIn("exit3"));
+  EXPECT_EQ(outcome.end, End::kExited);
+  EXPECT_EQ(outcome.exit_code, 3);
+  EXPECT_EQ(outcome.last_phase, "about to fail");
+}
+
+TEST(ProcessWatchdog, ArmedDeadlockTimesOutWithStacksAndThreadStates) {
+  const Outcome outcome = Supervise(ChildIn("deadlock-armed", /*timeout=*/60s, /*hang_window=*/300ms));
+  EXPECT_EQ(outcome.end, End::kTimedOut);
+  EXPECT_TRUE(outcome.armed_at_timeout);
+  EXPECT_EQ(outcome.armed_requirement, "REQ-TEST-1");
+  EXPECT_EQ(outcome.armed_call, "MI_Session_Close");
+  EXPECT_EQ(outcome.last_phase, "entered MI_Session_Close");
+  EXPECT_EQ(outcome.signal, SIGKILL);
+  EXPECT_FALSE(outcome.stacks.empty());
+  EXPECT_NE(outcome.stacks.find("-p " + std::to_string(ReportedPid(outcome))), std::string::npos)
+      << outcome.stacks;
+  // Two threads, both asleep.
+  EXPECT_GE(std::count(outcome.thread_states.begin(), outcome.thread_states.end(), '\n'), 2)
+      << outcome.thread_states;
+  EXPECT_NE(outcome.thread_states.find("state S"), std::string::npos) << outcome.thread_states;
+}
+
+TEST(ProcessWatchdog, UnarmedHangTimesOutNotArmed) {
+  const Outcome outcome = Supervise(ChildIn("hang-unarmed", /*timeout=*/300ms));
+  EXPECT_EQ(outcome.end, End::kTimedOut);
+  EXPECT_FALSE(outcome.armed_at_timeout);
+  EXPECT_EQ(outcome.last_phase, "waiting forever");
+  EXPECT_FALSE(outcome.stacks.empty());
+  EXPECT_FALSE(outcome.thread_states.empty());
+}
+
+TEST(ProcessWatchdog, CpuSpinTimesOut) {
+  const Outcome outcome = Supervise(ChildIn("spin", /*timeout=*/300ms));
+  EXPECT_EQ(outcome.end, End::kTimedOut);
+  EXPECT_EQ(outcome.last_phase, "spinning");
+  EXPECT_FALSE(outcome.thread_states.empty());
+}
+
+TEST(ProcessWatchdog, SegfaultIsSignaled) {
+  const Outcome outcome = Supervise(ChildIn("segv"));
+  EXPECT_EQ(outcome.end, End::kSignaled) << outcome.output;
+  EXPECT_EQ(outcome.signal, SIGSEGV);
+  EXPECT_EQ(outcome.last_phase, "about to crash");
+}
+
+TEST(ProcessWatchdog, AbortIsSignaled) {
+  const Outcome outcome = Supervise(ChildIn("abort"));
+  EXPECT_EQ(outcome.end, End::kSignaled) << outcome.output;
+  EXPECT_EQ(outcome.signal, SIGABRT);
+}
+
+TEST(ProcessWatchdog, GrandchildHoldingThePipesIsKilledAndDoesNotDelayTheEnd) {
+  const Outcome outcome = Supervise(ChildIn("grandchild"));
+  EXPECT_EQ(outcome.end, End::kExited);
+  EXPECT_EQ(outcome.exit_code, 0);
+  EXPECT_GE(outcome.leftovers_killed, 1);
+  const pid_t grandchild = ReportedPid(outcome, "grandchild");
+  ASSERT_GT(grandchild, 0);
+  EXPECT_TRUE(Gone(grandchild)) << "grandchild " << grandchild << " survived";
+  // Ending promptly means the pipes closed when the group died, not when the drain limit passed.
+  EXPECT_EQ(outcome.output.find("still open"), std::string::npos) << outcome.output;
+}
+
+TEST(ProcessWatchdog, ArmThenDisarmThenExit) {
+  const Outcome outcome = Supervise(ChildIn("arm-disarm"));
+  EXPECT_EQ(outcome.end, End::kExited);
+  EXPECT_EQ(outcome.exit_code, 0);
+  EXPECT_NE(std::find(outcome.lines.begin(), outcome.lines.end(), "arm REQ-TEST-2 MI_Operation_Close"),
+            outcome.lines.end());
+  EXPECT_EQ(outcome.lines.back(), "disarm");
+}
+
+TEST(ProcessWatchdog, VeryLongLineIsCutAndNewlinesReplaced) {
+  const Outcome outcome = Supervise(ChildIn("long-line"));
+  ASSERT_EQ(outcome.lines.size(), 3u);
+  EXPECT_EQ(outcome.lines[1].size(), 3999u);
+  EXPECT_EQ(outcome.lines[1].rfind("phase xxxx", 0), 0u);
+  EXPECT_EQ(outcome.lines[2], "message first second");
+}
+
+TEST(ProcessWatchdog, ManyThreadsNeverInterleaveWithinALine) {
+  const Outcome outcome = Supervise(ChildIn("threads"));
+  EXPECT_EQ(outcome.end, End::kExited);
+  EXPECT_EQ(outcome.exit_code, 0);
+  const std::regex line_shape(R"(trace thread ([0-7]) line (\d+) ([a-h]{200}))");
+  std::set<std::string> seen;
+  int traces = 0;
+  for (const std::string& line : outcome.lines) {
+    if (line.rfind("trace thread", 0) != 0) continue;
+    ++traces;
+    std::smatch match;
+    ASSERT_TRUE(std::regex_match(line, match, line_shape)) << line.substr(0, 120);
+    EXPECT_EQ(match[3].str(), std::string(200, static_cast<char>('a' + std::stoi(match[1].str()))));
+    seen.insert(match[1].str() + ":" + match[2].str());
+  }
+  EXPECT_EQ(traces, 8 * 500);
+  EXPECT_EQ(seen.size(), 8u * 500u);
+  EXPECT_EQ(outcome.last_phase, "threads done");
+}
+
+TEST(ProcessWatchdog, EnvironmentOverridesReachTheChild) {
+  ChildSpec spec = ChildIn("env");
+  spec.env.emplace_back("WATCHDOG_TEST_VALUE", "from the spec");
+  const Outcome outcome = Supervise(spec);
+  EXPECT_NE(std::find(outcome.lines.begin(), outcome.lines.end(), "trace value from the spec"),
+            outcome.lines.end());
+}
+
+TEST(ProcessWatchdog, OutputKeepsStdoutAndStderrAndOnlyTheTail) {
+  const Outcome outcome = Supervise(ChildIn("output"));
+  EXPECT_EQ(outcome.end, End::kExited);
+  EXPECT_LE(outcome.output.size(), 64u * 1024u);
+  EXPECT_NE(outcome.output.find("last words"), std::string::npos);
+  // 200 KB were written, so the first lines fell out of the tail.
+  EXPECT_EQ(outcome.output.find("to stdout"), std::string::npos);
+}
+
+TEST(ProcessWatchdog, StdoutAndStderrBothArrive) {
+  ChildSpec spec = ChildIn("unknown-mode");
+  const Outcome outcome = Supervise(spec);
+  EXPECT_EQ(outcome.exit_code, 2);
+  EXPECT_NE(outcome.output.find("unknown mode 'unknown-mode'"), std::string::npos) << outcome.output;
+}
+
+TEST(ProcessWatchdog, NonexistentExecutableIsALaunchFailure) {
+  ChildSpec spec;
+  spec.id = "missing";
+  spec.argv = {"/nonexistent/miconform-case"};
+  const Outcome outcome = Supervise(spec);
+  EXPECT_EQ(outcome.end, End::kLaunchFailed);
+  EXPECT_NE(outcome.launch_error.find("/nonexistent/miconform-case"), std::string::npos);
+  EXPECT_NE(outcome.launch_error.find("No such file or directory"), std::string::npos)
+      << outcome.launch_error;
+
+  spec.argv = {};
+  EXPECT_EQ(Supervise(spec).end, End::kLaunchFailed);
+}
+
+TEST(ProcessWatchdog, RunAllWithTwoJobsReportsEachIndexOnce) {
+  const std::vector<std::string> modes = {"phases", "exit3", "segv", "arm-disarm", "grandchild",
+                                          "hang-unarmed", "env"};
+  std::vector<ChildSpec> specs;
+  for (const std::string& mode : modes) specs.push_back(ChildIn(mode, /*timeout=*/400ms));
+  Watchdog watchdog;
+  std::vector<int> calls(specs.size(), 0);
+  std::vector<Outcome> outcomes(specs.size());
+  watchdog.RunAll(specs, 2, [&](std::size_t index, Outcome outcome) {
+    ++calls.at(index);
+    outcomes.at(index) = std::move(outcome);
+  });
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    EXPECT_EQ(calls[i], 1) << modes[i];
+    ExpectNothingLeft(outcomes[i]);
+  }
+  EXPECT_EQ(outcomes[0].end, End::kExited);
+  EXPECT_EQ(outcomes[1].exit_code, 3);
+  EXPECT_EQ(outcomes[2].signal, SIGSEGV);
+  EXPECT_EQ(outcomes[3].lines.back(), "disarm");
+  EXPECT_GE(outcomes[4].leftovers_killed, 1);
+  EXPECT_EQ(outcomes[5].end, End::kTimedOut);
+  EXPECT_FALSE(watchdog.interrupted());
+}
+
+TEST(ProcessWatchdog, SigtermKillsTheRunningChildAndInterruptsTheRest) {
+  char directory_template[] = "/tmp/miconform-watchdog-XXXXXX";
+  ASSERT_NE(::mkdtemp(directory_template), nullptr);
+  const std::filesystem::path ready = std::filesystem::path(directory_template) / "ready";
+  std::vector<ChildSpec> specs = {ChildIn("hang-unarmed", /*timeout=*/60s), ChildIn("phases"),
+                                  ChildIn("phases")};
+  specs[0].env.emplace_back("WATCHDOG_TEST_READY_FILE", ready.string());
+
+  Watchdog watchdog;
+  std::thread signaller([&ready] {
+    // Condition wait on the file system: the child announces itself, then the runner is signalled.
+    for (int i = 0; i < 3000 && !std::filesystem::exists(ready); ++i) std::this_thread::sleep_for(10ms);
+    if (std::filesystem::exists(ready)) ::kill(::getpid(), SIGTERM);
+  });
+  std::vector<Outcome> outcomes(specs.size());
+  watchdog.RunAll(specs, 1, [&](std::size_t index, Outcome outcome) { outcomes.at(index) = std::move(outcome); });
+  signaller.join();
+  std::filesystem::remove_all(directory_template);
+
+  EXPECT_TRUE(watchdog.interrupted());
+  for (const Outcome& outcome : outcomes) EXPECT_EQ(outcome.end, End::kInterrupted);
+  EXPECT_EQ(outcomes[0].last_phase, "waiting forever");
+  EXPECT_EQ(outcomes[0].signal, SIGKILL);
+  ExpectNothingLeft(outcomes[0]);
+}
+
+}  // namespace
+}  // namespace miconform::watchdog

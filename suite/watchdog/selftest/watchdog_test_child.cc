@@ -1,0 +1,144 @@
+// watchdog_test_child.cc - a deliberately misbehaving case process for the watchdog self-tests:
+// one executable whose first argument picks the misbehaviour. It always starts by writing
+// "trace pid <pid>" so the tests can check the process is gone afterwards.
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "phase_channel.h"
+
+namespace {
+
+using miconform::watchdog::PhaseChannel;
+
+// Blocks the calling thread forever in a futex wait.
+[[noreturn]] void WaitForever() {
+  std::mutex mutex;
+  std::condition_variable never;
+  std::unique_lock<std::mutex> lock(mutex);
+  for (;;) never.wait(lock);
+}
+
+// Tells a test that this process is running (the test then signals its own runner).
+void AnnounceReady() {
+  if (const char* file = std::getenv("WATCHDOG_TEST_READY_FILE")) {
+    std::ofstream(std::string(file) + ".tmp") << getpid() << "\n";
+    std::rename((std::string(file) + ".tmp").c_str(), file);
+  }
+}
+
+int Deadlock(PhaseChannel& channel) {
+  channel.Arm("REQ-TEST-1", "MI_Session_Close");
+  channel.Phase("entered MI_Session_Close");
+  // A second thread waits for the first, which waits forever: a deadlock in a futex wait.
+  std::thread helper([] { WaitForever(); });
+  helper.join();
+  return 0;
+}
+
+int ManyThreads(PhaseChannel& channel) {
+  constexpr int kThreads = 8;
+  constexpr int kLines = 500;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&channel, t] {
+      const std::string padding(200, static_cast<char>('a' + t));
+      for (int i = 0; i < kLines; ++i) {
+        channel.Trace("thread " + std::to_string(t) + " line " + std::to_string(i) + " " + padding);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  channel.Phase("threads done");
+  return 0;
+}
+
+int Grandchild(PhaseChannel& channel) {
+  const pid_t grandchild = fork();
+  if (grandchild == 0) {
+    // Keeps the channel and output pipes open and outlives its parent.
+    for (;;) pause();
+  }
+  channel.Trace("grandchild " + std::to_string(grandchild));
+  channel.Phase("leaving the grandchild behind");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  PhaseChannel& channel = PhaseChannel::Get();
+  channel.Trace("pid " + std::to_string(getpid()));
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "phases") {
+    channel.Phase("entered MI_Session_Close");
+    channel.Phase("returned MI_Session_Close");
+    channel.Verdict("PASS");
+    return 0;
+  }
+  if (mode == "exit3") {
+    channel.Phase("about to fail");
+    return 3;
+  }
+  if (mode == "deadlock-armed") return Deadlock(channel);
+  if (mode == "hang-unarmed") {
+    channel.Phase("waiting forever");
+    AnnounceReady();
+    WaitForever();
+  }
+  if (mode == "spin") {
+    channel.Phase("spinning");
+    volatile unsigned long counter = 0;
+    for (;;) counter = counter + 1;
+  }
+  if (mode == "segv") {
+    channel.Phase("about to crash");
+    volatile int* nowhere = nullptr;
+    *nowhere = 1;
+    return 0;
+  }
+  if (mode == "abort") {
+    channel.Phase("about to abort");
+    std::abort();
+  }
+  if (mode == "grandchild") return Grandchild(channel);
+  if (mode == "arm-disarm") {
+    channel.Arm("REQ-TEST-2", "MI_Operation_Close");
+    channel.Phase("entered MI_Operation_Close");
+    channel.Phase("returned MI_Operation_Close");
+    channel.Disarm();
+    return 0;
+  }
+  if (mode == "long-line") {
+    channel.Phase(std::string(10000, 'x'));
+    channel.Message("first\nsecond");
+    return 0;
+  }
+  if (mode == "threads") return ManyThreads(channel);
+  if (mode == "env") {
+    const char* value = std::getenv("WATCHDOG_TEST_VALUE");
+    channel.Trace(std::string("value ") + (value ? value : "(unset)"));
+    return 0;
+  }
+  if (mode == "output") {
+    std::cout << "to stdout" << std::endl;
+    std::cerr << "to stderr" << std::endl;
+    const std::string filler(1000, 'f');
+    for (int i = 0; i < 200; ++i) std::cout << filler << "\n";
+    std::cout << "last words" << std::endl;
+    return 0;
+  }
+  std::fprintf(stderr, "watchdog_test_child: unknown mode '%s'\n", mode.c_str());
+  return 2;
+}

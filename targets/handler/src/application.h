@@ -1,0 +1,17 @@
+// application.h - the handler's MI_Application (its table and entry point) as seen from the
+// session and operation code; used by session.cc (GetApplication).
+#ifndef MICONFORM_HANDLER_APPLICATION_H
+#define MICONFORM_HANDLER_APPLICATION_H
+
+#include "export.h"
+
+#include <cstdint>
+
+namespace miconform::handler {
+
+// Fills an application handle for application id.
+void fill_application_handle(MI_Application *out, uint64_t application_id);
+
+} // namespace miconform::handler
+
+#endif

@@ -1,0 +1,23 @@
+// script.h - parsing and defaults of MiconformScript, the per-operation behaviour a conformance
+// case chooses; used by the control API and by operation start.
+#ifndef MICONFORM_HANDLER_SCRIPT_H
+#define MICONFORM_HANDLER_SCRIPT_H
+
+#include "export.h"
+
+#include <string>
+
+namespace miconform::handler {
+
+// The prefix that marks an inline script in a class (or namespace) name.
+inline constexpr const char *kInlineScriptPrefix = "script:";
+
+MiconformScript default_script_values();
+
+// Parses "key=value;key=value" over *script. On failure returns false, leaves *script unchanged
+// and puts a message naming the bad key (or value) in *error.
+bool parse_script(const std::string &text, MiconformScript *script, std::string *error);
+
+} // namespace miconform::handler
+
+#endif
