@@ -1,0 +1,142 @@
+// judge.cc - the verdict rules of judge.h.
+#include "judge.h"
+
+#include <csignal>
+#include <cstring>
+#include <string_view>
+
+namespace miconform::runner {
+namespace {
+
+using report::Verdict;
+
+// Splits a channel line into its kind and the rest.
+std::pair<std::string_view, std::string_view> SplitLine(std::string_view line) {
+  const auto space = line.find(' ');
+  if (space == std::string_view::npos) return {line, {}};
+  return {line.substr(0, space), line.substr(space + 1)};
+}
+
+void CollectEvidence(const watchdog::Outcome& outcome, report::CaseResult& result,
+                     std::string* verdict_word) {
+  for (const std::string& line : outcome.lines) {
+    const auto [kind, rest] = SplitLine(line);
+    if (kind == "phase") {
+      result.evidence.trace.emplace_back(line);
+    } else if (kind == "trace" || kind == "arm" || kind == "disarm") {
+      result.evidence.trace.emplace_back(line);
+    } else if (kind == "fired") {
+      result.evidence.fired.emplace_back(rest);
+    } else if (kind == "message") {
+      result.messages.emplace_back(rest);
+    } else if (kind == "backend") {
+      result.evidence.backend = nlohmann::json::parse(rest, nullptr, /*allow_exceptions=*/false);
+      if (result.evidence.backend.is_discarded()) result.evidence.backend = std::string(rest);
+    } else if (kind == "verdict") {
+      *verdict_word = std::string(rest);
+    }
+  }
+  result.phase = outcome.last_phase;
+  result.duration_s = outcome.duration_s;
+  result.evidence.stacks = outcome.stacks;
+  result.evidence.thread_states = outcome.thread_states;
+  result.evidence.output = outcome.output;
+}
+
+void JudgeTimeout(const watchdog::Outcome& outcome, const RequirementLookup& requirements,
+                  report::CaseResult& result) {
+  const std::string where =
+      outcome.last_phase.empty() ? std::string("before its first phase") : "in phase '" + outcome.last_phase + "'";
+  if (!outcome.armed_at_timeout) {
+    result.verdict = Verdict::kHang;
+    result.messages.push_back("stopped responding " + where +
+                              ", where no document says the call may hang");
+    return;
+  }
+  report::Level level = report::Level::kMust;
+  std::string text;
+  if (!requirements.Find(outcome.armed_requirement, &level, &text)) {
+    result.verdict = Verdict::kError;
+    result.messages.push_back("the case armed for unknown requirement '" +
+                              outcome.armed_requirement + "' (a harness fault)");
+    return;
+  }
+  if (level == report::Level::kStopsResponding || level == report::Level::kMayDeadlock) {
+    result.verdict = Verdict::kDocumentedHang;
+    result.messages.push_back("documented hang observed in " + outcome.armed_call + " (" +
+                              outcome.armed_requirement + ": " + text + ")");
+    return;
+  }
+  result.verdict = Verdict::kHang;
+  result.messages.push_back("stopped responding in " + outcome.armed_call + " " + where + "; " +
+                            outcome.armed_requirement + " is a " +
+                            std::string(report::ToString(level)) +
+                            " requirement, so no document excuses the hang");
+}
+
+}  // namespace
+
+std::string SignalName(int signal) {
+  const char* abbrev = sigabbrev_np(signal);
+  return (abbrev ? "SIG" + std::string(abbrev) : std::string("signal")) + " (" +
+         std::to_string(signal) + ")";
+}
+
+report::CaseResult Judge(const CaseDeclaration& declaration, const watchdog::Outcome& outcome,
+                         const RequirementLookup& requirements) {
+  report::CaseResult result;
+  result.id = declaration.id;
+  result.requirement_ids = declaration.requirements;
+  std::string verdict_word;
+  CollectEvidence(outcome, result, &verdict_word);
+
+  using End = watchdog::Outcome::End;
+  switch (outcome.end) {
+    case End::kLaunchFailed:
+      result.verdict = Verdict::kError;
+      result.messages.push_back("the case process could not be started: " +
+                                outcome.launch_error);
+      return result;
+    case End::kInterrupted:
+      result.verdict = Verdict::kError;
+      result.messages.push_back("the run was interrupted before this case ended");
+      return result;
+    case End::kTimedOut:
+      JudgeTimeout(outcome, requirements, result);
+      return result;
+    case End::kSignaled:
+      result.verdict = Verdict::kCrash;
+      result.messages.push_back("the case process was killed by " + SignalName(outcome.signal) +
+                                (outcome.last_phase.empty() ? std::string()
+                                                            : " in phase '" + outcome.last_phase + "'"));
+      return result;
+    case End::kExited:
+      break;
+  }
+  if (verdict_word.empty()) {
+    result.verdict = Verdict::kCrash;
+    result.messages.push_back("the case process ended (exit status " +
+                              std::to_string(outcome.exit_code) + ") without a verdict" +
+                              (outcome.last_phase.empty() ? std::string()
+                                                          : ", in phase '" + outcome.last_phase + "'"));
+    return result;
+  }
+  const auto parsed = report::ParseVerdict(verdict_word);
+  if (!parsed) {
+    result.verdict = Verdict::kError;
+    result.messages.push_back("the case wrote an unknown verdict '" + verdict_word +
+                              "' (a harness fault)");
+    return result;
+  }
+  if (outcome.exit_code != 0) {
+    result.verdict = Verdict::kCrash;
+    result.messages.push_back("the case process exited with status " +
+                              std::to_string(outcome.exit_code) + " after reporting " +
+                              verdict_word);
+    return result;
+  }
+  result.verdict = *parsed;
+  return result;
+}
+
+}  // namespace miconform::runner

@@ -1,0 +1,146 @@
+// main.cc - the miconform command line: `run`, `list`, and the hidden child commands the runner
+// starts under its watchdog (`__case`, `__probe`).
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "case_child.h"
+#include "case_selection.h"
+#include "list_command.h"
+#include "probe.h"
+#include "run_command.h"
+
+namespace {
+
+using miconform::runner::kExitError;
+
+std::string SelfPath(const char* argv0) {
+  char buffer[PATH_MAX];
+  const ssize_t length = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  if (length <= 0) return argv0;
+  return std::string(buffer, static_cast<std::size_t>(length));
+}
+
+// Options every child command takes: the resolved target and the handler library.
+struct ChildTarget {
+  miconform::TargetSpec spec;
+  std::string handler;
+};
+
+void AddChildTargetOptions(CLI::App* command, ChildTarget* child) {
+  command->add_option("--library", child->spec.library)->required();
+  command->add_option("--entry", child->spec.entry)->required();
+  command->add_option("--protocol", child->spec.protocol)->required();
+  command->add_option("--config-dir", child->spec.config_dir)->required();
+  command->add_option("--handler", child->handler)->required();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"miconform - conformance suite for the MI client session-close contract"};
+  app.require_subcommand(1);
+
+  miconform::runner::RunOptions run;
+  std::string filter_text;
+  std::string progress = "auto";
+  CLI::App* run_command = app.add_subcommand(
+      "run", "Run the conformance cases against a target and write the report");
+  run_command->add_option("--target", run.target,
+                          "Built-in target name (see `list --targets`) or path of an MI client "
+                          "library")
+      ->capture_default_str();
+  run_command->add_option("--entry", run.entry,
+                          "Entry point of a library target (default MI_Application_InitializeV1)");
+  run_command->add_option("--protocol", run.protocol,
+                          "Protocol name the scripted handler is registered and opened under "
+                          "(default MICONFORM)");
+  run_command->add_option("--config-dir", run.config_dir,
+                          "Directory whose omicli.conf the target reads its protocol handlers "
+                          "from (required for a library target)");
+  run_command->add_option("--filter", filter_text,
+                          "Comma-separated globs over case IDs, e.g. 'session_close.async.*'");
+  run_command->add_option("--jobs,-j", run.jobs, "Cases run in parallel")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  run_command->add_option("--timeout", run.timeout_s,
+                          "Seconds a case may run before an unexpected hang is recorded")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  run_command->add_option("--hang-window", run.hang_window_ms,
+                          "Milliseconds a call documented to hang may block before the hang is "
+                          "recorded")
+      ->check(CLI::Range(50, 600000))
+      ->capture_default_str();
+  run_command->add_option("--observe", run.observe_ms,
+                          "Milliseconds a case watches a call for a documented hang before "
+                          "releasing it")
+      ->check(CLI::Range(10, 60000))
+      ->capture_default_str();
+  run_command->add_option("--report", run.report_dir, "Directory the report is written to")
+      ->capture_default_str();
+  run_command->add_option("--progress", progress, "Progress lines on stderr: auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+
+  bool list_targets = false;
+  bool list_cases = false;
+  CLI::App* list_command =
+      app.add_subcommand("list", "List the requirements with their cases (or cases, or targets)");
+  list_command->add_flag("--targets", list_targets, "List the built-in targets, one a line");
+  list_command->add_flag("--cases", list_cases, "List the cases with their requirements");
+
+  ChildTarget case_target;
+  miconform::CaseChildOptions case_options;
+  CLI::App* case_command = app.add_subcommand("__case", "Run one case (started by `run`)");
+  case_command->group("");
+  AddChildTargetOptions(case_command, &case_target);
+  case_command->add_option("--case", case_options.case_id)->required();
+  case_command->add_option("--observe-ms", case_options.observe_ms);
+
+  ChildTarget probe_target;
+  CLI::App* probe_command = app.add_subcommand("__probe", "Probe the target (started by `run`)");
+  probe_command->group("");
+  AddChildTargetOptions(probe_command, &probe_target);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    app.exit(error);
+    return kExitError;
+  }
+
+  if (run_command->parsed()) {
+    run.filters = miconform::runner::SplitList(filter_text);
+    run.progress = progress == "always" || (progress == "auto" && isatty(STDERR_FILENO));
+    return miconform::runner::RunCommand(run, SelfPath(argv[0]));
+  }
+  if (list_command->parsed()) {
+    using miconform::runner::ListWhat;
+    return miconform::runner::ListCommand(
+        list_targets ? ListWhat::kTargets : list_cases ? ListWhat::kCases : ListWhat::kRequirements,
+        std::cout);
+  }
+  if (case_command->parsed()) {
+    case_options.target = case_target.spec;
+    case_options.handler_path = case_target.handler;
+    return miconform::RunCaseChild(case_options);
+  }
+  if (probe_command->parsed()) {
+    // A child ends without running the target library's destructors: what happens at exit is
+    // not under test, and must not change the result the child has already reported.
+    const int status = miconform::runner::RunProbeChild(probe_target.spec, probe_target.handler);
+    std::fflush(nullptr);
+    _exit(status);
+  }
+  return kExitError;
+}

@@ -1,0 +1,295 @@
+// run_command.cc - `miconform run`: set-up, probe, supervised cases, verdicts, report.
+#include "run_command.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "case_registry.h"
+#include "case_selection.h"
+#include "catalog.h"
+#include "judge.h"
+#include "miconform/builtin_targets.h"
+#include "miconform/handler_registration.h"
+#include "miconform/report/journal.h"
+#include "miconform/report/writers.h"
+#include "probe.h"
+#include "run_facts.h"
+#include "watchdog.h"
+
+#ifndef MICONFORM_VERSION
+#define MICONFORM_VERSION "unknown"
+#endif
+
+namespace miconform::runner {
+namespace {
+
+class CatalogLookup : public RequirementLookup {
+ public:
+  bool Find(const std::string& id, report::Level* level, std::string* text) const override {
+    const Requirement* requirement = FindRequirement(id);
+    if (requirement == nullptr) return false;
+    *level = requirement->level;
+    *text = requirement->text;
+    return true;
+  }
+};
+
+// Everything a run sets up before its first case, torn down in reverse order.
+struct RunSetup {
+  TargetSpec target;
+  std::string handler_path;
+  std::unique_ptr<TempConfigDir> private_config;  // built-in targets only
+  std::unique_ptr<HandlerRegistration> registration;
+  std::vector<std::pair<std::string, std::string>> child_env;
+};
+
+// The argv that makes a child run `command` against the run's target.
+std::vector<std::string> ChildArgv(const std::string& self, const std::string& command,
+                                   const RunSetup& setup) {
+  return {self,
+          command,
+          "--library",
+          setup.target.library,
+          "--entry",
+          setup.target.entry,
+          "--protocol",
+          setup.target.protocol,
+          "--config-dir",
+          setup.target.config_dir,
+          "--handler",
+          setup.handler_path};
+}
+
+std::string ShellQuote(const std::string& text) {
+  if (text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=,") ==
+      std::string::npos) {
+    return text;
+  }
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\'') quoted += "'\\''";
+    else quoted += c;
+  }
+  return quoted + "'";
+}
+
+std::string ReproduceCommand(const RunOptions& options, const std::string& case_id) {
+  std::string command = "miconform run --target " + ShellQuote(options.target);
+  if (!options.entry.empty()) command += " --entry " + ShellQuote(options.entry);
+  if (!options.protocol.empty()) command += " --protocol " + ShellQuote(options.protocol);
+  if (!options.config_dir.empty()) command += " --config-dir " + ShellQuote(options.config_dir);
+  return command + " --filter " + ShellQuote(case_id);
+}
+
+// Resolves the target and registers the scripted handler where the target will look for it.
+// Throws TargetLoadError with the user-facing message.
+RunSetup PrepareTarget(const RunOptions& options) {
+  RunSetup setup;
+  setup.target = ResolveTarget(options.target);
+  if (!options.entry.empty()) setup.target.entry = options.entry;
+  if (!options.protocol.empty()) setup.target.protocol = options.protocol;
+  setup.handler_path = HandlerLibraryPath();
+  if (!setup.target.builtin.empty()) {
+    // Built-in targets read their handlers from a private directory the run owns.
+    setup.private_config = std::make_unique<TempConfigDir>();
+    setup.target.config_dir = setup.private_config->path();
+    setup.child_env.emplace_back("MICONFORM_REFERENCE_CONFIG_DIR", setup.target.config_dir);
+  } else {
+    if (options.config_dir.empty()) {
+      throw TargetLoadError(TargetLoadError::Kind::kConfigDirUnusable,
+                            "a library target needs --config-dir DIR: the directory whose "
+                            "omicli.conf the target's client reads its protocol handlers from");
+    }
+    setup.target.config_dir = options.config_dir;
+    HandlerRegistration::RemoveStaleRegistrations(setup.target.config_dir);
+  }
+  setup.registration = std::make_unique<HandlerRegistration>(
+      setup.target.config_dir, setup.target.protocol, setup.handler_path);
+  return setup;
+}
+
+report::RunInfo DescribeRun(const RunOptions& options, const RunSetup& setup,
+                            std::chrono::system_clock::time_point started) {
+  report::RunInfo run;
+  run.suite_version = MICONFORM_VERSION;
+  run.target = setup.target.builtin.empty() ? setup.target.library : setup.target.builtin;
+  run.target_library = setup.target.library;
+  try {
+    run.target_sha256 = Sha256OfFile(setup.target.library);
+  } catch (const std::exception& error) {
+    run.target_sha256 = std::string("unreadable: ") + error.what();
+  }
+  run.options = {{"target", options.target},
+                 {"entry", setup.target.entry},
+                 {"protocol", setup.target.protocol},
+                 {"config-dir", setup.target.builtin.empty() ? setup.target.config_dir
+                                                             : "(private to the run)"},
+                 {"jobs", std::to_string(options.jobs)},
+                 {"timeout", std::to_string(options.timeout_s)},
+                 {"hang-window", std::to_string(options.hang_window_ms)},
+                 {"observe", std::to_string(options.observe_ms)}};
+  std::string filters;
+  for (const auto& glob : options.filters) filters += (filters.empty() ? "" : ",") + glob;
+  run.options["filter"] = filters.empty() ? "*" : filters;
+  run.started = IsoTimestamp(started);
+  run.host = HostDescription();
+  return run;
+}
+
+// The requirements a run speaks about: every catalog entry that one of the run's cases names.
+std::vector<report::RequirementResult> RequirementsOf(const std::vector<CaseInfo>& cases) {
+  std::set<std::string> named;
+  for (const CaseInfo& info : cases) named.insert(info.requirements.begin(), info.requirements.end());
+  std::vector<report::RequirementResult> out;
+  for (const Requirement& requirement : Catalog()) {
+    if (!named.count(requirement.id)) continue;
+    report::RequirementResult result;
+    result.id = requirement.id;
+    result.page = requirement.page;
+    result.section = requirement.section;
+    result.text = requirement.text;
+    result.level = requirement.level;
+    for (const CaseInfo& info : cases) {
+      for (const std::string& id : info.requirements) {
+        if (id == requirement.id) result.case_ids.push_back(info.id);
+      }
+    }
+    out.push_back(std::move(result));
+  }
+  return out;
+}
+
+void PrintSummary(const report::Report& report, const std::string& report_dir, bool interrupted) {
+  std::printf("miconform %s: %s\n", report.run.target.c_str(),
+              interrupted          ? "INTERRUPTED"
+              : report.conformant  ? "CONFORMANT"
+                                   : "NOT CONFORMANT");
+  std::string counts;
+  for (auto verdict : {report::Verdict::kPass, report::Verdict::kDocumentedHang,
+                       report::Verdict::kDeviation, report::Verdict::kNotSupported,
+                       report::Verdict::kNotExercised, report::Verdict::kFail,
+                       report::Verdict::kHang, report::Verdict::kCrash, report::Verdict::kError}) {
+    const int count = report.Count(verdict);
+    if (count == 0) continue;
+    counts += (counts.empty() ? "" : ", ") + std::to_string(count) + " " +
+              std::string(report::ToString(verdict));
+  }
+  std::printf("  %zu cases: %s\n", report.cases.size(), counts.c_str());
+  for (const auto& result : report.cases) {
+    if (report::IsConformant(result.verdict) && !report::IsWarning(result.verdict)) continue;
+    std::printf("  %-15s %s%s%s\n", std::string(report::ToString(result.verdict)).c_str(),
+                result.id.c_str(), result.messages.empty() ? "" : ": ",
+                result.messages.empty() ? "" : result.messages.front().c_str());
+  }
+  std::printf("  report: %s/ (report.json, junit.xml, report.md, report.html)\n", report_dir.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int RunCommand(const RunOptions& options, const std::string& self) {
+  const auto started = std::chrono::system_clock::now();
+  std::vector<CaseInfo> selected;
+  for (const CaseInfo& info : AllCases()) {
+    if (MatchesAny(info.id, options.filters)) selected.push_back(info);
+  }
+  if (selected.empty()) {
+    std::fprintf(stderr, "miconform: no case matches --filter; `miconform list` shows them\n");
+    return kExitError;
+  }
+
+  RunSetup setup;
+  try {
+    setup = PrepareTarget(options);
+  } catch (const TargetLoadError& error) {
+    std::fprintf(stderr, "miconform: %s\n", error.what());
+    return kExitError;
+  }
+
+  watchdog::Watchdog watchdog;
+  {
+    watchdog::ChildSpec probe;
+    probe.id = "probe";
+    probe.argv = ChildArgv(self, "__probe", setup);
+    probe.env = setup.child_env;
+    probe.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_s * 1000));
+    const std::string failure = ProbeFailure(watchdog.RunOne(probe));
+    if (!failure.empty()) {
+      std::fprintf(stderr, "miconform: cannot run the suite against %s: %s\n",
+                   options.target.c_str(), failure.c_str());
+      return kExitError;
+    }
+  }
+
+  std::error_code ignored;
+  std::filesystem::create_directories(options.report_dir, ignored);
+  std::optional<report::Journal> journal;
+  try {
+    journal.emplace(std::filesystem::path(options.report_dir) / "journal.jsonl");
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "miconform: cannot write the report to %s: %s\n",
+                 options.report_dir.c_str(), error.what());
+    return kExitError;
+  }
+
+  report::Report report;
+  report.run = DescribeRun(options, setup, started);
+  journal->Begin(report.run);
+
+  std::vector<watchdog::ChildSpec> specs;
+  for (const CaseInfo& info : selected) {
+    watchdog::ChildSpec spec;
+    spec.id = info.id;
+    spec.argv = ChildArgv(self, "__case", setup);
+    spec.argv.insert(spec.argv.end(),
+                     {"--case", info.id, "--observe-ms", std::to_string(options.observe_ms)});
+    spec.env = setup.child_env;
+    spec.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_s * 1000));
+    spec.hang_window = std::chrono::milliseconds(options.hang_window_ms);
+    specs.push_back(std::move(spec));
+  }
+
+  const CatalogLookup lookup;
+  std::vector<std::optional<report::CaseResult>> results(selected.size());
+  std::size_t done = 0;
+  watchdog.RunAll(specs, options.jobs, [&](std::size_t index, watchdog::Outcome outcome) {
+    report::CaseResult result =
+        Judge({selected[index].id, selected[index].requirements}, outcome, lookup);
+    result.reproduce = ReproduceCommand(options, selected[index].id);
+    journal->Record(result);
+    ++done;
+    if (options.progress) {
+      std::fprintf(stderr, "[%3zu/%zu] %-15s %s (%.2f s)\n", done, selected.size(),
+                   std::string(report::ToString(result.verdict)).c_str(), result.id.c_str(),
+                   result.duration_s);
+    }
+    results[index] = std::move(result);
+  });
+
+  for (auto& result : results) {
+    if (result) report.cases.push_back(std::move(*result));
+  }
+  report.requirements = RequirementsOf(selected);
+  report.run.ended = IsoTimestamp(std::chrono::system_clock::now());
+  journal->End(report.run.ended);
+  report.Aggregate();
+  try {
+    report::WriteReportDirectory(report, options.report_dir);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "miconform: %s\n", error.what());
+    return kExitError;
+  }
+  PrintSummary(report, options.report_dir, watchdog.interrupted());
+  if (watchdog.interrupted() || report.Count(report::Verdict::kError) > 0) return kExitError;
+  return report.conformant ? kExitConformant : kExitNotConformant;
+}
+
+}  // namespace miconform::runner

@@ -1,0 +1,25 @@
+// run_command.h - `miconform run`: runs the selected cases against one target under the watchdog
+// and writes the report.
+//
+// Exit statuses: 0 the target conforms (every verdict PASS, DOCUMENTED-HANG, DEVIATION,
+// NOT-SUPPORTED or NOT-EXERCISED); 1 it does not; 2 usage, target-load or harness errors (an
+// ERROR verdict, an interrupted run, a report that could not be written).
+#ifndef MICONFORM_RUNNER_RUN_COMMAND_H
+#define MICONFORM_RUNNER_RUN_COMMAND_H
+
+#include <string>
+
+#include "run_options.h"
+
+namespace miconform::runner {
+
+inline constexpr int kExitConformant = 0;
+inline constexpr int kExitNotConformant = 1;
+inline constexpr int kExitError = 2;
+
+// `self` is the path of the miconform executable (children are started from it).
+int RunCommand(const RunOptions& options, const std::string& self);
+
+}  // namespace miconform::runner
+
+#endif  // MICONFORM_RUNNER_RUN_COMMAND_H

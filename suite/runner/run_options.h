@@ -1,0 +1,28 @@
+// run_options.h - what the user asked `miconform run` (and the hidden child commands) to do.
+//
+// Filled by the command line in main.cc; read by the run command and the case selection.
+#ifndef MICONFORM_RUNNER_RUN_OPTIONS_H
+#define MICONFORM_RUNNER_RUN_OPTIONS_H
+
+#include <string>
+#include <vector>
+
+namespace miconform::runner {
+
+struct RunOptions {
+  std::string target = "reference";  // --target NAME|PATH
+  std::string entry;                 // --entry NAME (empty: MI_Application_InitializeV1)
+  std::string protocol;              // --protocol NAME (empty: MICONFORM)
+  std::string config_dir;            // --config-dir DIR (required for a library path)
+  std::vector<std::string> filters;  // --filter GLOB[,GLOB...] over case IDs (empty: all)
+  int jobs = 2;                      // --jobs N
+  double timeout_s = 10;             // --timeout SECONDS: an unarmed case may run this long
+  int hang_window_ms = 1500;         // --hang-window MS: an armed case may block this long
+  int observe_ms = 250;              // --observe MS: how long a case watches for a documented hang
+  std::string report_dir = "miconform-report";  // --report DIR
+  bool progress = false;             // progress lines (on when stderr is a terminal)
+};
+
+}  // namespace miconform::runner
+
+#endif  // MICONFORM_RUNNER_RUN_OPTIONS_H

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# cli_selftest.sh - self-test of the miconform command line's bad-input handling: every mistake a
+# user can make gets a clear message and exit status 2, never a crash or a hang.
+# Usage: cli_selftest.sh PATH-TO-MICONFORM
+set -u
+miconform=$1
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+failures=0
+
+# expect STATUS PATTERN -- ARGS...: runs miconform with ARGS, checks the status and that stderr
+# (or stdout) matches PATTERN.
+expect() {
+  local status=$1 pattern=$2
+  shift 3
+  local out
+  out=$(timeout 60 "$miconform" "$@" 2>&1)
+  local got=$?
+  if [ "$got" -ne "$status" ] || ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAILED: miconform $* -> status $got (want $status), output:"
+    echo "$out" | head -20
+    failures=$((failures + 1))
+  else
+    echo "ok: miconform $* -> $got"
+  fi
+}
+
+printf 'not a library\n' >"$scratch/text.so"
+mkdir -p "$scratch/conf"
+
+expect 2 "subcommand" --
+expect 2 "unknown|not expected|extras|following argument" -- run --no-such-flag
+expect 2 "jobs" -- run --jobs 0
+expect 2 "progress" -- run --progress sometimes
+expect 2 "no case matches" -- run --filter 'no.such.case.*' --report "$scratch/r1"
+expect 2 "no-such-target|built-in|reference" -- run --target no-such-target --report "$scratch/r2"
+expect 2 "config-dir" -- run --target "$scratch/text.so" --report "$scratch/r3"
+expect 2 "/missing/libmi.so" -- run --target /missing/libmi.so --config-dir "$scratch/conf" --report "$scratch/r4"
+expect 2 "text.so" -- run --target "$scratch/text.so" --config-dir "$scratch/conf" --report "$scratch/r5"
+expect 2 "does-not-exist|config" -- run --target "$scratch/text.so" --config-dir "$scratch/does-not-exist" --report "$scratch/r6"
+expect 0 "^reference$" -- list --targets
+expect 0 "SC-" -- list
+
+# Nothing of a failed run may be left in the configuration directory.
+if [ -n "$(ls -A "$scratch/conf")" ]; then
+  echo "FAILED: the config dir was left with: $(ls -A "$scratch/conf")"
+  failures=$((failures + 1))
+fi
+
+echo "cli: $failures failed"
+[ "$failures" -eq 0 ]

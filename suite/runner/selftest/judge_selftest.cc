@@ -1,0 +1,149 @@
+// judge_selftest.cc - self-tests of the verdict rules (judge.h), fed synthetic watchdog outcomes.
+#include "judge.h"
+
+#include <csignal>
+
+#include <gtest/gtest.h>
+
+namespace miconform::runner {
+namespace {
+
+using report::Verdict;
+using End = watchdog::Outcome::End;
+
+class FixedLookup : public RequirementLookup {
+ public:
+  bool Find(const std::string& id, report::Level* level, std::string* text) const override {
+    if (id == "HANGS") {
+      *level = report::Level::kStopsResponding;
+      *text = "the call stops responding";
+    } else if (id == "DEADLOCKS") {
+      *level = report::Level::kMayDeadlock;
+      *text = "the call can deadlock";
+    } else if (id == "MUST") {
+      *level = report::Level::kMust;
+      *text = "the call returns";
+    } else {
+      return false;
+    }
+    return true;
+  }
+};
+
+const CaseDeclaration kCase{"area.case", {"MUST"}};
+
+watchdog::Outcome Exited(int code, std::vector<std::string> lines) {
+  watchdog::Outcome outcome;
+  outcome.end = End::kExited;
+  outcome.exit_code = code;
+  outcome.lines = std::move(lines);
+  return outcome;
+}
+
+TEST(JudgeSelftest, TakesTheVerdictTheCaseWrote) {
+  const auto result = Judge(kCase, Exited(0, {"phase start", "verdict PASS"}), FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kPass);
+  EXPECT_EQ(result.id, "area.case");
+  EXPECT_EQ(result.requirement_ids, std::vector<std::string>{"MUST"});
+  for (const char* word : {"FAIL", "DEVIATION", "NOT-SUPPORTED", "DOCUMENTED-HANG", "NOT-EXERCISED"}) {
+    EXPECT_EQ(report::ToString(Judge(kCase, Exited(0, {std::string("verdict ") + word}), FixedLookup()).verdict),
+              word);
+  }
+}
+
+TEST(JudgeSelftest, CollectsMessagesTraceBackendAndFiredPoints) {
+  const auto result = Judge(kCase,
+                            Exited(0, {"phase entered MI_Session_Close", "trace callback: final",
+                                       "message expected 1 final result, saw 2",
+                                       "fired handler.before_result", "backend {\"operations\":[]}",
+                                       "verdict FAIL"}),
+                            FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kFail);
+  ASSERT_EQ(result.messages.size(), 1u);
+  EXPECT_EQ(result.messages[0], "expected 1 final result, saw 2");
+  EXPECT_EQ(result.evidence.trace.size(), 2u);
+  EXPECT_EQ(result.evidence.fired, std::vector<std::string>{"handler.before_result"});
+  EXPECT_TRUE(result.evidence.backend.is_object());
+}
+
+TEST(JudgeSelftest, NoVerdictLineIsACrash) {
+  auto outcome = Exited(0, {"phase entered MI_Session_Close"});
+  outcome.last_phase = "entered MI_Session_Close";
+  const auto result = Judge(kCase, outcome, FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kCrash);
+  ASSERT_FALSE(result.messages.empty());
+  EXPECT_NE(result.messages.back().find("without a verdict"), std::string::npos);
+}
+
+TEST(JudgeSelftest, NonZeroExitAfterAVerdictIsACrash) {
+  EXPECT_EQ(Judge(kCase, Exited(4, {"verdict PASS"}), FixedLookup()).verdict, Verdict::kCrash);
+}
+
+TEST(JudgeSelftest, UnknownVerdictWordIsAHarnessError) {
+  EXPECT_EQ(Judge(kCase, Exited(0, {"verdict MAYBE"}), FixedLookup()).verdict, Verdict::kError);
+}
+
+TEST(JudgeSelftest, SignalIsACrashNamingTheSignal) {
+  watchdog::Outcome outcome;
+  outcome.end = End::kSignaled;
+  outcome.signal = SIGSEGV;
+  outcome.last_phase = "entered MI_Session_Close";
+  const auto result = Judge(kCase, outcome, FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kCrash);
+  EXPECT_NE(result.messages.back().find("SIGSEGV"), std::string::npos);
+  EXPECT_NE(result.messages.back().find("entered MI_Session_Close"), std::string::npos);
+}
+
+TEST(JudgeSelftest, UnarmedTimeoutIsAHang) {
+  watchdog::Outcome outcome;
+  outcome.end = End::kTimedOut;
+  outcome.last_phase = "entered MI_Session_Close";
+  outcome.stacks = "#0 futex_wait";
+  const auto result = Judge(kCase, outcome, FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kHang);
+  EXPECT_EQ(result.evidence.stacks, "#0 futex_wait");
+  EXPECT_NE(result.messages.back().find("entered MI_Session_Close"), std::string::npos);
+}
+
+TEST(JudgeSelftest, ArmedTimeoutForADocumentedHangIsDocumentedHang) {
+  for (const char* requirement : {"HANGS", "DEADLOCKS"}) {
+    watchdog::Outcome outcome;
+    outcome.end = End::kTimedOut;
+    outcome.armed_at_timeout = true;
+    outcome.armed_requirement = requirement;
+    outcome.armed_call = "MI_Application_Close";
+    const auto result = Judge(kCase, outcome, FixedLookup());
+    EXPECT_EQ(result.verdict, Verdict::kDocumentedHang) << requirement;
+    EXPECT_NE(result.messages.back().find("MI_Application_Close"), std::string::npos);
+    EXPECT_NE(result.messages.back().find(requirement), std::string::npos);
+  }
+}
+
+TEST(JudgeSelftest, ArmedTimeoutForAMustRequirementIsStillAHang) {
+  watchdog::Outcome outcome;
+  outcome.end = End::kTimedOut;
+  outcome.armed_at_timeout = true;
+  outcome.armed_requirement = "MUST";
+  outcome.armed_call = "MI_Session_Close";
+  EXPECT_EQ(Judge(kCase, outcome, FixedLookup()).verdict, Verdict::kHang);
+}
+
+TEST(JudgeSelftest, ArmedForAnUnknownRequirementIsAHarnessError) {
+  watchdog::Outcome outcome;
+  outcome.end = End::kTimedOut;
+  outcome.armed_at_timeout = true;
+  outcome.armed_requirement = "NOPE";
+  EXPECT_EQ(Judge(kCase, outcome, FixedLookup()).verdict, Verdict::kError);
+}
+
+TEST(JudgeSelftest, LaunchFailureAndInterruptionAreHarnessErrors) {
+  watchdog::Outcome outcome;
+  outcome.end = End::kLaunchFailed;
+  outcome.launch_error = "no such file";
+  EXPECT_EQ(Judge(kCase, outcome, FixedLookup()).verdict, Verdict::kError);
+  outcome.end = End::kInterrupted;
+  EXPECT_EQ(Judge(kCase, outcome, FixedLookup()).verdict, Verdict::kError);
+}
+
+}  // namespace
+}  // namespace miconform::runner
