@@ -1,0 +1,467 @@
+// operation.cc - result delivery, acknowledgement, cancel and close of one operation of the
+// reference (see operation.h).
+#include "operation.h"
+
+#include "handle_registry.h"
+#include "reference.h"
+#include "session.h"
+
+namespace miconform::reference {
+namespace {
+
+HandleRegistry<Operation>& Registry() {
+  static HandleRegistry<Operation> registry(0x4d434f5045524154);  // "MCOPERAT"
+  return registry;
+}
+
+// The acknowledgement function the reference hands to the application in manual-ack mode.
+MI_Result AppAcknowledge(MI_Operation* handle) {
+  auto operation = Operation::Find(handle);
+  return operation ? operation->Acknowledge() : MI_RESULT_INVALID_PARAMETER;
+}
+
+// ---- the reference's callbacks, handed to the handler; the context is the Operation.
+
+void HandlerInstanceResult(MI_Operation* handler_operation, void* context,
+                           const MI_Instance* instance, MI_Boolean more, MI_Result code,
+                           const MI_Char* error, const MI_Instance* details,
+                           MI_ResultAcknowledgement acknowledge) {
+  static_cast<Operation*>(context)->OnHandlerResult(
+      {handler_operation, instance, more, code, error, details, acknowledge});
+}
+
+void HandlerWriteMessage(MI_Operation*, void* context, MI_Uint32 channel, const MI_Char* message) {
+  static_cast<Operation*>(context)->OnHandlerNotice(
+      [&](MI_Operation* handle, const MI_OperationCallbacks& app) {
+        if (app.writeMessage) app.writeMessage(handle, app.callbackContext, channel, message);
+      });
+}
+
+void HandlerWriteProgress(MI_Operation*, void* context, const MI_Char* activity,
+                          const MI_Char* current_operation, const MI_Char* status,
+                          MI_Uint32 percentage, MI_Uint32 seconds_remaining) {
+  static_cast<Operation*>(context)->OnHandlerNotice(
+      [&](MI_Operation* handle, const MI_OperationCallbacks& app) {
+        if (app.writeProgress) {
+          app.writeProgress(handle, app.callbackContext, activity, current_operation, status,
+                            percentage, seconds_remaining);
+        }
+      });
+}
+
+MI_OperationCallbacks CopyCallbacks(const MI_OperationCallbacks* callbacks) {
+  return callbacks ? *callbacks : MI_OperationCallbacks{};
+}
+
+}  // namespace
+
+Operation::Operation(std::shared_ptr<Session> session, MI_Uint32 flags,
+                     const MI_OperationCallbacks* callbacks)
+    : session_(std::move(session)),
+      id_(NextObjectId()),
+      pull_(callbacks == nullptr),
+      manual_ack_((flags & MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS) != 0),
+      flags_(flags),
+      app_callbacks_(CopyCallbacks(callbacks)),
+      handler_callbacks_{} {
+  handler_callbacks_.callbackContext = this;
+  handler_callbacks_.instanceResult = &HandlerInstanceResult;
+  handler_callbacks_.writeMessage = &HandlerWriteMessage;
+  handler_callbacks_.writeProgress = &HandlerWriteProgress;
+}
+
+std::shared_ptr<Operation> Operation::Find(const MI_Operation* handle) {
+  return Registry().Find(handle);
+}
+
+void Operation::Register(MI_Operation* handle) {
+  Registry().Fill(&handle_, id_, &kOperationTable);
+  Registry().Add(id_, shared_from_this());
+  *handle = handle_;
+}
+
+void Operation::Unregister() { Registry().Remove(id_); }
+
+// ---------------------------------------------------------------------------------------------
+// conditions (all under the session mutex)
+
+bool Operation::AppSideDone_locked() const {
+  return app_closed_ && final_acknowledged_ && !outstanding_ && app_callbacks_in_flight_ == 0 &&
+         !pull_in_progress_;
+}
+
+bool Operation::SettledForSessionClose_locked() const {
+  return AppSideDone_locked() && handler_calls_in_flight_ == 0 &&
+         (!has_handler_operation_ || handler_close_done_);
+}
+
+bool Operation::NeedsLocalFinal_locked() const {
+  return !pull_ && cancel_requested_ && !final_claimed_ && !outstanding_ && !deferred_ &&
+         app_callbacks_in_flight_ == 0;
+}
+
+bool Operation::NeedsDeferredDelivery_locked() const {
+  return deferred_ && !outstanding_ && app_callbacks_in_flight_ == 0;
+}
+
+bool Operation::HandlerCloseDue_locked() const {
+  return has_handler_operation_ && handler_started_ && !handler_close_claimed_ &&
+         handler_calls_in_flight_ == 0 && AppSideDone_locked();
+}
+
+bool Operation::Retirable_locked() const {
+  return AppSideDone_locked() && !held_ && !slot_ && !deferred_ &&
+         handler_callbacks_in_flight_ == 0 &&
+         handler_calls_in_flight_ == 0 &&
+         (!has_handler_operation_ || (handler_close_done_ && handler_final_seen_));
+}
+
+// ---------------------------------------------------------------------------------------------
+// start
+
+void Operation::FinishLocally_locked(MI_Result result) {
+  cancel_requested_ = true;
+  local_final_result_ = result;
+}
+
+void Operation::Start(const HandlerStart& start) {
+  // Callbacks may arrive inside this call, on this or another thread; they need nothing that is
+  // set after it. Always manual acknowledgement towards the handler, like OMI.
+  start(flags_ | MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS, &handler_callbacks_, &handler_operation_);
+  bool forward;
+  {
+    std::lock_guard lock(session_->mutex());
+    handler_started_ = true;
+    // A cancel that came while the handler was still starting is passed on now.
+    forward = cancel_requested_ && !handler_cancel_forwarded_ && !handler_final_seen_;
+    if (forward) {
+      handler_cancel_forwarded_ = true;
+      ++handler_calls_in_flight_;
+    }
+  }
+  if (forward) ForwardCancelToHandler(cancel_reason_);
+  Advance();
+}
+
+// ---------------------------------------------------------------------------------------------
+// delivery
+
+template <typename Call>
+void Operation::CallApp(Call&& call) {
+  call();
+  std::lock_guard lock(session_->mutex());
+  --app_callbacks_in_flight_;
+}
+
+std::optional<Operation::HandlerResult> Operation::AcknowledgeOutstanding_locked() {
+  outstanding_ = false;
+  if (outstanding_is_final_) final_acknowledged_ = true;
+  std::optional<HandlerResult> result;
+  result.swap(held_);
+  return result;
+}
+
+void Operation::AcknowledgeToHandler(const std::optional<HandlerResult>& result) {
+  if (result && result->acknowledge) result->acknowledge(result->handler_operation);
+}
+
+void Operation::DeliverToApp(const MI_Instance* instance, MI_Boolean more, MI_Result code,
+                             const MI_Char* error, const MI_Instance* details) {
+  const bool app_acknowledges = manual_ack_ && app_callbacks_.instanceResult != nullptr;
+  CallApp([&] {
+    if (app_callbacks_.instanceResult) {
+      app_callbacks_.instanceResult(&handle_, app_callbacks_.callbackContext, instance, more, code,
+                                    error, details, app_acknowledges ? &AppAcknowledge : nullptr);
+    }
+  });
+  std::optional<HandlerResult> to_acknowledge;
+  if (!app_acknowledges) {
+    std::lock_guard lock(session_->mutex());
+    to_acknowledge = AcknowledgeOutstanding_locked();
+  }
+  AcknowledgeToHandler(to_acknowledge);
+  Advance();
+}
+
+void Operation::OnHandlerResult(const HandlerResult& result) {
+  auto self = shared_from_this();  // the handler's context is a raw pointer
+  std::optional<HandlerResult> dropped;
+  bool deliver = false;
+  {
+    std::lock_guard lock(session_->mutex());
+    ++handler_callbacks_in_flight_;
+    if (!result.more) handler_final_seen_ = true;
+    if (final_claimed_ || (cancel_requested_ && result.more)) {
+      dropped = result;
+    } else if (pull_) {
+      // A handler may send its final result after a cancel without waiting for the pull of an
+      // earlier one: the earlier one is then dropped.
+      if (slot_) dropped.swap(slot_);
+      slot_ = result;
+    } else if (outstanding_ || deferred_) {
+      // A handler may send its final result after a cancel while the application still owes the
+      // acknowledgement of an earlier one; it waits until that acknowledgement came.
+      if (deferred_) dropped.swap(deferred_);
+      deferred_ = result;
+    } else {
+      Claim_locked(result);
+      deliver = true;
+    }
+  }
+  AcknowledgeToHandler(dropped);
+  if (deliver) {
+    DeliverToApp(result.instance, result.more, result.code, result.error, result.details);
+  }
+  {
+    std::lock_guard lock(session_->mutex());
+    --handler_callbacks_in_flight_;
+  }
+  Advance();
+}
+
+void Operation::Claim_locked(const HandlerResult& result) {
+  if (!result.more) final_claimed_ = true;
+  outstanding_ = true;
+  outstanding_is_final_ = !result.more;
+  held_ = result;
+  ++app_callbacks_in_flight_;
+}
+
+void Operation::DeliverDeferred() {
+  std::optional<HandlerResult> result;
+  std::optional<HandlerResult> dropped;
+  {
+    std::lock_guard lock(session_->mutex());
+    deferred_scheduled_ = false;
+    if (!deferred_ || outstanding_ || app_callbacks_in_flight_ > 0) return;
+    if (final_claimed_ || (cancel_requested_ && deferred_->more)) {
+      dropped.swap(deferred_);
+    } else {
+      result.swap(deferred_);
+      Claim_locked(*result);
+    }
+  }
+  AcknowledgeToHandler(dropped);
+  if (result) {
+    DeliverToApp(result->instance, result->more, result->code, result->error, result->details);
+  } else {
+    Advance();
+  }
+}
+
+void Operation::OnHandlerNotice(
+    const std::function<void(MI_Operation*, const MI_OperationCallbacks&)>& call) {
+  auto self = shared_from_this();
+  {
+    std::lock_guard lock(session_->mutex());
+    if (pull_ || final_claimed_) return;
+    ++handler_callbacks_in_flight_;
+    ++app_callbacks_in_flight_;
+  }
+  CallApp([&] { call(&handle_, app_callbacks_); });
+  {
+    std::lock_guard lock(session_->mutex());
+    --handler_callbacks_in_flight_;
+  }
+  Advance();
+}
+
+void Operation::DeliverLocalFinal() {
+  {
+    std::lock_guard lock(session_->mutex());
+    local_final_scheduled_ = false;
+    if (!NeedsLocalFinal_locked()) return;
+    final_claimed_ = true;
+    outstanding_ = true;
+    outstanding_is_final_ = true;
+    ++app_callbacks_in_flight_;
+  }
+  DeliverToApp(nullptr, MI_FALSE, local_final_result_, nullptr, nullptr);
+}
+
+MI_Result Operation::Acknowledge() {
+  std::optional<HandlerResult> to_acknowledge;
+  {
+    std::lock_guard lock(session_->mutex());
+    if (pull_ || !manual_ack_ || !outstanding_) return MI_RESULT_INVALID_PARAMETER;
+    to_acknowledge = AcknowledgeOutstanding_locked();
+  }
+  AcknowledgeToHandler(to_acknowledge);
+  Advance();
+  return MI_RESULT_OK;
+}
+
+MI_Result Operation::Pull(const MI_Instance** instance, MI_Boolean* more_results,
+                          MI_Result* result, const MI_Char** error_message,
+                          const MI_Instance** completion_details) {
+  if (!pull_) return MI_RESULT_INVALID_PARAMETER;
+  std::optional<HandlerResult> previous;
+  {
+    std::lock_guard lock(session_->mutex());
+    if (app_closed_ || pull_in_progress_ || final_acknowledged_) {
+      return MI_RESULT_INVALID_PARAMETER;
+    }
+    pull_in_progress_ = true;
+    previous.swap(held_);
+  }
+  // Pulling the next result is the application's acknowledgement of the previous one.
+  AcknowledgeToHandler(previous);
+
+  HandlerResult out;
+  std::optional<HandlerResult> dropped;
+  {
+    std::unique_lock lock(session_->mutex());
+    session_->changed().wait(lock, [this] { return slot_ || cancel_requested_ || app_closed_; });
+    if (slot_ && (!slot_->more || !cancel_requested_)) {
+      out = *slot_;
+      held_.swap(slot_);
+      slot_.reset();
+    } else {
+      dropped.swap(slot_);
+      out.code = local_final_result_;
+    }
+    if (!out.more) {
+      final_claimed_ = true;
+      final_acknowledged_ = true;
+    }
+    pull_in_progress_ = false;
+  }
+  AcknowledgeToHandler(dropped);
+  Advance();
+  if (instance) *instance = out.instance;
+  if (more_results) *more_results = out.more;
+  if (result) *result = out.code;
+  if (error_message) *error_message = out.error;
+  if (completion_details) *completion_details = out.details;
+  return MI_RESULT_OK;
+}
+
+// ---------------------------------------------------------------------------------------------
+// cancel and close
+
+void Operation::ForwardCancelToHandler(MI_CancellationReason reason) {
+  if (handler_operation_.ft && handler_operation_.ft->Cancel) {
+    handler_operation_.ft->Cancel(&handler_operation_, reason);
+  }
+  std::lock_guard lock(session_->mutex());
+  --handler_calls_in_flight_;
+}
+
+void Operation::RequestCancel(MI_CancellationReason reason) {
+  bool forward = false;
+  std::optional<HandlerResult> dropped;
+  {
+    std::lock_guard lock(session_->mutex());
+    if (!cancel_requested_) {
+      cancel_requested_ = true;
+      cancel_reason_ = reason;
+    }
+    if (has_handler_operation_ && handler_started_ && !handler_cancel_forwarded_ &&
+        !handler_final_seen_ && !handler_close_claimed_) {
+      forward = true;
+      handler_cancel_forwarded_ = true;
+      ++handler_calls_in_flight_;
+    }
+    // A pulled operation waiting with a non-final result: the puller gets the final one instead.
+    if (slot_ && slot_->more) dropped.swap(slot_);
+  }
+  AcknowledgeToHandler(dropped);
+  if (forward) ForwardCancelToHandler(reason);
+  Advance();
+}
+
+MI_Result Operation::Cancel(MI_CancellationReason reason) {
+  {
+    std::lock_guard lock(session_->mutex());
+    if (app_closed_) return MI_RESULT_INVALID_PARAMETER;
+  }
+  RequestCancel(reason);
+  return MI_RESULT_OK;
+}
+
+MI_Result Operation::Close() {
+  bool cancel = false;
+  bool final_missing = false;
+  std::optional<HandlerResult> held;
+  std::optional<HandlerResult> slot;
+  {
+    std::lock_guard lock(session_->mutex());
+    if (app_closed_) return MI_RESULT_INVALID_PARAMETER;
+    app_closed_ = true;
+    if (pull_) {
+      // Synchronous on retrieving the final result: without it, the close fails - yet the handle
+      // is closed and the operation cancelled, so that the session can still close.
+      final_missing = !final_acknowledged_;
+      final_claimed_ = true;
+      final_acknowledged_ = true;
+      held.swap(held_);
+      slot.swap(slot_);
+      cancel = final_missing;
+    } else {
+      // Never blocks; a final result still to come is hurried along by a cancel.
+      cancel = !final_claimed_;
+    }
+  }
+  AcknowledgeToHandler(held);
+  AcknowledgeToHandler(slot);
+  if (cancel) {
+    RequestCancel(MI_REASON_NONE);
+  } else {
+    Advance();
+  }
+  return final_missing ? MI_RESULT_FAILED : MI_RESULT_OK;
+}
+
+MI_Result Operation::GetSession(MI_Session* out) const {
+  if (out == nullptr) return MI_RESULT_INVALID_PARAMETER;
+  return session_->FillHandle(out) ? MI_RESULT_OK : MI_RESULT_FAILED;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void Operation::Advance() {
+  bool deliver_local = false;
+  bool deliver_deferred = false;
+  bool close_handler = false;
+  bool retire = false;
+  {
+    std::lock_guard lock(session_->mutex());
+    if (NeedsLocalFinal_locked() && !local_final_scheduled_) {
+      local_final_scheduled_ = true;
+      deliver_local = true;
+    }
+    if (NeedsDeferredDelivery_locked() && !deferred_scheduled_) {
+      deferred_scheduled_ = true;
+      deliver_deferred = true;
+    }
+    if (HandlerCloseDue_locked()) {
+      handler_close_claimed_ = true;
+      ++handler_calls_in_flight_;
+      close_handler = true;
+    } else {
+      retire = Retirable_locked();
+    }
+    session_->NotifyChanged_locked();
+  }
+  if (deliver_local) {
+    session_->Post([self = shared_from_this()] { self->DeliverLocalFinal(); });
+  }
+  if (deliver_deferred) {
+    session_->Post([self = shared_from_this()] { self->DeliverDeferred(); });
+  }
+  if (close_handler) {
+    if (handler_operation_.ft && handler_operation_.ft->Close) {
+      handler_operation_.ft->Close(&handler_operation_);
+    }
+    {
+      std::lock_guard lock(session_->mutex());
+      --handler_calls_in_flight_;
+      handler_close_done_ = true;
+    }
+    Advance();
+    return;
+  }
+  if (retire) session_->Retire(id_);
+}
+
+}  // namespace miconform::reference

@@ -1,0 +1,52 @@
+// operation_table.cc - the reference's MI_OperationFT: validates the operation handle and routes
+// each call to its Operation.
+#include "operation.h"
+#include "reference.h"
+
+namespace miconform::reference {
+namespace {
+
+MI_Result OperationClose(MI_Operation* handle) {
+  auto operation = Operation::Find(handle);
+  return operation ? operation->Close() : MI_RESULT_INVALID_PARAMETER;
+}
+
+MI_Result OperationCancel(MI_Operation* handle, MI_CancellationReason reason) {
+  auto operation = Operation::Find(handle);
+  return operation ? operation->Cancel(reason) : MI_RESULT_INVALID_PARAMETER;
+}
+
+MI_Result OperationGetSession(MI_Operation* handle, MI_Session* session) {
+  auto operation = Operation::Find(handle);
+  return operation ? operation->GetSession(session) : MI_RESULT_INVALID_PARAMETER;
+}
+
+MI_Result OperationGetInstance(MI_Operation* handle, const MI_Instance** instance,
+                               MI_Boolean* more_results, MI_Result* result,
+                               const MI_Char** error_message,
+                               const MI_Instance** completion_details) {
+  auto operation = Operation::Find(handle);
+  if (!operation) return MI_RESULT_INVALID_PARAMETER;
+  return operation->Pull(instance, more_results, result, error_message, completion_details);
+}
+
+// Indications and classes are results of operation kinds the reference does not route.
+MI_Result OperationGetIndication(MI_Operation* handle, const MI_Instance**, const MI_Char**,
+                                 const MI_Char**, MI_Boolean*, MI_Result*, const MI_Char**,
+                                 const MI_Instance**) {
+  return Operation::Find(handle) ? MI_RESULT_NOT_SUPPORTED : MI_RESULT_INVALID_PARAMETER;
+}
+
+MI_Result OperationGetClass(MI_Operation* handle, const MI_Class**, MI_Boolean*, MI_Result*,
+                            const MI_Char**, const MI_Instance**) {
+  return Operation::Find(handle) ? MI_RESULT_NOT_SUPPORTED : MI_RESULT_INVALID_PARAMETER;
+}
+
+}  // namespace
+
+const MI_OperationFT kOperationTable = {
+    OperationClose,       OperationCancel,        OperationGetSession,
+    OperationGetInstance, OperationGetIndication, OperationGetClass,
+};
+
+}  // namespace miconform::reference

@@ -1,0 +1,213 @@
+// session.cc - operations and close of one session of the reference (see session.h).
+#include "session.h"
+
+#include "application.h"
+#include "handle_registry.h"
+#include "reference.h"
+
+namespace miconform::reference {
+namespace {
+
+HandleRegistry<Session>& Registry() {
+  static HandleRegistry<Session> registry(0x4d4353455353494f);  // "MCSESSIO"
+  return registry;
+}
+
+// Where the handler's session Close reports completion; lives on the closing thread's stack,
+// which waits for it.
+struct HandlerCloseCompletion {
+  std::mutex mutex;
+  std::condition_variable done_changed;
+  bool done = false;
+};
+
+void OnHandlerSessionClosed(void* context) {
+  auto* completion = static_cast<HandlerCloseCompletion*>(context);
+  std::lock_guard lock(completion->mutex);  // notify under the lock: the waiter owns the memory
+  completion->done = true;
+  completion->done_changed.notify_all();
+}
+
+}  // namespace
+
+Session::Session(Application* application, const MI_Session& handler_session)
+    : application_(application), id_(NextObjectId()), handler_session_(handler_session) {}
+
+std::shared_ptr<Session> Session::Find(const MI_Session* handle) { return Registry().Find(handle); }
+
+std::shared_ptr<Session> Session::Detached() {
+  // Created once and never destroyed: operations of unknown sessions may be started at any time.
+  static auto* detached = [] {
+    auto* session = new std::shared_ptr<Session>(std::make_shared<Session>(nullptr, MI_Session{}));
+    (*session)->closing_ = true;
+    return session;
+  }();
+  return *detached;
+}
+
+void Session::Register(MI_Session* handle) {
+  Registry().Add(id_, shared_from_this());
+  Registry().Fill(handle, id_, &kSessionTable);
+}
+
+bool Session::FillHandle(MI_Session* handle) const {
+  if (application_ == nullptr) {
+    *handle = MI_Session{};
+    return false;
+  }
+  Registry().Fill(handle, id_, &kSessionTable);
+  return true;
+}
+
+MI_Result Session::GetApplication(MI_Application* out) const {
+  if (out == nullptr || application_ == nullptr) return MI_RESULT_INVALID_PARAMETER;
+  application_->FillHandle(out);
+  return MI_RESULT_OK;
+}
+
+void Session::Post(std::function<void()> task) {
+  if (application_ == nullptr) {
+    task();
+  } else {
+    application_->dispatcher().Post(std::move(task));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// operations
+
+void Session::StartOperation(
+    MI_Uint32 flags, const MI_OperationCallbacks* callbacks, MI_Operation* handle,
+    const std::function<void(MI_Session*, MI_Uint32, MI_OperationCallbacks*, MI_Operation*)>&
+        start) {
+  auto operation = std::make_shared<Operation>(shared_from_this(), flags, callbacks);
+  operation->Register(handle);
+  bool local;
+  {
+    std::lock_guard lock(mutex_);
+    operations_[operation->id()] = operation;
+    if (closing_ || application_closing_) {
+      operation->FinishLocally_locked(MI_RESULT_FAILED);
+    } else if (!start || handler_session_.ft == nullptr) {
+      operation->FinishLocally_locked(MI_RESULT_NOT_SUPPORTED);
+    } else {
+      operation->ExpectHandler_locked();
+    }
+    local = !start || closing_ || application_closing_ || handler_session_.ft == nullptr;
+  }
+  if (local) {
+    operation->DeliverLocalFinal();  // at once, on this thread (pull: the first pull returns it)
+    return;
+  }
+  operation->Start([&](MI_Uint32 handler_flags, MI_OperationCallbacks* handler_callbacks,
+                       MI_Operation* handler_operation) {
+    start(&handler_session_, handler_flags, handler_callbacks, handler_operation);
+  });
+}
+
+void Session::Retire(std::uint64_t operation_id) {
+  std::shared_ptr<Operation> retired;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = operations_.find(operation_id);
+    if (it == operations_.end()) return;
+    retired = std::move(it->second);
+    operations_.erase(it);
+  }
+  retired->Unregister();
+}
+
+// ---------------------------------------------------------------------------------------------
+// close
+
+MI_Result Session::Close(void* completion_context, MI_SessionCloseCompletion completion) {
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_) return MI_RESULT_INVALID_PARAMETER;  // a second close, or the detached session
+    closing_ = true;
+  }
+  CancelOperations(MI_REASON_NONE);
+  if (completion != nullptr) {
+    Post([self = shared_from_this(), completion_context, completion] {
+      self->RunAsyncClose(completion_context, completion);
+    });
+    return MI_RESULT_OK;
+  }
+  RunClose();
+  application_->ForgetSession(id_);
+  return MI_RESULT_OK;
+}
+
+void Session::RunAsyncClose(void* completion_context, MI_SessionCloseCompletion completion) {
+  RunClose();
+  completion(completion_context);
+  application_->ForgetSession(id_);
+}
+
+void Session::CancelForApplicationClose() {
+  {
+    std::lock_guard lock(mutex_);
+    application_closing_ = true;
+  }
+  CancelOperations(MI_REASON_SHUTDOWN);
+}
+
+void Session::CancelOperations(MI_CancellationReason reason) {
+  std::vector<std::shared_ptr<Operation>> running;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, operation] : operations_) running.push_back(operation);
+  }
+  for (auto& operation : running) operation->RequestCancel(reason);
+}
+
+void Session::RunClose() {
+  WaitForOperations();
+  CloseHandlerSession();
+  WaitForHandlerCallbacks();
+  Release();
+}
+
+void Session::WaitForOperations() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] {
+    for (auto& [id, operation] : operations_) {
+      if (!operation->SettledForSessionClose_locked()) return false;
+    }
+    return true;
+  });
+}
+
+void Session::CloseHandlerSession() {
+  if (handler_session_.ft == nullptr || handler_session_.ft->Close == nullptr) return;
+  HandlerCloseCompletion completion;
+  MI_Result result = handler_session_.ft->Close(&handler_session_, &completion,
+                                                &OnHandlerSessionClosed);
+  if (result != MI_RESULT_OK) return;  // a refused close reports no completion
+  std::unique_lock lock(completion.mutex);
+  completion.done_changed.wait(lock, [&] { return completion.done; });
+}
+
+void Session::WaitForHandlerCallbacks() {
+  // The handler's session is closed, so no new callback starts; one may still be returning.
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] {
+    for (auto& [id, operation] : operations_) {
+      if (operation->HandlerInsideCallback_locked()) return false;
+    }
+    return true;
+  });
+}
+
+void Session::Release() {
+  std::map<std::uint64_t, std::shared_ptr<Operation>> operations;
+  {
+    std::lock_guard lock(mutex_);
+    operations.swap(operations_);
+  }
+  for (auto& [id, operation] : operations) operation->Unregister();
+  Registry().Remove(id_);
+  // `operations` goes out of scope here: the operation -> session references go with it.
+}
+
+}  // namespace miconform::reference

@@ -1,0 +1,139 @@
+// session_table.cc - the reference's MI_SessionFT: validates the session handle and routes each
+// call to its Session (operations of an unknown handle go to the detached session).
+#include <functional>
+
+#include "reference.h"
+#include "session.h"
+
+namespace miconform::reference {
+namespace {
+
+using Start =
+    std::function<void(MI_Session*, MI_Uint32, MI_OperationCallbacks*, MI_Operation*)>;
+
+void StartOperation(MI_Session* handle, MI_Uint32 flags, MI_OperationCallbacks* callbacks,
+                    MI_Operation* operation, const Start& start) {
+  if (operation == nullptr) return;  // nowhere to report anything
+  auto session = Session::Find(handle);
+  if (!session) session = Session::Detached();
+  session->StartOperation(flags, callbacks, operation, start);
+}
+
+// An operation kind the reference does not route: its final result is MI_RESULT_NOT_SUPPORTED.
+void StartUnsupported(MI_Session* handle, MI_Uint32 flags, MI_OperationCallbacks* callbacks,
+                      MI_Operation* operation) {
+  StartOperation(handle, flags, callbacks, operation, nullptr);
+}
+
+MI_Result SessionClose(MI_Session* handle, void* completion_context,
+                       MI_SessionCloseCompletion completion) {
+  auto session = Session::Find(handle);  // NULL, zeroed, foreign and closed handles fail here
+  if (!session) return MI_RESULT_INVALID_PARAMETER;
+  return session->Close(completion_context, completion);
+}
+
+MI_Result SessionGetApplication(MI_Session* handle, MI_Application* application) {
+  auto session = Session::Find(handle);
+  if (!session) return MI_RESULT_INVALID_PARAMETER;
+  return session->GetApplication(application);
+}
+
+void SessionGetInstance(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions*,
+                        const MI_Char* namespace_name, const MI_Instance* inbound_instance,
+                        MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  StartOperation(handle, flags, callbacks, operation,
+                 [&](MI_Session* handler, MI_Uint32 handler_flags,
+                     MI_OperationCallbacks* handler_callbacks, MI_Operation* handler_operation) {
+                   handler->ft->GetInstance(handler, handler_flags, nullptr, namespace_name,
+                                            inbound_instance, handler_callbacks,
+                                            handler_operation);
+                 });
+}
+
+void SessionInvoke(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions*,
+                   const MI_Char* namespace_name, const MI_Char* class_name,
+                   const MI_Char* method_name, const MI_Instance* inbound_instance,
+                   const MI_Instance* inbound_properties, MI_OperationCallbacks* callbacks,
+                   MI_Operation* operation) {
+  StartOperation(handle, flags, callbacks, operation,
+                 [&](MI_Session* handler, MI_Uint32 handler_flags,
+                     MI_OperationCallbacks* handler_callbacks, MI_Operation* handler_operation) {
+                   handler->ft->Invoke(handler, handler_flags, nullptr, namespace_name, class_name,
+                                       method_name, inbound_instance, inbound_properties,
+                                       handler_callbacks, handler_operation);
+                 });
+}
+
+void SessionEnumerateInstances(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions*,
+                               const MI_Char* namespace_name, const MI_Char* class_name,
+                               MI_Boolean keys_only, MI_OperationCallbacks* callbacks,
+                               MI_Operation* operation) {
+  StartOperation(handle, flags, callbacks, operation,
+                 [&](MI_Session* handler, MI_Uint32 handler_flags,
+                     MI_OperationCallbacks* handler_callbacks, MI_Operation* handler_operation) {
+                   handler->ft->EnumerateInstances(handler, handler_flags, nullptr, namespace_name,
+                                                   class_name, keys_only, handler_callbacks,
+                                                   handler_operation);
+                 });
+}
+
+void SessionTestConnection(MI_Session* handle, MI_Uint32 flags, MI_OperationCallbacks* callbacks,
+                           MI_Operation* operation) {
+  StartOperation(handle, flags, callbacks, operation,
+                 [&](MI_Session* handler, MI_Uint32 handler_flags,
+                     MI_OperationCallbacks* handler_callbacks, MI_Operation* handler_operation) {
+                   handler->ft->TestConnection(handler, handler_flags, handler_callbacks,
+                                               handler_operation);
+                 });
+}
+
+void ModifyInstance(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
+                    const MI_Instance*, MI_OperationCallbacks* c, MI_Operation* o) {
+  StartUnsupported(h, f, c, o);
+}
+void CreateInstance(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
+                    const MI_Instance*, MI_OperationCallbacks* c, MI_Operation* o) {
+  StartUnsupported(h, f, c, o);
+}
+void DeleteInstance(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
+                    const MI_Instance*, MI_OperationCallbacks* c, MI_Operation* o) {
+  StartUnsupported(h, f, c, o);
+}
+void QueryInstances(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
+                    const MI_Char*, const MI_Char*, MI_OperationCallbacks* c, MI_Operation* o) {
+  StartUnsupported(h, f, c, o);
+}
+void AssociatorInstances(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
+                         const MI_Instance*, const MI_Char*, const MI_Char*, const MI_Char*,
+                         const MI_Char*, MI_Boolean, MI_OperationCallbacks* c, MI_Operation* o) {
+  StartUnsupported(h, f, c, o);
+}
+void ReferenceInstances(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
+                        const MI_Instance*, const MI_Char*, const MI_Char*, MI_Boolean,
+                        MI_OperationCallbacks* c, MI_Operation* o) {
+  StartUnsupported(h, f, c, o);
+}
+void Subscribe(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*, const MI_Char*,
+               const MI_Char*, const MI_SubscriptionDeliveryOptions*, MI_OperationCallbacks* c,
+               MI_Operation* o) {
+  StartUnsupported(h, f, c, o);
+}
+void GetClass(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*, const MI_Char*,
+              MI_OperationCallbacks* c, MI_Operation* o) {
+  StartUnsupported(h, f, c, o);
+}
+void EnumerateClasses(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
+                      const MI_Char*, MI_Boolean, MI_OperationCallbacks* c, MI_Operation* o) {
+  StartUnsupported(h, f, c, o);
+}
+
+}  // namespace
+
+const MI_SessionFT kSessionTable = {
+    SessionClose,        SessionGetApplication,     SessionGetInstance, ModifyInstance,
+    CreateInstance,      DeleteInstance,            SessionInvoke,      SessionEnumerateInstances,
+    QueryInstances,      AssociatorInstances,       ReferenceInstances, Subscribe,
+    GetClass,            EnumerateClasses,          SessionTestConnection,
+};
+
+}  // namespace miconform::reference
