@@ -12,6 +12,7 @@
 #include "case_child.h"
 #include "case_selection.h"
 #include "list_command.h"
+#include "mutants_command.h"
 #include "probe.h"
 #include "run_command.h"
 
@@ -88,6 +89,31 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
 
+  miconform::runner::RunOptions mutants;
+  mutants.report_dir = "miconform-mutants";
+  std::string mutants_progress = "auto";
+  CLI::App* mutants_command = app.add_subcommand(
+      "mutants",
+      "Run the suite against the reference and every mutant; print the kill matrix and score");
+  mutants_command->add_option("--jobs,-j", mutants.jobs, "Cases run in parallel")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  mutants_command->add_option("--timeout", mutants.timeout_s, "As for run")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  mutants_command->add_option("--hang-window", mutants.hang_window_ms, "As for run")
+      ->check(CLI::Range(50, 600000))
+      ->capture_default_str();
+  mutants_command->add_option("--observe", mutants.observe_ms, "As for run")
+      ->check(CLI::Range(10, 60000))
+      ->capture_default_str();
+  mutants_command->add_option("--report", mutants.report_dir,
+                              "Directory for the matrix and one report directory per target")
+      ->capture_default_str();
+  mutants_command->add_option("--progress", mutants_progress, "auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+
   bool list_targets = false;
   bool list_cases = false;
   CLI::App* list_command =
@@ -123,6 +149,11 @@ int main(int argc, char** argv) {
     run.filters = miconform::runner::SplitList(filter_text);
     run.progress = progress == "always" || (progress == "auto" && isatty(STDERR_FILENO));
     return miconform::runner::RunCommand(run, SelfPath(argv[0]));
+  }
+  if (mutants_command->parsed()) {
+    mutants.progress =
+        mutants_progress == "always" || (mutants_progress == "auto" && isatty(STDERR_FILENO));
+    return miconform::runner::MutantsCommand(mutants, SelfPath(argv[0]), std::cout);
   }
   if (list_command->parsed()) {
     using miconform::runner::ListWhat;

@@ -195,23 +195,24 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
 
 }  // namespace
 
-int RunCommand(const RunOptions& options, const std::string& self) {
+SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
+  SuiteRun run;
   const auto started = std::chrono::system_clock::now();
   std::vector<CaseInfo> selected;
   for (const CaseInfo& info : AllCases()) {
     if (MatchesAny(info.id, options.filters)) selected.push_back(info);
   }
   if (selected.empty()) {
-    std::fprintf(stderr, "miconform: no case matches --filter; `miconform list` shows them\n");
-    return kExitError;
+    run.error = "no case matches --filter; `miconform list --cases` shows them";
+    return run;
   }
 
   RunSetup setup;
   try {
     setup = PrepareTarget(options);
   } catch (const TargetLoadError& error) {
-    std::fprintf(stderr, "miconform: %s\n", error.what());
-    return kExitError;
+    run.error = error.what();
+    return run;
   }
 
   watchdog::Watchdog watchdog;
@@ -223,9 +224,8 @@ int RunCommand(const RunOptions& options, const std::string& self) {
     probe.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_s * 1000));
     const std::string failure = ProbeFailure(watchdog.RunOne(probe));
     if (!failure.empty()) {
-      std::fprintf(stderr, "miconform: cannot run the suite against %s: %s\n",
-                   options.target.c_str(), failure.c_str());
-      return kExitError;
+      run.error = "cannot run the suite against " + options.target + ": " + failure;
+      return run;
     }
   }
 
@@ -235,9 +235,8 @@ int RunCommand(const RunOptions& options, const std::string& self) {
   try {
     journal.emplace(std::filesystem::path(options.report_dir) / "journal.jsonl");
   } catch (const std::exception& error) {
-    std::fprintf(stderr, "miconform: cannot write the report to %s: %s\n",
-                 options.report_dir.c_str(), error.what());
-    return kExitError;
+    run.error = "cannot write the report to " + options.report_dir + ": " + error.what();
+    return run;
   }
 
   report::Report report;
@@ -281,15 +280,31 @@ int RunCommand(const RunOptions& options, const std::string& self) {
   report.run.ended = IsoTimestamp(std::chrono::system_clock::now());
   journal->End(report.run.ended);
   report.Aggregate();
+  run.interrupted = watchdog.interrupted();
+  if (!journal->error().empty()) {
+    run.error = "the run journal could not be written: " + journal->error();
+  }
   try {
     report::WriteReportDirectory(report, options.report_dir);
   } catch (const std::exception& error) {
-    std::fprintf(stderr, "miconform: %s\n", error.what());
-    return kExitError;
+    run.error = error.what();
+    run.report = std::move(report);
+    return run;
   }
-  PrintSummary(report, options.report_dir, watchdog.interrupted());
-  if (watchdog.interrupted() || report.Count(report::Verdict::kError) > 0) return kExitError;
-  return report.conformant ? kExitConformant : kExitNotConformant;
+  if (run.interrupted || report.Count(report::Verdict::kError) > 0 || !run.error.empty()) {
+    run.exit_status = kExitError;
+  } else {
+    run.exit_status = report.conformant ? kExitConformant : kExitNotConformant;
+  }
+  run.report = std::move(report);
+  return run;
+}
+
+int RunCommand(const RunOptions& options, const std::string& self) {
+  const SuiteRun run = RunSuite(options, self);
+  if (run.report) PrintSummary(*run.report, options.report_dir, run.interrupted);
+  if (!run.error.empty()) std::fprintf(stderr, "miconform: %s\n", run.error.c_str());
+  return run.exit_status;
 }
 
 }  // namespace miconform::runner

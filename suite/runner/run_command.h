@@ -7,8 +7,10 @@
 #ifndef MICONFORM_RUNNER_RUN_COMMAND_H
 #define MICONFORM_RUNNER_RUN_COMMAND_H
 
+#include <optional>
 #include <string>
 
+#include "miconform/report/report.h"
 #include "run_options.h"
 
 namespace miconform::runner {
@@ -17,7 +19,20 @@ inline constexpr int kExitConformant = 0;
 inline constexpr int kExitNotConformant = 1;
 inline constexpr int kExitError = 2;
 
-// `self` is the path of the miconform executable (children are started from it).
+// What one run of the suite produced. `report` is empty when the run stopped before its first
+// case (bad input, a target that cannot be loaded or probed); `error` then says why.
+struct SuiteRun {
+  int exit_status = kExitError;
+  std::optional<report::Report> report;
+  bool interrupted = false;
+  std::string error;
+};
+
+// Runs the suite and writes the report directory; prints nothing. `self` is the path of the
+// miconform executable (children are started from it).
+SuiteRun RunSuite(const RunOptions& options, const std::string& self);
+
+// `miconform run`: RunSuite, then the summary on stdout (errors on stderr).
 int RunCommand(const RunOptions& options, const std::string& self);
 
 }  // namespace miconform::runner

@@ -1,0 +1,37 @@
+// mutants_command.h - `miconform mutants`: runs the suite against the reference and every
+// fault-seeded mutant, and prints the kill matrix and the mutation score.
+//
+// A mutant is killed when its run gives one of the requirements it breaks a non-conformant verdict
+// (FAIL, HANG or CRASH) — or, for a lenient mutant, a DEVIATION. The reference is clean when its
+// run conforms with no DEVIATION, NOT-SUPPORTED or NOT-EXERCISED. Exit status: 0 every mutant
+// killed and the reference clean; 1 otherwise; 2 when a run could not be made.
+#ifndef MICONFORM_RUNNER_MUTANTS_COMMAND_H
+#define MICONFORM_RUNNER_MUTANTS_COMMAND_H
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "miconform/mutants.h"
+#include "miconform/report/report.h"
+#include "run_options.h"
+
+namespace miconform::runner {
+
+// Whether the run of `mutant` kills it, and the verdicts of the requirements it breaks.
+struct KillJudgement {
+  bool killed = false;
+  std::string explanation;  // "SC-REM-1 FAIL" or "SC-REM-3 PASS (expected DEVIATION)"
+};
+KillJudgement JudgeKill(const Mutant& mutant, const report::Report& run);
+
+// True when the reference's run is clean (see above); `why` lists what is not.
+bool ReferenceIsClean(const report::Report& run, std::string* why);
+
+// `base` supplies jobs, timeouts and the report directory (each target's report goes to
+// <report>/<target>/, the matrix to <report>/mutants.md and mutants.json).
+int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream& out);
+
+}  // namespace miconform::runner
+
+#endif  // MICONFORM_RUNNER_MUTANTS_COMMAND_H
