@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench_command.h"
 #include "case_child.h"
 #include "case_selection.h"
 #include "list_command.h"
@@ -129,6 +130,16 @@ int main(int argc, char** argv) {
   case_command->add_option("--case", case_options.case_id)->required();
   case_command->add_option("--observe-ms", case_options.observe_ms);
 
+  int bench_count = 200;
+  CLI::App* bench_command = app.add_subcommand(
+      "bench-supervision",
+      "Benchmark: time a do-nothing case bare and under the watchdog (per-case overhead)");
+  bench_command->add_option("--count", bench_count, "Children per mode")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  CLI::App* noop_command = app.add_subcommand("__noop", "A case that does nothing");
+  noop_command->group("");
+
   ChildTarget probe_target;
   CLI::App* probe_command = app.add_subcommand("__probe", "Probe the target (started by `run`)");
   probe_command->group("");
@@ -149,6 +160,14 @@ int main(int argc, char** argv) {
     run.filters = miconform::runner::SplitList(filter_text);
     run.progress = progress == "always" || (progress == "auto" && isatty(STDERR_FILENO));
     return miconform::runner::RunCommand(run, SelfPath(argv[0]));
+  }
+  if (bench_command->parsed()) {
+    return miconform::runner::BenchSupervisionCommand(bench_count, SelfPath(argv[0]), std::cout);
+  }
+  if (noop_command->parsed()) {
+    const int status = miconform::runner::NoopChild();
+    std::fflush(nullptr);
+    _exit(status);
   }
   if (mutants_command->parsed()) {
     mutants.progress =
