@@ -1,0 +1,130 @@
+// case_child.cc - runs one conformance case in the child process and reports its verdict
+// (case_child.h).
+#include "case_child.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "case_registry.h"
+#include "case_runtime.h"
+#include "miconform/report/verdict.h"
+#include "miconform/scripted_backend.h"
+#include "phase_channel.h"
+
+namespace miconform {
+namespace {
+
+using report::Verdict;
+
+// Sends every failed check to the watchdog the moment it happens (a later hang or crash must not
+// swallow it), and echoes it on stdout for the report's output tail.
+class FailureForwarder : public testing::EmptyTestEventListener {
+ public:
+  void OnTestPartResult(const testing::TestPartResult& result) override {
+    if (result.skipped()) {
+      watchdog::PhaseChannel::Get().Message(std::string("not supported: ") + result.message());
+      return;
+    }
+    if (!result.failed()) return;
+    std::ostringstream text;
+    text << (result.file_name() ? result.file_name() : "?") << ':' << result.line_number()
+         << ": " << result.message();
+    watchdog::PhaseChannel::Get().Message(text.str());
+    std::fprintf(stdout, "%s\n", text.str().c_str());
+    std::fflush(stdout);
+  }
+};
+
+[[noreturn]] void Finish(Verdict verdict, ScriptedBackend* backend) {
+  watchdog::PhaseChannel& channel = watchdog::PhaseChannel::Get();
+  if (backend != nullptr) {
+    try {
+      channel.Backend(backend->RecordsJson().dump());
+    } catch (const std::exception& error) {
+      channel.Message(std::string("could not read the scripted backend's records: ") +
+                      error.what());
+    }
+  }
+  channel.Verdict(report::ToString(verdict));
+  std::fflush(stdout);
+  std::fflush(stderr);
+  _exit(0);
+}
+
+[[noreturn]] void Refuse(const std::string& message) {
+  watchdog::PhaseChannel::Get().Message(message);
+  Finish(Verdict::kError, nullptr);
+}
+
+}  // namespace
+
+int RunCaseChild(const CaseChildOptions& options) {
+  watchdog::PhaseChannel& channel = watchdog::PhaseChannel::Get();
+  for (const std::string& problem : CaseRegistryProblems()) channel.Message(problem);
+  if (!CaseRegistryProblems().empty()) Refuse("the case registry is inconsistent; nothing run");
+  const CaseInfo* info = FindCase(options.case_id);
+  if (info == nullptr) Refuse("no conformance case has the ID \"" + options.case_id + "\"");
+  if (options.observe_ms <= 0) {
+    Refuse("the observation window must be a positive number of milliseconds, not " +
+           std::to_string(options.observe_ms));
+  }
+
+  channel.Phase("loading target");
+  std::unique_ptr<Target> target;
+  try {
+    target = LoadTarget(options.target);
+  } catch (const std::exception& error) {
+    Refuse(std::string("could not load the target: ") + error.what());
+  }
+  channel.Phase("loading scripted backend");
+  std::unique_ptr<ScriptedBackend> backend;
+  try {
+    backend = std::make_unique<ScriptedBackend>(options.handler_path);
+  } catch (const std::exception& error) {
+    Refuse(std::string("could not load the scripted backend: ") + error.what());
+  }
+  cases::SetCaseRuntime(cases::CaseRuntime{target.get(), backend.get(), options.observe_ms});
+
+  if (!cases::RegisterCaseTest(info->id)) Refuse("could not register case " + info->id);
+  int argc = 1;
+  char program[] = "miconform-case";
+  char* argv[] = {program, nullptr};
+  testing::InitGoogleMock(&argc, argv);
+  GTEST_FLAG_SET(filter, info->gtest_name);
+  GTEST_FLAG_SET(color, "no");
+  GMOCK_FLAG_SET(verbose, "error");
+  testing::TestEventListeners& listeners = testing::UnitTest::GetInstance()->listeners();
+  delete listeners.Release(listeners.default_result_printer());
+  listeners.Append(new FailureForwarder());
+
+  channel.Phase("running case " + info->id);
+  // The status only repeats what the unit test's counts below say in more detail.
+  [[maybe_unused]] const int status = RUN_ALL_TESTS();
+
+  const testing::UnitTest& unit = *testing::UnitTest::GetInstance();
+  if (unit.test_to_run_count() != 1) {
+    channel.Message("GoogleTest ran " + std::to_string(unit.test_to_run_count()) +
+                    " tests for case " + info->id + " instead of one");
+    Finish(Verdict::kError, backend.get());
+  }
+  Verdict verdict = Verdict::kPass;
+  if (unit.failed_test_count() > 0 || unit.ad_hoc_test_result().Failed()) {
+    verdict = Verdict::kFail;
+  } else if (cases::DeviationCount() > 0) {
+    verdict = Verdict::kDeviation;
+  } else if (cases::DocumentedHangCount() > 0) {
+    verdict = Verdict::kDocumentedHang;
+  } else if (unit.skipped_test_count() > 0) {
+    verdict = Verdict::kNotSupported;
+  }
+  Finish(verdict, backend.get());
+}
+
+}  // namespace miconform

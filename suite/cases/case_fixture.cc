@@ -1,0 +1,348 @@
+// case_fixture.cc - the conformance-case fixture: handles, phase-wrapped calls, documented-hang
+// watching and bounded cleanup (case_fixture.h).
+#include "case_fixture.h"
+
+#include <thread>
+
+#include "phase_channel.h"
+
+namespace miconform::cases {
+namespace {
+
+using testing::_;
+
+constexpr std::chrono::milliseconds kCleanupLimit{3000};
+constexpr std::chrono::milliseconds kUnbindLimit{500};
+
+watchdog::PhaseChannel& Channel() { return watchdog::PhaseChannel::Get(); }
+
+}  // namespace
+
+// ---- Signal ------------------------------------------------------------------------------------
+
+void Signal::Set() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  set_ = true;
+  changed_.notify_all();
+}
+bool Signal::IsSet() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return set_;
+}
+bool Signal::WaitFor(std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return set_; });
+}
+void Signal::Wait() const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [&] { return set_; });
+}
+
+// ---- setup and teardown ------------------------------------------------------------------------
+
+void CaseFixture::SetUp() {
+  runtime_ = GetCaseRuntime();
+  if (runtime_ == nullptr || runtime_->target == nullptr || runtime_->backend == nullptr) {
+    runtime_ = nullptr;
+    GTEST_FAIL() << "no target installed: conformance cases run only inside `miconform __case`";
+  }
+  handles_ = new Handles();  // never freed: see Handles
+  handles_->target = runtime_->target;
+  mocks::CallbackTrace::Get().SetSink(
+      [](const std::string& text) { Channel().Trace("callback " + text); });
+
+  Phase("entered MI_Application_Initialize");
+  const MI_Result result = target().InitializeApplication(&handles_->application, nullptr);
+  Phase("returned MI_Application_Initialize (" + ResultName(result) + ")");
+  if (result == MI_RESULT_NOT_SUPPORTED) {
+    GTEST_SKIP() << "the target's MI_Application_InitializeV1 reports MI_RESULT_NOT_SUPPORTED";
+  }
+  ASSERT_EQ(result, MI_RESULT_OK) << "MI_Application_InitializeV1 failed: " << ResultName(result);
+  handles_->application_open = true;
+}
+
+void CaseFixture::TearDown() {
+  if (runtime_ == nullptr) return;
+  Phase("cleanup");
+  Handles* handles = handles_;
+  if (!RunBounded([handles] { Cleanup(handles); }, kCleanupLimit)) {
+    Trace("cleanup did not finish within " + std::to_string(kCleanupLimit.count()) +
+          " ms and was abandoned (not part of the verdict)");
+  }
+
+  // Checks every case makes of every operation: one final result at most, nothing after it, and
+  // no callback with a context the suite never handed out.
+  for (auto& mock : operation_mocks_) {
+    EXPECT_LE(mock->FinalResults(), 1)
+        << "an operation delivered more than one final result (moreResults MI_FALSE)";
+    EXPECT_EQ(mock->CallsAfterFinal(), 0)
+        << "an operation callback ran after the operation's final result";
+  }
+  EXPECT_EQ(mocks::CallbackTrace::Get().StrayCount(), 0)
+      << "a callback arrived with a context pointer the suite never passed";
+
+  for (auto& mock : operation_mocks_) {
+    testing::Mock::VerifyAndClearExpectations(mock.get());
+    if (!mock->Unbind(kUnbindLimit)) (void)mock.release();  // a callback is stuck inside: keep it
+  }
+  for (auto& mock : completion_mocks_) {
+    testing::Mock::VerifyAndClearExpectations(mock.get());
+    if (!mock->Unbind(kUnbindLimit)) (void)mock.release();
+  }
+  Phase("cleanup done");
+}
+
+void CaseFixture::Cleanup(Handles* handles) {
+  Target& target = *handles->target;
+  std::vector<OperationSlot*> operations;
+  std::vector<SessionSlot*> sessions;
+  {
+    std::lock_guard<std::mutex> lock(handles->mutex);
+    for (auto& operation : handles->operations) operations.push_back(operation.get());
+    for (auto& session : handles->sessions) sessions.push_back(session.get());
+  }
+  for (OperationSlot* operation : operations) {
+    if (operation->close_called.exchange(true)) continue;
+    target.CancelOperation(&operation->handle, MI_REASON_NONE);
+    if (operation->synchronous && !operation->final_pulled) {
+      // A synchronous close depends on the final result having been pulled.
+      for (int pulls = 0; pulls < 100000; ++pulls) {
+        const MI_Instance* instance = nullptr;
+        MI_Boolean more = MI_FALSE;
+        MI_Result result = MI_RESULT_OK;
+        const MI_Char* message = nullptr;
+        const MI_Instance* details = nullptr;
+        const MI_Result pulled = target.GetInstanceResult(&operation->handle, &instance, &more,
+                                                          &result, &message, &details);
+        if (pulled != MI_RESULT_OK || !more) break;
+      }
+    }
+    target.CloseOperation(&operation->handle);
+  }
+  for (SessionSlot* session : sessions) {
+    if (session->close_called.exchange(true)) continue;
+    target.CloseSession(&session->handle, nullptr, nullptr);
+  }
+  if (handles->application_open && !handles->application_close_called.exchange(true)) {
+    target.CloseApplication(&handles->application);
+  }
+}
+
+// ---- handles -----------------------------------------------------------------------------------
+
+CaseFixture::SessionSlot* CaseFixture::OpenSession() {
+  auto slot = std::make_unique<SessionSlot>();
+  Phase("entered MI_Application_NewSession");
+  const MI_Result result = target().NewSession(&handles_->application, nullptr, &slot->handle);
+  Phase("returned MI_Application_NewSession (" + ResultName(result) + ")");
+  if (result == MI_RESULT_NOT_SUPPORTED) {
+    const std::string protocol = target().Protocol();
+    [&] { GTEST_SKIP() << "the target reports MI_RESULT_NOT_SUPPORTED for a session on protocol "
+                       << protocol; }();
+    return nullptr;
+  }
+  if (result != MI_RESULT_OK) {
+    ADD_FAILURE() << "MI_Application_NewSession on protocol " << target().Protocol()
+                  << " failed: " << ResultName(result);
+    return nullptr;
+  }
+  if (slot->handle.ft == nullptr) {
+    ADD_FAILURE() << "MI_Application_NewSession returned MI_RESULT_OK with a NULL table";
+    return nullptr;
+  }
+  std::lock_guard<std::mutex> lock(handles_->mutex);
+  handles_->sessions.push_back(std::move(slot));
+  return handles_->sessions.back().get();
+}
+
+MiconformScript CaseFixture::Script() const { return backend().ScriptDefaults(); }
+
+CaseFixture::OperationSlot* CaseFixture::NewOperation() {
+  std::lock_guard<std::mutex> lock(handles_->mutex);
+  handles_->operations.push_back(std::make_unique<OperationSlot>());
+  return handles_->operations.back().get();
+}
+
+void CaseFixture::StartEnumerate(SessionSlot* session, OperationSlot* operation,
+                                 const MiconformScript& script,
+                                 mocks::MockOperationCallbacks* mock, MI_Uint32 flags) {
+  operation->synchronous = mock == nullptr;
+  if (mock != nullptr) mock->Fill(&operation->callbacks);
+  const MiconformScript defaults = backend().ScriptDefaults();
+  const std::string class_name = InlineScript(script, &defaults);
+  Phase("entered MI_Session_EnumerateInstances " + class_name);
+  target().EnumerateInstances(&session->handle, flags, class_name.c_str(),
+                              mock != nullptr ? &operation->callbacks : nullptr,
+                              &operation->handle);
+  Phase("returned MI_Session_EnumerateInstances");
+}
+
+CaseFixture::OperationSlot* CaseFixture::StartEnumerate(SessionSlot* session,
+                                                        const MiconformScript& script,
+                                                        mocks::MockOperationCallbacks* mock,
+                                                        MI_Uint32 flags) {
+  OperationSlot* operation = NewOperation();
+  StartEnumerate(session, operation, script, mock, flags);
+  return operation;
+}
+
+CaseFixture::OperationSlot* CaseFixture::StartClosingOnFinal(SessionSlot* session,
+                                                             const MiconformScript& script,
+                                                             mocks::MockOperationCallbacks& mock,
+                                                             MI_Uint32 flags,
+                                                             testing::Sequence* sequence) {
+  OperationSlot* operation = NewOperation();
+  const bool manual = (flags & MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS) != 0;
+  ExpectResultsThenFinal(
+      mock, [operation](MI_Operation*) { CloseOperation(operation); }, manual, sequence);
+  StartEnumerate(session, operation, script, &mock, flags);
+  return operation;
+}
+
+mocks::MockOperationCallbacks& CaseFixture::NewOperationMock() {
+  operation_mocks_.push_back(std::make_unique<testing::NiceMock<mocks::MockOperationCallbacks>>());
+  return *operation_mocks_.back();
+}
+
+mocks::MockSessionCloseCompletion& CaseFixture::NewCompletionMock(void* context) {
+  completion_mocks_.push_back(std::make_unique<mocks::MockSessionCloseCompletion>(context));
+  return *completion_mocks_.back();
+}
+
+// ---- calls -------------------------------------------------------------------------------------
+
+Target& CaseFixture::TheTarget() { return *GetCaseRuntime()->target; }
+
+namespace {
+void CheckValid(const char* call, MI_Result result) {
+  EXPECT_TRUE(MI_Result_IsValid(static_cast<int>(result)))
+      << call << " returned " << ResultName(static_cast<int>(result));
+}
+}  // namespace
+
+MI_Result CaseFixture::CloseOperation(OperationSlot* operation) {
+  if (operation->close_called.exchange(true)) {
+    Trace("MI_Operation_Close already called for this operation; not called again");
+    return MI_RESULT_OK;
+  }
+  Phase("entered MI_Operation_Close");
+  const MI_Result result = TheTarget().CloseOperation(&operation->handle);
+  Phase("returned MI_Operation_Close (" + ResultName(result) + ")");
+  CheckValid("MI_Operation_Close", result);
+  return result;
+}
+
+MI_Result CaseFixture::CloseSessionSync(SessionSlot* session) {
+  session->close_called = true;
+  Phase("entered MI_Session_Close");
+  const MI_Result result = TheTarget().CloseSession(&session->handle, nullptr, nullptr);
+  Phase("returned MI_Session_Close (" + ResultName(result) + ")");
+  CheckValid("MI_Session_Close", result);
+  return result;
+}
+
+MI_Result CaseFixture::CloseSessionAsync(SessionSlot* session, void* context,
+                                         MI_SessionCloseCompletion callback) {
+  session->close_called = true;
+  Phase("entered MI_Session_Close");
+  const MI_Result result = TheTarget().CloseSession(&session->handle, context, callback);
+  Phase("returned MI_Session_Close (" + ResultName(result) + ")");
+  CheckValid("MI_Session_Close", result);
+  return result;
+}
+
+MI_Result CaseFixture::CloseApplication() {
+  handles_->application_close_called = true;
+  Phase("entered MI_Application_Close");
+  const MI_Result result = target().CloseApplication(&handles_->application);
+  Phase("returned MI_Application_Close (" + ResultName(result) + ")");
+  CheckValid("MI_Application_Close", result);
+  return result;
+}
+
+MI_Result CaseFixture::PullResult(OperationSlot* operation, MI_Boolean* more_results,
+                                  MI_Result* result) {
+  const MI_Instance* instance = nullptr;
+  const MI_Char* message = nullptr;
+  const MI_Instance* details = nullptr;
+  *more_results = MI_TRUE;
+  *result = MI_RESULT_OK;
+  const MI_Result pulled = TheTarget().GetInstanceResult(&operation->handle, &instance, more_results,
+                                                      result, &message, &details);
+  Trace("MI_Operation_GetInstance returned " + ResultName(pulled) + " moreResults=" +
+        std::to_string(*more_results) + " result=" + ResultName(*result));
+  if (pulled == MI_RESULT_OK && !*more_results) operation->final_pulled = true;
+  return pulled;
+}
+
+void CaseFixture::ExpectResultsThenFinal(mocks::MockOperationCallbacks& mock,
+                                         std::function<void(MI_Operation*)> on_final,
+                                         bool acknowledge, testing::Sequence* sequence) {
+  using testing::AnyNumber;
+  using testing::Ne;
+  void* const context = mock.context();
+  EXPECT_CALL(mock, InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
+      .Times(AnyNumber())
+      .WillRepeatedly([acknowledge](MI_Operation* operation, void*, const MI_Instance*, MI_Boolean,
+                                    MI_Result, const MI_Char*, const MI_Instance*,
+                                    MI_ResultAcknowledgement ack) {
+        if (acknowledge && ack != nullptr) ack(operation);
+      });
+  auto& final_result =
+      EXPECT_CALL(mock, InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _))
+          .Times(1);
+  if (sequence != nullptr) final_result.InSequence(*sequence);
+  final_result.WillOnce([acknowledge, on_final](MI_Operation* operation, void*, const MI_Instance*,
+                                        MI_Boolean, MI_Result, const MI_Char*, const MI_Instance*,
+                                        MI_ResultAcknowledgement ack) {
+        if (acknowledge && ack != nullptr) ack(operation);
+        if (on_final) on_final(operation);
+      });
+}
+
+// ---- documented hangs --------------------------------------------------------------------------
+
+bool CaseFixture::ExpectDocumentedHang(const std::string& requirement_id, const std::string& call,
+                                       std::function<void()> call_fn,
+                                       std::function<void()> release) {
+  auto returned = std::make_shared<Signal>();
+  Channel().Arm(requirement_id, call);
+  std::thread([call_fn, returned] {
+    call_fn();
+    returned->Set();
+  }).detach();
+  if (returned->WaitFor(observe())) {
+    Channel().Disarm();
+    NoteDeviation(requirement_id, call + " returned although the documentation says it stops "
+                                         "responding here");
+    return false;
+  }
+  NoteDocumentedHang(requirement_id, call + " did not return within " +
+                                         std::to_string(observe().count()) +
+                                         " ms, as documented; releasing it");
+  Channel().Disarm();
+  Phase("releasing " + call);
+  if (release) release();
+  Phase("waiting for " + call + " to return after the release");
+  returned->Wait();  // unbounded on purpose: the watchdog turns a hang here into HANG
+  Trace(call + " returned after the release");
+  return true;
+}
+
+bool CaseFixture::RunBounded(std::function<void()> fn, std::chrono::milliseconds limit) {
+  auto returned = std::make_shared<Signal>();
+  std::thread([fn, returned] {
+    fn();
+    returned->Set();
+  }).detach();
+  return returned->WaitFor(limit);
+}
+
+void CaseFixture::Arm(const std::string& requirement_id, const std::string& call) {
+  Channel().Arm(requirement_id, call);
+}
+void CaseFixture::Disarm() { Channel().Disarm(); }
+void CaseFixture::Trace(const std::string& text) { Channel().Trace(text); }
+void CaseFixture::Phase(const std::string& text) { Channel().Phase(text); }
+
+}  // namespace miconform::cases

@@ -1,0 +1,169 @@
+// case_fixture.h - the GoogleTest fixture every conformance case derives from: opens the
+// application, sessions and scripted operations, wraps the close calls with phase lines, watches
+// documented hangs, and cleans up without ever blocking the verdict. Used by the case files.
+//
+// Handles: every handle the fixture opens lives in fixture-owned storage with a stable address
+// until the process ends; a handle whose close was *called* is never closed again by the cleanup
+// (whether or not the call returned).
+//
+// Threading: the helpers may be called from the test thread and from callbacks (closing an
+// operation or a session from inside a callback is what several cases test). Opening handles is
+// for the test thread only. No fixture lock is held while calling into the target.
+//
+// Teardown: cleanup (closing what is still open) runs on a helper thread with a bounded wait;
+// a blocked cleanup is abandoned (traced, never a verdict of its own), so a failing case stays a
+// FAIL instead of turning into a hang. Mocks are verified in TearDown, then unbound; a mock a
+// callback is still stuck in is leaked on purpose.
+#ifndef MICONFORM_CASES_CASE_FIXTURE_H
+#define MICONFORM_CASES_CASE_FIXTURE_H
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "case_registry.h"
+#include "case_runtime.h"
+#include "miconform/handler_control.h"
+#include "miconform/mocks/callback_mocks.h"
+
+namespace miconform::cases {
+
+// "MI_RESULT_OK", ..., or "MI_Result(<n>) (not a valid MI_Result)".
+std::string ResultName(int result);
+
+// gmock matcher: the argument is a value of the MI_Result enumeration.
+MATCHER(IsValidResult, "is a valid MI_Result") { return MI_Result_IsValid(static_cast<int>(arg)); }
+
+// A one-shot flag with a condition wait, shareable with helper threads.
+class Signal {
+ public:
+  void Set();
+  bool IsSet() const;
+  bool WaitFor(std::chrono::milliseconds timeout) const;  // false on timeout
+  void Wait() const;                                      // unbounded
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  bool set_ = false;
+};
+
+class CaseFixture : public testing::Test {
+ public:
+  // Generous bound for "eventually": only reached when the target is failing.
+  static constexpr std::chrono::milliseconds kEventually{5000};
+
+  struct SessionSlot {
+    MI_Session handle{};
+    std::atomic<bool> close_called{false};
+  };
+  struct OperationSlot {
+    MI_Operation handle{};
+    bool synchronous = false;                 // started with NULL callbacks (pull)
+    MI_OperationCallbacks callbacks{};        // what the library was handed (kept alive)
+    std::atomic<bool> close_called{false};
+    std::atomic<bool> final_pulled{false};    // synchronous: the pull saw moreResults MI_FALSE
+  };
+
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  Target& target() const { return *runtime_->target; }
+  ScriptedBackend& backend() const { return *runtime_->backend; }
+  std::chrono::milliseconds observe() const {
+    return std::chrono::milliseconds(runtime_->observe_ms);
+  }
+
+  // ---- handles (test thread). OpenSession returns nullptr after recording a failure (or a skip,
+  // when the target reports NOT_SUPPORTED); callers then simply return.
+  MI_Application* application() { return &handles_->application; }
+  SessionSlot* OpenSession();
+  // The handler's default script for this run (handler_control.h).
+  MiconformScript Script() const;
+  // A fresh operation slot (registered for cleanup before the operation starts, so a callback
+  // made inside the start call can already close it).
+  OperationSlot* NewOperation();
+  // Starts EnumerateInstances with the script as class name. `mock` NULL: synchronous pull.
+  void StartEnumerate(SessionSlot* session, OperationSlot* operation,
+                      const MiconformScript& script, mocks::MockOperationCallbacks* mock,
+                      MI_Uint32 flags = 0);
+  OperationSlot* StartEnumerate(SessionSlot* session, const MiconformScript& script,
+                                mocks::MockOperationCallbacks* mock, MI_Uint32 flags = 0);
+  // An asynchronous enumeration whose final result closes its handle from inside the callback
+  // (see ExpectResultsThenFinal).
+  OperationSlot* StartClosingOnFinal(SessionSlot* session, const MiconformScript& script,
+                                     mocks::MockOperationCallbacks& mock, MI_Uint32 flags = 0,
+                                     testing::Sequence* sequence = nullptr);
+  mocks::MockOperationCallbacks& NewOperationMock();  // a NiceMock, owned by the fixture
+  mocks::MockSessionCloseCompletion& NewCompletionMock(void* context);
+
+  // ---- calls with phase lines ("entered X" / "returned X (<result>)") and a check that the
+  // result is a valid MI_Result. Static: safe from callbacks and helper threads at any time.
+  static Target& TheTarget();
+  static MI_Result CloseOperation(OperationSlot* operation);
+  static MI_Result CloseSessionSync(SessionSlot* session);
+  static MI_Result CloseSessionAsync(SessionSlot* session, void* context,
+                                     MI_SessionCloseCompletion callback);
+  MI_Result CloseApplication();
+  // Pulls one result of a synchronous operation; records when it was the final one.
+  static MI_Result PullResult(OperationSlot* operation, MI_Boolean* more_results,
+                              MI_Result* result);
+
+  // ---- expectations on an asynchronous operation mock: any number of non-final results with
+  // this context, then exactly one final result (moreResults MI_FALSE, a valid MI_Result) after
+  // which `on_final` runs (e.g. closing the handle). Results with manual acknowledgement are
+  // acknowledged when `acknowledge` is set.
+  // With `sequence`, the final result is part of it (e.g. before a completion callback).
+  void ExpectResultsThenFinal(mocks::MockOperationCallbacks& mock,
+                              std::function<void(MI_Operation*)> on_final, bool acknowledge = false,
+                              testing::Sequence* sequence = nullptr);
+
+  // ---- documented hangs
+  // Arms the watchdog, runs `call_fn` on a helper thread and watches it for observe_ms. Returned:
+  // a DEVIATION for `requirement_id`. Still blocked: the documented hang is noted, the watchdog
+  // disarmed, `release` run, and the call awaited without bound (a hang there is a HANG).
+  // Returns true when the hang was observed and released.
+  bool ExpectDocumentedHang(const std::string& requirement_id, const std::string& call,
+                            std::function<void()> call_fn, std::function<void()> release);
+  // Runs `fn` on a helper thread; true when it returned within `limit`. A call still blocked is
+  // abandoned (the thread is detached; `fn` must only capture what outlives the process).
+  static bool RunBounded(std::function<void()> fn, std::chrono::milliseconds limit);
+
+  // The watchdog's armed window, for documented hangs a case arranges itself.
+  static void Arm(const std::string& requirement_id, const std::string& call);
+  static void Disarm();
+  static void Trace(const std::string& text);
+  static void Phase(const std::string& text);
+
+ private:
+  // Everything a helper thread may still touch after the fixture is gone: allocated once per case
+  // and deliberately never freed (the child process ends with _exit right after the verdict).
+  struct Handles {
+    Target* target = nullptr;
+    MI_Application application{};
+    std::atomic<bool> application_open{false};
+    std::atomic<bool> application_close_called{false};
+    std::mutex mutex;  // guards the deques' structure, never held across a target call
+    std::deque<std::unique_ptr<SessionSlot>> sessions;
+    std::deque<std::unique_ptr<OperationSlot>> operations;
+  };
+  // Closes what is still open: operations, then sessions, then the application.
+  static void Cleanup(Handles* handles);
+
+  const CaseRuntime* runtime_ = nullptr;
+  Handles* handles_ = nullptr;
+  std::deque<std::unique_ptr<testing::NiceMock<mocks::MockOperationCallbacks>>> operation_mocks_;
+  std::deque<std::unique_ptr<mocks::MockSessionCloseCompletion>> completion_mocks_;
+};
+
+}  // namespace miconform::cases
+
+#endif  // MICONFORM_CASES_CASE_FIXTURE_H

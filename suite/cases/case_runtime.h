@@ -1,0 +1,38 @@
+// case_runtime.h - what a case child process hands its one case: the loaded target, the scripted
+// backend, the observation window, and the outcome notes (deviations, observed documented hangs)
+// from which RunCaseChild computes the verdict. Used by case_child.cc and case_fixture.cc.
+//
+// Thread-safety: SetCaseRuntime is called once before the case runs; the notes are atomic and
+// may be taken from any thread (callbacks included).
+#ifndef MICONFORM_CASES_CASE_RUNTIME_H
+#define MICONFORM_CASES_CASE_RUNTIME_H
+
+#include <string>
+
+#include "miconform/scripted_backend.h"
+#include "miconform/target.h"
+
+namespace miconform::cases {
+
+struct CaseRuntime {
+  Target* target = nullptr;
+  ScriptedBackend* backend = nullptr;
+  int observe_ms = 250;
+};
+
+// Installs the runtime (pointers not owned; they must outlive the case).
+void SetCaseRuntime(const CaseRuntime& runtime);
+// The installed runtime, or nullptr when none was installed (e.g. in the self-tests).
+const CaseRuntime* GetCaseRuntime();
+
+// A documented hang did not happen (or a SHOULD was missed): the case is a DEVIATION unless a
+// check failed. Writes a `message` line citing the requirement.
+void NoteDeviation(const std::string& requirement_id, const std::string& text);
+// A documented hang was observed (and then released): DOCUMENTED-HANG unless something worse.
+void NoteDocumentedHang(const std::string& requirement_id, const std::string& text);
+int DeviationCount();
+int DocumentedHangCount();
+
+}  // namespace miconform::cases
+
+#endif  // MICONFORM_CASES_CASE_RUNTIME_H

@@ -1,0 +1,212 @@
+// close_from_callback_cases.cc - conformance cases that close the session from inside an
+// operation callback: with a completion callback the close must complete; without one it may
+// deadlock (either outcome conforms and is recorded).
+#include <memory>
+
+#include "case_fixture.h"
+
+namespace miconform::cases {
+namespace {
+
+using testing::_;
+using testing::AnyNumber;
+using testing::Eq;
+using testing::Ne;
+
+int g_completion_tag = 0;
+
+enum class Where { kInstanceNonFinal, kInstanceFinal, kWriteMessage, kWriteProgress };
+
+const char* WhereName(Where where) {
+  switch (where) {
+    case Where::kInstanceNonFinal: return "a non-final instanceResult";
+    case Where::kInstanceFinal: return "the final instanceResult";
+    case Where::kWriteMessage: return "writeMessage";
+    case Where::kWriteProgress: return "writeProgress";
+  }
+  return "?";
+}
+
+// What the callback that closes the session reports back to the test thread.
+struct CloseFromCallback {
+  std::atomic<bool> claimed{false};  // the first callback to claim it closes the session
+  Signal entered;
+  Signal returned;
+  std::atomic<int> result{-1};
+};
+
+class CloseFromCallbackCase : public CaseFixture {
+ protected:
+  // Starts an operation whose callback at `where` closes `session` (asynchronously with
+  // `completion`, synchronously when it is NULL). The final result closes the operation handle
+  // (before the session close, when that is where the close happens).
+  std::shared_ptr<CloseFromCallback> Start(Where where, SessionSlot* session,
+                                           mocks::MockOperationCallbacks& mock,
+                                           mocks::MockSessionCloseCompletion* completion,
+                                           testing::Sequence* order) {
+    auto state = std::make_shared<CloseFromCallback>();
+    MiconformScript script = Script();
+    script.results = 0;
+    script.until_cancelled = where == Where::kInstanceFinal ? 0 : 1;
+    script.result_delay_ms = 10;
+    if (where == Where::kWriteMessage) script.messages = 1;
+    if (where == Where::kWriteProgress) script.progress = 1;
+    OperationSlot* operation = NewOperation();
+    auto close_session = [state, session, completion] {
+      if (state->claimed.exchange(true)) return;  // only the first such callback closes
+      state->entered.Set();
+      const MI_Result result =
+          completion != nullptr
+              ? CloseSessionAsync(session, completion->context(), completion->Callback())
+              : CloseSessionSync(session);
+      state->result = static_cast<int>(result);
+      state->returned.Set();
+    };
+    void* const context = mock.context();
+    auto& nonfinal = EXPECT_CALL(mock, InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
+                         .Times(AnyNumber());
+    if (where == Where::kInstanceNonFinal) {
+      nonfinal.WillRepeatedly([close_session](MI_Operation*, void*, const MI_Instance*, MI_Boolean,
+                                              MI_Result, const MI_Char*, const MI_Instance*,
+                                              MI_ResultAcknowledgement) { close_session(); });
+    }
+    auto& final_result =
+        EXPECT_CALL(mock, InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _))
+            .Times(1);
+    if (order != nullptr) final_result.InSequence(*order);
+    final_result.WillOnce([where, operation, close_session](
+                              MI_Operation*, void*, const MI_Instance*, MI_Boolean, MI_Result,
+                              const MI_Char*, const MI_Instance*, MI_ResultAcknowledgement) {
+      if (where == Where::kInstanceFinal) {
+        // The handle is closed first so that a synchronous close has a chance to complete.
+        CloseOperation(operation);
+        close_session();
+      } else {
+        CloseOperation(operation);
+      }
+    });
+    if (where == Where::kWriteMessage) {
+      EXPECT_CALL(mock, WriteMessage(_, context, _, _))
+          .Times(AnyNumber())
+          .WillRepeatedly([close_session](MI_Operation*, void*, MI_Uint32, const MI_Char*) {
+            close_session();
+          });
+    }
+    if (where == Where::kWriteProgress) {
+      EXPECT_CALL(mock, WriteProgress(_, context, _, _, _, _, _))
+          .Times(AnyNumber())
+          .WillRepeatedly([close_session](MI_Operation*, void*, const MI_Char*, const MI_Char*,
+                                          const MI_Char*, MI_Uint32,
+                                          MI_Uint32) { close_session(); });
+    }
+    if (completion != nullptr) {
+      auto& completed = EXPECT_CALL(*completion, Completed(Eq(completion->context()))).Times(1);
+      if (order != nullptr) completed.InSequence(*order);
+    }
+    StartEnumerate(session, operation, script, &mock);
+    return state;
+  }
+
+  // MUST: with a completion callback the close made inside the callback returns and completes.
+  void RunWithCompletion(Where where) {
+    SessionSlot* session = OpenSession();
+    if (session == nullptr) return;
+    auto& mock = NewOperationMock();
+    auto& completion = NewCompletionMock(&g_completion_tag);
+    testing::Sequence order;
+    auto state = Start(where, session, mock, &completion, &order);
+    if (!state->entered.WaitFor(kEventually)) {
+      GTEST_SKIP() << "the target delivered no " << WhereName(where)
+                   << " callback to close the session from";
+    }
+    ASSERT_TRUE(state->returned.WaitFor(kEventually))
+        << "MI_Session_Close with a completion callback, called from inside " << WhereName(where)
+        << ", did not return within " << kEventually.count() << " ms";
+    EXPECT_EQ(state->result.load(), MI_RESULT_OK);
+    EXPECT_TRUE(completion.WaitReturned(1, kEventually))
+        << "the completion callback of a close made from inside " << WhereName(where)
+        << " was not called within " << kEventually.count() << " ms";
+  }
+
+  // MAY-DEADLOCK: without a completion callback the close may never return.
+  void RunWithoutCompletion(Where where) {
+    SessionSlot* session = OpenSession();
+    if (session == nullptr) return;
+    auto& mock = NewOperationMock();
+    Arm("SC-PARAM-CB-4", "MI_Session_Close");
+    auto state = Start(where, session, mock, nullptr, nullptr);
+    if (!state->entered.WaitFor(kEventually)) {
+      Disarm();
+      GTEST_SKIP() << "the target delivered no " << WhereName(where)
+                   << " callback to close the session from";
+    }
+    state->returned.Wait();  // unbounded: a deadlock here is a documented outcome
+    Disarm();
+    Trace(std::string("MI_Session_Close without a completion callback, called from inside ") +
+          WhereName(where) + ", did not deadlock (returned " + ResultName(state->result) + ")");
+  }
+};
+
+#define MICONFORM_FROM_CALLBACK_CASE(Name, id, where, with_completion, summary, requirement) \
+  class CloseFromCallback_##Name##_Case : public CloseFromCallbackCase {                     \
+   public:                                                                                   \
+    void TestBody() override {                                                               \
+      if (with_completion) {                                                                 \
+        RunWithCompletion(where);                                                            \
+      } else {                                                                               \
+        RunWithoutCompletion(where);                                                         \
+      }                                                                                      \
+    }                                                                                        \
+  };                                                                                         \
+  [[maybe_unused]] const bool CloseFromCallback_##Name##_declared = DeclareCase(             \
+      CaseInfo{id, {requirement}, "CloseFromCallback." #Name, summary},                      \
+      []() -> CaseFixture* { return new CloseFromCallback_##Name##_Case; }, __FILE__, __LINE__)
+
+MICONFORM_FROM_CALLBACK_CASE(
+    InstanceNonFinalAsync, "session_close.from_callback.instance_nonfinal", Where::kInstanceNonFinal,
+    true,
+    "MI_Session_Close with a completion callback, called from inside a non-final instanceResult, "
+    "returns and completes once.",
+    "SC-PARAM-CB-3");
+MICONFORM_FROM_CALLBACK_CASE(
+    InstanceFinalAsync, "session_close.from_callback.instance_final", Where::kInstanceFinal, true,
+    "MI_Session_Close with a completion callback, called from inside the final instanceResult, "
+    "returns and completes once.",
+    "SC-PARAM-CB-3");
+MICONFORM_FROM_CALLBACK_CASE(
+    WriteMessageAsync, "session_close.from_callback.write_message", Where::kWriteMessage, true,
+    "MI_Session_Close with a completion callback, called from inside writeMessage, returns and "
+    "completes once.",
+    "SC-PARAM-CB-3");
+MICONFORM_FROM_CALLBACK_CASE(
+    WriteProgressAsync, "session_close.from_callback.write_progress", Where::kWriteProgress, true,
+    "MI_Session_Close with a completion callback, called from inside writeProgress, returns and "
+    "completes once.",
+    "SC-PARAM-CB-3");
+MICONFORM_FROM_CALLBACK_CASE(
+    InstanceNonFinalSync, "session_close.from_callback_sync.instance_nonfinal",
+    Where::kInstanceNonFinal, false,
+    "MI_Session_Close without a completion callback, called from inside a non-final "
+    "instanceResult: a deadlock or a return, either recorded.",
+    "SC-PARAM-CB-4");
+MICONFORM_FROM_CALLBACK_CASE(
+    InstanceFinalSync, "session_close.from_callback_sync.instance_final", Where::kInstanceFinal,
+    false,
+    "MI_Session_Close without a completion callback, called from inside the final instanceResult "
+    "after closing the operation: a deadlock or a return, either recorded.",
+    "SC-PARAM-CB-4");
+MICONFORM_FROM_CALLBACK_CASE(
+    WriteMessageSync, "session_close.from_callback_sync.write_message", Where::kWriteMessage,
+    false,
+    "MI_Session_Close without a completion callback, called from inside writeMessage: a deadlock "
+    "or a return, either recorded.",
+    "SC-PARAM-CB-4");
+MICONFORM_FROM_CALLBACK_CASE(
+    WriteProgressSync, "session_close.from_callback_sync.write_progress", Where::kWriteProgress,
+    false,
+    "MI_Session_Close without a completion callback, called from inside writeProgress: a "
+    "deadlock or a return, either recorded.",
+    "SC-PARAM-CB-4");
+
+}  // namespace
+}  // namespace miconform::cases

@@ -1,0 +1,188 @@
+// documented_hang_cases.cc - conformance cases for the documented stop-responding outcomes: open
+// operation handles, unacknowledged results, application close with open sessions or from inside
+// a callback. Each watches the documented hang, then releases it where the document allows.
+#include <memory>
+
+#include "case_fixture.h"
+
+namespace miconform::cases {
+namespace {
+
+using testing::_;
+using testing::AnyNumber;
+using testing::Eq;
+using testing::Ne;
+
+int g_completion_tag = 0;
+
+// A running operation that the close cancels; its final result leaves the handle open.
+MiconformScript CancelledByClose(MiconformScript script) {
+  script.results = 0;
+  script.until_cancelled = 1;
+  script.result_delay_ms = 10;
+  return script;
+}
+
+MICONFORM_CASE(SessionCloseOpenHandle, SyncStopsResponding,
+               "session_close.open_handle.sync_stops_responding",
+               "With an operation handle left open, a synchronous session close stops "
+               "responding (documented); closing the handle from another thread releases it.",
+               "SC-REM-3", "ANS-REM-2", "OCAN-REM-2") {
+  SessionSlot* session = OpenSession();
+  if (session == nullptr) return;
+  auto& mock = NewOperationMock();
+  ExpectResultsThenFinal(mock, nullptr);  // the final result does not close the handle
+  OperationSlot* operation = StartEnumerate(session, CancelledByClose(Script()), &mock);
+  ASSERT_TRUE(mock.WaitCalls(1, kEventually)) << "the operation delivered nothing";
+
+  ExpectDocumentedHang(
+      "SC-REM-3", "MI_Session_Close", [session] { CloseSessionSync(session); },
+      [&mock, operation] {
+        EXPECT_TRUE(mock.WaitFinalResults(1, kEventually))
+            << "the blocked session close did not cancel the operation (no final result)";
+        CloseOperation(operation);
+      });
+}
+
+MICONFORM_CASE(SessionCloseOpenHandle, AsyncCompletionWithheld,
+               "session_close.open_handle.async_completion_withheld",
+               "With an operation handle left open, an asynchronous session close returns but "
+               "withholds the completion callback (documented); closing the handle releases it, "
+               "and it runs once.",
+               "SC-REM-3", "SC-PARAM-CB-1", "OCAN-REM-2") {
+  SessionSlot* session = OpenSession();
+  if (session == nullptr) return;
+  auto& mock = NewOperationMock();
+  testing::Sequence order;
+  ExpectResultsThenFinal(mock, nullptr, false, &order);
+  OperationSlot* operation = StartEnumerate(session, CancelledByClose(Script()), &mock);
+  ASSERT_TRUE(mock.WaitCalls(1, kEventually)) << "the operation delivered nothing";
+  auto& completion = NewCompletionMock(&g_completion_tag);
+  EXPECT_CALL(completion, Completed(Eq(&g_completion_tag))).Times(1).InSequence(order);
+
+  EXPECT_EQ(CloseSessionAsync(session, &g_completion_tag, completion.Callback()), MI_RESULT_OK);
+  ASSERT_TRUE(mock.WaitFinalResults(1, kEventually))
+      << "the session close did not cancel the operation (no final result)";
+  Phase("watching the completion callback while the operation handle is open");
+  if (completion.WaitReturned(1, observe())) {
+    NoteDeviation("SC-REM-3", "the completion callback ran although an operation handle of the "
+                              "session was still open");
+  } else {
+    NoteDocumentedHang("SC-REM-3", "the completion callback was withheld for " +
+                                       std::to_string(observe().count()) +
+                                       " ms while an operation handle was open, as documented");
+  }
+  CloseOperation(operation);
+  EXPECT_TRUE(completion.WaitReturned(1, kEventually))
+      << "the completion callback was not called within " << kEventually.count()
+      << " ms of closing the last operation handle";
+}
+
+MICONFORM_CASE(SessionCloseManualAck, UnacknowledgedBlocksClose,
+               "session_close.manual_ack.unacknowledged_blocks_close",
+               "An unacknowledged manual-ack result keeps the session close from completing "
+               "(documented); the acknowledgement releases it.",
+               "OI-ACK-1", "OI-ACK-2") {
+  SessionSlot* session = OpenSession();
+  if (session == nullptr) return;
+  MiconformScript script = Script();
+  script.results = 1;
+  auto& mock = NewOperationMock();
+  OperationSlot* operation = NewOperation();
+  struct Held {
+    MI_Operation* operation = nullptr;
+    MI_ResultAcknowledgement ack = nullptr;
+    Signal arrived;
+  };
+  auto held = std::make_shared<Held>();
+  void* const context = mock.context();
+  EXPECT_CALL(mock, InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
+      .Times(1)
+      .WillOnce([held](MI_Operation* op, void*, const MI_Instance*, MI_Boolean, MI_Result,
+                       const MI_Char*, const MI_Instance*, MI_ResultAcknowledgement ack) {
+        held->operation = op;
+        held->ack = ack;
+        held->arrived.Set();  // deliberately not acknowledged
+      });
+  EXPECT_CALL(mock, InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _))
+      .Times(1)
+      .WillOnce([operation](MI_Operation* op, void*, const MI_Instance*, MI_Boolean, MI_Result,
+                            const MI_Char*, const MI_Instance*, MI_ResultAcknowledgement ack) {
+        EXPECT_NE(ack, nullptr) << "a manual-ack final result came without an acknowledgement "
+                                   "function";
+        if (ack != nullptr) ack(op);
+        CloseOperation(operation);
+      });
+  StartEnumerate(session, operation, script, &mock, MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS);
+  ASSERT_TRUE(held->arrived.WaitFor(kEventually)) << "the first result never arrived";
+  ASSERT_NE(held->ack, nullptr)
+      << "a result of a MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS operation came without an "
+         "acknowledgement function";
+
+  ExpectDocumentedHang(
+      "OI-ACK-2", "MI_Session_Close", [session] { CloseSessionSync(session); },
+      [held] {
+        Phase("acknowledging the held result");
+        const MI_Result acked = held->ack(held->operation);
+        Trace("resultAcknowledgement returned " + ResultName(acked));
+      });
+  EXPECT_EQ(mock.FinalResults(), 1) << "the operation never delivered its final result";
+}
+
+MICONFORM_CASE(ApplicationClose, OpenSessionStopsResponding,
+               "application_close.open_session_stops_responding",
+               "MI_Application_Close with a session still open cancels its running operation "
+               "and stops responding (documented); closing the session releases it.",
+               "AC-REM-2", "AC-REM-3", "AC-REM-5", "SC-REM-4", "ANS-PARAM-2") {
+  SessionSlot* session = OpenSession();
+  if (session == nullptr) return;
+  auto& mock = NewOperationMock();
+  StartClosingOnFinal(session, CancelledByClose(Script()), mock);
+  ASSERT_TRUE(mock.WaitCalls(1, kEventually)) << "the operation delivered nothing";
+
+  ExpectDocumentedHang(
+      "AC-REM-3", "MI_Application_Close", [this] { CloseApplication(); },
+      [&mock, session] {
+        EXPECT_TRUE(mock.WaitFinalResults(1, kEventually))
+            << "the blocked MI_Application_Close did not cancel the running operation";
+        CloseSessionSync(session);
+      });
+  EXPECT_TRUE(backend().WaitCancels(1, kEventually.count()))
+      << "the backend never saw the operation cancelled";
+}
+
+MICONFORM_CASE(ApplicationClose, FromCallback, "application_close.from_callback",
+               "MI_Application_Close called from inside an instanceResult callback deadlocks "
+               "(documented); nothing can release it.",
+               "AC-REM-4") {
+  SessionSlot* session = OpenSession();
+  if (session == nullptr) return;
+  auto& mock = NewOperationMock();
+  auto entered = std::make_shared<Signal>();
+  auto returned = std::make_shared<Signal>();
+  EXPECT_CALL(mock, InstanceResult(_, mock.context(), _, _, _, _, _, _))
+      .Times(AnyNumber())
+      .WillOnce([this, entered, returned](MI_Operation*, void*, const MI_Instance*, MI_Boolean,
+                                          MI_Result, const MI_Char*, const MI_Instance*,
+                                          MI_ResultAcknowledgement) {
+        entered->Set();
+        CloseApplication();
+        returned->Set();
+      })
+      .WillRepeatedly([](MI_Operation*, void*, const MI_Instance*, MI_Boolean, MI_Result,
+                         const MI_Char*, const MI_Instance*, MI_ResultAcknowledgement) {});
+
+  Arm("AC-REM-4", "MI_Application_Close");
+  StartEnumerate(session, CancelledByClose(Script()), &mock);
+  if (!entered->WaitFor(kEventually)) {
+    Disarm();
+    FAIL() << "the operation delivered no instanceResult to close the application from";
+  }
+  returned->Wait();  // unbounded: the documented outcome is that this never happens
+  Disarm();
+  NoteDeviation("AC-REM-4", "MI_Application_Close returned although it was called from inside "
+                            "an asynchronous callback");
+}
+
+}  // namespace
+}  // namespace miconform::cases

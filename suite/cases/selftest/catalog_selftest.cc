@@ -1,0 +1,87 @@
+// catalog_selftest.cc - self-tests of the requirement catalog: it loads, its IDs are unique, it
+// rejects malformed entries, and the catalog and the cases cover each other.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <stdexcept>
+
+#include "case_registry.h"
+#include "catalog.h"
+
+namespace miconform {
+namespace {
+
+TEST(Catalog, EmbeddedCatalogLoads) {
+  ASSERT_NO_THROW(Catalog());
+  EXPECT_GE(Catalog().size(), 30u);
+  EXPECT_NE(FindRequirement("SC-REM-3"), nullptr);
+  EXPECT_EQ(FindRequirement("SC-REM-3")->level, report::Level::kStopsResponding);
+  EXPECT_EQ(FindRequirement("SC-PARAM-CB-4")->level, report::Level::kMayDeadlock);
+  EXPECT_EQ(FindRequirement("NO-SUCH-ID"), nullptr);
+}
+
+TEST(Catalog, IdsAreUnique) {
+  std::set<std::string> ids;
+  for (const Requirement& requirement : Catalog()) {
+    EXPECT_TRUE(ids.insert(requirement.id).second) << requirement.id;
+  }
+}
+
+TEST(Catalog, EveryEntryHasPageSectionAndText) {
+  for (const Requirement& requirement : Catalog()) {
+    EXPECT_FALSE(requirement.page.empty()) << requirement.id;
+    EXPECT_FALSE(requirement.section.empty()) << requirement.id;
+    EXPECT_GE(requirement.text.size(), 20u) << requirement.id;
+  }
+}
+
+TEST(Catalog, RejectsMalformedEntries) {
+  EXPECT_THROW(ParseCatalog("not json"), std::runtime_error);
+  EXPECT_THROW(ParseCatalog(R"({"requirements": 3})"), std::runtime_error);
+  EXPECT_THROW(ParseCatalog(R"({"requirements": [{"id": "A-1", "page": "p", "section": "s",
+      "text": "t", "level": "MAYBE"}]})"),
+               std::runtime_error);
+  EXPECT_THROW(ParseCatalog(R"({"requirements": [{"id": "A-1", "page": "p", "text": "t",
+      "level": "MUST"}]})"),
+               std::runtime_error);
+  EXPECT_THROW(ParseCatalog(R"({"requirements": [
+      {"id": "A-1", "page": "p", "section": "s", "text": "t", "level": "MUST"},
+      {"id": "A-1", "page": "p", "section": "s", "text": "t", "level": "SHOULD"}]})"),
+               std::runtime_error);
+  const auto parsed = ParseCatalog(R"({"requirements": [{"id": "A-1", "page": "p",
+      "section": "s", "text": "t", "level": "MAY-DEADLOCK", "untestable": "why"}]})");
+  ASSERT_EQ(parsed.size(), 1u);
+  EXPECT_EQ(parsed[0].level, report::Level::kMayDeadlock);
+  EXPECT_EQ(parsed[0].untestable, "why");
+}
+
+TEST(Catalog, UntestableRequirementsAreExactlyTheseFive) {
+  std::set<std::string> untestable;
+  for (const Requirement& requirement : Catalog()) {
+    if (!requirement.untestable.empty()) untestable.insert(requirement.id);
+  }
+  EXPECT_EQ(untestable, (std::set<std::string>{"SC-RET-2", "OI-ACK-3", "OI-ACK-4", "OCAN-REM-6",
+                                               "OCL-REM-3"}));
+}
+
+TEST(Catalog, EveryTestableRequirementHasACase) {
+  for (const Requirement& requirement : Catalog()) {
+    if (!requirement.untestable.empty()) continue;
+    int cases = 0;
+    for (const CaseInfo& info : AllCases()) {
+      for (const std::string& id : info.requirements) cases += id == requirement.id;
+    }
+    EXPECT_GT(cases, 0) << requirement.id << " has no case and no untestable reason";
+  }
+}
+
+TEST(Catalog, EveryCaseNamesExistingRequirements) {
+  for (const CaseInfo& info : AllCases()) {
+    for (const std::string& id : info.requirements) {
+      EXPECT_NE(FindRequirement(id), nullptr) << info.id << " names unknown requirement " << id;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace miconform
