@@ -47,6 +47,31 @@ TEST(Aggregate, RequirementTakesTheWorstOfItsCases) {
   EXPECT_FALSE(report.conformant);
 }
 
+TEST(Aggregate, DocumentedHangSpeaksOnlyForHangRequirements) {
+  Report report;
+  RequirementResult must = Requirement("MUST-R");
+  must.level = Level::kMust;
+  RequirementResult should = Requirement("SHOULD-R");
+  should.level = Level::kShould;
+  RequirementResult hangs = Requirement("HANG-R");
+  hangs.level = Level::kStopsResponding;
+  RequirementResult deadlocks = Requirement("DEADLOCK-R");
+  deadlocks.level = Level::kMayDeadlock;
+  report.requirements = {must, should, hangs, deadlocks};
+  report.cases = {Case("a.1", {"MUST-R", "SHOULD-R", "HANG-R", "DEADLOCK-R"},
+                       Verdict::kDocumentedHang)};
+  report.Aggregate();
+  EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
+  EXPECT_EQ(report.requirements[1].verdict, Verdict::kPass);
+  EXPECT_EQ(report.requirements[2].verdict, Verdict::kDocumentedHang);
+  EXPECT_EQ(report.requirements[3].verdict, Verdict::kDocumentedHang);
+  // Any other verdict speaks for every requirement the case names.
+  report.cases = {Case("a.1", {"MUST-R", "HANG-R"}, Verdict::kFail)};
+  report.Aggregate();
+  EXPECT_EQ(report.requirements[0].verdict, Verdict::kFail);
+  EXPECT_EQ(report.requirements[2].verdict, Verdict::kFail);
+}
+
 TEST(Aggregate, RequirementWithoutCaseIsError) {
   Report report;
   report.requirements = {Requirement("R1"), Requirement("R2", {"a.planned"})};

@@ -32,6 +32,16 @@ std::optional<Level> ParseLevel(std::string_view text) {
   return std::nullopt;
 }
 
+Verdict VerdictForRequirement(Verdict case_verdict, Level level) {
+  // A documented hang is the outcome of the requirements that document it. The case's other
+  // requirements (MUST, SHOULD) held up to the hang, and nothing the case checked failed.
+  if (case_verdict == Verdict::kDocumentedHang &&
+      (level == Level::kMust || level == Level::kShould)) {
+    return Verdict::kPass;
+  }
+  return case_verdict;
+}
+
 void Report::Aggregate() {
   bool any_error = false;
   for (RequirementResult& requirement : requirements) {
@@ -41,7 +51,7 @@ void Report::Aggregate() {
       const auto& ids = result.requirement_ids;
       if (std::find(ids.begin(), ids.end(), requirement.id) == ids.end()) continue;
       named = true;
-      worst = Worst(worst, result.verdict);
+      worst = Worst(worst, VerdictForRequirement(result.verdict, requirement.level));
       // Keep the caller's planned case list and add any case that names the requirement but
       // was missing from it, so the report never hides a case behind a requirement.
       if (std::find(requirement.case_ids.begin(), requirement.case_ids.end(), result.id) ==

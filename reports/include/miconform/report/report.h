@@ -67,14 +67,20 @@ struct RequirementResult {
   std::vector<std::string> case_ids;
 };
 
+// What a case's verdict says about one of the requirements it names: DOCUMENTED-HANG speaks for
+// the STOPS-RESPONDING and MAY-DEADLOCK requirements only; for a MUST or SHOULD requirement of the
+// same case it counts as PASS. Every other verdict speaks for all of the case's requirements.
+Verdict VerdictForRequirement(Verdict case_verdict, Level level);
+
 struct Report {
   RunInfo run;
   std::vector<RequirementResult> requirements;
   std::vector<CaseResult> cases;
   bool conformant = false;  // every case verdict conformant and no ERROR
 
-  // Recomputes every requirement's verdict (worst of the cases that name it; a requirement with
-  // no case result is ERROR) and `conformant`.
+  // Recomputes every requirement's verdict (worst of the cases that name it, each case's verdict
+  // taken through VerdictForRequirement; a requirement with no case result is ERROR) and
+  // `conformant`.
   void Aggregate();
   // Count of cases with the verdict.
   int Count(Verdict verdict) const;
