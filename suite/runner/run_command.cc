@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -49,7 +50,35 @@ struct RunSetup {
   std::unique_ptr<TempConfigDir> private_config;  // built-in targets only
   std::unique_ptr<HandlerRegistration> registration;
   std::vector<std::pair<std::string, std::string>> child_env;
+  std::string heap_library;  // preloaded into `memory.*` cases; empty when unavailable
 };
+
+// Cases of the area `memory` measure the target's heap through the heap accounting library,
+// preloaded into their process (suite/heap). A sanitizer build has its own allocator, so there the
+// library is not preloaded and those cases report NOT-SUPPORTED.
+bool NeedsHeapAccounting(const CaseInfo& info) { return info.id.rfind("memory.", 0) == 0; }
+
+std::string HeapLibraryPath() {
+#ifdef MICONFORM_SANITIZED
+  return {};
+#else
+  const std::string path = LibraryDirectory() + "/libmiconform_heapcount.so";
+  return std::filesystem::exists(path) ? path : std::string();
+#endif
+}
+
+// The environment of one case's child: the run's, plus the heap accounting where the case needs
+// it (first in LD_PRELOAD, so it sees the allocator any other preload brings).
+std::vector<std::pair<std::string, std::string>> CaseEnvironment(const RunSetup& setup,
+                                                                 const CaseInfo& info) {
+  auto env = setup.child_env;
+  if (NeedsHeapAccounting(info) && !setup.heap_library.empty()) {
+    const char* existing = std::getenv("LD_PRELOAD");
+    env.emplace_back("LD_PRELOAD", setup.heap_library +
+                                       (existing && *existing ? std::string(":") + existing : ""));
+  }
+  return env;
+}
 
 // The argv that makes a child run `command` against the run's target.
 std::vector<std::string> ChildArgv(const std::string& self, const std::string& command,
@@ -97,6 +126,7 @@ RunSetup PrepareTarget(const RunOptions& options) {
   if (!options.entry.empty()) setup.target.entry = options.entry;
   if (!options.protocol.empty()) setup.target.protocol = options.protocol;
   setup.handler_path = HandlerLibraryPath();
+  setup.heap_library = HeapLibraryPath();
   if (!setup.target.builtin.empty()) {
     // Built-in targets read their handlers from a private directory the run owns.
     setup.private_config = std::make_unique<TempConfigDir>();
@@ -250,7 +280,7 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     spec.argv = ChildArgv(self, "__case", setup);
     spec.argv.insert(spec.argv.end(),
                      {"--case", info.id, "--observe-ms", std::to_string(options.observe_ms)});
-    spec.env = setup.child_env;
+    spec.env = CaseEnvironment(setup, info);
     spec.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_s * 1000));
     spec.hang_window = std::chrono::milliseconds(options.hang_window_ms);
     specs.push_back(std::move(spec));

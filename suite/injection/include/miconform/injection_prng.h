@@ -1,0 +1,55 @@
+/* injection_prng.h - the seeded generator of fault injection (splitmix64) and the random-mode
+ * decision built on it; shared, as static inline C, by the interposer library and by the C++ side
+ * (SeededGenerator), so a seed yields the same draws in the runner, in the child and on every
+ * machine.
+ *
+ * Fully specified, integer-only arithmetic modulo 2^64 (no floating point, no platform types):
+ *   next(state):  state += 0x9E3779B97F4A7C15;  return mix(state)
+ *   mix(z):       z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+ *                 z = (z ^ (z >> 27)) * 0x94D049BB133111EB;  return z ^ (z >> 31)
+ *   thread state: mix(seed ^ mix(thread_index + 0x9E3779B97F4A7C15))   (thread_index 0 = main)
+ * A random-mode hit draws once; it fires when the draw is below the plan's threshold (or always
+ * when p = 1); a firing hit draws a second time for its delay: draw % (max_us + 1) microseconds.
+ * Everything is reentrant: the state is the caller's.
+ */
+#ifndef MICONFORM_INJECTION_PRNG_H
+#define MICONFORM_INJECTION_PRNG_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MICONFORM_PRNG_GAMMA UINT64_C(0x9E3779B97F4A7C15)
+
+static inline uint64_t miconform_prng_mix(uint64_t z) {
+  z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+  return z ^ (z >> 31);
+}
+
+static inline uint64_t miconform_prng_next(uint64_t *state) {
+  *state += MICONFORM_PRNG_GAMMA;
+  return miconform_prng_mix(*state);
+}
+
+/* The starting state of the generator of the thread created index-th (0 = the main thread). */
+static inline uint64_t miconform_prng_thread_state(uint64_t seed, uint64_t thread_index) {
+  return miconform_prng_mix(seed ^ miconform_prng_mix(thread_index + MICONFORM_PRNG_GAMMA));
+}
+
+/* One random-mode hit: returns 1 and sets *delay_us when it fires, 0 otherwise. */
+static inline int miconform_prng_decide(uint64_t *state, uint64_t threshold, int always,
+                                        uint32_t max_us, uint32_t *delay_us) {
+  uint64_t draw = miconform_prng_next(state);
+  if (!always && draw >= threshold) return 0;
+  *delay_us = (uint32_t)(miconform_prng_next(state) % ((uint64_t)max_us + 1));
+  return 1;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MICONFORM_INJECTION_PRNG_H */
