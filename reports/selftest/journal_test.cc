@@ -79,6 +79,28 @@ TEST(Journal, RunWithoutEndReplaysWithEmptyEndTime) {
   ASSERT_EQ(back.cases.size(), 1u);
 }
 
+TEST(Journal, ALaterRecordOfACaseReplacesTheEarlierOne) {
+  testing::TempDir temp;
+  const Report report = testing::SampleReport();
+  const fs::path path = temp.path() / "journal.jsonl";
+  CaseResult again = report.cases[0];
+  again.verdict = Verdict::kFail;
+  again.messages = {"found under a schedule"};
+  {
+    Journal journal(path);
+    journal.Begin(report.run);
+    journal.Record(report.cases[0]);
+    journal.Record(report.cases[1]);
+    journal.Record(again);
+  }
+  const Report back = Journal::Replay(path);
+  ASSERT_EQ(back.cases.size(), 2u);
+  EXPECT_EQ(back.cases[0].id, report.cases[0].id);
+  EXPECT_EQ(back.cases[0].verdict, Verdict::kFail);
+  EXPECT_EQ(back.cases[0].messages, again.messages);
+  EXPECT_EQ(back.cases[1].id, report.cases[1].id);
+}
+
 TEST(Journal, TruncatedLastLineIsIgnored) {
   testing::TempDir temp;
   const Report report = testing::SampleReport();

@@ -1,4 +1,5 @@
 // journal.cc - the append-only JSON Lines record of a run, and its replay into a Report.
+#include <algorithm>
 #include "miconform/report/journal.h"
 
 #include <fcntl.h>
@@ -130,7 +131,16 @@ Report Journal::Replay(const std::filesystem::path& path) {
       } else if (!begun) {
         throw std::runtime_error("\"" + kind + "\" event before the begin event");
       } else if (kind == "case") {
-        report.cases.push_back(json_model::CaseFrom(json_model::Field(event, "case", ""), "case"));
+        // A later record of a case supersedes the earlier one (the runner records a race case
+        // again once its schedules have run).
+        CaseResult result = json_model::CaseFrom(json_model::Field(event, "case", ""), "case");
+        auto same = std::find_if(report.cases.begin(), report.cases.end(),
+                                 [&](const CaseResult& c) { return c.id == result.id; });
+        if (same != report.cases.end()) {
+          *same = std::move(result);
+        } else {
+          report.cases.push_back(std::move(result));
+        }
       } else if (kind == "end") {
         report.run.ended = json_model::StringField(event, "ended", "");
       } else {

@@ -86,6 +86,20 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   run_command->add_option("--report", run.report_dir, "Directory the report is written to")
       ->capture_default_str();
+  run_command->add_option("--inject", run.inject,
+                          "An interposer plan for every case, e.g. "
+                          "'mode=countdown;k=3;delay_us=2000' (suite/injection/README.md)");
+  run_command->add_flag("!--no-explore", run.explore,
+                        "Do not run the race cases again under the schedule walk and seeds");
+  run_command->add_option("--walk-limit", run.walk_limit,
+                          "Countdown runs per race case at most (the enumeration walk)")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  run_command->add_option("--seeds", run.seeds, "Random schedules per race case")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  run_command->add_option("--seed", run.seed, "Seed of the first random schedule")
+      ->capture_default_str();
   run_command->add_option("--progress", progress, "Progress lines on stderr: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();

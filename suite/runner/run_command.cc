@@ -21,7 +21,9 @@
 #include "miconform/handler_registration.h"
 #include "miconform/report/journal.h"
 #include "miconform/report/writers.h"
+#include "miconform/injection_plan.h"
 #include "probe.h"
+#include "schedule_exploration.h"
 #include "run_facts.h"
 #include "watchdog.h"
 
@@ -51,33 +53,60 @@ struct RunSetup {
   std::unique_ptr<HandlerRegistration> registration;
   std::vector<std::pair<std::string, std::string>> child_env;
   std::string heap_library;  // preloaded into `memory.*` cases; empty when unavailable
+  std::string interposer_library;  // preloaded under an injection plan; empty when unavailable
 };
+
+// Race cases: the areas whose cases are run again under many schedules (schedule_exploration.h).
+bool IsRaceCase(const CaseInfo& info) {
+  return info.id.rfind("concurrency.", 0) == 0 || info.id.rfind("reentrancy.", 0) == 0;
+}
 
 // Cases of the area `memory` measure the target's heap through the heap accounting library,
 // preloaded into their process (suite/heap). A sanitizer build has its own allocator, so there the
 // library is not preloaded and those cases report NOT-SUPPORTED.
 bool NeedsHeapAccounting(const CaseInfo& info) { return info.id.rfind("memory.", 0) == 0; }
 
-std::string HeapLibraryPath() {
+// A library of the build's lib directory that is preloaded into children; none in a sanitizer
+// build (the sanitizers interpose the allocator and the same pthread functions).
+std::string PreloadLibraryPath(const std::string& file) {
 #ifdef MICONFORM_SANITIZED
+  (void)file;
   return {};
 #else
-  const std::string path = LibraryDirectory() + "/libmiconform_heapcount.so";
+  const std::string path = LibraryDirectory() + "/" + file;
   return std::filesystem::exists(path) ? path : std::string();
 #endif
 }
 
 // The environment of one case's child: the run's, plus the heap accounting where the case needs
-// it (first in LD_PRELOAD, so it sees the allocator any other preload brings).
+// it (first in LD_PRELOAD, so it sees the allocator any other preload brings) and the interposer
+// with its plan when there is one.
 std::vector<std::pair<std::string, std::string>> CaseEnvironment(const RunSetup& setup,
-                                                                 const CaseInfo& info) {
+                                                                 const CaseInfo& info,
+                                                                 const std::string& plan) {
   auto env = setup.child_env;
-  if (NeedsHeapAccounting(info) && !setup.heap_library.empty()) {
+  std::string preload;
+  if (NeedsHeapAccounting(info) && !setup.heap_library.empty()) preload = setup.heap_library;
+  if (!plan.empty() && !setup.interposer_library.empty()) {
+    preload += (preload.empty() ? "" : ":") + setup.interposer_library;
+    env.emplace_back("MICONFORM_INJECT", plan);
+  }
+  if (!preload.empty()) {
     const char* existing = std::getenv("LD_PRELOAD");
-    env.emplace_back("LD_PRELOAD", setup.heap_library +
-                                       (existing && *existing ? std::string(":") + existing : ""));
+    env.emplace_back("LD_PRELOAD",
+                     preload + (existing && *existing ? std::string(":") + existing : ""));
   }
   return env;
+}
+
+// A PASS under a plan whose delays never fired proved nothing about that plan.
+void MarkNotExercised(report::CaseResult& result) {
+  if (result.verdict != report::Verdict::kPass) return;
+  for (const std::string& point : result.evidence.fired) {
+    if (point.rfind("interposer.", 0) == 0) return;
+  }
+  result.verdict = report::Verdict::kNotExercised;
+  result.messages.push_back("the injection plan's delays never fired in this run");
 }
 
 // The argv that makes a child run `command` against the run's target.
@@ -110,12 +139,15 @@ std::string ShellQuote(const std::string& text) {
   return quoted + "'";
 }
 
-std::string ReproduceCommand(const RunOptions& options, const std::string& case_id) {
+std::string ReproduceCommand(const RunOptions& options, const std::string& case_id,
+                             const std::string& plan) {
   std::string command = "miconform run --target " + ShellQuote(options.target);
   if (!options.entry.empty()) command += " --entry " + ShellQuote(options.entry);
   if (!options.protocol.empty()) command += " --protocol " + ShellQuote(options.protocol);
   if (!options.config_dir.empty()) command += " --config-dir " + ShellQuote(options.config_dir);
-  return command + " --filter " + ShellQuote(case_id);
+  command += " --filter " + ShellQuote(case_id);
+  if (!plan.empty()) command += " --inject " + ShellQuote(plan) + " --no-explore";
+  return command;
 }
 
 // Resolves the target and registers the scripted handler where the target will look for it.
@@ -126,7 +158,8 @@ RunSetup PrepareTarget(const RunOptions& options) {
   if (!options.entry.empty()) setup.target.entry = options.entry;
   if (!options.protocol.empty()) setup.target.protocol = options.protocol;
   setup.handler_path = HandlerLibraryPath();
-  setup.heap_library = HeapLibraryPath();
+  setup.heap_library = PreloadLibraryPath("libmiconform_heapcount.so");
+  setup.interposer_library = PreloadLibraryPath("libmiconform_interposer.so");
   if (!setup.target.builtin.empty()) {
     // Built-in targets read their handlers from a private directory the run owns.
     setup.private_config = std::make_unique<TempConfigDir>();
@@ -237,6 +270,15 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     return run;
   }
 
+  if (!options.inject.empty()) {
+    try {
+      injection::InjectionPlan::Parse(options.inject);
+    } catch (const std::exception& error) {
+      run.error = std::string("--inject: ") + error.what();
+      return run;
+    }
+  }
+
   RunSetup setup;
   try {
     setup = PrepareTarget(options);
@@ -273,26 +315,34 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   report.run = DescribeRun(options, setup, started);
   journal->Begin(report.run);
 
-  std::vector<watchdog::ChildSpec> specs;
-  for (const CaseInfo& info : selected) {
+  auto make_spec = [&](std::size_t index, const std::string& plan) {
+    const CaseInfo& info = selected[index];
     watchdog::ChildSpec spec;
     spec.id = info.id;
     spec.argv = ChildArgv(self, "__case", setup);
     spec.argv.insert(spec.argv.end(),
                      {"--case", info.id, "--observe-ms", std::to_string(options.observe_ms)});
-    spec.env = CaseEnvironment(setup, info);
+    spec.env = CaseEnvironment(setup, info, plan);
     spec.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_s * 1000));
     spec.hang_window = std::chrono::milliseconds(options.hang_window_ms);
-    specs.push_back(std::move(spec));
+    return spec;
+  };
+  std::vector<watchdog::ChildSpec> specs;
+  for (std::size_t index = 0; index < selected.size(); ++index) {
+    specs.push_back(make_spec(index, options.inject));
   }
 
   const CatalogLookup lookup;
-  std::vector<std::optional<report::CaseResult>> results(selected.size());
+  auto judge = [&](std::size_t index, const watchdog::Outcome& outcome) {
+    return Judge({selected[index].id, selected[index].requirements}, outcome, lookup);
+  };
+  std::vector<report::CaseResult> results(selected.size());
+  std::vector<bool> ran(selected.size(), false);
   std::size_t done = 0;
   watchdog.RunAll(specs, options.jobs, [&](std::size_t index, watchdog::Outcome outcome) {
-    report::CaseResult result =
-        Judge({selected[index].id, selected[index].requirements}, outcome, lookup);
-    result.reproduce = ReproduceCommand(options, selected[index].id);
+    report::CaseResult result = judge(index, outcome);
+    result.reproduce = ReproduceCommand(options, selected[index].id, options.inject);
+    if (!options.inject.empty()) MarkNotExercised(result);
     journal->Record(result);
     ++done;
     if (options.progress) {
@@ -301,10 +351,49 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
                    result.duration_s);
     }
     results[index] = std::move(result);
+    ran[index] = true;
   });
 
-  for (auto& result : results) {
-    if (result) report.cases.push_back(std::move(*result));
+  // The race cases that passed plainly run again under the walk and seeded schedules.
+  std::vector<std::size_t> race_cases;
+  if (options.explore && options.inject.empty() && !setup.interposer_library.empty()) {
+    for (std::size_t index = 0; index < selected.size(); ++index) {
+      if (ran[index] && IsRaceCase(selected[index]) &&
+          results[index].verdict == report::Verdict::kPass) {
+        race_cases.push_back(index);
+      }
+    }
+  }
+  if (!race_cases.empty() && !watchdog.interrupted()) {
+    ExplorationBudget budget;
+    budget.walk_limit = options.walk_limit;
+    budget.seeds = options.seeds;
+    budget.base_seed = options.seed;
+    budget.only = std::filesystem::path(setup.target.library).filename().string();
+    ExplorationHooks hooks;
+    hooks.make_spec = make_spec;
+    hooks.judge = judge;
+    hooks.reproduce = [&](std::size_t index, const std::string& plan) {
+      return ReproduceCommand(options, selected[index].id, plan);
+    };
+    if (options.progress) {
+      std::fprintf(stderr, "exploring schedules of %zu race cases\n", race_cases.size());
+    }
+    const int schedules = ExploreSchedules(watchdog, race_cases, budget, options.jobs, hooks, results);
+    report.run.options["schedules-run"] = std::to_string(schedules);
+    for (std::size_t index : race_cases) journal->Record(results[index]);
+  }
+  report.run.options["explore"] =
+      options.explore && options.inject.empty()
+          ? (setup.interposer_library.empty() ? "off (no interposer in this build)"
+                                              : "walk " + std::to_string(options.walk_limit) +
+                                                    ", seeds " + std::to_string(options.seeds) +
+                                                    " from " + std::to_string(options.seed))
+          : "off";
+  if (!options.inject.empty()) report.run.options["inject"] = options.inject;
+
+  for (std::size_t index = 0; index < selected.size(); ++index) {
+    if (ran[index]) report.cases.push_back(std::move(results[index]));
   }
   report.requirements = RequirementsOf(selected);
   report.run.ended = IsoTimestamp(std::chrono::system_clock::now());

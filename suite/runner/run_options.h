@@ -4,6 +4,7 @@
 #ifndef MICONFORM_RUNNER_RUN_OPTIONS_H
 #define MICONFORM_RUNNER_RUN_OPTIONS_H
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,11 @@ struct RunOptions {
   int observe_ms = 250;              // --observe MS: how long a case watches for a documented hang
   std::string report_dir = "miconform-report";  // --report DIR
   bool progress = false;             // progress lines (on when stderr is a terminal)
+  std::string inject;                // --inject PLAN: an interposer plan applied to every case
+  bool explore = true;               // --no-explore turns schedule exploration off
+  int walk_limit = 16;               // --walk-limit N: countdown runs per race case at most
+  int seeds = 4;                     // --seeds N: random schedules per race case
+  std::uint64_t seed = 1;            // --seed N: the first random schedule's seed
 };
 
 }  // namespace miconform::runner

@@ -47,7 +47,8 @@ class Journal {
   // fills them from the catalog and calls Aggregate). A last line without its newline that does
   // not parse is the trace of a killed writer and is ignored; any other bad line, a file without
   // a begin event, or an unreadable file throws std::runtime_error naming the file and line.
-  // A later begin event starts over (the file was appended to by a second run).
+  // A later begin event starts over (the file was appended to by a second run). A later record
+  // of a case ID already seen replaces the earlier one in place.
   static Report Replay(const std::filesystem::path& path);
 
  private:

@@ -1,0 +1,147 @@
+// schedule_exploration.cc - the enumeration walk and seeded schedules of schedule_exploration.h.
+#include "schedule_exploration.h"
+
+#include <map>
+
+#include "miconform/injection_summary.h"
+
+namespace miconform::runner {
+namespace {
+
+using report::Verdict;
+
+bool IsNonConformant(Verdict verdict) {
+  return verdict == Verdict::kFail || verdict == Verdict::kHang || verdict == Verdict::kCrash;
+}
+
+// What one schedule's run showed.
+struct ScheduleRun {
+  std::string plan;
+  report::CaseResult result;
+  bool fired = false;                   // at least one interposer delay happened
+  std::optional<bool> countdown_reached;
+};
+
+ScheduleRun Summarise(std::string plan, report::CaseResult result) {
+  ScheduleRun run{std::move(plan), std::move(result), false, std::nullopt};
+  for (const std::string& point : run.result.evidence.fired) {
+    if (point.rfind("interposer.", 0) == 0) run.fired = true;
+  }
+  for (const std::string& line : run.result.evidence.trace) {
+    constexpr std::string_view kTrace = "trace ";
+    if (line.rfind(kTrace, 0) == 0) {
+      if (auto reached = injection::CountdownReachedIn(std::string_view(line).substr(kTrace.size()))) {
+        run.countdown_reached = reached;
+      }
+    }
+  }
+  return run;
+}
+
+}  // namespace
+
+std::string WalkPlan(const ExplorationBudget& budget, std::uint64_t k) {
+  std::string plan = "mode=countdown;k=" + std::to_string(k) +
+                     ";delay_us=" + std::to_string(budget.walk_delay_us);
+  if (!budget.only.empty()) plan += ";only=" + budget.only;
+  return plan;
+}
+
+std::string RandomPlan(const ExplorationBudget& budget, std::uint64_t seed) {
+  std::string plan = "mode=random;seed=" + std::to_string(seed) +
+                     ";p=" + std::to_string(budget.random_probability) +
+                     ";max_us=" + std::to_string(budget.random_max_us);
+  if (!budget.only.empty()) plan += ";only=" + budget.only;
+  return plan;
+}
+
+int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t>& eligible,
+                     const ExplorationBudget& budget, int jobs, const ExplorationHooks& hooks,
+                     std::vector<report::CaseResult>& results) {
+  std::map<std::size_t, std::vector<ScheduleRun>> runs;
+  auto run_batch = [&](const std::vector<std::pair<std::size_t, std::string>>& batch) {
+    std::vector<watchdog::ChildSpec> specs;
+    for (const auto& [index, plan] : batch) specs.push_back(hooks.make_spec(index, plan));
+    watchdog.RunAll(specs, jobs, [&](std::size_t i, watchdog::Outcome outcome) {
+      const auto& [index, plan] = batch[i];
+      runs[index].push_back(Summarise(plan, hooks.judge(index, outcome)));
+    });
+  };
+
+  // The walk, one round per K, every still-walking case in parallel.
+  std::vector<std::size_t> walking = eligible;
+  std::map<std::size_t, std::uint64_t> walk_end;  // K of the run that hit nothing
+  for (std::uint64_t k = 1; k <= static_cast<std::uint64_t>(budget.walk_limit) && !walking.empty() &&
+                            !watchdog.interrupted();
+       ++k) {
+    std::vector<std::pair<std::size_t, std::string>> batch;
+    for (std::size_t index : walking) batch.emplace_back(index, WalkPlan(budget, k));
+    run_batch(batch);
+    std::vector<std::size_t> next;
+    for (std::size_t index : walking) {
+      const ScheduleRun& last = runs[index].back();
+      // A run that ended before its summary (a crash, a hang) does not end the walk by itself.
+      if (last.countdown_reached.value_or(true)) {
+        next.push_back(index);
+      } else {
+        walk_end[index] = k;
+      }
+    }
+    walking = std::move(next);
+  }
+
+  // Seeded random schedules.
+  if (!watchdog.interrupted() && budget.seeds > 0) {
+    std::vector<std::pair<std::size_t, std::string>> batch;
+    for (std::size_t index : eligible) {
+      for (int s = 0; s < budget.seeds; ++s) {
+        batch.emplace_back(index, RandomPlan(budget, budget.base_seed + static_cast<std::uint64_t>(s)));
+      }
+    }
+    run_batch(batch);
+  }
+
+  int total = 0;
+  for (std::size_t index : eligible) {
+    report::CaseResult& result = results[index];
+    const auto& schedule_runs = runs[index];
+    total += static_cast<int>(schedule_runs.size());
+    bool any_fired = false;
+    Verdict worst = result.verdict;
+    for (const ScheduleRun& run : schedule_runs) {
+      any_fired = any_fired || run.fired;
+      result.evidence.trace.push_back("schedule " + run.plan + ": " +
+                                      std::string(report::ToString(run.result.verdict)) +
+                                      (run.fired ? "" : " (no delay fired)"));
+      for (const std::string& point : run.result.evidence.fired) result.evidence.fired.push_back(point);
+      if (!IsNonConformant(run.result.verdict) && run.result.verdict != Verdict::kError) continue;
+      result.messages.push_back("under schedule '" + run.plan + "': " +
+                                std::string(report::ToString(run.result.verdict)) +
+                                (run.result.messages.empty() ? std::string()
+                                                             : ": " + run.result.messages.front()));
+      if (report::Severity(run.result.verdict) > report::Severity(worst)) {
+        worst = run.result.verdict;
+        result.reproduce = hooks.reproduce(index, run.plan);
+        if (!run.result.evidence.stacks.empty()) result.evidence.stacks = run.result.evidence.stacks;
+      }
+    }
+    const auto end = walk_end.find(index);
+    result.evidence.trace.push_back(
+        "explored " + std::to_string(schedule_runs.size()) + " schedules: " +
+        (end != walk_end.end() ? "the walk covered every point (run " + std::to_string(end->second) +
+                                     " hit none)"
+                               : "the walk stopped at its budget of " +
+                                     std::to_string(budget.walk_limit)) +
+        ", " + std::to_string(budget.seeds) + " random seeds");
+    if (worst == Verdict::kPass && !schedule_runs.empty() && !any_fired) {
+      worst = Verdict::kNotExercised;
+      result.messages.push_back(
+          "no interposer delay fired in any schedule: the target made no interposed call the "
+          "plans could delay, so the schedules proved nothing");
+    }
+    result.verdict = worst;
+  }
+  return total;
+}
+
+}  // namespace miconform::runner
