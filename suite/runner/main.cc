@@ -42,6 +42,48 @@ void AddChildTargetOptions(CLI::App* command, ChildTarget* child) {
   command->add_option("--handler", child->handler)->required();
 }
 
+// Options of every command that runs the suite: parallelism, time limits, report, progress.
+void AddSupervisionOptions(CLI::App* command, miconform::runner::RunOptions* options,
+                           std::string* progress) {
+  command->add_option("--jobs,-j", options->jobs, "Cases run in parallel")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  command->add_option("--timeout", options->timeout_s,
+                      "Seconds a case may run before an unexpected hang is recorded")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  command->add_option("--hang-window", options->hang_window_ms,
+                      "Milliseconds a call documented to hang may block before the hang is "
+                      "recorded")
+      ->check(CLI::Range(50, 600000))
+      ->capture_default_str();
+  command->add_option("--observe", options->observe_ms,
+                      "Milliseconds a case watches a call for a documented hang before "
+                      "releasing it")
+      ->check(CLI::Range(10, 60000))
+      ->capture_default_str();
+  command->add_option("--report", options->report_dir, "Directory the report is written to")
+      ->capture_default_str();
+  command->add_option("--progress", *progress, "Progress lines on stderr: auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+}
+
+// The schedule exploration's budget (schedule_exploration.h).
+void AddScheduleOptions(CLI::App* command, miconform::runner::RunOptions* options) {
+  command->add_flag("!--no-explore", options->explore,
+                    "Do not run the race cases again under the schedule walk and seeds");
+  command->add_option("--walk-limit", options->walk_limit,
+                      "Countdown runs per race case at most (the enumeration walk)")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  command->add_option("--seeds", options->seeds, "Random schedules per race case")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  command->add_option("--seed", options->seed, "Seed of the first random schedule")
+      ->capture_default_str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,42 +109,11 @@ int main(int argc, char** argv) {
                           "from (required for a library target)");
   run_command->add_option("--filter", filter_text,
                           "Comma-separated globs over case IDs, e.g. 'session_close.async.*'");
-  run_command->add_option("--jobs,-j", run.jobs, "Cases run in parallel")
-      ->check(CLI::Range(1, 64))
-      ->capture_default_str();
-  run_command->add_option("--timeout", run.timeout_s,
-                          "Seconds a case may run before an unexpected hang is recorded")
-      ->check(CLI::Range(0.1, 3600.0))
-      ->capture_default_str();
-  run_command->add_option("--hang-window", run.hang_window_ms,
-                          "Milliseconds a call documented to hang may block before the hang is "
-                          "recorded")
-      ->check(CLI::Range(50, 600000))
-      ->capture_default_str();
-  run_command->add_option("--observe", run.observe_ms,
-                          "Milliseconds a case watches a call for a documented hang before "
-                          "releasing it")
-      ->check(CLI::Range(10, 60000))
-      ->capture_default_str();
-  run_command->add_option("--report", run.report_dir, "Directory the report is written to")
-      ->capture_default_str();
+  AddSupervisionOptions(run_command, &run, &progress);
   run_command->add_option("--inject", run.inject,
                           "An interposer plan for every case, e.g. "
                           "'mode=countdown;k=3;delay_us=2000' (suite/injection/README.md)");
-  run_command->add_flag("!--no-explore", run.explore,
-                        "Do not run the race cases again under the schedule walk and seeds");
-  run_command->add_option("--walk-limit", run.walk_limit,
-                          "Countdown runs per race case at most (the enumeration walk)")
-      ->check(CLI::Range(0, 100000))
-      ->capture_default_str();
-  run_command->add_option("--seeds", run.seeds, "Random schedules per race case")
-      ->check(CLI::Range(0, 100000))
-      ->capture_default_str();
-  run_command->add_option("--seed", run.seed, "Seed of the first random schedule")
-      ->capture_default_str();
-  run_command->add_option("--progress", progress, "Progress lines on stderr: auto, always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->capture_default_str();
+  AddScheduleOptions(run_command, &run);
 
   miconform::runner::RunOptions mutants;
   mutants.report_dir = "miconform-mutants";
@@ -110,24 +121,8 @@ int main(int argc, char** argv) {
   CLI::App* mutants_command = app.add_subcommand(
       "mutants",
       "Run the suite against the reference and every mutant; print the kill matrix and score");
-  mutants_command->add_option("--jobs,-j", mutants.jobs, "Cases run in parallel")
-      ->check(CLI::Range(1, 64))
-      ->capture_default_str();
-  mutants_command->add_option("--timeout", mutants.timeout_s, "As for run")
-      ->check(CLI::Range(0.1, 3600.0))
-      ->capture_default_str();
-  mutants_command->add_option("--hang-window", mutants.hang_window_ms, "As for run")
-      ->check(CLI::Range(50, 600000))
-      ->capture_default_str();
-  mutants_command->add_option("--observe", mutants.observe_ms, "As for run")
-      ->check(CLI::Range(10, 60000))
-      ->capture_default_str();
-  mutants_command->add_option("--report", mutants.report_dir,
-                              "Directory for the matrix and one report directory per target")
-      ->capture_default_str();
-  mutants_command->add_option("--progress", mutants_progress, "auto, always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->capture_default_str();
+  AddSupervisionOptions(mutants_command, &mutants, &mutants_progress);
+  AddScheduleOptions(mutants_command, &mutants);
 
   bool list_targets = false;
   bool list_cases = false;

@@ -109,6 +109,9 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
     options.target = row.target;
     options.report_dir = (std::filesystem::path(base.report_dir) / DirectoryName(row.target)).string();
     options.progress = false;
+    // Schedules cost time; they are explored for the reference (it must stay clean under them)
+    // and for the mutants whose fault shows only under some interleavings.
+    options.explore = base.explore && (row.is_reference || row.mutant->timing);
     row.run = RunSuite(options, self);
     if (!row.run.report) {
       row.explanation = "no run: " + row.run.error;

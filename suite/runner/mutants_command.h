@@ -28,8 +28,9 @@ KillJudgement JudgeKill(const Mutant& mutant, const report::Report& run);
 // True when the reference's run is clean (see above); `why` lists what is not.
 bool ReferenceIsClean(const report::Report& run, std::string* why);
 
-// `base` supplies jobs, timeouts and the report directory (each target's report goes to
-// <report>/<target>/, the matrix to <report>/mutants.md and mutants.json).
+// `base` supplies jobs, timeouts, the exploration budget and the report directory (each target's
+// report goes to <report>/<target>/, the matrix to <report>/mutants.md and mutants.json).
+// Schedules are explored only for the reference and the timing mutants.
 int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream& out);
 
 }  // namespace miconform::runner
