@@ -14,6 +14,8 @@
 
 #include "case_registry.h"
 #include "case_runtime.h"
+#include "miconform/injection_summary.h"
+#include "miconform/interposer_reader.h"
 #include "miconform/report/verdict.h"
 #include "miconform/scripted_backend.h"
 #include "phase_channel.h"
@@ -42,8 +44,20 @@ class FailureForwarder : public testing::EmptyTestEventListener {
   }
 };
 
+// When the schedule-shaking interposer is preloaded with a plan: one `fired` line per interposer
+// point that fired, and the summary the runner's schedule exploration reads.
+void ReportInterposer(watchdog::PhaseChannel& channel) {
+  const auto snapshot = injection::ReadInterposerSnapshot();
+  if (!snapshot || !snapshot->active) return;
+  for (const auto& point : snapshot->points) {
+    if (point.fires > 0) channel.Fired(point.point);
+  }
+  channel.Trace(injection::DescribeSnapshot(*snapshot));
+}
+
 [[noreturn]] void Finish(Verdict verdict, ScriptedBackend* backend) {
   watchdog::PhaseChannel& channel = watchdog::PhaseChannel::Get();
+  ReportInterposer(channel);
   if (backend != nullptr) {
     try {
       channel.Backend(backend->RecordsJson().dump());

@@ -2,6 +2,7 @@
 // watching and bounded cleanup (case_fixture.h).
 #include "case_fixture.h"
 
+#include <map>
 #include <thread>
 
 #include "phase_channel.h"
@@ -186,6 +187,23 @@ CaseFixture::OperationSlot* CaseFixture::StartEnumerate(SessionSlot* session,
   return operation;
 }
 
+std::string CaseFixture::PrepareEnumerate(OperationSlot* operation, const MiconformScript& script,
+                                          mocks::MockOperationCallbacks* mock) {
+  operation->synchronous = mock == nullptr;
+  if (mock != nullptr) mock->Fill(&operation->callbacks);
+  const MiconformScript defaults = backend().ScriptDefaults();
+  return InlineScript(script, &defaults);
+}
+
+void CaseFixture::StartPrepared(SessionSlot* session, OperationSlot* operation,
+                                const std::string& class_name, MI_Uint32 flags) {
+  Phase("entered MI_Session_EnumerateInstances " + class_name);
+  TheTarget().EnumerateInstances(&session->handle, flags, class_name.c_str(),
+                                 operation->synchronous ? nullptr : &operation->callbacks,
+                                 &operation->handle);
+  Phase("returned MI_Session_EnumerateInstances");
+}
+
 CaseFixture::OperationSlot* CaseFixture::StartClosingOnFinal(SessionSlot* session,
                                                              const MiconformScript& script,
                                                              mocks::MockOperationCallbacks& mock,
@@ -336,6 +354,72 @@ bool CaseFixture::RunBounded(std::function<void()> fn, std::chrono::milliseconds
     returned->Set();
   }).detach();
   return returned->WaitFor(limit);
+}
+
+// ---- callback-layer delays ------------------------------------------------------------------
+
+namespace {
+
+struct CallbackPointSetting {
+  std::chrono::milliseconds delay{0};
+  int fires = 0;
+};
+
+// Process-wide: a case child runs one case, and callbacks may outlive the fixture.
+struct CallbackPointTable {
+  std::mutex mutex;  // never held while sleeping or writing to the channel
+  std::map<std::string, CallbackPointSetting> points;
+};
+
+CallbackPointTable& CallbackPoints() {
+  static auto* table = new CallbackPointTable();  // never freed: callbacks may run at exit
+  return *table;
+}
+
+}  // namespace
+
+bool CaseFixture::IsCallbackPoint(const std::string& point) {
+  for (const char* name : kCallbackPoints) {
+    if (point == name) return true;
+  }
+  return false;
+}
+
+void CaseFixture::DelayCallbackPoint(const std::string& point, std::chrono::milliseconds delay) {
+  if (!IsCallbackPoint(point)) {
+    ADD_FAILURE() << "\"" << point << "\" is no callback-layer injection point (a harness fault)";
+    return;
+  }
+  Trace("callback point " + point + " delays " + std::to_string(delay.count()) + " ms");
+  std::lock_guard<std::mutex> lock(CallbackPoints().mutex);
+  CallbackPoints().points[point].delay = delay;
+}
+
+void CaseFixture::AtCallbackPoint(const char* point) {
+  std::chrono::milliseconds delay{0};
+  {
+    std::lock_guard<std::mutex> lock(CallbackPoints().mutex);
+    auto it = CallbackPoints().points.find(point);
+    if (it == CallbackPoints().points.end() || it->second.delay.count() <= 0) return;
+    delay = it->second.delay;
+    ++it->second.fires;
+  }
+  Channel().Fired(point);
+  std::this_thread::sleep_for(delay);
+}
+
+int CaseFixture::CallbackPointFires(const std::string& point) {
+  std::lock_guard<std::mutex> lock(CallbackPoints().mutex);
+  auto it = CallbackPoints().points.find(point);
+  return it == CallbackPoints().points.end() ? 0 : it->second.fires;
+}
+
+MI_Result CaseFixture::AcknowledgeResult(MI_ResultAcknowledgement ack, MI_Operation* operation) {
+  if (ack == nullptr) return MI_RESULT_OK;
+  AtCallbackPoint("callback.before_ack");
+  const MI_Result result = ack(operation);
+  AtCallbackPoint("callback.after_ack");
+  return result;
 }
 
 void CaseFixture::Arm(const std::string& requirement_id, const std::string& call) {

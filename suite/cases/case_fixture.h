@@ -99,6 +99,14 @@ class CaseFixture : public testing::Test {
                                 mocks::MockOperationCallbacks* mock, MI_Uint32 flags = 0);
   // An asynchronous enumeration whose final result closes its handle from inside the callback
   // (see ExpectResultsThenFinal).
+  // A start from another thread: PrepareEnumerate (test thread) fills the slot's callbacks from
+  // `mock` (NULL: synchronous pull) and returns the class name that carries `script`;
+  // StartPrepared makes the call with phase lines from any thread (it touches only the slots and
+  // the target, so a helper thread may run it and outlive the fixture).
+  std::string PrepareEnumerate(OperationSlot* operation, const MiconformScript& script,
+                               mocks::MockOperationCallbacks* mock);
+  static void StartPrepared(SessionSlot* session, OperationSlot* operation,
+                            const std::string& class_name, MI_Uint32 flags = 0);
   OperationSlot* StartClosingOnFinal(SessionSlot* session, const MiconformScript& script,
                                      mocks::MockOperationCallbacks& mock, MI_Uint32 flags = 0,
                                      testing::Sequence* sequence = nullptr);
@@ -136,6 +144,29 @@ class CaseFixture : public testing::Test {
   // Runs `fn` on a helper thread; true when it returned within `limit`. A call still blocked is
   // abandoned (the thread is detached; `fn` must only capture what outlives the process).
   static bool RunBounded(std::function<void()> fn, std::chrono::milliseconds limit);
+
+  // ---- callback-layer delays: injection points inside the suite's own callbacks. A case sets a
+  // delay for a named point (before starting what calls back); the case's callbacks call
+  // AtCallbackPoint(point) where the point is, which then sleeps the delay and writes
+  // `fired <point>` on the phase channel each time. Points without a delay cost nothing and
+  // write nothing. Settings are process-wide (one case per process) and thread-safe; the static
+  // members may be called from any callback on any thread.
+  static constexpr const char* kCallbackPoints[] = {
+      "callback.before_ack",       // a result callback, just before calling resultAcknowledgement
+      "callback.after_ack",        // a result callback, right after resultAcknowledgement returned
+      "callback.in_completion",    // inside a session-close completion callback
+      "callback.in_write_message", // inside writeMessage
+      "callback.in_write_progress" // inside writeProgress
+  };
+  static bool IsCallbackPoint(const std::string& point);
+  // Sets (0 ms: removes) the delay of `point`; an unknown name is a harness fault (a failed check).
+  void DelayCallbackPoint(const std::string& point, std::chrono::milliseconds delay);
+  static void AtCallbackPoint(const char* point);
+  // How often `point` has fired (slept its delay) so far.
+  static int CallbackPointFires(const std::string& point);
+  // Calls `ack(operation)` between the points callback.before_ack and callback.after_ack and
+  // returns its result; a NULL `ack` is not called (MI_RESULT_OK).
+  static MI_Result AcknowledgeResult(MI_ResultAcknowledgement ack, MI_Operation* operation);
 
   // The watchdog's armed window, for documented hangs a case arranges itself.
   static void Arm(const std::string& requirement_id, const std::string& call);

@@ -16,15 +16,15 @@ struct RunOptions {
   std::string protocol;              // --protocol NAME (empty: MICONFORM)
   std::string config_dir;            // --config-dir DIR (required for a library path)
   std::vector<std::string> filters;  // --filter GLOB[,GLOB...] over case IDs (empty: all)
-  int jobs = 2;                      // --jobs N
+  int jobs = 4;                      // --jobs N (cases mostly wait: more than the cores)
   double timeout_s = 10;             // --timeout SECONDS: an unarmed case may run this long
-  int hang_window_ms = 1500;         // --hang-window MS: an armed case may block this long
+  int hang_window_ms = 1000;         // --hang-window MS: an armed case may block this long
   int observe_ms = 250;              // --observe MS: how long a case watches for a documented hang
   std::string report_dir = "miconform-report";  // --report DIR
   bool progress = false;             // progress lines (on when stderr is a terminal)
   std::string inject;                // --inject PLAN: an interposer plan applied to every case
   bool explore = true;               // --no-explore turns schedule exploration off
-  int walk_limit = 16;               // --walk-limit N: countdown runs per race case at most
+  int walk_limit = 8;                // --walk-limit N: countdown runs per race case at most
   int seeds = 4;                     // --seeds N: random schedules per race case
   std::uint64_t seed = 1;            // --seed N: the first random schedule's seed
 };

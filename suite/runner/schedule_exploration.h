@@ -22,7 +22,7 @@
 namespace miconform::runner {
 
 struct ExplorationBudget {
-  int walk_limit = 16;          // countdown runs per case at most
+  int walk_limit = 8;           // countdown runs per case at most
   int seeds = 4;                // random schedules per case
   std::uint64_t base_seed = 1;  // first seed
   std::uint32_t walk_delay_us = 2000;

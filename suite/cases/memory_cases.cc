@@ -1,0 +1,552 @@
+// memory_cases.cc - conformance cases for "MI_Session_Close closes a session and releases all
+// associated memory" (SC-DESC-2): the heap of the case process, counted by the preloaded
+// accounting library (suite/heap), must not keep what sessions and their operations took once
+// they are closed. Area `memory`: the runner starts these cases with the accounting preloaded.
+//
+// Why the cycles bypass the fixture's handle helpers: the fixture keeps every slot, mock and
+// phase line it creates until the process ends, which is growth of the suite's own making. The
+// measured work therefore runs on a SessionLifecycle, whose handles, callback tables and wait
+// states are allocated once, before the first snapshot, and reused by every cycle. The scripted
+// handler's records of each cycle (also the suite's bookkeeping) are forgotten at the end of
+// the cycle (ScriptedBackend::Reset), which is possible only once the target has let go of its
+// handler session and operations - so a cycle ends when the close has really finished.
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "case_fixture.h"
+#include "miconform/heap_probe.h"
+#include "phase_channel.h"
+
+namespace miconform::cases {
+namespace {
+
+namespace heap = miconform::heap;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kNotActive =
+    "heap accounting is not active in this process (libmiconform_heapcount.so was not preloaded, "
+    "or runs in pass-through mode, e.g. in a sanitizer build), so the memory a session close "
+    "releases cannot be measured";
+
+// One operation of a cycle. The callback table handed to the library and the wait state live
+// here, in storage that outlives the case, so that a callback arriving late from a misbehaving
+// target touches valid memory.
+struct OperationWatch {
+  MI_Operation handle{};
+  MI_OperationCallbacks callbacks{};
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::uint32_t results = 0;  // non-final results seen
+  std::uint32_t finals = 0;   // final results seen (moreResults MI_FALSE)
+  MI_Result final_result = MI_RESULT_OK;
+  bool close_on_final = false;  // the final callback closes the handle it is passed
+  MI_Result close_in_callback = MI_RESULT_OK;
+};
+
+void OnInstanceResult(MI_Operation* operation, void* context, const MI_Instance*,
+                      MI_Boolean more_results, MI_Result result_code, const MI_Char*,
+                      const MI_Instance*, MI_ResultAcknowledgement) {
+  auto* watch = static_cast<OperationWatch*>(context);
+  if (more_results) {
+    std::lock_guard lock(watch->mutex);
+    ++watch->results;
+    watch->changed.notify_all();
+    return;
+  }
+  bool close_here = false;
+  {
+    std::lock_guard lock(watch->mutex);
+    close_here = watch->close_on_final;
+  }
+  MI_Result closed = MI_RESULT_OK;
+  // Outside the lock: never hold a lock of the suite while calling into the target.
+  if (close_here) closed = GetCaseRuntime()->target->CloseOperation(operation);
+  std::lock_guard lock(watch->mutex);
+  ++watch->finals;
+  watch->final_result = result_code;
+  watch->close_in_callback = closed;
+  watch->changed.notify_all();
+}
+
+// The completion of an asynchronous MI_Session_Close.
+struct CloseCompletion {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::uint32_t calls = 0;
+};
+
+void OnSessionClosed(void* context) {
+  auto* completion = static_cast<CloseCompletion*>(context);
+  std::lock_guard lock(completion->mutex);
+  ++completion->calls;
+  completion->changed.notify_all();
+}
+
+// Drives whole session lifecycles without allocating anything of the suite's own that outlives
+// a step: every method returns an empty string on success, otherwise what went wrong (a failure
+// of the target), and the lifecycle is then broken: later calls do nothing and return the first
+// problem, so a measurement loop simply runs out. Test thread only; the callbacks above are the
+// only code that runs elsewhere. Never freed (see OperationWatch); a broken lifecycle leaves its
+// handles to the process's end.
+class SessionLifecycle {
+ public:
+  static constexpr int kMaxOperations = 4;
+  static constexpr std::uint32_t kResults = 2;  // results of a finishing enumeration
+
+  SessionLifecycle(Target& target, ScriptedBackend& backend, MI_Application* application,
+                   std::chrono::milliseconds eventually)
+      : target_(target), backend_(backend), application_(application), eventually_(eventually) {
+    const MiconformScript defaults = backend.ScriptDefaults();
+    MiconformScript finishing = defaults;
+    finishing.results = kResults;
+    finishing_class_ = InlineScript(finishing, &defaults);
+    MiconformScript running = defaults;
+    running.results = 0;
+    running.until_cancelled = 1;
+    running.result_delay_ms = 1;
+    running_class_ = InlineScript(running, &defaults);
+    for (OperationWatch& watch : operations_) {
+      watch.callbacks.callbackContext = &watch;
+      watch.callbacks.instanceResult = &OnInstanceResult;
+    }
+  }
+
+  const std::string& problem() const { return problem_; }
+  bool broken() const { return !problem_.empty(); }
+
+  std::string Open() {
+    if (broken()) return problem_;
+    session_ = MI_Session{};
+    const MI_Result result = target_.NewSession(application_, nullptr, &session_);
+    if (result != MI_RESULT_OK) return Break("MI_Application_NewSession returned " + ResultName(result));
+    return {};
+  }
+
+  // An asynchronous enumeration of kResults results, awaited to its final result and closed.
+  std::string EnumerateToCompletion(int slot) {
+    if (broken()) return problem_;
+    OperationWatch& watch = Start(slot, finishing_class_.c_str(), false, true);
+    if (!WaitFinal(watch)) return Break("an enumeration delivered no final result within " + Ms());
+    {
+      std::lock_guard lock(watch.mutex);
+      if (watch.final_result != MI_RESULT_OK || watch.results != kResults) {
+        return Break("an enumeration scripted to deliver " + std::to_string(kResults) +
+                     " results ended with " + ResultName(watch.final_result) + " after " +
+                     std::to_string(watch.results) + ": the cycle did not run what it measures");
+      }
+    }
+    const MI_Result closed = target_.CloseOperation(&watch.handle);
+    if (closed != MI_RESULT_OK) return Break("MI_Operation_Close returned " + ResultName(closed));
+    return {};
+  }
+
+  // A synchronous enumeration (NULL callbacks) of kResults results, pulled to its final result
+  // and closed.
+  std::string PullToCompletion(int slot) {
+    if (broken()) return problem_;
+    OperationWatch& watch = Start(slot, finishing_class_.c_str(), false, false);
+    std::uint32_t results = 0;
+    for (;;) {
+      const MI_Instance* instance = nullptr;
+      MI_Boolean more = MI_TRUE;
+      MI_Result result = MI_RESULT_OK;
+      const MI_Char* message = nullptr;
+      const MI_Instance* details = nullptr;
+      const MI_Result pulled =
+          target_.GetInstanceResult(&watch.handle, &instance, &more, &result, &message, &details);
+      if (pulled != MI_RESULT_OK) return Break("MI_Operation_GetInstance returned " + ResultName(pulled));
+      if (!more) {
+        if (result != MI_RESULT_OK || results != kResults) {
+          return Break("a pulled enumeration scripted to deliver " + std::to_string(kResults) +
+                       " results ended with " + ResultName(result) + " after " +
+                       std::to_string(results));
+        }
+        break;
+      }
+      if (++results > 1000) return Break("a pulled enumeration scripted to deliver " +
+                                         std::to_string(kResults) + " results never ended");
+    }
+    const MI_Result closed = target_.CloseOperation(&watch.handle);
+    if (closed != MI_RESULT_OK) return Break("MI_Operation_Close returned " + ResultName(closed));
+    return {};
+  }
+
+  // An asynchronous enumeration that runs until it is cancelled (a result every millisecond).
+  // `close_on_final`: its final callback closes the handle (needed when a synchronous session
+  // close does the cancelling); otherwise FinishCancelled closes it.
+  std::string StartRunning(int slot, bool close_on_final) {
+    if (broken()) return problem_;
+    Start(slot, running_class_.c_str(), close_on_final, true);
+    return {};
+  }
+
+  // Waits until the scripted handler has seen `count` operations start since its records were
+  // last forgotten: they are then running in the handler, where only a cancel ends them.
+  std::string AwaitStarted(std::uint32_t count) {
+    if (broken()) return problem_;
+    if (!backend_.WaitStarted(count, static_cast<std::uint32_t>(eventually_.count()))) {
+      return Break("the scripted handler did not see " + std::to_string(count) +
+                   " operations start within " + Ms());
+    }
+    return {};
+  }
+
+  // After the session close cancelled it: waits for the final result of a running operation and,
+  // unless its callback did, closes its handle.
+  std::string FinishCancelled(int slot) {
+    if (broken()) return problem_;
+    OperationWatch& watch = operations_[slot];
+    if (!WaitFinal(watch)) {
+      return Break("an operation running when its session was closed delivered no final result "
+                   "within " + Ms());
+    }
+    bool closed_in_callback = false;
+    MI_Result callback_close = MI_RESULT_OK;
+    {
+      std::lock_guard lock(watch.mutex);
+      closed_in_callback = watch.close_on_final;
+      callback_close = watch.close_in_callback;
+    }
+    const MI_Result closed =
+        closed_in_callback ? callback_close : target_.CloseOperation(&watch.handle);
+    if (closed != MI_RESULT_OK) return Break("MI_Operation_Close returned " + ResultName(closed));
+    return {};
+  }
+
+  std::string CloseSync() {
+    if (broken()) return problem_;
+    const MI_Result closed = target_.CloseSession(&session_, nullptr, nullptr);
+    if (closed != MI_RESULT_OK) return Break("MI_Session_Close returned " + ResultName(closed));
+    return {};
+  }
+
+  // Starts an asynchronous close; AwaitAsyncClose waits for its completion callback (between the
+  // two, the caller may close the operations the close cancelled).
+  std::string StartAsyncClose() {
+    if (broken()) return problem_;
+    {
+      std::lock_guard lock(completion_.mutex);
+      completion_.calls = 0;
+    }
+    const MI_Result closed = target_.CloseSession(&session_, &completion_, &OnSessionClosed);
+    if (closed != MI_RESULT_OK) return Break("MI_Session_Close returned " + ResultName(closed));
+    return {};
+  }
+  std::string AwaitAsyncClose() {
+    if (broken()) return problem_;
+    std::unique_lock lock(completion_.mutex);
+    if (!completion_.changed.wait_for(lock, eventually_, [&] { return completion_.calls > 0; })) {
+      lock.unlock();
+      return Break("the completion callback of MI_Session_Close was not called within " + Ms());
+    }
+    return {};
+  }
+
+  // Forgets the scripted handler's records of the cycle. The handler refuses while a session or
+  // operation of it is still alive, i.e. until the target has closed what it opened there for
+  // this session; this is the end of a cycle (the heap is then quiescent apart from threads
+  // finishing). No condition to wait on is offered, hence the short polling steps.
+  std::string ForgetBackendRecords() {
+    if (broken()) return problem_;
+    const Clock::time_point deadline = Clock::now() + eventually_;
+    while (!backend_.Reset()) {
+      if (Clock::now() > deadline) {
+        return Break("the scripted handler still had a live session or operation " + Ms() +
+                     " after MI_Session_Close completed: the target kept its transport session "
+                     "or operation open, and with it memory that belongs to the closed session");
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+    return {};
+  }
+
+ private:
+  OperationWatch& Start(int slot, const char* class_name, bool close_on_final, bool callbacks) {
+    OperationWatch& watch = operations_[slot];
+    {
+      std::lock_guard lock(watch.mutex);
+      watch.results = 0;
+      watch.finals = 0;
+      watch.final_result = MI_RESULT_OK;
+      watch.close_on_final = close_on_final;
+      watch.close_in_callback = MI_RESULT_OK;
+    }
+    watch.handle = MI_Operation{};
+    target_.EnumerateInstances(&session_, 0, class_name, callbacks ? &watch.callbacks : nullptr,
+                               &watch.handle);
+    return watch;
+  }
+
+  bool WaitFinal(OperationWatch& watch) {
+    std::unique_lock lock(watch.mutex);
+    return watch.changed.wait_for(lock, eventually_, [&] { return watch.finals > 0; });
+  }
+
+  std::string Break(std::string problem) {
+    problem_ = std::move(problem);
+    return problem_;
+  }
+  std::string Ms() const { return std::to_string(eventually_.count()) + " ms"; }
+
+  Target& target_;
+  ScriptedBackend& backend_;
+  MI_Application* application_;
+  const std::chrono::milliseconds eventually_;
+  std::string finishing_class_;
+  std::string running_class_;
+  MI_Session session_{};
+  OperationWatch operations_[kMaxOperations];
+  CloseCompletion completion_;
+  std::string problem_;
+};
+
+// The steps of one kind of cycle, each a complete session lifecycle ending quiescent.
+std::string ReleasedCycle(SessionLifecycle& life) {
+  // Three operations with several results each: two asynchronous, one pulled.
+  life.Open();
+  life.EnumerateToCompletion(0);
+  life.EnumerateToCompletion(1);
+  life.PullToCompletion(2);
+  life.CloseSync();
+  return life.ForgetBackendRecords();
+}
+
+std::string SyncCloseCycle(SessionLifecycle& life) {
+  life.Open();
+  life.EnumerateToCompletion(0);
+  life.CloseSync();
+  return life.ForgetBackendRecords();
+}
+
+std::string AsyncCloseCycle(SessionLifecycle& life) {
+  life.Open();
+  life.EnumerateToCompletion(0);
+  life.StartAsyncClose();
+  life.AwaitAsyncClose();
+  return life.ForgetBackendRecords();
+}
+
+// Two operations still running when the session is closed. Synchronous close: the operations'
+// final callbacks close their handles (the close waits for that). Asynchronous close: the test
+// thread closes them after their final results, then awaits the completion.
+std::string CancelledCycle(SessionLifecycle& life, bool synchronous) {
+  life.Open();
+  life.StartRunning(0, synchronous);
+  life.StartRunning(1, synchronous);
+  life.AwaitStarted(2);
+  if (synchronous) {
+    life.CloseSync();
+  } else {
+    life.StartAsyncClose();
+  }
+  life.FinishCancelled(0);
+  life.FinishCancelled(1);
+  if (!synchronous) life.AwaitAsyncClose();
+  return life.ForgetBackendRecords();
+}
+
+// Signed rendering of the modular counters of one snapshot (meaningful only as a pair).
+std::string SnapshotText(const heap::HeapSnapshot& snapshot) {
+  return "live bytes " + std::to_string(static_cast<std::int64_t>(snapshot.live_bytes)) +
+         ", live blocks " + std::to_string(static_cast<std::int64_t>(snapshot.live_blocks));
+}
+
+// A snapshot taken once the heap has stopped changing: threads that delivered the last callbacks
+// of a cycle may still be exiting (a thread frees its dynamic TLS blocks and its start-up state
+// only then), and no API tells when they are gone. Quiet means two snapshots kQuietPeriod apart
+// agree; after kSettleLimit the last snapshot is taken as it is (the bound then has to absorb
+// what was still moving).
+std::optional<heap::HeapSnapshot> SettledSnapshot() {
+  constexpr std::chrono::milliseconds kQuietPeriod{2};
+  constexpr std::chrono::milliseconds kSettleLimit{500};
+  std::optional<heap::HeapSnapshot> last = heap::TakeHeapSnapshot();
+  const Clock::time_point deadline = Clock::now() + kSettleLimit;
+  while (last) {
+    std::this_thread::sleep_for(kQuietPeriod);
+    std::optional<heap::HeapSnapshot> next = heap::TakeHeapSnapshot();
+    if (!next) return next;
+    const bool quiet = next->live_bytes == last->live_bytes &&
+                       next->live_blocks == last->live_blocks;
+    last = next;
+    if (quiet || Clock::now() > deadline) break;
+  }
+  return last;
+}
+
+std::string MillisecondsSince(Clock::time_point start) {
+  return std::to_string(
+             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count()) +
+         " ms";
+}
+
+void Trace(const std::string& text) { watchdog::PhaseChannel::Get().Trace(text); }
+
+// The "no growth over N cycles" rule applied to `cycle`, with the verdict's evidence traced:
+// NOT-SUPPORTED without accounting, FAIL when a cycle failed or the growth exceeds the bound.
+void ExpectNoGrowth(const char* what, SessionLifecycle& life,
+                    const std::function<std::string(SessionLifecycle&)>& cycle,
+                    const heap::GrowthBound& bound) {
+  const Clock::time_point start = Clock::now();
+  std::optional<heap::GrowthReport> growth = heap::MeasureGrowth([&] { cycle(life); }, bound);
+  if (!growth) GTEST_SKIP() << kNotActive;
+  ASSERT_FALSE(life.broken()) << "a " << what << " cycle failed, so no growth could be measured: "
+                              << life.problem();
+  const std::int64_t limit = std::min<std::int64_t>(
+      bound.max_average_bytes_per_cycle * static_cast<std::int64_t>(bound.cycles),
+      bound.max_total_growth_bytes);
+  Trace(std::string(what) + ": " + growth->Describe() + "; " +
+        std::to_string(bound.warmup_cycles) + " warm-up and " + std::to_string(bound.cycles) +
+        " measured cycles took " + MillisecondsSince(start));
+  if (!growth->within_bound) {
+    char per_cycle[32];
+    std::snprintf(per_cycle, sizeof per_cycle, "%.1f", growth->AverageBytesPerCycle());
+    ADD_FAILURE() << "the live heap grew by " << per_cycle << " bytes per " << what << " cycle ("
+                  << growth->delta.live_bytes << " bytes in " << growth->delta.live_blocks
+                  << " blocks over " << bound.cycles << " cycles; at most " << limit
+                  << " bytes in total are tolerated): memory taken by sessions and their "
+                     "operations is not released by MI_Session_Close";
+  }
+}
+
+}  // namespace
+
+// ---- one session, measured alone -----------------------------------------------------------
+
+// The single-session check. Each sample is one session with three operations, measured from a
+// settled heap to a settled heap after an identical warm-up, and ends only once the scripted
+// handler has been let go (ForgetBackendRecords), so the target's tables and free lists already
+// have the size the session needs. What still differs between two snapshots now and then is
+// thread bookkeeping, in whole units: the handler reaps its finished threads lazily, at its next
+// thread start (a registry entry: 80 bytes in 2 blocks, either sign), and a thread started while
+// the previous one's stack is not yet reusable makes glibc cache one more stack for good (its
+// thread vector: about 312 bytes). Measured on the reference, 300 single samples: 0 bytes in 77%,
+// -80 in 11%, +80 in 4%, +392 in 8%. Such noise is sporadic (and of either sign) while a leak is
+// systematic, so the verdict takes the median of kSamples samples. The bound of 128 bytes lies
+// between the noise units and stays below the smallest session object seen (the reference's
+// Session, 240 bytes in 2 blocks, which a variant leaking it shows in every sample, now and then
+// offset by one registry unit). Smaller per-session leaks are the no-growth cases' business:
+// 1000 cycles magnify them.
+constexpr int kWarmUpCycles = 5;
+constexpr int kSamples = 7;
+constexpr std::int64_t kSingleSessionBound = 128;
+
+MICONFORM_CASE(MemorySessionClose, Released, "memory.session_close.released",
+               "After warm-up cycles, one session with three enumerations of several results "
+               "each (two asynchronous, one pulled), all closed, then closed synchronously, "
+               "leaves the live heap at most 128 bytes above where it was before the session "
+               "(the median of 7 samples).",
+               "SC-DESC-2") {
+  if (!heap::HeapAccountingActive()) GTEST_SKIP() << kNotActive;
+  SessionSlot* probe = OpenSession();  // NOT-SUPPORTED / failure handled by the fixture
+  if (probe == nullptr) return;
+  ASSERT_EQ(CloseSessionSync(probe), MI_RESULT_OK);
+  auto* life = new SessionLifecycle(target(), backend(), application(), kEventually);  // never freed
+  ASSERT_EQ(life->ForgetBackendRecords(), "") << "after the probe session";
+
+  // Warm-up: lazily created process-lifetime state (the loaded handler, worker threads and their
+  // cached stacks, tables) comes into being here, outside the measurement.
+  for (int cycle = 0; cycle < kWarmUpCycles; ++cycle) {
+    const std::string warm_up = ReleasedCycle(*life);
+    ASSERT_TRUE(warm_up.empty()) << "a warm-up session cycle failed: " << warm_up;
+  }
+
+  const Clock::time_point start = Clock::now();
+  std::vector<heap::HeapDelta> deltas;
+  for (int sample = 1; sample <= kSamples; ++sample) {
+    const std::optional<heap::HeapSnapshot> before = SettledSnapshot();
+    if (!before) GTEST_SKIP() << kNotActive;
+    const std::string problem = ReleasedCycle(*life);
+    const std::optional<heap::HeapSnapshot> after = SettledSnapshot();
+    if (!after) GTEST_SKIP() << kNotActive;
+    ASSERT_TRUE(problem.empty()) << "measured session " << sample << " failed: " << problem;
+    const heap::HeapDelta delta = heap::Difference(*before, *after);
+    Trace("session " + std::to_string(sample) + ": heap before: " + SnapshotText(*before) +
+          "; after its close: " + SnapshotText(*after) + "; change: " + delta.Describe());
+    deltas.push_back(delta);
+  }
+  std::sort(deltas.begin(), deltas.end(), [](const heap::HeapDelta& a, const heap::HeapDelta& b) {
+    return a.live_bytes < b.live_bytes;
+  });
+  const heap::HeapDelta median = deltas[deltas.size() / 2];
+  Trace("median change of " + std::to_string(kSamples) + " sessions: " + median.Describe() +
+        " (bound +" + std::to_string(kSingleSessionBound) + " bytes); the samples took " +
+        MillisecondsSince(start));
+  if (median.allocations == 0) {
+    Trace("the target made no allocation through the C allocator during a session: its memory "
+          "is invisible to this check (static allocator or private pool)");
+  }
+  EXPECT_LE(median.live_bytes, kSingleSessionBound)
+      << "sessions left memory allocated after MI_Session_Close returned: the median of "
+      << kSamples << " sessions is " << median.live_bytes << " bytes (" << median.live_blocks
+      << " blocks) per session; at most " << kSingleSessionBound
+      << " bytes of allocator noise are tolerated";
+}
+
+// ---- many sessions: the no-growth rule ------------------------------------------------------
+
+MICONFORM_CASE(MemorySessionClose, Cycles, "memory.session_close.cycles",
+               "1000 cycles of NewSession, an asynchronous enumeration of 2 results to its final "
+               "result and closed, and a synchronous MI_Session_Close do not grow the live heap "
+               "beyond the no-growth bound (16 KiB in total).",
+               "SC-DESC-2") {
+  if (!heap::HeapAccountingActive()) GTEST_SKIP() << kNotActive;
+  SessionSlot* probe = OpenSession();
+  if (probe == nullptr) return;
+  ASSERT_EQ(CloseSessionSync(probe), MI_RESULT_OK);
+  auto* life = new SessionLifecycle(target(), backend(), application(), kEventually);
+  ASSERT_EQ(life->ForgetBackendRecords(), "") << "after the probe session";
+  ExpectNoGrowth("synchronous-close", *life, SyncCloseCycle, heap::GrowthBound{});
+}
+
+MICONFORM_CASE(MemorySessionClose, CyclesAsync, "memory.session_close.cycles_async",
+               "1000 cycles of NewSession, an asynchronous enumeration of 2 results to its final "
+               "result and closed, and an asynchronous MI_Session_Close awaited to its completion "
+               "callback do not grow the live heap beyond the no-growth bound (16 KiB in total).",
+               "SC-DESC-2") {
+  if (!heap::HeapAccountingActive()) GTEST_SKIP() << kNotActive;
+  SessionSlot* probe = OpenSession();
+  if (probe == nullptr) return;
+  ASSERT_EQ(CloseSessionSync(probe), MI_RESULT_OK);
+  auto* life = new SessionLifecycle(target(), backend(), application(), kEventually);
+  ASSERT_EQ(life->ForgetBackendRecords(), "") << "after the probe session";
+  // A library may free the session right after its completion callback returned; whatever the
+  // last cycle still holds at the second snapshot is one session at most, far inside the bound.
+  ExpectNoGrowth("asynchronous-close", *life, AsyncCloseCycle, heap::GrowthBound{});
+}
+
+MICONFORM_CASE(MemorySessionClose, CancelledOperationsReleased,
+               "memory.session_close.cancelled_operations_released",
+               "200 cycles of a session closed while two asynchronous operations still run "
+               "(alternately a synchronous close, the operations closing their handles from their "
+               "final callbacks, and an asynchronous close, the handles closed after the final "
+               "results) do not grow the live heap beyond the no-growth bound (64 bytes per "
+               "cycle).",
+               "SC-DESC-2") {
+  if (!heap::HeapAccountingActive()) GTEST_SKIP() << kNotActive;
+  SessionSlot* probe = OpenSession();
+  if (probe == nullptr) return;
+  ASSERT_EQ(CloseSessionSync(probe), MI_RESULT_OK);
+  auto* life = new SessionLifecycle(target(), backend(), application(), kEventually);
+  ASSERT_EQ(life->ForgetBackendRecords(), "") << "after the probe session";
+  heap::GrowthBound bound;
+  bound.cycles = 200;  // each cycle waits for running operations; 64 bytes per cycle binds
+  bool synchronous = false;
+  ExpectNoGrowth(
+      "cancelled-operations", *life,
+      [&synchronous](SessionLifecycle& cycle_life) {
+        synchronous = !synchronous;
+        return CancelledCycle(cycle_life, synchronous);
+      },
+      bound);
+}
+
+}  // namespace miconform::cases

@@ -1,0 +1,569 @@
+// reentrancy_matrix_cases.cc - the reentrancy matrix: MI_Session_Close, MI_Operation_Cancel,
+// MI_Operation_Close and MI_Application_Close called from inside each kind of callback, with the
+// operations' callbacks on the handler's thread and on the calling thread. Every combination is
+// one generated case (IDs reentrancy.<call>.<callback>[.<completion>].<thread>[.<variant>]).
+//
+// On the calling thread (MICONFORM_THREAD_CALLER) the first callback is made inside the start
+// call and the later ones inside acknowledgement or cancel calls, so a reentrant call there is
+// nested inside another library call of the same thread. The expectations do not change with the
+// thread: the pages say "called from a callback" without naming a thread, so whatever a callback
+// on the handler's thread must do, one made inside a start, acknowledgement or cancel call must do
+// too.
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "case_fixture.h"
+
+namespace miconform::cases {
+namespace {
+
+using testing::_;
+using testing::AnyNumber;
+using testing::AtMost;
+using testing::Eq;
+using testing::Ne;
+
+int g_first_tag = 0;
+int g_second_tag = 0;
+
+constexpr std::chrono::milliseconds kSlowCallback{200};
+
+enum class Call { kSessionClose, kOperationCancel, kOperationClose, kApplicationClose };
+enum class Source { kInstanceNonFinal, kInstanceFinal, kWriteMessage, kWriteProgress, kOtherCompletion };
+
+// One case of the matrix.
+struct Row {
+  Call call;
+  Source source;
+  bool with_completion;            // MI_Session_Close only
+  MiconformCallbackThread thread;
+  const char* delay_point;         // a callback-layer delay of this variant, or nullptr
+  const char* variant;             // ID suffix of such a variant, or nullptr
+};
+
+const char* SourceId(Source source) {
+  switch (source) {
+    case Source::kInstanceNonFinal: return "instance_nonfinal";
+    case Source::kInstanceFinal: return "instance_final";
+    case Source::kWriteMessage: return "write_message";
+    case Source::kWriteProgress: return "write_progress";
+    case Source::kOtherCompletion: return "other_session_completion";
+  }
+  return "?";
+}
+
+const char* SourceText(Source source) {
+  switch (source) {
+    case Source::kInstanceNonFinal: return "a non-final instanceResult";
+    case Source::kInstanceFinal: return "the final instanceResult";
+    case Source::kWriteMessage: return "writeMessage";
+    case Source::kWriteProgress: return "writeProgress";
+    case Source::kOtherCompletion: return "another session's close-completion callback";
+  }
+  return "?";
+}
+
+const char* CallId(Call call) {
+  switch (call) {
+    case Call::kSessionClose: return "session_close";
+    case Call::kOperationCancel: return "operation_cancel";
+    case Call::kOperationClose: return "operation_close";
+    case Call::kApplicationClose: return "application_close";
+  }
+  return "?";
+}
+
+const char* CallName(Call call) {
+  switch (call) {
+    case Call::kSessionClose: return "MI_Session_Close";
+    case Call::kOperationCancel: return "MI_Operation_Cancel";
+    case Call::kOperationClose: return "MI_Operation_Close";
+    case Call::kApplicationClose: return "MI_Application_Close";
+  }
+  return "?";
+}
+
+const char* ThreadId(MiconformCallbackThread thread) {
+  return thread == MICONFORM_THREAD_CALLER ? "caller_thread" : "handler_thread";
+}
+
+const char* ThreadText(MiconformCallbackThread thread) {
+  return thread == MICONFORM_THREAD_CALLER
+             ? "callbacks made on the calling thread (inside start, acknowledgement and cancel "
+               "calls)"
+             : "callbacks made on the handler's own thread";
+}
+
+std::string RowId(const Row& row) {
+  std::string id = std::string("reentrancy.") + CallId(row.call) + "." + SourceId(row.source);
+  if (row.call == Call::kSessionClose) {
+    id += row.with_completion ? ".with_completion" : ".without_completion";
+  }
+  id += std::string(".") + ThreadId(row.thread);
+  if (row.variant != nullptr) id += std::string(".") + row.variant;
+  return id;
+}
+
+std::string RowSummary(const Row& row) {
+  std::string summary = std::string(CallName(row.call));
+  if (row.call == Call::kSessionClose) {
+    summary += row.with_completion ? " with a completion callback" : " without a completion callback";
+  }
+  summary += std::string(" called from inside ") + SourceText(row.source) + ", " +
+             ThreadText(row.thread) + ": ";
+  switch (row.call) {
+    case Call::kSessionClose:
+      summary += row.with_completion
+                     ? "it returns, the cancelled operation gets one final result, and the "
+                       "completion runs once."
+                     : "a deadlock (documented) or a return after the operation's final result, "
+                       "either recorded.";
+      break;
+    case Call::kOperationCancel:
+      summary += "it returns, the operation gets exactly one final result, and the session then "
+                 "closes.";
+      break;
+    case Call::kOperationClose:
+      summary += "it returns (an asynchronous operation's close does not block) and the session "
+                 "then closes.";
+      break;
+    case Call::kApplicationClose:
+      summary += "it deadlocks (documented); nothing can release it.";
+      break;
+  }
+  if (row.delay_point != nullptr) {
+    summary += std::string(" The callback then lingers at ") + row.delay_point + ".";
+  }
+  return summary;
+}
+
+std::vector<std::string> RowRequirements(const Row& row) {
+  switch (row.call) {
+    case Call::kSessionClose:
+      if (row.with_completion) {
+        return {"SC-PARAM-CB-3", "SC-PARAM-CB-1", "SC-REM-1", "SC-REM-2", "SC-RET-1"};
+      }
+      return {"SC-PARAM-CB-4"};
+    case Call::kOperationCancel: return {"OCAN-REM-1", "OCAN-REM-3", "OCL-PARAM-1", "SC-DESC-1"};
+    case Call::kOperationClose: return {"OCL-REM-2", "OCL-PARAM-1", "OCL-RET-1", "SC-DESC-1"};
+    case Call::kApplicationClose: return {"AC-REM-4"};
+  }
+  return {};
+}
+
+// Non-final results of an operation whose callbacks are made on the calling thread.
+constexpr std::uint32_t kCallerThreadResults = 30;
+
+// The running operation whose callbacks make the reentrant call. On the handler's thread it runs
+// until cancelled. On the calling thread it is a finite stream instead: there the backend makes
+// the callbacks inside the client's own start and acknowledgement calls, so an endless stream
+// keeps the start call busy until the client passes a cancel on, and a client may - the pages do
+// not say otherwise - hold a cancel back until its call into the backend returned. The finite
+// stream still delivers non-final results long after the reentrant call.
+MiconformScript SourceScript(MiconformScript script, Source source,
+                             MiconformCallbackThread thread) {
+  const bool finite = source == Source::kInstanceFinal || thread == MICONFORM_THREAD_CALLER;
+  script.results = source == Source::kInstanceFinal ? 0 : finite ? kCallerThreadResults : 0;
+  script.until_cancelled = finite ? 0 : 1;
+  script.result_delay_ms = 10;
+  script.messages = source == Source::kWriteMessage ? 1 : 0;
+  script.progress = source == Source::kWriteProgress ? 1 : 0;
+  script.callback_thread = thread;
+  return script;
+}
+
+// What the reentrant call reports back to the test thread. Shared with the callbacks, which may
+// outlive the case body.
+struct Reentry {
+  std::atomic<bool> claimed{false};  // only the first callback of the source kind makes the call
+  Signal entered;
+  Signal returned;
+  std::atomic<int> result{-1};
+  std::atomic<int> finals{0};             // final results the operation delivered so far
+  std::atomic<int> finals_at_return{-1};  // ... when the reentrant call returned
+};
+using Action = std::function<MI_Result(MI_Operation* passed)>;
+
+void Reenter(const std::shared_ptr<Reentry>& reentry, const Action& action, MI_Operation* passed) {
+  if (reentry->claimed.exchange(true)) return;
+  reentry->entered.Set();
+  reentry->result = static_cast<int>(action(passed));
+  reentry->finals_at_return = reentry->finals.load();
+  reentry->returned.Set();
+}
+
+class ReentrancyCase : public CaseFixture {
+ public:
+  explicit ReentrancyCase(const Row& row) : row_(row) {}
+
+  void TestBody() override {
+    if (row_.delay_point != nullptr) DelayCallbackPoint(row_.delay_point, kSlowCallback);
+    switch (row_.call) {
+      case Call::kSessionClose:
+        if (row_.source == Source::kOtherCompletion) {
+          RunSessionCloseFromOtherCompletion();
+        } else {
+          RunSessionClose();
+        }
+        break;
+      case Call::kOperationCancel:
+      case Call::kOperationClose: RunOperationCall(); break;
+      case Call::kApplicationClose: RunApplicationClose(); break;
+    }
+    if (row_.delay_point != nullptr) {
+      Trace(std::string(row_.delay_point) + " fired " +
+            std::to_string(CallbackPointFires(row_.delay_point)) + " time(s)");
+    }
+  }
+
+ private:
+  static void CloseOperationOnce(OperationSlot* operation) {
+    if (!operation->close_called) CloseOperation(operation);
+  }
+
+  // Sets the operation mock's expectations: non-final results and messages any number of times,
+  // one final result (exactly one, or at most one when `final_may_not_come`), which closes the
+  // handle. The first callback of the row's source runs `action` once; in the final result the
+  // handle is closed before the action when `close_before_action` (a session close needs that to
+  // be able to complete), after it otherwise.
+  void Wire(mocks::MockOperationCallbacks& mock, OperationSlot* operation,
+            const std::shared_ptr<Reentry>& reentry, Action action, bool close_before_action,
+            bool final_may_not_come, testing::Sequence* order) {
+    const Source source = row_.source;
+    void* const context = mock.context();
+    auto& nonfinal = EXPECT_CALL(mock, InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
+                         .Times(AnyNumber());
+    if (source == Source::kInstanceNonFinal) {
+      nonfinal.WillRepeatedly([reentry, action](MI_Operation* passed, void*, const MI_Instance*,
+                                                MI_Boolean, MI_Result, const MI_Char*,
+                                                const MI_Instance*, MI_ResultAcknowledgement) {
+        Reenter(reentry, action, passed);
+      });
+    }
+    auto& final_result =
+        EXPECT_CALL(mock, InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _));
+    if (final_may_not_come) {
+      final_result.Times(AtMost(1));
+    } else {
+      final_result.Times(1);
+    }
+    if (order != nullptr) final_result.InSequence(*order);
+    final_result.WillOnce([source, reentry, action, operation, close_before_action](
+                              MI_Operation* passed, void*, const MI_Instance*, MI_Boolean,
+                              MI_Result, const MI_Char*, const MI_Instance*,
+                              MI_ResultAcknowledgement) {
+      ++reentry->finals;
+      if (source == Source::kInstanceFinal) {
+        if (close_before_action) CloseOperationOnce(operation);
+        Reenter(reentry, action, passed);
+      }
+      CloseOperationOnce(operation);
+    });
+    EXPECT_CALL(mock, WriteMessage(_, context, _, _))
+        .Times(AnyNumber())
+        .WillRepeatedly([source, reentry, action](MI_Operation* passed, void*, MI_Uint32,
+                                                  const MI_Char*) {
+          if (source == Source::kWriteMessage) Reenter(reentry, action, passed);
+          AtCallbackPoint("callback.in_write_message");
+        });
+    EXPECT_CALL(mock, WriteProgress(_, context, _, _, _, _, _))
+        .Times(AnyNumber())
+        .WillRepeatedly([source, reentry, action](MI_Operation* passed, void*, const MI_Char*,
+                                                  const MI_Char*, const MI_Char*, MI_Uint32,
+                                                  MI_Uint32) {
+          if (source == Source::kWriteProgress) Reenter(reentry, action, passed);
+          AtCallbackPoint("callback.in_write_progress");
+        });
+  }
+
+  std::string Where() const { return std::string("inside ") + SourceText(row_.source); }
+
+  // The reentrant call with a completion callback: it must return and complete (SC-PARAM-CB-3).
+  void CheckCompletedClose(const std::shared_ptr<Reentry>& reentry,
+                           mocks::MockOperationCallbacks& mock,
+                           mocks::MockSessionCloseCompletion& completion) {
+    ASSERT_TRUE(reentry->returned.WaitFor(kEventually))
+        << "MI_Session_Close with a completion callback, called from " << Where()
+        << ", did not return within " << kEventually.count() << " ms";
+    EXPECT_EQ(reentry->result.load(), MI_RESULT_OK);
+    EXPECT_TRUE(mock.WaitFinalResults(1, kEventually))
+        << "the operation the close cancelled delivered no final result within "
+        << kEventually.count() << " ms";
+    EXPECT_TRUE(completion.WaitReturned(1, kEventually))
+        << "the completion callback of a close made from " << Where()
+        << " was not called within " << kEventually.count() << " ms";
+  }
+
+  // The reentrant call without a completion callback, armed by the callback right before it: a
+  // deadlock is documented (SC-PARAM-CB-4); a return is fine, but then the close must have
+  // finished its operation.
+  void AwaitSynchronousClose(const std::shared_ptr<Reentry>& reentry) {
+    reentry->returned.Wait();  // unbounded: the watchdog records a deadlock here
+    Disarm();
+    Trace("MI_Session_Close without a completion callback, called from " + Where() +
+          ", did not deadlock (returned " + ResultName(reentry->result) + ")");
+    EXPECT_GE(reentry->finals_at_return.load(), 1)
+        << "the synchronous MI_Session_Close called from " << Where()
+        << " returned before the operation it cancelled delivered its final result (SC-REM-2: "
+           "the cancelled operation gets a final result; SC-PARAM-CB-2: once the synchronous "
+           "close returned, none of the session's operations calls back)";
+  }
+
+  void RunSessionClose() {
+    SessionSlot* session = OpenSession();
+    if (session == nullptr) return;
+    auto& mock = NewOperationMock();
+    OperationSlot* operation = NewOperation();
+    auto reentry = std::make_shared<Reentry>();
+    mocks::MockSessionCloseCompletion* completion =
+        row_.with_completion ? &NewCompletionMock(&g_first_tag) : nullptr;
+    testing::Sequence order;
+    Action close_session = [session, completion](MI_Operation*) {
+      if (completion != nullptr) {
+        return CloseSessionAsync(session, completion->context(), completion->Callback());
+      }
+      Arm("SC-PARAM-CB-4", "MI_Session_Close");  // right before the call that may deadlock
+      return CloseSessionSync(session);
+    };
+    Wire(mock, operation, reentry, close_session, /*close_before_action=*/true,
+         /*final_may_not_come=*/false, completion != nullptr ? &order : nullptr);
+    if (completion != nullptr) {
+      EXPECT_CALL(*completion, Completed(Eq(completion->context())))
+          .Times(AtMost(1))
+          .InSequence(order)
+          .WillOnce([](void*) { AtCallbackPoint("callback.in_completion"); });
+    }
+    StartEnumerate(session, operation, SourceScript(Script(), row_.source, row_.thread), &mock);
+    if (!reentry->entered.WaitFor(kEventually)) {
+      GTEST_SKIP() << "the target delivered no " << SourceText(row_.source)
+                   << " callback to close the session from";
+    }
+    if (completion != nullptr) {
+      CheckCompletedClose(reentry, mock, *completion);
+    } else {
+      AwaitSynchronousClose(reentry);
+    }
+  }
+
+  // Session A's completion callback closes session B, whose operation is running (its callbacks
+  // in the row's thread mode; on the calling thread it is started from a helper thread, which the
+  // script keeps inside the start call until the cancel).
+  void RunSessionCloseFromOtherCompletion() {
+    SessionSlot* first = OpenSession();
+    if (first == nullptr) return;
+    SessionSlot* second = OpenSession();
+    if (second == nullptr) return;
+    auto& mock = NewOperationMock();
+    OperationSlot* operation = NewOperation();
+    auto reentry = std::make_shared<Reentry>();
+    auto& first_completion = NewCompletionMock(&g_first_tag);
+    mocks::MockSessionCloseCompletion* second_completion =
+        row_.with_completion ? &NewCompletionMock(&g_second_tag) : nullptr;
+    testing::Sequence order;
+    Action close_second = [second, second_completion](MI_Operation*) {
+      if (second_completion != nullptr) {
+        return CloseSessionAsync(second, second_completion->context(),
+                                 second_completion->Callback());
+      }
+      Arm("SC-PARAM-CB-4", "MI_Session_Close");  // right before the call that may deadlock
+      return CloseSessionSync(second);
+    };
+    Wire(mock, operation, reentry, nullptr, /*close_before_action=*/true,
+         /*final_may_not_come=*/false, second_completion != nullptr ? &order : nullptr);
+    EXPECT_CALL(first_completion, Completed(Eq(&g_first_tag)))
+        .Times(AtMost(1))
+        .WillOnce([reentry, close_second](void*) {
+          Reenter(reentry, close_second, nullptr);
+          AtCallbackPoint("callback.in_completion");
+        });
+    if (second_completion != nullptr) {
+      EXPECT_CALL(*second_completion, Completed(Eq(&g_second_tag)))
+          .Times(AtMost(1))
+          .InSequence(order)
+          .WillOnce([](void*) { AtCallbackPoint("callback.in_completion"); });
+    }
+
+    const MiconformScript script = SourceScript(Script(), Source::kInstanceNonFinal, row_.thread);
+    auto start_returned = std::make_shared<Signal>();
+    if (row_.thread == MICONFORM_THREAD_CALLER) {
+      const std::string class_name = PrepareEnumerate(operation, script, &mock);
+      std::thread([second, operation, class_name, start_returned] {
+        StartPrepared(second, operation, class_name);
+        start_returned->Set();
+      }).detach();
+    } else {
+      StartEnumerate(second, operation, script, &mock);
+      start_returned->Set();
+    }
+    ASSERT_TRUE(mock.WaitCalls(1, kEventually))
+        << "the operation of the second session delivered nothing";
+
+    EXPECT_EQ(CloseSessionAsync(first, &g_first_tag, first_completion.Callback()), MI_RESULT_OK);
+    if (!reentry->entered.WaitFor(kEventually)) {
+      FAIL() << "the completion callback of the first session's close (nothing left open) was "
+                "not called within "
+             << kEventually.count() << " ms";
+    }
+    if (second_completion != nullptr) {
+      CheckCompletedClose(reentry, mock, *second_completion);
+    } else {
+      AwaitSynchronousClose(reentry);
+    }
+    Trace(std::string("the call that started the second session's operation ") +
+          (start_returned->WaitFor(kEventually) ? "returned" : "had not returned yet"));
+  }
+
+  // MI_Operation_Cancel / MI_Operation_Close on the handle passed into the callback.
+  void RunOperationCall() {
+    const bool cancel = row_.call == Call::kOperationCancel;
+    SessionSlot* session = OpenSession();
+    if (session == nullptr) return;
+    auto& mock = NewOperationMock();
+    OperationSlot* operation = NewOperation();
+    auto reentry = std::make_shared<Reentry>();
+    Action action;
+    if (cancel) {
+      action = [](MI_Operation* passed) {
+        Phase("entered MI_Operation_Cancel (the callback's handle)");
+        const MI_Result result = TheTarget().CancelOperation(passed, MI_REASON_NONE);
+        Phase("returned MI_Operation_Cancel (" + ResultName(result) + ")");
+        return result;
+      };
+    } else {
+      action = [operation](MI_Operation* passed) {
+        if (operation->close_called.exchange(true)) return MI_RESULT_OK;
+        Phase("entered MI_Operation_Close (the callback's handle)");
+        const MI_Result result = TheTarget().CloseOperation(passed);
+        Phase("returned MI_Operation_Close (" + ResultName(result) + ")");
+        return result;
+      };
+    }
+    // A running operation closed from its callback: the pages do not say whether a final result
+    // still comes, so at most one is expected.
+    const bool closed_while_running = !cancel && row_.source != Source::kInstanceFinal;
+    Wire(mock, operation, reentry, action, /*close_before_action=*/false, closed_while_running,
+         nullptr);
+    StartEnumerate(session, operation, SourceScript(Script(), row_.source, row_.thread), &mock);
+    if (!reentry->entered.WaitFor(kEventually)) {
+      GTEST_SKIP() << "the target delivered no " << SourceText(row_.source) << " callback to call "
+                   << CallName(row_.call) << " from";
+    }
+    ASSERT_TRUE(reentry->returned.WaitFor(kEventually))
+        << CallName(row_.call) << " called from " << Where() << " did not return within "
+        << kEventually.count() << " ms";
+    const int result = reentry->result.load();
+    EXPECT_TRUE(MI_Result_IsValid(result)) << CallName(row_.call) << " returned " << ResultName(result);
+    if (row_.source == Source::kInstanceFinal) {
+      // The operation has finished: the pages do not say what a cancel answers then.
+      if (cancel) {
+        Trace("MI_Operation_Cancel from inside the final result returned " + ResultName(result));
+      } else {
+        EXPECT_EQ(result, MI_RESULT_OK) << "closing the handle passed into the final result failed";
+      }
+    } else if (cancel) {
+      EXPECT_EQ(result, MI_RESULT_OK) << "cancelling a running operation from " << Where() << " failed";
+    } else {
+      Trace("MI_Operation_Close of the running operation from " + Where() + " returned " +
+            ResultName(result));
+    }
+    if (!closed_while_running) {
+      EXPECT_TRUE(mock.WaitFinalResults(1, kEventually))
+          << "the operation delivered no final result within " << kEventually.count()
+          << " ms of " << CallName(row_.call) << " called from " << Where();
+    }
+
+    auto& completion = NewCompletionMock(&g_first_tag);
+    EXPECT_CALL(completion, Completed(Eq(&g_first_tag))).Times(AtMost(1));
+    EXPECT_EQ(CloseSessionAsync(session, &g_first_tag, completion.Callback()), MI_RESULT_OK);
+    EXPECT_TRUE(completion.WaitReturned(1, kEventually))
+        << "the session close did not complete within " << kEventually.count()
+        << " ms although its operation handle was closed";
+    if (closed_while_running) {
+      Trace("final results the operation delivered after it was closed from " + Where() + ": " +
+            std::to_string(mock.FinalResults()));
+    }
+  }
+
+  // Documented deadlock (AC-REM-4): armed by the callback right before the call (on the calling
+  // thread that is inside the start call); never released.
+  void RunApplicationClose() {
+    SessionSlot* session = OpenSession();
+    if (session == nullptr) return;
+    auto& mock = NewOperationMock();
+    OperationSlot* operation = NewOperation();
+    auto reentry = std::make_shared<Reentry>();
+    Wire(
+        mock, operation, reentry,
+        [this](MI_Operation*) {
+          Arm("AC-REM-4", "MI_Application_Close");  // right before the documented deadlock
+          return CloseApplication();
+        },
+        /*close_before_action=*/false, /*final_may_not_come=*/true, nullptr);
+    StartEnumerate(session, operation, SourceScript(Script(), row_.source, row_.thread), &mock);
+    if (!reentry->entered.WaitFor(kEventually)) {
+      FAIL() << "the operation delivered no " << SourceText(row_.source)
+             << " to close the application from";
+    }
+    reentry->returned.Wait();  // unbounded: the documented outcome is that this never happens
+    Disarm();
+    NoteDeviation("AC-REM-4", "MI_Application_Close returned (" + ResultName(reentry->result) +
+                                  ") although it was called from " + Where());
+  }
+
+  const Row row_;
+};
+
+// The matrix: every combination of the dimensions is one case.
+std::vector<Row> MatrixRows() {
+  constexpr MiconformCallbackThread kThreads[] = {MICONFORM_THREAD_HANDLER,
+                                                  MICONFORM_THREAD_CALLER};
+  constexpr Source kCallbackSources[] = {Source::kInstanceNonFinal, Source::kInstanceFinal,
+                                         Source::kWriteMessage, Source::kWriteProgress};
+  std::vector<Row> rows;
+  for (MiconformCallbackThread thread : kThreads) {
+    for (Source source : kCallbackSources) {
+      rows.push_back({Call::kSessionClose, source, true, thread, nullptr, nullptr});
+      rows.push_back({Call::kSessionClose, source, false, thread, nullptr, nullptr});
+      rows.push_back({Call::kOperationCancel, source, false, thread, nullptr, nullptr});
+      rows.push_back({Call::kOperationClose, source, false, thread, nullptr, nullptr});
+    }
+    rows.push_back({Call::kSessionClose, Source::kOtherCompletion, true, thread, nullptr, nullptr});
+    rows.push_back({Call::kSessionClose, Source::kOtherCompletion, false, thread, nullptr, nullptr});
+    rows.push_back({Call::kApplicationClose, Source::kInstanceNonFinal, false, thread, nullptr, nullptr});
+  }
+  // Variants whose callback lingers at a callback-layer point after its reentrant call returned.
+  const Row kSlowVariants[] = {
+      {Call::kSessionClose, Source::kWriteMessage, true, MICONFORM_THREAD_HANDLER,
+       "callback.in_write_message", "slow_write_message"},
+      {Call::kSessionClose, Source::kWriteProgress, true, MICONFORM_THREAD_CALLER,
+       "callback.in_write_progress", "slow_write_progress"},
+      {Call::kSessionClose, Source::kOtherCompletion, true, MICONFORM_THREAD_HANDLER,
+       "callback.in_completion", "slow_completion"},
+      {Call::kOperationCancel, Source::kWriteMessage, false, MICONFORM_THREAD_HANDLER,
+       "callback.in_write_message", "slow_write_message"},
+      {Call::kOperationClose, Source::kWriteProgress, false, MICONFORM_THREAD_HANDLER,
+       "callback.in_write_progress", "slow_write_progress"},
+  };
+  for (const Row& row : kSlowVariants) rows.push_back(row);
+  return rows;
+}
+
+std::string GtestName(const std::string& id) {
+  std::string name = "ReentrancyMatrix.";
+  for (char c : id) name += c == '.' ? '_' : c;
+  return name;
+}
+
+[[maybe_unused]] const bool g_matrix_declared = [] {
+  for (const Row& row : MatrixRows()) {
+    const std::string id = RowId(row);
+    DeclareCase(CaseInfo{id, RowRequirements(row), GtestName(id), RowSummary(row)},
+                [row]() -> CaseFixture* { return new ReentrancyCase(row); }, __FILE__, __LINE__);
+  }
+  return true;
+}();
+
+}  // namespace
+}  // namespace miconform::cases

@@ -1,0 +1,146 @@
+// callback_points_selftest.cc - self-tests of the fixture's callback-layer delays (names, firing,
+// the `fired` channel line, the acknowledgement wrapper) and of the completeness of the
+// reentrancy matrix and the concurrency cases in the case registry.
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "case_fixture.h"
+#include "case_registry.h"
+#include "phase_channel.h"
+
+namespace miconform::cases {
+namespace {
+
+// Reaches the fixture's protected helpers without running a case (SetUp is never called).
+class CallbackPointProbe : public CaseFixture {
+ public:
+  using CaseFixture::AcknowledgeResult;
+  using CaseFixture::AtCallbackPoint;
+  using CaseFixture::CallbackPointFires;
+  using CaseFixture::DelayCallbackPoint;
+  using CaseFixture::IsCallbackPoint;
+  using CaseFixture::kCallbackPoints;
+  void TestBody() override {}
+};
+
+bool ChannelHasLine(const std::string& line) {
+  const auto lines = watchdog::PhaseChannel::Get().Lines();
+  return std::find(lines.begin(), lines.end(), line) != lines.end();
+}
+
+TEST(CallbackPoints, KnowsExactlyTheFiveNames) {
+  const std::string expected[] = {"callback.before_ack", "callback.after_ack",
+                                  "callback.in_completion", "callback.in_write_message",
+                                  "callback.in_write_progress"};
+  EXPECT_EQ(std::size(CallbackPointProbe::kCallbackPoints), std::size(expected));
+  for (const std::string& name : expected) EXPECT_TRUE(CallbackPointProbe::IsCallbackPoint(name));
+  EXPECT_FALSE(CallbackPointProbe::IsCallbackPoint("callback.in_write_error"));
+  EXPECT_FALSE(CallbackPointProbe::IsCallbackPoint(""));
+}
+
+TEST(CallbackPoints, UnknownNameIsAFailedCheck) {
+  CallbackPointProbe probe;
+  EXPECT_NONFATAL_FAILURE(
+      probe.DelayCallbackPoint("callback.nowhere", std::chrono::milliseconds(1)),
+      "no callback-layer injection point");
+}
+
+TEST(CallbackPoints, PointWithoutDelayNeitherFiresNorWrites) {
+  const int before = CallbackPointProbe::CallbackPointFires("callback.in_write_progress");
+  CallbackPointProbe::AtCallbackPoint("callback.in_write_progress");
+  EXPECT_EQ(CallbackPointProbe::CallbackPointFires("callback.in_write_progress"), before);
+  EXPECT_FALSE(ChannelHasLine("fired callback.in_write_progress"));
+}
+
+TEST(CallbackPoints, DelayedPointFiresEachTimeAndSaysSo) {
+  CallbackPointProbe probe;
+  probe.DelayCallbackPoint("callback.in_completion", std::chrono::milliseconds(1));
+  const int before = CallbackPointProbe::CallbackPointFires("callback.in_completion");
+  CallbackPointProbe::AtCallbackPoint("callback.in_completion");
+  CallbackPointProbe::AtCallbackPoint("callback.in_completion");
+  EXPECT_EQ(CallbackPointProbe::CallbackPointFires("callback.in_completion"), before + 2);
+  EXPECT_TRUE(ChannelHasLine("fired callback.in_completion"));
+  probe.DelayCallbackPoint("callback.in_completion", std::chrono::milliseconds(0));
+  CallbackPointProbe::AtCallbackPoint("callback.in_completion");
+  EXPECT_EQ(CallbackPointProbe::CallbackPointFires("callback.in_completion"), before + 2);
+}
+
+// The acknowledgement runs after callback.before_ack fired and before callback.after_ack did.
+int g_before_at_ack = -1;
+int g_after_at_ack = -1;
+MI_Result RecordingAck(MI_Operation*) {
+  g_before_at_ack = CallbackPointProbe::CallbackPointFires("callback.before_ack");
+  g_after_at_ack = CallbackPointProbe::CallbackPointFires("callback.after_ack");
+  return MI_RESULT_NOT_FOUND;
+}
+
+TEST(CallbackPoints, AcknowledgementSitsBetweenItsPoints) {
+  CallbackPointProbe probe;
+  probe.DelayCallbackPoint("callback.before_ack", std::chrono::milliseconds(1));
+  probe.DelayCallbackPoint("callback.after_ack", std::chrono::milliseconds(1));
+  const int before = CallbackPointProbe::CallbackPointFires("callback.before_ack");
+  const int after = CallbackPointProbe::CallbackPointFires("callback.after_ack");
+  MI_Operation operation{};
+  EXPECT_EQ(CallbackPointProbe::AcknowledgeResult(&RecordingAck, &operation), MI_RESULT_NOT_FOUND);
+  EXPECT_EQ(g_before_at_ack, before + 1);
+  EXPECT_EQ(g_after_at_ack, after);
+  EXPECT_EQ(CallbackPointProbe::CallbackPointFires("callback.after_ack"), after + 1);
+  // A NULL acknowledgement function is not called and fires nothing.
+  EXPECT_EQ(CallbackPointProbe::AcknowledgeResult(nullptr, &operation), MI_RESULT_OK);
+  EXPECT_EQ(CallbackPointProbe::CallbackPointFires("callback.before_ack"), before + 1);
+}
+
+// Every combination of the reentrancy matrix is a declared case.
+TEST(ReentrancyMatrixRegistry, EveryCombinationIsDeclared) {
+  const char* threads[] = {"handler_thread", "caller_thread"};
+  const char* callbacks[] = {"instance_nonfinal", "instance_final", "write_message",
+                             "write_progress"};
+  int found = 0;
+  for (const char* thread : threads) {
+    for (const char* callback : callbacks) {
+      for (const char* completion : {"with_completion", "without_completion"}) {
+        EXPECT_NE(FindCase(std::string("reentrancy.session_close.") + callback + "." + completion +
+                           "." + thread),
+                  nullptr);
+        ++found;
+      }
+      for (const char* call : {"operation_cancel", "operation_close"}) {
+        EXPECT_NE(FindCase(std::string("reentrancy.") + call + "." + callback + "." + thread),
+                  nullptr);
+        ++found;
+      }
+    }
+    for (const char* completion : {"with_completion", "without_completion"}) {
+      EXPECT_NE(FindCase(std::string("reentrancy.session_close.other_session_completion.") +
+                         completion + "." + thread),
+                nullptr);
+      ++found;
+    }
+    EXPECT_NE(FindCase(std::string("reentrancy.application_close.instance_nonfinal.") + thread),
+              nullptr);
+    ++found;
+  }
+  EXPECT_EQ(found, 38);
+  const auto& cases = AllCases();
+  const auto matrix = std::count_if(cases.begin(), cases.end(), [](const CaseInfo& info) {
+    return info.id.rfind("reentrancy.", 0) == 0;
+  });
+  EXPECT_EQ(matrix, 38 + 5) << "38 combinations plus 5 slow-callback variants";
+}
+
+TEST(ConcurrencyRegistry, AreDeclared) {
+  for (const char* id : {"concurrency.session_close.twice_at_once.sync_sync",
+                         "concurrency.session_close.races_new_operation.sync",
+                         "concurrency.session_close.during_sync_pull.sync",
+                         "concurrency.session_close.many_sessions",
+                         "concurrency.session_close.slow_completion_other_session",
+                         "concurrency.session_close.during_slow_ack"}) {
+    EXPECT_NE(FindCase(id), nullptr) << id;
+  }
+}
+
+}  // namespace
+}  // namespace miconform::cases
