@@ -53,6 +53,22 @@ MI_OperationCallbacks CopyCallbacks(const MI_OperationCallbacks* callbacks) {
   return callbacks ? *callbacks : MI_OperationCallbacks{};
 }
 
+#if defined(MICONFORM_FAULT_CANCEL_NO_FINAL) || defined(MICONFORM_FAULT_CANCEL_TWO_FINALS) || \
+    defined(MICONFORM_FAULT_FINAL_MORE_RESULTS_TRUE)
+// Mutants of the final result of an operation cancelled by MI_Session_Close: the fault sits in
+// DeliverLocalFinal. So that it shows whichever of the handler and the worker thread is faster,
+// a handler result that comes after the session close cancelled the operation is dropped and the
+// reference's own final result stands for it (which on its own would still conform). Cancels by
+// MI_Operation_Cancel, MI_Operation_Close or MI_Application_Close keep the correct behaviour.
+#define MICONFORM_FAULT_LOCAL_FINAL_ONLY 1
+#endif
+
+#if defined(MICONFORM_FAULT_LOCK_ACROSS_CALLBACK)
+// Mutant only: how deep this thread is inside application callbacks (nested ones do not take the
+// callback lock again).
+thread_local int fault_callback_depth = 0;
+#endif
+
 }  // namespace
 
 Operation::Operation(std::shared_ptr<Session> session, MI_Uint32 flags,
@@ -91,6 +107,13 @@ bool Operation::AppSideDone_locked() const {
 }
 
 bool Operation::SettledForSessionClose_locked() const {
+#if defined(MICONFORM_FAULT_IGNORES_OPEN_HANDLES)
+  // FAULT ignores_open_handles: the close waits for the final result and the handler's final
+  // result, but not for the application to close the operation handle.
+  return final_acknowledged_ && !outstanding_ && app_callbacks_in_flight_ == 0 &&
+         !pull_in_progress_ && handler_calls_in_flight_ == 0 &&
+         (!has_handler_operation_ || handler_close_done_ || handler_final_seen_);
+#endif
   return AppSideDone_locked() && handler_calls_in_flight_ == 0 &&
          (!has_handler_operation_ || handler_close_done_);
 }
@@ -148,7 +171,21 @@ void Operation::Start(const HandlerStart& start) {
 
 template <typename Call>
 void Operation::CallApp(Call&& call) {
+#if defined(MICONFORM_FAULT_LOCK_ACROSS_CALLBACK)
+  {
+    // FAULT lock_across_callback: the session's callback lock is held while the application's
+    // callback runs (Session::Close takes it too).
+    std::unique_lock<std::mutex> delivery;
+    if (fault_callback_depth == 0) {
+      delivery = std::unique_lock<std::mutex>(session_->fault_callback_mutex());
+    }
+    ++fault_callback_depth;
+    call();
+    --fault_callback_depth;
+  }
+#else
   call();
+#endif
   std::lock_guard lock(session_->mutex());
   --app_callbacks_in_flight_;
 }
@@ -179,6 +216,14 @@ void Operation::DeliverToApp(const MI_Instance* instance, MI_Boolean more, MI_Re
     std::lock_guard lock(session_->mutex());
     to_acknowledge = AcknowledgeOutstanding_locked();
   }
+#if defined(MICONFORM_FAULT_MANUAL_ACK_NOT_REQUIRED)
+  else {
+    // FAULT manual_ack_not_required: the application is handed the acknowledgement function but
+    // not waited for: the result counts as acknowledged once its callback returned.
+    std::lock_guard lock(session_->mutex());
+    to_acknowledge = AcknowledgeOutstanding_locked();
+  }
+#endif
   AcknowledgeToHandler(to_acknowledge);
   Advance();
 }
@@ -193,6 +238,10 @@ void Operation::OnHandlerResult(const HandlerResult& result) {
     if (!result.more) handler_final_seen_ = true;
     if (final_claimed_ || (cancel_requested_ && result.more)) {
       dropped = result;
+#if defined(MICONFORM_FAULT_LOCAL_FINAL_ONLY)
+    } else if (cancel_requested_ && !pull_ && session_->FaultClosing_locked()) {
+      dropped = result;  // see MICONFORM_FAULT_LOCAL_FINAL_ONLY
+#endif
     } else if (pull_) {
       // A handler may send its final result after a cancel without waiting for the pull of an
       // earlier one: the earlier one is then dropped.
@@ -236,6 +285,10 @@ void Operation::DeliverDeferred() {
     if (!deferred_ || outstanding_ || app_callbacks_in_flight_ > 0) return;
     if (final_claimed_ || (cancel_requested_ && deferred_->more)) {
       dropped.swap(deferred_);
+#if defined(MICONFORM_FAULT_LOCAL_FINAL_ONLY)
+    } else if (cancel_requested_ && session_->FaultClosing_locked()) {
+      dropped.swap(deferred_);  // see MICONFORM_FAULT_LOCAL_FINAL_ONLY
+#endif
     } else {
       result.swap(deferred_);
       Claim_locked(*result);
@@ -267,6 +320,9 @@ void Operation::OnHandlerNotice(
 }
 
 void Operation::DeliverLocalFinal() {
+#if defined(MICONFORM_FAULT_LOCAL_FINAL_ONLY)
+  if (FaultDeliverLocalFinal()) return;
+#endif
   {
     std::lock_guard lock(session_->mutex());
     local_final_scheduled_ = false;
@@ -278,6 +334,66 @@ void Operation::DeliverLocalFinal() {
   }
   DeliverToApp(nullptr, MI_FALSE, local_final_result_, nullptr, nullptr);
 }
+
+#if defined(MICONFORM_FAULT_LOCAL_FINAL_ONLY)
+bool Operation::FaultDeliverLocalFinal() {
+  {
+    std::lock_guard lock(session_->mutex());
+    // Only an operation that ran in the handler was cancelled by the session close; one that
+    // ended at once (unknown or closing session, unsupported kind) or was cancelled otherwise
+    // keeps its correct final result.
+    if (!has_handler_operation_ || !session_->FaultClosing_locked()) return false;
+    local_final_scheduled_ = false;
+    if (!NeedsLocalFinal_locked()) return true;
+    final_claimed_ = true;
+#if defined(MICONFORM_FAULT_CANCEL_NO_FINAL)
+    // FAULT cancel_no_final: the final result is claimed and dropped; the application never
+    // hears of the end of the cancelled operation (its handle can still be closed).
+    final_acknowledged_ = true;
+#else
+    outstanding_ = true;
+    outstanding_is_final_ = true;
+    ++app_callbacks_in_flight_;
+#endif
+#if defined(MICONFORM_FAULT_CANCEL_TWO_FINALS)
+    ++app_callbacks_in_flight_;  // the second delivery below
+#endif
+  }
+#if defined(MICONFORM_FAULT_CANCEL_NO_FINAL)
+  Advance();
+#elif defined(MICONFORM_FAULT_FINAL_MORE_RESULTS_TRUE)
+  // FAULT final_more_results_true: the final result of a cancelled operation says more results
+  // are to come (the reference still treats it as the final one).
+  DeliverToApp(nullptr, MI_TRUE, local_final_result_, nullptr, nullptr);
+#elif defined(MICONFORM_FAULT_CANCEL_TWO_FINALS)
+  // FAULT cancel_two_finals: the final result of a cancelled operation is handed over twice.
+  DeliverToApp(nullptr, MI_FALSE, local_final_result_, nullptr, nullptr);
+  {
+    std::lock_guard lock(session_->mutex());
+    outstanding_ = true;
+    outstanding_is_final_ = true;
+  }
+  DeliverToApp(nullptr, MI_FALSE, local_final_result_, nullptr, nullptr);
+#endif
+  return true;
+}
+#endif
+
+#if defined(MICONFORM_FAULT_CALLBACK_AFTER_SYNC_CLOSE) || \
+    defined(MICONFORM_FAULT_CALLBACK_AFTER_COMPLETION)
+void Operation::FaultCallBackLate() {
+  // FAULT callback_after_sync_close / callback_after_completion: a writeMessage when the
+  // application gave one, otherwise a second final result, after the session's close ended.
+  if (pull_) return;
+  if (app_callbacks_.writeMessage != nullptr) {
+    app_callbacks_.writeMessage(&handle_, app_callbacks_.callbackContext, 0,
+                                "operation callback after the session close");
+  } else if (app_callbacks_.instanceResult != nullptr) {
+    app_callbacks_.instanceResult(&handle_, app_callbacks_.callbackContext, nullptr, MI_FALSE,
+                                  MI_RESULT_FAILED, nullptr, nullptr, nullptr);
+  }
+}
+#endif
 
 MI_Result Operation::Acknowledge() {
   std::optional<HandlerResult> to_acknowledge;
@@ -462,6 +578,18 @@ void Operation::Advance() {
     return;
   }
   if (retire) session_->Retire(id_);
+#if defined(MICONFORM_FAULT_IGNORES_OPEN_HANDLES)
+  // FAULT ignores_open_handles: an operation the session's close left registered (FaultHandleOpen)
+  // is no longer in the session's list, so Retire does not find it.
+  if (retire) Unregister();
+#endif
 }
+
+#if defined(MICONFORM_FAULT_IGNORES_OPEN_HANDLES)
+bool Operation::FaultHandleOpen() {
+  std::lock_guard lock(session_->mutex());
+  return !app_closed_;
+}
+#endif
 
 }  // namespace miconform::reference

@@ -74,20 +74,23 @@
 // function.
 //
 // FAULT SEAMS
-// Each requirement lives in one small function, so that a mutant (-DMICONFORM_FAULT_<NAME>) is one
-// local change there:
-//   sync close returns before operations finished ...... Session::WaitForOperations
+// Each requirement lives in one small function, so that a mutant (-DMICONFORM_FAULT_<NAME>, see
+// targets/mutants/mutants.json) is one local, commented #if there:
+//   sync close returns before operations finished ...... Session::Close (work left to a worker)
 //   close does not cancel running operations ........... Session::CancelOperations
-//   cancelled op: no final / two finals / more=TRUE ..... Operation::DeliverLocalFinal
-//   callback after sync close / after async completion . Session::Release
+//   cancelled op: no final / two finals / more=TRUE ..... Operation::DeliverLocalFinal (and the
+//       handler's final after the session close is dropped in OnHandlerResult, DeliverDeferred)
+//   callback after sync close / after async completion . Session::Close, Session::RunAsyncClose
 //   async close blocks like sync ....................... Session::Close
 //   completion never / twice / wrong context ........... Session::RunAsyncClose
-//   lock held across callbacks ......................... Operation::CallApp
+//   lock held across callbacks ......................... Operation::CallApp (taken by
+//       Session::Close)
 //   NULL or foreign session crashes .................... SessionClose in session_table.cc
 //   close leaks session memory ......................... Session::Release
 //   close ignores open operation handles ............... Operation::SettledForSessionClose_locked
-//   application close does not wait for sessions ....... Application::WaitForSessions
-//   manual ack not required for close .................. Operation::AppSideDone_locked
+//   application close does not wait for sessions ....... Application::Close
+//   manual ack not required for close .................. Operation::DeliverToApp
+// Built without any fault macro, the sources preprocess to exactly the reference.
 #ifndef MICONFORM_REFERENCE_REFERENCE_H
 #define MICONFORM_REFERENCE_REFERENCE_H
 

@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "miconform/mi_abi.h"
 #include "operation.h"
@@ -66,6 +67,16 @@ class Session : public std::enable_shared_from_this<Session> {
   // Forgets an operation the application and the handler are both done with.
   void Retire(std::uint64_t operation_id);
 
+#if defined(MICONFORM_FAULT_LOCK_ACROSS_CALLBACK)
+  // Mutant only: the lock held across every application callback of the session's operations.
+  std::mutex& fault_callback_mutex() { return fault_callback_mutex_; }
+#endif
+#if defined(MICONFORM_FAULT_CANCEL_NO_FINAL) || defined(MICONFORM_FAULT_CANCEL_TWO_FINALS) || \
+    defined(MICONFORM_FAULT_FINAL_MORE_RESULTS_TRUE)
+  // Mutant only: whether MI_Session_Close was called on the session. Needs mutex().
+  bool FaultClosing_locked() const { return closing_ && application_ != nullptr; }
+#endif
+
  private:
   void CancelOperations(MI_CancellationReason reason);
   void WaitForOperations();
@@ -85,6 +96,17 @@ class Session : public std::enable_shared_from_this<Session> {
   std::map<std::uint64_t, std::shared_ptr<Operation>> operations_;
   bool closing_ = false;
   bool application_closing_ = false;
+
+#if defined(MICONFORM_FAULT_CALLBACK_AFTER_SYNC_CLOSE) || \
+    defined(MICONFORM_FAULT_CALLBACK_AFTER_COMPLETION)
+  // Mutant only: the operations the close found, to be called back once more after it (guarded
+  // by mutex_).
+  std::vector<std::shared_ptr<Operation>> fault_late_operations_;
+  void FaultCallBackLate();
+#endif
+#if defined(MICONFORM_FAULT_LOCK_ACROSS_CALLBACK)
+  std::mutex fault_callback_mutex_;
+#endif
 };
 
 }  // namespace miconform::reference

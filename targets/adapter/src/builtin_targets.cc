@@ -7,28 +7,36 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <iterator>
 
+#include "miconform/mutants.h"
 #include "shared_library.h"
 
 namespace miconform {
 namespace {
 
 struct BuiltinTarget {
-  const char* name;
-  const char* library_file;  // in LibraryDirectory()
+  std::string name;
+  std::string library_file;  // in LibraryDirectory()
 };
 
-// One line per built-in target.
-constexpr BuiltinTarget kBuiltinTargets[] = {
-    {"reference", "libmiconform_reference.so"},
-};
+// The reference first, then every mutant of targets/mutants/mutants.json as `mutant:<name>`.
+// Built once; Mutants() throws std::runtime_error for a broken embedded table.
+const std::vector<BuiltinTarget>& BuiltinTargets() {
+  static const std::vector<BuiltinTarget> targets = [] {
+    std::vector<BuiltinTarget> table{{"reference", "libmiconform_reference.so"}};
+    for (const Mutant& mutant : Mutants()) {
+      table.push_back({"mutant:" + mutant.name, mutant.LibraryFile()});
+    }
+    return table;
+  }();
+  return targets;
+}
 
 constexpr const char* kHandlerLibraryFile = "libmiconform_handler.so";
 
 std::string KnownNamesText() {
   std::string text;
-  for (const BuiltinTarget& target : kBuiltinTargets) {
+  for (const BuiltinTarget& target : BuiltinTargets()) {
     if (!text.empty()) text += ", ";
     text += target.name;
   }
@@ -44,7 +52,7 @@ bool EndsWith(const std::string& text, const std::string& suffix) {
 
 std::vector<std::string> BuiltinTargetNames() {
   std::vector<std::string> names;
-  for (const BuiltinTarget& target : kBuiltinTargets) names.emplace_back(target.name);
+  for (const BuiltinTarget& target : BuiltinTargets()) names.emplace_back(target.name);
   return names;
 }
 
@@ -67,7 +75,7 @@ TargetSpec ResolveTarget(const std::string& name_or_path, const TargetOptions& o
   if (name_or_path.find('/') != std::string::npos || EndsWith(name_or_path, ".so")) {
     spec.library = std::filesystem::absolute(name_or_path).lexically_normal().string();
   } else {
-    for (const BuiltinTarget& target : kBuiltinTargets) {
+    for (const BuiltinTarget& target : BuiltinTargets()) {
       if (name_or_path == target.name) {
         spec.builtin = target.name;
         spec.library = LibraryDirectory() + "/" + target.library_file;

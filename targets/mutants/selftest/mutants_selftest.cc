@@ -1,0 +1,192 @@
+// mutants_selftest.cc - self-tests of the mutant table (mutants.h), the mutant libraries built from
+// it, their fault seams in the reference's sources, and the `mutant:<name>` built-in targets.
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog.h"
+#include "dynamic_exports.h"
+#include "miconform/builtin_targets.h"
+#include "miconform/mi_abi.h"
+#include "miconform/mutants.h"
+
+namespace miconform {
+namespace {
+
+std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  if (!file) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// The reference's sources and headers, concatenated: where the fault seams live.
+std::string ReferenceSourceText() {
+  std::string text;
+  for (const auto& entry : std::filesystem::directory_iterator(MICONFORM_REFERENCE_SOURCE_DIR)) {
+    const std::string extension = entry.path().extension().string();
+    if (entry.is_regular_file() && (extension == ".cc" || extension == ".h")) {
+      text += ReadText(entry.path());
+    }
+  }
+  return text;
+}
+
+std::string MutantLibraryPath(const Mutant& mutant) {
+  return std::string(MICONFORM_MUTANT_LIBRARY_DIR) + "/" + mutant.LibraryFile();
+}
+
+TEST(MutantTable, HoldsEveryEntryOfMutantsJson) {
+  const auto file = nlohmann::json::parse(ReadText(MICONFORM_MUTANTS_JSON_FILE));
+  const auto& mutants = Mutants();
+  ASSERT_EQ(mutants.size(), file.at("mutants").size())
+      << "the embedded table differs from targets/mutants/mutants.json (reconfigure the build)";
+  for (std::size_t i = 0; i < mutants.size(); ++i) {
+    EXPECT_EQ(mutants[i].name, file["mutants"][i].at("name").get<std::string>());
+  }
+}
+
+TEST(MutantTable, EntriesAreWellFormed) {
+  const std::regex name_pattern("[a-z][a-z0-9_]*");
+  const std::regex fault_pattern("[A-Z][A-Z0-9_]*");
+  std::set<std::string> names;
+  std::set<std::string> faults;
+  for (const Mutant& mutant : Mutants()) {
+    SCOPED_TRACE(mutant.name);
+    EXPECT_TRUE(std::regex_match(mutant.name, name_pattern));
+    EXPECT_TRUE(std::regex_match(mutant.fault, fault_pattern));
+    EXPECT_TRUE(names.insert(mutant.name).second) << "duplicate name";
+    EXPECT_TRUE(faults.insert(mutant.fault).second) << "two mutants share a fault";
+    EXPECT_FALSE(mutant.breaks.empty());
+    EXPECT_FALSE(mutant.description.empty());
+    EXPECT_EQ(mutant.LibraryFile(), "libmiconform_mutant_" + mutant.name + ".so");
+  }
+}
+
+TEST(MutantTable, BreaksOnlyTestableCatalogRequirements) {
+  for (const Mutant& mutant : Mutants()) {
+    for (const std::string& id : mutant.breaks) {
+      SCOPED_TRACE(mutant.name + " breaks " + id);
+      const Requirement* requirement = FindRequirement(id);
+      ASSERT_NE(requirement, nullptr) << "not in the requirement catalog";
+      EXPECT_TRUE(requirement->untestable.empty())
+          << "the catalog says no case can test it: " << requirement->untestable;
+    }
+  }
+}
+
+// A MUST violation is a FAIL; a broken STOPS-RESPONDING or MAY-DEADLOCK sentence (the call
+// returned where the document says it hangs) can only be a DEVIATION. The expectation of each
+// mutant has to match, or the mutant could never count as caught.
+TEST(MutantTable, ExpectationMatchesTheRequirementLevels) {
+  for (const Mutant& mutant : Mutants()) {
+    for (const std::string& id : mutant.breaks) {
+      const Requirement* requirement = FindRequirement(id);
+      if (requirement == nullptr) continue;  // reported by the test above
+      const bool lenient_level = requirement->level == report::Level::kStopsResponding ||
+                                 requirement->level == report::Level::kMayDeadlock;
+      if (mutant.lenient) {
+        EXPECT_TRUE(lenient_level) << mutant.name << " expects a deviation, but " << id
+                                   << " is " << report::ToString(requirement->level);
+      } else {
+        EXPECT_EQ(requirement->level, report::Level::kMust)
+            << mutant.name << " expects non-conformance, but " << id << " is "
+            << report::ToString(requirement->level);
+      }
+    }
+  }
+}
+
+TEST(MutantLibraries, ExistAndExportOnlyTheEntryPoint) {
+  for (const Mutant& mutant : Mutants()) {
+    SCOPED_TRACE(mutant.name);
+    const std::string path = MutantLibraryPath(mutant);
+    ASSERT_TRUE(std::filesystem::is_regular_file(path)) << path << " was not built";
+    EXPECT_EQ(selftest::DynamicExports(path),
+              std::vector<std::string>{MI_APPLICATION_INITIALIZE_V1_SYMBOL});
+  }
+}
+
+TEST(MutantLibraries, LoadAndResolveTheEntryPoint) {
+  for (const Mutant& mutant : Mutants()) {
+    SCOPED_TRACE(mutant.name);
+    const std::string path = MutantLibraryPath(mutant);
+    void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    ASSERT_NE(library, nullptr) << dlerror();
+    EXPECT_NE(dlsym(library, MI_APPLICATION_INITIALIZE_V1_SYMBOL), nullptr);
+    dlclose(library);
+  }
+}
+
+// A fault macro with no seam would build a mutant identical to the reference.
+TEST(FaultSeams, EveryFaultHasASeamInTheReference) {
+  const std::string sources = ReferenceSourceText();
+  for (const Mutant& mutant : Mutants()) {
+    EXPECT_NE(sources.find("defined(MICONFORM_FAULT_" + mutant.fault + ")"), std::string::npos)
+        << mutant.name << ": no `#if defined(MICONFORM_FAULT_" << mutant.fault
+        << ")` in the reference's sources";
+  }
+}
+
+// A seam no mutant builds is dead code in the reference.
+TEST(FaultSeams, EverySeamBelongsToAMutant) {
+  const std::string sources = ReferenceSourceText();
+  std::set<std::string> faults;
+  for (const Mutant& mutant : Mutants()) faults.insert(mutant.fault);
+  const std::regex macro("MICONFORM_FAULT_([A-Z0-9_]+)");
+  for (std::sregex_iterator it(sources.begin(), sources.end(), macro), end; it != end; ++it) {
+    const std::string fault = (*it)[1];
+    // Helper macros the sources derive from several faults are #define'd there.
+    if (faults.count(fault) || sources.find("#define MICONFORM_FAULT_" + fault) != std::string::npos) {
+      continue;
+    }
+    ADD_FAILURE() << "MICONFORM_FAULT_" << fault << " has a seam but no entry in mutants.json";
+    faults.insert(fault);  // report it once
+  }
+}
+
+TEST(MutantTargets, AreListedAfterTheReference) {
+  std::vector<std::string> expected{"reference"};
+  for (const Mutant& mutant : Mutants()) expected.push_back("mutant:" + mutant.name);
+  EXPECT_EQ(BuiltinTargetNames(), expected);
+}
+
+TEST(MutantTargets, ResolveToTheirLibraries) {
+  for (const Mutant& mutant : Mutants()) {
+    const TargetSpec spec = ResolveTarget("mutant:" + mutant.name);
+    EXPECT_EQ(spec.builtin, "mutant:" + mutant.name);
+    EXPECT_EQ(spec.library, LibraryDirectory() + "/" + mutant.LibraryFile());
+  }
+}
+
+TEST(DynamicExports, RejectsAFileThatIsNotElf) {
+  char path[] = "/tmp/miconform-not-elf-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, "not an ELF file at all, but long enough for a header......", 59), 59);
+  close(fd);
+  try {
+    selftest::DynamicExports(path);
+    ADD_FAILURE() << "a text file was read as ELF";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find(path), std::string::npos) << error.what();
+  }
+  std::filesystem::remove(path);
+  EXPECT_THROW(selftest::DynamicExports("/nonexistent/libnothing.so"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace miconform
