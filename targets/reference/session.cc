@@ -310,6 +310,11 @@ void Session::Release() {
   for (auto& [id, operation] : operations) operation->Unregister();
 #endif
   Registry().Remove(id_);
+#if defined(MICONFORM_FAULT_CLOSE_LEAKS_SESSION)
+  // FAULT close_leaks_session: the closed session keeps a reference to itself, so its memory is
+  // never given back.
+  new std::shared_ptr<Session>(shared_from_this());
+#endif
   // `operations` goes out of scope here: the operation -> session references go with it.
 }
 
