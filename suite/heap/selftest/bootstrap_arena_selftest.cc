@@ -67,8 +67,14 @@ TEST_F(HeapBootstrapArena, ImpossibleRequestsFailWithEnomem) {
       // Until the arena is spent: every thread ends with a clean NULL.
       for (std::size_t size = 8 + static_cast<std::size_t>(t);; size = size % 500 + 13) {
         void* block = miconform_arena_allocate(size, 16);
-        if (block == nullptr) return;
+        if (block == nullptr) break;
         taken[t].emplace_back(reinterpret_cast<std::uintptr_t>(block), size);
+      }
+      // A refused large request can leave room for smaller ones (another thread may still be
+      // taking them): end every thread on a refused one-byte request, so that once all threads
+      // are done the arena is spent for every size.
+      while (void* block = miconform_arena_allocate(1, 16)) {
+        taken[t].emplace_back(reinterpret_cast<std::uintptr_t>(block), 1);
       }
     });
   }
