@@ -158,6 +158,14 @@ CaseFixture::SessionSlot* CaseFixture::OpenSession() {
 
 MiconformScript CaseFixture::Script() const { return backend().ScriptDefaults(); }
 
+MiconformScript CaseFixture::RunningScript(std::uint32_t result_delay_ms) const {
+  MiconformScript script = Script();
+  script.results = 0;
+  script.until_cancelled = 1;
+  script.result_delay_ms = result_delay_ms;
+  return script;
+}
+
 CaseFixture::OperationSlot* CaseFixture::NewOperation() {
   std::lock_guard<std::mutex> lock(handles_->mutex);
   handles_->operations.push_back(std::make_unique<OperationSlot>());

@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -88,6 +89,9 @@ class CaseFixture : public testing::Test {
   SessionSlot* OpenSession();
   // The handler's default script for this run (handler_control.h).
   MiconformScript Script() const;
+  // The default script for an operation that runs until cancelled: no results of its own before
+  // that, one result every `result_delay_ms` meanwhile.
+  MiconformScript RunningScript(std::uint32_t result_delay_ms) const;
   // A fresh operation slot (registered for cleanup before the operation starts, so a callback
   // made inside the start call can already close it).
   OperationSlot* NewOperation();

@@ -13,10 +13,7 @@ MICONFORM_CASE(OperationCancel, AsyncFinal, "operation_cancel.async_final",
                "OCAN-REM-1", "OCAN-REM-3", "OCAN-REM-5", "OI-FINAL-1") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
-  MiconformScript script = Script();
-  script.results = 0;
-  script.until_cancelled = 1;
-  script.result_delay_ms = 10;
+  MiconformScript script = RunningScript(10);
   auto& mock = NewOperationMock();
   OperationSlot* operation = NewOperation();
   ExpectResultsThenFinal(mock, nullptr);
@@ -93,10 +90,7 @@ MICONFORM_CASE(OperationClose, AsyncNotBlocking, "operation_close.async_not_bloc
                "OCL-REM-2", "OCL-RET-1") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
-  MiconformScript script = Script();
-  script.results = 0;
-  script.until_cancelled = 1;
-  script.result_delay_ms = 10;
+  MiconformScript script = RunningScript(10);
   auto& mock = NewOperationMock();
   OperationSlot* operation = StartEnumerate(session, script, &mock);
   ASSERT_TRUE(mock.WaitCalls(1, kEventually)) << "the operation delivered nothing";

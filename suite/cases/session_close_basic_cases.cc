@@ -45,10 +45,7 @@ MICONFORM_CASE(SessionCloseAsync, SlowWindingDown, "session_close.async.slow_win
                "SC-PARAM-CB-1", "SC-PARAM-CTX-1", "SC-REM-1", "SC-REM-2") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
-  MiconformScript script = Script();
-  script.results = 0;
-  script.until_cancelled = 1;
-  script.result_delay_ms = 10;
+  MiconformScript script = RunningScript(10);
   script.cancel_delay_ms = 30;
   script.operation_close_delay_ms = 50;
   script.session_close_delay_ms = 50;
@@ -91,10 +88,7 @@ MICONFORM_CASE(SessionCloseSync, QuietAfterReturn, "session_close.sync.no_callba
                "SC-PARAM-CB-2", "SC-REM-1", "SC-REM-2") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
-  MiconformScript script = Script();
-  script.results = 0;
-  script.until_cancelled = 1;
-  script.result_delay_ms = 10;
+  MiconformScript script = RunningScript(10);
   std::vector<mocks::MockOperationCallbacks*> operation_mocks;
   for (int i = 0; i < 3; ++i) {
     auto& mock = NewOperationMock();
@@ -128,10 +122,7 @@ MICONFORM_CASE(SessionCloseAsync, QuietAfterCompletion,
                "SC-PARAM-CB-1", "SC-REM-2") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
-  MiconformScript script = Script();
-  script.results = 0;
-  script.until_cancelled = 1;
-  script.result_delay_ms = 10;
+  MiconformScript script = RunningScript(10);
   auto& completion = NewCompletionMock(&g_completion_tag);
   EXPECT_CALL(completion, Completed(Eq(&g_completion_tag))).Times(1);
   std::vector<mocks::MockOperationCallbacks*> operation_mocks;

@@ -20,10 +20,7 @@ MICONFORM_CASE(SessionCloseCancel, RunningAsync, "session_close.cancel.running_a
   constexpr int kOperations = 4;
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
-  MiconformScript script = Script();
-  script.results = 0;
-  script.until_cancelled = 1;
-  script.result_delay_ms = 10;
+  MiconformScript script = RunningScript(10);
   auto& completion = NewCompletionMock(&g_completion_tag);
   std::vector<testing::Sequence> orders(kOperations);
   std::vector<mocks::MockOperationCallbacks*> operation_mocks;
