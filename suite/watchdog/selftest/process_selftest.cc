@@ -133,6 +133,32 @@ TEST(ProcessWatchdog, AbortIsSignaled) {
   EXPECT_EQ(outcome.signal, SIGABRT);
 }
 
+// A child with the crash-stack dump (crash_stacks.h): still killed by the same signal, and its
+// output names the signal and shows the stack of a thread other than the crashing one.
+void ExpectCrashStacks(const std::string& mode) {
+  const Outcome outcome = Supervise(ChildIn(mode));
+  for (const std::string& line : outcome.lines) {
+    if (line == "trace crash stacks not installed") {
+      GTEST_SKIP() << "no eu-stack or gdb on PATH, or a sanitizer build";
+    }
+  }
+  EXPECT_EQ(outcome.end, End::kSignaled) << outcome.output;
+  EXPECT_EQ(outcome.signal, SIGABRT);
+  EXPECT_NE(outcome.output.find("fatal signal ABRT (6)"), std::string::npos) << outcome.output;
+  EXPECT_NE(outcome.output.find("ParkedHelperForCrashStacks"), std::string::npos)
+      << outcome.output;
+  EXPECT_NE(outcome.output.find("end of stacks"), std::string::npos) << outcome.output;
+  ExpectNothingLeft(outcome);
+}
+
+TEST(ProcessWatchdog, AbortWritesEveryThreadsStackBeforeDying) {
+  ExpectCrashStacks("abort-with-stacks");
+}
+
+TEST(ProcessWatchdog, HeapCorruptionAbortWritesEveryThreadsStackBeforeDying) {
+  ExpectCrashStacks("double-free-with-stacks");
+}
+
 TEST(ProcessWatchdog, GrandchildHoldingThePipesIsKilledAndDoesNotDelayTheEnd) {
   const Outcome outcome = Supervise(ChildIn("grandchild"));
   EXPECT_EQ(outcome.end, End::kExited);

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "crash_stacks.h"
 #include "phase_channel.h"
 
 namespace {
@@ -75,6 +76,30 @@ int Grandchild(PhaseChannel& channel) {
   return 0;
 }
 
+// With the crash-stack dump installed: a helper thread parks in a function with a recognisable
+// name, then the main thread aborts (glibc's heap check, when `double_free`).
+[[gnu::noinline]] void ParkedHelperForCrashStacks(std::atomic<bool>* parked) {
+  *parked = true;
+  WaitForever();
+}
+
+int CrashWithStacks(PhaseChannel& channel, bool double_free) {
+  if (!miconform::watchdog::InstallCrashStacks()) {
+    channel.Trace("crash stacks not installed");
+    return 0;
+  }
+  std::atomic<bool> parked{false};
+  std::thread(ParkedHelperForCrashStacks, &parked).detach();
+  while (!parked) std::this_thread::yield();
+  channel.Phase("about to crash with stacks");
+  if (double_free) {
+    void* volatile block = std::malloc(64);
+    std::free(block);
+    std::free(block);
+  }
+  std::abort();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -112,6 +137,8 @@ int main(int argc, char** argv) {
     channel.Phase("about to abort");
     std::abort();
   }
+  if (mode == "abort-with-stacks") return CrashWithStacks(channel, false);
+  if (mode == "double-free-with-stacks") return CrashWithStacks(channel, true);
   if (mode == "grandchild") return Grandchild(channel);
   if (mode == "arm-disarm") {
     channel.Arm("REQ-TEST-2", "MI_Operation_Close");
