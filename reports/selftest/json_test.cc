@@ -94,6 +94,25 @@ TEST(Json, EvidenceMembersAreOptionalOnReading) {
   EXPECT_TRUE(back.cases[5].evidence.backend.is_null());
 }
 
+TEST(Json, SchedulesToFailureIsWrittenOnlyWhenKnown) {
+  Report report = testing::SampleReport();
+  report.cases[5].schedules_to_failure = 7;
+  report.cases[4].schedules_to_failure = 0;
+  const auto document = nlohmann::json::parse(ToJsonText(report));
+  EXPECT_EQ(document.at("cases").at(5).at("schedules_to_failure"), 7);
+  EXPECT_EQ(document.at("cases").at(4).at("schedules_to_failure"), 0);
+  EXPECT_FALSE(document.at("cases").at(0).contains("schedules_to_failure"));
+  const Report back = FromJsonText(document.dump());
+  EXPECT_EQ(back.cases[5].schedules_to_failure, std::optional<int>(7));
+  EXPECT_EQ(back.cases[4].schedules_to_failure, std::optional<int>(0));
+  EXPECT_FALSE(back.cases[0].schedules_to_failure.has_value());
+
+  auto bad = document;
+  bad["cases"][5]["schedules_to_failure"] = -1;
+  EXPECT_NE(ReadError(bad.dump()).find("cases[5].schedules_to_failure: expected a non-negative"),
+            std::string::npos);
+}
+
 TEST(Json, ReaderNamesTheProblem) {
   const std::string good = ToJsonText(testing::SampleReport());
   EXPECT_NE(ReadError("").find("not valid JSON"), std::string::npos);

@@ -133,6 +133,7 @@ void ExpectSameReport(const Report& expected, const Report& actual) {
     EXPECT_EQ(e.phase, a.phase);
     EXPECT_EQ(e.messages, a.messages);
     EXPECT_EQ(e.reproduce, a.reproduce);
+    EXPECT_EQ(e.schedules_to_failure, a.schedules_to_failure);
     EXPECT_EQ(e.evidence.trace, a.evidence.trace);
     EXPECT_EQ(e.evidence.backend, a.evidence.backend);
     EXPECT_EQ(e.evidence.stacks, a.evidence.stacks);

@@ -73,6 +73,16 @@ TEST(Verdict, ConformantAndWarningClasses) {
   }
 }
 
+TEST(Verdict, NonConformantIsFailHangOrCrashOnly) {
+  for (Verdict verdict : {Verdict::kFail, Verdict::kHang, Verdict::kCrash}) {
+    EXPECT_TRUE(IsNonConformant(verdict)) << ToString(verdict);
+  }
+  for (Verdict verdict : {Verdict::kPass, Verdict::kDocumentedHang, Verdict::kNotSupported,
+                          Verdict::kNotExercised, Verdict::kDeviation, Verdict::kError}) {
+    EXPECT_FALSE(IsNonConformant(verdict)) << ToString(verdict);
+  }
+}
+
 TEST(Verdict, OutOfRangeValueIsTreatedAsError) {
   const auto bogus = static_cast<Verdict>(97);
   EXPECT_EQ(ToString(bogus), "ERROR");

@@ -103,20 +103,21 @@ ordered ToJson(const CaseResult& result) {
   const Evidence& evidence = result.evidence;
   // JSON has no NaN or infinity; a duration the clock could not give is written as 0.
   const double duration = std::isfinite(result.duration_s) ? result.duration_s : 0.0;
-  return ordered{{"id", result.id},
-              {"requirements", result.requirement_ids},
-              {"verdict", std::string(ToString(result.verdict))},
-              {"duration_s", duration},
-              {"phase", result.phase},
-              {"messages", result.messages},
-              {"reproduce", result.reproduce},
-              {"evidence",
-               {{"trace", evidence.trace},
-                {"backend", ordered(evidence.backend)},
-                {"stacks", evidence.stacks},
-                {"thread_states", evidence.thread_states},
-                {"fired", evidence.fired},
-                {"output", evidence.output}}}};
+  ordered value{{"id", result.id},
+                {"requirements", result.requirement_ids},
+                {"verdict", std::string(ToString(result.verdict))},
+                {"duration_s", duration},
+                {"phase", result.phase},
+                {"messages", result.messages},
+                {"reproduce", result.reproduce}};
+  if (result.schedules_to_failure) value["schedules_to_failure"] = *result.schedules_to_failure;
+  value["evidence"] = ordered{{"trace", evidence.trace},
+                             {"backend", ordered(evidence.backend)},
+                             {"stacks", evidence.stacks},
+                             {"thread_states", evidence.thread_states},
+                             {"fired", evidence.fired},
+                             {"output", evidence.output}};
+  return value;
 }
 
 RunInfo RunInfoFrom(const json& value, const std::string& where) {
@@ -171,6 +172,13 @@ CaseResult CaseFrom(const json& value, const std::string& where) {
   result.phase = StringField(value, "phase", where);
   result.messages = StringList(value, "messages", where);
   result.reproduce = StringField(value, "reproduce", where);
+  if (value.contains("schedules_to_failure")) {
+    const json& count = value.at("schedules_to_failure");
+    if (!count.is_number_integer() || count.get<long long>() < 0) {
+      Fail(Path(where, "schedules_to_failure"), "expected a non-negative integer");
+    }
+    result.schedules_to_failure = count.get<int>();
+  }
   if (value.contains("evidence")) {
     const std::string path = Path(where, "evidence");
     const json& evidence = value.at("evidence");

@@ -59,4 +59,8 @@ bool IsConformant(Verdict verdict) { return InfoOf(verdict).conformant; }
 
 bool IsWarning(Verdict verdict) { return InfoOf(verdict).warning; }
 
+bool IsNonConformant(Verdict verdict) {
+  return verdict == Verdict::kFail || verdict == Verdict::kHang || verdict == Verdict::kCrash;
+}
+
 }  // namespace miconform::report

@@ -5,6 +5,7 @@
 #define MICONFORM_REPORT_REPORT_H
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,10 @@ struct CaseResult {
   std::string phase;                          // the last phase the case reached
   std::vector<std::string> messages;          // why: failed checks, the documented sentence, ...
   std::string reproduce;                      // a command that runs this case again
+  // With schedule exploration: how many schedules it took to break a requirement - 0 when the
+  // plain run broke it, else the position of the first breaking schedule in the exploration's
+  // order (the walk by K, then the seeded schedules by seed). Absent when nothing broke.
+  std::optional<int> schedules_to_failure;
   Evidence evidence;
 };
 

@@ -34,6 +34,8 @@ Verdict Worst(Verdict a, Verdict b);
 bool IsConformant(Verdict verdict);
 // Conformant, but worth a reader's attention (DEVIATION, NOT-EXERCISED, NOT-SUPPORTED).
 bool IsWarning(Verdict verdict);
+// FAIL, HANG or CRASH: the target broke a requirement (ERROR is the harness's, not the target's).
+bool IsNonConformant(Verdict verdict);
 
 }  // namespace miconform::report
 
