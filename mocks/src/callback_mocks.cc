@@ -2,6 +2,7 @@
 // the mocks' counters (callback_mocks.h).
 #include "miconform/mocks/callback_mocks.h"
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -174,17 +175,28 @@ bool MockOperationCallbacks::WaitCalls(int count, std::chrono::milliseconds time
   return changed_.wait_for(lock, timeout, [&] { return calls_ >= count; });
 }
 
+int MockOperationCallbacks::InsideOnOtherThreads() const {
+  const std::thread::id self = std::this_thread::get_id();
+  std::lock_guard<std::mutex> lock(mutex_);
+  return static_cast<int>(std::count_if(inside_.begin(), inside_.end(),
+                                        [self](std::thread::id thread) { return thread != self; }));
+}
+
 void MockOperationCallbacks::NoteEntered(bool is_final) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (finals_ > 0) ++after_final_;
   ++calls_;
   if (is_final) ++finals_;
+  inside_.push_back(std::this_thread::get_id());
   changed_.notify_all();
 }
 
 void MockOperationCallbacks::NoteReturned(bool is_final) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (is_final) ++finals_returned_;
+  // The innermost call of this thread returns first; any entry of this thread will do.
+  const auto it = std::find(inside_.begin(), inside_.end(), std::this_thread::get_id());
+  if (it != inside_.end()) inside_.erase(it);
   changed_.notify_all();
 }
 
@@ -206,9 +218,30 @@ bool MockSessionCloseCompletion::WaitReturned(int count, std::chrono::millisecon
   std::unique_lock<std::mutex> lock(mutex_);
   return changed_.wait_for(lock, timeout, [&] { return returned_ >= count; });
 }
+void MockSessionCloseCompletion::Watch(const MockOperationCallbacks* operation) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  watched_.push_back(operation);
+}
+
+int MockSessionCloseCompletion::OperationCallbacksRunningAtEntry() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return running_at_entry_;
+}
+
 void MockSessionCloseCompletion::NoteEntered() {
+  std::vector<const MockOperationCallbacks*> watched;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    watched = watched_;
+  }
+  // Counted without this mock's lock: an operation mock's lock is never taken under it.
+  int running = 0;
+  for (const MockOperationCallbacks* operation : watched) {
+    running += operation->InsideOnOtherThreads();
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   ++calls_;
+  running_at_entry_ = std::max(running_at_entry_, running);
   changed_.notify_all();
 }
 void MockSessionCloseCompletion::NoteReturned() {

@@ -136,6 +136,10 @@ class MockOperationCallbacks : public BoundMock {
   // Waits until `count` callbacks of any kind have entered. False on timeout.
   bool WaitCalls(int count, std::chrono::milliseconds timeout) const;
 
+  // Calls inside the mock right now (entered, not yet returned to the library) on threads other
+  // than the calling one.
+  int InsideOnOtherThreads() const;
+
   // Used by the trampolines.
   void NoteEntered(bool is_final);
   void NoteReturned(bool is_final);
@@ -147,6 +151,7 @@ class MockOperationCallbacks : public BoundMock {
   int finals_ = 0;
   int finals_returned_ = 0;
   int after_final_ = 0;
+  std::vector<std::thread::id> inside_;  // one entry per call inside, by its thread
 };
 
 class MockSessionCloseCompletion : public BoundMock {
@@ -164,6 +169,14 @@ class MockSessionCloseCompletion : public BoundMock {
   int Returned() const;  // completion calls whose mock method returned
   bool WaitReturned(int count, std::chrono::milliseconds timeout) const;
 
+  // The operation mocks of the session this completion closes: when the completion enters, the
+  // calls still inside them on other threads are counted (the close has not ended while the
+  // library is still delivering one of the session's callbacks). `operation` must outlive this
+  // mock's calls.
+  void Watch(const MockOperationCallbacks* operation);
+  // The largest count seen at an entry of the completion (0 when it never entered).
+  int OperationCallbacksRunningAtEntry() const;
+
   void NoteEntered();
   void NoteReturned();
 
@@ -172,6 +185,8 @@ class MockSessionCloseCompletion : public BoundMock {
   mutable std::condition_variable changed_;
   int calls_ = 0;
   int returned_ = 0;
+  std::vector<const MockOperationCallbacks*> watched_;
+  int running_at_entry_ = 0;
 };
 
 }  // namespace miconform::mocks
