@@ -38,7 +38,9 @@ TEST(Level, WordsRoundTrip) {
 
 TEST(Aggregate, RequirementTakesTheWorstOfItsCases) {
   Report report;
-  report.requirements = {Requirement("R1"), Requirement("R2")};
+  RequirementResult first = Requirement("R1");
+  first.level = Level::kStopsResponding;  // so that a DEVIATION speaks for it
+  report.requirements = {first, Requirement("R2")};
   report.cases = {Case("a.x", {"R1"}, Verdict::kPass), Case("a.y", {"R1", "R2"}, Verdict::kDeviation),
                   Case("a.z", {"R2"}, Verdict::kHang), Case("a.w", {"R1"}, Verdict::kNotExercised)};
   report.Aggregate();
@@ -47,7 +49,7 @@ TEST(Aggregate, RequirementTakesTheWorstOfItsCases) {
   EXPECT_FALSE(report.conformant);
 }
 
-TEST(Aggregate, DocumentedHangSpeaksOnlyForHangRequirements) {
+TEST(Aggregate, DocumentedHangAndDeviationSpeakOnlyForHangRequirements) {
   Report report;
   RequirementResult must = Requirement("MUST-R");
   must.level = Level::kMust;
@@ -65,6 +67,14 @@ TEST(Aggregate, DocumentedHangSpeaksOnlyForHangRequirements) {
   EXPECT_EQ(report.requirements[1].verdict, Verdict::kPass);
   EXPECT_EQ(report.requirements[2].verdict, Verdict::kDocumentedHang);
   EXPECT_EQ(report.requirements[3].verdict, Verdict::kDocumentedHang);
+  // So does a DEVIATION (the documented hang did not happen).
+  report.cases = {Case("a.1", {"MUST-R", "SHOULD-R", "HANG-R", "DEADLOCK-R"},
+                       Verdict::kDeviation)};
+  report.Aggregate();
+  EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
+  EXPECT_EQ(report.requirements[1].verdict, Verdict::kPass);
+  EXPECT_EQ(report.requirements[2].verdict, Verdict::kDeviation);
+  EXPECT_EQ(report.requirements[3].verdict, Verdict::kDeviation);
   // Any other verdict speaks for every requirement the case names.
   report.cases = {Case("a.1", {"MUST-R", "HANG-R"}, Verdict::kFail)};
   report.Aggregate();
@@ -84,7 +94,9 @@ TEST(Aggregate, RequirementWithoutCaseIsError) {
 
 TEST(Aggregate, ConformantWithOnlyConformantVerdicts) {
   Report report;
-  report.requirements = {Requirement("R1"), Requirement("R2")};
+  RequirementResult hangs = Requirement("R2");
+  hangs.level = Level::kStopsResponding;
+  report.requirements = {Requirement("R1"), hangs};
   report.cases = {Case("a.1", {"R1"}, Verdict::kPass), Case("a.2", {"R1"}, Verdict::kDocumentedHang),
                   Case("a.3", {"R2"}, Verdict::kNotSupported),
                   Case("a.4", {"R2"}, Verdict::kNotExercised), Case("a.5", {"R2"}, Verdict::kDeviation)};

@@ -33,9 +33,10 @@ std::optional<Level> ParseLevel(std::string_view text) {
 }
 
 Verdict VerdictForRequirement(Verdict case_verdict, Level level) {
-  // A documented hang is the outcome of the requirements that document it. The case's other
-  // requirements (MUST, SHOULD) held up to the hang, and nothing the case checked failed.
-  if (case_verdict == Verdict::kDocumentedHang &&
+  // A documented hang, or its absence (DEVIATION), is the outcome of the requirements that
+  // document the hang. The case's other requirements (MUST, SHOULD) held, since nothing the case
+  // checked failed.
+  if ((case_verdict == Verdict::kDocumentedHang || case_verdict == Verdict::kDeviation) &&
       (level == Level::kMust || level == Level::kShould)) {
     return Verdict::kPass;
   }

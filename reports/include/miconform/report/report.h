@@ -72,9 +72,10 @@ struct RequirementResult {
   std::vector<std::string> case_ids;
 };
 
-// What a case's verdict says about one of the requirements it names: DOCUMENTED-HANG speaks for
-// the STOPS-RESPONDING and MAY-DEADLOCK requirements only; for a MUST or SHOULD requirement of the
-// same case it counts as PASS. Every other verdict speaks for all of the case's requirements.
+// What a case's verdict says about one of the requirements it names: DOCUMENTED-HANG and
+// DEVIATION (a documented hang seen, or not seen) speak for the STOPS-RESPONDING and MAY-DEADLOCK
+// requirements only; for a MUST or SHOULD requirement of the same case they count as PASS. Every
+// other verdict speaks for all of the case's requirements.
 Verdict VerdictForRequirement(Verdict case_verdict, Level level);
 
 struct Report {
