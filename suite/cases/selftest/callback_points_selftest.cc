@@ -5,10 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "case_fixture.h"
 #include "case_registry.h"
+#include "miconform/injection_points.h"
 #include "phase_channel.h"
 
 namespace miconform::cases {
@@ -41,11 +44,54 @@ TEST(CallbackPoints, KnowsExactlyTheFiveNames) {
   EXPECT_FALSE(CallbackPointProbe::IsCallbackPoint(""));
 }
 
-TEST(CallbackPoints, UnknownNameIsAFailedCheck) {
+// The fixture's list is the registry's callback layer, in table order.
+TEST(CallbackPoints, AreExactlyTheRegistrysCallbackLayer) {
+  std::vector<std::string> registry;
+  for (const injection::InjectionPoint& point : injection::AllInjectionPoints()) {
+    if (point.layer == injection::Layer::kCallback) registry.emplace_back(point.name);
+  }
+  const std::vector<std::string> fixture(std::begin(CallbackPointProbe::kCallbackPoints),
+                                         std::end(CallbackPointProbe::kCallbackPoints));
+  EXPECT_EQ(fixture, registry);
+  EXPECT_FALSE(registry.empty());
+}
+
+// A case naming a point that does not exist is a harness error (verdict ERROR), not a failed
+// check of the target.
+TEST(CallbackPoints, UnknownNameIsAHarnessError) {
   CallbackPointProbe probe;
-  EXPECT_NONFATAL_FAILURE(
-      probe.DelayCallbackPoint("callback.nowhere", std::chrono::milliseconds(1)),
-      "no callback-layer injection point");
+  const int errors = HarnessErrorCount();
+  const int fires = CallbackPointProbe::CallbackPointFires("callback.nowhere");
+  {
+    testing::TestPartResultArray failures;
+    testing::ScopedFakeTestPartResultReporter reporter(
+        testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    probe.DelayCallbackPoint("callback.nowhere", std::chrono::milliseconds(1));
+    EXPECT_EQ(failures.size(), 0);
+  }
+  EXPECT_EQ(HarnessErrorCount(), errors + 1);
+  EXPECT_TRUE(ChannelHasLine(
+      "message harness error: \"callback.nowhere\" is no callback-layer injection point; the "
+      "case cannot delay it"));
+  const auto planned = PlannedPoints();
+  EXPECT_EQ(std::count(planned.begin(), planned.end(), "callback.nowhere"), 0);
+  CallbackPointProbe::AtCallbackPoint("callback.nowhere");
+  EXPECT_EQ(CallbackPointProbe::CallbackPointFires("callback.nowhere"), fires);
+}
+
+TEST(CallbackPoints, APositiveDelayPlansThePoint) {
+  CallbackPointProbe probe;
+  // No self-test gives callback.in_write_progress a delay: a zero delay plans nothing.
+  probe.DelayCallbackPoint("callback.in_write_progress", std::chrono::milliseconds(0));
+  auto planned = PlannedPoints();
+  EXPECT_EQ(std::count(planned.begin(), planned.end(), "callback.in_write_progress"), 0);
+  EXPECT_EQ(FiredCallbackPoints().count("callback.in_write_progress"), 0u);
+  probe.DelayCallbackPoint("callback.in_write_message", std::chrono::milliseconds(1));
+  planned = PlannedPoints();
+  EXPECT_EQ(std::count(planned.begin(), planned.end(), "callback.in_write_message"), 1);
+  CallbackPointProbe::AtCallbackPoint("callback.in_write_message");
+  EXPECT_EQ(FiredCallbackPoints().count("callback.in_write_message"), 1u);
+  probe.DelayCallbackPoint("callback.in_write_message", std::chrono::milliseconds(0));
 }
 
 TEST(CallbackPoints, PointWithoutDelayNeitherFiresNorWrites) {

@@ -3,6 +3,8 @@
 
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "miconform/injection_plan.h"
 #include "miconform/injection_points.h"
@@ -39,6 +41,47 @@ TEST(InjectionRegistry, HasEveryInterposerPoint) {
   EXPECT_EQ(FindInjectionPoint("interposer.mutex"), nullptr);
   EXPECT_EQ(ParseLayer("handler"), Layer::kHandler);
   EXPECT_EQ(ParseLayer("kernel"), std::nullopt);
+}
+
+// The layers other than the interposer: their code fires these names (case_fixture.cc and the
+// scripted handler), and the report's `fired` lines carry them.
+TEST(InjectionRegistry, HasTheCallbackAndHandlerPoints) {
+  const std::vector<std::string_view> callback = {
+      "callback.before_ack", "callback.after_ack", "callback.in_completion",
+      "callback.in_write_message", "callback.in_write_progress"};
+  const std::vector<std::string_view> handler = {
+      "handler.before_result", "handler.before_cancel", "handler.in_operation_close",
+      "handler.in_session_close"};
+  std::vector<std::string_view> listed_callback, listed_handler;
+  int interposer = 0;
+  for (const InjectionPoint& point : AllInjectionPoints()) {
+    switch (point.layer) {
+      case Layer::kCallback: listed_callback.push_back(point.name); break;
+      case Layer::kHandler: listed_handler.push_back(point.name); break;
+      case Layer::kInterposer: ++interposer; break;
+    }
+  }
+  EXPECT_EQ(listed_callback, callback);
+  EXPECT_EQ(listed_handler, handler);
+  EXPECT_EQ(interposer, 9);
+  EXPECT_EQ(AllInjectionPoints().size(), 18u);
+  EXPECT_EQ(FindInjectionPoint("handler.before_result")->layer, Layer::kHandler);
+  EXPECT_EQ(FindInjectionPoint("callback.in_completion")->layer, Layer::kCallback);
+  EXPECT_EQ(FindInjectionPoint("handler.result"), nullptr);
+}
+
+// A plan may mix layers; each layer reads only its own names from it.
+TEST(InjectionRegistry, PlansAcceptPointsOfEveryLayer) {
+  const InjectionPlan plan = InjectionPlan::Parse(
+      "mode=countdown;k=1;delay_us=0;points=callback.after_ack,handler.in_operation_close,"
+      "interposer.read");
+  EXPECT_EQ(plan.points, (std::vector<std::string>{"callback.after_ack",
+                                                   "handler.in_operation_close",
+                                                   "interposer.read"}));
+  EXPECT_TRUE(plan.Enables("handler.in_operation_close"));
+  EXPECT_FALSE(plan.Enables("handler.before_result"));
+  EXPECT_EQ(InjectionPlan::Parse(plan.ToString()), plan);
+  EXPECT_THROW(InjectionPlan::Parse("mode=off;points=handler.nowhere"), PlanError);
 }
 
 TEST(SeededGenerator, MatchesSplitmix64Reference) {

@@ -267,6 +267,11 @@ void drive(const std::shared_ptr<Operation> &holder, Driver driver)
         if (interrupted) {
             continue;
         }
+        // The whole delay elapsed and a result or the final one is delivered next, under this
+        // same lock hold: handler.before_result fired.
+        if (op.script.result_delay_ms > 0) {
+            ++record_of(op).result_delays_waited;
+        }
         if (op.results_claimed < op.script.results || op.script.until_cancelled) {
             deliver_result(lock, op);
             if (driver != Driver::handler_thread && op.manual_ack) {
@@ -358,6 +363,11 @@ MI_Result cancel_operation(MI_Operation *handle, MI_CancellationReason reason)
             op->cancel_due = SteadyClock::now() + ms(op->script.cancel_delay_ms);
             record.first_cancel_ns = monotonic_ns();
             record.cancel_reason = reason;
+            // handler.before_cancel fires when the handler starts holding the cancel back (a close
+            // of the operation may cut the delay short: the slow provider was there all the same).
+            if (op->script.cancel_delay_ms > 0 && !op->stopped()) {
+                ++record.cancel_delays_waited;
+            }
         }
         note_event(*op);
         if (!op->caller_thread || !op->has_callbacks || !cancel_honoured(*op) || op->stopped()) {
@@ -395,6 +405,9 @@ MI_Result close_operation(MI_Operation *handle)
         std::this_thread::sleep_for(ms(delay));
     }
     lock.lock();
+    if (delay) {
+        ++record_of(*op).close_delays_waited; // handler.in_operation_close
+    }
     op->close_returned = true;
     maybe_release(*op);
     return MI_RESULT_OK;

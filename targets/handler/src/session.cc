@@ -172,13 +172,20 @@ const MI_SessionFT kSessionTable = {
     get_class,           enumerate_classes,    test_connection,
 };
 
-// The session is gone once its Close has completed; its operations may live on.
-void finish_session(const Session &session)
+// The session is gone once its Close has completed; its operations may live on. `delayed`: the
+// synchronous Close slept its delay (handler.in_session_close).
+void finish_session(const Session &session, bool delayed)
 {
     State &s = state();
     std::lock_guard lock(s.mu);
-    if (session.id <= s.session_records.size() && s.session_records[session.id - 1].completed_ns == 0) {
-        s.session_records[session.id - 1].completed_ns = monotonic_ns();
+    if (session.id <= s.session_records.size()) {
+        MiconformSessionRecord &record = s.session_records[session.id - 1];
+        if (record.completed_ns == 0) {
+            record.completed_ns = monotonic_ns();
+        }
+        if (delayed) {
+            ++record.close_delays_waited;
+        }
     }
     s.live_sessions.erase(session.id);
     s.cv.notify_all();
@@ -215,7 +222,7 @@ MI_Result close_session(MI_Session *handle, void *context, MI_SessionCloseComple
         if (delay) {
             std::this_thread::sleep_for(ms(delay));
         }
-        finish_session(*session);
+        finish_session(*session, delay > 0);
         return MI_RESULT_OK;
     }
     auto complete = [session, context, completion, delay] {
@@ -228,9 +235,12 @@ MI_Result close_session(MI_Session *handle, void *context, MI_SessionCloseComple
             MiconformSessionRecord &record = st.session_records[session->id - 1];
             ++record.completions_called;
             record.completed_ns = monotonic_ns();
+            if (delay) {
+                ++record.close_delays_waited; // handler.in_session_close
+            }
         }
         completion(context);
-        finish_session(*session);
+        finish_session(*session, false);
     };
     if (!spawn_thread(session->application_id, complete)) {
         complete(); // no thread could be created: completing late beats never completing

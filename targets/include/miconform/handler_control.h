@@ -82,6 +82,17 @@ typedef struct MiconformOperationRecord {
     uint64_t close_ns;
     uint32_t callbacks_in_flight;   /* callbacks entered and not yet returned, right now */
     int32_t released;               /* 1 once both Close and the final acknowledgement happened */
+    /* Scripted delays this operation actually waited out, one count per injection point
+     * (suite/injection; appended after the fields above, whose layout is unchanged). A delay of 0
+     * is never counted; a result delay cut short (by Close, a due cancel, application Close) is
+     * not counted either. */
+    uint32_t result_delays_waited;  /* handler.before_result: result_delay_ms elapsed before a
+                                       result (or the final one) was delivered */
+    uint32_t cancel_delays_waited;  /* handler.before_cancel: the first cancel of a running
+                                       operation started its cancel_delay_ms (counted when it
+                                       starts: a Close may end the slow wind-down early) */
+    uint32_t close_delays_waited;   /* handler.in_operation_close: Close slept
+                                       operation_close_delay_ms */
 } MiconformOperationRecord;
 
 typedef struct MiconformSessionRecord {
@@ -91,6 +102,8 @@ typedef struct MiconformSessionRecord {
     uint64_t close_ns;
     uint32_t completions_called;    /* completion callbacks the handler made for Close (must be 1) */
     uint64_t completed_ns;
+    /* handler.in_session_close (appended): 1 once Close slept its session_close_delay_ms (> 0). */
+    uint32_t close_delays_waited;
 } MiconformSessionRecord;
 
 /* Scripts. Names are copied; a NULL script removes the name. */
