@@ -77,10 +77,19 @@ void AddScheduleOptions(CLI::App* command, miconform::runner::RunOptions* option
                       "Countdown runs per race case at most (the enumeration walk)")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
-  command->add_option("--seeds", options->seeds, "Random schedules per race case")
+  command->add_option("--seeds", options->seeds,
+                      "PCT schedules (random priorities, seeded) per race case")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
-  command->add_option("--seed", options->seed, "Seed of the first random schedule")
+  command->add_option("--seed", options->seed, "Seed of the first PCT schedule")
+      ->capture_default_str();
+  command->add_option("--pct-depth", options->pct_depth,
+                      "Bug depth the PCT schedules target: depth-1 priority change points")
+      ->check(CLI::Range(1, 10))
+      ->capture_default_str();
+  command->add_option("--pct-horizon", options->pct_horizon,
+                      "Interposed calls among which the PCT change points are drawn")
+      ->check(CLI::Range(1, 1000000000))
       ->capture_default_str();
 }
 

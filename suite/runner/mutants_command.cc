@@ -17,11 +17,8 @@
 namespace miconform::runner {
 namespace {
 
+using report::IsNonConformant;
 using report::Verdict;
-
-bool IsNonConformant(Verdict verdict) {
-  return verdict == Verdict::kFail || verdict == Verdict::kHang || verdict == Verdict::kCrash;
-}
 
 const report::RequirementResult* FindRequirementResult(const report::Report& run,
                                                        const std::string& id) {
@@ -64,6 +61,8 @@ struct Row {
   SuiteRun run;
   bool ok = false;  // killed (mutant) or clean (reference)
   std::string explanation;
+  std::optional<int> schedules_to_kill;
+  std::string killing_case;
 };
 
 }  // namespace
@@ -81,6 +80,18 @@ KillJudgement JudgeKill(const Mutant& mutant, const report::Report& run) {
       judgement.explanation += mutant.lenient ? " (expected DEVIATION)" : " (expected FAIL, HANG or CRASH)";
     }
     judgement.killed = judgement.killed || kills;
+    if (!kills) continue;
+    for (const auto& result : run.cases) {
+      const bool names = std::count(result.requirement_ids.begin(), result.requirement_ids.end(), id);
+      const bool breaks = mutant.lenient ? result.verdict == Verdict::kDeviation
+                                         : IsNonConformant(result.verdict);
+      if (!names || !breaks) continue;
+      const int schedules = result.schedules_to_failure.value_or(0);
+      if (!judgement.schedules_to_kill || schedules < *judgement.schedules_to_kill) {
+        judgement.schedules_to_kill = schedules;
+        judgement.killing_case = result.id;
+      }
+    }
   }
   return judgement;
 }
@@ -98,9 +109,9 @@ bool ReferenceIsClean(const report::Report& run, std::string* why) {
 
 int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream& out) {
   std::vector<Row> rows;
-  rows.push_back({"reference", true, nullptr, {}, false, {}});
+  rows.push_back({"reference", true, nullptr, {}, false, {}, {}, {}});
   for (const Mutant& mutant : Mutants()) {
-    rows.push_back({"mutant:" + mutant.name, false, &mutant, {}, false, {}});
+    rows.push_back({"mutant:" + mutant.name, false, &mutant, {}, false, {}, {}, {}});
   }
 
   bool run_failed = false;
@@ -124,6 +135,8 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       const KillJudgement judgement = JudgeKill(*row.mutant, *row.run.report);
       row.ok = judgement.killed;
       row.explanation = judgement.explanation;
+      row.schedules_to_kill = judgement.schedules_to_kill;
+      row.killing_case = judgement.killing_case;
     }
     if (base.progress) {
       std::cerr << (row.ok ? "  " : "! ") << row.target << ": " << row.explanation << '\n';
@@ -181,6 +194,22 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       "[x] marks a requirement the mutant breaks. ok PASS, DH DOCUMENTED-HANG, DEV DEVIATION, "
       "NS NOT-SUPPORTED, NE NOT-EXERCISED, FAIL, HANG, CRASH, ERR ERROR, - not judged\n";
 
+  // How much schedule exploration each timing mutant needed.
+  std::ostringstream timing;
+  for (const Row& row : rows) {
+    if (row.mutant == nullptr || !row.mutant->timing) continue;
+    timing << "  " << row.target << ": ";
+    if (row.schedules_to_kill) {
+      timing << (*row.schedules_to_kill == 0
+                     ? std::string("killed by a plain run")
+                     : "killed after " + std::to_string(*row.schedules_to_kill) + " schedule(s)")
+             << " of " << row.killing_case << '\n';
+    } else {
+      timing << "not killed within the schedule budget\n";
+    }
+  }
+  if (timing.tellp() > 0) summary << "timing mutants:\n" << timing.str();
+
   out << matrix.str() << legend << summary.str();
   for (const Row& row : rows) {
     if (!row.ok) out << "  " << row.target << ": " << row.explanation << '\n';
@@ -200,6 +229,11 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       entry["breaks"] = row.mutant->breaks;
       entry["expect"] = row.mutant->lenient ? "deviation" : "non-conformant";
       entry["description"] = row.mutant->description;
+      entry["timing"] = row.mutant->timing;
+      if (row.schedules_to_kill) {
+        entry["schedules_to_kill"] = *row.schedules_to_kill;
+        entry["killing_case"] = row.killing_case;
+      }
     }
     if (row.run.report) {
       for (const auto& requirement : row.run.report->requirements) {

@@ -9,6 +9,7 @@
 #define MICONFORM_RUNNER_MUTANTS_COMMAND_H
 
 #include <ostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ namespace miconform::runner {
 struct KillJudgement {
   bool killed = false;
   std::string explanation;  // "SC-REM-1 FAIL" or "SC-REM-3 PASS (expected DEVIATION)"
+  // Killed: the fewest schedules a killing case needed (0: its plain run), and that case.
+  std::optional<int> schedules_to_kill;
+  std::string killing_case;
 };
 KillJudgement JudgeKill(const Mutant& mutant, const report::Report& run);
 

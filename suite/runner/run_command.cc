@@ -358,10 +358,12 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   std::vector<std::size_t> race_cases;
   if (options.explore && options.inject.empty() && !setup.interposer_library.empty()) {
     for (std::size_t index = 0; index < selected.size(); ++index) {
-      if (ran[index] && IsRaceCase(selected[index]) &&
-          results[index].verdict == report::Verdict::kPass) {
+      if (!ran[index]) continue;
+      if (IsRaceCase(selected[index]) && results[index].verdict == report::Verdict::kPass) {
         race_cases.push_back(index);
       }
+      // Broken without any schedule.
+      if (report::IsNonConformant(results[index].verdict)) results[index].schedules_to_failure = 0;
     }
   }
   if (!race_cases.empty() && !watchdog.interrupted()) {
@@ -369,6 +371,8 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     budget.walk_limit = options.walk_limit;
     budget.seeds = options.seeds;
     budget.base_seed = options.seed;
+    budget.pct_depth = static_cast<std::uint32_t>(options.pct_depth);
+    budget.pct_horizon = static_cast<std::uint32_t>(options.pct_horizon);
     budget.only = std::filesystem::path(setup.target.library).filename().string();
     ExplorationHooks hooks;
     hooks.make_spec = make_spec;
@@ -387,8 +391,11 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
       options.explore && options.inject.empty()
           ? (setup.interposer_library.empty() ? "off (no interposer in this build)"
                                               : "walk " + std::to_string(options.walk_limit) +
-                                                    ", seeds " + std::to_string(options.seeds) +
-                                                    " from " + std::to_string(options.seed))
+                                                    ", pct seeds " + std::to_string(options.seeds) +
+                                                    " from " + std::to_string(options.seed) +
+                                                    " (depth " + std::to_string(options.pct_depth) +
+                                                    ", horizon " +
+                                                    std::to_string(options.pct_horizon) + ")")
           : "off";
   if (!options.inject.empty()) report.run.options["inject"] = options.inject;
 

@@ -25,8 +25,10 @@ struct RunOptions {
   std::string inject;                // --inject PLAN: an interposer plan applied to every case
   bool explore = true;               // --no-explore turns schedule exploration off
   int walk_limit = 8;                // --walk-limit N: countdown runs per race case at most
-  int seeds = 4;                     // --seeds N: random schedules per race case
-  std::uint64_t seed = 1;            // --seed N: the first random schedule's seed
+  int seeds = 4;                     // --seeds N: PCT schedules per race case
+  std::uint64_t seed = 1;            // --seed N: the first PCT schedule's seed
+  int pct_depth = 3;                 // --pct-depth D: PCT bug depth (D-1 change points), 1..10
+  int pct_horizon = 600;             // --pct-horizon H: change points among the first H hits
 };
 
 }  // namespace miconform::runner

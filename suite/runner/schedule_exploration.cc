@@ -1,18 +1,18 @@
-// schedule_exploration.cc - the enumeration walk and seeded schedules of schedule_exploration.h.
+// schedule_exploration.cc - the enumeration walk and seeded PCT schedules of
+// schedule_exploration.h.
 #include "schedule_exploration.h"
 
 #include <map>
+#include <optional>
 
+#include "miconform/injection_plan.h"
 #include "miconform/injection_summary.h"
 
 namespace miconform::runner {
 namespace {
 
+using report::IsNonConformant;
 using report::Verdict;
-
-bool IsNonConformant(Verdict verdict) {
-  return verdict == Verdict::kFail || verdict == Verdict::kHang || verdict == Verdict::kCrash;
-}
 
 // What one schedule's run showed.
 struct ScheduleRun {
@@ -38,6 +38,18 @@ ScheduleRun Summarise(std::string plan, report::CaseResult result) {
   return run;
 }
 
+// A schedule's place in the exploration's order: the walk by K (1, 2, ...), then the seeded
+// schedules by seed, after the whole walk budget.
+std::uint64_t Ordinal(const std::string& plan_text, const ExplorationBudget& budget) {
+  try {
+    const injection::InjectionPlan plan = injection::InjectionPlan::Parse(plan_text);
+    if (plan.mode == injection::InjectionPlan::Mode::kCountdown) return plan.countdown_k;
+    return static_cast<std::uint64_t>(budget.walk_limit) + (plan.seed - budget.base_seed) + 1;
+  } catch (const injection::PlanError&) {
+    return 0;  // the runner made the plan; it always parses
+  }
+}
+
 }  // namespace
 
 std::string WalkPlan(const ExplorationBudget& budget, std::uint64_t k) {
@@ -47,12 +59,15 @@ std::string WalkPlan(const ExplorationBudget& budget, std::uint64_t k) {
   return plan;
 }
 
-std::string RandomPlan(const ExplorationBudget& budget, std::uint64_t seed) {
-  std::string plan = "mode=random;seed=" + std::to_string(seed) +
-                     ";p=" + std::to_string(budget.random_probability) +
-                     ";max_us=" + std::to_string(budget.random_max_us);
-  if (!budget.only.empty()) plan += ";only=" + budget.only;
-  return plan;
+std::string PctPlan(const ExplorationBudget& budget, std::uint64_t seed) {
+  injection::InjectionPlan plan;
+  plan.mode = injection::InjectionPlan::Mode::kPct;
+  plan.seed = seed;
+  plan.pct_depth = budget.pct_depth;
+  plan.pct_horizon = budget.pct_horizon;
+  plan.delay_us = budget.pct_delay_us;
+  plan.only = budget.only;
+  return plan.ToString();
 }
 
 int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t>& eligible,
@@ -90,12 +105,12 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
     walking = std::move(next);
   }
 
-  // Seeded random schedules.
+  // Seeded PCT schedules.
   if (!watchdog.interrupted() && budget.seeds > 0) {
     std::vector<std::pair<std::size_t, std::string>> batch;
     for (std::size_t index : eligible) {
       for (int s = 0; s < budget.seeds; ++s) {
-        batch.emplace_back(index, RandomPlan(budget, budget.base_seed + static_cast<std::uint64_t>(s)));
+        batch.emplace_back(index, PctPlan(budget, budget.base_seed + static_cast<std::uint64_t>(s)));
       }
     }
     run_batch(batch);
@@ -108,6 +123,20 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
     total += static_cast<int>(schedule_runs.size());
     bool any_fired = false;
     Verdict worst = result.verdict;
+    // Schedules up to the first breaking one: the runs that came before it in the order.
+    std::optional<std::uint64_t> first_breaking;
+    for (const ScheduleRun& run : schedule_runs) {
+      if (!IsNonConformant(run.result.verdict)) continue;
+      const std::uint64_t ordinal = Ordinal(run.plan, budget);
+      if (!first_breaking || ordinal < *first_breaking) first_breaking = ordinal;
+    }
+    if (first_breaking) {
+      int ran_before = 0;
+      for (const ScheduleRun& run : schedule_runs) {
+        if (Ordinal(run.plan, budget) < *first_breaking) ++ran_before;
+      }
+      result.schedules_to_failure = ran_before + 1;
+    }
     for (const ScheduleRun& run : schedule_runs) {
       any_fired = any_fired || run.fired;
       result.evidence.trace.push_back("schedule " + run.plan + ": " +
@@ -123,6 +152,7 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
         worst = run.result.verdict;
         result.reproduce = hooks.reproduce(index, run.plan);
         if (!run.result.evidence.stacks.empty()) result.evidence.stacks = run.result.evidence.stacks;
+        if (!run.result.evidence.output.empty()) result.evidence.output = run.result.evidence.output;
       }
     }
     const auto end = walk_end.find(index);
@@ -132,7 +162,9 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
                                      " hit none)"
                                : "the walk stopped at its budget of " +
                                      std::to_string(budget.walk_limit)) +
-        ", " + std::to_string(budget.seeds) + " random seeds");
+        ", " + std::to_string(budget.seeds) + " pct schedules (depth " +
+        std::to_string(budget.pct_depth) + ", horizon " + std::to_string(budget.pct_horizon) +
+        ")");
     if (worst == Verdict::kPass && !schedule_runs.empty() && !any_fired) {
       worst = Verdict::kNotExercised;
       result.messages.push_back(

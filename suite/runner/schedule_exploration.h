@@ -5,7 +5,9 @@
 //  - the enumeration walk: the case runs with `mode=countdown;k=K` for K = 1, 2, 3, ... — one
 //    delay at the K-th interposed call the target makes — until a run in which the K-th call never
 //    happens (the walk covered every point) or the budget ends;
-//  - seeded random schedules: `mode=random;seed=S` for S = base, base+1, ...
+//  - seeded PCT schedules: `mode=pct;seed=S;depth=D;horizon=H` for S = base, base+1, ... — random
+//    thread priorities with D-1 priority change points among the first H interposed calls, the
+//    interposer holding lower-priority threads back (suite/injection/README.md, mode pct).
 // A schedule whose run is non-conformant makes the case non-conformant, with the plan and a
 // command that reproduces it; a case whose schedules never fired a single delay is NOT-EXERCISED.
 #ifndef MICONFORM_RUNNER_SCHEDULE_EXPLORATION_H
@@ -23,17 +25,18 @@ namespace miconform::runner {
 
 struct ExplorationBudget {
   int walk_limit = 8;           // countdown runs per case at most
-  int seeds = 4;                // random schedules per case
+  int seeds = 4;                // pct schedules per case
   std::uint64_t base_seed = 1;  // first seed
   std::uint32_t walk_delay_us = 2000;
-  double random_probability = 0.05;
-  std::uint32_t random_max_us = 1000;
+  std::uint32_t pct_depth = 3;      // d: d-1 priority change points
+  std::uint32_t pct_horizon = 0;    // H: change points among hits 1..H (set by the caller)
+  std::uint32_t pct_delay_us = 500; // how long a lower-priority thread is held back per hit
   std::string only;             // the interposer's only= filter (the target library's file name)
 };
 
-// The plan strings of the walk's K-th run and of the random schedule with `seed`.
+// The plan strings of the walk's K-th run and of the PCT schedule with `seed` (canonical form).
 std::string WalkPlan(const ExplorationBudget& budget, std::uint64_t k);
-std::string RandomPlan(const ExplorationBudget& budget, std::uint64_t seed);
+std::string PctPlan(const ExplorationBudget& budget, std::uint64_t seed);
 
 // How the exploration starts one run of a case under a plan, and judges its outcome.
 struct ExplorationHooks {

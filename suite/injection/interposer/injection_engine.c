@@ -3,8 +3,9 @@
  *
  * Why no lock anywhere: the library interposes pthread_mutex_lock itself, runs inside arbitrary
  * lock nesting of the target, and may be entered from signal handlers. State is either written
- * once by the constructor before miconform_engine_on is published (the plan), or atomic (the
- * counters), or thread-local with the initial-exec model (no allocation on first touch).
+ * once by the constructor before miconform_engine_on is published (the plan, pct's change
+ * points), or atomic (the counters, pct's table of live threads), or thread-local with the
+ * initial-exec model (no allocation on first touch).
  */
 #define _GNU_SOURCE
 #include "injection_engine.h"
@@ -57,7 +58,7 @@ static _Atomic uint64_t g_total_fires;
 static _Atomic int g_countdown_reached;
 
 /* Thread numbering: the main thread is 0; threads created through pthread_create while random
- * mode is on get 1, 2, ... in creation order; any other thread gets a number with the top bit set,
+ * or pct mode is on get 1, 2, ... in creation order; any other thread gets a number with the top bit set,
  * in the order of its first hit (not reproducible). */
 static _Atomic uint64_t g_next_thread_index = 1;
 static _Atomic uint64_t g_next_foreign_index;
@@ -127,20 +128,138 @@ static int caller_matches(const void *caller) {
 
 /* ---- hits -------------------------------------------------------------------------------- */
 
+/* This thread's creation index (see g_next_thread_index), assigned on first need. */
+static uint64_t thread_index(void) {
+  if (!t_has_index) {
+    t_thread_index = syscall(SYS_gettid) == getpid()
+                         ? 0
+                         : (UINT64_C(1) << 63) |
+                               atomic_fetch_add_explicit(&g_next_foreign_index, 1,
+                                                         memory_order_relaxed);
+    t_has_index = 1;
+  }
+  return t_thread_index;
+}
+
 static uint64_t *thread_generator(void) {
   if (!t_seeded) {
-    if (!t_has_index) {
-      t_thread_index = syscall(SYS_gettid) == getpid()
-                           ? 0
-                           : (UINT64_C(1) << 63) |
-                                 atomic_fetch_add_explicit(&g_next_foreign_index, 1,
-                                                           memory_order_relaxed);
-      t_has_index = 1;
-    }
-    t_generator = miconform_prng_thread_state(g_plan.seed, t_thread_index);
+    t_generator = miconform_prng_thread_state(g_plan.seed, thread_index());
     t_seeded = 1;
   }
   return &t_generator;
+}
+
+/* ---- pct --------------------------------------------------------------------------------- */
+
+/* PCT needs "the highest-priority runnable thread", which only the OS scheduler knows. The engine
+ * approximates "runnable" by "hit an enabled point less than PCT_RECENT_NS ago": a thread blocked
+ * in a wait, or gone, stops holding others back once that time has passed. Threads register in a
+ * fixed table on their first pct hit and leave it when their start function returns (through the
+ * launch trampoline); slots of threads that left without it are reclaimed once idle for
+ * PCT_RECLAIM_NS. The table is read slot by slot without a lock, so a reader may briefly see a
+ * slot's owner, priority and time from different moments: an approximation either way. */
+#define PCT_RECENT_NS UINT64_C(5000000)
+#define PCT_RECLAIM_NS UINT64_C(1000000000)
+#define PCT_SLOTS 64
+
+typedef struct {
+  _Atomic uint64_t owner;  /* thread index + 1; 0 = free */
+  _Atomic uint64_t priority;
+  _Atomic uint64_t last_hit_ns;
+} __attribute__((aligned(64))) PctSlot;
+static PctSlot g_pct_slots[PCT_SLOTS];
+static uint64_t g_pct_change_points[MICONFORM_PCT_MAX_CHANGE_POINTS]; /* ascending, by load */
+static uint32_t g_pct_change_count;
+
+THREAD_LOCAL int t_pct_ready;
+THREAD_LOCAL uint64_t t_pct_priority;
+THREAD_LOCAL int t_pct_slot; /* slot index + 1; 0 = none */
+
+static uint64_t monotonic_ns(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (uint64_t)now.tv_sec * UINT64_C(1000000000) + (uint64_t)now.tv_nsec;
+}
+
+/* This thread's slot, claimed on first use; NULL when every slot is busy (the thread is then
+ * held back like the others but holds nobody back). */
+static PctSlot *pct_slot(uint64_t owner, uint64_t now) {
+  if (t_pct_slot) {
+    PctSlot *slot = &g_pct_slots[t_pct_slot - 1];
+    if (atomic_load_explicit(&slot->owner, memory_order_relaxed) == owner) return slot;
+    t_pct_slot = 0; /* reclaimed while this thread was idle */
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int i = 0; i < PCT_SLOTS; ++i) {
+      PctSlot *slot = &g_pct_slots[i];
+      uint64_t expected = atomic_load_explicit(&slot->owner, memory_order_relaxed);
+      /* Pass 0 takes a free slot; pass 1 one idle for PCT_RECLAIM_NS (signed: its owner may
+       * have read the clock after this thread did). */
+      if (pass == 0 ? expected != 0
+                    : (int64_t)(now - atomic_load_explicit(&slot->last_hit_ns,
+                                                           memory_order_relaxed)) <
+                          (int64_t)PCT_RECLAIM_NS) {
+        continue;
+      }
+      if (atomic_compare_exchange_strong_explicit(&slot->owner, &expected, owner,
+                                                  memory_order_acq_rel, memory_order_relaxed)) {
+        t_pct_slot = i + 1;
+        return slot;
+      }
+    }
+  }
+  return NULL;
+}
+
+/* Leaves the table (called as a thread created through the trampoline ends). */
+static void pct_leave(void) {
+  if (!t_pct_slot) return;
+  PctSlot *slot = &g_pct_slots[t_pct_slot - 1];
+  uint64_t owner = t_thread_index + 1;
+  /* Age the slot first: the next owner's priority is not published yet when it takes the slot,
+   * and until it is, the slot must not count as recently active. */
+  if (atomic_load_explicit(&slot->owner, memory_order_relaxed) == owner) {
+    atomic_store_explicit(&slot->last_hit_ns, 0, memory_order_release);
+  }
+  atomic_compare_exchange_strong_explicit(&slot->owner, &owner, 0, memory_order_acq_rel,
+                                          memory_order_relaxed);
+  t_pct_slot = 0;
+}
+
+/* One pct hit, the hit_number-th of the process: applies a change point, publishes this thread's
+ * priority and time, and says whether a recently active thread has a higher priority. */
+static int pct_hold_back(uint64_t hit_number) {
+  const uint64_t index = thread_index();
+  if (!t_pct_ready) {
+    t_pct_priority = miconform_pct_initial_priority(g_plan.seed, index);
+    t_pct_ready = 1;
+  }
+  if (hit_number <= g_plan.pct_horizon) {
+    for (uint32_t i = 0; i < g_pct_change_count; ++i) {
+      if (g_pct_change_points[i] == hit_number) {
+        t_pct_priority = miconform_pct_lowered_priority(g_plan.pct_depth, i + 1);
+      }
+    }
+  }
+  const uint64_t owner = index + 1;
+  const uint64_t now = monotonic_ns();
+  PctSlot *mine = pct_slot(owner, now);
+  if (mine) {
+    atomic_store_explicit(&mine->priority, t_pct_priority, memory_order_relaxed);
+    atomic_store_explicit(&mine->last_hit_ns, now, memory_order_release);
+  }
+  for (int i = 0; i < PCT_SLOTS; ++i) {
+    PctSlot *slot = &g_pct_slots[i];
+    if (slot == mine) continue;
+    const uint64_t other = atomic_load_explicit(&slot->owner, memory_order_acquire);
+    if (other == 0 || other == owner) continue;
+    const uint64_t last = atomic_load_explicit(&slot->last_hit_ns, memory_order_acquire);
+    /* Signed: another thread may have read the clock after this one. */
+    if ((int64_t)(now - last) > (int64_t)PCT_RECENT_NS) continue;
+    const uint64_t priority = atomic_load_explicit(&slot->priority, memory_order_relaxed);
+    if (priority > t_pct_priority || (priority == t_pct_priority && other < owner)) return 1;
+  }
+  return 0;
 }
 
 void miconform_engine_hit(InterposerPoint point, const void *caller) {
@@ -155,6 +274,9 @@ void miconform_engine_hit(InterposerPoint point, const void *caller) {
     uint32_t delay_us = 0;
     if (g_plan.mode == MICONFORM_MODE_COUNTDOWN) {
       fire = hit_number == g_plan.countdown_k;
+      delay_us = g_plan.delay_us;
+    } else if (g_plan.mode == MICONFORM_MODE_PCT) {
+      fire = pct_hold_back(hit_number);
       delay_us = g_plan.delay_us;
     } else {
       fire = miconform_prng_decide(thread_generator(), g_plan.fire_threshold, g_plan.fire_always,
@@ -185,6 +307,12 @@ typedef struct {
 /* More concurrent not-yet-started threads than this are created without numbering. */
 static Launch g_launches[256];
 
+static void leave_on_exit(void *unused) {
+  (void)unused;
+  pct_leave();
+}
+
+/* The cleanup handler also covers pthread_exit and cancellation of the started thread. */
 static void *launch_trampoline(void *raw) {
   Launch *launch = raw;
   void *(*start)(void *) = launch->start;
@@ -193,13 +321,17 @@ static void *launch_trampoline(void *raw) {
   t_has_index = 1;
   t_seeded = 0;
   atomic_store_explicit(&launch->busy, 0, memory_order_release);
-  return start(arg);
+  void *result;
+  pthread_cleanup_push(leave_on_exit, NULL);
+  result = start(arg);
+  pthread_cleanup_pop(1);
+  return result;
 }
 
 int miconform_engine_prepare_launch(void *(*start)(void *), void *arg,
                                     void *(**trampoline)(void *), void **trampoline_arg) {
   if (!atomic_load_explicit(&miconform_engine_on, memory_order_acquire) ||
-      g_plan.mode != MICONFORM_MODE_RANDOM) {
+      (g_plan.mode != MICONFORM_MODE_RANDOM && g_plan.mode != MICONFORM_MODE_PCT)) {
     return -1;
   }
   const uint64_t index = atomic_fetch_add_explicit(&g_next_thread_index, 1, memory_order_relaxed);
@@ -250,6 +382,10 @@ __attribute__((constructor)) static void load_plan(void) {
     }
     if (enabled) g_enabled_mask |= UINT64_C(1) << point;
   }
+  if (g_plan.mode == MICONFORM_MODE_PCT) {
+    g_pct_change_count = miconform_pct_change_points(g_plan.seed, g_plan.pct_depth,
+                                                     g_plan.pct_horizon, g_pct_change_points);
+  }
   ssize_t length = syscall(SYS_readlink, "/proc/self/exe", g_executable_path,
                            sizeof g_executable_path - 1);
   g_executable_path[length > 0 ? length : 0] = '\0';
@@ -271,6 +407,13 @@ EXPORTED void miconform_injection_stats(MiconformInjectionStats *out) {
   out->countdown_reached = atomic_load_explicit(&g_countdown_reached, memory_order_relaxed);
   out->total_hits = atomic_load_explicit(&g_total_hits, memory_order_relaxed);
   out->total_fires = atomic_load_explicit(&g_total_fires, memory_order_relaxed);
+  if (on) {
+    out->seed = g_plan.seed;
+    if (g_plan.mode == MICONFORM_MODE_PCT) {
+      out->pct_depth = g_plan.pct_depth;
+      out->pct_horizon = g_plan.pct_horizon;
+    }
+  }
   for (int point = 0; point < INTERPOSER_POINT_COUNT; ++point) {
     strncpy(out->points[point].name, kPointNames[point], sizeof out->points[point].name - 1);
     out->points[point].hits = atomic_load_explicit(&g_counters[point].hits, memory_order_relaxed);

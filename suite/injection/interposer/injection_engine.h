@@ -24,7 +24,7 @@ typedef enum {
   MICONFORM_INJECTION_POINT_TABLE(MICONFORM_ENGINE_POINT_ENUM) INTERPOSER_POINT_COUNT
 } InterposerPoint;
 
-/* 1 once a valid random/countdown plan is loaded; the wrappers' only check in pass-through. */
+/* 1 once a valid random/countdown/pct plan is loaded; the wrappers' only check in pass-through. */
 extern _Atomic int miconform_engine_on __attribute__((visibility("hidden")));
 
 /* One call of an interposed function at `point`, made from code at `caller`: counts it if the
@@ -38,8 +38,9 @@ static inline void miconform_engine_call(InterposerPoint point, const void *call
   }
 }
 
-/* pthread_create support in random mode: wraps (start, arg) so the new thread learns its creation
- * index before running start. Returns 0 and sets *trampoline / *trampoline_arg, or -1 when no
+/* pthread_create support in random and pct modes: wraps (start, arg) so the new thread learns its
+ * creation index before running start (and, in pct mode, leaves the live-thread table when start
+ * returns or the thread exits). Returns 0 and sets *trampoline / *trampoline_arg, or -1 when no
  * numbering is needed or no launch slot is free (then create the thread unchanged). The slot is
  * released by the new thread, or by miconform_engine_launch_abandoned() when creation failed. */
 int miconform_engine_prepare_launch(void *(*start)(void *), void *arg,

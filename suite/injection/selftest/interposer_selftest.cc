@@ -4,6 +4,7 @@
 // fails instead of passing vacuously.
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdio.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -12,13 +13,18 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "injection_caller.h"
 #include "miconform/injection_plan.h"
+#include "miconform/injection_prng.h"
+#include "miconform/injection_summary.h"
 #include "miconform/interposer_reader.h"
 #include "miconform/interposer_stats.h"
 #include "miconform/seeded_generator.h"
@@ -276,6 +282,30 @@ TEST(InterposerBadPlan, StaysInactive) {
   const InterposerSnapshot after = Snapshot();
   EXPECT_FALSE(after.active);
   EXPECT_EQ(after.total_hits, 0u);
+}
+
+// A plan that names only points of other layers (callback.*, handler.*) enables no interposer
+// point: the library applies the plan but counts and fires nothing, and its statistics list only
+// the interposer's own points.
+TEST(InterposerForeignPoints, IgnoresPointsOfOtherLayers) {
+  const InjectionPlan plan = PlanInEnvironment();
+  ASSERT_EQ(plan.mode, InjectionPlan::Mode::kRandom);
+  ASSERT_EQ(plan.probability, 1.0);
+  ASSERT_TRUE(plan.Enables("callback.before_ack"));
+  ASSERT_TRUE(plan.Enables("handler.before_result"));
+  ASSERT_FALSE(plan.Enables("interposer.mutex_lock"));
+  RunWorkloadExpectingCorrectOutcome();
+  ExpectCallSemantics();
+  const InterposerSnapshot after = Snapshot();
+  EXPECT_TRUE(after.active);
+  EXPECT_EQ(after.total_hits, 0u);
+  EXPECT_EQ(after.total_fires, 0u);
+  ASSERT_EQ(after.points.size(), 9u);
+  for (const PointCounters& point : after.points) {
+    EXPECT_EQ(point.point.rfind("interposer.", 0), 0u) << point.point;
+    EXPECT_EQ(point.hits, 0u) << point.point;
+  }
+  EXPECT_EQ(ReadInterposerStats(), std::vector<FiredPoint>{});
 }
 
 // ---- mode=random -------------------------------------------------------------------------------
@@ -593,6 +623,154 @@ TEST(InterposerIo, PipesTransferTheExactBytes) {
     EXPECT_GT(delta.fires, 0u) << point;
   }
   ExpectCallSemantics();
+}
+
+// ---- mode=pct ----------------------------------------------------------------------------------
+
+// Two threads hit points concurrently: the first created calls sched_yield, the second poll, so
+// each point's fires are one thread's held-back hits. The first thread makes its first hit alone,
+// before the second exists, so that hit's number in the process is known.
+struct PctPair {
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> hits[2] = {};
+};
+struct PctWorker {
+  PctPair* pair;
+  int role;  // 0: sched_yield, 1: poll
+};
+
+void* PctWorkerMain(void* raw) {
+  auto* worker = static_cast<PctWorker*>(raw);
+  do {
+    if (worker->role == 0) {
+      sched_yield();
+    } else {
+      poll(nullptr, 0, 0);
+    }
+    worker->pair->hits[worker->role].fetch_add(1);
+  } while (!worker->pair->stop.load());
+  return nullptr;
+}
+
+// Waits (without making a hit itself) until `done` holds or 30 s pass; returns done().
+template <typename Condition>
+bool EventuallyTrue(Condition done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  return true;
+}
+
+// This suite's process creates no threads but the ones below, so creation indices are 1, 2, ...
+std::uint64_t g_pct_threads_created = 0;
+
+struct PctPairResult {
+  std::uint64_t yield_fires = 0;  // held-back hits of the first thread
+  std::uint64_t poll_fires = 0;   // held-back hits of the second
+  std::uint64_t first_index = 0;
+  std::uint64_t first_hit_number = 0;
+};
+
+PctPairResult RunPctPair() {
+  constexpr std::uint64_t kHitsEach = 200;
+  PctPair pair;
+  PctWorker workers[2] = {{&pair, 0}, {&pair, 1}};
+  pthread_t threads[2];
+  PctPairResult result;
+  const InterposerSnapshot before = Snapshot();
+  result.first_hit_number = before.total_hits + 1;
+  result.first_index = ++g_pct_threads_created;
+  EXPECT_EQ(pthread_create(&threads[0], nullptr, &PctWorkerMain, &workers[0]), 0);
+  EXPECT_TRUE(EventuallyTrue([&] { return pair.hits[0].load() >= 1; }));
+  ++g_pct_threads_created;
+  EXPECT_EQ(pthread_create(&threads[1], nullptr, &PctWorkerMain, &workers[1]), 0);
+  // Until both threads made their hits side by side and someone was held back.
+  EXPECT_TRUE(EventuallyTrue([&] {
+    const InterposerSnapshot now = Snapshot();
+    return pair.hits[0].load() >= kHitsEach && pair.hits[1].load() >= kHitsEach &&
+           now.total_fires > before.total_fires;
+  }));
+  pair.stop.store(true);
+  for (pthread_t thread : threads) EXPECT_EQ(pthread_join(thread, nullptr), 0);
+  const InterposerSnapshot after = Snapshot();
+  result.yield_fires = Delta(before, after, "interposer.sched_yield").fires;
+  result.poll_fires = Delta(before, after, "interposer.poll").fires;
+  EXPECT_EQ(Delta(before, after, "interposer.sched_yield").hits, pair.hits[0].load());
+  EXPECT_EQ(Delta(before, after, "interposer.poll").hits, pair.hits[1].load());
+  return result;
+}
+
+// The priority the pct model gives the first thread of a pair after its first hit.
+std::uint64_t FirstThreadPriority(const InjectionPlan& plan, const PctPairResult& pair) {
+  std::uint64_t points[MICONFORM_PCT_MAX_CHANGE_POINTS];
+  const std::uint32_t count =
+      miconform_pct_change_points(plan.seed, plan.pct_depth, plan.pct_horizon, points);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (points[i] == pair.first_hit_number) {
+      return miconform_pct_lowered_priority(plan.pct_depth, i + 1);
+    }
+  }
+  return miconform_pct_initial_priority(plan.seed, pair.first_index);
+}
+
+// Checks the plan, then runs pairs and expects exactly the lower-priority thread of each to be
+// held back, as predicted from the seed, the creation indices and the change points alone.
+void ExpectOnlyLowerPriorityThreadsHeldBack(std::uint32_t depth) {
+  const InjectionPlan plan = PlanInEnvironment();
+  ASSERT_EQ(plan.mode, InjectionPlan::Mode::kPct);
+  ASSERT_EQ(plan.pct_depth, depth);
+  ASSERT_EQ(plan.points, (std::vector<std::string>{"interposer.sched_yield", "interposer.poll"}));
+  // Every change point must be hit 1, made by the first thread of the first pair (later hits of
+  // two concurrent threads are numbered in no predictable order).
+  std::uint64_t points[MICONFORM_PCT_MAX_CHANGE_POINTS];
+  const std::uint32_t count =
+      miconform_pct_change_points(plan.seed, plan.pct_depth, plan.pct_horizon, points);
+  ASSERT_EQ(count, depth - 1);
+  for (std::uint32_t i = 0; i < count; ++i) ASSERT_EQ(points[i], 1u);
+
+  const InterposerSnapshot start = Snapshot();
+  ASSERT_TRUE(start.active);
+  EXPECT_EQ(start.mode, 3);
+  EXPECT_EQ(start.seed, plan.seed);
+  EXPECT_EQ(start.pct_depth, plan.pct_depth);
+  EXPECT_EQ(start.pct_horizon, plan.pct_horizon);
+  const std::string summary = DescribeSnapshot(start);
+  EXPECT_NE(summary.find("mode=pct seed=" + std::to_string(plan.seed) +
+                         " depth=" + std::to_string(plan.pct_depth) +
+                         " horizon=" + std::to_string(plan.pct_horizon)),
+            std::string::npos)
+      << summary;
+
+  int first_held_back = 0, second_held_back = 0;
+  for (int run = 0; run < 6; ++run) {
+    const PctPairResult pair = RunPctPair();
+    const bool first_is_lower =
+        FirstThreadPriority(plan, pair) <
+        miconform_pct_initial_priority(plan.seed, pair.first_index + 1);
+    if (first_is_lower) {
+      ++first_held_back;
+      EXPECT_GT(pair.yield_fires, 0u) << "pair " << run;
+      EXPECT_EQ(pair.poll_fires, 0u) << "pair " << run;
+    } else {
+      ++second_held_back;
+      EXPECT_EQ(pair.yield_fires, 0u) << "pair " << run;
+      EXPECT_GT(pair.poll_fires, 0u) << "pair " << run;
+    }
+  }
+  std::printf("pairs whose first thread was held back: %d, second: %d\n", first_held_back,
+              second_held_back);
+}
+
+TEST(InterposerPctDepthOne, HoldsBackOnlyTheLowerPriorityThread) {
+  ExpectOnlyLowerPriorityThreadsHeldBack(1);
+}
+
+// depth=2, horizon=1: hit 1 is the change point, so in the first pair the first thread drops
+// below every initial priority whatever its own.
+TEST(InterposerPctChangePoint, TheThreadAtTheChangePointDropsBelowTheOthers) {
+  ExpectOnlyLowerPriorityThreadsHeldBack(2);
 }
 
 }  // namespace

@@ -36,6 +36,7 @@ std::string_view ModeName(InjectionPlan::Mode mode) {
     case InjectionPlan::Mode::kOff: return "off";
     case InjectionPlan::Mode::kRandom: return "random";
     case InjectionPlan::Mode::kCountdown: return "countdown";
+    case InjectionPlan::Mode::kPct: return "pct";
   }
   return "off";
 }
@@ -53,12 +54,15 @@ InjectionPlan InjectionPlan::Parse(std::string_view text) {
   InjectionPlan plan;
   plan.mode = parsed.mode == MICONFORM_MODE_RANDOM      ? Mode::kRandom
               : parsed.mode == MICONFORM_MODE_COUNTDOWN ? Mode::kCountdown
+              : parsed.mode == MICONFORM_MODE_PCT       ? Mode::kPct
                                                         : Mode::kOff;
   plan.seed = parsed.seed;
   plan.probability = parsed.probability;
   plan.max_delay_us = parsed.max_us;
   plan.countdown_k = parsed.countdown_k;
   plan.delay_us = parsed.delay_us;
+  plan.pct_depth = parsed.pct_depth;
+  plan.pct_horizon = parsed.pct_horizon;
   plan.delay = parsed.delay_kind == MICONFORM_DELAY_YIELD ? Delay::kYield : Delay::kSleep;
   for (std::uint32_t i = 0; i < parsed.point_count; ++i) {
     plan.points.emplace_back(miconform_point_name(parsed.points[i]));
@@ -79,13 +83,18 @@ std::string InjectionPlan::ToString() const {
     if (!text.empty()) text += ';';
     text.append(key).append("=").append(value);
   };
-  if (mode == Mode::kRandom || seed != 0) add("seed", std::to_string(seed));
+  // Seeded modes always state their seed, so a report's plan reads complete.
+  if (mode == Mode::kRandom || mode == Mode::kPct || seed != 0) add("seed", std::to_string(seed));
   add("mode", ModeName(mode));
   if (mode == Mode::kRandom) {
     add("p", FormatProbability(probability));
     add("max_us", std::to_string(max_delay_us));
   } else if (mode == Mode::kCountdown) {
     add("k", std::to_string(countdown_k));
+    add("delay_us", std::to_string(delay_us));
+  } else if (mode == Mode::kPct) {
+    add("depth", std::to_string(pct_depth));
+    add("horizon", std::to_string(pct_horizon));
     add("delay_us", std::to_string(delay_us));
   }
   if (mode != Mode::kOff && delay == Delay::kYield) add("delay", "yield");

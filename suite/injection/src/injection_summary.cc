@@ -9,8 +9,18 @@ constexpr std::string_view kReached = "countdown_reached=";
 }  // namespace
 
 std::string DescribeSnapshot(const InterposerSnapshot& snapshot) {
-  const char* mode = snapshot.mode == 1 ? "random" : snapshot.mode == 2 ? "countdown" : "off";
-  return std::string(kPrefix) + "mode=" + mode + " hits=" + std::to_string(snapshot.total_hits) +
+  const char* mode = snapshot.mode == 1   ? "random"
+                     : snapshot.mode == 2 ? "countdown"
+                     : snapshot.mode == 3 ? "pct"
+                                          : "off";
+  std::string schedule;
+  if (snapshot.mode == 3) {
+    schedule = " seed=" + std::to_string(snapshot.seed) +
+               " depth=" + std::to_string(snapshot.pct_depth) +
+               " horizon=" + std::to_string(snapshot.pct_horizon);
+  }
+  return std::string(kPrefix) + "mode=" + mode + schedule +
+         " hits=" + std::to_string(snapshot.total_hits) +
          " fires=" + std::to_string(snapshot.total_fires) + " " + std::string(kReached) +
          (snapshot.countdown_reached ? "1" : "0");
 }

@@ -23,6 +23,9 @@ std::optional<InterposerSnapshot> ReadInterposerSnapshot() {
   InterposerSnapshot snapshot;
   snapshot.active = active() != 0;
   snapshot.mode = raw.mode;
+  snapshot.seed = raw.seed;
+  snapshot.pct_depth = raw.pct_depth;
+  snapshot.pct_horizon = raw.pct_horizon;
   snapshot.countdown_reached = raw.countdown_reached != 0;
   snapshot.total_hits = raw.total_hits;
   snapshot.total_fires = raw.total_fires;

@@ -126,39 +126,73 @@ static int parse_points(Span key, Span value, MiconformPlan *plan, char *error, 
   return 0;
 }
 
-enum { KEY_MODE, KEY_SEED, KEY_P, KEY_MAX_US, KEY_K, KEY_DELAY_US, KEY_DELAY, KEY_POINTS, KEY_ONLY,
-       KEY_COUNT };
-static const char *const kKeys[KEY_COUNT] = {"mode", "seed", "p", "max_us", "k", "delay_us",
-                                              "delay", "points", "only"};
+enum { KEY_MODE, KEY_SEED, KEY_P, KEY_MAX_US, KEY_K, KEY_DELAY_US, KEY_DEPTH, KEY_HORIZON,
+       KEY_DELAY, KEY_POINTS, KEY_ONLY, KEY_COUNT };
+static const char *const kKeys[KEY_COUNT] = {"mode",  "seed",    "p",     "max_us",
+                                              "k",     "delay_us", "depth", "horizon",
+                                              "delay", "points",  "only"};
+
+#define MODE_BIT(mode) (1u << (mode))
+#define ANY_MODE (MODE_BIT(MICONFORM_MODE_OFF) | MODE_BIT(MICONFORM_MODE_RANDOM) | \
+                  MODE_BIT(MICONFORM_MODE_COUNTDOWN) | MODE_BIT(MICONFORM_MODE_PCT))
+#define MODE_COUNT 4
+static const char *const kModeNames[MODE_COUNT] = {"off", "random", "countdown", "pct"};
+
+/* "mode=a", "mode=a or mode=b", "mode=a, mode=b or mode=c": the modes in `mask`. */
+static void describe_modes(unsigned mask, char *out, size_t size) {
+  int total = 0, written = 0;
+  for (int mode = 0; mode < MODE_COUNT; ++mode) total += (mask >> mode) & 1;
+  out[0] = '\0';
+  for (int mode = 0; mode < MODE_COUNT; ++mode) {
+    if (!((mask >> mode) & 1)) continue;
+    const char *separator = written == 0 ? "" : written == total - 1 ? " or " : ", ";
+    size_t used = strlen(out);
+    snprintf(out + used, size - used, "%smode=%s", separator, kModeNames[mode]);
+    ++written;
+  }
+}
 
 static int check_mode_keys(const Span *seen_items, MiconformPlan *plan, char *error,
                            size_t error_size) {
-  /* Which mode each key belongs to: -1 = any mode. */
-  static const int kOwner[KEY_COUNT] = {-1, -1, MICONFORM_MODE_RANDOM, MICONFORM_MODE_RANDOM,
-                                        MICONFORM_MODE_COUNTDOWN, MICONFORM_MODE_COUNTDOWN, -2,
-                                        -1, -1};
-  static const char *const kModeNames[] = {"off", "random", "countdown"};
+  /* The modes each key applies to. */
+  static const unsigned kModes[KEY_COUNT] = {
+      ANY_MODE,
+      ANY_MODE,
+      MODE_BIT(MICONFORM_MODE_RANDOM),
+      MODE_BIT(MICONFORM_MODE_RANDOM),
+      MODE_BIT(MICONFORM_MODE_COUNTDOWN),
+      MODE_BIT(MICONFORM_MODE_COUNTDOWN) | MODE_BIT(MICONFORM_MODE_PCT),
+      MODE_BIT(MICONFORM_MODE_PCT),
+      MODE_BIT(MICONFORM_MODE_PCT),
+      MODE_BIT(MICONFORM_MODE_RANDOM) | MODE_BIT(MICONFORM_MODE_COUNTDOWN) |
+          MODE_BIT(MICONFORM_MODE_PCT),
+      ANY_MODE,
+      ANY_MODE};
   for (int key = 0; key < KEY_COUNT; ++key) {
-    if (!seen_items[key].text) continue;
-    int owner = kOwner[key];
-    if (owner >= 0 && owner != plan->mode) {
-      return fail(error, error_size, "key '%s' applies only to mode=%s (this plan has mode=%s)",
-                  kKeys[key], kModeNames[owner], kModeNames[plan->mode]);
-    }
-    if (owner == -2 && plan->mode == MICONFORM_MODE_OFF) {
-      return fail(error, error_size, "key '%s' applies only to mode=random or mode=countdown",
-                  kKeys[key]);
-    }
+    if (!seen_items[key].text || ((kModes[key] >> plan->mode) & 1)) continue;
+    char modes[96];
+    describe_modes(kModes[key], modes, sizeof modes);
+    return fail(error, error_size, "key '%s' applies only to %s (this plan has mode=%s)",
+                kKeys[key], modes, kModeNames[plan->mode]);
   }
   static const int kRequired[][2] = {{MICONFORM_MODE_RANDOM, KEY_P},
                                      {MICONFORM_MODE_RANDOM, KEY_MAX_US},
                                      {MICONFORM_MODE_COUNTDOWN, KEY_K},
-                                     {MICONFORM_MODE_COUNTDOWN, KEY_DELAY_US}};
+                                     {MICONFORM_MODE_COUNTDOWN, KEY_DELAY_US},
+                                     {MICONFORM_MODE_PCT, KEY_DEPTH},
+                                     {MICONFORM_MODE_PCT, KEY_HORIZON},
+                                     {MICONFORM_MODE_PCT, KEY_DELAY_US}};
   for (size_t i = 0; i < sizeof kRequired / sizeof kRequired[0]; ++i) {
     if (plan->mode == kRequired[i][0] && !seen_items[kRequired[i][1]].text) {
       return fail(error, error_size, "mode=%s needs key '%s'", kModeNames[plan->mode],
                   kKeys[kRequired[i][1]]);
     }
+  }
+  /* PCT draws depth-1 distinct change points among hits 1..horizon. */
+  if (plan->mode == MICONFORM_MODE_PCT && plan->pct_horizon < plan->pct_depth - 1) {
+    return fail(error, error_size, "mode=pct with depth=%u needs horizon >= %u (depth-1 distinct "
+                "change points among hits 1..horizon), got horizon=%u", plan->pct_depth,
+                plan->pct_depth - 1, plan->pct_horizon);
   }
   return 0;
 }
@@ -192,7 +226,7 @@ int miconform_plan_parse(const char *text, MiconformPlan *out, char *error, size
       }
       if (which < 0) {
         return fail(error, error_size, "unknown key '%.*s' in item '%.*s' (known keys: mode, "
-                    "seed, p, max_us, k, delay_us, delay, points, only)", (int)key.length,
+                    "seed, p, max_us, k, delay_us, depth, horizon, delay, points, only)", (int)key.length,
                     key.text, (int)item.length, item.text);
       }
       if (seen[which].text) {
@@ -206,8 +240,9 @@ int miconform_plan_parse(const char *text, MiconformPlan *out, char *error, size
           if (span_is(value, "off")) plan.mode = MICONFORM_MODE_OFF;
           else if (span_is(value, "random")) plan.mode = MICONFORM_MODE_RANDOM;
           else if (span_is(value, "countdown")) plan.mode = MICONFORM_MODE_COUNTDOWN;
-          else status = fail(error, error_size, "bad mode '%.*s': expected off, random or "
-                             "countdown", (int)value.length, value.text);
+          else if (span_is(value, "pct")) plan.mode = MICONFORM_MODE_PCT;
+          else status = fail(error, error_size, "bad mode '%.*s': expected off, random, "
+                             "countdown or pct", (int)value.length, value.text);
           break;
         case KEY_SEED:
           status = parse_unsigned(key, value, 0, UINT64_MAX, &plan.seed, error, error_size);
@@ -227,6 +262,16 @@ int miconform_plan_parse(const char *text, MiconformPlan *out, char *error, size
           status = parse_unsigned(key, value, 0, MICONFORM_PLAN_MAX_DELAY_US, &number, error,
                                   error_size);
           plan.delay_us = (uint32_t)number;
+          break;
+        case KEY_DEPTH:
+          status = parse_unsigned(key, value, 1, MICONFORM_PLAN_MAX_PCT_DEPTH, &number, error,
+                                  error_size);
+          plan.pct_depth = (uint32_t)number;
+          break;
+        case KEY_HORIZON:
+          status = parse_unsigned(key, value, 1, MICONFORM_PLAN_MAX_PCT_HORIZON, &number, error,
+                                  error_size);
+          plan.pct_horizon = (uint32_t)number;
           break;
         case KEY_DELAY:
           if (span_is(value, "sleep")) plan.delay_kind = MICONFORM_DELAY_SLEEP;
@@ -253,8 +298,8 @@ int miconform_plan_parse(const char *text, MiconformPlan *out, char *error, size
     cursor = end + 1;
   }
   if (any_item && !seen[KEY_MODE].text) {
-    return fail(error, error_size, "the plan names no mode: add mode=off, mode=random or "
-                "mode=countdown");
+    return fail(error, error_size, "the plan names no mode: add mode=off, mode=random, "
+                "mode=countdown or mode=pct");
   }
   if (check_mode_keys(seen, &plan, error, error_size) != 0) return -1;
   *out = plan;

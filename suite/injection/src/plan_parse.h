@@ -3,14 +3,19 @@
  * also gives C code the point table as arrays. Internal to suite/injection.
  *
  * Syntax: items separated by ';', each key=value; empty items are skipped. Keys:
- *   mode=off|random|countdown  (required unless the text is empty, which means off)
+ *   mode=off|random|countdown|pct  (required unless the text is empty, which means off)
  *   seed=<uint64>              any mode
  *   p=<probability>            random only, required: 0, 1 or a decimal such as 0.05 (no exponent,
  *                              at most 18 fractional digits)
  *   max_us=<0..10000000>       random only, required: the longest delay of a firing hit
  *   k=<1..2^64-1>              countdown only, required: the hit that fires (1-based)
- *   delay_us=<0..10000000>     countdown only, required: its delay
- *   delay=sleep|yield          random/countdown: sleep the delay, or spend it in sched_yield bursts
+ *   delay_us=<0..10000000>     countdown and pct, required: the delay of the firing hit (countdown)
+ *                              or of each held-back hit (pct)
+ *   depth=<1..64>              pct only, required: the bug depth d (d-1 priority change points)
+ *   horizon=<1..1000000000>    pct only, required: change points are drawn among hits 1..horizon;
+ *                              it must be at least depth-1
+ *   delay=sleep|yield          random/countdown/pct: sleep the delay, or spend it in sched_yield
+ *                              bursts
  *   points=<name>,<name>...    any mode: the enabled points (default: every point)
  *   only=<substring>           any mode: fire only for calls made from a loaded object whose path
  *                              contains <substring>
@@ -26,12 +31,19 @@
 extern "C" {
 #endif
 
-enum { MICONFORM_MODE_OFF = 0, MICONFORM_MODE_RANDOM = 1, MICONFORM_MODE_COUNTDOWN = 2 };
+enum {
+  MICONFORM_MODE_OFF = 0,
+  MICONFORM_MODE_RANDOM = 1,
+  MICONFORM_MODE_COUNTDOWN = 2,
+  MICONFORM_MODE_PCT = 3
+};
 enum { MICONFORM_DELAY_SLEEP = 0, MICONFORM_DELAY_YIELD = 1 };
 
 #define MICONFORM_PLAN_MAX_POINTS 128
 #define MICONFORM_PLAN_ONLY_BYTES 256
 #define MICONFORM_PLAN_MAX_DELAY_US 10000000u
+#define MICONFORM_PLAN_MAX_PCT_DEPTH 64
+#define MICONFORM_PLAN_MAX_PCT_HORIZON 1000000000u
 
 typedef struct MiconformPlan {
   int mode;
@@ -42,7 +54,9 @@ typedef struct MiconformPlan {
   int fire_always;           /* p == 1 */
   uint32_t max_us;
   uint64_t countdown_k;
-  uint32_t delay_us;
+  uint32_t delay_us;          /* countdown: the firing hit's delay; pct: each held-back hit's */
+  uint32_t pct_depth;         /* pct: d, 1..MICONFORM_PLAN_MAX_PCT_DEPTH */
+  uint32_t pct_horizon;       /* pct: H, change points lie in hits 1..H */
   uint32_t point_count;      /* 0: every point enabled */
   uint16_t points[MICONFORM_PLAN_MAX_POINTS]; /* registry indices, in the order written */
   char only[MICONFORM_PLAN_ONLY_BYTES];       /* "" = no filter */

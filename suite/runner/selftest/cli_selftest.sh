@@ -38,6 +38,16 @@ expect 2 "config-dir" -- run --target "$scratch/text.so" --report "$scratch/r3"
 expect 2 "/missing/libmi.so" -- run --target /missing/libmi.so --config-dir "$scratch/conf" --report "$scratch/r4"
 expect 2 "text.so" -- run --target "$scratch/text.so" --config-dir "$scratch/conf" --report "$scratch/r5"
 expect 2 "does-not-exist|config" -- run --target "$scratch/text.so" --config-dir "$scratch/does-not-exist" --report "$scratch/r6"
+expect 2 "pct-depth" -- run --pct-depth 0
+expect 2 "pct-depth" -- run --pct-depth 11
+expect 2 "pct-depth" -- run --pct-depth three
+expect 2 "pct-horizon" -- run --pct-horizon 0
+expect 2 "pct-horizon" -- run --pct-horizon 1000000001
+expect 2 "pct-horizon" -- run --pct-horizon -5
+expect 2 "pct-depth" -- mutants --pct-depth 0
+expect 2 "mode=pct needs key 'depth'" -- run --inject 'mode=pct;horizon=200;delay_us=5' --report "$scratch/r7"
+expect 2 "needs horizon >= 4" -- run --inject 'mode=pct;depth=5;horizon=3;delay_us=5' --report "$scratch/r8"
+expect 2 "key 'p' applies only to mode=random" -- run --inject 'mode=pct;depth=3;horizon=200;delay_us=5;p=0.5' --report "$scratch/r9"
 expect 0 "^reference$" -- list --targets
 expect 0 "SC-" -- list
 

@@ -5,9 +5,11 @@
 // Syntax (one parser, shared with the interposer): ';'-separated key=value items, e.g.
 //   seed=42;mode=random;p=0.05;max_us=2000;points=interposer.mutex_lock,interposer.cond_wait
 //   mode=countdown;k=17;delay_us=3000;points=interposer.read
-// Keys: mode (off|random|countdown), seed, p and max_us (random), k and delay_us (countdown),
-// delay (sleep|yield), points (comma list of registry names; absent = every point), only (object
-// path substring). The empty string is mode=off. See suite/injection/README.md.
+//   seed=5;mode=pct;depth=3;horizon=200;delay_us=500
+// Keys: mode (off|random|countdown|pct), seed, p and max_us (random), k (countdown), delay_us
+// (countdown, pct), depth and horizon (pct), delay (sleep|yield), points (comma list of registry
+// names; absent = every point), only (object path substring). The empty string is mode=off. See
+// suite/injection/README.md.
 //
 // ToString() writes the canonical form; Parse(ToString(plan)) == plan for every plan Parse
 // produced, and for any plan whose probability has at most 18 fractional decimal digits.
@@ -33,7 +35,7 @@ class PlanError : public std::invalid_argument {
 };
 
 struct InjectionPlan {
-  enum class Mode { kOff, kRandom, kCountdown };
+  enum class Mode { kOff, kRandom, kCountdown, kPct };
   enum class Delay { kSleep, kYield };
 
   Mode mode = Mode::kOff;
@@ -41,7 +43,9 @@ struct InjectionPlan {
   double probability = 0.0;        // random: chance that a hit fires, 0..1
   std::uint32_t max_delay_us = 0;  // random: a firing hit waits 0..max_delay_us
   std::uint64_t countdown_k = 0;   // countdown: the 1-based hit that fires
-  std::uint32_t delay_us = 0;      // countdown: its delay
+  std::uint32_t delay_us = 0;      // countdown: its delay; pct: delay of each held-back hit
+  std::uint32_t pct_depth = 0;     // pct: bug depth d (d-1 priority change points), 1..64
+  std::uint32_t pct_horizon = 0;   // pct: change points lie among hits 1..pct_horizon
   Delay delay = Delay::kSleep;
   std::vector<std::string> points;  // enabled points in the order given; empty = every point
   std::string only;                 // "" = calls from any object

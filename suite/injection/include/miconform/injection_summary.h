@@ -11,7 +11,8 @@
 
 namespace miconform::injection {
 
-// "interposer: mode=countdown hits=41 fires=1 countdown_reached=1".
+// "interposer: mode=countdown hits=41 fires=1 countdown_reached=1"; a pct line also states the
+// schedule: "interposer: mode=pct seed=5 depth=3 horizon=200 hits=41 fires=7 countdown_reached=0".
 std::string DescribeSnapshot(const InterposerSnapshot& snapshot);
 
 // From a DescribeSnapshot line (as the text of a `trace` line): whether the countdown's K-th hit

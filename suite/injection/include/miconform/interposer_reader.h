@@ -26,8 +26,11 @@ struct PointCounters {
 using FiredPoint = PointCounters;
 
 struct InterposerSnapshot {
-  bool active = false;  // a valid random/countdown plan is being applied
-  int mode = 0;         // 0 off, 1 random, 2 countdown
+  bool active = false;  // a valid random/countdown/pct plan is being applied
+  int mode = 0;         // 0 off, 1 random, 2 countdown, 3 pct
+  std::uint64_t seed = 0;
+  std::uint32_t pct_depth = 0;    // mode pct only
+  std::uint32_t pct_horizon = 0;  // mode pct only
   bool countdown_reached = false;
   std::uint64_t total_hits = 0;
   std::uint64_t total_fires = 0;

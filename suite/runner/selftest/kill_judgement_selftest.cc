@@ -1,0 +1,90 @@
+// kill_judgement_selftest.cc - self-tests of JudgeKill (mutants_command.h): which verdicts kill a
+// mutant, and how many schedules the kill took, on synthetic reports.
+#include "mutants_command.h"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+namespace miconform::runner {
+namespace {
+
+using report::Verdict;
+
+report::CaseResult Case(std::string id, std::vector<std::string> requirements, Verdict verdict,
+                        std::optional<int> schedules = std::nullopt) {
+  report::CaseResult result;
+  result.id = std::move(id);
+  result.requirement_ids = std::move(requirements);
+  result.verdict = verdict;
+  result.schedules_to_failure = schedules;
+  return result;
+}
+
+report::Report SuiteReport(std::vector<report::CaseResult> cases) {
+  report::Report run;
+  run.cases = std::move(cases);
+  for (const auto& result : run.cases) {
+    for (const std::string& id : result.requirement_ids) {
+      auto found = std::find_if(run.requirements.begin(), run.requirements.end(),
+                                [&](const auto& requirement) { return requirement.id == id; });
+      if (found == run.requirements.end()) {
+        run.requirements.push_back({id, "page", "section", "text", report::Level::kMust,
+                                    Verdict::kPass, {}});
+        found = run.requirements.end() - 1;
+      }
+      found->verdict = report::Worst(found->verdict, result.verdict);
+      found->case_ids.push_back(result.id);
+    }
+  }
+  return run;
+}
+
+Mutant TimingMutant(bool lenient = false) {
+  Mutant mutant;
+  mutant.name = "races";
+  mutant.breaks = {"REQ-A"};
+  mutant.lenient = lenient;
+  mutant.timing = true;
+  return mutant;
+}
+
+TEST(KillJudgement, FewestSchedulesOfAKillingCaseIsReported) {
+  const auto run = SuiteReport({Case("a.plain_pass", {"REQ-A"}, Verdict::kPass),
+                        Case("a.late", {"REQ-A"}, Verdict::kFail, 9),
+                        Case("a.early", {"REQ-A"}, Verdict::kHang, 3),
+                        Case("b.other", {"REQ-B"}, Verdict::kCrash, 1)});
+  const KillJudgement judgement = JudgeKill(TimingMutant(), run);
+  EXPECT_TRUE(judgement.killed);
+  EXPECT_EQ(judgement.schedules_to_kill, std::optional<int>(3));
+  EXPECT_EQ(judgement.killing_case, "a.early");
+}
+
+TEST(KillJudgement, APlainRunKillCountsAsNoSchedule) {
+  const auto run = SuiteReport({Case("a.explored", {"REQ-A"}, Verdict::kFail, 4),
+                        Case("a.plain", {"REQ-A"}, Verdict::kFail)});
+  const KillJudgement judgement = JudgeKill(TimingMutant(), run);
+  EXPECT_EQ(judgement.schedules_to_kill, std::optional<int>(0));
+  EXPECT_EQ(judgement.killing_case, "a.plain");
+}
+
+TEST(KillJudgement, SurvivorHasNoScheduleCount) {
+  const auto run = SuiteReport({Case("a.pass", {"REQ-A"}, Verdict::kPass),
+                        Case("b.fail", {"REQ-B"}, Verdict::kFail, 2)});
+  const KillJudgement judgement = JudgeKill(TimingMutant(), run);
+  EXPECT_FALSE(judgement.killed);
+  EXPECT_FALSE(judgement.schedules_to_kill.has_value());
+  EXPECT_NE(judgement.explanation.find("REQ-A PASS (expected FAIL, HANG or CRASH)"),
+            std::string::npos)
+      << judgement.explanation;
+}
+
+TEST(KillJudgement, LenientMutantIsKilledByDeviationOnly) {
+  const auto deviating = SuiteReport({Case("a.dev", {"REQ-A"}, Verdict::kDeviation)});
+  EXPECT_TRUE(JudgeKill(TimingMutant(true), deviating).killed);
+  const auto failing = SuiteReport({Case("a.fail", {"REQ-A"}, Verdict::kFail)});
+  EXPECT_FALSE(JudgeKill(TimingMutant(true), failing).killed);
+}
+
+}  // namespace
+}  // namespace miconform::runner
