@@ -218,9 +218,18 @@ bool MockSessionCloseCompletion::WaitReturned(int count, std::chrono::millisecon
   std::unique_lock<std::mutex> lock(mutex_);
   return changed_.wait_for(lock, timeout, [&] { return returned_ >= count; });
 }
-void MockSessionCloseCompletion::Watch(const MockOperationCallbacks* operation) {
+void MockSessionCloseCompletion::SetRunningCounter(std::function<int()> running) {
   std::lock_guard<std::mutex> lock(mutex_);
-  watched_.push_back(operation);
+  running_ = std::move(running);
+}
+
+bool MockSessionCloseCompletion::SetRunningCounterFor(void* context,
+                                                      std::function<int()> running) {
+  CallGuard guard(kCompletionMock, context);
+  auto* mock = static_cast<MockSessionCloseCompletion*>(guard.mock());
+  if (mock == nullptr) return false;
+  mock->SetRunningCounter(std::move(running));
+  return true;
 }
 
 int MockSessionCloseCompletion::OperationCallbacksRunningAtEntry() const {
@@ -229,16 +238,13 @@ int MockSessionCloseCompletion::OperationCallbacksRunningAtEntry() const {
 }
 
 void MockSessionCloseCompletion::NoteEntered() {
-  std::vector<const MockOperationCallbacks*> watched;
+  std::function<int()> counter;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    watched = watched_;
+    counter = running_;
   }
   // Counted without this mock's lock: an operation mock's lock is never taken under it.
-  int running = 0;
-  for (const MockOperationCallbacks* operation : watched) {
-    running += operation->InsideOnOtherThreads();
-  }
+  const int running = counter ? counter() : 0;
   std::lock_guard<std::mutex> lock(mutex_);
   ++calls_;
   running_at_entry_ = std::max(running_at_entry_, running);

@@ -7,17 +7,22 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "case_fixture.h"
 #include "case_registry.h"
 #include "case_runtime.h"
 #include "miconform/injection_summary.h"
 #include "miconform/interposer_reader.h"
 #include "miconform/report/verdict.h"
 #include "miconform/scripted_backend.h"
+#include "crash_stacks.h"
 #include "phase_channel.h"
 
 namespace miconform {
@@ -55,17 +60,52 @@ void ReportInterposer(watchdog::PhaseChannel& channel) {
   channel.Trace(injection::DescribeSnapshot(*snapshot));
 }
 
+// One `fired` line per handler point whose delay was waited out at least once, the counts added
+// to the backend's records, and the backend evidence line. Returns the handler points that fired.
+std::set<std::string> ReportBackend(watchdog::PhaseChannel& channel, ScriptedBackend& backend) {
+  std::set<std::string> fired;
+  try {
+    const auto fires =
+        cases::HandlerPointFires(backend.OperationRecords(), backend.SessionRecords());
+    nlohmann::json counts = nlohmann::json::object();
+    for (const auto& [point, count] : fires) {
+      counts[point] = count;
+      if (count == 0) continue;
+      fired.insert(point);
+      channel.Fired(point);
+    }
+    nlohmann::json records = backend.RecordsJson();
+    records["handler_points_fired"] = std::move(counts);
+    channel.Backend(records.dump());
+  } catch (const std::exception& error) {
+    channel.Message(std::string("could not read the scripted backend's records: ") +
+                    error.what());
+  }
+  return fired;
+}
+
+// A PASS whose planned callback- or handler-layer delay never fired proved nothing about that
+// fault: NOT-EXERCISED, naming each such point.
+Verdict JudgePlanned(watchdog::PhaseChannel& channel, Verdict verdict,
+                     const std::set<std::string>& handler_fired) {
+  std::set<std::string> fired = cases::FiredCallbackPoints();
+  fired.insert(handler_fired.begin(), handler_fired.end());
+  std::vector<std::string> unfired;
+  const Verdict judged =
+      cases::JudgePlannedFaults(verdict, cases::PlannedPoints(), fired, &unfired);
+  for (const std::string& point : unfired) {
+    channel.Message("the planned injection point " + point +
+                    " never fired: the case proved nothing about that fault");
+  }
+  return judged;
+}
+
 [[noreturn]] void Finish(Verdict verdict, ScriptedBackend* backend) {
   watchdog::PhaseChannel& channel = watchdog::PhaseChannel::Get();
   ReportInterposer(channel);
-  if (backend != nullptr) {
-    try {
-      channel.Backend(backend->RecordsJson().dump());
-    } catch (const std::exception& error) {
-      channel.Message(std::string("could not read the scripted backend's records: ") +
-                      error.what());
-    }
-  }
+  std::set<std::string> handler_fired;
+  if (backend != nullptr) handler_fired = ReportBackend(channel, *backend);
+  verdict = JudgePlanned(channel, verdict, handler_fired);
   channel.Verdict(report::ToString(verdict));
   std::fflush(stdout);
   std::fflush(stderr);
@@ -81,6 +121,8 @@ void ReportInterposer(watchdog::PhaseChannel& channel) {
 
 int RunCaseChild(const CaseChildOptions& options) {
   watchdog::PhaseChannel& channel = watchdog::PhaseChannel::Get();
+  // A crash inside the target (or the suite) then leaves every thread's stack in the output.
+  watchdog::InstallCrashStacks();
   for (const std::string& problem : CaseRegistryProblems()) channel.Message(problem);
   if (!CaseRegistryProblems().empty()) Refuse("the case registry is inconsistent; nothing run");
   const CaseInfo* info = FindCase(options.case_id);
@@ -104,7 +146,8 @@ int RunCaseChild(const CaseChildOptions& options) {
   } catch (const std::exception& error) {
     Refuse(std::string("could not load the scripted backend: ") + error.what());
   }
-  cases::SetCaseRuntime(cases::CaseRuntime{target.get(), backend.get(), options.observe_ms});
+  cases::SetCaseRuntime(
+      cases::CaseRuntime{target.get(), backend.get(), options.observe_ms, info->requirements});
 
   if (!cases::RegisterCaseTest(info->id)) Refuse("could not register case " + info->id);
   int argc = 1;
@@ -138,6 +181,8 @@ int RunCaseChild(const CaseChildOptions& options) {
   } else if (unit.skipped_test_count() > 0) {
     verdict = Verdict::kNotSupported;
   }
+  // A case that misused the harness proved nothing, whatever its checks said.
+  if (cases::HarnessErrorCount() > 0) verdict = Verdict::kError;
   Finish(verdict, backend.get());
 }
 

@@ -2,6 +2,7 @@
 // watching and bounded cleanup (case_fixture.h).
 #include "case_fixture.h"
 
+#include <algorithm>
 #include <map>
 #include <thread>
 
@@ -81,6 +82,10 @@ void CaseFixture::TearDown() {
   }
   EXPECT_EQ(mocks::CallbackTrace::Get().StrayCount(), 0)
       << "a callback arrived with a context pointer the suite never passed";
+  for (auto& mock : completion_mocks_) {
+    JudgeCloseEnd("SC-PARAM-CB-1", "the completion callback of MI_Session_Close was entered",
+                  mock->OperationCallbacksRunningAtEntry());
+  }
 
   for (auto& mock : operation_mocks_) {
     testing::Mock::VerifyAndClearExpectations(mock.get());
@@ -176,7 +181,9 @@ void CaseFixture::StartEnumerate(SessionSlot* session, OperationSlot* operation,
                                  const MiconformScript& script,
                                  mocks::MockOperationCallbacks* mock, MI_Uint32 flags) {
   operation->synchronous = mock == nullptr;
+  operation->mock = mock;
   if (mock != nullptr) mock->Fill(&operation->callbacks);
+  for (const std::string& point : HandlerPointsPlannedBy(script)) NotePlannedPoint(point);
   const MiconformScript defaults = backend().ScriptDefaults();
   const std::string class_name = InlineScript(script, &defaults);
   Phase("entered MI_Session_EnumerateInstances " + class_name);
@@ -184,6 +191,7 @@ void CaseFixture::StartEnumerate(SessionSlot* session, OperationSlot* operation,
                               mock != nullptr ? &operation->callbacks : nullptr,
                               &operation->handle);
   Phase("returned MI_Session_EnumerateInstances");
+  NoteStartedBeforeClose(session, operation);
 }
 
 CaseFixture::OperationSlot* CaseFixture::StartEnumerate(SessionSlot* session,
@@ -198,7 +206,9 @@ CaseFixture::OperationSlot* CaseFixture::StartEnumerate(SessionSlot* session,
 std::string CaseFixture::PrepareEnumerate(OperationSlot* operation, const MiconformScript& script,
                                           mocks::MockOperationCallbacks* mock) {
   operation->synchronous = mock == nullptr;
+  operation->mock = mock;
   if (mock != nullptr) mock->Fill(&operation->callbacks);
+  for (const std::string& point : HandlerPointsPlannedBy(script)) NotePlannedPoint(point);
   const MiconformScript defaults = backend().ScriptDefaults();
   return InlineScript(script, &defaults);
 }
@@ -210,6 +220,16 @@ void CaseFixture::StartPrepared(SessionSlot* session, OperationSlot* operation,
                                  operation->synchronous ? nullptr : &operation->callbacks,
                                  &operation->handle);
   Phase("returned MI_Session_EnumerateInstances");
+  NoteStartedBeforeClose(session, operation);
+}
+
+void CaseFixture::NoteStartedBeforeClose(SessionSlot* session, OperationSlot* operation) {
+  // An operation whose start returned before the session's close was called is one of the
+  // session's running operations when the close begins; one started while the close is under way
+  // races it, and the pages say nothing of when its callbacks may run.
+  if (operation->mock != nullptr && !session->close_called.load()) {
+    session->AddOperationMock(operation->mock);
+  }
 }
 
 CaseFixture::OperationSlot* CaseFixture::StartClosingOnFinal(SessionSlot* session,
@@ -258,18 +278,54 @@ MI_Result CaseFixture::CloseOperation(OperationSlot* operation) {
   return result;
 }
 
+void CaseFixture::SessionSlot::AddOperationMock(const mocks::MockOperationCallbacks* mock) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  operation_mocks_.push_back(mock);
+}
+
+int CaseFixture::SessionSlot::OperationCallbacksRunningElsewhere() const {
+  std::vector<const mocks::MockOperationCallbacks*> mocks;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    mocks = operation_mocks_;
+  }
+  int running = 0;
+  for (const mocks::MockOperationCallbacks* mock : mocks) running += mock->InsideOnOtherThreads();
+  return running;
+}
+
+void CaseFixture::JudgeCloseEnd(const std::string& requirement_id, const std::string& what,
+                                int running) {
+  if (running == 0) return;
+  const std::string text = what + " while " + std::to_string(running) +
+                           " operation callback(s) of the session were still running on another "
+                           "thread: the close ended before the session's callbacks did";
+  if (CaseNames(requirement_id)) {
+    ADD_FAILURE() << text << " (" << requirement_id << ")";
+  } else {
+    Trace("observed: " + text + " (judged only by cases that name " + requirement_id + ")");
+  }
+}
+
 MI_Result CaseFixture::CloseSessionSync(SessionSlot* session) {
   session->close_called = true;
   Phase("entered MI_Session_Close");
   const MI_Result result = TheTarget().CloseSession(&session->handle, nullptr, nullptr);
+  // Counted before anything else: a callback still inside now is running after the return.
+  const int running = result == MI_RESULT_OK ? session->OperationCallbacksRunningElsewhere() : 0;
   Phase("returned MI_Session_Close (" + ResultName(result) + ")");
   CheckValid("MI_Session_Close", result);
+  JudgeCloseEnd("SC-PARAM-CB-2", "the synchronous MI_Session_Close returned", running);
   return result;
 }
 
 MI_Result CaseFixture::CloseSessionAsync(SessionSlot* session, void* context,
                                          MI_SessionCloseCompletion callback) {
   session->close_called = true;
+  // The completion's mock (if the case made one for this context) counts, when it is entered,
+  // the session's callbacks still running elsewhere; TearDown judges what it saw.
+  mocks::MockSessionCloseCompletion::SetRunningCounterFor(
+      context, [session] { return session->OperationCallbacksRunningElsewhere(); });
   Phase("entered MI_Session_Close");
   const MI_Result result = TheTarget().CloseSession(&session->handle, context, callback);
   Phase("returned MI_Session_Close (" + ResultName(result) + ")");
@@ -395,10 +451,12 @@ bool CaseFixture::IsCallbackPoint(const std::string& point) {
 
 void CaseFixture::DelayCallbackPoint(const std::string& point, std::chrono::milliseconds delay) {
   if (!IsCallbackPoint(point)) {
-    ADD_FAILURE() << "\"" << point << "\" is no callback-layer injection point (a harness fault)";
+    NoteHarnessError("\"" + point + "\" is no callback-layer injection point; the case cannot "
+                     "delay it");
     return;
   }
   Trace("callback point " + point + " delays " + std::to_string(delay.count()) + " ms");
+  if (delay.count() > 0) NotePlannedPoint(point);
   std::lock_guard<std::mutex> lock(CallbackPoints().mutex);
   CallbackPoints().points[point].delay = delay;
 }
@@ -429,6 +487,93 @@ MI_Result CaseFixture::AcknowledgeResult(MI_ResultAcknowledgement ack, MI_Operat
   AtCallbackPoint("callback.after_ack");
   return result;
 }
+
+// ---- planned faults and harness errors --------------------------------------------------------
+
+namespace {
+
+struct PlannedPointSet {
+  std::mutex mutex;
+  std::set<std::string> points;
+};
+
+PlannedPointSet& Planned() {
+  static auto* set = new PlannedPointSet();  // never freed: callbacks may run at exit
+  return *set;
+}
+
+std::atomic<int> g_harness_errors{0};
+
+}  // namespace
+
+void NotePlannedPoint(const std::string& point) {
+  std::lock_guard<std::mutex> lock(Planned().mutex);
+  Planned().points.insert(point);
+}
+
+std::vector<std::string> PlannedPoints() {
+  std::lock_guard<std::mutex> lock(Planned().mutex);
+  return {Planned().points.begin(), Planned().points.end()};
+}
+
+std::vector<std::string> HandlerPointsPlannedBy(const MiconformScript& script) {
+  // result_delay_ms paces the results (an endless stream until cancelled, or a few spread out);
+  // a cancel that comes before a pause ends is the scenario itself, so handler.before_result is
+  // reported when it fires but never planned.
+  std::vector<std::string> points;
+  if (script.cancel_delay_ms > 0) points.emplace_back("handler.before_cancel");
+  if (script.operation_close_delay_ms > 0) points.emplace_back("handler.in_operation_close");
+  if (script.session_close_delay_ms > 0) points.emplace_back("handler.in_session_close");
+  return points;
+}
+
+std::map<std::string, std::uint64_t> HandlerPointFires(
+    const std::vector<MiconformOperationRecord>& operations,
+    const std::vector<MiconformSessionRecord>& sessions) {
+  std::map<std::string, std::uint64_t> fires = {{"handler.before_result", 0},
+                                                {"handler.before_cancel", 0},
+                                                {"handler.in_operation_close", 0},
+                                                {"handler.in_session_close", 0}};
+  for (const MiconformOperationRecord& record : operations) {
+    fires["handler.before_result"] += record.result_delays_waited;
+    fires["handler.before_cancel"] += record.cancel_delays_waited;
+    fires["handler.in_operation_close"] += record.close_delays_waited;
+  }
+  for (const MiconformSessionRecord& record : sessions) {
+    fires["handler.in_session_close"] += record.close_delays_waited;
+  }
+  return fires;
+}
+
+std::set<std::string> FiredCallbackPoints() {
+  std::set<std::string> fired;
+  std::lock_guard<std::mutex> lock(CallbackPoints().mutex);
+  for (const auto& [point, setting] : CallbackPoints().points) {
+    if (setting.fires > 0) fired.insert(point);
+  }
+  return fired;
+}
+
+report::Verdict JudgePlannedFaults(report::Verdict verdict,
+                                   const std::vector<std::string>& planned,
+                                   const std::set<std::string>& fired,
+                                   std::vector<std::string>* unfired) {
+  unfired->clear();
+  if (verdict != report::Verdict::kPass) return verdict;
+  for (const std::string& point : planned) {
+    if (fired.count(point) == 0) unfired->push_back(point);
+  }
+  std::sort(unfired->begin(), unfired->end());
+  unfired->erase(std::unique(unfired->begin(), unfired->end()), unfired->end());
+  return unfired->empty() ? verdict : report::Verdict::kNotExercised;
+}
+
+void NoteHarnessError(const std::string& text) {
+  g_harness_errors.fetch_add(1);
+  Channel().Message("harness error: " + text);
+}
+
+int HarnessErrorCount() { return g_harness_errors.load(); }
 
 void CaseFixture::Arm(const std::string& requirement_id, const std::string& call) {
   Channel().Arm(requirement_id, call);

@@ -25,16 +25,55 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "case_registry.h"
 #include "case_runtime.h"
 #include "miconform/handler_control.h"
+#include "miconform/injection_point_table.h"
 #include "miconform/mocks/callback_mocks.h"
+#include "miconform/report/verdict.h"
 
 namespace miconform::cases {
+
+// ---- planned faults. A case *plans* a fault when it gives an injection point of the callback or
+// handler layer a delay: DelayCallbackPoint with a positive delay, or a script with a positive
+// delay field started through the fixture (StartEnumerate, PrepareEnumerate). A planned point
+// that never fired means the run proved nothing about that fault: RunCaseChild then turns a PASS
+// into NOT-EXERCISED (never any other verdict). Process-wide (one case per process), thread-safe.
+void NotePlannedPoint(const std::string& point);
+// The planned points, sorted.
+std::vector<std::string> PlannedPoints();
+// The handler-layer points a script's delay fields plan (cancel_delay_ms -> handler.before_cancel,
+// operation_close_delay_ms -> handler.in_operation_close, session_close_delay_ms ->
+// handler.in_session_close; only fields > 0). result_delay_ms only paces results: its point,
+// handler.before_result, is reported when it fires but never planned.
+std::vector<std::string> HandlerPointsPlannedBy(const MiconformScript& script);
+// How often each handler-layer point fired according to the handler's records: every handler
+// point of the registry is a key, with 0 when it never fired.
+std::map<std::string, std::uint64_t> HandlerPointFires(
+    const std::vector<MiconformOperationRecord>& operations,
+    const std::vector<MiconformSessionRecord>& sessions);
+// The callback-layer points that have fired (slept their delay) at least once so far.
+std::set<std::string> FiredCallbackPoints();
+// The verdict rule for planned faults: PASS with a planned point absent from `fired` becomes
+// NOT-EXERCISED and *unfired lists those points (sorted); any other verdict is returned as is
+// (and *unfired is left empty).
+report::Verdict JudgePlannedFaults(report::Verdict verdict,
+                                   const std::vector<std::string>& planned,
+                                   const std::set<std::string>& fired,
+                                   std::vector<std::string>* unfired);
+
+// ---- harness errors: the case itself is wrong (e.g. names an injection point that does not
+// exist). The case's verdict becomes ERROR whatever else happened; the message goes to the
+// phase channel. Thread-safe.
+void NoteHarnessError(const std::string& text);
+int HarnessErrorCount();
 
 // "MI_RESULT_OK", ..., or "MI_Result(<n>) (not a valid MI_Result)".
 std::string ResultName(int result);
@@ -64,11 +103,21 @@ class CaseFixture : public testing::Test {
   struct SessionSlot {
     MI_Session handle{};
     std::atomic<bool> close_called{false};
+    // The mocks of the asynchronous operations whose start returned before the session's close
+    // was called (any thread).
+    void AddOperationMock(const mocks::MockOperationCallbacks* mock);
+    // Callbacks of those operations running right now on threads other than the caller's.
+    int OperationCallbacksRunningElsewhere() const;
+
+   private:
+    mutable std::mutex mutex_;
+    std::vector<const mocks::MockOperationCallbacks*> operation_mocks_;
   };
   struct OperationSlot {
     MI_Operation handle{};
     bool synchronous = false;                 // started with NULL callbacks (pull)
     MI_OperationCallbacks callbacks{};        // what the library was handed (kept alive)
+    const mocks::MockOperationCallbacks* mock = nullptr;  // whose callbacks those are
     std::atomic<bool> close_called{false};
     std::atomic<bool> final_pulled{false};    // synchronous: the pull saw moreResults MI_FALSE
   };
@@ -96,6 +145,8 @@ class CaseFixture : public testing::Test {
   // made inside the start call can already close it).
   OperationSlot* NewOperation();
   // Starts EnumerateInstances with the script as class name. `mock` NULL: synchronous pull.
+  // The script's positive delay fields plan their handler points (see "planned faults"), here and
+  // in PrepareEnumerate.
   void StartEnumerate(SessionSlot* session, OperationSlot* operation,
                       const MiconformScript& script, mocks::MockOperationCallbacks* mock,
                       MI_Uint32 flags = 0);
@@ -121,7 +172,16 @@ class CaseFixture : public testing::Test {
   // result is a valid MI_Result. Static: safe from callbacks and helper threads at any time.
   static Target& TheTarget();
   static MI_Result CloseOperation(OperationSlot* operation);
+  // Both closes also judge the end of the close (SC-PARAM-CB-2, SC-PARAM-CB-1): no operation
+  // callback of the session may still be running on another thread when a synchronous close
+  // returns or the completion callback is entered (the latter judged at TearDown).
   static MI_Result CloseSessionSync(SessionSlot* session);
+  // A close ended with `running` callbacks of its session still running elsewhere: a failure of
+  // `requirement_id` in a case that names it, an observation (trace) in any other.
+  // Registers the operation with its session when its start returned before the close was called.
+  static void NoteStartedBeforeClose(SessionSlot* session, OperationSlot* operation);
+  static void JudgeCloseEnd(const std::string& requirement_id, const std::string& what,
+                            int running);
   static MI_Result CloseSessionAsync(SessionSlot* session, void* context,
                                      MI_SessionCloseCompletion callback);
   MI_Result CloseApplication();
@@ -155,15 +215,22 @@ class CaseFixture : public testing::Test {
   // `fired <point>` on the phase channel each time. Points without a delay cost nothing and
   // write nothing. Settings are process-wide (one case per process) and thread-safe; the static
   // members may be called from any callback on any thread.
+  // The names are exactly the callback-layer lines of the point registry
+  // (injection_point_table.h), in table order.
+#define MICONFORM_CASES_CALLBACK_POINT(layer, ident, description) \
+  MICONFORM_CASES_CALLBACK_POINT_##layer(ident)
+#define MICONFORM_CASES_CALLBACK_POINT_callback(ident) "callback." #ident,
+#define MICONFORM_CASES_CALLBACK_POINT_handler(ident)
+#define MICONFORM_CASES_CALLBACK_POINT_interposer(ident)
   static constexpr const char* kCallbackPoints[] = {
-      "callback.before_ack",       // a result callback, just before calling resultAcknowledgement
-      "callback.after_ack",        // a result callback, right after resultAcknowledgement returned
-      "callback.in_completion",    // inside a session-close completion callback
-      "callback.in_write_message", // inside writeMessage
-      "callback.in_write_progress" // inside writeProgress
-  };
+      MICONFORM_INJECTION_POINT_TABLE(MICONFORM_CASES_CALLBACK_POINT)};
+#undef MICONFORM_CASES_CALLBACK_POINT_interposer
+#undef MICONFORM_CASES_CALLBACK_POINT_handler
+#undef MICONFORM_CASES_CALLBACK_POINT_callback
+#undef MICONFORM_CASES_CALLBACK_POINT
   static bool IsCallbackPoint(const std::string& point);
-  // Sets (0 ms: removes) the delay of `point`; an unknown name is a harness fault (a failed check).
+  // Sets (0 ms: removes) the delay of `point`. A positive delay plans the point (see "planned
+  // faults" above). An unknown name is a harness error (NoteHarnessError: the verdict is ERROR).
   void DelayCallbackPoint(const std::string& point, std::chrono::milliseconds delay);
   static void AtCallbackPoint(const char* point);
   // How often `point` has fired (slept its delay) so far.

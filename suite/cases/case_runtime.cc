@@ -1,6 +1,7 @@
 // case_runtime.cc - the runtime a case child installs and the outcome notes (case_runtime.h).
 #include "case_runtime.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include "phase_channel.h"
@@ -22,6 +23,13 @@ void SetCaseRuntime(const CaseRuntime& runtime) {
 
 const CaseRuntime* GetCaseRuntime() {
   return g_installed.load(std::memory_order_acquire) ? &g_runtime : nullptr;
+}
+
+bool CaseNames(const std::string& requirement_id) {
+  const CaseRuntime* runtime = GetCaseRuntime();
+  if (runtime == nullptr) return false;
+  return std::find(runtime->requirements.begin(), runtime->requirements.end(), requirement_id) !=
+         runtime->requirements.end();
 }
 
 void NoteDeviation(const std::string& requirement_id, const std::string& text) {

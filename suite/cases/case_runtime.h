@@ -8,6 +8,7 @@
 #define MICONFORM_CASES_CASE_RUNTIME_H
 
 #include <string>
+#include <vector>
 
 #include "miconform/scripted_backend.h"
 #include "miconform/target.h"
@@ -18,12 +19,17 @@ struct CaseRuntime {
   Target* target = nullptr;
   ScriptedBackend* backend = nullptr;
   int observe_ms = 250;
+  // The requirements the running case names: a check that speaks for one requirement fails only
+  // in a case that names it (elsewhere it is recorded as an observation).
+  std::vector<std::string> requirements;
 };
 
 // Installs the runtime (pointers not owned; they must outlive the case).
 void SetCaseRuntime(const CaseRuntime& runtime);
 // The installed runtime, or nullptr when none was installed (e.g. in the self-tests).
 const CaseRuntime* GetCaseRuntime();
+// Whether the running case names `requirement_id` (false without a runtime).
+bool CaseNames(const std::string& requirement_id);
 
 // A documented hang did not happen (or a SHOULD was missed): the case is a DEVIATION unless a
 // check failed. Writes a `message` line citing the requirement.

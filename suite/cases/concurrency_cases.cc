@@ -28,6 +28,8 @@ using testing::Eq;
 using testing::Ne;
 
 constexpr std::chrono::milliseconds kSlowCallback{300};
+// How much longer each round of the close-races-new-operation case holds its close back.
+constexpr std::chrono::microseconds kCloseHoldStep{25};
 
 // Completion contexts: each close gets its own, so a swapped context shows.
 std::array<int, 64> g_tags{};
@@ -200,9 +202,13 @@ class ConcurrencyCase : public CaseFixture {
       }).detach();
       std::thread([race, session, sync_close, tag, round] {
         race->start.arrive_and_wait();
-        // Later rounds hold the close back a little longer (yields, not a timed wait), so that
-        // the rounds spread over "start first", "close first" and real overlap.
-        for (int spin = 0; spin < round * 400; ++spin) std::this_thread::yield();
+        // Later rounds hold the close back a little longer, so that the rounds spread over
+        // "start first", "close first" and real overlap. A busy wait on the clock (not yields,
+        // which on a loaded machine can each give the processor away for a whole time slice, and
+        // not a sleep, which would always let the start win).
+        const auto hold_until = std::chrono::steady_clock::now() + round * kCloseHoldStep;
+        while (std::chrono::steady_clock::now() < hold_until) {
+        }
         race->close_result = static_cast<int>(CloseEither(session, sync_close, tag));
         race->done.Done();
       }).detach();
@@ -494,7 +500,7 @@ class ConcurrencyCase : public CaseFixture {
       EXPECT_TRUE(completion->WaitReturned(1, kEventually))
           << "the completion callback was not called within " << kEventually.count() << " ms";
     }
-    EXPECT_GT(CallbackPointFires(point), 0) << point << " never fired";
+    // A `point` that never fired leaves a PASS NOT-EXERCISED (RunCaseChild, planned faults).
   }
 
   // ---- a close arriving while manual acknowledgements are slow
@@ -541,7 +547,7 @@ class ConcurrencyCase : public CaseFixture {
 MICONFORM_CONCURRENCY_CASE(TwiceSyncSync, "concurrency.session_close.twice_at_once.sync_sync",
                            MICONFORM_DOUBLE_CLOSE_SUMMARY("both synchronous"),
                            RunDoubleClose(true, true), "SC-RET-1", "SC-PARAM-SESSION-1",
-                           "SC-REM-2");
+                           "SC-REM-2", "SC-PARAM-CB-2");
 MICONFORM_CONCURRENCY_CASE(TwiceAsyncAsync, "concurrency.session_close.twice_at_once.async_async",
                            MICONFORM_DOUBLE_CLOSE_SUMMARY("both with completion callbacks"),
                            RunDoubleClose(false, false), "SC-RET-1", "SC-PARAM-SESSION-1",
@@ -549,13 +555,14 @@ MICONFORM_CONCURRENCY_CASE(TwiceAsyncAsync, "concurrency.session_close.twice_at_
 MICONFORM_CONCURRENCY_CASE(TwiceSyncAsync, "concurrency.session_close.twice_at_once.sync_async",
                            MICONFORM_DOUBLE_CLOSE_SUMMARY("one synchronous, one asynchronous"),
                            RunDoubleClose(true, false), "SC-RET-1", "SC-PARAM-SESSION-1",
-                           "SC-PARAM-CB-1", "SC-REM-2");
+                           "SC-PARAM-CB-1", "SC-PARAM-CB-2", "SC-REM-2");
 MICONFORM_CONCURRENCY_CASE(
     RacesNewOperationSync, "concurrency.session_close.races_new_operation.sync",
     "A synchronous session close races an operation started on the same session from another "
     "thread (8 rounds): the operation completes or gets its final result, its handle closes, "
     "and the close returns.",
-    RunCloseRacesNewOperation(true), "SC-REM-1", "SC-REM-2", "SC-DESC-1", "SC-RET-1");
+    RunCloseRacesNewOperation(true), "SC-REM-1", "SC-REM-2", "SC-DESC-1", "SC-RET-1",
+    "SC-PARAM-CB-2");
 MICONFORM_CONCURRENCY_CASE(
     RacesNewOperationAsync, "concurrency.session_close.races_new_operation.async",
     "A session close with a completion callback races an operation started on the same session "

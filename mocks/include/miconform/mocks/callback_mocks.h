@@ -169,11 +169,13 @@ class MockSessionCloseCompletion : public BoundMock {
   int Returned() const;  // completion calls whose mock method returned
   bool WaitReturned(int count, std::chrono::milliseconds timeout) const;
 
-  // The operation mocks of the session this completion closes: when the completion enters, the
-  // calls still inside them on other threads are counted (the close has not ended while the
-  // library is still delivering one of the session's callbacks). `operation` must outlive this
-  // mock's calls.
-  void Watch(const MockOperationCallbacks* operation);
+  // Counts, when the completion enters, the operation callbacks of the closed session still
+  // running on other threads (e.g. the sum of InsideOnOtherThreads() over that session's operation
+  // mocks): the close has not ended while the library is still delivering one of them. Called on
+  // the completion's thread, without this mock's lock; what it reads must outlive the mock's calls.
+  void SetRunningCounter(std::function<int()> running);
+  // The same, for the completion mock bound to `context`; false when none is bound.
+  static bool SetRunningCounterFor(void* context, std::function<int()> running);
   // The largest count seen at an entry of the completion (0 when it never entered).
   int OperationCallbacksRunningAtEntry() const;
 
@@ -185,7 +187,7 @@ class MockSessionCloseCompletion : public BoundMock {
   mutable std::condition_variable changed_;
   int calls_ = 0;
   int returned_ = 0;
-  std::vector<const MockOperationCallbacks*> watched_;
+  std::function<int()> running_;
   int running_at_entry_ = 0;
 };
 
