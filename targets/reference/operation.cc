@@ -63,9 +63,9 @@ MI_OperationCallbacks CopyCallbacks(const MI_OperationCallbacks* callbacks) {
 #define MICONFORM_FAULT_LOCAL_FINAL_ONLY 1
 #endif
 
-#if defined(MICONFORM_FAULT_LOCK_ACROSS_CALLBACK)
+#if defined(MICONFORM_FAULT_LOCK_ACROSS_CALLBACK) || defined(MICONFORM_FAULT_CANCEL_LOST_DURING_DELIVERY)
 // Mutant only: how deep this thread is inside application callbacks (nested ones do not take the
-// callback lock again).
+// callback lock again; a cancel from inside a callback is not lost).
 thread_local int fault_callback_depth = 0;
 #endif
 
@@ -106,6 +106,20 @@ bool Operation::AppSideDone_locked() const {
          !pull_in_progress_;
 }
 
+bool Operation::AppSideDoneForClose_locked() const {
+#if defined(MICONFORM_FAULT_COMPLETION_RACES_LAST_CALLBACK) || \
+    defined(MICONFORM_FAULT_SYNC_CLOSE_FREES_DURING_CALLBACK)
+  // FAULT completion_races_last_callback / sync_close_frees_during_callback: while the session
+  // closes (asynchronously / synchronously), an operation counts as done once the application
+  // closed its handle and its final result was handed out, without waiting for the callback that
+  // delivers it to return. The close can then end - completion callback called, or synchronous
+  // close returned and the session freed - while that callback is still running on another
+  // thread, whenever the closing thread is faster than the callback's return.
+  if (session_->FaultEndsEarly_locked()) return app_closed_ && final_claimed_ && !pull_in_progress_;
+#endif
+  return AppSideDone_locked();
+}
+
 bool Operation::SettledForSessionClose_locked() const {
 #if defined(MICONFORM_FAULT_IGNORES_OPEN_HANDLES)
   // FAULT ignores_open_handles: the close waits for the final result and the handler's final
@@ -114,7 +128,7 @@ bool Operation::SettledForSessionClose_locked() const {
          !pull_in_progress_ && handler_calls_in_flight_ == 0 &&
          (!has_handler_operation_ || handler_close_done_ || handler_final_seen_);
 #endif
-  return AppSideDone_locked() && handler_calls_in_flight_ == 0 &&
+  return AppSideDoneForClose_locked() && handler_calls_in_flight_ == 0 &&
          (!has_handler_operation_ || handler_close_done_);
 }
 
@@ -129,7 +143,7 @@ bool Operation::NeedsDeferredDelivery_locked() const {
 
 bool Operation::HandlerCloseDue_locked() const {
   return has_handler_operation_ && handler_started_ && !handler_close_claimed_ &&
-         handler_calls_in_flight_ == 0 && AppSideDone_locked();
+         handler_calls_in_flight_ == 0 && AppSideDoneForClose_locked();
 }
 
 bool Operation::Retirable_locked() const {
@@ -183,6 +197,10 @@ void Operation::CallApp(Call&& call) {
     call();
     --fault_callback_depth;
   }
+#elif defined(MICONFORM_FAULT_CANCEL_LOST_DURING_DELIVERY)
+  ++fault_callback_depth;
+  call();
+  --fault_callback_depth;
 #else
   call();
 #endif
@@ -468,6 +486,12 @@ void Operation::RequestCancel(MI_CancellationReason reason) {
   std::optional<HandlerResult> dropped;
   {
     std::lock_guard lock(session_->mutex());
+#if defined(MICONFORM_FAULT_CANCEL_LOST_DURING_DELIVERY)
+    // FAULT cancel_lost_during_delivery: a cancel made on another thread while one of the
+    // operation's callbacks is running (a result being delivered) is dropped, as if the
+    // delivery had overwritten the request; the operation then runs on as if never cancelled.
+    if (app_callbacks_in_flight_ > 0 && fault_callback_depth == 0) return;
+#endif
     if (!cancel_requested_) {
       cancel_requested_ = true;
       cancel_reason_ = reason;

@@ -108,6 +108,8 @@ class Operation : public std::enable_shared_from_this<Operation> {
 
  private:
   bool AppSideDone_locked() const;
+  // AppSideDone_locked, as the session's close sees it (the seam of two timing mutants).
+  bool AppSideDoneForClose_locked() const;
   bool NeedsLocalFinal_locked() const;
   bool NeedsDeferredDelivery_locked() const;
   // Claims a handler result for delivery to the application (counted, outstanding, held).

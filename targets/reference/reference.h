@@ -90,6 +90,12 @@
 //   close ignores open operation handles ............... Operation::SettledForSessionClose_locked
 //   application close does not wait for sessions ....... Application::Close
 //   manual ack not required for close .................. Operation::DeliverToApp
+// and the timing mutants, whose fault shows only when threads interleave a certain way:
+//   cancel lost while a callback runs .................. Operation::RequestCancel (with
+//       Operation::CallApp counting this thread's callbacks)
+//   close ends while the last callback still runs ...... Operation::AppSideDoneForClose_locked
+//       (asynchronous: completion_races_last_callback; synchronous:
+//       sync_close_frees_during_callback; Session::FaultEndsEarly_locked tells which)
 // Built without any fault macro, the sources preprocess to exactly the reference.
 #ifndef MICONFORM_REFERENCE_REFERENCE_H
 #define MICONFORM_REFERENCE_REFERENCE_H

@@ -138,6 +138,10 @@ MI_Result Session::Close(void* completion_context, MI_SessionCloseCompletion com
     std::lock_guard lock(mutex_);
     if (closing_) return MI_RESULT_INVALID_PARAMETER;  // a second close, or the detached session
     closing_ = true;
+#if defined(MICONFORM_FAULT_COMPLETION_RACES_LAST_CALLBACK) || \
+    defined(MICONFORM_FAULT_SYNC_CLOSE_FREES_DURING_CALLBACK)
+    fault_async_close_ = completion != nullptr;
+#endif
 #if defined(MICONFORM_FAULT_CALLBACK_AFTER_SYNC_CLOSE)
     // FAULT callback_after_sync_close: remembers the operations this close cancels, to call them
     // back after it returned.
@@ -232,6 +236,12 @@ void Session::FaultCallBackLate() {
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   for (auto& operation : operations) operation->FaultCallBackLate();
 }
+#endif
+
+#if defined(MICONFORM_FAULT_COMPLETION_RACES_LAST_CALLBACK)
+bool Session::FaultEndsEarly_locked() const { return closing_ && fault_async_close_; }
+#elif defined(MICONFORM_FAULT_SYNC_CLOSE_FREES_DURING_CALLBACK)
+bool Session::FaultEndsEarly_locked() const { return closing_ && !fault_async_close_; }
 #endif
 
 void Session::CancelForApplicationClose() {

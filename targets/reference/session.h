@@ -76,6 +76,12 @@ class Session : public std::enable_shared_from_this<Session> {
   // Mutant only: whether MI_Session_Close was called on the session. Needs mutex().
   bool FaultClosing_locked() const { return closing_ && application_ != nullptr; }
 #endif
+#if defined(MICONFORM_FAULT_COMPLETION_RACES_LAST_CALLBACK) || \
+    defined(MICONFORM_FAULT_SYNC_CLOSE_FREES_DURING_CALLBACK)
+  // Mutant only: whether the session is being closed in the way the mutant gets wrong
+  // (asynchronously, or synchronously). Needs mutex().
+  bool FaultEndsEarly_locked() const;
+#endif
 
  private:
   void CancelOperations(MI_CancellationReason reason);
@@ -106,6 +112,10 @@ class Session : public std::enable_shared_from_this<Session> {
 #endif
 #if defined(MICONFORM_FAULT_LOCK_ACROSS_CALLBACK)
   std::mutex fault_callback_mutex_;
+#endif
+#if defined(MICONFORM_FAULT_COMPLETION_RACES_LAST_CALLBACK) || \
+    defined(MICONFORM_FAULT_SYNC_CLOSE_FREES_DURING_CALLBACK)
+  bool fault_async_close_ = false;  // guarded by mutex_
 #endif
 };
 
