@@ -57,6 +57,13 @@ class HandleRegistry {
     return it == objects_.end() ? nullptr : it->second;
   }
 
+  // The live object with this id, or nullptr (never registered, or removed since).
+  std::shared_ptr<Object> FindId(std::uint64_t id) const {
+    std::lock_guard lock(mutex_);
+    auto it = objects_.find(id);
+    return it == objects_.end() ? nullptr : it->second;
+  }
+
   template <typename Handle, typename Table>
   void Fill(Handle* handle, std::uint64_t id, const Table* table) const {
     handle->reserved1 = id;

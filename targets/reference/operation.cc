@@ -2,6 +2,8 @@
 // reference (see operation.h).
 #include "operation.h"
 
+#include <cstdint>
+
 #include "handle_registry.h"
 #include "reference.h"
 #include "session.h"
@@ -20,18 +22,36 @@ MI_Result AppAcknowledge(MI_Operation* handle) {
   return operation ? operation->Acknowledge() : MI_RESULT_INVALID_PARAMETER;
 }
 
-// ---- the reference's callbacks, handed to the handler; the context is the Operation.
+// ---- the reference's callbacks, handed to the handler. The context is the Operation's id, not
+// its address: a handler may still call back after the reference closed the handler operation
+// (a result it had committed to before the Close), and by then the session's close may have
+// released the Operation. Such a late callback finds no Operation and is dropped (a result is
+// still acknowledged, so the handler can finish).
+
+void* HandlerContextOf(std::uint64_t id) {
+  return reinterpret_cast<void*>(static_cast<std::uintptr_t>(id));
+}
+
+std::shared_ptr<Operation> OperationOfContext(void* context) {
+  return Registry().FindId(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(context)));
+}
 
 void HandlerInstanceResult(MI_Operation* handler_operation, void* context,
                            const MI_Instance* instance, MI_Boolean more, MI_Result code,
                            const MI_Char* error, const MI_Instance* details,
                            MI_ResultAcknowledgement acknowledge) {
-  static_cast<Operation*>(context)->OnHandlerResult(
-      {handler_operation, instance, more, code, error, details, acknowledge});
+  const std::shared_ptr<Operation> operation = OperationOfContext(context);
+  if (!operation) {
+    if (acknowledge != nullptr) acknowledge(handler_operation);
+    return;
+  }
+  operation->OnHandlerResult({handler_operation, instance, more, code, error, details, acknowledge});
 }
 
 void HandlerWriteMessage(MI_Operation*, void* context, MI_Uint32 channel, const MI_Char* message) {
-  static_cast<Operation*>(context)->OnHandlerNotice(
+  const std::shared_ptr<Operation> operation = OperationOfContext(context);
+  if (!operation) return;
+  operation->OnHandlerNotice(
       [&](MI_Operation* handle, const MI_OperationCallbacks& app) {
         if (app.writeMessage) app.writeMessage(handle, app.callbackContext, channel, message);
       });
@@ -40,7 +60,9 @@ void HandlerWriteMessage(MI_Operation*, void* context, MI_Uint32 channel, const 
 void HandlerWriteProgress(MI_Operation*, void* context, const MI_Char* activity,
                           const MI_Char* current_operation, const MI_Char* status,
                           MI_Uint32 percentage, MI_Uint32 seconds_remaining) {
-  static_cast<Operation*>(context)->OnHandlerNotice(
+  const std::shared_ptr<Operation> operation = OperationOfContext(context);
+  if (!operation) return;
+  operation->OnHandlerNotice(
       [&](MI_Operation* handle, const MI_OperationCallbacks& app) {
         if (app.writeProgress) {
           app.writeProgress(handle, app.callbackContext, activity, current_operation, status,
@@ -80,7 +102,7 @@ Operation::Operation(std::shared_ptr<Session> session, MI_Uint32 flags,
       flags_(flags),
       app_callbacks_(CopyCallbacks(callbacks)),
       handler_callbacks_{} {
-  handler_callbacks_.callbackContext = this;
+  handler_callbacks_.callbackContext = HandlerContextOf(id_);
   handler_callbacks_.instanceResult = &HandlerInstanceResult;
   handler_callbacks_.writeMessage = &HandlerWriteMessage;
   handler_callbacks_.writeProgress = &HandlerWriteProgress;
