@@ -5,40 +5,36 @@
 namespace miconform::handler::selftest {
 namespace {
 
-using DelayPoints = HandlerTest;
-
-struct Completion {
-    std::mutex mu;
-    std::condition_variable cv;
-    int calls = 0;
-
-    static void callback(void *context)
-    {
-        auto *self = static_cast<Completion *>(context);
-        std::lock_guard lock(self->mu);
-        ++self->calls;
-        self->cv.notify_all();
-    }
-    bool wait()
-    {
-        std::unique_lock lock(mu);
-        return cv.wait_for(lock, std::chrono::seconds(20), [&] { return calls > 0; });
-    }
-};
 
 void acknowledge_every_result(TestOperation &op)
 {
     op.on_result = [](TestOperation &self, const Event &) { self.ack(); };
 }
 
-TEST_F(DelayPoints, NoDelaysCountNothing)
+// The test fixture, plus one step most tests share: run a script whose results are all
+// acknowledged to its final result, close the operation and wait until the handler released it.
+class DelayPointsTest : public HandlerTest {
+protected:
+    // False (with a failure recorded) when the operation did not end or was not released.
+    bool run_to_release(TestOperation &op, const char *script)
+    {
+        acknowledge_every_result(op);
+        enumerate(op, script);
+        if (!op.wait_final()) {
+            ADD_FAILURE() << "no final result for " << script;
+            return false;
+        }
+        EXPECT_EQ(op.close(), MI_RESULT_OK);
+        const bool released = wait_record(op.record_index, [](auto &r) { return r.released == 1; });
+        EXPECT_TRUE(released) << "the handler did not release the operation of " << script;
+        return released;
+    }
+};
+
+TEST_F(DelayPointsTest, NoDelaysCountNothing)
 {
     TestOperation op;
-    acknowledge_every_result(op);
-    enumerate(op, "script:results=2");
-    ASSERT_TRUE(op.wait_final());
-    EXPECT_EQ(op.close(), MI_RESULT_OK);
-    ASSERT_TRUE(wait_record(op.record_index, [](auto &r) { return r.released == 1; }));
+    ASSERT_TRUE(run_to_release(op, "script:results=2"));
     const MiconformOperationRecord record = operation_record(op.record_index);
     EXPECT_EQ(record.result_delays_waited, 0u);
     EXPECT_EQ(record.cancel_delays_waited, 0u);
@@ -47,14 +43,10 @@ TEST_F(DelayPoints, NoDelaysCountNothing)
     EXPECT_EQ(session_record(0).close_delays_waited, 0u);
 }
 
-TEST_F(DelayPoints, EachResultDelayWaitedIsCountedTheFinalIncluded)
+TEST_F(DelayPointsTest, EachResultDelayWaitedIsCountedTheFinalIncluded)
 {
     TestOperation op;
-    acknowledge_every_result(op);
-    enumerate(op, "script:results=2;result_delay_ms=2");
-    ASSERT_TRUE(op.wait_final());
-    EXPECT_EQ(op.close(), MI_RESULT_OK);
-    ASSERT_TRUE(wait_record(op.record_index, [](auto &r) { return r.released == 1; }));
+    ASSERT_TRUE(run_to_release(op, "script:results=2;result_delay_ms=2"));
     const MiconformOperationRecord record = operation_record(op.record_index);
     EXPECT_EQ(record.results_sent, 2u);
     EXPECT_EQ(record.result_delays_waited, 3u);
@@ -62,18 +54,14 @@ TEST_F(DelayPoints, EachResultDelayWaitedIsCountedTheFinalIncluded)
     EXPECT_EQ(record.close_delays_waited, 0u);
 }
 
-TEST_F(DelayPoints, CallerThreadResultDelaysAreCountedToo)
+TEST_F(DelayPointsTest, CallerThreadResultDelaysAreCountedToo)
 {
     TestOperation op;
-    acknowledge_every_result(op);
-    enumerate(op, "script:results=1;result_delay_ms=2;callback_thread=caller");
-    ASSERT_TRUE(op.wait_final());
-    EXPECT_EQ(op.close(), MI_RESULT_OK);
-    ASSERT_TRUE(wait_record(op.record_index, [](auto &r) { return r.released == 1; }));
+    ASSERT_TRUE(run_to_release(op, "script:results=1;result_delay_ms=2;callback_thread=caller"));
     EXPECT_EQ(operation_record(op.record_index).result_delays_waited, 2u);
 }
 
-TEST_F(DelayPoints, AResultDelayCutShortByCloseIsNotCounted)
+TEST_F(DelayPointsTest, AResultDelayCutShortByCloseIsNotCounted)
 {
     TestOperation op;
     enumerate(op, "script:results=1;result_delay_ms=600000");
@@ -85,7 +73,7 @@ TEST_F(DelayPoints, AResultDelayCutShortByCloseIsNotCounted)
     EXPECT_EQ(record.result_delays_waited, 0u);
 }
 
-TEST_F(DelayPoints, AnHonouredCancelDelayIsCountedOnce)
+TEST_F(DelayPointsTest, AnHonouredCancelDelayIsCountedOnce)
 {
     TestOperation op;
     acknowledge_every_result(op);
@@ -102,7 +90,7 @@ TEST_F(DelayPoints, AnHonouredCancelDelayIsCountedOnce)
     EXPECT_EQ(op.events().back().error, "cancelled");
 }
 
-TEST_F(DelayPoints, ACancelWithoutDelayIsNotCountedOneCutShortByCloseIs)
+TEST_F(DelayPointsTest, ACancelWithoutDelayIsNotCountedOneCutShortByCloseIs)
 {
     TestOperation quick;
     acknowledge_every_result(quick);
@@ -126,7 +114,7 @@ TEST_F(DelayPoints, ACancelWithoutDelayIsNotCountedOneCutShortByCloseIs)
     EXPECT_EQ(record.cancel_delays_waited, 1u); // the slow wind-down had begun
 }
 
-TEST_F(DelayPoints, TheOperationCloseDelayIsCountedOncePerClose)
+TEST_F(DelayPointsTest, TheOperationCloseDelayIsCountedOncePerClose)
 {
     TestOperation op;
     acknowledge_every_result(op);
@@ -140,7 +128,7 @@ TEST_F(DelayPoints, TheOperationCloseDelayIsCountedOncePerClose)
     EXPECT_EQ(record.result_delays_waited, 0u);
 }
 
-TEST_F(DelayPoints, SynchronousSessionCloseDelayIsCounted)
+TEST_F(DelayPointsTest, SynchronousSessionCloseDelayIsCounted)
 {
     MiconformScript script = script_from("session_close_delay_ms=5");
     miconform_handler_set_default_script(&script);
@@ -150,7 +138,7 @@ TEST_F(DelayPoints, SynchronousSessionCloseDelayIsCounted)
     EXPECT_EQ(record.completions_called, 0u);
 }
 
-TEST_F(DelayPoints, ACompletedSessionCloseDelayIsCountedBeforeTheCompletion)
+TEST_F(DelayPointsTest, ACompletedSessionCloseDelayIsCountedBeforeTheCompletion)
 {
     TestOperation op;
     acknowledge_every_result(op);

@@ -10,29 +10,6 @@
 namespace miconform::handler::selftest {
 namespace {
 
-struct Completion {
-    std::mutex mu;
-    std::condition_variable cv;
-    int calls = 0;
-    void *context = nullptr;
-    std::thread::id thread;
-
-    static void callback(void *context)
-    {
-        auto *self = static_cast<Completion *>(context);
-        std::lock_guard lock(self->mu);
-        ++self->calls;
-        self->context = context;
-        self->thread = std::this_thread::get_id();
-        self->cv.notify_all();
-    }
-    bool wait()
-    {
-        std::unique_lock lock(mu);
-        return cv.wait_for(lock, std::chrono::seconds(20), [&] { return calls > 0; });
-    }
-};
-
 using Sessions = HandlerTest;
 
 TEST_F(Sessions, CompletionIsCalledOnceWithItsContextFromAHandlerThreadAfterTheDelay)
