@@ -115,7 +115,12 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
   }
 
   bool run_failed = false;
+  bool interrupted = false;
   for (Row& row : rows) {
+    if (interrupted) {
+      row.explanation = "not run: the matrix was interrupted";
+      continue;
+    }
     RunOptions options = base;
     options.target = row.target;
     options.report_dir = (std::filesystem::path(base.report_dir) / DirectoryName(row.target)).string();
@@ -124,6 +129,11 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
     // and for the mutants whose fault shows only under some interleavings.
     options.explore = base.explore && (row.is_reference || row.mutant->timing);
     row.run = RunSuite(options, self);
+    // SIGINT or SIGTERM ends the whole matrix, not only the target being run.
+    if (row.run.interrupted) {
+      interrupted = true;
+      run_failed = true;
+    }
     if (!row.run.report) {
       row.explanation = "no run: " + row.run.error;
       run_failed = true;
@@ -177,8 +187,9 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       }
       matrix << "  " << std::setw(static_cast<int>(id.size())) << cell;
     }
-    matrix << "  " << (row.is_reference ? (row.ok ? "CLEAN" : "NOT CLEAN")
-                                        : (row.ok ? "KILLED" : "SURVIVED"))
+    matrix << "  " << (!row.run.report ? "NOT RUN"
+                       : row.is_reference ? (row.ok ? "CLEAN" : "NOT CLEAN")
+                                          : (row.ok ? "KILLED" : "SURVIVED"))
            << '\n';
     if (!row.is_reference) {
       ++mutants;

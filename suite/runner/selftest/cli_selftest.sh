@@ -51,6 +51,35 @@ expect 2 "key 'p' applies only to mode=random" -- run --inject 'mode=pct;depth=3
 expect 0 "^reference$" -- list --targets
 expect 0 "SC-" -- list
 
+# SIGTERM ends a whole kill matrix (not only the target being run): status 2, the rest not run.
+"$miconform" mutants --no-explore --report "$scratch/m1" --progress never >"$scratch/m1.out" 2>&1 &
+matrix=$!
+for _ in $(seq 1 100); do
+  [ -e "$scratch/m1/reference/journal.jsonl" ] && break
+  sleep 0.1
+done
+kill -TERM "$matrix"
+waited=0
+while kill -0 "$matrix" 2>/dev/null && [ "$waited" -lt 600 ]; do
+  sleep 0.1
+  waited=$((waited + 1))
+done
+if kill -0 "$matrix" 2>/dev/null; then
+  echo "FAILED: miconform mutants still running 60 s after SIGTERM"
+  kill -KILL "$matrix"
+  failures=$((failures + 1))
+else
+  wait "$matrix"
+  status=$?
+  if [ "$status" -ne 2 ] || ! grep -q "NOT RUN" "$scratch/m1.out"; then
+    echo "FAILED: miconform mutants after SIGTERM -> status $status (want 2), output:"
+    head -5 "$scratch/m1.out"
+    failures=$((failures + 1))
+  else
+    echo "ok: miconform mutants ended by SIGTERM -> 2, later targets not run"
+  fi
+fi
+
 # Nothing of a failed run may be left in the configuration directory.
 if [ -n "$(ls -A "$scratch/conf")" ]; then
   echo "FAILED: the config dir was left with: $(ls -A "$scratch/conf")"
