@@ -126,9 +126,16 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
     options.report_dir = (std::filesystem::path(base.report_dir) / DirectoryName(row.target)).string();
     options.progress = false;
     // Schedules cost time; they are explored for the reference (it must stay clean under them)
-    // and for the mutants whose fault shows only under some interleavings.
-    options.explore = base.explore && (row.is_reference || row.mutant->timing);
+    // and for the mutants whose fault shows only under some interleavings - for those only when
+    // the plain run did not already kill them (that kill took 0 schedules).
+    const bool timing = row.mutant != nullptr && row.mutant->timing;
+    options.explore = base.explore && row.is_reference;
     row.run = RunSuite(options, self);
+    if (timing && base.explore && !row.run.interrupted && row.run.report &&
+        !JudgeKill(*row.mutant, *row.run.report).killed) {
+      options.explore = true;
+      row.run = RunSuite(options, self);
+    }
     // SIGINT or SIGTERM ends the whole matrix, not only the target being run.
     if (row.run.interrupted) {
       interrupted = true;

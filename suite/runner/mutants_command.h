@@ -34,7 +34,8 @@ bool ReferenceIsClean(const report::Report& run, std::string* why);
 
 // `base` supplies jobs, timeouts, the exploration budget and the report directory (each target's
 // report goes to <report>/<target>/, the matrix to <report>/mutants.md and mutants.json).
-// Schedules are explored only for the reference and the timing mutants.
+// Schedules are explored only for the reference and for the timing mutants that a plain run did
+// not already kill.
 int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream& out);
 
 }  // namespace miconform::runner
