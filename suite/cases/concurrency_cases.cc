@@ -34,14 +34,6 @@ constexpr std::chrono::microseconds kCloseHoldStep{25};
 // Completion contexts: each close gets its own, so a swapped context shows.
 std::array<int, 64> g_tags{};
 
-MiconformScript RunningUntilCancelled(MiconformScript script, std::uint32_t delay_ms = 10) {
-  script.results = 0;
-  script.until_cancelled = 1;
-  script.result_delay_ms = delay_ms;
-  script.callback_thread = MICONFORM_THREAD_HANDLER;
-  return script;
-}
-
 // Counts down to zero; the test thread waits for zero with a bound.
 class Countdown {
  public:
@@ -69,6 +61,13 @@ struct Finals {
 
 class ConcurrencyCase : public CaseFixture {
  protected:
+  // The fixture's run-until-cancelled script, with its callbacks on the handler's own thread.
+  MiconformScript RunningUntilCancelled(std::uint32_t delay_ms = 10) const {
+    MiconformScript script = RunningScript(delay_ms);
+    script.callback_thread = MICONFORM_THREAD_HANDLER;
+    return script;
+  }
+
   // An asynchronous operation mock: non-final results any number, exactly one final result that
   // counts into `finals` (before the handle is closed, so a synchronous close that the handle
   // releases sees it) and closes the handle. Results are acknowledged through the callback-layer
@@ -113,7 +112,7 @@ class ConcurrencyCase : public CaseFixture {
     auto& mock = NewOperationMock();
     OperationSlot* operation = NewOperation();
     ExpectCountedFinal(mock, operation, std::make_shared<Finals>(), false);
-    StartEnumerate(session, operation, RunningUntilCancelled(Script()), &mock);
+    StartEnumerate(session, operation, RunningUntilCancelled(), &mock);
     ASSERT_TRUE(mock.WaitCalls(1, kEventually)) << "the operation delivered nothing";
 
     const bool sync[2] = {first_sync, second_sync};
@@ -239,7 +238,7 @@ class ConcurrencyCase : public CaseFixture {
     if (session == nullptr) return;
     // No result comes on its own within the case: only the cancel ends the pull.
     OperationSlot* operation =
-        StartEnumerate(session, RunningUntilCancelled(Script(), 60000), nullptr);
+        StartEnumerate(session, RunningUntilCancelled(60000), nullptr);
     ASSERT_TRUE(backend().WaitStarted(1, kEventually.count())) << "the operation did not start";
     struct Pull {
       Signal pulling;
@@ -322,7 +321,7 @@ class ConcurrencyCase : public CaseFixture {
     auto race = std::make_shared<Race>();
     std::vector<mocks::MockOperationCallbacks*> operation_mocks;
     std::vector<mocks::MockSessionCloseCompletion*> completions(kSessions, nullptr);
-    const MiconformScript script = RunningUntilCancelled(Script(), 50);
+    const MiconformScript script = RunningUntilCancelled(50);
     for (int i = 0; i < kSessions; ++i) {
       Closing& closing = race->sessions[i];
       closing.session = OpenSession();
@@ -401,7 +400,7 @@ class ConcurrencyCase : public CaseFixture {
       operation_mocks[i] = &NewOperationMock();
       OperationSlot* operation = NewOperation();
       ExpectCountedFinal(*operation_mocks[i], operation, std::make_shared<Finals>(), false, &order);
-      StartEnumerate(sessions[i], operation, RunningUntilCancelled(Script()), operation_mocks[i]);
+      StartEnumerate(sessions[i], operation, RunningUntilCancelled(), operation_mocks[i]);
       completions[i] = &NewCompletionMock(&g_tags[i]);
       auto& completed =
           EXPECT_CALL(*completions[i], Completed(Eq(&g_tags[i]))).Times(1).InSequence(order);
@@ -466,7 +465,7 @@ class ConcurrencyCase : public CaseFixture {
       completion = &NewCompletionMock(tag);
       EXPECT_CALL(*completion, Completed(Eq(tag))).Times(AtMost(1)).InSequence(order);
     }
-    MiconformScript script = RunningUntilCancelled(Script());
+    MiconformScript script = RunningUntilCancelled();
     (message ? script.messages : script.progress) = 1;
     StartEnumerate(session, operation, script, &mock);
     if (!entered->WaitFor(kEventually)) {
@@ -515,7 +514,7 @@ class ConcurrencyCase : public CaseFixture {
     ExpectCountedFinal(mock, operation, std::make_shared<Finals>(), true, &order);
     auto& completion = NewCompletionMock(&g_tags[0]);
     EXPECT_CALL(completion, Completed(Eq(&g_tags[0]))).Times(1).InSequence(order);
-    StartEnumerate(session, operation, RunningUntilCancelled(Script()), &mock,
+    StartEnumerate(session, operation, RunningUntilCancelled(), &mock,
                    MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS);
     ASSERT_TRUE(mock.WaitCalls(1, kEventually)) << "the operation delivered nothing";
     EXPECT_EQ(CloseSessionAsync(session, &g_tags[0], completion.Callback()), MI_RESULT_OK);
