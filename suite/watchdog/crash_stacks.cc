@@ -14,7 +14,7 @@
 #include <cstring>
 #include <string>
 
-#include "process_spawn.h"
+#include "stack_capture.h"
 
 extern char** environ;
 
@@ -25,8 +25,7 @@ constexpr int kFatalSignals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 
 // Prepared at install time, read-only in the handler.
 char g_tool[4096];
-char g_pid_text[24];
-char g_arguments[8][64];
+char g_arguments[8][256];
 char* g_argv[9];
 std::atomic<bool> g_installed{false};
 std::atomic<bool> g_dumping{false};
@@ -119,31 +118,18 @@ extern "C" void OnFatalSignal(int signal_number) {
 }
 
 bool PrepareCommand() {
-  const char* path = std::getenv("PATH");
-  const std::string path_variable = path ? path : "/usr/bin:/bin";
-  std::string tool = ResolveExecutable("eu-stack", path_variable);
-  const bool gdb = tool.empty();
-  if (gdb) tool = ResolveExecutable("gdb", path_variable);
-  if (tool.empty() || tool.size() >= sizeof(g_tool)) return false;
-  std::snprintf(g_tool, sizeof(g_tool), "%s", tool.c_str());
-  std::snprintf(g_pid_text, sizeof(g_pid_text), "%ld", static_cast<long>(getpid()));
-  const char* words[8] = {};
-  int count = 0;
-  if (gdb) {
-    for (const char* word : {"gdb", "-batch", "-nx", "-p", static_cast<const char*>(g_pid_text),
-                             "-ex", "thread apply all bt"}) {
-      words[count++] = word;
-    }
-  } else {
-    for (const char* word : {"eu-stack", "-p", static_cast<const char*>(g_pid_text)}) {
-      words[count++] = word;
-    }
+  const std::vector<std::string> command = StackToolCommand(getpid());
+  const std::size_t max_words = sizeof(g_arguments) / sizeof(g_arguments[0]);
+  if (command.empty() || command.size() > max_words || command[0].size() >= sizeof(g_tool)) {
+    return false;
   }
-  for (int i = 0; i < count; ++i) {
-    std::snprintf(g_arguments[i], sizeof(g_arguments[i]), "%s", words[i]);
+  std::snprintf(g_tool, sizeof(g_tool), "%s", command[0].c_str());
+  for (std::size_t i = 0; i < command.size(); ++i) {
+    if (command[i].size() >= sizeof(g_arguments[i])) return false;
+    std::snprintf(g_arguments[i], sizeof(g_arguments[i]), "%s", command[i].c_str());
     g_argv[i] = g_arguments[i];
   }
-  g_argv[count] = nullptr;
+  g_argv[command.size()] = nullptr;
   return true;
 }
 

@@ -5,9 +5,9 @@
 //
 // How: the handler writes one header line, starts `eu-stack -p <own pid>` (gdb as fallback) with
 // vfork+execve (no atfork handlers, no allocation: the crash may have come from inside malloc),
-// waits for it at most kToolLimit, and then re-raises the signal with its default action, so the
-// watchdog still sees the process killed by the same signal. Everything the handler needs (tool
-// path, argv, pid text) is prepared at install time.
+// waits for it at most kCrashToolLimit, and then re-raises the signal with its default action, so
+// the watchdog still sees the process killed by the same signal. Everything the handler needs (tool
+// path and argv, from StackToolCommand) is prepared at install time.
 //
 // Not installed under AddressSanitizer or ThreadSanitizer builds, whose own fatal-signal reports
 // say more. A thread that gets a fatal signal while another one is dumping waits for that dump to

@@ -9,9 +9,8 @@
 #include <boost/asio/post.hpp>
 
 namespace miconform::watchdog {
-namespace {
 
-std::vector<std::string> ToolCommand(pid_t target) {
+std::vector<std::string> StackToolCommand(pid_t target) {
   const char* path = std::getenv("PATH");
   const std::string path_variable = path ? path : "/usr/bin:/bin";
   const std::string pid = std::to_string(target);
@@ -24,13 +23,11 @@ std::vector<std::string> ToolCommand(pid_t target) {
   return {};
 }
 
-}  // namespace
-
 StackCapture::StackCapture(boost::asio::io_context& io, pid_t target,
                            std::chrono::milliseconds limit, std::function<void(std::string)> done)
     : io_(io), done_(std::move(done)), limit_timer_(io), limit_(limit) {
   SpawnRequest request;
-  request.argv = ToolCommand(target);
+  request.argv = StackToolCommand(target);
   if (request.argv.empty()) {
     text_ = "no stack capture: neither eu-stack nor gdb is on PATH\n";
     exited_ = eof_ = true;

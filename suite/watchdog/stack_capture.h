@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 #include <sys/types.h>
 
 #include <boost/asio/io_context.hpp>
@@ -21,6 +22,10 @@
 #include "process_spawn.h"
 
 namespace miconform::watchdog {
+
+// The command that dumps every thread's stack of process `target`: `eu-stack -p PID` when on
+// PATH, else gdb's "thread apply all bt"; empty when neither is. Also used by crash_stacks.cc.
+std::vector<std::string> StackToolCommand(pid_t target);
 
 class StackCapture {
  public:
