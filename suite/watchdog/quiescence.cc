@@ -1,0 +1,377 @@
+// quiescence.cc - the /proc readers and the proof of quiescence.h.
+#include "quiescence.h"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fcntl.h>
+#include <thread>
+
+namespace miconform::watchdog {
+namespace quiescence_internal {
+
+bool ParseSyscall(std::string_view text, long* number, std::uint64_t args[6]) {
+  auto skip_spaces = [&text] {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\n')) text.remove_prefix(1);
+  };
+  skip_spaces();
+  if (text.empty()) return false;
+  long nr = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), nr);
+  if (error != std::errc()) return false;
+  text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+  *number = nr;
+  if (nr < 0) return true;  // "-1 sp pc": blocked, but not in a system call
+  for (int i = 0; i < 6; ++i) {
+    skip_spaces();
+    if (text.substr(0, 2) != "0x") return false;
+    text.remove_prefix(2);
+    std::uint64_t value = 0;
+    auto [arg_end, arg_error] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
+    if (arg_error != std::errc()) return false;
+    text.remove_prefix(static_cast<std::size_t>(arg_end - text.data()));
+    args[i] = value;
+  }
+  return true;
+}
+
+// The kernel's uapi values (linux/futex.h), spelled out so that the header need not be included.
+constexpr std::uint64_t kFutexWait = 0;
+constexpr std::uint64_t kFutexLockPi = 6;
+constexpr std::uint64_t kFutexWaitBitset = 9;
+constexpr std::uint64_t kFutexWaitRequeuePi = 11;
+constexpr std::uint64_t kFutexLockPi2 = 13;
+constexpr std::uint64_t kFutexPrivateFlag = 128;
+constexpr std::uint64_t kFutexClockRealtime = 256;
+
+bool IsFutexSyscall(long number) {
+#ifdef SYS_futex
+  if (number == SYS_futex) return true;
+#endif
+#ifdef SYS_futex_time64
+  if (number == SYS_futex_time64) return true;
+#endif
+  return false;
+}
+
+bool IsFutexWait(std::uint64_t op) {
+  const std::uint64_t command = op & ~(kFutexPrivateFlag | kFutexClockRealtime);
+  return command == kFutexWait || command == kFutexWaitBitset || command == kFutexLockPi ||
+         command == kFutexLockPi2 || command == kFutexWaitRequeuePi;
+}
+
+bool IsPrivateFutex(std::uint64_t op) { return (op & kFutexPrivateFlag) != 0; }
+
+std::string NameSyscall(long number) {
+  switch (number) {
+#ifdef SYS_nanosleep
+    case SYS_nanosleep: return "nanosleep";
+#endif
+#ifdef SYS_clock_nanosleep
+    case SYS_clock_nanosleep: return "clock_nanosleep";
+#endif
+#ifdef SYS_poll
+    case SYS_poll: return "poll";
+#endif
+#ifdef SYS_ppoll
+    case SYS_ppoll: return "ppoll";
+#endif
+#ifdef SYS_select
+    case SYS_select: return "select";
+#endif
+#ifdef SYS_pselect6
+    case SYS_pselect6: return "pselect6";
+#endif
+#ifdef SYS_epoll_wait
+    case SYS_epoll_wait: return "epoll_wait";
+#endif
+#ifdef SYS_epoll_pwait
+    case SYS_epoll_pwait: return "epoll_pwait";
+#endif
+#ifdef SYS_read
+    case SYS_read: return "read";
+#endif
+#ifdef SYS_write
+    case SYS_write: return "write";
+#endif
+#ifdef SYS_wait4
+    case SYS_wait4: return "wait4";
+#endif
+#ifdef SYS_waitid
+    case SYS_waitid: return "waitid";
+#endif
+#ifdef SYS_rt_sigtimedwait
+    case SYS_rt_sigtimedwait: return "rt_sigtimedwait";
+#endif
+#ifdef SYS_rt_sigsuspend
+    case SYS_rt_sigsuspend: return "rt_sigsuspend";
+#endif
+#ifdef SYS_pause
+    case SYS_pause: return "pause";
+#endif
+    default:
+      if (IsFutexSyscall(number)) return "futex";
+      return "system call " + std::to_string(number);
+  }
+}
+
+}  // namespace quiescence_internal
+
+namespace {
+
+namespace qi = quiescence_internal;
+
+// Reads a small /proc file whole; empty on any error.
+std::string ReadProcFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  std::string text;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got > 0) {
+      text.append(buffer, static_cast<std::size_t>(got));
+      continue;
+    }
+    if (got < 0 && errno == EINTR) continue;
+    break;
+  }
+  ::close(fd);
+  return text;
+}
+
+struct Mapping {
+  std::uint64_t start = 0, end = 0;
+  bool is_private = false;
+};
+
+std::vector<Mapping> ReadMappings(pid_t pid) {
+  std::vector<Mapping> mappings;
+  const std::string maps = ReadProcFile("/proc/" + std::to_string(pid) + "/maps");
+  std::string_view rest = maps;
+  while (!rest.empty()) {
+    const auto newline = rest.find('\n');
+    const std::string_view line = rest.substr(0, newline);
+    rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
+    Mapping mapping;
+    const char* cursor = line.data();
+    const char* const end = line.data() + line.size();
+    auto [dash, e1] = std::from_chars(cursor, end, mapping.start, 16);
+    if (e1 != std::errc() || dash == end || *dash != '-') continue;
+    auto [space, e2] = std::from_chars(dash + 1, end, mapping.end, 16);
+    if (e2 != std::errc() || end - space < 5) continue;
+    mapping.is_private = space[4] == 'p';  // " rw-p"
+    mappings.push_back(mapping);
+  }
+  return mappings;
+}
+
+bool IsNumber(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::vector<pid_t> ListThreads(pid_t pid, std::string* error) {
+  std::vector<pid_t> tids;
+  const std::string dir = "/proc/" + std::to_string(pid) + "/task";
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = "cannot read " + dir + ": " + std::strerror(errno);
+    return tids;
+  }
+  // getdents64 directly: no allocation per entry, and no opendir state to leak on a throw.
+  alignas(8) char buffer[8192];
+  for (;;) {
+    const long got = ::syscall(SYS_getdents64, fd, buffer, sizeof buffer);
+    if (got <= 0) break;
+    for (long offset = 0; offset < got;) {
+      struct Entry {
+        std::uint64_t ino;
+        std::int64_t off;
+        unsigned short reclen;
+        unsigned char type;
+        char name[1];
+      };
+      const auto* entry = reinterpret_cast<const Entry*>(buffer + offset);
+      const std::string_view name(entry->name);
+      if (IsNumber(name)) tids.push_back(static_cast<pid_t>(std::stol(std::string(name))));
+      offset += entry->reclen;
+    }
+  }
+  ::close(fd);
+  std::sort(tids.begin(), tids.end());
+  if (tids.empty() && error->empty()) *error = "no threads listed in " + dir;
+  return tids;
+}
+
+// Fields of a stat line after the LAST ')': state and utime+stime.
+bool ParseStat(const std::string& stat, std::string* name, char* state, std::uint64_t* ticks) {
+  const auto open = stat.find('(');
+  const auto close = stat.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) return false;
+  *name = stat.substr(open + 1, close - open - 1);
+  std::string_view rest = std::string_view(stat).substr(close + 1);
+  // Fields 3.. : state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+  std::vector<std::string_view> fields;
+  while (!rest.empty() && fields.size() < 13) {
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    const auto space = rest.find(' ');
+    fields.push_back(rest.substr(0, space));
+    rest.remove_prefix(space == std::string_view::npos ? rest.size() : space);
+  }
+  if (fields.size() < 13 || fields[0].empty()) return false;
+  *state = fields[0][0];
+  std::uint64_t utime = 0, stime = 0;
+  std::from_chars(fields[11].data(), fields[11].data() + fields[11].size(), utime);
+  std::from_chars(fields[12].data(), fields[12].data() + fields[12].size(), stime);
+  *ticks = utime + stime;
+  return true;
+}
+
+// schedstat: "<ns on cpu> <ns waiting> <times run>"; the count moves every time the thread runs.
+bool ParseSchedstat(const std::string& text, std::uint64_t* runs) {
+  std::string_view rest = text;
+  std::uint64_t values[3] = {};
+  for (auto& value : values) {
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), value);
+    if (error != std::errc()) return false;
+    rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
+  }
+  // Without scheduler statistics the kernel prints zeros; the count is then of no use.
+  if (values[0] == 0 && values[2] == 0) return false;
+  *runs = values[2];
+  return true;
+}
+
+// A pending signal (for the process or one thread) or a POSIX timer may wake a parked process.
+std::string WakeSources(pid_t pid) {
+  const std::string status = ReadProcFile("/proc/" + std::to_string(pid) + "/status");
+  for (const char* field : {"ShdPnd:", "SigPnd:"}) {
+    const auto at = status.find(field);
+    if (at == std::string::npos) continue;
+    std::string_view value = std::string_view(status).substr(at + std::strlen(field));
+    while (!value.empty() && (value.front() == '\t' || value.front() == ' ')) value.remove_prefix(1);
+    value = value.substr(0, value.find('\n'));
+    if (value.find_first_not_of('0') != std::string_view::npos) {
+      return std::string("a pending signal (") + field + " " + std::string(value) + ")";
+    }
+  }
+  const std::string timers = ReadProcFile("/proc/" + std::to_string(pid) + "/timers");
+  if (!timers.empty()) return "a POSIX timer (/proc/<pid>/timers)";
+  return {};
+}
+
+}  // namespace
+
+ProcessSample SampleProcess(pid_t pid) {
+  ProcessSample sample;
+  const std::vector<pid_t> tids = ListThreads(pid, &sample.error);
+  if (tids.empty()) return sample;
+  const std::string base = "/proc/" + std::to_string(pid) + "/task/";
+  bool mappings_read = false;
+  std::vector<Mapping> mappings;
+  auto is_private_address = [&](std::uint64_t address) {
+    if (!mappings_read) {
+      mappings = ReadMappings(pid);
+      mappings_read = true;
+    }
+    for (const Mapping& mapping : mappings) {
+      if (address >= mapping.start && address < mapping.end) return mapping.is_private;
+    }
+    return false;  // unmapped: not provably private
+  };
+  for (const pid_t tid : tids) {
+    const std::string dir = base + std::to_string(tid);
+    ThreadSample thread;
+    thread.tid = tid;
+    std::uint64_t ticks = 0;
+    if (!ParseStat(ReadProcFile(dir + "/stat"), &thread.name, &thread.state, &ticks)) {
+      continue;  // the thread ended between the listing and the read
+    }
+    if (!ParseSchedstat(ReadProcFile(dir + "/schedstat"), &thread.runs)) thread.runs = ticks;
+    const std::string syscall_text = ReadProcFile(dir + "/syscall");
+    thread.wait = syscall_text.empty() && thread.state != 'Z' && thread.state != 'X'
+                      ? ThreadWait::kUnknown
+                      : ClassifyThread(thread.state, syscall_text, is_private_address, &thread.how);
+    if (thread.wait == ThreadWait::kUnknown && thread.how.empty()) {
+      thread.how = "cannot read " + dir + "/syscall";
+    }
+    sample.threads.push_back(std::move(thread));
+  }
+  if (sample.threads.empty()) {
+    sample.error = "every thread of process " + std::to_string(pid) + " ended while it was read";
+    return sample;
+  }
+  sample.woken_by = WakeSources(pid);
+  sample.may_be_woken = !sample.woken_by.empty();
+  sample.ok = true;
+  return sample;
+}
+
+void QuiescenceProof::Reset() {
+  consecutive_ = 0;
+  parked_.clear();
+}
+
+bool QuiescenceProof::Add(const ProcessSample& sample, const std::set<pid_t>& excluded,
+                          std::chrono::steady_clock::time_point now) {
+  auto restart = [this](std::string why) {
+    Reset();
+    explanation_ = std::move(why);
+    return false;
+  };
+  if (!sample.ok) return restart(sample.error);
+  if (sample.may_be_woken) return restart("the process may be woken by " + sample.woken_by);
+  std::vector<std::pair<pid_t, std::uint64_t>> parked;
+  for (const ThreadSample& thread : sample.threads) {
+    if (excluded.count(thread.tid) != 0) continue;
+    if (thread.wait != ThreadWait::kParkedForGood) {
+      return restart("tid " + std::to_string(thread.tid) + " (" + thread.name + "): " + thread.how);
+    }
+    parked.emplace_back(thread.tid, thread.runs);
+  }
+  if (consecutive_ > 0) {
+    if (parked != parked_) {
+      return restart(parked.size() != parked_.size() ? "the set of threads changed"
+                                                     : "a parked thread ran between two samples");
+    }
+    if (now - last_ < interval_) return proven();  // too soon after the last one: not counted
+  }
+  last_ = now;
+  parked_ = std::move(parked);
+  ++consecutive_;
+  explanation_ = proven() ? "every thread" + std::string(excluded.empty() ? "" : " but the harness's waiting ones") +
+                                " parked in an untimed wait only this process can end, unchanged over " +
+                                std::to_string(consecutive_) + " samples"
+                          : "parked so far";
+  return proven();
+}
+
+bool ProveQuiescent(pid_t pid, const std::set<pid_t>& excluded, int samples,
+                    std::chrono::milliseconds interval, std::string* explanation) {
+  QuiescenceProof proof(samples, interval);
+  for (int i = 0; i < samples; ++i) {
+    if (i > 0) std::this_thread::sleep_for(interval);
+    proof.Add(SampleProcess(pid), excluded, std::chrono::steady_clock::now());
+    if (proof.consecutive() == 0) break;  // a thread may wake: no use sampling on
+  }
+  if (explanation != nullptr) *explanation = proof.explanation();
+  return proof.proven();
+}
+
+std::string DescribeSample(const ProcessSample& sample) {
+  if (!sample.ok) return sample.error + "\n";
+  std::string text;
+  for (const ThreadSample& thread : sample.threads) {
+    text += "tid " + std::to_string(thread.tid) + " (" + thread.name + ") " + thread.state + ": " +
+            thread.how + "\n";
+  }
+  if (sample.may_be_woken) text += "may be woken by " + sample.woken_by + "\n";
+  return text;
+}
+
+}  // namespace miconform::watchdog

@@ -1,0 +1,185 @@
+// quiescence.h - proves from /proc that a process can never wake by itself: every thread (but the
+// ones a caller excludes) is parked in a wait that only this process could end, and nothing moved
+// over a few samples. Used by the watchdog's supervision (parent side, on a case process) and by
+// the case child on itself (the harness's waits), and by their self-tests.
+//
+// What counts as parked for good (a thread "cannot wake by itself"), read from
+// /proc/<pid>/task/<tid>/{stat,syscall}:
+//   - state S, inside futex(2) with a wait command (WAIT, WAIT_BITSET, LOCK_PI, LOCK_PI2,
+//     WAIT_REQUEUE_PI) and a NULL timeout, on a futex only this process can wake: the op carries
+//     FUTEX_PRIVATE_FLAG, or the address lies in a private mapping of the process (how glibc's
+//     pthread_join waits on a thread id). This is what std::mutex, std::condition_variable::wait,
+//     pthread_join and a lock-order deadlock look like.
+// Everything else may wake: a running or runnable thread, a timed futex wait (wait_for, a timed
+// join), a sleep, poll/read/write on a descriptor, waitpid, a signal wait, uninterruptible I/O.
+// A process with a pending signal, or with POSIX timers (/proc/<pid>/timers), may wake too.
+// Outside the proof: a process woken only by alarm()/setitimer() from a signal handler (the kernel
+// does not show those timers), and futexes shared with another process through a MAP_SHARED
+// mapping (those are never counted as parked, so they only delay a proof).
+//
+// A proof needs `samples` consecutive samples, at least `interval` apart, in which the same set of
+// threads is parked for good and none of them was scheduled in between (schedstat's count of
+// times run, or utime+stime where schedstat is missing).
+//
+// Threading: plain functions and a value type; safe from any thread. Reading /proc of another
+// process needs ptrace read access to it (a parent has it on its children); a process may always
+// read its own.
+#ifndef MICONFORM_WATCHDOG_QUIESCENCE_H
+#define MICONFORM_WATCHDOG_QUIESCENCE_H
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace miconform::watchdog {
+
+// How one thread is waiting.
+enum class ThreadWait {
+  kParkedForGood,  // an untimed wait only this process can end
+  kMayWake,        // a wait that can end by itself or from outside (timer, I/O, signal, ...)
+  kRunning,        // on a CPU or runnable
+  kUnknown,        // /proc could not tell (no access, thread gone mid-read)
+};
+
+struct ThreadSample {
+  pid_t tid = 0;
+  std::string name;
+  char state = '?';
+  std::uint64_t runs = 0;  // times the thread was scheduled (or CPU ticks): moves when it runs
+  ThreadWait wait = ThreadWait::kUnknown;
+  std::string how;         // e.g. "untimed private futex wait", "timed futex wait", "nanosleep"
+};
+
+struct ProcessSample {
+  bool ok = false;         // false: the process is gone or /proc unreadable (see error)
+  std::string error;
+  bool may_be_woken = false;  // a pending signal or a POSIX timer
+  std::string woken_by;       // what, when may_be_woken
+  std::vector<ThreadSample> threads;  // sorted by tid
+};
+
+// The futex(2) wait commands and flags, as the kernel's uapi defines them.
+struct FutexCall {
+  std::uint64_t address = 0;
+  std::uint64_t op = 0;
+  std::uint64_t timeout = 0;  // the timeout pointer (0: none)
+};
+
+// Classifies a thread from its state letter and the text of its /proc syscall file ("running",
+// "-1 sp pc", or "nr a0 a1 a2 a3 a4 a5 sp pc" in hex). `is_private_address` answers whether an
+// address lies in a private mapping (only asked for a futex without FUTEX_PRIVATE_FLAG).
+template <typename PrivateAddress>
+ThreadWait ClassifyThread(char state, std::string_view syscall_text, PrivateAddress is_private_address,
+                          std::string* how);
+
+// Reads one sample of every thread of `pid`.
+ProcessSample SampleProcess(pid_t pid);
+
+// Accumulates samples into a proof.
+class QuiescenceProof {
+ public:
+  QuiescenceProof(int samples, std::chrono::milliseconds interval)
+      : samples_needed_(samples), interval_(interval) {}
+
+  // Adds a sample taken at `now`; `excluded` threads are left out of the proof (the harness's own
+  // waiting threads). Returns true once the proof holds. A sample that breaks it restarts it.
+  bool Add(const ProcessSample& sample, const std::set<pid_t>& excluded,
+           std::chrono::steady_clock::time_point now);
+  bool proven() const { return consecutive_ >= samples_needed_; }
+  // Samples counted towards the proof so far (0 after a sample that broke it).
+  int consecutive() const { return consecutive_; }
+  // One line: why the last sample did not (or did) prove it, e.g. "tid 12 (worker): nanosleep".
+  const std::string& explanation() const { return explanation_; }
+  void Reset();
+
+ private:
+  int samples_needed_;
+  std::chrono::milliseconds interval_;
+  int consecutive_ = 0;
+  std::chrono::steady_clock::time_point last_{};
+  std::vector<std::pair<pid_t, std::uint64_t>> parked_;  // tid, runs of the last counted sample
+  std::string explanation_;
+};
+
+// Samples `pid` up to `samples` times, `interval` apart, and returns true when the proof holds;
+// stops at the first sample that breaks it. *explanation says why (or why not).
+bool ProveQuiescent(pid_t pid, const std::set<pid_t>& excluded, int samples,
+                    std::chrono::milliseconds interval, std::string* explanation);
+
+// "tid 12 (worker) S: untimed private futex wait" for every thread, one per line.
+std::string DescribeSample(const ProcessSample& sample);
+
+// ---- implementation of the template ------------------------------------------------------------
+
+namespace quiescence_internal {
+bool ParseSyscall(std::string_view text, long* number, std::uint64_t args[6]);
+bool IsFutexSyscall(long number);
+// FUTEX_* command of an op, and whether it is a wait.
+bool IsFutexWait(std::uint64_t op);
+bool IsPrivateFutex(std::uint64_t op);
+std::string NameSyscall(long number);
+}  // namespace quiescence_internal
+
+template <typename PrivateAddress>
+ThreadWait ClassifyThread(char state, std::string_view syscall_text,
+                          PrivateAddress is_private_address, std::string* how) {
+  namespace qi = quiescence_internal;
+  if (state == 'R') {
+    *how = "running";
+    return ThreadWait::kRunning;
+  }
+  if (state == 'Z' || state == 'X') {
+    *how = "exited";
+    return ThreadWait::kParkedForGood;  // a dead thread never wakes
+  }
+  if (syscall_text.substr(0, 7) == "running") {
+    *how = "running";
+    return ThreadWait::kRunning;
+  }
+  long number = -1;
+  std::uint64_t args[6] = {};
+  if (!qi::ParseSyscall(syscall_text, &number, args)) {
+    *how = "syscall unreadable";
+    return ThreadWait::kUnknown;
+  }
+  if (number < 0) {
+    *how = "blocked outside a system call";
+    return ThreadWait::kMayWake;
+  }
+  if (state != 'S') {
+    *how = std::string("state ") + state + " in " + qi::NameSyscall(number);
+    return ThreadWait::kMayWake;
+  }
+  if (!qi::IsFutexSyscall(number)) {
+    *how = qi::NameSyscall(number);
+    return ThreadWait::kMayWake;
+  }
+  const std::uint64_t op = args[1];
+  if (!qi::IsFutexWait(op)) {
+    *how = "futex operation that is no wait";
+    return ThreadWait::kMayWake;
+  }
+  if (args[3] != 0) {
+    *how = "timed futex wait";
+    return ThreadWait::kMayWake;
+  }
+  if (qi::IsPrivateFutex(op)) {
+    *how = "untimed private futex wait";
+    return ThreadWait::kParkedForGood;
+  }
+  if (is_private_address(args[0])) {
+    *how = "untimed futex wait on private memory";
+    return ThreadWait::kParkedForGood;
+  }
+  *how = "untimed futex wait on shared memory";
+  return ThreadWait::kMayWake;
+}
+
+}  // namespace miconform::watchdog
+
+#endif  // MICONFORM_WATCHDOG_QUIESCENCE_H
