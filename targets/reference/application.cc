@@ -2,12 +2,10 @@
 // application.h).
 #include "application.h"
 
+#include <thread>
 #include <vector>
 
-#if defined(MICONFORM_FAULT_APP_CLOSE_NO_WAIT)
-#include <thread>
-#endif
-
+#include "fault.h"
 #include "handle_registry.h"
 #include "reference.h"
 #include "session.h"
@@ -129,25 +127,25 @@ MI_Result Application::Close() {
   }
   for (auto& session : sessions) session->CancelForApplicationClose();
   sessions.clear();
-#if defined(MICONFORM_FAULT_APP_CLOSE_NO_WAIT)
-  // FAULT app_close_no_wait: with sessions still open the close returns at once; a background
-  // thread waits for them and tears the application down afterwards (so nothing is freed under
-  // a live session).
-  bool sessions_open;
-  {
-    std::lock_guard lock(mutex_);
-    sessions_open = !sessions_.empty();
+  if (Faulty(Fault::kAppCloseNoWait)) {
+    // FAULT app_close_no_wait: with sessions still open the close returns at once; a background
+    // thread waits for them and tears the application down afterwards (so nothing is freed under
+    // a live session).
+    bool sessions_open;
+    {
+      std::lock_guard lock(mutex_);
+      sessions_open = !sessions_.empty();
+    }
+    if (sessions_open) {
+      std::thread([this] {
+        WaitForSessions();
+        dispatcher_.Stop();
+        for (auto& [name, handler] : handlers_) handler->Unload();
+        Registry().Remove(id_);  // may destroy *this: the last thing this thread does with it
+      }).detach();
+      return MI_RESULT_OK;
+    }
   }
-  if (sessions_open) {
-    std::thread([this] {
-      WaitForSessions();
-      dispatcher_.Stop();
-      for (auto& [name, handler] : handlers_) handler->Unload();
-      Registry().Remove(id_);  // may destroy *this: the last thing this thread does with it
-    }).detach();
-    return MI_RESULT_OK;
-  }
-#endif
   WaitForSessions();
   dispatcher_.Stop();
   for (auto& [name, handler] : handlers_) handler->Unload();

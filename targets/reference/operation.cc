@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "fault.h"
 #include "handle_registry.h"
 #include "reference.h"
 #include "session.h"
@@ -75,21 +76,21 @@ MI_OperationCallbacks CopyCallbacks(const MI_OperationCallbacks* callbacks) {
   return callbacks ? *callbacks : MI_OperationCallbacks{};
 }
 
-#if defined(MICONFORM_FAULT_CANCEL_NO_FINAL) || defined(MICONFORM_FAULT_CANCEL_TWO_FINALS) || \
-    defined(MICONFORM_FAULT_FINAL_MORE_RESULTS_TRUE)
 // Mutants of the final result of an operation cancelled by MI_Session_Close: the fault sits in
-// DeliverLocalFinal. So that it shows whichever of the handler and the worker thread is faster,
-// a handler result that comes after the session close cancelled the operation is dropped and the
-// reference's own final result stands for it (which on its own would still conform). Cancels by
-// MI_Operation_Cancel, MI_Operation_Close or MI_Application_Close keep the correct behaviour.
-#define MICONFORM_FAULT_LOCAL_FINAL_ONLY 1
-#endif
+// DeliverLocalFinal (FaultDeliverLocalFinal). So that it shows whichever of the handler and the
+// worker thread is faster, a handler result that comes after the session close cancelled the
+// operation is dropped and the reference's own final result stands for it (which on its own would
+// still conform). Cancels by MI_Operation_Cancel, MI_Operation_Close or MI_Application_Close keep
+// the correct behaviour.
+bool FaultLocalFinalOnly() {
+  return Faulty(Fault::kCancelNoFinal) || Faulty(Fault::kCancelTwoFinals) ||
+         Faulty(Fault::kFinalMoreResultsTrue);
+}
 
-#if defined(MICONFORM_FAULT_LOCK_ACROSS_CALLBACK) || defined(MICONFORM_FAULT_CANCEL_LOST_DURING_DELIVERY)
-// Mutant only: how deep this thread is inside application callbacks (nested ones do not take the
-// callback lock again; a cancel from inside a callback is not lost).
+// Used by mutants only (lock_across_callback, cancel_lost_during_delivery): how deep this thread
+// is inside application callbacks (nested ones do not take the callback lock again; a cancel from
+// inside a callback is not lost).
 thread_local int fault_callback_depth = 0;
-#endif
 
 }  // namespace
 
@@ -129,27 +130,28 @@ bool Operation::AppSideDone_locked() const {
 }
 
 bool Operation::AppSideDoneForClose_locked() const {
-#if defined(MICONFORM_FAULT_COMPLETION_RACES_LAST_CALLBACK) || \
-    defined(MICONFORM_FAULT_SYNC_CLOSE_FREES_DURING_CALLBACK)
-  // FAULT completion_races_last_callback / sync_close_frees_during_callback: while the session
-  // closes (asynchronously / synchronously), an operation counts as done once the application
-  // closed its handle and its final result was handed out, without waiting for the callback that
-  // delivers it to return. The close can then end - completion callback called, or synchronous
-  // close returned and the session freed - while that callback is still running on another
-  // thread, whenever the closing thread is faster than the callback's return.
-  if (session_->FaultEndsEarly_locked()) return app_closed_ && final_claimed_ && !pull_in_progress_;
-#endif
+  if (Faulty(Fault::kCompletionRacesLastCallback) || Faulty(Fault::kSyncCloseFreesDuringCallback)) {
+    // FAULT completion_races_last_callback / sync_close_frees_during_callback: while the session
+    // closes (asynchronously / synchronously), an operation counts as done once the application
+    // closed its handle and its final result was handed out, without waiting for the callback
+    // that delivers it to return. The close can then end - completion callback called, or
+    // synchronous close returned and the session freed - while that callback is still running on
+    // another thread, whenever the closing thread is faster than the callback's return.
+    if (session_->FaultEndsEarly_locked()) {
+      return app_closed_ && final_claimed_ && !pull_in_progress_;
+    }
+  }
   return AppSideDone_locked();
 }
 
 bool Operation::SettledForSessionClose_locked() const {
-#if defined(MICONFORM_FAULT_IGNORES_OPEN_HANDLES)
-  // FAULT ignores_open_handles: the close waits for the final result and the handler's final
-  // result, but not for the application to close the operation handle.
-  return final_acknowledged_ && !outstanding_ && app_callbacks_in_flight_ == 0 &&
-         !pull_in_progress_ && handler_calls_in_flight_ == 0 &&
-         (!has_handler_operation_ || handler_close_done_ || handler_final_seen_);
-#endif
+  if (Faulty(Fault::kIgnoresOpenHandles)) {
+    // FAULT ignores_open_handles: the close waits for the final result and the handler's final
+    // result, but not for the application to close the operation handle.
+    return final_acknowledged_ && !outstanding_ && app_callbacks_in_flight_ == 0 &&
+           !pull_in_progress_ && handler_calls_in_flight_ == 0 &&
+           (!has_handler_operation_ || handler_close_done_ || handler_final_seen_);
+  }
   return AppSideDoneForClose_locked() && handler_calls_in_flight_ == 0 &&
          (!has_handler_operation_ || handler_close_done_);
 }
@@ -207,8 +209,7 @@ void Operation::Start(const HandlerStart& start) {
 
 template <typename Call>
 void Operation::CallApp(Call&& call) {
-#if defined(MICONFORM_FAULT_LOCK_ACROSS_CALLBACK)
-  {
+  if (Faulty(Fault::kLockAcrossCallback)) {
     // FAULT lock_across_callback: the session's callback lock is held while the application's
     // callback runs (Session::Close takes it too).
     std::unique_lock<std::mutex> delivery;
@@ -218,14 +219,14 @@ void Operation::CallApp(Call&& call) {
     ++fault_callback_depth;
     call();
     --fault_callback_depth;
+  } else if (Faulty(Fault::kCancelLostDuringDelivery)) {
+    // FAULT cancel_lost_during_delivery: counts this thread's callbacks (see RequestCancel).
+    ++fault_callback_depth;
+    call();
+    --fault_callback_depth;
+  } else {
+    call();
   }
-#elif defined(MICONFORM_FAULT_CANCEL_LOST_DURING_DELIVERY)
-  ++fault_callback_depth;
-  call();
-  --fault_callback_depth;
-#else
-  call();
-#endif
   std::lock_guard lock(session_->mutex());
   --app_callbacks_in_flight_;
 }
@@ -255,15 +256,12 @@ void Operation::DeliverToApp(const MI_Instance* instance, MI_Boolean more, MI_Re
   if (!app_acknowledges) {
     std::lock_guard lock(session_->mutex());
     to_acknowledge = AcknowledgeOutstanding_locked();
-  }
-#if defined(MICONFORM_FAULT_MANUAL_ACK_NOT_REQUIRED)
-  else {
+  } else if (Faulty(Fault::kManualAckNotRequired)) {
     // FAULT manual_ack_not_required: the application is handed the acknowledgement function but
     // not waited for: the result counts as acknowledged once its callback returned.
     std::lock_guard lock(session_->mutex());
     to_acknowledge = AcknowledgeOutstanding_locked();
   }
-#endif
   AcknowledgeToHandler(to_acknowledge);
   Advance();
 }
@@ -278,10 +276,9 @@ void Operation::OnHandlerResult(const HandlerResult& result) {
     if (!result.more) handler_final_seen_ = true;
     if (final_claimed_ || (cancel_requested_ && result.more)) {
       dropped = result;
-#if defined(MICONFORM_FAULT_LOCAL_FINAL_ONLY)
-    } else if (cancel_requested_ && !pull_ && session_->FaultClosing_locked()) {
-      dropped = result;  // see MICONFORM_FAULT_LOCAL_FINAL_ONLY
-#endif
+    } else if (FaultLocalFinalOnly() && cancel_requested_ && !pull_ &&
+               session_->FaultClosing_locked()) {
+      dropped = result;  // see FaultLocalFinalOnly
     } else if (pull_) {
       // A handler may send its final result after a cancel without waiting for the pull of an
       // earlier one: the earlier one is then dropped.
@@ -325,10 +322,8 @@ void Operation::DeliverDeferred() {
     if (!deferred_ || outstanding_ || app_callbacks_in_flight_ > 0) return;
     if (final_claimed_ || (cancel_requested_ && deferred_->more)) {
       dropped.swap(deferred_);
-#if defined(MICONFORM_FAULT_LOCAL_FINAL_ONLY)
-    } else if (cancel_requested_ && session_->FaultClosing_locked()) {
-      dropped.swap(deferred_);  // see MICONFORM_FAULT_LOCAL_FINAL_ONLY
-#endif
+    } else if (FaultLocalFinalOnly() && cancel_requested_ && session_->FaultClosing_locked()) {
+      dropped.swap(deferred_);  // see FaultLocalFinalOnly
     } else {
       result.swap(deferred_);
       Claim_locked(*result);
@@ -360,9 +355,7 @@ void Operation::OnHandlerNotice(
 }
 
 void Operation::DeliverLocalFinal() {
-#if defined(MICONFORM_FAULT_LOCAL_FINAL_ONLY)
   if (FaultDeliverLocalFinal()) return;
-#endif
   {
     std::lock_guard lock(session_->mutex());
     local_final_scheduled_ = false;
@@ -375,8 +368,8 @@ void Operation::DeliverLocalFinal() {
   DeliverToApp(nullptr, MI_FALSE, local_final_result_, nullptr, nullptr);
 }
 
-#if defined(MICONFORM_FAULT_LOCAL_FINAL_ONLY)
 bool Operation::FaultDeliverLocalFinal() {
+  if (!FaultLocalFinalOnly()) return false;
   {
     std::lock_guard lock(session_->mutex());
     // Only an operation that ran in the handler was cancelled by the session close; one that
@@ -386,41 +379,38 @@ bool Operation::FaultDeliverLocalFinal() {
     local_final_scheduled_ = false;
     if (!NeedsLocalFinal_locked()) return true;
     final_claimed_ = true;
-#if defined(MICONFORM_FAULT_CANCEL_NO_FINAL)
-    // FAULT cancel_no_final: the final result is claimed and dropped; the application never
-    // hears of the end of the cancelled operation (its handle can still be closed).
-    final_acknowledged_ = true;
-#else
-    outstanding_ = true;
-    outstanding_is_final_ = true;
-    ++app_callbacks_in_flight_;
-#endif
-#if defined(MICONFORM_FAULT_CANCEL_TWO_FINALS)
-    ++app_callbacks_in_flight_;  // the second delivery below
-#endif
+    if (Faulty(Fault::kCancelNoFinal)) {
+      // FAULT cancel_no_final: the final result is claimed and dropped; the application never
+      // hears of the end of the cancelled operation (its handle can still be closed).
+      final_acknowledged_ = true;
+    } else {
+      outstanding_ = true;
+      outstanding_is_final_ = true;
+      ++app_callbacks_in_flight_;
+    }
+    if (Faulty(Fault::kCancelTwoFinals)) {
+      ++app_callbacks_in_flight_;  // the second delivery below
+    }
   }
-#if defined(MICONFORM_FAULT_CANCEL_NO_FINAL)
-  Advance();
-#elif defined(MICONFORM_FAULT_FINAL_MORE_RESULTS_TRUE)
-  // FAULT final_more_results_true: the final result of a cancelled operation says more results
-  // are to come (the reference still treats it as the final one).
-  DeliverToApp(nullptr, MI_TRUE, local_final_result_, nullptr, nullptr);
-#elif defined(MICONFORM_FAULT_CANCEL_TWO_FINALS)
-  // FAULT cancel_two_finals: the final result of a cancelled operation is handed over twice.
-  DeliverToApp(nullptr, MI_FALSE, local_final_result_, nullptr, nullptr);
-  {
-    std::lock_guard lock(session_->mutex());
-    outstanding_ = true;
-    outstanding_is_final_ = true;
+  if (Faulty(Fault::kCancelNoFinal)) {
+    Advance();
+  } else if (Faulty(Fault::kFinalMoreResultsTrue)) {
+    // FAULT final_more_results_true: the final result of a cancelled operation says more results
+    // are to come (the reference still treats it as the final one).
+    DeliverToApp(nullptr, MI_TRUE, local_final_result_, nullptr, nullptr);
+  } else if (Faulty(Fault::kCancelTwoFinals)) {
+    // FAULT cancel_two_finals: the final result of a cancelled operation is handed over twice.
+    DeliverToApp(nullptr, MI_FALSE, local_final_result_, nullptr, nullptr);
+    {
+      std::lock_guard lock(session_->mutex());
+      outstanding_ = true;
+      outstanding_is_final_ = true;
+    }
+    DeliverToApp(nullptr, MI_FALSE, local_final_result_, nullptr, nullptr);
   }
-  DeliverToApp(nullptr, MI_FALSE, local_final_result_, nullptr, nullptr);
-#endif
   return true;
 }
-#endif
 
-#if defined(MICONFORM_FAULT_CALLBACK_AFTER_SYNC_CLOSE) || \
-    defined(MICONFORM_FAULT_CALLBACK_AFTER_COMPLETION)
 void Operation::FaultCallBackLate() {
   // FAULT callback_after_sync_close / callback_after_completion: a writeMessage when the
   // application gave one, otherwise a second final result, after the session's close ended.
@@ -433,7 +423,6 @@ void Operation::FaultCallBackLate() {
                                   MI_RESULT_FAILED, nullptr, nullptr, nullptr);
   }
 }
-#endif
 
 MI_Result Operation::Acknowledge() {
   std::optional<HandlerResult> to_acknowledge;
@@ -508,12 +497,12 @@ void Operation::RequestCancel(MI_CancellationReason reason) {
   std::optional<HandlerResult> dropped;
   {
     std::lock_guard lock(session_->mutex());
-#if defined(MICONFORM_FAULT_CANCEL_LOST_DURING_DELIVERY)
-    // FAULT cancel_lost_during_delivery: a cancel made on another thread while one of the
-    // operation's callbacks is running (a result being delivered) is dropped, as if the
-    // delivery had overwritten the request; the operation then runs on as if never cancelled.
-    if (app_callbacks_in_flight_ > 0 && fault_callback_depth == 0) return;
-#endif
+    if (Faulty(Fault::kCancelLostDuringDelivery)) {
+      // FAULT cancel_lost_during_delivery: a cancel made on another thread while one of the
+      // operation's callbacks is running (a result being delivered) is dropped, as if the
+      // delivery had overwritten the request; the operation then runs on as if never cancelled.
+      if (app_callbacks_in_flight_ > 0 && fault_callback_depth == 0) return;
+    }
     if (!cancel_requested_) {
       cancel_requested_ = true;
       cancel_reason_ = reason;
@@ -624,18 +613,16 @@ void Operation::Advance() {
     return;
   }
   if (retire) session_->Retire(id_);
-#if defined(MICONFORM_FAULT_IGNORES_OPEN_HANDLES)
-  // FAULT ignores_open_handles: an operation the session's close left registered (FaultHandleOpen)
-  // is no longer in the session's list, so Retire does not find it.
-  if (retire) Unregister();
-#endif
+  if (Faulty(Fault::kIgnoresOpenHandles)) {
+    // FAULT ignores_open_handles: an operation the session's close left registered
+    // (FaultHandleOpen) is no longer in the session's list, so Retire does not find it.
+    if (retire) Unregister();
+  }
 }
 
-#if defined(MICONFORM_FAULT_IGNORES_OPEN_HANDLES)
 bool Operation::FaultHandleOpen() {
   std::lock_guard lock(session_->mutex());
   return !app_closed_;
 }
-#endif
 
 }  // namespace miconform::reference

@@ -96,17 +96,12 @@ class Operation : public std::enable_shared_from_this<Operation> {
   // Hands over a handler result that arrived while an earlier one was still outstanding.
   void DeliverDeferred();
 
-#if defined(MICONFORM_FAULT_IGNORES_OPEN_HANDLES)
-  // Mutant only: the application has not closed the handle yet.
+  // Used by a mutant only (fault.h): the application has not closed the handle yet.
   bool FaultHandleOpen();
-#endif
-#if defined(MICONFORM_FAULT_CALLBACK_AFTER_SYNC_CLOSE) || \
-    defined(MICONFORM_FAULT_CALLBACK_AFTER_COMPLETION)
-  // Mutant only: one more application callback after the session's close ended.
+  // Used by a mutant only: one more application callback after the session's close ended.
   void FaultCallBackLate();
-  // Mutant only: an asynchronous operation whose final result is still to come.
+  // Used by a mutant only: an asynchronous operation whose final result is still to come.
   bool FaultRunning_locked() const { return !pull_ && !final_claimed_; }
-#endif
 
  private:
   bool AppSideDone_locked() const;
@@ -127,12 +122,9 @@ class Operation : public std::enable_shared_from_this<Operation> {
   void DeliverToApp(const MI_Instance* instance, MI_Boolean more, MI_Result code,
                     const MI_Char* error, const MI_Instance* details);
   void ForwardCancelToHandler(MI_CancellationReason reason);
-#if defined(MICONFORM_FAULT_CANCEL_NO_FINAL) || defined(MICONFORM_FAULT_CANCEL_TWO_FINALS) || \
-    defined(MICONFORM_FAULT_FINAL_MORE_RESULTS_TRUE)
-  // Mutant only: the faulty final result of an operation cancelled in the handler; false (nothing
-  // done) for any other operation.
+  // The faulty final result of an operation cancelled in the handler, for the mutants of that
+  // final result; false (nothing done) for any other operation or fault, and in the reference.
   bool FaultDeliverLocalFinal();
-#endif
   // After every change: schedules the local final, closes the handler operation, retires the
   // operation, wakes the session's waiters - whichever is due.
   void Advance();

@@ -74,8 +74,9 @@
 // function.
 //
 // FAULT SEAMS
-// Each requirement lives in one small function, so that a mutant (-DMICONFORM_FAULT_<NAME>, see
-// targets/mutants/mutants.json) is one local, commented #if there:
+// Each requirement lives in one small function, so that a mutant (a fault of fault.h, see
+// targets/mutants/mutants.json) is one local, commented branch on kFault there
+// (`if (Faulty(Fault::k<Name>))`); each library links the same objects with its own kFault:
 //   sync close returns before operations finished ...... Session::Close (work left to a worker)
 //   close does not cancel running operations ........... Session::CancelOperations
 //   cancelled op: no final / two finals / more=TRUE ..... Operation::DeliverLocalFinal (and the
@@ -96,7 +97,8 @@
 //   close ends while the last callback still runs ...... Operation::AppSideDoneForClose_locked
 //       (asynchronous: completion_races_last_callback; synchronous:
 //       sync_close_frees_during_callback; Session::FaultEndsEarly_locked tells which)
-// Built without any fault macro, the sources preprocess to exactly the reference.
+// Linked with kFault == Fault::kNone, every branch takes the reference's path; members and helpers
+// that only a mutant uses are there but idle.
 #ifndef MICONFORM_REFERENCE_REFERENCE_H
 #define MICONFORM_REFERENCE_REFERENCE_H
 

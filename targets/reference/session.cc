@@ -1,14 +1,11 @@
 // session.cc - operations and close of one session of the reference (see session.h).
 #include "session.h"
 
-#if defined(MICONFORM_FAULT_CALLBACK_AFTER_SYNC_CLOSE) || \
-    defined(MICONFORM_FAULT_CALLBACK_AFTER_COMPLETION) || \
-    defined(MICONFORM_FAULT_SYNC_CLOSE_RETURNS_EARLY)
 #include <chrono>
 #include <thread>
-#endif
 
 #include "application.h"
+#include "fault.h"
 #include "handle_registry.h"
 #include "reference.h"
 
@@ -128,40 +125,37 @@ void Session::Retire(std::uint64_t operation_id) {
 // close
 
 MI_Result Session::Close(void* completion_context, MI_SessionCloseCompletion completion) {
-#if defined(MICONFORM_FAULT_LOCK_ACROSS_CALLBACK)
-  // FAULT lock_across_callback: the close first waits for the lock every application callback of
-  // the session runs under (Operation::CallApp), so a close from inside a callback - even one
-  // with a completion callback - waits for itself.
-  { std::lock_guard delivery(fault_callback_mutex_); }
-#endif
+  if (Faulty(Fault::kLockAcrossCallback)) {
+    // FAULT lock_across_callback: the close first waits for the lock every application callback
+    // of the session runs under (Operation::CallApp), so a close from inside a callback - even
+    // one with a completion callback - waits for itself.
+    std::lock_guard delivery(fault_callback_mutex_);
+  }
   {
     std::lock_guard lock(mutex_);
     if (closing_) return MI_RESULT_INVALID_PARAMETER;  // a second close, or the detached session
     closing_ = true;
-#if defined(MICONFORM_FAULT_COMPLETION_RACES_LAST_CALLBACK) || \
-    defined(MICONFORM_FAULT_SYNC_CLOSE_FREES_DURING_CALLBACK)
+    // Read by FaultEndsEarly_locked only (the timing mutants that end the close early).
     fault_async_close_ = completion != nullptr;
-#endif
-#if defined(MICONFORM_FAULT_CALLBACK_AFTER_SYNC_CLOSE)
-    // FAULT callback_after_sync_close: remembers the operations this close cancels, to call them
-    // back after it returned.
-    if (completion == nullptr) {
-      for (auto& [id, operation] : operations_) {
-        if (operation->FaultRunning_locked()) fault_late_operations_.push_back(operation);
+    if (Faulty(Fault::kCallbackAfterSyncClose)) {
+      // FAULT callback_after_sync_close: remembers the operations this close cancels, to call
+      // them back after it returned.
+      if (completion == nullptr) {
+        for (auto& [id, operation] : operations_) {
+          if (operation->FaultRunning_locked()) fault_late_operations_.push_back(operation);
+        }
+      }
+    } else if (Faulty(Fault::kCallbackAfterCompletion)) {
+      // FAULT callback_after_completion: remembers the operations this close cancels, to call
+      // them back after the completion callback.
+      if (completion != nullptr) {
+        for (auto& [id, operation] : operations_) {
+          if (operation->FaultRunning_locked()) fault_late_operations_.push_back(operation);
+        }
       }
     }
-#elif defined(MICONFORM_FAULT_CALLBACK_AFTER_COMPLETION)
-    // FAULT callback_after_completion: remembers the operations this close cancels, to call them
-    // back after the completion callback.
-    if (completion != nullptr) {
-      for (auto& [id, operation] : operations_) {
-        if (operation->FaultRunning_locked()) fault_late_operations_.push_back(operation);
-      }
-    }
-#endif
   }
-#if defined(MICONFORM_FAULT_SYNC_CLOSE_RETURNS_EARLY)
-  if (completion == nullptr) {
+  if (Faulty(Fault::kSyncCloseReturnsEarly) && completion == nullptr) {
     // FAULT sync_close_returns_early: the synchronous close hands its whole work to a worker
     // thread, which gets to it a few milliseconds later (cancel, wait for the operations' final
     // results, free), and returns at once.
@@ -173,58 +167,52 @@ MI_Result Session::Close(void* completion_context, MI_SessionCloseCompletion com
     });
     return MI_RESULT_OK;
   }
-#endif
   CancelOperations(MI_REASON_NONE);
   if (completion != nullptr) {
-#if defined(MICONFORM_FAULT_ASYNC_CLOSE_BLOCKS)
-    // FAULT async_close_blocks: the waiting and the completion callback happen on the calling
-    // thread, before the close returns, as if the close were synchronous.
-    RunAsyncClose(completion_context, completion);
-    return MI_RESULT_OK;
-#endif
+    if (Faulty(Fault::kAsyncCloseBlocks)) {
+      // FAULT async_close_blocks: the waiting and the completion callback happen on the calling
+      // thread, before the close returns, as if the close were synchronous.
+      RunAsyncClose(completion_context, completion);
+      return MI_RESULT_OK;
+    }
     Post([self = shared_from_this(), completion_context, completion] {
       self->RunAsyncClose(completion_context, completion);
     });
     return MI_RESULT_OK;
   }
   RunClose();
-#if defined(MICONFORM_FAULT_CALLBACK_AFTER_SYNC_CLOSE)
-  // FAULT callback_after_sync_close: the operations are called back once more from a worker.
-  Post([self = shared_from_this()] { self->FaultCallBackLate(); });
-#endif
+  if (Faulty(Fault::kCallbackAfterSyncClose)) {
+    // FAULT callback_after_sync_close: the operations are called back once more from a worker.
+    Post([self = shared_from_this()] { self->FaultCallBackLate(); });
+  }
   application_->ForgetSession(id_);
   return MI_RESULT_OK;
 }
 
 void Session::RunAsyncClose(void* completion_context, MI_SessionCloseCompletion completion) {
   RunClose();
-#if defined(MICONFORM_FAULT_COMPLETION_NEVER_CALLED)
-  // FAULT completion_never_called: the completion callback is dropped.
-  (void)completion_context;
-  (void)completion;
-#elif defined(MICONFORM_FAULT_COMPLETION_CALLED_TWICE)
-  // FAULT completion_called_twice: the completion callback is called a second time.
-  completion(completion_context);
-  completion(completion_context);
-#elif defined(MICONFORM_FAULT_COMPLETION_WRONG_CONTEXT)
-  // FAULT completion_wrong_context: the completion callback gets a pointer of the library's own
-  // (never NULL, never the application's) instead of the context given to the close.
-  (void)completion_context;
-  static char library_context;
-  completion(&library_context);
-#else
-  completion(completion_context);
-#endif
-#if defined(MICONFORM_FAULT_CALLBACK_AFTER_COMPLETION)
-  // FAULT callback_after_completion: the operations are called back once more after the
-  // completion callback returned.
-  FaultCallBackLate();
-#endif
+  if (Faulty(Fault::kCompletionNeverCalled)) {
+    // FAULT completion_never_called: the completion callback is dropped.
+  } else if (Faulty(Fault::kCompletionCalledTwice)) {
+    // FAULT completion_called_twice: the completion callback is called a second time.
+    completion(completion_context);
+    completion(completion_context);
+  } else if (Faulty(Fault::kCompletionWrongContext)) {
+    // FAULT completion_wrong_context: the completion callback gets a pointer of the library's own
+    // (never NULL, never the application's) instead of the context given to the close.
+    static char library_context;
+    completion(&library_context);
+  } else {
+    completion(completion_context);
+  }
+  if (Faulty(Fault::kCallbackAfterCompletion)) {
+    // FAULT callback_after_completion: the operations are called back once more after the
+    // completion callback returned.
+    FaultCallBackLate();
+  }
   application_->ForgetSession(id_);
 }
 
-#if defined(MICONFORM_FAULT_CALLBACK_AFTER_SYNC_CLOSE) || \
-    defined(MICONFORM_FAULT_CALLBACK_AFTER_COMPLETION)
 void Session::FaultCallBackLate() {
   std::vector<std::shared_ptr<Operation>> operations;
   {
@@ -236,13 +224,12 @@ void Session::FaultCallBackLate() {
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   for (auto& operation : operations) operation->FaultCallBackLate();
 }
-#endif
 
-#if defined(MICONFORM_FAULT_COMPLETION_RACES_LAST_CALLBACK)
-bool Session::FaultEndsEarly_locked() const { return closing_ && fault_async_close_; }
-#elif defined(MICONFORM_FAULT_SYNC_CLOSE_FREES_DURING_CALLBACK)
-bool Session::FaultEndsEarly_locked() const { return closing_ && !fault_async_close_; }
-#endif
+bool Session::FaultEndsEarly_locked() const {
+  if (Faulty(Fault::kCompletionRacesLastCallback)) return closing_ && fault_async_close_;
+  if (Faulty(Fault::kSyncCloseFreesDuringCallback)) return closing_ && !fault_async_close_;
+  return false;
+}
 
 void Session::CancelForApplicationClose() {
   {
@@ -253,11 +240,11 @@ void Session::CancelForApplicationClose() {
 }
 
 void Session::CancelOperations(MI_CancellationReason reason) {
-#if defined(MICONFORM_FAULT_CLOSE_DOES_NOT_CANCEL)
-  // FAULT close_does_not_cancel: a session close (reason NONE) leaves its operations running;
-  // only an application close (reason SHUTDOWN) still cancels them.
-  if (reason == MI_REASON_NONE) return;
-#endif
+  if (Faulty(Fault::kCloseDoesNotCancel)) {
+    // FAULT close_does_not_cancel: a session close (reason NONE) leaves its operations running;
+    // only an application close (reason SHUTDOWN) still cancels them.
+    if (reason == MI_REASON_NONE) return;
+  }
   std::vector<std::shared_ptr<Operation>> running;
   {
     std::lock_guard lock(mutex_);
@@ -310,21 +297,22 @@ void Session::Release() {
     std::lock_guard lock(mutex_);
     operations.swap(operations_);
   }
-#if defined(MICONFORM_FAULT_IGNORES_OPEN_HANDLES)
-  // FAULT ignores_open_handles: a handle the application still holds stays valid after the close,
-  // so that its later MI_Operation_Close still works; it unregisters then (Operation::Advance).
-  for (auto& [id, operation] : operations) {
-    if (!operation->FaultHandleOpen()) operation->Unregister();
+  if (Faulty(Fault::kIgnoresOpenHandles)) {
+    // FAULT ignores_open_handles: a handle the application still holds stays valid after the
+    // close, so that its later MI_Operation_Close still works; it unregisters then
+    // (Operation::Advance).
+    for (auto& [id, operation] : operations) {
+      if (!operation->FaultHandleOpen()) operation->Unregister();
+    }
+  } else {
+    for (auto& [id, operation] : operations) operation->Unregister();
   }
-#else
-  for (auto& [id, operation] : operations) operation->Unregister();
-#endif
   Registry().Remove(id_);
-#if defined(MICONFORM_FAULT_CLOSE_LEAKS_SESSION)
-  // FAULT close_leaks_session: the closed session keeps a reference to itself, so its memory is
-  // never given back.
-  new std::shared_ptr<Session>(shared_from_this());
-#endif
+  if (Faulty(Fault::kCloseLeaksSession)) {
+    // FAULT close_leaks_session: the closed session keeps a reference to itself, so its memory
+    // is never given back.
+    new std::shared_ptr<Session>(shared_from_this());
+  }
   // `operations` goes out of scope here: the operation -> session references go with it.
 }
 

@@ -67,21 +67,14 @@ class Session : public std::enable_shared_from_this<Session> {
   // Forgets an operation the application and the handler are both done with.
   void Retire(std::uint64_t operation_id);
 
-#if defined(MICONFORM_FAULT_LOCK_ACROSS_CALLBACK)
-  // Mutant only: the lock held across every application callback of the session's operations.
+  // Used by a mutant only (fault.h): the lock held across every application callback of the
+  // session's operations.
   std::mutex& fault_callback_mutex() { return fault_callback_mutex_; }
-#endif
-#if defined(MICONFORM_FAULT_CANCEL_NO_FINAL) || defined(MICONFORM_FAULT_CANCEL_TWO_FINALS) || \
-    defined(MICONFORM_FAULT_FINAL_MORE_RESULTS_TRUE)
-  // Mutant only: whether MI_Session_Close was called on the session. Needs mutex().
+  // Used by a mutant only: whether MI_Session_Close was called on the session. Needs mutex().
   bool FaultClosing_locked() const { return closing_ && application_ != nullptr; }
-#endif
-#if defined(MICONFORM_FAULT_COMPLETION_RACES_LAST_CALLBACK) || \
-    defined(MICONFORM_FAULT_SYNC_CLOSE_FREES_DURING_CALLBACK)
-  // Mutant only: whether the session is being closed in the way the mutant gets wrong
-  // (asynchronously, or synchronously). Needs mutex().
+  // Used by a mutant only: whether the session is being closed in the way the mutant gets wrong
+  // (asynchronously, or synchronously); always false in the reference. Needs mutex().
   bool FaultEndsEarly_locked() const;
-#endif
 
  private:
   void CancelOperations(MI_CancellationReason reason);
@@ -103,20 +96,12 @@ class Session : public std::enable_shared_from_this<Session> {
   bool closing_ = false;
   bool application_closing_ = false;
 
-#if defined(MICONFORM_FAULT_CALLBACK_AFTER_SYNC_CLOSE) || \
-    defined(MICONFORM_FAULT_CALLBACK_AFTER_COMPLETION)
-  // Mutant only: the operations the close found, to be called back once more after it (guarded
-  // by mutex_).
+  // Used by mutants only (fault.h); always empty or unused in the reference.
+  // The operations the close found, to be called back once more after it (guarded by mutex_).
   std::vector<std::shared_ptr<Operation>> fault_late_operations_;
   void FaultCallBackLate();
-#endif
-#if defined(MICONFORM_FAULT_LOCK_ACROSS_CALLBACK)
   std::mutex fault_callback_mutex_;
-#endif
-#if defined(MICONFORM_FAULT_COMPLETION_RACES_LAST_CALLBACK) || \
-    defined(MICONFORM_FAULT_SYNC_CLOSE_FREES_DURING_CALLBACK)
-  bool fault_async_close_ = false;  // guarded by mutex_
-#endif
+  bool fault_async_close_ = false;  // the close has a completion callback; guarded by mutex_
 };
 
 }  // namespace miconform::reference

@@ -2,6 +2,7 @@
 // call to its Session (operations of an unknown handle go to the detached session).
 #include <functional>
 
+#include "fault.h"
 #include "reference.h"
 #include "session.h"
 
@@ -28,15 +29,15 @@ void StartUnsupported(MI_Session* handle, MI_Uint32 flags, MI_OperationCallbacks
 MI_Result SessionClose(MI_Session* handle, void* completion_context,
                        MI_SessionCloseCompletion completion) {
   auto session = Session::Find(handle);  // NULL, zeroed, foreign and closed handles fail here
-#if defined(MICONFORM_FAULT_FOREIGN_HANDLE_CRASHES)
-  // FAULT foreign_handle_crashes: a handle the registry does not know is trusted to carry a
-  // pointer to a session object in reserved1 (as libraries that store pointers there do) and
-  // read through unchecked: a zeroed or stale handle makes it read address 0 or a small id.
-  if (!session && handle != nullptr) {
-    const auto* object = reinterpret_cast<const volatile MI_Uint64*>(handle->reserved1);
-    if (*object == 0) return MI_RESULT_FAILED;
+  if (Faulty(Fault::kForeignHandleCrashes)) {
+    // FAULT foreign_handle_crashes: a handle the registry does not know is trusted to carry a
+    // pointer to a session object in reserved1 (as libraries that store pointers there do) and
+    // read through unchecked: a zeroed or stale handle makes it read address 0 or a small id.
+    if (!session && handle != nullptr) {
+      const auto* object = reinterpret_cast<const volatile MI_Uint64*>(handle->reserved1);
+      if (*object == 0) return MI_RESULT_FAILED;
+    }
   }
-#endif
   if (!session) return MI_RESULT_INVALID_PARAMETER;
   return session->Close(completion_context, completion);
 }

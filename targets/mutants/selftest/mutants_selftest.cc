@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -33,16 +34,43 @@ std::string ReadText(const std::filesystem::path& path) {
   return text.str();
 }
 
-// The reference's sources and headers, concatenated: where the fault seams live.
+// The reference's sources and headers but fault.h, concatenated: where the fault seams live.
 std::string ReferenceSourceText() {
   std::string text;
   for (const auto& entry : std::filesystem::directory_iterator(MICONFORM_REFERENCE_SOURCE_DIR)) {
     const std::string extension = entry.path().extension().string();
-    if (entry.is_regular_file() && (extension == ".cc" || extension == ".h")) {
+    if (entry.is_regular_file() && (extension == ".cc" || extension == ".h") &&
+        entry.path().filename() != "fault.h") {
       text += ReadText(entry.path());
     }
   }
   return text;
+}
+
+// The enumerator of enum class Fault (targets/reference/fault.h) a mutants.json fault names:
+// SYNC_CLOSE_RETURNS_EARLY -> kSyncCloseReturnsEarly (as miconform_add_reference_variant does).
+std::string FaultEnumerator(const std::string& fault) {
+  std::string enumerator = "k";
+  bool word_start = true;
+  for (const char c : fault) {
+    if (c == '_') {
+      word_start = true;
+      continue;
+    }
+    enumerator += word_start ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    word_start = false;
+  }
+  return enumerator;
+}
+
+// Every `Fault::kName` the text mentions, as kName.
+std::set<std::string> FaultMentions(const std::string& text) {
+  const std::regex mention("Fault::(k[A-Za-z0-9]+)");
+  std::set<std::string> names;
+  for (std::sregex_iterator it(text.begin(), text.end(), mention), end; it != end; ++it) {
+    names.insert((*it)[1]);
+  }
+  return names;
 }
 
 std::string MutantLibraryPath(const Mutant& mutant) {
@@ -131,30 +159,37 @@ TEST(MutantLibraries, LoadAndResolveTheEntryPoint) {
   }
 }
 
-// A fault macro with no seam would build a mutant identical to the reference.
+// fault.h is the one list of faults: one enumerator per mutant, plus kNone for the reference.
+TEST(FaultSeams, FaultHeaderListsExactlyTheMutantsFaults) {
+  const std::string header =
+      ReadText(std::filesystem::path(MICONFORM_REFERENCE_SOURCE_DIR) / "fault.h");
+  const std::regex line("\\n  (k[A-Za-z0-9]+),");
+  std::set<std::string> declared;
+  for (std::sregex_iterator it(header.begin(), header.end(), line), end; it != end; ++it) {
+    declared.insert((*it)[1]);
+  }
+  std::set<std::string> expected{"kNone"};
+  for (const Mutant& mutant : Mutants()) expected.insert(FaultEnumerator(mutant.fault));
+  EXPECT_EQ(declared, expected) << "enum class Fault in fault.h differs from mutants.json";
+}
+
+// A fault with no seam would link a mutant identical to the reference.
 TEST(FaultSeams, EveryFaultHasASeamInTheReference) {
-  const std::string sources = ReferenceSourceText();
+  const std::set<std::string> seams = FaultMentions(ReferenceSourceText());
   for (const Mutant& mutant : Mutants()) {
-    EXPECT_NE(sources.find("defined(MICONFORM_FAULT_" + mutant.fault + ")"), std::string::npos)
-        << mutant.name << ": no `#if defined(MICONFORM_FAULT_" << mutant.fault
-        << ")` in the reference's sources";
+    const std::string enumerator = FaultEnumerator(mutant.fault);
+    EXPECT_TRUE(seams.count(enumerator))
+        << mutant.name << ": no `Faulty(Fault::" << enumerator << ")` in the reference's sources";
   }
 }
 
-// A seam no mutant builds is dead code in the reference.
+// A seam no mutant is linked with is dead code in the reference.
 TEST(FaultSeams, EverySeamBelongsToAMutant) {
-  const std::string sources = ReferenceSourceText();
   std::set<std::string> faults;
-  for (const Mutant& mutant : Mutants()) faults.insert(mutant.fault);
-  const std::regex macro("MICONFORM_FAULT_([A-Z0-9_]+)");
-  for (std::sregex_iterator it(sources.begin(), sources.end(), macro), end; it != end; ++it) {
-    const std::string fault = (*it)[1];
-    // Helper macros the sources derive from several faults are #define'd there.
-    if (faults.count(fault) || sources.find("#define MICONFORM_FAULT_" + fault) != std::string::npos) {
-      continue;
-    }
-    ADD_FAILURE() << "MICONFORM_FAULT_" << fault << " has a seam but no entry in mutants.json";
-    faults.insert(fault);  // report it once
+  for (const Mutant& mutant : Mutants()) faults.insert(FaultEnumerator(mutant.fault));
+  for (const std::string& seam : FaultMentions(ReferenceSourceText())) {
+    if (seam == "kNone") continue;  // the reference itself
+    EXPECT_TRUE(faults.count(seam)) << "Fault::" << seam << " has a seam but no entry in mutants.json";
   }
 }
 
