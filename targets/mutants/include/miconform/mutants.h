@@ -12,7 +12,7 @@ namespace miconform {
 
 struct Mutant {
   std::string name;                 // "sync_close_returns_early"; the target is "mutant:<name>"
-  std::string fault;                // the MICONFORM_FAULT_<fault> macro it is built with
+  std::string fault;                // FOO_BAR: linked with Fault::kFooBar (reference/fault.h)
   std::vector<std::string> breaks;  // requirement IDs the fault violates
   bool lenient = false;             // expect "deviation": killed by a DEVIATION, not a FAIL
   bool timing = false;              // fails only under some interleavings: judged with the
