@@ -18,6 +18,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "quiescence.h"
 #include "watchdog.h"
 
 namespace miconform::watchdog {
@@ -43,6 +44,9 @@ class ChildProcess {
   // done(stacks, thread_states) later from the io_context.
   virtual void CaptureEvidence(std::chrono::milliseconds limit,
                                std::function<void(std::string, std::string)> done) = 0;
+  // One sample of every thread of the child (quiescence.h), read at once. A child whose threads
+  // cannot be read answers with ok == false.
+  virtual ProcessSample SampleThreads() = 0;
   // SIGKILL to the child's whole process group.
   virtual void KillGroup() = 0;
   // After OnExit: kills what is left of the group; returns how many live processes it killed.

@@ -23,20 +23,17 @@ constexpr std::chrono::milliseconds kReapPoll{5};
 class ProcessChild final : public ChildProcess {
  public:
   ProcessChild(boost::asio::io_context& io, std::unique_ptr<Spawned> spawned, ChildObserver& observer)
-      : io_(io), spawned_(std::move(spawned)), observer_(observer), pid_(spawned_->process.id()),
+      : io_(io), spawned_(std::move(spawned)), observer_(observer), pid_(spawned_->pid),
         reap_timer_(io) {}
 
   void Begin() {
     Read(spawned_->channel, channel_buffer_, &channel_eof_, /*is_channel=*/true);
     Read(spawned_->output, output_buffer_, &output_eof_, /*is_channel=*/false);
-    spawned_->process.async_wait([this](const boost::system::error_code& error, int) {
-      // The completion value is v2's evaluated code, which cannot tell exit(11) from SIGSEGV;
-      // the raw status is kept by the process object.
-      const int status = spawned_->process.native_exit_code();
-      spawned_->process.detach();  // reaped: its destructor must not touch the pid again
+    // The raw status, decoded by the supervision: it tells exit(11) from SIGSEGV.
+    exit_watch_ = std::make_unique<ExitWatch>(io_, pid_, [this](int status, std::string error) {
       reaped_ = true;
       if (finished_) return;
-      observer_.OnExit(status, error ? error.message() : std::string());
+      observer_.OnExit(status, error);
     });
   }
 
@@ -56,6 +53,8 @@ class ProcessChild final : public ChildProcess {
   }
 
   void KillGroup() override { ::kill(-pid_, SIGKILL); }
+
+  ProcessSample SampleThreads() override { return SampleProcess(pid_); }
 
   int KillLeftovers() override {
     const std::vector<pid_t> alive = LiveGroupMembers(pid_);
@@ -120,6 +119,7 @@ class ProcessChild final : public ChildProcess {
   boost::asio::steady_timer reap_timer_;
   std::chrono::steady_clock::time_point reap_deadline_{};
   std::unique_ptr<StackCapture> capture_;
+  std::unique_ptr<ExitWatch> exit_watch_;
   std::function<void(std::string)> finish_done_;
   std::array<char, 4096> channel_buffer_{};
   std::array<char, 65536> output_buffer_{};

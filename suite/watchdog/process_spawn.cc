@@ -1,6 +1,10 @@
 // process_spawn.cc - the Boost.Process v2 launch of process_spawn.h.
 #include "process_spawn.h"
 
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <cstring>
+
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -212,7 +216,66 @@ std::unique_ptr<Spawned> SpawnInOwnGroup(boost::asio::io_context& io, const Spaw
     *error = "cannot watch '" + executable + "': " + assign_error.message();
     return nullptr;  // the process object's destructor reaps the child
   }
+  spawned->pid = spawned->process.id();
+  spawned->process.detach();  // from here on ExitWatch reaps it; Boost must never wait on it
   return spawned;
+}
+
+ExitWatch::ExitWatch(boost::asio::io_context& io, pid_t pid,
+                     std::function<void(int, std::string)> done)
+    : pid_(pid), done_(std::move(done)), pidfd_(io), poll_timer_(io) {
+  const int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  boost::system::error_code error;
+  if (fd >= 0) pidfd_.assign(fd, error);
+  if (fd >= 0 && !error) {
+    WaitReadable();
+  } else {
+    if (fd >= 0 && error) ::close(fd);
+    Poll();
+  }
+}
+
+ExitWatch::~ExitWatch() {
+  *alive_ = false;
+  boost::system::error_code ignored;
+  pidfd_.close(ignored);
+  poll_timer_.cancel();
+}
+
+void ExitWatch::WaitReadable() {
+  pidfd_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                    [this, alive = alive_](const boost::system::error_code& error) {
+                      if (!*alive || error == boost::asio::error::operation_aborted) return;
+                      if (Check()) return;
+                      // Readable but not ended: never trust that descriptor again.
+                      boost::system::error_code ignored;
+                      pidfd_.close(ignored);
+                      Poll();
+                    });
+}
+
+void ExitWatch::Poll() {
+  poll_timer_.expires_after(std::chrono::milliseconds(2));
+  poll_timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
+    if (!*alive || error) return;
+    if (!Check()) Poll();
+  });
+}
+
+bool ExitWatch::Check() {
+  int status = 0;
+  for (;;) {
+    const pid_t reaped = ::waitpid(pid_, &status, WNOHANG);
+    if (reaped == 0) return false;
+    if (reaped == -1 && errno == EINTR) continue;
+    auto done = std::move(done_);
+    if (reaped == pid_) {
+      done(status, std::string());
+    } else {
+      done(-1, std::string("waitpid: ") + std::strerror(errno));
+    }
+    return true;
+  }
 }
 
 }  // namespace miconform::watchdog

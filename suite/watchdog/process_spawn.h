@@ -12,13 +12,18 @@
 #ifndef MICONFORM_WATCHDOG_PROCESS_SPAWN_H
 #define MICONFORM_WATCHDOG_PROCESS_SPAWN_H
 
+#include <sys/types.h>
+
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/readable_pipe.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/process/v2/process.hpp>
 
 namespace miconform::watchdog {
@@ -31,9 +36,36 @@ struct SpawnRequest {
 
 struct Spawned {
   explicit Spawned(boost::asio::io_context& io) : process(io), output(io), channel(io) {}
+  // Started and already detached from Boost.Process: the child is ours to reap, with ExitWatch
+  // (the process object only starts it).
+  pid_t pid = -1;
   boost::process::v2::process process;
   boost::asio::readable_pipe output;   // the child's stdout and stderr
   boost::asio::readable_pipe channel;  // the phase channel's read end; closed unless asked for
+};
+
+// Calls done(raw waitpid status, error) once, from `io`, when the child `pid` of this process has
+// ended, after reaping it. It watches a pidfd and confirms every readiness with
+// waitpid(WNOHANG), so a readiness that is not an exit never blocks the io thread (a blocking
+// waitpid on a live child would stop the whole watchdog); without pidfds, or after such a
+// readiness, it polls every few milliseconds. Destroying it stops the watch (no callback).
+class ExitWatch {
+ public:
+  ExitWatch(boost::asio::io_context& io, pid_t pid, std::function<void(int, std::string)> done);
+  ExitWatch(const ExitWatch&) = delete;
+  ExitWatch& operator=(const ExitWatch&) = delete;
+  ~ExitWatch();
+
+ private:
+  void WaitReadable();
+  void Poll();
+  bool Check();  // true when the watch is over (done called)
+
+  pid_t pid_;
+  std::function<void(int, std::string)> done_;
+  boost::asio::posix::stream_descriptor pidfd_;
+  boost::asio::steady_timer poll_timer_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 // Starts the program. On failure returns nullptr and sets *error ("cannot start '<path>': why").

@@ -1,6 +1,7 @@
 // stack_capture.cc - the bounded, asynchronous stack dump of stack_capture.h.
 #include "stack_capture.h"
 
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <sys/wait.h>
@@ -43,17 +44,16 @@ StackCapture::StackCapture(boost::asio::io_context& io, pid_t target,
     boost::asio::post(io_, [this] { MaybeDone(); });
     return;
   }
-  tool_->process.async_wait([this](const boost::system::error_code& error, int) {
+  exit_watch_ = std::make_unique<ExitWatch>(io_, tool_->pid, [this](int status, std::string error) {
     exited_ = true;
-    status_ = error ? -1 : tool_->process.native_exit_code();
-    tool_->process.detach();
+    status_ = error.empty() ? status : -1;
     MaybeDone();
   });
   limit_timer_.expires_after(limit_);
   limit_timer_.async_wait([this](const boost::system::error_code& error) {
     if (error || finished_) return;
     killed_ = true;
-    if (!exited_) ::kill(-tool_->process.id(), SIGKILL);
+    if (!exited_) ::kill(-tool_->pid, SIGKILL);
     boost::system::error_code ignored;
     tool_->output.close(ignored);  // a descendant of the tool may hold the pipe open
     eof_ = true;
@@ -74,6 +74,15 @@ void StackCapture::Read() {
         }
         Read();
       });
+}
+
+StackCapture::~StackCapture() {
+  if (tool_ && !exited_) {
+    // Killed at the limit but not reaped yet: SIGKILL makes this wait short.
+    ::kill(-tool_->pid, SIGKILL);
+    while (::waitpid(tool_->pid, nullptr, 0) == -1 && errno == EINTR) {
+    }
+  }
 }
 
 void StackCapture::MaybeDone() {

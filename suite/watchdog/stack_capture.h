@@ -35,6 +35,7 @@ class StackCapture {
   // says why it is incomplete when it is.
   StackCapture(boost::asio::io_context& io, pid_t target, std::chrono::milliseconds limit,
                std::function<void(std::string)> done);
+  ~StackCapture();
   StackCapture(const StackCapture&) = delete;
   StackCapture& operator=(const StackCapture&) = delete;
 
@@ -45,6 +46,7 @@ class StackCapture {
   boost::asio::io_context& io_;
   std::function<void(std::string)> done_;
   std::unique_ptr<Spawned> tool_;
+  std::unique_ptr<ExitWatch> exit_watch_;
   boost::asio::steady_timer limit_timer_;
   std::chrono::milliseconds limit_;
   std::string command_;

@@ -2,6 +2,7 @@
 #include "supervision.h"
 
 #include <csignal>
+#include <cstdlib>
 #include <exception>
 #include <sys/wait.h>
 
@@ -22,12 +23,13 @@ Supervision::Supervision(boost::asio::io_context& io, Launcher& launcher, const 
       launcher_(launcher),
       spec_(spec),
       on_end_(std::move(on_end)),
-      deadline_timer_(io),
+      tick_timer_(io),
       drain_timer_(io) {}
 
 void Supervision::Start() {
   start_ = Clock::now();
-  last_activity_ = start_;
+  last_line_ = start_;
+  last_progress_ = start_;
   std::string error;
   try {
     child_ = launcher_.Launch(io_, spec_, *this, &error);
@@ -42,13 +44,13 @@ void Supervision::Start() {
     boost::asio::post(io_, [this] { Deliver(); });
     return;
   }
-  ScheduleDeadline();
+  ScheduleTick();
 }
 
 void Supervision::Interrupt() {
   if (!child_ || finishing_ || interrupted_) return;
   interrupted_ = true;
-  deadline_timer_.cancel();
+  tick_timer_.cancel();
   if (!exited_) child_->KillGroup();
 }
 
@@ -67,42 +69,136 @@ void Supervision::OnChannelData(std::string_view bytes) {
 }
 
 void Supervision::HandleLine(std::string line) {
-  const bool was_armed = armed_;
+  const Clock::time_point now = Clock::now();
+  last_line_ = now;
+  if (StartsWith(line, "wait ") || StartsWith(line, "woke ")) {
+    // The harness's own bookkeeping: which of its threads wait for the target. Not progress, and
+    // not evidence for the report.
+    const pid_t tid = static_cast<pid_t>(std::atol(line.c_str() + 5));
+    if (line[0] == 'w' && line[1] == 'a') {
+      harness_waiting_.insert(tid);
+    } else {
+      harness_waiting_.erase(tid);
+    }
+    return;
+  }
+  last_progress_ = now;
+  ++lines_seen_;
   if (StartsWith(line, "phase ")) {
     outcome_.last_phase = line.substr(6);
-    if (armed_) last_activity_ = Clock::now();
+    NoteCall(outcome_.last_phase);
   } else if (StartsWith(line, "arm ")) {
     const std::string_view rest = std::string_view(line).substr(4);
     const auto space = rest.find(' ');
     outcome_.armed_requirement = std::string(rest.substr(0, space));
     outcome_.armed_call = space == std::string_view::npos ? std::string() : std::string(rest.substr(space + 1));
     armed_ = true;
-    last_activity_ = Clock::now();
   } else if (line == "disarm") {
     armed_ = false;
   }
-  const bool deadline_moved = armed_ || was_armed;
   if (outcome_.lines.size() < kMaxLines) {
     outcome_.lines.push_back(std::move(line));
   } else if (outcome_.lines.size() == kMaxLines) {
     AddNote("more than " + std::to_string(kMaxLines) + " channel lines; later lines dropped");
     outcome_.lines.emplace_back();  // marks the note as written; removed in Deliver
   }
-  if (deadline_moved && !exited_ && !timed_out_ && !interrupted_) ScheduleDeadline();
 }
 
-void Supervision::ScheduleDeadline() {
-  const Clock::time_point deadline = armed_ ? last_activity_ + spec_.hang_window : start_ + spec_.timeout;
-  deadline_timer_.expires_at(deadline);
-  deadline_timer_.async_wait([this](const boost::system::error_code& error) {
-    if (error) return;  // rescheduled or cancelled
-    OnDeadline();
+// "entered X ..." adds X to the calls in flight, "returned X ..." removes the oldest X.
+void Supervision::NoteCall(std::string_view phase) {
+  const bool entered = StartsWith(phase, "entered ");
+  if (!entered && !StartsWith(phase, "returned ")) return;
+  phase.remove_prefix(entered ? 8 : 9);
+  const std::string call(phase.substr(0, phase.find(' ')));
+  if (entered) {
+    calls_in_flight_.push_back(call);
+    return;
+  }
+  for (auto it = calls_in_flight_.begin(); it != calls_in_flight_.end(); ++it) {
+    if (*it == call) {
+      calls_in_flight_.erase(it);
+      return;
+    }
+  }
+}
+
+bool Supervision::ArmedCallInFlight() const {
+  if (!armed_) return false;
+  for (const std::string& call : calls_in_flight_) {
+    if (call == outcome_.armed_call) return true;
+  }
+  return false;
+}
+
+void Supervision::ScheduleTick() {
+  tick_timer_.expires_after(kTick);
+  tick_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error) return;  // cancelled
+    OnTick();
   });
 }
 
-void Supervision::OnDeadline() {
-  if (exited_ || timed_out_ || interrupted_ || finishing_) return;
-  timed_out_ = true;
+bool Supervision::ThreadsProgressed(const ProcessSample& sample) {
+  if (!sample.ok) return false;
+  std::vector<std::pair<pid_t, std::uint64_t>> runs;
+  bool progressed = false;
+  for (const ThreadSample& thread : sample.threads) {
+    if (harness_waiting_.count(thread.tid) != 0) continue;
+    runs.emplace_back(thread.tid, thread.runs);
+    if (thread.wait == ThreadWait::kRunning) progressed = true;
+  }
+  if (runs != last_runs_) progressed = true;
+  last_runs_ = std::move(runs);
+  return progressed;
+}
+
+void Supervision::OnTick() {
+  if (exited_ || timed_out_ || over_budget_ || interrupted_ || finishing_) return;
+  const Clock::time_point now = Clock::now();
+  const ProcessSample sample = child_->SampleThreads();
+  if (ThreadsProgressed(sample)) last_progress_ = now;
+  if (spec_.prove_hangs && now - last_line_ >= kQuietBeforeProof) {
+    if (proof_.Add(sample, {}, now)) {
+      StopChild(Stop::kProvenHang, proof_.explanation() + "\n" + DescribeSample(sample));
+      return;
+    }
+    if (proof_.consecutive() == 0) last_explanation_ = proof_.explanation();
+  } else {
+    proof_.Reset();
+  }
+  const bool armed_in_flight = ArmedCallInFlight();
+  const auto limit = armed_in_flight ? spec_.hang_window : spec_.timeout;
+  if (now - last_progress_ >= limit) {
+    const std::string why = last_explanation_.empty()
+                                ? std::string("no proof was possible")
+                                : "not proven stuck: " + last_explanation_;
+    StopChild(Stop::kTimerHang,
+              "no progress for " + std::to_string(limit.count()) + " ms (" +
+                  (armed_in_flight ? "--hang-window, the armed call in flight" : "--timeout") +
+                  "); " + why + "\n" + DescribeSample(sample));
+    return;
+  }
+  if (now - start_ >= spec_.budget) {
+    StopChild(Stop::kOverBudget, DescribeSample(sample));
+    return;
+  }
+  ScheduleTick();
+}
+
+void Supervision::StopChild(Stop why, std::string proof) {
+  const Clock::time_point now = Clock::now();
+  const auto ms = [](Clock::duration d) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+  };
+  outcome_.progress = std::to_string(lines_seen_) + " channel lines in " + ms(now - start_) +
+                      " ms; last progress " + ms(now - last_progress_) + " ms ago";
+  outcome_.hang_proof = std::move(proof);
+  if (why == Stop::kOverBudget) {
+    over_budget_ = true;
+  } else {
+    timed_out_ = true;
+    outcome_.hang_proven = why == Stop::kProvenHang;
+  }
   outcome_.armed_at_timeout = armed_;
   if (!armed_) {
     outcome_.armed_requirement.clear();
@@ -113,6 +209,12 @@ void Supervision::OnDeadline() {
     capturing_ = false;
     outcome_.stacks = std::move(stacks);
     outcome_.thread_states = std::move(thread_states);
+    if (exited_ && !outcome_.hang_proven) {
+      // It ended by itself while its stacks were read: it was not hung (a proven hang cannot).
+      timed_out_ = false;
+      over_budget_ = false;
+      AddNote("the child ended by itself while the watchdog read its stacks; not judged as a hang");
+    }
     if (!exited_) child_->KillGroup();
     MaybeFinish();
   });
@@ -134,7 +236,7 @@ void Supervision::OnExit(int wait_status, const std::string& error) {
   if (exited_) return;
   exited_ = true;
   wait_status_ = wait_status;
-  deadline_timer_.cancel();
+  tick_timer_.cancel();
   if (!error.empty()) {
     AddNote("waiting for the child failed: " + error);
     wait_status_ = -1;
@@ -176,8 +278,11 @@ void Supervision::Deliver() {
     } else if (wait_status_ != -1 && WIFEXITED(wait_status_)) {
       outcome_.exit_code = WEXITSTATUS(wait_status_);
     }
+    outcome_.calls_in_flight = calls_in_flight_;
     if (timed_out_) {
       outcome_.end = Outcome::End::kTimedOut;
+    } else if (over_budget_) {
+      outcome_.end = Outcome::End::kOverBudget;
     } else if (interrupted_) {
       outcome_.end = Outcome::End::kInterrupted;
     } else if (wait_status_ != -1 && WIFSIGNALED(wait_status_)) {

@@ -1,7 +1,8 @@
-// supervision.h - the watchdog's rules for one child: reads its phase channel, keeps its deadline
-// (unarmed: `timeout` since start; armed: `hang_window` since the latest arm/phase line),
-// captures evidence and kills it when the deadline passes, and assembles its Outcome. Used by
-// Watchdog::RunAll, one Supervision per started spec.
+// supervision.h - the watchdog's rules for one child: reads its phase channel, samples its threads,
+// decides when it is hung (proven from /proc, or by timer after no progress for `timeout`, or for
+// `hang_window` while the armed call is in flight) or too slow to judge (still progressing at the
+// end of its `budget`), captures evidence and kills it, and assembles its Outcome. Used by
+// Watchdog::RunAll, one Supervision per started spec. The rules are in README.md.
 //
 // Threading: every method runs on the io thread of the io_context it was given. Lifetime: must
 // outlive every handler it or its ChildProcess scheduled, i.e. destroy it only after io.run()
@@ -12,7 +13,9 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -30,6 +33,10 @@ class Supervision final : public ChildObserver {
   static constexpr std::chrono::milliseconds kDrainLimit{2000};
   static constexpr std::size_t kOutputKeep = 64 * 1024;
   static constexpr std::size_t kMaxLines = 100000;
+  // How often the child's threads are sampled and its limits checked, and how long its channel
+  // must have been silent before a sample is worth taking for a proof.
+  static constexpr std::chrono::milliseconds kTick{10};
+  static constexpr std::chrono::milliseconds kQuietBeforeProof{10};
 
   // `on_end` is called once, from the io_context (never from inside Start), with the outcome.
   Supervision(boost::asio::io_context& io, Launcher& launcher, const ChildSpec& spec,
@@ -49,9 +56,17 @@ class Supervision final : public ChildObserver {
  private:
   using Clock = std::chrono::steady_clock;
 
+  enum class Stop { kProvenHang, kTimerHang, kOverBudget };
+
   void HandleLine(std::string line);
-  void ScheduleDeadline();
-  void OnDeadline();
+  void NoteCall(std::string_view phase);
+  void ScheduleTick();
+  void OnTick();
+  // Records how the child's threads moved since the last sample; true when one of them (but the
+  // harness's own waiting threads) ran.
+  bool ThreadsProgressed(const ProcessSample& sample);
+  bool ArmedCallInFlight() const;
+  void StopChild(Stop why, std::string proof);
   void AddNote(const std::string& note);
   void MaybeFinish();
   void Deliver();
@@ -61,16 +76,24 @@ class Supervision final : public ChildObserver {
   const ChildSpec& spec_;
   std::function<void(Outcome)> on_end_;
   std::unique_ptr<ChildProcess> child_;
-  boost::asio::steady_timer deadline_timer_;
+  boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer drain_timer_;
   Clock::time_point start_{};
-  Clock::time_point last_activity_{};  // latest arm line or, while armed, phase line
+  Clock::time_point last_line_{};      // the latest channel line
+  Clock::time_point last_progress_{};  // the latest channel line or thread that ran
+  std::uint64_t lines_seen_ = 0;
+  std::vector<std::string> calls_in_flight_;  // oldest first
+  std::set<pid_t> harness_waiting_;           // threads inside a harness wait (wait/woke lines)
+  std::vector<std::pair<pid_t, std::uint64_t>> last_runs_;  // per thread, at the last sample
+  QuiescenceProof proof_{Timing::kProofSamples, Timing::kProofInterval};
+  std::string last_explanation_;              // why the last sample proved nothing
   std::string partial_line_;
   bool armed_ = false;
   bool exited_ = false;
   bool streams_closed_ = false;
   bool drain_expired_ = false;
   bool timed_out_ = false;
+  bool over_budget_ = false;
   bool capturing_ = false;
   bool interrupted_ = false;
   bool finishing_ = false;

@@ -23,24 +23,45 @@
 #include <utility>
 #include <vector>
 
+#include "timing.h"
+
 namespace miconform::watchdog {
 
 struct ChildSpec {
   std::string id;                                        // for messages
   std::vector<std::string> argv;                         // argv[0] = executable path (or a name found on PATH)
   std::vector<std::pair<std::string, std::string>> env;  // added to/overriding the inherited environment
-  std::chrono::milliseconds timeout{10000};              // how long the child may run while not armed
-  std::chrono::milliseconds hang_window{1500};           // while armed: time since the last arm/phase line
+  // The limits, with their meaning in timing.h. timeout: no progress this long is a hang (timer);
+  // hang_window: the same while the armed call is in flight; budget: the whole run of a child that
+  // keeps progressing.
+  std::chrono::milliseconds timeout{Timing{}.stall_limit};
+  std::chrono::milliseconds hang_window{Timing{}.hang_window};
+  std::chrono::milliseconds budget{Timing{}.budget};
+  // Decide hangs from /proc as soon as every thread is provably parked (quiescence.h); false
+  // leaves only the timers (for children whose threads the proof cannot read).
+  bool prove_hangs = true;
 };
 
 struct Outcome {
-  enum class End { kExited, kSignaled, kTimedOut, kLaunchFailed, kInterrupted };
+  // kTimedOut: killed as hung (by proof or by timer); kOverBudget: killed while still making
+  // progress, at the end of its budget.
+  enum class End { kExited, kSignaled, kTimedOut, kLaunchFailed, kInterrupted, kOverBudget };
   End end = End::kLaunchFailed;
   int exit_code = -1;  // kExited: the exit status
   int signal = 0;      // kSignaled: the signal; kTimedOut/kInterrupted: the signal that ended it
   bool armed_at_timeout = false;  // kTimedOut: an `arm` line was in force
   std::string armed_requirement, armed_call;  // kTimedOut and armed: from the `arm` line
   std::string last_phase;                     // text of the last `phase` line
+  // kTimedOut: true when the hang was proven from /proc (every thread parked for good), false
+  // when a timer decided it; hang_proof says how (the proof, or why none held) with every
+  // thread's wait at the end.
+  bool hang_proven = false;
+  std::string hang_proof;
+  // Calls the child entered and had not returned from ("entered X ..." / "returned X ..." phase
+  // lines), oldest first, when it ended.
+  std::vector<std::string> calls_in_flight;
+  // kTimedOut and kOverBudget: how long since the last progress, and how much it made.
+  std::string progress;
   std::vector<std::string> lines;             // every channel line in order, without '\n'
   std::string output;                         // stdout+stderr interleaved, last 64 KiB
   std::string stacks;                         // kTimedOut: every thread's stack

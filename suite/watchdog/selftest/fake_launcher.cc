@@ -26,6 +26,25 @@ class FakeChild final : public ChildProcess {
     boost::asio::post(io_, [done = std::move(done)] { done("fake stacks: thread 1 in futex_wait", "tid 1 (fake) state S wchan futex_wait_queue\n"); });
   }
 
+  ProcessSample SampleThreads() override {
+    ProcessSample sample;
+    const bool hung = next_ < script_.steps.size() && script_.steps[next_].kind == FakeStep::Kind::kHang;
+    if (!hung || !(script_.parked_when_hung || script_.busy_when_hung)) {
+      sample.error = "a fake child has no /proc";
+      return sample;
+    }
+    sample.ok = true;
+    ThreadSample thread;
+    thread.tid = 1;
+    thread.name = "fake";
+    thread.state = 'S';
+    thread.runs = script_.busy_when_hung ? ++runs_ : 1;
+    thread.wait = script_.busy_when_hung ? ThreadWait::kMayWake : ThreadWait::kParkedForGood;
+    thread.how = script_.busy_when_hung ? "nanosleep" : "untimed private futex wait";
+    sample.threads.push_back(thread);
+    return sample;
+  }
+
   void KillGroup() override {
     if (ended_) return;
     ++launcher_.killed;
@@ -42,6 +61,8 @@ class FakeChild final : public ChildProcess {
   }
 
  private:
+  std::uint64_t runs_ = 0;
+
   void Next() {
     if (ended_ || next_ >= script_.steps.size()) return;
     const FakeStep& step = script_.steps[next_];

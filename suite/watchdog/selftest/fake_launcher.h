@@ -30,6 +30,11 @@ struct FakeScript {
   std::string launch_error;
   int leftovers = 0;             // reported by KillLeftovers
   bool streams_stay_open = false;  // never report OnStreamsClosed
+  // While it hangs (a kHang step): every sample shows one thread parked for good, so the
+  // supervision can prove the hang. Otherwise samples are unreadable and only timers decide.
+  bool parked_when_hung = false;
+  // While it hangs: every sample shows one thread that ran since the last (CPU progress).
+  bool busy_when_hung = false;
 };
 
 FakeStep Channel(std::string bytes, std::chrono::milliseconds delay = {});

@@ -107,15 +107,19 @@ TEST(ProcessWatchdog, ArmedDeadlockTimesOutWithStacksAndThreadStates) {
 TEST(ProcessWatchdog, UnarmedHangTimesOutNotArmed) {
   const Outcome outcome = Supervise(ChildIn("hang-unarmed", /*timeout=*/300ms));
   EXPECT_EQ(outcome.end, End::kTimedOut);
+  EXPECT_TRUE(outcome.hang_proven) << outcome.hang_proof;
   EXPECT_FALSE(outcome.armed_at_timeout);
   EXPECT_EQ(outcome.last_phase, "waiting forever");
   EXPECT_FALSE(outcome.stacks.empty());
   EXPECT_FALSE(outcome.thread_states.empty());
 }
 
-TEST(ProcessWatchdog, CpuSpinTimesOut) {
-  const Outcome outcome = Supervise(ChildIn("spin", /*timeout=*/300ms));
-  EXPECT_EQ(outcome.end, End::kTimedOut);
+TEST(ProcessWatchdog, CpuSpinIsProgressAndEndsAtTheBudget) {
+  ChildSpec spec = ChildIn("spin", /*timeout=*/300ms);
+  spec.budget = 1s;  // a spinning thread is running: never hung, only too slow to judge
+  const Outcome outcome = Supervise(spec);
+  EXPECT_EQ(outcome.end, End::kOverBudget);
+  EXPECT_FALSE(outcome.hang_proven);
   EXPECT_EQ(outcome.last_phase, "spinning");
   EXPECT_FALSE(outcome.thread_states.empty());
 }

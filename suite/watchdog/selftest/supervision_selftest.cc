@@ -114,6 +114,68 @@ TEST(FakeSupervision, UnarmedHangIsKilledAfterTheTimeout) {
   EXPECT_FALSE(outcome.stacks.empty());
 }
 
+TEST(FakeSupervision, AProvenHangIsDecidedWithoutWaitingForAnyTimer) {
+  auto launcher = std::make_shared<FakeLauncher>();
+  FakeScript script = Steps({Channel("phase entered MI_Session_Close\n"), Hang()});
+  script.parked_when_hung = true;
+  launcher->scripts["c"] = script;
+  const auto start = std::chrono::steady_clock::now();
+  const Outcome outcome = RunFake(launcher, Spec("c", /*timeout=*/60s, /*hang_window=*/30s));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_EQ(outcome.end, End::kTimedOut);
+  EXPECT_TRUE(outcome.hang_proven);
+  EXPECT_NE(outcome.hang_proof.find("untimed private futex wait"), std::string::npos) << outcome.hang_proof;
+  EXPECT_EQ(outcome.calls_in_flight, std::vector<std::string>{"MI_Session_Close"});
+}
+
+TEST(FakeSupervision, CallsInFlightFollowEnteredAndReturnedPhases) {
+  auto launcher = std::make_shared<FakeLauncher>();
+  launcher->scripts["c"] = Steps({Channel("phase entered A x\nphase entered B\nphase entered A y\n"
+                                          "phase returned A (MI_RESULT_OK)\n"),
+                                  Exit(0)});
+  const Outcome outcome = RunFake(launcher, Spec("c"));
+  EXPECT_EQ(outcome.calls_in_flight, (std::vector<std::string>{"B", "A"}));
+}
+
+TEST(FakeSupervision, TheHangWindowAppliesOnlyWhileTheArmedCallIsInFlight) {
+  auto launcher = std::make_shared<FakeLauncher>();
+  // Armed for MI_Application_Close, but blocked in another call: the hang window does not apply,
+  // the (here short) stall limit does, and the outcome is not armed for the blocked call.
+  launcher->scripts["c"] = Steps({Channel("arm REQ-7 MI_Application_Close\nphase entered MI_Session_EnumerateInstances\n"), Hang()});
+  const auto start = std::chrono::steady_clock::now();
+  const Outcome outcome = RunFake(launcher, Spec("c", /*timeout=*/600ms, /*hang_window=*/100ms));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 600ms);
+  EXPECT_EQ(outcome.end, End::kTimedOut);
+  EXPECT_FALSE(outcome.hang_proven);
+  EXPECT_EQ(outcome.calls_in_flight, std::vector<std::string>{"MI_Session_EnumerateInstances"});
+}
+
+TEST(FakeSupervision, AChildThatKeepsRunningIsOverBudgetNotHung) {
+  auto launcher = std::make_shared<FakeLauncher>();
+  FakeScript script = Steps({Channel("phase cycling\n"), Hang()});
+  script.busy_when_hung = true;  // a thread runs between every two samples
+  launcher->scripts["c"] = script;
+  ChildSpec spec = Spec("c", /*timeout=*/200ms);
+  spec.budget = 800ms;
+  const Outcome outcome = RunFake(launcher, spec);
+  EXPECT_EQ(outcome.end, End::kOverBudget);
+  EXPECT_FALSE(outcome.progress.empty());
+}
+
+TEST(FakeSupervision, HarnessWaitsAreNotProgress) {
+  auto launcher = std::make_shared<FakeLauncher>();
+  // The only thread is the harness's waiting one: its runs do not count, so the stall limit ends it.
+  FakeScript script = Steps({Channel("phase waiting\nwait 1\n"), Hang()});
+  script.busy_when_hung = true;
+  launcher->scripts["c"] = script;
+  ChildSpec spec = Spec("c", /*timeout=*/300ms);
+  spec.budget = 30s;
+  const Outcome outcome = RunFake(launcher, spec);
+  EXPECT_EQ(outcome.end, End::kTimedOut);
+  EXPECT_FALSE(outcome.hang_proven);
+  for (const std::string& line : outcome.lines) EXPECT_NE(line, "wait 1");
+}
+
 TEST(FakeSupervision, LinesSplitAcrossReadsAreReassembled) {
   auto launcher = std::make_shared<FakeLauncher>();
   launcher->scripts["c"] = Steps({Channel("pha"), Channel("se x\nph"), Channel("ase y\ntrace unterminated"), Exit(0)});
