@@ -2,6 +2,8 @@
 // the mocks' counters (callback_mocks.h).
 #include "miconform/mocks/callback_mocks.h"
 
+#include "miconform/mocks/harness_wait.h"
+
 #include <algorithm>
 #include <map>
 #include <sstream>
@@ -167,12 +169,14 @@ int MockOperationCallbacks::CallsAfterFinal() const {
 
 bool MockOperationCallbacks::WaitFinalResults(int count, std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mutex_);
-  return changed_.wait_for(lock, timeout, [&] { return finals_returned_ >= count; });
+  return HarnessWait(changed_, lock, timeout, [&] { return finals_returned_ >= count; },
+                     "a final result");
 }
 
 bool MockOperationCallbacks::WaitCalls(int count, std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mutex_);
-  return changed_.wait_for(lock, timeout, [&] { return calls_ >= count; });
+  return HarnessWait(changed_, lock, timeout, [&] { return calls_ >= count; },
+                     "an operation callback");
 }
 
 int MockOperationCallbacks::InsideOnOtherThreads() const {
@@ -216,7 +220,8 @@ int MockSessionCloseCompletion::Returned() const {
 }
 bool MockSessionCloseCompletion::WaitReturned(int count, std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mutex_);
-  return changed_.wait_for(lock, timeout, [&] { return returned_ >= count; });
+  return HarnessWait(changed_, lock, timeout, [&] { return returned_ >= count; },
+                     "the completion callback");
 }
 void MockSessionCloseCompletion::SetRunningCounter(std::function<int()> running) {
   std::lock_guard<std::mutex> lock(mutex_);

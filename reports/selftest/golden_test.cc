@@ -59,7 +59,8 @@ TEST(Golden, ReportHtml) { CheckGolden("report.html", WriteHtml); }
 TEST(Golden, SampleHoldsEveryVerdict) {
   const Report report = testing::SampleReport();
   for (Verdict verdict : {Verdict::kPass, Verdict::kDocumentedHang, Verdict::kNotSupported,
-                          Verdict::kNotExercised, Verdict::kDeviation, Verdict::kFail,
+                          Verdict::kNotExercised, Verdict::kInconclusive, Verdict::kDeviation,
+                          Verdict::kFail,
                           Verdict::kHang, Verdict::kCrash, Verdict::kError}) {
     EXPECT_GE(report.Count(verdict), 1) << ToString(verdict);
   }

@@ -59,7 +59,7 @@ TEST(Journal, OneLinePerEventAndReplayRebuildsTheRun) {
   const Report report = testing::SampleReport();
   const fs::path path = WriteSampleJournal(temp.path(), report);
   const std::string content = Slurp(path);
-  EXPECT_EQ(std::count(content.begin(), content.end(), '\n'), 1 + 9 + 1);
+  EXPECT_EQ(std::count(content.begin(), content.end(), '\n'), 1 + 10 + 1);
   EXPECT_EQ(content.rfind("{\"event\":\"begin\",\"schema_version\":1,", 0), 0u);
   testing::ExpectSameReport(Replayable(report), Journal::Replay(path));
 }
@@ -113,7 +113,7 @@ TEST(Journal, TruncatedLastLineIsIgnored) {
     Spit(path, content.substr(0, cut));
     Report back;
     ASSERT_NO_THROW(back = Journal::Replay(path)) << "cut at " << cut;
-    EXPECT_EQ(back.cases.size(), 8u) << "cut at " << cut;
+    EXPECT_EQ(back.cases.size(), 9u) << "cut at " << cut;
     EXPECT_EQ(back.run.ended, "");
   }
   // Cut just before the final newline: the last line is whole, only its newline is missing.

@@ -36,8 +36,8 @@ TEST(Json, DocumentHasTheDocumentedShape) {
   EXPECT_EQ(document.at("run").at("target"), "reference");
   EXPECT_EQ(document.at("run").at("options").at("jobs"), "2");
   EXPECT_EQ(document.at("summary").at("conformant"), false);
-  EXPECT_EQ(document.at("summary").at("cases"), 9);
-  EXPECT_EQ(document.at("summary").at("by_verdict").size(), 9u);
+  EXPECT_EQ(document.at("summary").at("cases"), 10);
+  EXPECT_EQ(document.at("summary").at("by_verdict").size(), 10u);
   EXPECT_EQ(document.at("summary").at("by_verdict").at("DOCUMENTED-HANG"), 1);
   EXPECT_EQ(document.at("requirements").at(2).at("level"), "STOPS-RESPONDING");
   EXPECT_EQ(document.at("requirements").at(0).at("cases").size(), 3u);

@@ -31,13 +31,13 @@ TEST(Junit, SampleIsWellFormedWithCorrectCounts) {
   const XmlElement suite = ParseXml(ToJunit(report));
   EXPECT_EQ(suite.name, "testsuite");
   EXPECT_EQ(suite.attributes.at("name"), "miconform");
-  EXPECT_EQ(suite.attributes.at("tests"), "9");
+  EXPECT_EQ(suite.attributes.at("tests"), "10");
   EXPECT_EQ(suite.attributes.at("failures"), "1");
   EXPECT_EQ(suite.attributes.at("errors"), "3");
-  EXPECT_EQ(suite.attributes.at("skipped"), "2");
-  EXPECT_EQ(suite.attributes.at("time"), "34.768");
+  EXPECT_EQ(suite.attributes.at("skipped"), "3");
+  EXPECT_EQ(suite.attributes.at("time"), "40.768");
   EXPECT_EQ(suite.attributes.at("timestamp"), "2026-11-25T13:35:45.123Z");
-  EXPECT_EQ(suite.Children("testcase").size(), 9u);
+  EXPECT_EQ(suite.Children("testcase").size(), 10u);
   EXPECT_EQ(suite.Children("properties").size(), 1u);
 }
 

@@ -8,6 +8,7 @@ namespace {
 
 const Verdict kBestToWorst[] = {Verdict::kPass,      Verdict::kDocumentedHang,
                                 Verdict::kNotSupported, Verdict::kNotExercised,
+                                Verdict::kInconclusive,
                                 Verdict::kDeviation, Verdict::kFail,
                                 Verdict::kHang,      Verdict::kCrash,
                                 Verdict::kError};
@@ -17,6 +18,7 @@ TEST(Verdict, WordsAreTheReportFormat) {
   EXPECT_EQ(ToString(Verdict::kDocumentedHang), "DOCUMENTED-HANG");
   EXPECT_EQ(ToString(Verdict::kNotSupported), "NOT-SUPPORTED");
   EXPECT_EQ(ToString(Verdict::kNotExercised), "NOT-EXERCISED");
+  EXPECT_EQ(ToString(Verdict::kInconclusive), "INCONCLUSIVE");
   EXPECT_EQ(ToString(Verdict::kDeviation), "DEVIATION");
   EXPECT_EQ(ToString(Verdict::kFail), "FAIL");
   EXPECT_EQ(ToString(Verdict::kHang), "HANG");
@@ -57,6 +59,7 @@ TEST(Verdict, ConformantAndWarningClasses) {
   EXPECT_TRUE(IsConformant(Verdict::kDocumentedHang));
   EXPECT_TRUE(IsConformant(Verdict::kNotSupported));
   EXPECT_TRUE(IsConformant(Verdict::kNotExercised));
+  EXPECT_TRUE(IsConformant(Verdict::kInconclusive));
   EXPECT_TRUE(IsConformant(Verdict::kDeviation));
   EXPECT_FALSE(IsConformant(Verdict::kFail));
   EXPECT_FALSE(IsConformant(Verdict::kHang));
@@ -67,6 +70,7 @@ TEST(Verdict, ConformantAndWarningClasses) {
   EXPECT_FALSE(IsWarning(Verdict::kDocumentedHang));
   EXPECT_TRUE(IsWarning(Verdict::kNotSupported));
   EXPECT_TRUE(IsWarning(Verdict::kNotExercised));
+  EXPECT_TRUE(IsWarning(Verdict::kInconclusive));
   EXPECT_TRUE(IsWarning(Verdict::kDeviation));
   for (Verdict verdict : {Verdict::kFail, Verdict::kHang, Verdict::kCrash, Verdict::kError}) {
     EXPECT_FALSE(IsWarning(verdict)) << ToString(verdict);

@@ -8,7 +8,7 @@ namespace miconform::report::details {
 const std::vector<Verdict>& AllVerdicts() {
   static const std::vector<Verdict> verdicts = {
       Verdict::kPass, Verdict::kDocumentedHang, Verdict::kNotSupported,
-      Verdict::kNotExercised, Verdict::kDeviation, Verdict::kFail,
+      Verdict::kNotExercised, Verdict::kInconclusive, Verdict::kDeviation, Verdict::kFail,
       Verdict::kHang, Verdict::kCrash, Verdict::kError};
   return verdicts;
 }

@@ -48,6 +48,7 @@ void WriteCase(std::ostream& out, const CaseResult& result) {
       break;
     case Verdict::kNotSupported:
     case Verdict::kNotExercised:
+    case Verdict::kInconclusive:
       out << "    <skipped message=\"" << XmlAttribute(MessageOf(result)) << "\"/>\n";
       out << "    <system-out>" << account << "</system-out>\n";
       break;
@@ -70,7 +71,8 @@ void WriteJunit(const Report& report, std::ostream& out) {
   const int failures = report.Count(Verdict::kFail);
   const int errors = report.Count(Verdict::kHang) + report.Count(Verdict::kCrash) +
                      report.Count(Verdict::kError);
-  const int skipped = report.Count(Verdict::kNotSupported) + report.Count(Verdict::kNotExercised);
+  const int skipped = report.Count(Verdict::kNotSupported) + report.Count(Verdict::kNotExercised) +
+                      report.Count(Verdict::kInconclusive);
   double total = 0;
   for (const CaseResult& result : report.cases) {
     if (std::isfinite(result.duration_s)) total += result.duration_s;

@@ -14,11 +14,12 @@ struct VerdictInfo {
 };
 
 // Listed best to worst: the index is the severity.
-constexpr std::array<VerdictInfo, 9> kVerdicts = {{
+constexpr std::array<VerdictInfo, 10> kVerdicts = {{
     {Verdict::kPass, "PASS", true, false},
     {Verdict::kDocumentedHang, "DOCUMENTED-HANG", true, false},
     {Verdict::kNotSupported, "NOT-SUPPORTED", true, true},
     {Verdict::kNotExercised, "NOT-EXERCISED", true, true},
+    {Verdict::kInconclusive, "INCONCLUSIVE", true, true},
     {Verdict::kDeviation, "DEVIATION", true, true},
     {Verdict::kFail, "FAIL", false, false},
     {Verdict::kHang, "HANG", false, false},

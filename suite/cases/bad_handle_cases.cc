@@ -24,8 +24,8 @@ MICONFORM_CASE(SessionCloseNullSession, WithCallback, "session_close.null_sessio
   Phase("entered MI_Session_Close (session with a NULL table)");
   MI_Session zeroed{};
   EXPECT_EQ(target().CloseSession(&zeroed, &g_second_tag, second.Callback()), MI_RESULT_OK);
-  EXPECT_TRUE(first.WaitReturned(1, kEventually)) << "no completion for the NULL session";
-  EXPECT_TRUE(second.WaitReturned(1, kEventually)) << "no completion for the NULL table";
+  EXPECT_TRUE(first.WaitReturned(1, Eventually())) << "no completion for the NULL session";
+  EXPECT_TRUE(second.WaitReturned(1, Eventually())) << "no completion for the NULL table";
 }
 
 MICONFORM_CASE(SessionCloseNullSession, WithoutCallback,

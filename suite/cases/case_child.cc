@@ -24,6 +24,7 @@
 #include "miconform/scripted_backend.h"
 #include "crash_stacks.h"
 #include "phase_channel.h"
+#include "stall_oracle.h"
 
 namespace miconform {
 namespace {
@@ -123,6 +124,8 @@ int RunCaseChild(const CaseChildOptions& options) {
   watchdog::PhaseChannel& channel = watchdog::PhaseChannel::Get();
   // A crash inside the target (or the suite) then leaves every thread's stack in the output.
   watchdog::InstallCrashStacks();
+  // The harness's waits ask whether the target can still act (stall_oracle.h).
+  mocks::InstallStallOracle(&cases::CaseStallOracle::Get());
   for (const std::string& problem : CaseRegistryProblems()) channel.Message(problem);
   if (!CaseRegistryProblems().empty()) Refuse("the case registry is inconsistent; nothing run");
   const CaseInfo* info = FindCase(options.case_id);
@@ -147,7 +150,8 @@ int RunCaseChild(const CaseChildOptions& options) {
     Refuse(std::string("could not load the scripted backend: ") + error.what());
   }
   cases::SetCaseRuntime(
-      cases::CaseRuntime{target.get(), backend.get(), options.observe_ms, info->requirements});
+      cases::CaseRuntime{target.get(), backend.get(), options.observe_ms, options.eventually_ms,
+                         options.settle_ms, info->requirements});
 
   if (!cases::RegisterCaseTest(info->id)) Refuse("could not register case " + info->id);
   int argc = 1;

@@ -13,7 +13,9 @@ struct CaseChildOptions {
   std::string case_id;
   TargetSpec target;
   std::string handler_path;
-  int observe_ms = 250;  // how long a case watches a call for a documented hang
+  int observe_ms = 250;      // how long a case watches a call for a documented hang
+  int eventually_ms = 5000;  // how long a case waits for what must happen soon
+  int settle_ms = 2000;      // how long a case waits for the target to go quiet
 };
 
 // Loads the target and the scripted backend, runs exactly the case's GoogleTest (silent on stdout

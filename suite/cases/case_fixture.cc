@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "phase_channel.h"
+#include "stall_oracle.h"
 
 namespace miconform::cases {
 namespace {
@@ -31,7 +32,12 @@ bool Signal::IsSet() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return set_;
 }
-bool Signal::WaitFor(std::chrono::milliseconds timeout) const {
+bool Signal::WaitFor(std::chrono::milliseconds timeout, bool defer_stuck_to_watchdog) const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return mocks::HarnessWait(changed_, lock, timeout, [&] { return set_; }, "a signal of the case",
+                            defer_stuck_to_watchdog);
+}
+bool Signal::PollFor(std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mutex_);
   return changed_.wait_for(lock, timeout, [&] { return set_; });
 }
@@ -67,9 +73,16 @@ void CaseFixture::TearDown() {
   if (runtime_ == nullptr) return;
   Phase("cleanup");
   Handles* handles = handles_;
-  if (!RunBounded([handles] { Cleanup(handles); }, kCleanupLimit)) {
+  if (!RunBounded([handles] { Cleanup(handles); }, kCleanupLimit,
+                  /*defer_stuck_to_watchdog=*/false)) {
     Trace("cleanup did not finish within " + std::to_string(kCleanupLimit.count()) +
-          " ms and was abandoned (not part of the verdict)");
+          " ms (or was provably stuck) and was abandoned (not part of the verdict)");
+  }
+  // "Exactly once" and "nothing after" are judged once the target has provably gone quiet (or
+  // Settle() has passed), not over a fixed quiet window.
+  if (!SettleQuiet()) {
+    Trace("the target did not go provably quiet within " + std::to_string(Settle().count()) +
+          " ms; the checks below judge what arrived until then");
   }
 
   // Checks every case makes of every operation: one final result at most, nothing after it, and
@@ -259,6 +272,16 @@ mocks::MockSessionCloseCompletion& CaseFixture::NewCompletionMock(void* context)
 
 Target& CaseFixture::TheTarget() { return *GetCaseRuntime()->target; }
 
+std::chrono::milliseconds CaseFixture::Eventually() {
+  const CaseRuntime* runtime = GetCaseRuntime();
+  return std::chrono::milliseconds(runtime != nullptr ? runtime->eventually_ms : 5000);
+}
+
+std::chrono::milliseconds CaseFixture::Settle() {
+  const CaseRuntime* runtime = GetCaseRuntime();
+  return std::chrono::milliseconds(runtime != nullptr ? runtime->settle_ms : 2000);
+}
+
 namespace {
 void CheckValid(const char* call, MI_Result result) {
   EXPECT_TRUE(MI_Result_IsValid(static_cast<int>(result)))
@@ -393,31 +416,75 @@ bool CaseFixture::ExpectDocumentedHang(const std::string& requirement_id, const 
     call_fn();
     returned->Set();
   }).detach();
-  if (returned->WaitFor(observe())) {
+  // Watch the call until it returns (a DEVIATION), until the process is provably quiet with the
+  // call blocked (the documented hang, proven), or for observe() (the hang, by this window).
+  CaseStallOracle& oracle = CaseStallOracle::Get();
+  const auto start = std::chrono::steady_clock::now();
+  std::string how;
+  bool blocked = true;
+  oracle.BeginWait();
+  for (;;) {
+    if (returned->PollFor(std::chrono::milliseconds(2))) {
+      blocked = false;
+      break;
+    }
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    std::string why;
+    if (elapsed >= std::chrono::milliseconds(5) && oracle.Quiet(&why)) {
+      if (returned->IsSet()) {
+        blocked = false;
+        break;
+      }
+      how = "proven: " + why;
+      break;
+    }
+    if (elapsed >= observe()) {
+      how = "not returned within " + std::to_string(observe().count()) +
+            " ms (not proven: " + why + ")";
+      break;
+    }
+  }
+  oracle.EndWait();
+  if (!blocked) {
     Channel().Disarm();
     NoteDeviation(requirement_id, call + " returned although the documentation says it stops "
                                          "responding here");
     return false;
   }
-  NoteDocumentedHang(requirement_id, call + " did not return within " +
-                                         std::to_string(observe().count()) +
-                                         " ms, as documented; releasing it");
+  NoteDocumentedHang(requirement_id, call + " stopped responding, as documented (" + how +
+                                         "); releasing it");
+  oracle.ExpectBlocked(call);
   Channel().Disarm();
   Phase("releasing " + call);
   if (release) release();
   Phase("waiting for " + call + " to return after the release");
   returned->Wait();  // unbounded on purpose: the watchdog turns a hang here into HANG
+  oracle.UnexpectBlocked(call);
   Trace(call + " returned after the release");
   return true;
 }
 
-bool CaseFixture::RunBounded(std::function<void()> fn, std::chrono::milliseconds limit) {
+bool CaseFixture::RunBounded(std::function<void()> fn, std::chrono::milliseconds limit,
+                             bool defer_stuck_to_watchdog) {
   auto returned = std::make_shared<Signal>();
   std::thread([fn, returned] {
     fn();
     returned->Set();
   }).detach();
-  return returned->WaitFor(limit);
+  return returned->WaitFor(limit, defer_stuck_to_watchdog);
+}
+
+bool CaseFixture::SettleQuiet() {
+  CaseStallOracle& oracle = CaseStallOracle::Get();
+  const auto deadline = std::chrono::steady_clock::now() + Settle();
+  std::string why;
+  oracle.BeginWait();
+  bool quiet = false;
+  while (!(quiet = oracle.Quiet(&why)) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  oracle.EndWait();
+  return quiet;
 }
 
 // ---- callback-layer delays ------------------------------------------------------------------
@@ -580,6 +647,9 @@ void CaseFixture::Arm(const std::string& requirement_id, const std::string& call
 }
 void CaseFixture::Disarm() { Channel().Disarm(); }
 void CaseFixture::Trace(const std::string& text) { Channel().Trace(text); }
-void CaseFixture::Phase(const std::string& text) { Channel().Phase(text); }
+void CaseFixture::Phase(const std::string& text) {
+  CaseStallOracle::Get().NotePhase(text);
+  Channel().Phase(text);
+}
 
 }  // namespace miconform::cases

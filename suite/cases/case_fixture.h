@@ -86,7 +86,12 @@ class Signal {
  public:
   void Set();
   bool IsSet() const;
-  bool WaitFor(std::chrono::milliseconds timeout) const;  // false on timeout
+  // False on timeout, or at once when the target provably went quiet without it; a target stuck
+  // in a call of the suite makes it wait on for the watchdog (harness_wait.h) unless
+  // `defer_stuck_to_watchdog` is false, when it returns false at once.
+  bool WaitFor(std::chrono::milliseconds timeout, bool defer_stuck_to_watchdog = true) const;
+  // A plain timed wait that never consults the stall oracle.
+  bool PollFor(std::chrono::milliseconds timeout) const;
   void Wait() const;                                      // unbounded
 
  private:
@@ -97,8 +102,11 @@ class Signal {
 
 class CaseFixture : public testing::Test {
  public:
-  // Generous bound for "eventually": only reached when the target is failing.
-  static constexpr std::chrono::milliseconds kEventually{5000};
+  // The bound for "eventually" (--eventually): only reached when the target is failing and does
+  // not go provably quiet first.
+  static std::chrono::milliseconds Eventually();
+  // How long a case waits for the target to go provably quiet (--settle).
+  static std::chrono::milliseconds Settle();
 
   struct SessionSlot {
     MI_Session handle{};
@@ -207,7 +215,14 @@ class CaseFixture : public testing::Test {
                             std::function<void()> call_fn, std::function<void()> release);
   // Runs `fn` on a helper thread; true when it returned within `limit`. A call still blocked is
   // abandoned (the thread is detached; `fn` must only capture what outlives the process).
-  static bool RunBounded(std::function<void()> fn, std::chrono::milliseconds limit);
+  // With `defer_stuck_to_watchdog` false (the cleanup), a call provably stuck is abandoned at
+  // once instead of being left to the watchdog.
+  static bool RunBounded(std::function<void()> fn, std::chrono::milliseconds limit,
+                         bool defer_stuck_to_watchdog = true);
+  // Waits until the target is provably quiet (every thread but the harness's waiting ones parked
+  // for good), at most Settle(); true when it is. Cases call it before judging that nothing more
+  // happens.
+  static bool SettleQuiet();
 
   // ---- callback-layer delays: injection points inside the suite's own callbacks. A case sets a
   // delay for a named point (before starting what calls back); the case's callbacks call

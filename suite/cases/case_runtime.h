@@ -19,6 +19,8 @@ struct CaseRuntime {
   Target* target = nullptr;
   ScriptedBackend* backend = nullptr;
   int observe_ms = 250;
+  int eventually_ms = 5000;
+  int settle_ms = 2000;
   // The requirements the running case names: a check that speaks for one requirement fails only
   // in a case that names it (elsewhere it is recorded as an observation).
   std::vector<std::string> requirements;

@@ -115,17 +115,17 @@ class CloseFromCallbackCase : public CaseFixture {
     auto& completion = NewCompletionMock(&g_completion_tag);
     testing::Sequence order;
     auto state = Start(where, session, mock, &completion, &order);
-    if (!state->entered.WaitFor(kEventually)) {
+    if (!state->entered.WaitFor(Eventually())) {
       GTEST_SKIP() << "the target delivered no " << WhereName(where)
                    << " callback to close the session from";
     }
-    ASSERT_TRUE(state->returned.WaitFor(kEventually))
+    ASSERT_TRUE(state->returned.WaitFor(Eventually()))
         << "MI_Session_Close with a completion callback, called from inside " << WhereName(where)
-        << ", did not return within " << kEventually.count() << " ms";
+        << ", did not return within " << Eventually().count() << " ms";
     EXPECT_EQ(state->result.load(), MI_RESULT_OK);
-    EXPECT_TRUE(completion.WaitReturned(1, kEventually))
+    EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
         << "the completion callback of a close made from inside " << WhereName(where)
-        << " was not called within " << kEventually.count() << " ms";
+        << " was not called within " << Eventually().count() << " ms";
   }
 
   // MAY-DEADLOCK: without a completion callback the close may never return.
@@ -135,7 +135,7 @@ class CloseFromCallbackCase : public CaseFixture {
     auto& mock = NewOperationMock();
     Arm("SC-PARAM-CB-4", "MI_Session_Close");
     auto state = Start(where, session, mock, nullptr, nullptr);
-    if (!state->entered.WaitFor(kEventually)) {
+    if (!state->entered.WaitFor(Eventually())) {
       Disarm();
       GTEST_SKIP() << "the target delivered no " << WhereName(where)
                    << " callback to close the session from";

@@ -113,7 +113,7 @@ class ConcurrencyCase : public CaseFixture {
     OperationSlot* operation = NewOperation();
     ExpectCountedFinal(mock, operation, std::make_shared<Finals>(), false);
     StartEnumerate(session, operation, RunningUntilCancelled(), &mock);
-    ASSERT_TRUE(mock.WaitCalls(1, kEventually)) << "the operation delivered nothing";
+    ASSERT_TRUE(mock.WaitCalls(1, Eventually())) << "the operation delivered nothing";
 
     const bool sync[2] = {first_sync, second_sync};
     mocks::MockSessionCloseCompletion* completions[2] = {nullptr, nullptr};
@@ -136,9 +136,9 @@ class ConcurrencyCase : public CaseFixture {
         race->done.Done();
       }).detach();
     }
-    ASSERT_TRUE(race->done.WaitFor(kEventually))
+    ASSERT_TRUE(race->done.WaitFor(Eventually()))
         << "two concurrent MI_Session_Close calls on one session did not both return within "
-        << kEventually.count() << " ms";
+        << Eventually().count() << " ms";
     int successes = 0;
     for (int i = 0; i < 2; ++i) {
       const int result = race->results[i].load();
@@ -151,14 +151,14 @@ class ConcurrencyCase : public CaseFixture {
                                "taken the session the other must be answered with an error "
                                "(SC-PARAM-SESSION-1)";
     if (successes == 0) Trace("neither close succeeded (the pages do not say which one must)");
-    EXPECT_TRUE(mock.WaitFinalResults(1, kEventually))
+    EXPECT_TRUE(mock.WaitFinalResults(1, Eventually()))
         << "the operation the close cancelled delivered no final result";
     for (int i = 0; i < 2; ++i) {
       if (completions[i] == nullptr) continue;
       if (race->results[i].load() == MI_RESULT_OK) {
-        EXPECT_TRUE(completions[i]->WaitReturned(1, kEventually))
+        EXPECT_TRUE(completions[i]->WaitReturned(1, Eventually()))
             << "the completion callback of the successful asynchronous close " << i
-            << " was not called within " << kEventually.count() << " ms";
+            << " was not called within " << Eventually().count() << " ms";
       } else {
         Trace("the completion callback of the refused close " + std::to_string(i) +
               " was called " + std::to_string(completions[i]->Calls()) + " time(s)");
@@ -211,13 +211,13 @@ class ConcurrencyCase : public CaseFixture {
         race->close_result = static_cast<int>(CloseEither(session, sync_close, tag));
         race->done.Done();
       }).detach();
-      ASSERT_TRUE(race->done.WaitFor(kEventually))
+      ASSERT_TRUE(race->done.WaitFor(Eventually()))
           << "MI_Session_Close racing MI_Session_EnumerateInstances on the same session: the "
              "calls did not both return within "
-          << kEventually.count() << " ms";
-      ASSERT_TRUE(mock.WaitFinalResults(1, kEventually))
+          << Eventually().count() << " ms";
+      ASSERT_TRUE(mock.WaitFinalResults(1, Eventually()))
           << "the operation started while its session was closing got no final result within "
-          << kEventually.count() << " ms";
+          << Eventually().count() << " ms";
       // Whether the operation reached the backend tells which call won the race.
       const bool reached_backend = backend().OperationRecords().size() > operations_seen;
       operations_seen = backend().OperationRecords().size();
@@ -225,8 +225,8 @@ class ConcurrencyCase : public CaseFixture {
             (reached_backend ? "reached" : "never reached") + " the backend and ended with " +
             ResultName(finals->code) + "; the close returned " + ResultName(race->close_result));
       if (completion != nullptr && race->close_result.load() == MI_RESULT_OK) {
-        EXPECT_TRUE(completion->WaitReturned(1, kEventually))
-            << "the session close did not complete within " << kEventually.count()
+        EXPECT_TRUE(completion->WaitReturned(1, Eventually()))
+            << "the session close did not complete within " << Eventually().count()
             << " ms of its last operation handle being closed";
       }
     }
@@ -239,7 +239,7 @@ class ConcurrencyCase : public CaseFixture {
     // No result comes on its own within the case: only the cancel ends the pull.
     OperationSlot* operation =
         StartEnumerate(session, RunningUntilCancelled(60000), nullptr);
-    ASSERT_TRUE(backend().WaitStarted(1, kEventually.count())) << "the operation did not start";
+    ASSERT_TRUE(backend().WaitStarted(1, Eventually().count())) << "the operation did not start";
     struct Pull {
       Signal pulling;
       Signal final_pulled;
@@ -263,7 +263,7 @@ class ConcurrencyCase : public CaseFixture {
       CloseOperation(operation);
       pull->handle_closed.Set();
     }).detach();
-    ASSERT_TRUE(pull->pulling.WaitFor(kEventually)) << "the pulling thread did not start";
+    ASSERT_TRUE(pull->pulling.WaitFor(Eventually())) << "the pulling thread did not start";
 
     int* const tag = &g_tags[0];
     mocks::MockSessionCloseCompletion* completion = nullptr;
@@ -278,12 +278,12 @@ class ConcurrencyCase : public CaseFixture {
           *close_result = static_cast<int>(CloseEither(session, sync_close, tag));
           *closed_before_handle = !pull->handle_closed.IsSet();
         },
-        kEventually);
-    ASSERT_TRUE(returned) << "MI_Session_Close did not return within " << kEventually.count()
+        Eventually());
+    ASSERT_TRUE(returned) << "MI_Session_Close did not return within " << Eventually().count()
                           << " ms while another thread pulled an operation of the session";
     EXPECT_EQ(close_result->load(), MI_RESULT_OK);
-    ASSERT_TRUE(pull->final_pulled.WaitFor(kEventually))
-        << "the blocked MI_Operation_GetInstance did not return within " << kEventually.count()
+    ASSERT_TRUE(pull->final_pulled.WaitFor(Eventually()))
+        << "the blocked MI_Operation_GetInstance did not return within " << Eventually().count()
         << " ms of the session close";
     EXPECT_EQ(pull->failed.load(), -1)
         << "MI_Operation_GetInstance failed with " << ResultName(pull->failed.load())
@@ -294,8 +294,8 @@ class ConcurrencyCase : public CaseFixture {
             (closed_before_handle->load() ? "before" : "after") +
             " the pulling thread closed its operation handle");
     } else {
-      EXPECT_TRUE(completion->WaitReturned(1, kEventually))
-          << "the completion callback was not called within " << kEventually.count()
+      EXPECT_TRUE(completion->WaitReturned(1, Eventually()))
+          << "the completion callback was not called within " << Eventually().count()
           << " ms of the pulling thread closing its handle";
     }
   }
@@ -346,7 +346,7 @@ class ConcurrencyCase : public CaseFixture {
       }
     }
     for (auto* mock : operation_mocks) {
-      ASSERT_TRUE(mock->WaitCalls(1, kEventually)) << "an operation delivered nothing";
+      ASSERT_TRUE(mock->WaitCalls(1, Eventually())) << "an operation delivered nothing";
     }
     for (int t = 0; t < kThreads; ++t) {
       std::thread([race, t] {
@@ -362,7 +362,7 @@ class ConcurrencyCase : public CaseFixture {
         race->done.Done();
       }).detach();
     }
-    ASSERT_TRUE(race->done.WaitFor(std::chrono::milliseconds(3 * kEventually.count())))
+    ASSERT_TRUE(race->done.WaitFor(std::chrono::milliseconds(3 * Eventually().count())))
         << "the " << kSessions << " session closes did not all return";
     for (int i = 0; i < kSessions; ++i) {
       Closing& closing = race->sessions[i];
@@ -374,12 +374,12 @@ class ConcurrencyCase : public CaseFixture {
       }
     }
     for (auto* mock : operation_mocks) {
-      EXPECT_TRUE(mock->WaitFinalResults(1, kEventually))
+      EXPECT_TRUE(mock->WaitFinalResults(1, Eventually()))
           << "an operation of a closed session delivered no final result";
     }
     for (int i = 0; i < kSessions; ++i) {
       if (completions[i] == nullptr) continue;
-      EXPECT_TRUE(completions[i]->WaitReturned(1, kEventually))
+      EXPECT_TRUE(completions[i]->WaitReturned(1, Eventually()))
           << "the completion callback of session " << i << " was not called";
     }
   }
@@ -411,23 +411,23 @@ class ConcurrencyCase : public CaseFixture {
           first_returned->Set();
         });
       }
-      ASSERT_TRUE(operation_mocks[i]->WaitCalls(1, kEventually)) << "operation " << i << " delivered nothing";
+      ASSERT_TRUE(operation_mocks[i]->WaitCalls(1, Eventually())) << "operation " << i << " delivered nothing";
     }
     EXPECT_EQ(CloseSessionAsync(sessions[0], &g_tags[0], completions[0]->Callback()), MI_RESULT_OK);
-    ASSERT_TRUE(first_entered->WaitFor(kEventually))
-        << "the first session's completion callback was not called within " << kEventually.count()
+    ASSERT_TRUE(first_entered->WaitFor(Eventually()))
+        << "the first session's completion callback was not called within " << Eventually().count()
         << " ms";
     Phase("closing the second session while the first one's completion callback is slow");
     EXPECT_EQ(CloseSessionAsync(sessions[1], &g_tags[1], completions[1]->Callback()), MI_RESULT_OK);
-    EXPECT_TRUE(operation_mocks[1]->WaitFinalResults(1, kEventually))
+    EXPECT_TRUE(operation_mocks[1]->WaitFinalResults(1, Eventually()))
         << "the second session's operation delivered no final result";
-    EXPECT_TRUE(completions[1]->WaitReturned(1, kEventually))
+    EXPECT_TRUE(completions[1]->WaitReturned(1, Eventually()))
         << "the second session's completion callback was not called within "
-        << kEventually.count() << " ms";
+        << Eventually().count() << " ms";
     Trace(std::string("the second session completed ") +
           (first_returned->IsSet() ? "after" : "while") +
           " the first session's completion callback was still running");
-    EXPECT_TRUE(first_returned->WaitFor(kEventually));
+    EXPECT_TRUE(first_returned->WaitFor(Eventually()));
   }
 
   // ---- a close arriving while writeMessage / writeProgress is slow
@@ -468,7 +468,7 @@ class ConcurrencyCase : public CaseFixture {
     MiconformScript script = RunningUntilCancelled();
     (message ? script.messages : script.progress) = 1;
     StartEnumerate(session, operation, script, &mock);
-    if (!entered->WaitFor(kEventually)) {
+    if (!entered->WaitFor(Eventually())) {
       GTEST_SKIP() << "the target delivered no " << callback << " callback";
     }
     auto close_result = std::make_shared<std::atomic<int>>(-1);
@@ -481,23 +481,23 @@ class ConcurrencyCase : public CaseFixture {
           *during_callback = !returned->IsSet();
           *finals_at_return = finals->count.load();
         },
-        kEventually);
+        Eventually());
     ASSERT_TRUE(close_returned) << "MI_Session_Close made while " << callback
-                                << " was slow did not return within " << kEventually.count()
+                                << " was slow did not return within " << Eventually().count()
                                 << " ms";
     EXPECT_EQ(close_result->load(), MI_RESULT_OK);
     Trace(std::string("the close returned ") +
           (during_callback->load() ? std::string("while ") + callback + " was still running"
                                    : std::string("after ") + callback + " returned"));
-    EXPECT_TRUE(mock.WaitFinalResults(1, kEventually))
+    EXPECT_TRUE(mock.WaitFinalResults(1, Eventually()))
         << "the operation the close cancelled delivered no final result";
     if (sync_close) {
       EXPECT_EQ(finals_at_return->load(), 1)
           << "the synchronous close returned before the operation it cancelled delivered its "
              "final result";
     } else {
-      EXPECT_TRUE(completion->WaitReturned(1, kEventually))
-          << "the completion callback was not called within " << kEventually.count() << " ms";
+      EXPECT_TRUE(completion->WaitReturned(1, Eventually()))
+          << "the completion callback was not called within " << Eventually().count() << " ms";
     }
     // A `point` that never fired leaves a PASS NOT-EXERCISED (RunCaseChild, planned faults).
   }
@@ -516,12 +516,12 @@ class ConcurrencyCase : public CaseFixture {
     EXPECT_CALL(completion, Completed(Eq(&g_tags[0]))).Times(1).InSequence(order);
     StartEnumerate(session, operation, RunningUntilCancelled(), &mock,
                    MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS);
-    ASSERT_TRUE(mock.WaitCalls(1, kEventually)) << "the operation delivered nothing";
+    ASSERT_TRUE(mock.WaitCalls(1, Eventually())) << "the operation delivered nothing";
     EXPECT_EQ(CloseSessionAsync(session, &g_tags[0], completion.Callback()), MI_RESULT_OK);
-    EXPECT_TRUE(mock.WaitFinalResults(1, kEventually))
+    EXPECT_TRUE(mock.WaitFinalResults(1, Eventually()))
         << "the operation the close cancelled delivered no final result";
-    EXPECT_TRUE(completion.WaitReturned(1, kEventually))
-        << "the completion callback was not called within " << kEventually.count()
+    EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
+        << "the completion callback was not called within " << Eventually().count()
         << " ms of the last (slow) acknowledgement";
     Trace("callback.before_ack fired " + std::to_string(CallbackPointFires("callback.before_ack")) +
           " time(s), callback.after_ack " +

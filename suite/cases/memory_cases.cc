@@ -449,7 +449,7 @@ MICONFORM_CASE(MemorySessionClose, Released, "memory.session_close.released",
   SessionSlot* probe = OpenSession();  // NOT-SUPPORTED / failure handled by the fixture
   if (probe == nullptr) return;
   ASSERT_EQ(CloseSessionSync(probe), MI_RESULT_OK);
-  auto* life = new SessionLifecycle(target(), backend(), application(), kEventually);  // never freed
+  auto* life = new SessionLifecycle(target(), backend(), application(), Eventually());  // never freed
   ASSERT_EQ(life->ForgetBackendRecords(), "") << "after the probe session";
 
   // Warm-up: lazily created process-lifetime state (the loaded handler, worker threads and their
@@ -502,7 +502,7 @@ MICONFORM_CASE(MemorySessionClose, Cycles, "memory.session_close.cycles",
   SessionSlot* probe = OpenSession();
   if (probe == nullptr) return;
   ASSERT_EQ(CloseSessionSync(probe), MI_RESULT_OK);
-  auto* life = new SessionLifecycle(target(), backend(), application(), kEventually);
+  auto* life = new SessionLifecycle(target(), backend(), application(), Eventually());
   ASSERT_EQ(life->ForgetBackendRecords(), "") << "after the probe session";
   ExpectNoGrowth("synchronous-close", *life, SyncCloseCycle, heap::GrowthBound{});
 }
@@ -516,7 +516,7 @@ MICONFORM_CASE(MemorySessionClose, CyclesAsync, "memory.session_close.cycles_asy
   SessionSlot* probe = OpenSession();
   if (probe == nullptr) return;
   ASSERT_EQ(CloseSessionSync(probe), MI_RESULT_OK);
-  auto* life = new SessionLifecycle(target(), backend(), application(), kEventually);
+  auto* life = new SessionLifecycle(target(), backend(), application(), Eventually());
   ASSERT_EQ(life->ForgetBackendRecords(), "") << "after the probe session";
   // A library may free the session right after its completion callback returned; whatever the
   // last cycle still holds at the second snapshot is one session at most, far inside the bound.
@@ -535,7 +535,7 @@ MICONFORM_CASE(MemorySessionClose, CancelledOperationsReleased,
   SessionSlot* probe = OpenSession();
   if (probe == nullptr) return;
   ASSERT_EQ(CloseSessionSync(probe), MI_RESULT_OK);
-  auto* life = new SessionLifecycle(target(), backend(), application(), kEventually);
+  auto* life = new SessionLifecycle(target(), backend(), application(), Eventually());
   ASSERT_EQ(life->ForgetBackendRecords(), "") << "after the probe session";
   heap::GrowthBound bound;
   bound.cycles = 200;  // each cycle waits for running operations; 64 bytes per cycle binds

@@ -18,13 +18,13 @@ MICONFORM_CASE(OperationCancel, AsyncFinal, "operation_cancel.async_final",
   OperationSlot* operation = NewOperation();
   ExpectResultsThenFinal(mock, nullptr);
   StartEnumerate(session, operation, script, &mock);
-  ASSERT_TRUE(mock.WaitCalls(1, kEventually)) << "the operation delivered nothing";
+  ASSERT_TRUE(mock.WaitCalls(1, Eventually())) << "the operation delivered nothing";
   Phase("entered MI_Operation_Cancel");
   const MI_Result cancelled = target().CancelOperation(&operation->handle, MI_REASON_NONE);
   Phase("returned MI_Operation_Cancel (" + ResultName(cancelled) + ")");
   EXPECT_EQ(cancelled, MI_RESULT_OK);
-  EXPECT_TRUE(mock.WaitFinalResults(1, kEventually))
-      << "no final result within " << kEventually.count() << " ms of the cancel";
+  EXPECT_TRUE(mock.WaitFinalResults(1, Eventually()))
+      << "no final result within " << Eventually().count() << " ms of the cancel";
   EXPECT_EQ(CloseOperation(operation), MI_RESULT_OK);
   EXPECT_EQ(CloseSessionSync(session), MI_RESULT_OK);
 }
@@ -45,7 +45,7 @@ MICONFORM_CASE(OperationClose, CallbackHandle, "operation_close.callback_handle"
     EXPECT_EQ(result, MI_RESULT_OK) << "closing the handle passed into the callback failed";
   });
   StartEnumerate(session, operation, Script(), &mock);
-  ASSERT_TRUE(mock.WaitFinalResults(1, kEventually)) << "the operation delivered no final result";
+  ASSERT_TRUE(mock.WaitFinalResults(1, Eventually())) << "the operation delivered no final result";
   EXPECT_EQ(CloseSessionSync(session), MI_RESULT_OK);
 }
 
@@ -58,7 +58,7 @@ MICONFORM_CASE(OperationClose, SyncUnretrieved, "operation_close.sync_unretrieve
   MiconformScript script = Script();
   script.results = 2;
   OperationSlot* operation = StartEnumerate(session, script, nullptr);
-  ASSERT_TRUE(backend().WaitStarted(1, kEventually.count())) << "the operation did not start";
+  ASSERT_TRUE(backend().WaitStarted(1, Eventually().count())) << "the operation did not start";
   Phase("entered MI_Operation_Close (results not retrieved)");
   const MI_Result early = TheTarget().CloseOperation(&operation->handle);
   Phase("returned MI_Operation_Close (" + ResultName(early) + ")");
@@ -93,7 +93,7 @@ MICONFORM_CASE(OperationClose, AsyncNotBlocking, "operation_close.async_not_bloc
   MiconformScript script = RunningScript(10);
   auto& mock = NewOperationMock();
   OperationSlot* operation = StartEnumerate(session, script, &mock);
-  ASSERT_TRUE(mock.WaitCalls(1, kEventually)) << "the operation delivered nothing";
+  ASSERT_TRUE(mock.WaitCalls(1, Eventually())) << "the operation delivered nothing";
   // Unarmed on purpose: a block here is no documented hang, so the watchdog records a HANG.
   const MI_Result result = CloseOperation(operation);
   EXPECT_TRUE(MI_Result_IsValid(result));
@@ -108,7 +108,7 @@ MICONFORM_CASE(ApplicationClose, AfterEverythingClosed, "application_close.after
   if (session == nullptr) return;
   auto& mock = NewOperationMock();
   StartClosingOnFinal(session, Script(), mock);
-  ASSERT_TRUE(mock.WaitFinalResults(1, kEventually)) << "the operation delivered no final result";
+  ASSERT_TRUE(mock.WaitFinalResults(1, Eventually())) << "the operation delivered no final result";
   ASSERT_EQ(CloseSessionSync(session), MI_RESULT_OK);
   const std::uint32_t closes_before = backend().ApplicationCloseCount();
   EXPECT_EQ(CloseApplication(), MI_RESULT_OK);

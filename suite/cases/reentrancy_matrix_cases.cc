@@ -284,16 +284,16 @@ class ReentrancyCase : public CaseFixture {
   void CheckCompletedClose(const std::shared_ptr<Reentry>& reentry,
                            mocks::MockOperationCallbacks& mock,
                            mocks::MockSessionCloseCompletion& completion) {
-    ASSERT_TRUE(reentry->returned.WaitFor(kEventually))
+    ASSERT_TRUE(reentry->returned.WaitFor(Eventually()))
         << "MI_Session_Close with a completion callback, called from " << Where()
-        << ", did not return within " << kEventually.count() << " ms";
+        << ", did not return within " << Eventually().count() << " ms";
     EXPECT_EQ(reentry->result.load(), MI_RESULT_OK);
-    EXPECT_TRUE(mock.WaitFinalResults(1, kEventually))
+    EXPECT_TRUE(mock.WaitFinalResults(1, Eventually()))
         << "the operation the close cancelled delivered no final result within "
-        << kEventually.count() << " ms";
-    EXPECT_TRUE(completion.WaitReturned(1, kEventually))
+        << Eventually().count() << " ms";
+    EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
         << "the completion callback of a close made from " << Where()
-        << " was not called within " << kEventually.count() << " ms";
+        << " was not called within " << Eventually().count() << " ms";
   }
 
   // The reentrant call without a completion callback, armed by the callback right before it: a
@@ -336,7 +336,7 @@ class ReentrancyCase : public CaseFixture {
           .WillOnce([](void*) { AtCallbackPoint("callback.in_completion"); });
     }
     StartEnumerate(session, operation, SourceScript(Script(), row_.source, row_.thread), &mock);
-    if (!reentry->entered.WaitFor(kEventually)) {
+    if (!reentry->entered.WaitFor(Eventually())) {
       GTEST_SKIP() << "the target delivered no " << SourceText(row_.source)
                    << " callback to close the session from";
     }
@@ -397,14 +397,14 @@ class ReentrancyCase : public CaseFixture {
       StartEnumerate(second, operation, script, &mock);
       start_returned->Set();
     }
-    ASSERT_TRUE(mock.WaitCalls(1, kEventually))
+    ASSERT_TRUE(mock.WaitCalls(1, Eventually()))
         << "the operation of the second session delivered nothing";
 
     EXPECT_EQ(CloseSessionAsync(first, &g_first_tag, first_completion.Callback()), MI_RESULT_OK);
-    if (!reentry->entered.WaitFor(kEventually)) {
+    if (!reentry->entered.WaitFor(Eventually())) {
       FAIL() << "the completion callback of the first session's close (nothing left open) was "
                 "not called within "
-             << kEventually.count() << " ms";
+             << Eventually().count() << " ms";
     }
     if (second_completion != nullptr) {
       CheckCompletedClose(reentry, mock, *second_completion);
@@ -412,7 +412,7 @@ class ReentrancyCase : public CaseFixture {
       AwaitSynchronousClose(reentry);
     }
     Trace(std::string("the call that started the second session's operation ") +
-          (start_returned->WaitFor(kEventually) ? "returned" : "had not returned yet"));
+          (start_returned->WaitFor(Eventually()) ? "returned" : "had not returned yet"));
   }
 
   // MI_Operation_Cancel / MI_Operation_Close on the handle passed into the callback.
@@ -446,13 +446,13 @@ class ReentrancyCase : public CaseFixture {
     Wire(mock, operation, reentry, action, /*close_before_action=*/false, closed_while_running,
          nullptr);
     StartEnumerate(session, operation, SourceScript(Script(), row_.source, row_.thread), &mock);
-    if (!reentry->entered.WaitFor(kEventually)) {
+    if (!reentry->entered.WaitFor(Eventually())) {
       GTEST_SKIP() << "the target delivered no " << SourceText(row_.source) << " callback to call "
                    << CallName(row_.call) << " from";
     }
-    ASSERT_TRUE(reentry->returned.WaitFor(kEventually))
+    ASSERT_TRUE(reentry->returned.WaitFor(Eventually()))
         << CallName(row_.call) << " called from " << Where() << " did not return within "
-        << kEventually.count() << " ms";
+        << Eventually().count() << " ms";
     const int result = reentry->result.load();
     EXPECT_TRUE(MI_Result_IsValid(result)) << CallName(row_.call) << " returned " << ResultName(result);
     if (row_.source == Source::kInstanceFinal) {
@@ -469,16 +469,16 @@ class ReentrancyCase : public CaseFixture {
             ResultName(result));
     }
     if (!closed_while_running) {
-      EXPECT_TRUE(mock.WaitFinalResults(1, kEventually))
-          << "the operation delivered no final result within " << kEventually.count()
+      EXPECT_TRUE(mock.WaitFinalResults(1, Eventually()))
+          << "the operation delivered no final result within " << Eventually().count()
           << " ms of " << CallName(row_.call) << " called from " << Where();
     }
 
     auto& completion = NewCompletionMock(&g_first_tag);
     EXPECT_CALL(completion, Completed(Eq(&g_first_tag))).Times(AtMost(1));
     EXPECT_EQ(CloseSessionAsync(session, &g_first_tag, completion.Callback()), MI_RESULT_OK);
-    EXPECT_TRUE(completion.WaitReturned(1, kEventually))
-        << "the session close did not complete within " << kEventually.count()
+    EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
+        << "the session close did not complete within " << Eventually().count()
         << " ms although its operation handle was closed";
     if (closed_while_running) {
       Trace("final results the operation delivered after it was closed from " + Where() + ": " +
@@ -502,7 +502,7 @@ class ReentrancyCase : public CaseFixture {
         },
         /*close_before_action=*/false, /*final_may_not_come=*/true, nullptr);
     StartEnumerate(session, operation, SourceScript(Script(), row_.source, row_.thread), &mock);
-    if (!reentry->entered.WaitFor(kEventually)) {
+    if (!reentry->entered.WaitFor(Eventually())) {
       FAIL() << "the operation delivered no " << SourceText(row_.source)
              << " to close the application from";
     }

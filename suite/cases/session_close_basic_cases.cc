@@ -31,8 +31,8 @@ MICONFORM_CASE(SessionCloseSync, AfterOperationsClosed, "session_close.sync.afte
   for (int i = 0; i < 3; ++i) {
     auto& mock = NewOperationMock();
     StartClosingOnFinal(session, script, mock);
-    ASSERT_TRUE(mock.WaitFinalResults(1, kEventually))
-        << "operation " << i << " delivered no final result within " << kEventually.count()
+    ASSERT_TRUE(mock.WaitFinalResults(1, Eventually()))
+        << "operation " << i << " delivered no final result within " << Eventually().count()
         << " ms";
   }
   EXPECT_EQ(CloseSessionSync(session), MI_RESULT_OK);
@@ -54,13 +54,13 @@ MICONFORM_CASE(SessionCloseAsync, SlowWindingDown, "session_close.async.slow_win
   testing::Sequence order;
   StartClosingOnFinal(session, script, mock, 0, &order);
   EXPECT_CALL(completion, Completed(Eq(&g_completion_tag))).Times(1).InSequence(order);
-  ASSERT_TRUE(mock.WaitCalls(1, kEventually)) << "the operation delivered nothing";
+  ASSERT_TRUE(mock.WaitCalls(1, Eventually())) << "the operation delivered nothing";
 
   EXPECT_EQ(CloseSessionAsync(session, &g_completion_tag, completion.Callback()), MI_RESULT_OK);
   Trace(std::string("completion callback already called when MI_Session_Close returned: ") +
         (completion.Calls() > 0 ? "yes" : "no"));
-  EXPECT_TRUE(completion.WaitReturned(1, kEventually))
-      << "the completion callback was not called within " << kEventually.count() << " ms";
+  EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
+      << "the completion callback was not called within " << Eventually().count() << " ms";
 }
 
 MICONFORM_CASE(SessionCloseAsync, NullContext, "session_close.async.null_context",
@@ -75,11 +75,11 @@ MICONFORM_CASE(SessionCloseAsync, NullContext, "session_close.async.null_context
   MiconformScript script = Script();
   script.operation_close_delay_ms = 20;
   StartClosingOnFinal(session, script, mock, 0, &order);
-  ASSERT_TRUE(mock.WaitFinalResults(1, kEventually)) << "the operation delivered no final result";
+  ASSERT_TRUE(mock.WaitFinalResults(1, Eventually())) << "the operation delivered no final result";
   EXPECT_CALL(completion, Completed(Eq(nullptr))).Times(1).InSequence(order);
   EXPECT_EQ(CloseSessionAsync(session, nullptr, completion.Callback()), MI_RESULT_OK);
-  EXPECT_TRUE(completion.WaitReturned(1, kEventually))
-      << "the completion callback was not called within " << kEventually.count() << " ms";
+  EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
+      << "the completion callback was not called within " << Eventually().count() << " ms";
 }
 
 MICONFORM_CASE(SessionCloseSync, QuietAfterReturn, "session_close.sync.no_callback_after_return",
@@ -95,7 +95,7 @@ MICONFORM_CASE(SessionCloseSync, QuietAfterReturn, "session_close.sync.no_callba
     operation_mocks.push_back(&mock);
     StartClosingOnFinal(session, script, mock);
   }
-  ASSERT_TRUE(backend().WaitStarted(3, kEventually.count())) << "the backend saw no 3 operations";
+  ASSERT_TRUE(backend().WaitStarted(3, Eventually().count())) << "the backend saw no 3 operations";
 
   EXPECT_EQ(CloseSessionSync(session), MI_RESULT_OK);
   int calls_at_return = 0;
@@ -131,11 +131,11 @@ MICONFORM_CASE(SessionCloseAsync, QuietAfterCompletion,
     operation_mocks.push_back(&mock);
     StartClosingOnFinal(session, script, mock);
   }
-  ASSERT_TRUE(backend().WaitStarted(3, kEventually.count())) << "the backend saw no 3 operations";
+  ASSERT_TRUE(backend().WaitStarted(3, Eventually().count())) << "the backend saw no 3 operations";
 
   EXPECT_EQ(CloseSessionAsync(session, &g_completion_tag, completion.Callback()), MI_RESULT_OK);
-  ASSERT_TRUE(completion.WaitReturned(1, kEventually))
-      << "the completion callback was not called within " << kEventually.count() << " ms";
+  ASSERT_TRUE(completion.WaitReturned(1, Eventually()))
+      << "the completion callback was not called within " << Eventually().count() << " ms";
   int calls_at_completion = 0;
   for (auto* mock : operation_mocks) {
     EXPECT_EQ(mock->FinalResults(), 1)

@@ -32,19 +32,19 @@ MICONFORM_CASE(SessionCloseCancel, RunningAsync, "session_close.cancel.running_a
   EXPECT_CALL(completion, Completed(Eq(&g_completion_tag)))
       .Times(1)
       .InSequence(orders[0], orders[1], orders[2], orders[3]);
-  ASSERT_TRUE(backend().WaitStarted(kOperations, kEventually.count()))
+  ASSERT_TRUE(backend().WaitStarted(kOperations, Eventually().count()))
       << "the backend did not see " << kOperations << " operations start";
 
   EXPECT_EQ(CloseSessionAsync(session, &g_completion_tag, completion.Callback()), MI_RESULT_OK);
-  EXPECT_TRUE(backend().WaitCancels(kOperations, kEventually.count()))
+  EXPECT_TRUE(backend().WaitCancels(kOperations, Eventually().count()))
       << "the backend did not see a cancel for each of the " << kOperations
       << " running operations";
   for (int i = 0; i < kOperations; ++i) {
-    EXPECT_TRUE(operation_mocks[i]->WaitFinalResults(1, kEventually))
+    EXPECT_TRUE(operation_mocks[i]->WaitFinalResults(1, Eventually()))
         << "operation " << i << " delivered no final result after the session close";
   }
-  EXPECT_TRUE(completion.WaitReturned(1, kEventually))
-      << "the completion callback was not called within " << kEventually.count() << " ms";
+  EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
+      << "the completion callback was not called within " << Eventually().count() << " ms";
 }
 
 MICONFORM_CASE(SessionCloseCancel, SyncPullReleased, "session_close.cancel.sync_pull_released",
@@ -59,7 +59,7 @@ MICONFORM_CASE(SessionCloseCancel, SyncPullReleased, "session_close.cancel.sync_
   script.until_cancelled = 1;
   script.result_delay_ms = 200;  // each pull blocks a while; only the cancel ends the stream
   OperationSlot* operation = StartEnumerate(session, script, nullptr);
-  ASSERT_TRUE(backend().WaitStarted(1, kEventually.count())) << "the operation did not start";
+  ASSERT_TRUE(backend().WaitStarted(1, Eventually().count())) << "the operation did not start";
 
   // The puller owns only what outlives the case (slots are never freed), so a stuck pull cannot
   // touch a destroyed fixture.
@@ -83,15 +83,15 @@ MICONFORM_CASE(SessionCloseCancel, SyncPullReleased, "session_close.cancel.sync_
   auto& completion = NewCompletionMock(&g_completion_tag);
   EXPECT_CALL(completion, Completed(Eq(&g_completion_tag))).Times(1);
   EXPECT_EQ(CloseSessionAsync(session, &g_completion_tag, completion.Callback()), MI_RESULT_OK);
-  ASSERT_TRUE(final_pulled->WaitFor(kEventually))
-      << "the blocked MI_Operation_GetInstance did not return within " << kEventually.count()
+  ASSERT_TRUE(final_pulled->WaitFor(Eventually()))
+      << "the blocked MI_Operation_GetInstance did not return within " << Eventually().count()
       << " ms of the session close";
   EXPECT_EQ(pull_failed->load(), -1)
       << "MI_Operation_GetInstance failed with " << ResultName(pull_failed->load())
       << " instead of returning the final result";
   EXPECT_TRUE(operation->final_pulled) << "the pull never saw moreResults MI_FALSE";
-  EXPECT_TRUE(completion.WaitReturned(1, kEventually))
-      << "the completion callback was not called within " << kEventually.count()
+  EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
+      << "the completion callback was not called within " << Eventually().count()
       << " ms of the operation's close";
 }
 
@@ -113,14 +113,14 @@ MICONFORM_CASE(SessionCloseCancel, ProviderIgnoresCancel,
   testing::Sequence order;
   StartClosingOnFinal(session, script, mock, 0, &order);
   EXPECT_CALL(completion, Completed(Eq(&g_completion_tag))).Times(1).InSequence(order);
-  ASSERT_TRUE(mock.WaitCalls(1, kEventually)) << "the operation delivered nothing";
+  ASSERT_TRUE(mock.WaitCalls(1, Eventually())) << "the operation delivered nothing";
 
   EXPECT_EQ(CloseSessionAsync(session, &g_completion_tag, completion.Callback()), MI_RESULT_OK);
-  EXPECT_TRUE(mock.WaitFinalResults(1, kEventually))
-      << "no final result within " << kEventually.count()
+  EXPECT_TRUE(mock.WaitFinalResults(1, Eventually()))
+      << "no final result within " << Eventually().count()
       << " ms: the client waited for a provider that ignores the cancel";
-  EXPECT_TRUE(completion.WaitReturned(1, kEventually))
-      << "the completion callback was not called within " << kEventually.count() << " ms";
+  EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
+      << "the completion callback was not called within " << Eventually().count() << " ms";
   Trace(std::string("the backend recorded a cancel: ") +
         (backend().WaitCancels(1, 0) ? "yes" : "no"));
 }

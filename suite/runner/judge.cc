@@ -40,17 +40,39 @@ void CollectEvidence(const watchdog::Outcome& outcome, report::CaseResult& resul
   result.duration_s = outcome.duration_s;
   result.evidence.stacks = outcome.stacks;
   result.evidence.thread_states = outcome.thread_states;
+  if (!outcome.hang_proof.empty()) {
+    result.evidence.thread_states =
+        "[how the watchdog decided] " + outcome.hang_proof + "\n" + outcome.thread_states;
+  }
   result.evidence.output = outcome.output;
+}
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string joined;
+  for (const std::string& item : items) joined += (joined.empty() ? "" : ", ") + item;
+  return joined;
+}
+
+// How the hang was decided: the proof, or the timer and why no proof held (first line of the
+// watchdog's account; the whole account goes to the thread states).
+std::string HowDecided(const watchdog::Outcome& outcome) {
+  if (outcome.hang_proven) return "proven: every thread parked in a wait only the process could end";
+  const std::string first = outcome.hang_proof.substr(0, outcome.hang_proof.find('\n'));
+  return "by timer: " + (first.empty() ? std::string("no progress") : first);
 }
 
 void JudgeTimeout(const watchdog::Outcome& outcome, const RequirementLookup& requirements,
                   report::CaseResult& result) {
   const std::string where =
-      outcome.last_phase.empty() ? std::string("before its first phase") : "in phase '" + outcome.last_phase + "'";
+      !outcome.calls_in_flight.empty()
+          ? "in " + Join(outcome.calls_in_flight)
+          : outcome.last_phase.empty() ? std::string("before its first phase")
+                                       : "in phase '" + outcome.last_phase + "'";
+  const std::string how = HowDecided(outcome);
   if (!outcome.armed_at_timeout) {
     result.verdict = Verdict::kHang;
-    result.messages.push_back("stopped responding " + where +
-                              ", where no document says the call may hang");
+    result.messages.push_back("stopped responding " + where + " (" + how +
+                              "), where no document says the call may hang");
     return;
   }
   report::Level level = report::Level::kMust;
@@ -61,17 +83,29 @@ void JudgeTimeout(const watchdog::Outcome& outcome, const RequirementLookup& req
                               outcome.armed_requirement + "' (a harness fault)");
     return;
   }
-  if (level == report::Level::kStopsResponding || level == report::Level::kMayDeadlock) {
-    result.verdict = Verdict::kDocumentedHang;
-    result.messages.push_back("documented hang observed in " + outcome.armed_call + " (" +
-                              outcome.armed_requirement + ": " + text + ")");
+  if (level != report::Level::kStopsResponding && level != report::Level::kMayDeadlock) {
+    result.verdict = Verdict::kHang;
+    result.messages.push_back("stopped responding " + where + " (" + how + "); " +
+                              outcome.armed_requirement + " is a " +
+                              std::string(report::ToString(level)) +
+                              " requirement, so no document excuses the hang");
     return;
   }
-  result.verdict = Verdict::kHang;
-  result.messages.push_back("stopped responding in " + outcome.armed_call + " " + where + "; " +
-                            outcome.armed_requirement + " is a " +
-                            std::string(report::ToString(level)) +
-                            " requirement, so no document excuses the hang");
+  bool armed_call_blocked = false;
+  for (const std::string& call : outcome.calls_in_flight) {
+    if (call == outcome.armed_call) armed_call_blocked = true;
+  }
+  if (!armed_call_blocked) {
+    // The document names one call; a process stuck anywhere else is not that outcome.
+    result.verdict = Verdict::kHang;
+    result.messages.push_back("stopped responding " + where + " (" + how + "); the case was armed for " +
+                              outcome.armed_call + " (" + outcome.armed_requirement +
+                              "), which was not the call that blocked");
+    return;
+  }
+  result.verdict = Verdict::kDocumentedHang;
+  result.messages.push_back("documented hang observed in " + outcome.armed_call + " (" + how +
+                            ") (" + outcome.armed_requirement + ": " + text + ")");
 }
 
 }  // namespace
@@ -103,6 +137,12 @@ report::CaseResult Judge(const CaseDeclaration& declaration, const watchdog::Out
       return result;
     case End::kTimedOut:
       JudgeTimeout(outcome, requirements, result);
+      return result;
+    case End::kOverBudget:
+      result.verdict = Verdict::kInconclusive;
+      result.messages.push_back(
+          "too slow to judge: the case was still making progress when its budget ran out (" +
+          outcome.progress + "); a slow target is not a hung one (raise --budget to judge it)");
       return result;
     case End::kSignaled:
       result.verdict = Verdict::kCrash;

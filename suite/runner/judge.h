@@ -28,10 +28,12 @@ struct RequirementLookup {
 
 // The rules, in order:
 //  - the process could not be started, or the run was interrupted before it ended: ERROR;
-//  - it was killed by the watchdog while armed for a STOPS-RESPONDING or MAY-DEADLOCK
-//    requirement: DOCUMENTED-HANG, citing the requirement and the call it blocked in (armed for
-//    any other level: HANG, since no document says that call hangs);
-//  - killed by the watchdog while not armed: HANG in the last phase reached;
+//  - it was killed as hung (proven from /proc, or by a timer) while armed for a STOPS-RESPONDING
+//    or MAY-DEADLOCK requirement and the armed call was among the calls in flight:
+//    DOCUMENTED-HANG, citing the requirement and the call; armed but blocked in another call, or
+//    armed for any other level: HANG (no document says that call hangs);
+//  - killed as hung while not armed: HANG in the calls in flight (or the last phase);
+//  - stopped at the end of its budget while still progressing: INCONCLUSIVE (too slow to judge);
 //  - killed by a signal: CRASH;
 //  - ended without writing a verdict, or with a non-zero exit status after one: CRASH;
 //  - otherwise the verdict the case wrote (an unknown word is ERROR: a harness fault).

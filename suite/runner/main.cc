@@ -49,18 +49,34 @@ void AddSupervisionOptions(CLI::App* command, miconform::runner::RunOptions* opt
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   command->add_option("--timeout", options->timeout_s,
-                      "Seconds a case may run before an unexpected hang is recorded")
+                      "Seconds without progress after which a case that cannot be proven stuck "
+                      "is recorded as hung")
       ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();
+  command->add_option("--budget", options->budget_s,
+                      "Seconds a case that keeps progressing may run before it is stopped as "
+                      "too slow to judge (INCONCLUSIVE)")
+      ->check(CLI::Range(0.1, 36000.0))
+      ->capture_default_str();
   command->add_option("--hang-window", options->hang_window_ms,
-                      "Milliseconds a call documented to hang may block before the hang is "
-                      "recorded")
+                      "Milliseconds a call documented to hang may block, unproven, before the "
+                      "hang is recorded by timer")
       ->check(CLI::Range(50, 600000))
       ->capture_default_str();
   command->add_option("--observe", options->observe_ms,
-                      "Milliseconds a case watches a call for a documented hang before "
-                      "releasing it")
+                      "Milliseconds a case watches a call documented to hang, when no proof "
+                      "comes, before releasing it")
       ->check(CLI::Range(10, 60000))
+      ->capture_default_str();
+  command->add_option("--eventually", options->eventually_ms,
+                      "Milliseconds a case waits for what must happen soon, unless the target "
+                      "goes provably quiet first")
+      ->check(CLI::Range(10, 600000))
+      ->capture_default_str();
+  command->add_option("--settle", options->settle_ms,
+                      "Milliseconds a case waits for the target to go provably quiet before "
+                      "judging that nothing more happens")
+      ->check(CLI::Range(10, 600000))
       ->capture_default_str();
   command->add_option("--report", options->report_dir, "Directory the report is written to")
       ->capture_default_str();
@@ -147,6 +163,8 @@ int main(int argc, char** argv) {
   AddChildTargetOptions(case_command, &case_target);
   case_command->add_option("--case", case_options.case_id)->required();
   case_command->add_option("--observe-ms", case_options.observe_ms);
+  case_command->add_option("--eventually-ms", case_options.eventually_ms);
+  case_command->add_option("--settle-ms", case_options.settle_ms);
 
   int bench_count = 200;
   CLI::App* bench_command = app.add_subcommand(

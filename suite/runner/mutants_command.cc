@@ -37,6 +37,7 @@ std::string Cell(const report::Report& run, const std::string& id) {
     case Verdict::kDocumentedHang: return "DH";
     case Verdict::kNotSupported: return "NS";
     case Verdict::kNotExercised: return "NE";
+    case Verdict::kInconclusive: return "INC";
     case Verdict::kDeviation: return "DEV";
     case Verdict::kFail: return "FAIL";
     case Verdict::kHang: return "HANG";
@@ -108,6 +109,10 @@ bool ReferenceIsClean(const report::Report& run, std::string* why) {
 }
 
 int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream& out) {
+  if (const std::string problem = TimingOf(base).Check(); !problem.empty()) {
+    out << "miconform: " << problem << "\n";
+    return 2;
+  }
   std::vector<Row> rows;
   rows.push_back({"reference", true, nullptr, {}, false, {}, {}, {}});
   for (const Mutant& mutant : Mutants()) {

@@ -91,6 +91,9 @@ std::string ProbeFailure(const watchdog::Outcome& outcome) {
     case End::kTimedOut:
       return "the target stopped responding while being probed, in phase '" +
              outcome.last_phase + "'";
+    case End::kOverBudget:
+      return "the probe was still running when its budget (--budget) ran out, in phase '" +
+             outcome.last_phase + "'";
     case End::kSignaled:
       return "the target crashed while being probed (" + SignalName(outcome.signal) +
              ", in phase '" + outcome.last_phase + "')";

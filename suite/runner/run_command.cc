@@ -197,8 +197,11 @@ report::RunInfo DescribeRun(const RunOptions& options, const RunSetup& setup,
                                                              : "(private to the run)"},
                  {"jobs", std::to_string(options.jobs)},
                  {"timeout", std::to_string(options.timeout_s)},
+                 {"budget", std::to_string(options.budget_s)},
                  {"hang-window", std::to_string(options.hang_window_ms)},
-                 {"observe", std::to_string(options.observe_ms)}};
+                 {"observe", std::to_string(options.observe_ms)},
+                 {"eventually", std::to_string(options.eventually_ms)},
+                 {"settle", std::to_string(options.settle_ms)}};
   std::string filters;
   for (const auto& glob : options.filters) filters += (filters.empty() ? "" : ",") + glob;
   run.options["filter"] = filters.empty() ? "*" : filters;
@@ -238,7 +241,8 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
   std::string counts;
   for (auto verdict : {report::Verdict::kPass, report::Verdict::kDocumentedHang,
                        report::Verdict::kDeviation, report::Verdict::kNotSupported,
-                       report::Verdict::kNotExercised, report::Verdict::kFail,
+                       report::Verdict::kNotExercised, report::Verdict::kInconclusive,
+                       report::Verdict::kFail,
                        report::Verdict::kHang, report::Verdict::kCrash, report::Verdict::kError}) {
     const int count = report.Count(verdict);
     if (count == 0) continue;
@@ -260,6 +264,10 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
 
 SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   SuiteRun run;
+  if (const std::string problem = TimingOf(options).Check(); !problem.empty()) {
+    run.error = problem;  // before the probe: a bad combination never reaches a target
+    return run;
+  }
   const auto started = std::chrono::system_clock::now();
   std::vector<CaseInfo> selected;
   for (const CaseInfo& info : AllCases()) {
@@ -293,7 +301,8 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     probe.id = "probe";
     probe.argv = ChildArgv(self, "__probe", setup);
     probe.env = setup.child_env;
-    probe.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_s * 1000));
+    probe.timeout = TimingOf(options).stall_limit;
+    probe.budget = TimingOf(options).budget;
     const std::string failure = ProbeFailure(watchdog.RunOne(probe));
     if (!failure.empty()) {
       run.error = "cannot run the suite against " + options.target + ": " + failure;
@@ -321,10 +330,14 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     spec.id = info.id;
     spec.argv = ChildArgv(self, "__case", setup);
     spec.argv.insert(spec.argv.end(),
-                     {"--case", info.id, "--observe-ms", std::to_string(options.observe_ms)});
+                     {"--case", info.id, "--observe-ms", std::to_string(options.observe_ms),
+                      "--eventually-ms", std::to_string(options.eventually_ms), "--settle-ms",
+                      std::to_string(options.settle_ms)});
     spec.env = CaseEnvironment(setup, info, plan);
-    spec.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_s * 1000));
-    spec.hang_window = std::chrono::milliseconds(options.hang_window_ms);
+    const watchdog::Timing timing = TimingOf(options);
+    spec.timeout = timing.stall_limit;
+    spec.hang_window = timing.hang_window;
+    spec.budget = timing.budget;
     return spec;
   };
   std::vector<watchdog::ChildSpec> specs;

@@ -4,9 +4,12 @@
 #ifndef MICONFORM_RUNNER_RUN_OPTIONS_H
 #define MICONFORM_RUNNER_RUN_OPTIONS_H
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "timing.h"
 
 namespace miconform::runner {
 
@@ -17,9 +20,13 @@ struct RunOptions {
   std::string config_dir;            // --config-dir DIR (required for a library path)
   std::vector<std::string> filters;  // --filter GLOB[,GLOB...] over case IDs (empty: all)
   int jobs = 4;                      // --jobs N (cases mostly wait: more than the cores)
-  double timeout_s = 10;             // --timeout SECONDS: an unarmed case may run this long
-  int hang_window_ms = 1000;         // --hang-window MS: an armed case may block this long
-  int observe_ms = 250;              // --observe MS: how long a case watches for a documented hang
+  // The time limits (their meaning and defaults: watchdog::Timing, timing.h).
+  double timeout_s = watchdog::Timing{}.stall_limit.count() / 1000.0;  // --timeout SECONDS
+  double budget_s = watchdog::Timing{}.budget.count() / 1000.0;        // --budget SECONDS
+  int hang_window_ms = static_cast<int>(watchdog::Timing{}.hang_window.count());  // --hang-window MS
+  int observe_ms = static_cast<int>(watchdog::Timing{}.observe.count());          // --observe MS
+  int eventually_ms = static_cast<int>(watchdog::Timing{}.eventually.count());    // --eventually MS
+  int settle_ms = static_cast<int>(watchdog::Timing{}.settle.count());            // --settle MS
   std::string report_dir = "miconform-report";  // --report DIR
   bool progress = false;             // progress lines (on when stderr is a terminal)
   std::string inject;                // --inject PLAN: an interposer plan applied to every case
@@ -30,6 +37,22 @@ struct RunOptions {
   int pct_depth = 3;                 // --pct-depth D: PCT bug depth (D-1 change points), 1..10
   int pct_horizon = 600;             // --pct-horizon H: change points among the first H hits
 };
+
+// The options' time limits as one Timing (check it with Timing::Check). A limit that is not a
+// finite number becomes 0, which Check rejects.
+inline watchdog::Timing TimingOf(const RunOptions& options) {
+  auto seconds = [](double value) {
+    return std::chrono::milliseconds(std::isfinite(value) ? std::llround(value * 1000) : 0);
+  };
+  watchdog::Timing timing;
+  timing.stall_limit = seconds(options.timeout_s);
+  timing.budget = seconds(options.budget_s);
+  timing.hang_window = std::chrono::milliseconds(options.hang_window_ms);
+  timing.observe = std::chrono::milliseconds(options.observe_ms);
+  timing.eventually = std::chrono::milliseconds(options.eventually_ms);
+  timing.settle = std::chrono::milliseconds(options.settle_ms);
+  return timing;
+}
 
 }  // namespace miconform::runner
 

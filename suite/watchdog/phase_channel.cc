@@ -91,6 +91,8 @@ void PhaseChannel::Fired(std::string_view point) noexcept { Emit("fired", point)
 void PhaseChannel::Backend(std::string_view json_text) noexcept { Emit("backend", json_text); }
 void PhaseChannel::Message(std::string_view text) noexcept { Emit("message", text); }
 void PhaseChannel::Verdict(std::string_view word) noexcept { Emit("verdict", word); }
+void PhaseChannel::Wait(long tid) noexcept { Emit("wait", std::to_string(tid)); }
+void PhaseChannel::Woke(long tid) noexcept { Emit("woke", std::to_string(tid)); }
 
 void PhaseChannel::Arm(std::string_view requirement_id, std::string_view call) noexcept {
   try {

@@ -11,6 +11,9 @@
 //   backend <json>                the scripted backend's record (one line of JSON)
 //   message <text>                a human-readable message for the report
 //   verdict <WORD>                the case's own verdict word (written as given, e.g. "PASS")
+//   wait <tid>                    thread <tid> of the harness starts waiting for the target
+//   woke <tid>                    ... and stops (the watchdog leaves waiting threads out of its
+//                                 measure of progress)
 // A line is at most kMaxLineBytes bytes including its '\n'; longer text is cut at a UTF-8
 // character boundary. '\n' inside text becomes ' '. Spaces in a requirement id become '_' (the
 // parent splits `arm` lines at the first two spaces). Lines of at most PIPE_BUF bytes written to a
@@ -56,6 +59,8 @@ class PhaseChannel {
   void Backend(std::string_view json_text) noexcept;
   void Message(std::string_view text) noexcept;
   void Verdict(std::string_view word) noexcept;
+  void Wait(long tid) noexcept;
+  void Woke(long tid) noexcept;
 
   // Every line written so far through this channel, in order, without the '\n'.
   std::vector<std::string> Lines() const;

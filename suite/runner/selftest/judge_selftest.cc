@@ -112,11 +112,41 @@ TEST(JudgeSelftest, ArmedTimeoutForADocumentedHangIsDocumentedHang) {
     outcome.armed_at_timeout = true;
     outcome.armed_requirement = requirement;
     outcome.armed_call = "MI_Application_Close";
+    outcome.calls_in_flight = {"MI_Application_Close"};
+    outcome.hang_proven = true;
     const auto result = Judge(kCase, outcome, FixedLookup());
     EXPECT_EQ(result.verdict, Verdict::kDocumentedHang) << requirement;
+    EXPECT_NE(result.messages.back().find("proven"), std::string::npos);
     EXPECT_NE(result.messages.back().find("MI_Application_Close"), std::string::npos);
     EXPECT_NE(result.messages.back().find(requirement), std::string::npos);
   }
+}
+
+TEST(JudgeSelftest, ArmedButBlockedInAnotherCallIsAHang) {
+  watchdog::Outcome outcome;
+  outcome.end = End::kTimedOut;
+  outcome.armed_at_timeout = true;
+  outcome.armed_requirement = "HANGS";
+  outcome.armed_call = "MI_Application_Close";
+  outcome.calls_in_flight = {"MI_Session_EnumerateInstances"};
+  outcome.hang_proof = "no progress for 1000 ms (--timeout); not proven stuck: tid 7 (x): nanosleep";
+  const auto result = Judge(kCase, outcome, FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kHang);
+  EXPECT_NE(result.messages.back().find("MI_Session_EnumerateInstances"), std::string::npos);
+  EXPECT_NE(result.messages.back().find("by timer"), std::string::npos);
+  EXPECT_NE(result.evidence.thread_states.find("nanosleep"), std::string::npos);
+  // Armed, but nothing in flight at all (e.g. waiting for a callback): not the documented hang.
+  outcome.calls_in_flight.clear();
+  EXPECT_EQ(Judge(kCase, outcome, FixedLookup()).verdict, Verdict::kHang);
+}
+
+TEST(JudgeSelftest, OverBudgetIsInconclusiveNeverAHang) {
+  watchdog::Outcome outcome;
+  outcome.end = End::kOverBudget;
+  outcome.progress = "12 channel lines in 60000 ms; last progress 3 ms ago";
+  const auto result = Judge(kCase, outcome, FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kInconclusive);
+  EXPECT_NE(result.messages.back().find("too slow to judge"), std::string::npos);
 }
 
 TEST(JudgeSelftest, ArmedTimeoutForAMustRequirementIsStillAHang) {

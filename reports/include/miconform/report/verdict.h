@@ -15,6 +15,8 @@ enum class Verdict {
   kDocumentedHang,  // DOCUMENTED-HANG: the documented stop-responding outcome, in the named call.
   kNotSupported,    // NOT-SUPPORTED: the target lacks what the case needs.
   kNotExercised,    // NOT-EXERCISED: the planned fault never fired; the run proved nothing there.
+  kInconclusive,    // INCONCLUSIVE: the suite could not judge (e.g. too slow: still progressing
+                    // at the end of its budget); never charged to the target.
   kDeviation,       // DEVIATION: a documented hang did not happen (lenient: a warning).
   kFail,            // FAIL: a MUST was violated.
   kHang,            // HANG: the target stopped responding where the document does not say so.
@@ -30,9 +32,11 @@ std::optional<Verdict> ParseVerdict(std::string_view text);
 // cases'.
 int Severity(Verdict verdict);
 Verdict Worst(Verdict a, Verdict b);
-// PASS, DOCUMENTED-HANG, DEVIATION, NOT-SUPPORTED and NOT-EXERCISED keep a run conformant.
+// PASS, DOCUMENTED-HANG, DEVIATION, NOT-SUPPORTED, NOT-EXERCISED and INCONCLUSIVE keep a run
+// conformant.
 bool IsConformant(Verdict verdict);
-// Conformant, but worth a reader's attention (DEVIATION, NOT-EXERCISED, NOT-SUPPORTED).
+// Conformant, but worth a reader's attention (DEVIATION, NOT-EXERCISED, NOT-SUPPORTED,
+// INCONCLUSIVE).
 bool IsWarning(Verdict verdict);
 // FAIL, HANG or CRASH: the target broke a requirement (ERROR is the harness's, not the target's).
 bool IsNonConformant(Verdict verdict);
