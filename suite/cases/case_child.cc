@@ -125,6 +125,7 @@ int RunCaseChild(const CaseChildOptions& options) {
   // A crash inside the target (or the suite) then leaves every thread's stack in the output.
   watchdog::InstallCrashStacks();
   // The harness's waits ask whether the target can still act (stall_oracle.h).
+  cases::CaseStallOracle::Get().SetEnabled(options.prove);
   mocks::InstallStallOracle(&cases::CaseStallOracle::Get());
   for (const std::string& problem : CaseRegistryProblems()) channel.Message(problem);
   if (!CaseRegistryProblems().empty()) Refuse("the case registry is inconsistent; nothing run");

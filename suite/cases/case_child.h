@@ -16,6 +16,7 @@ struct CaseChildOptions {
   int observe_ms = 250;      // how long a case watches a call for a documented hang
   int eventually_ms = 5000;  // how long a case waits for what must happen soon
   int settle_ms = 2000;      // how long a case waits for the target to go quiet
+  bool prove = true;         // false: no proof from /proc, the windows alone decide
 };
 
 // Loads the target and the scripted backend, runs exactly the case's GoogleTest (silent on stdout

@@ -40,6 +40,10 @@ void CaseStallOracle::EndWait() {
 }
 
 bool CaseStallOracle::Quiet(std::string* why) {
+  if (!enabled_) {
+    *why = "the proof is off (--no-proof)";
+    return false;
+  }
   std::set<pid_t> excluded;
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -30,6 +31,10 @@ class CaseStallOracle final : public mocks::StallOracle {
   void EndWait() override;
   Verdict Check(const char* what) override;
 
+  // With false, no proof is ever attempted: Check answers kMayProgress and Quiet false (the
+  // windows alone decide, for comparison). On by default.
+  void SetEnabled(bool enabled) { enabled_ = enabled; }
+
   // True when every thread but the harness's waiting ones (and the caller) is parked for good;
   // *why says why not, or how it was proven.
   bool Quiet(std::string* why);
@@ -41,6 +46,7 @@ class CaseStallOracle final : public mocks::StallOracle {
   void UnexpectBlocked(const std::string& call);
 
  private:
+  std::atomic<bool> enabled_{true};
   std::mutex mutex_;
   std::multiset<pid_t> waiting_;
   std::map<pid_t, std::vector<std::string>> calls_;  // per thread, innermost last

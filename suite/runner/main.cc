@@ -78,6 +78,9 @@ void AddSupervisionOptions(CLI::App* command, miconform::runner::RunOptions* opt
                       "judging that nothing more happens")
       ->check(CLI::Range(10, 600000))
       ->capture_default_str();
+  command->add_flag("!--no-proof", options->prove,
+                    "Decide hangs by the time limits alone, without the proof from /proc (to "
+                    "compare the two; slower, and a slow target can be taken for a hung one)");
   command->add_option("--report", options->report_dir, "Directory the report is written to")
       ->capture_default_str();
   command->add_option("--progress", *progress, "Progress lines on stderr: auto, always, never")
@@ -165,6 +168,7 @@ int main(int argc, char** argv) {
   case_command->add_option("--observe-ms", case_options.observe_ms);
   case_command->add_option("--eventually-ms", case_options.eventually_ms);
   case_command->add_option("--settle-ms", case_options.settle_ms);
+  case_command->add_flag("!--no-proof", case_options.prove);
 
   int bench_count = 200;
   CLI::App* bench_command = app.add_subcommand(

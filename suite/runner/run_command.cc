@@ -201,7 +201,8 @@ report::RunInfo DescribeRun(const RunOptions& options, const RunSetup& setup,
                  {"hang-window", std::to_string(options.hang_window_ms)},
                  {"observe", std::to_string(options.observe_ms)},
                  {"eventually", std::to_string(options.eventually_ms)},
-                 {"settle", std::to_string(options.settle_ms)}};
+                 {"settle", std::to_string(options.settle_ms)},
+                 {"proof", options.prove ? "on" : "off (timers alone)"}};
   std::string filters;
   for (const auto& glob : options.filters) filters += (filters.empty() ? "" : ",") + glob;
   run.options["filter"] = filters.empty() ? "*" : filters;
@@ -303,6 +304,7 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     probe.env = setup.child_env;
     probe.timeout = TimingOf(options).stall_limit;
     probe.budget = TimingOf(options).budget;
+    probe.prove_hangs = options.prove;
     const std::string failure = ProbeFailure(watchdog.RunOne(probe));
     if (!failure.empty()) {
       run.error = "cannot run the suite against " + options.target + ": " + failure;
@@ -338,6 +340,8 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     spec.timeout = timing.stall_limit;
     spec.hang_window = timing.hang_window;
     spec.budget = timing.budget;
+    spec.prove_hangs = options.prove;
+    if (!options.prove) spec.argv.push_back("--no-proof");
     return spec;
   };
   std::vector<watchdog::ChildSpec> specs;

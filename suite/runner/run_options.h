@@ -31,6 +31,7 @@ struct RunOptions {
   bool progress = false;             // progress lines (on when stderr is a terminal)
   std::string inject;                // --inject PLAN: an interposer plan applied to every case
   bool explore = true;               // --no-explore turns schedule exploration off
+  bool prove = true;                 // --no-proof: hangs decided by the timers alone (comparison)
   int walk_limit = 8;                // --walk-limit N: countdown runs per race case at most
   int seeds = 4;                     // --seeds N: PCT schedules per race case
   std::uint64_t seed = 1;            // --seed N: the first PCT schedule's seed

@@ -43,6 +43,9 @@ enum class Fault {
   kCompletionNeverCalled,
   // The completion callback of an asynchronous close is called twice (Session::RunAsyncClose).
   kCompletionCalledTwice,
+  // The completion callback is called a second time about a second after the first, from a thread
+  // the library leaves behind (Session::RunAsyncClose).
+  kCompletionCalledAgainLater,
   // The completion callback gets a context other than the one given to the close
   // (Session::RunAsyncClose).
   kCompletionWrongContext,

@@ -197,6 +197,14 @@ void Session::RunAsyncClose(void* completion_context, MI_SessionCloseCompletion 
     // FAULT completion_called_twice: the completion callback is called a second time.
     completion(completion_context);
     completion(completion_context);
+  } else if (Faulty(Fault::kCompletionCalledAgainLater)) {
+    // FAULT completion_called_again_later: a thread left behind calls the completion callback
+    // again about a second later, long after every fixed quiet window of a test would have ended.
+    completion(completion_context);
+    std::thread([completion, completion_context] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+      completion(completion_context);
+    }).detach();
   } else if (Faulty(Fault::kCompletionWrongContext)) {
     // FAULT completion_wrong_context: the completion callback gets a pointer of the library's own
     // (never NULL, never the application's) instead of the context given to the close.
