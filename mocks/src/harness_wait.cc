@@ -29,7 +29,11 @@ bool HarnessWait(std::condition_variable& changed, std::unique_lock<std::mutex>&
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
   const Clock::time_point deadline = start + limit;
+  // Never write to the channel with the caller's lock held: a callback thread blocked on that
+  // lock would look parked to another thread's proof.
+  lock.unlock();
   oracle->BeginWait();
+  lock.lock();
   std::chrono::milliseconds slice = kFirstSlice;
   bool result = false;
   for (;;) {
@@ -53,13 +57,17 @@ bool HarnessWait(std::condition_variable& changed, std::unique_lock<std::mutex>&
     if (verdict == StallOracle::Verdict::kStuckInCall && !defer_stuck_to_watchdog) break;
     if (verdict == StallOracle::Verdict::kStuckInCall) {
       // Leave the hang to the watchdog: without a timer of ours, every thread is parked.
+      lock.unlock();
       oracle->EndWait();
+      lock.lock();
       changed.wait(lock, done);
       return true;
     }
   }
+  lock.unlock();
   oracle->EndWait();
-  return result;
+  lock.lock();
+  return result || done();
 }
 
 }  // namespace miconform::mocks

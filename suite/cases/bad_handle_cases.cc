@@ -21,9 +21,11 @@ MICONFORM_CASE(SessionCloseNullSession, WithCallback, "session_close.null_sessio
   EXPECT_CALL(second, Completed(Eq(&g_second_tag))).Times(1);
   Phase("entered MI_Session_Close (NULL session)");
   EXPECT_EQ(target().CloseSession(nullptr, &g_first_tag, first.Callback()), MI_RESULT_OK);
+  Phase("returned MI_Session_Close");
   Phase("entered MI_Session_Close (session with a NULL table)");
   MI_Session zeroed{};
   EXPECT_EQ(target().CloseSession(&zeroed, &g_second_tag, second.Callback()), MI_RESULT_OK);
+  Phase("returned MI_Session_Close");
   EXPECT_TRUE(first.WaitReturned(1, Eventually())) << "no completion for the NULL session";
   EXPECT_TRUE(second.WaitReturned(1, Eventually())) << "no completion for the NULL table";
 }
@@ -35,9 +37,11 @@ MICONFORM_CASE(SessionCloseNullSession, WithoutCallback,
                "ABI-WRAP-1") {
   Phase("entered MI_Session_Close (NULL session)");
   EXPECT_EQ(target().CloseSession(nullptr, nullptr, nullptr), MI_RESULT_INVALID_PARAMETER);
+  Phase("returned MI_Session_Close");
   Phase("entered MI_Session_Close (session with a NULL table)");
   MI_Session zeroed{};
   EXPECT_EQ(target().CloseSession(&zeroed, nullptr, nullptr), MI_RESULT_INVALID_PARAMETER);
+  Phase("returned MI_Session_Close");
 }
 
 MICONFORM_CASE(SessionCloseForeignHandle, Zeroed, "session_close.foreign_handle.zeroed",

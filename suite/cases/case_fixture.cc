@@ -411,8 +411,10 @@ bool CaseFixture::ExpectDocumentedHang(const std::string& requirement_id, const 
                                        std::function<void()> call_fn,
                                        std::function<void()> release) {
   auto returned = std::make_shared<Signal>();
+  auto caller = std::make_shared<std::atomic<pid_t>>(0);
   Channel().Arm(requirement_id, call);
-  std::thread([call_fn, returned] {
+  std::thread([call_fn, returned, caller] {
+    caller->store(CaseStallOracle::CurrentThread());
     call_fn();
     returned->Set();
   }).detach();
@@ -434,6 +436,17 @@ bool CaseFixture::ExpectDocumentedHang(const std::string& requirement_id, const 
       if (returned->IsSet()) {
         blocked = false;
         break;
+      }
+      const std::string blocked_in = oracle.InnermostCall(caller->load());
+      if (blocked_in != call) {
+        // Stuck, but not in the documented call: not the documented outcome. The watchdog,
+        // armed for `call`, sees every thread parked and judges it (HANG in the blocked call).
+        oracle.EndWait();
+        Trace("the process stopped in " + (blocked_in.empty() ? std::string("no call") : blocked_in) +
+              ", not in " + call + " (proven: " + why + "); left to the watchdog");
+        returned->Wait();
+        Channel().Disarm();
+        return false;
       }
       how = "proven: " + why;
       break;

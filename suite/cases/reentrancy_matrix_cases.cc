@@ -412,7 +412,9 @@ class ReentrancyCase : public CaseFixture {
       AwaitSynchronousClose(reentry);
     }
     Trace(std::string("the call that started the second session's operation ") +
-          (start_returned->WaitFor(Eventually()) ? "returned" : "had not returned yet"));
+          (start_returned->WaitFor(Eventually(), /*defer_stuck_to_watchdog=*/false)
+               ? "returned"
+               : "had not returned yet"));
   }
 
   // MI_Operation_Cancel / MI_Operation_Close on the handle passed into the callback.

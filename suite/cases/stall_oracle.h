@@ -35,12 +35,15 @@ class CaseStallOracle final : public mocks::StallOracle {
   // windows alone decide, for comparison). On by default.
   void SetEnabled(bool enabled) { enabled_ = enabled; }
 
-  // True when every thread but the harness's waiting ones (and the caller) is parked for good;
+  // True when every thread but the caller is parked for good;
   // *why says why not, or how it was proven.
   bool Quiet(std::string* why);
 
   // Phase lines "entered X ..." / "returned X ..." of the calling thread.
   void NotePhase(const std::string& phase);
+  // The innermost call in flight on thread `tid` ("" when none), and the calling thread's id.
+  std::string InnermostCall(pid_t tid);
+  static pid_t CurrentThread();
   // A call the case knows to be blocked (a documented hang it observed): not a stuck call.
   void ExpectBlocked(const std::string& call);
   void UnexpectBlocked(const std::string& call);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <charconv>
 #include <cstring>
 #include <fcntl.h>
@@ -125,10 +126,14 @@ namespace {
 
 namespace qi = quiescence_internal;
 
-// Reads a small /proc file whole; empty on any error.
-std::string ReadProcFile(const std::string& path) {
+// Reads a small /proc file whole; empty on any error, with the open's errno in *error.
+std::string ReadProcFile(const std::string& path, int* error = nullptr) {
+  if (error != nullptr) *error = 0;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
+  if (fd < 0) {
+    if (error != nullptr) *error = errno;
+    return {};
+  }
   std::string text;
   char buffer[4096];
   for (;;) {
@@ -247,22 +252,61 @@ bool ParseSchedstat(const std::string& text, std::uint64_t* runs) {
   return true;
 }
 
-// A pending signal (for the process or one thread) or a POSIX timer may wake a parked process.
-std::string WakeSources(pid_t pid) {
-  const std::string status = ReadProcFile("/proc/" + std::to_string(pid) + "/status");
+// The hexadecimal signal mask of a status field ("SigCgt:\t0000000000004000"); 0 when absent.
+std::uint64_t SignalMask(const std::string& status, const char* field) {
+  const auto at = status.find(field);
+  if (at == std::string::npos) return 0;
+  std::string_view value = std::string_view(status).substr(at + std::strlen(field));
+  while (!value.empty() && (value.front() == '\t' || value.front() == ' ')) value.remove_prefix(1);
+  std::uint64_t mask = 0;
+  std::from_chars(value.data(), value.data() + value.size(), mask, 16);
+  return mask;
+}
+
+constexpr std::uint64_t Bit(int signal) { return std::uint64_t{1} << (signal - 1); }
+
+// What could still wake a parked process: a pending signal, a POSIX timer, a child process, or a
+// handler for a signal that timers and I/O send. Empty when nothing.
+std::string WakeSources(pid_t pid, const std::vector<pid_t>& tids) {
+  const std::string base = "/proc/" + std::to_string(pid);
+  const std::string status = ReadProcFile(base + "/status");
   for (const char* field : {"ShdPnd:", "SigPnd:"}) {
-    const auto at = status.find(field);
-    if (at == std::string::npos) continue;
-    std::string_view value = std::string_view(status).substr(at + std::strlen(field));
-    while (!value.empty() && (value.front() == '\t' || value.front() == ' ')) value.remove_prefix(1);
-    value = value.substr(0, value.find('\n'));
-    if (value.find_first_not_of('0') != std::string_view::npos) {
-      return std::string("a pending signal (") + field + " " + std::string(value) + ")";
-    }
+    if (SignalMask(status, field) != 0) return std::string("a pending signal (") + field + ")";
   }
-  const std::string timers = ReadProcFile("/proc/" + std::to_string(pid) + "/timers");
-  if (!timers.empty()) return "a POSIX timer (/proc/<pid>/timers)";
+  for (const pid_t tid : tids) {
+    const std::string task_status = ReadProcFile(base + "/task/" + std::to_string(tid) + "/status");
+    if (SignalMask(task_status, "SigPnd:") != 0) return "a signal pending for tid " + std::to_string(tid);
+  }
+  std::uint64_t wake_signals = Bit(SIGALRM) | Bit(SIGVTALRM) | Bit(SIGPROF) | Bit(SIGIO);
+  for (int signal = SIGRTMIN; signal <= SIGRTMAX; ++signal) wake_signals |= Bit(signal);
+  const std::uint64_t caught = SignalMask(status, "SigCgt:");
+  if ((caught & wake_signals) != 0) {
+    return "a handler for a timer, I/O or real-time signal (SigCgt " + std::to_string(caught) + ")";
+  }
+  if (!ReadProcFile(base + "/timers").empty()) return "a POSIX timer (/proc/<pid>/timers)";
+  for (const pid_t tid : tids) {
+    const std::string children = ReadProcFile(base + "/task/" + std::to_string(tid) + "/children");
+    if (children.find_first_not_of(" \n") != std::string::npos) return "a child process (" + children + ")";
+  }
   return {};
+}
+
+// Times scheduled from /proc/.../status (voluntary + involuntary context switches).
+bool ParseSwitches(const std::string& status, std::uint64_t* runs) {
+  std::uint64_t total = 0;
+  bool found = false;
+  for (const char* field : {"voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"}) {
+    const auto at = status.find(std::string("\n") + field);
+    if (at == std::string::npos) continue;
+    std::string_view value = std::string_view(status).substr(at + 1 + std::strlen(field));
+    while (!value.empty() && (value.front() == '\t' || value.front() == ' ')) value.remove_prefix(1);
+    std::uint64_t count = 0;
+    std::from_chars(value.data(), value.data() + value.size(), count);
+    total += count;
+    found = true;
+  }
+  *runs = total;
+  return found;
 }
 
 }  // namespace
@@ -289,11 +333,19 @@ ProcessSample SampleProcess(pid_t pid) {
     ThreadSample thread;
     thread.tid = tid;
     std::uint64_t ticks = 0;
-    if (!ParseStat(ReadProcFile(dir + "/stat"), &thread.name, &thread.state, &ticks)) {
-      continue;  // the thread ended between the listing and the read
+    int stat_error = 0;
+    if (!ParseStat(ReadProcFile(dir + "/stat", &stat_error), &thread.name, &thread.state, &ticks)) {
+      if (stat_error == ENOENT || stat_error == ESRCH) continue;  // ended since the listing
+      thread.how = "cannot read " + dir + "/stat";  // e.g. out of descriptors: not a proof
+      sample.threads.push_back(std::move(thread));
+      continue;
     }
-    if (!ParseSchedstat(ReadProcFile(dir + "/schedstat"), &thread.runs)) thread.runs = ticks;
+    if (!ParseSchedstat(ReadProcFile(dir + "/schedstat"), &thread.runs) &&
+        !ParseSwitches(ReadProcFile(dir + "/status"), &thread.runs)) {
+      thread.runs = ticks;
+    }
     const std::string syscall_text = ReadProcFile(dir + "/syscall");
+    thread.syscall = syscall_text;
     thread.wait = syscall_text.empty() && thread.state != 'Z' && thread.state != 'X'
                       ? ThreadWait::kUnknown
                       : ClassifyThread(thread.state, syscall_text, is_private_address, &thread.how);
@@ -306,7 +358,12 @@ ProcessSample SampleProcess(pid_t pid) {
     sample.error = "every thread of process " + std::to_string(pid) + " ended while it was read";
     return sample;
   }
-  sample.woken_by = WakeSources(pid);
+  if (std::all_of(sample.threads.begin(), sample.threads.end(),
+                  [](const ThreadSample& thread) { return thread.state == 'Z' || thread.state == 'X'; })) {
+    sample.error = "process " + std::to_string(pid) + " is exiting (every thread has ended)";
+    return sample;
+  }
+  sample.woken_by = WakeSources(pid, tids);
   sample.may_be_woken = !sample.woken_by.empty();
   sample.ok = true;
   return sample;

@@ -12,10 +12,12 @@
 //     pthread_join and a lock-order deadlock look like.
 // Everything else may wake: a running or runnable thread, a timed futex wait (wait_for, a timed
 // join), a sleep, poll/read/write on a descriptor, waitpid, a signal wait, uninterruptible I/O.
-// A process with a pending signal, or with POSIX timers (/proc/<pid>/timers), may wake too.
-// Outside the proof: a process woken only by alarm()/setitimer() from a signal handler (the kernel
-// does not show those timers), and futexes shared with another process through a MAP_SHARED
-// mapping (those are never counted as parked, so they only delay a proof).
+// A process may also be woken by a signal: no proof holds while a signal is pending, while it has
+// POSIX timers (/proc/<pid>/timers), child processes, or a handler for a signal that timers or
+// I/O send (SIGALRM, SIGVTALRM, SIGPROF, SIGIO, SIGCHLD, or a real-time signal: alarm() and
+// setitimer() timers are not shown by the kernel, so catching their signal is enough to refuse).
+// Futexes shared with another process through a MAP_SHARED mapping are never counted as parked.
+// A process whose every thread has exited is not hung but ending: such a sample is not ok.
 //
 // A proof needs `samples` consecutive samples, at least `interval` apart, in which the same set of
 // threads is parked for good and none of them was scheduled in between (schedstat's count of
@@ -50,7 +52,8 @@ struct ThreadSample {
   pid_t tid = 0;
   std::string name;
   char state = '?';
-  std::uint64_t runs = 0;  // times the thread was scheduled (or CPU ticks): moves when it runs
+  std::uint64_t runs = 0;  // times the thread was scheduled (or context switches): moves when it runs
+  std::string syscall;     // the raw /proc syscall line (where it waits, with stack and pc)
   ThreadWait wait = ThreadWait::kUnknown;
   std::string how;         // e.g. "untimed private futex wait", "timed futex wait", "nanosleep"
 };

@@ -1,6 +1,7 @@
 // supervision.cc - the per-child supervision rules declared in supervision.h.
 #include "supervision.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <exception>
@@ -138,17 +139,29 @@ void Supervision::ScheduleTick() {
   });
 }
 
+// A thread progressed when it is running, or when it ran since the last sample and now waits
+// somewhere else (another system call, arguments, stack or pc). A housekeeping thread that wakes
+// now and then and goes back to the very same wait is not progress: it would otherwise keep a
+// blocked call from ever being judged.
 bool Supervision::ThreadsProgressed(const ProcessSample& sample) {
   if (!sample.ok) return false;
-  std::vector<std::pair<pid_t, std::uint64_t>> runs;
+  std::vector<ThreadMark> marks;
   bool progressed = false;
   for (const ThreadSample& thread : sample.threads) {
     if (harness_waiting_.count(thread.tid) != 0) continue;
-    runs.emplace_back(thread.tid, thread.runs);
+    marks.push_back({thread.tid, thread.runs, thread.syscall});
     if (thread.wait == ThreadWait::kRunning) progressed = true;
   }
-  if (runs != last_runs_) progressed = true;
-  last_runs_ = std::move(runs);
+  for (const ThreadMark& mark : marks) {
+    const auto before = std::find_if(last_marks_.begin(), last_marks_.end(),
+                                     [&mark](const ThreadMark& m) { return m.tid == mark.tid; });
+    if (before == last_marks_.end()) {
+      progressed = true;  // a new thread
+    } else if (before->runs != mark.runs && before->syscall != mark.syscall) {
+      progressed = true;
+    }
+  }
+  last_marks_ = std::move(marks);
   return progressed;
 }
 

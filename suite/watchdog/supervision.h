@@ -84,7 +84,12 @@ class Supervision final : public ChildObserver {
   std::uint64_t lines_seen_ = 0;
   std::vector<std::string> calls_in_flight_;  // oldest first
   std::set<pid_t> harness_waiting_;           // threads inside a harness wait (wait/woke lines)
-  std::vector<std::pair<pid_t, std::uint64_t>> last_runs_;  // per thread, at the last sample
+  struct ThreadMark {
+    pid_t tid;
+    std::uint64_t runs;
+    std::string syscall;
+  };
+  std::vector<ThreadMark> last_marks_;  // per thread, at the last sample
   QuiescenceProof proof_{Timing::kProofSamples, Timing::kProofInterval};
   std::string last_explanation_;              // why the last sample proved nothing
   std::string partial_line_;

@@ -41,6 +41,9 @@ class FakeChild final : public ChildProcess {
     thread.runs = script_.busy_when_hung ? ++runs_ : 1;
     thread.wait = script_.busy_when_hung ? ThreadWait::kMayWake : ThreadWait::kParkedForGood;
     thread.how = script_.busy_when_hung ? "nanosleep" : "untimed private futex wait";
+    // A busy thread is seen somewhere else at every sample (another pc), a parked one never moves.
+    thread.syscall = script_.busy_when_hung ? "230 0x0 0x0 0x0 0x0 0x0 0x0 0x1 0x" + std::to_string(runs_)
+                                            : "202 0x1 0x80 0x0 0x0 0x0 0x0 0x1 0x2";
     sample.threads.push_back(thread);
     return sample;
   }

@@ -22,7 +22,8 @@ namespace {
 using namespace std::chrono_literals;
 using End = Outcome::End;
 
-// A sanitizer's background thread sleeps in the child, so no proof can hold there: the timers decide.
+// A sanitizer's background thread (ThreadSanitizer starts one with the first extra thread) may keep
+// a proof from holding in the child: there the timers may decide.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool kChildHangsProvable = false;
 #else
@@ -114,7 +115,7 @@ TEST(ProcessWatchdog, ArmedDeadlockTimesOutWithStacksAndThreadStates) {
 TEST(ProcessWatchdog, UnarmedHangTimesOutNotArmed) {
   const Outcome outcome = Supervise(ChildIn("hang-unarmed", /*timeout=*/300ms));
   EXPECT_EQ(outcome.end, End::kTimedOut);
-  EXPECT_EQ(outcome.hang_proven, kChildHangsProvable) << outcome.hang_proof;
+  if (kChildHangsProvable) EXPECT_TRUE(outcome.hang_proven) << outcome.hang_proof;
   EXPECT_FALSE(outcome.armed_at_timeout);
   EXPECT_EQ(outcome.last_phase, "waiting forever");
   EXPECT_FALSE(outcome.stacks.empty());

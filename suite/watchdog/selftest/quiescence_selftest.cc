@@ -181,7 +181,7 @@ TEST(QuiescenceProof, AGoneProcessIsNoProof) {
 TEST(QuiescenceProof, AThreadThatRanBetweenSamplesRestartsIt) {
   ProcessSample parked;
   parked.ok = true;
-  parked.threads.push_back({1, "main", 'S', 10, ThreadWait::kParkedForGood, "untimed"});
+  parked.threads.push_back({1, "main", 'S', 10, "202 0x1 0x80", ThreadWait::kParkedForGood, "untimed"});
   ProcessSample ran = parked;
   ran.threads[0].runs = 11;
   QuiescenceProof proof(2, 1ms);
