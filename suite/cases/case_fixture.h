@@ -207,10 +207,12 @@ class CaseFixture : public testing::Test {
                               testing::Sequence* sequence = nullptr);
 
   // ---- documented hangs
-  // Arms the watchdog, runs `call_fn` on a helper thread and watches it for observe_ms. Returned:
-  // a DEVIATION for `requirement_id`. Still blocked: the documented hang is noted, the watchdog
-  // disarmed, `release` run, and the call awaited without bound (a hang there is a HANG).
-  // Returns true when the hang was observed and released.
+  // Arms the watchdog, runs `call_fn` on a helper thread and watches it until it returns (a
+  // DEVIATION for `requirement_id`), until the process is provably quiet with the helper blocked
+  // in `call` (the documented hang, proven; stalled in another call, it is left to the watchdog,
+  // which judges it HANG), or for observe() (the hang, by that window). Blocked: the documented
+  // hang is noted, the watchdog disarmed, `release` run, and the call awaited without bound (a
+  // hang there is a HANG). Returns true when the hang was observed and released.
   bool ExpectDocumentedHang(const std::string& requirement_id, const std::string& call,
                             std::function<void()> call_fn, std::function<void()> release);
   // Runs `fn` on a helper thread; true when it returned within `limit`. A call still blocked is

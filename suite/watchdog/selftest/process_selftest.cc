@@ -115,7 +115,9 @@ TEST(ProcessWatchdog, ArmedDeadlockTimesOutWithStacksAndThreadStates) {
 TEST(ProcessWatchdog, UnarmedHangTimesOutNotArmed) {
   const Outcome outcome = Supervise(ChildIn("hang-unarmed", /*timeout=*/300ms));
   EXPECT_EQ(outcome.end, End::kTimedOut);
-  if (kChildHangsProvable) EXPECT_TRUE(outcome.hang_proven) << outcome.hang_proof;
+  if (kChildHangsProvable) {
+    EXPECT_TRUE(outcome.hang_proven) << outcome.hang_proof;
+  }
   EXPECT_FALSE(outcome.armed_at_timeout);
   EXPECT_EQ(outcome.last_phase, "waiting forever");
   EXPECT_FALSE(outcome.stacks.empty());
