@@ -6,6 +6,7 @@
 #include <string>
 
 #include "miconform/target.h"
+#include "timing.h"
 
 namespace miconform {
 
@@ -13,9 +14,10 @@ struct CaseChildOptions {
   std::string case_id;
   TargetSpec target;
   std::string handler_path;
-  int observe_ms = 250;      // how long a case watches a call for a documented hang
-  int eventually_ms = 5000;  // how long a case waits for what must happen soon
-  int settle_ms = 2000;      // how long a case waits for the target to go quiet
+  // The case's own time limits (meaning and defaults: watchdog::Timing, timing.h).
+  int observe_ms = static_cast<int>(watchdog::Timing{}.observe.count());
+  int eventually_ms = static_cast<int>(watchdog::Timing{}.eventually.count());
+  int settle_ms = static_cast<int>(watchdog::Timing{}.settle.count());
   bool prove = true;         // false: no proof from /proc, the windows alone decide
 };
 

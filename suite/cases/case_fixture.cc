@@ -8,6 +8,7 @@
 
 #include "phase_channel.h"
 #include "stall_oracle.h"
+#include "timing.h"
 
 namespace miconform::cases {
 namespace {
@@ -274,12 +275,14 @@ Target& CaseFixture::TheTarget() { return *GetCaseRuntime()->target; }
 
 std::chrono::milliseconds CaseFixture::Eventually() {
   const CaseRuntime* runtime = GetCaseRuntime();
-  return std::chrono::milliseconds(runtime != nullptr ? runtime->eventually_ms : 5000);
+  return runtime != nullptr ? std::chrono::milliseconds(runtime->eventually_ms)
+                            : watchdog::Timing{}.eventually;
 }
 
 std::chrono::milliseconds CaseFixture::Settle() {
   const CaseRuntime* runtime = GetCaseRuntime();
-  return std::chrono::milliseconds(runtime != nullptr ? runtime->settle_ms : 2000);
+  return runtime != nullptr ? std::chrono::milliseconds(runtime->settle_ms)
+                            : watchdog::Timing{}.settle;
 }
 
 namespace {

@@ -12,15 +12,16 @@
 
 #include "miconform/scripted_backend.h"
 #include "miconform/target.h"
+#include "timing.h"
 
 namespace miconform::cases {
 
 struct CaseRuntime {
   Target* target = nullptr;
   ScriptedBackend* backend = nullptr;
-  int observe_ms = 250;
-  int eventually_ms = 5000;
-  int settle_ms = 2000;
+  int observe_ms = static_cast<int>(watchdog::Timing{}.observe.count());
+  int eventually_ms = static_cast<int>(watchdog::Timing{}.eventually.count());
+  int settle_ms = static_cast<int>(watchdog::Timing{}.settle.count());
   // The requirements the running case names: a check that speaks for one requirement fails only
   // in a case that names it (elsewhere it is recorded as an observation).
   std::vector<std::string> requirements;

@@ -39,14 +39,19 @@ void Ready() {
   for (;;) pause();
 }
 
-// Main joins a thread that waits on a condition variable nobody signals.
-[[noreturn]] void JoinOnParked() {
-  static std::mutex mutex;
-  static std::condition_variable never;
-  std::thread parked([] {
+// A thread that waits on a condition variable nobody signals.
+std::thread ParkedThread() {
+  return std::thread([] {
+    static std::mutex mutex;
+    static std::condition_variable never;
     std::unique_lock<std::mutex> lock(mutex);
     for (;;) never.wait(lock);
   });
+}
+
+// Main joins a parked thread.
+[[noreturn]] void JoinOnParked() {
+  std::thread parked = ParkedThread();
   Ready();
   parked.join();
   for (;;) pause();
@@ -89,13 +94,7 @@ void Ready() {
 
 // One thread parked for good, another in a timed wait: not provable as a whole.
 [[noreturn]] void ParkedAndTimed() {
-  static std::mutex mutex;
-  static std::condition_variable never;
-  std::thread parked([] {
-    std::unique_lock<std::mutex> lock(mutex);
-    for (;;) never.wait(lock);
-  });
-  parked.detach();
+  ParkedThread().detach();
   TimedWait();
 }
 
