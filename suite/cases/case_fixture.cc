@@ -410,71 +410,89 @@ void CaseFixture::ExpectResultsThenFinal(mocks::MockOperationCallbacks& mock,
 
 // ---- documented hangs --------------------------------------------------------------------------
 
-bool CaseFixture::ExpectDocumentedHang(const std::string& requirement_id, const std::string& call,
-                                       std::function<void()> call_fn,
-                                       std::function<void()> release) {
-  auto returned = std::make_shared<Signal>();
-  auto caller = std::make_shared<std::atomic<pid_t>>(0);
-  Channel().Arm(requirement_id, call);
-  std::thread([call_fn, returned, caller] {
-    caller->store(CaseStallOracle::CurrentThread());
+std::shared_ptr<CaseFixture::WatchedCall> CaseFixture::StartWatched(const std::string& call,
+                                                                    std::function<void()> call_fn) {
+  auto watched = std::make_shared<WatchedCall>();
+  watched->call = call;
+  std::thread([call_fn, watched] {
+    watched->thread.store(CaseStallOracle::CurrentThread());
     call_fn();
-    returned->Set();
+    watched->returned.Set();
   }).detach();
-  // Watch the call until it returns (a DEVIATION), until the process is provably quiet with the
-  // call blocked (the documented hang, proven), or for observe() (the hang, by this window).
+  return watched;
+}
+
+CaseFixture::Watched CaseFixture::Watch(WatchedCall& watched, std::string* how) {
   CaseStallOracle& oracle = CaseStallOracle::Get();
   const auto start = std::chrono::steady_clock::now();
-  std::string how;
-  bool blocked = true;
+  Watched outcome = Watched::kBlocked;
   oracle.BeginWait();
   for (;;) {
-    if (returned->PollFor(std::chrono::milliseconds(2))) {
-      blocked = false;
+    if (watched.returned.PollFor(std::chrono::milliseconds(2))) {
+      outcome = Watched::kReturned;
       break;
     }
     const auto elapsed = std::chrono::steady_clock::now() - start;
     std::string why;
     if (elapsed >= std::chrono::milliseconds(5) && oracle.Quiet(&why)) {
-      if (returned->IsSet()) {
-        blocked = false;
+      if (watched.returned.IsSet()) {
+        outcome = Watched::kReturned;
         break;
       }
-      const std::string blocked_in = oracle.InnermostCall(caller->load());
-      if (blocked_in != call) {
-        // Stuck, but not in the documented call: not the documented outcome. The watchdog,
-        // armed for `call`, sees every thread parked and judges it (HANG in the blocked call).
-        oracle.EndWait();
-        Trace("the process stopped in " + (blocked_in.empty() ? std::string("no call") : blocked_in) +
-              ", not in " + call + " (proven: " + why + "); left to the watchdog");
-        returned->Wait();
-        Channel().Disarm();
-        return false;
+      const std::string blocked_in = oracle.InnermostCall(watched.thread.load());
+      if (blocked_in != watched.call) {
+        *how = "the process stopped in " +
+               (blocked_in.empty() ? std::string("no call") : blocked_in) + ", not in " +
+               watched.call + " (proven: " + why + ")";
+        outcome = Watched::kStuckElsewhere;
+        break;
       }
-      how = "proven: " + why;
+      *how = "proven: " + why;
       break;
     }
     if (elapsed >= observe()) {
-      how = "not returned within " + std::to_string(observe().count()) +
-            " ms (not proven: " + why + ")";
+      *how = "not returned within " + std::to_string(observe().count()) + " ms (not proven: " +
+             why + ")";
       break;
     }
   }
   oracle.EndWait();
-  if (!blocked) {
-    Channel().Disarm();
-    NoteDeviation(requirement_id, call + " returned although the documentation says it stops "
-                                         "responding here");
-    return false;
+  return outcome;
+}
+
+bool CaseFixture::ExpectDocumentedHang(const std::string& requirement_id, const std::string& call,
+                                       std::function<void()> call_fn,
+                                       std::function<void()> release) {
+  Channel().Arm(requirement_id, call);
+  const std::shared_ptr<WatchedCall> watched = StartWatched(call, std::move(call_fn));
+  // Watch the call until it returns (a DEVIATION), until the process is provably quiet with the
+  // call blocked (the documented hang, proven), or for observe() (the hang, by this window).
+  std::string how;
+  switch (Watch(*watched, &how)) {
+    case Watched::kReturned:
+      Channel().Disarm();
+      NoteDeviation(requirement_id, call + " returned although the documentation says it stops "
+                                           "responding here");
+      return false;
+    case Watched::kStuckElsewhere:
+      // Not the documented outcome. The watchdog, armed for `call`, sees every thread parked and
+      // judges it (HANG in the blocked call).
+      Trace(how + "; left to the watchdog");
+      watched->returned.Wait();
+      Channel().Disarm();
+      return false;
+    case Watched::kBlocked:
+      break;
   }
   NoteDocumentedHang(requirement_id, call + " stopped responding, as documented (" + how +
                                          "); releasing it");
+  CaseStallOracle& oracle = CaseStallOracle::Get();
   oracle.ExpectBlocked(call);
   Channel().Disarm();
   Phase("releasing " + call);
   if (release) release();
   Phase("waiting for " + call + " to return after the release");
-  returned->Wait();  // unbounded on purpose: the watchdog turns a hang here into HANG
+  watched->returned.Wait();  // unbounded on purpose: the watchdog turns a hang here into HANG
   oracle.UnexpectBlocked(call);
   Trace(call + " returned after the release");
   return true;

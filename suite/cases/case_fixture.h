@@ -215,6 +215,21 @@ class CaseFixture : public testing::Test {
   // hang there is a HANG). Returns true when the hang was observed and released.
   bool ExpectDocumentedHang(const std::string& requirement_id, const std::string& call,
                             std::function<void()> call_fn, std::function<void()> release);
+
+  // A call started on a helper thread (StartWatched), watched by the test thread (Watch): did it
+  // return, is it provably blocked in `call` (or, unproven, still blocked after observe()), or is
+  // the process provably stuck somewhere else? The handle outlives the fixture.
+  struct WatchedCall {
+    std::string call;
+    Signal returned;
+    std::atomic<pid_t> thread{0};
+  };
+  enum class Watched { kReturned, kBlocked, kStuckElsewhere };
+  // Runs `call_fn` (which makes `call` with its phase lines) on a detached helper thread.
+  static std::shared_ptr<WatchedCall> StartWatched(const std::string& call,
+                                                   std::function<void()> call_fn);
+  // Watches until one of the outcomes above; *how says how it was decided.
+  Watched Watch(WatchedCall& watched, std::string* how);
   // Runs `fn` on a helper thread; true when it returned within `limit`. A call still blocked is
   // abandoned (the thread is detached; `fn` must only capture what outlives the process).
   // With `defer_stuck_to_watchdog` false (the cleanup), a call provably stuck is abandoned at
