@@ -84,10 +84,9 @@ mocks::StallOracle::Verdict CaseStallOracle::Check(const char* what) {
 }
 
 void CaseStallOracle::NotePhase(const std::string& phase) {
-  const bool entered = phase.rfind("entered ", 0) == 0;
-  if (!entered && phase.rfind("returned ", 0) != 0) return;
-  const std::string rest = phase.substr(entered ? 8 : 9);
-  const std::string call = rest.substr(0, rest.find(' '));
+  std::string call;
+  bool entered = false;
+  if (!watchdog::ParseCallPhase(phase, &call, &entered)) return;
   const pid_t tid = ThisThread();
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<std::string>& calls = calls_[tid];

@@ -64,6 +64,22 @@ class SigpipeShield {
 
 }  // namespace
 
+bool ParseCallPhase(std::string_view phase, std::string* call, bool* entered) {
+  constexpr std::string_view kEntered = "entered ";
+  constexpr std::string_view kReturned = "returned ";
+  if (phase.substr(0, kEntered.size()) == kEntered) {
+    *entered = true;
+    phase.remove_prefix(kEntered.size());
+  } else if (phase.substr(0, kReturned.size()) == kReturned) {
+    *entered = false;
+    phase.remove_prefix(kReturned.size());
+  } else {
+    return false;
+  }
+  *call = std::string(phase.substr(0, phase.find(' ')));
+  return !call->empty();
+}
+
 std::string FormatChannelLine(std::string_view kind, std::string_view text) {
   std::string line(kind);
   if (kind != "disarm") {

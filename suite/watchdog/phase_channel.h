@@ -81,6 +81,11 @@ class PhaseChannel {
 // just "disarm"; '\n' in text replaced, cut to kMaxLineBytes - 1 bytes at a character boundary.
 std::string FormatChannelLine(std::string_view kind, std::string_view text);
 
+// A phase that enters or leaves a call into the target: "entered <Call> ..." or
+// "returned <Call> ...". Sets *call to <Call> and *entered; false for any other phase. The one
+// reading of these phases, for the watchdog's calls in flight and the case's stall oracle.
+bool ParseCallPhase(std::string_view phase, std::string* call, bool* entered);
+
 }  // namespace miconform::watchdog
 
 #endif  // MICONFORM_WATCHDOG_PHASE_CHANNEL_H

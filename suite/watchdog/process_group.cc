@@ -1,6 +1,8 @@
 // process_group.cc - /proc readers and group reaping of process_group.h.
 #include "process_group.h"
 
+#include "quiescence.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -18,28 +20,6 @@ std::string ReadSmallFile(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// Fields of /proc/.../stat: the name sits in parentheses and may itself contain ')' or spaces,
-// so everything is read relative to the LAST ')'.
-struct StatFields {
-  std::string name;
-  char state = '?';
-  long pgrp = -1;
-  bool ok = false;
-};
-
-StatFields ParseStat(const std::string& stat) {
-  StatFields fields;
-  const auto open = stat.find('(');
-  const auto close = stat.rfind(')');
-  if (open == std::string::npos || close == std::string::npos || close < open) return fields;
-  fields.name = stat.substr(open + 1, close - open - 1);
-  std::istringstream rest(stat.substr(close + 1));
-  long ppid = 0;
-  rest >> fields.state >> ppid >> fields.pgrp;
-  fields.ok = static_cast<bool>(rest);
-  return fields;
 }
 
 bool IsNumber(const std::string& name) {
@@ -61,7 +41,7 @@ std::string ReadThreadStates(pid_t pid) {
   std::string states;
   for (const long tid : tids) {
     const std::string dir = task_dir + "/" + std::to_string(tid);
-    const StatFields stat = ParseStat(ReadSmallFile(dir + "/stat"));
+    const ProcStat stat = ParseProcStat(ReadSmallFile(dir + "/stat"));
     std::string wchan = ReadSmallFile(dir + "/wchan");
     if (wchan.empty() || wchan == "0") wchan = "-";
     states += "tid " + std::to_string(tid) + " (" + stat.name + ") state " +
@@ -77,7 +57,7 @@ std::vector<pid_t> LiveGroupMembers(pid_t pgid) {
   for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
     const std::string name = entry.path().filename().string();
     if (!IsNumber(name)) continue;
-    const StatFields stat = ParseStat(ReadSmallFile("/proc/" + name + "/stat"));
+    const ProcStat stat = ParseProcStat(ReadSmallFile("/proc/" + name + "/stat"));
     if (stat.ok && stat.pgrp == pgid && stat.state != 'Z' && stat.state != 'X') {
       members.push_back(static_cast<pid_t>(std::stol(name)));
     }

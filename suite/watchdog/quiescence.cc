@@ -212,30 +212,6 @@ std::vector<pid_t> ListThreads(pid_t pid, std::string* error) {
   return tids;
 }
 
-// Fields of a stat line after the LAST ')': state and utime+stime.
-bool ParseStat(const std::string& stat, std::string* name, char* state, std::uint64_t* ticks) {
-  const auto open = stat.find('(');
-  const auto close = stat.rfind(')');
-  if (open == std::string::npos || close == std::string::npos || close < open) return false;
-  *name = stat.substr(open + 1, close - open - 1);
-  std::string_view rest = std::string_view(stat).substr(close + 1);
-  // Fields 3.. : state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
-  std::vector<std::string_view> fields;
-  while (!rest.empty() && fields.size() < 13) {
-    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-    const auto space = rest.find(' ');
-    fields.push_back(rest.substr(0, space));
-    rest.remove_prefix(space == std::string_view::npos ? rest.size() : space);
-  }
-  if (fields.size() < 13 || fields[0].empty()) return false;
-  *state = fields[0][0];
-  std::uint64_t utime = 0, stime = 0;
-  std::from_chars(fields[11].data(), fields[11].data() + fields[11].size(), utime);
-  std::from_chars(fields[12].data(), fields[12].data() + fields[12].size(), stime);
-  *ticks = utime + stime;
-  return true;
-}
-
 // schedstat: "<ns on cpu> <ns waiting> <times run>"; the count moves every time the thread runs.
 bool ParseSchedstat(const std::string& text, std::uint64_t* runs) {
   std::string_view rest = text;
@@ -311,6 +287,32 @@ bool ParseSwitches(const std::string& status, std::uint64_t* runs) {
 
 }  // namespace
 
+ProcStat ParseProcStat(std::string_view stat) {
+  ProcStat fields;
+  const auto open = stat.find('(');
+  const auto close = stat.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) return fields;
+  fields.name = std::string(stat.substr(open + 1, close - open - 1));
+  std::string_view rest = stat.substr(close + 1);
+  // Fields 3.. : state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+  std::vector<std::string_view> words;
+  while (!rest.empty() && words.size() < 13) {
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    const auto space = rest.find(' ');
+    words.push_back(rest.substr(0, space));
+    rest.remove_prefix(space == std::string_view::npos ? rest.size() : space);
+  }
+  if (words.size() < 13 || words[0].empty()) return fields;
+  fields.state = words[0][0];
+  std::from_chars(words[2].data(), words[2].data() + words[2].size(), fields.pgrp);
+  std::uint64_t utime = 0, stime = 0;
+  std::from_chars(words[11].data(), words[11].data() + words[11].size(), utime);
+  std::from_chars(words[12].data(), words[12].data() + words[12].size(), stime);
+  fields.cpu_ticks = utime + stime;
+  fields.ok = true;
+  return fields;
+}
+
 ProcessSample SampleProcess(pid_t pid) {
   ProcessSample sample;
   const std::vector<pid_t> tids = ListThreads(pid, &sample.error);
@@ -332,9 +334,12 @@ ProcessSample SampleProcess(pid_t pid) {
     const std::string dir = base + std::to_string(tid);
     ThreadSample thread;
     thread.tid = tid;
-    std::uint64_t ticks = 0;
     int stat_error = 0;
-    if (!ParseStat(ReadProcFile(dir + "/stat", &stat_error), &thread.name, &thread.state, &ticks)) {
+    const ProcStat stat = ParseProcStat(ReadProcFile(dir + "/stat", &stat_error));
+    thread.name = stat.name;
+    thread.state = stat.state;
+    const std::uint64_t ticks = stat.cpu_ticks;
+    if (!stat.ok) {
       if (stat_error == ENOENT || stat_error == ESRCH) continue;  // ended since the listing
       thread.how = "cannot read " + dir + "/stat";  // e.g. out of descriptors: not a proof
       sample.threads.push_back(std::move(thread));

@@ -80,6 +80,18 @@ template <typename PrivateAddress>
 ThreadWait ClassifyThread(char state, std::string_view syscall_text, PrivateAddress is_private_address,
                           std::string* how);
 
+// The fields of a /proc/<pid>[/task/<tid>]/stat line this module and process_group.cc read. The
+// name sits in parentheses and may itself hold ')' or spaces, so the rest is read after the LAST
+// ')'. ok is false for a line that does not parse.
+struct ProcStat {
+  std::string name;
+  char state = '?';
+  long pgrp = -1;
+  std::uint64_t cpu_ticks = 0;  // utime + stime
+  bool ok = false;
+};
+ProcStat ParseProcStat(std::string_view stat);
+
 // Reads one sample of every thread of `pid`.
 ProcessSample SampleProcess(pid_t pid);
 

@@ -1,6 +1,8 @@
 // supervision.cc - the per-child supervision rules declared in supervision.h.
 #include "supervision.h"
 
+#include "phase_channel.h"
+
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
@@ -107,10 +109,9 @@ void Supervision::HandleLine(std::string line) {
 
 // "entered X ..." adds X to the calls in flight, "returned X ..." removes the oldest X.
 void Supervision::NoteCall(std::string_view phase) {
-  const bool entered = StartsWith(phase, "entered ");
-  if (!entered && !StartsWith(phase, "returned ")) return;
-  phase.remove_prefix(entered ? 8 : 9);
-  const std::string call(phase.substr(0, phase.find(' ')));
+  std::string call;
+  bool entered = false;
+  if (!ParseCallPhase(phase, &call, &entered)) return;
   if (entered) {
     calls_in_flight_.push_back(call);
     return;

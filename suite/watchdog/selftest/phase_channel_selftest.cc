@@ -118,3 +118,22 @@ TEST(BareChannel, FormatIsTheOneDefinition) {
 
 }  // namespace
 }  // namespace miconform::watchdog
+
+namespace miconform::watchdog {
+namespace {
+
+TEST(CallPhase, EnteredAndReturnedNameTheCall) {
+  std::string call;
+  bool entered = false;
+  ASSERT_TRUE(ParseCallPhase("entered MI_Session_Close (NULL session)", &call, &entered));
+  EXPECT_EQ(call, "MI_Session_Close");
+  EXPECT_TRUE(entered);
+  ASSERT_TRUE(ParseCallPhase("returned MI_Session_Close (MI_RESULT_OK)", &call, &entered));
+  EXPECT_EQ(call, "MI_Session_Close");
+  EXPECT_FALSE(entered);
+  EXPECT_FALSE(ParseCallPhase("cleanup", &call, &entered));
+  EXPECT_FALSE(ParseCallPhase("entered ", &call, &entered));
+}
+
+}  // namespace
+}  // namespace miconform::watchdog

@@ -200,3 +200,21 @@ TEST(QuiescenceProof, AThreadThatRanBetweenSamplesRestartsIt) {
 
 }  // namespace
 }  // namespace miconform::watchdog
+
+namespace miconform::watchdog {
+namespace {
+
+TEST(ProcStatParse, ANameWithParenthesesAndSpacesIsReadToTheLastParenthesis) {
+  const ProcStat stat = ParseProcStat(
+      "42 (a) b (c)) S 1 42 42 0 -1 4194560 100 0 0 0 7 5 0 0 20 0 1 0 100 0 0");
+  ASSERT_TRUE(stat.ok);
+  EXPECT_EQ(stat.name, "a) b (c)");
+  EXPECT_EQ(stat.state, 'S');
+  EXPECT_EQ(stat.pgrp, 42);
+  EXPECT_EQ(stat.cpu_ticks, 12u);
+  EXPECT_FALSE(ParseProcStat("garbage").ok);
+  EXPECT_FALSE(ParseProcStat("1 (x) S 1").ok);
+}
+
+}  // namespace
+}  // namespace miconform::watchdog
