@@ -7,20 +7,10 @@
 #include <cerrno>
 #include <csignal>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <sys/wait.h>
 
 namespace miconform::watchdog {
 namespace {
-
-std::string ReadSmallFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return {};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool IsNumber(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -41,8 +31,8 @@ std::string ReadThreadStates(pid_t pid) {
   std::string states;
   for (const long tid : tids) {
     const std::string dir = task_dir + "/" + std::to_string(tid);
-    const ProcStat stat = ParseProcStat(ReadSmallFile(dir + "/stat"));
-    std::string wchan = ReadSmallFile(dir + "/wchan");
+    const ProcStat stat = ParseProcStat(ReadProcFile(dir + "/stat"));
+    std::string wchan = ReadProcFile(dir + "/wchan");
     if (wchan.empty() || wchan == "0") wchan = "-";
     states += "tid " + std::to_string(tid) + " (" + stat.name + ") state " +
               std::string(1, stat.ok ? stat.state : '?') + " wchan " + wchan + "\n";
@@ -57,7 +47,7 @@ std::vector<pid_t> LiveGroupMembers(pid_t pgid) {
   for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
     const std::string name = entry.path().filename().string();
     if (!IsNumber(name)) continue;
-    const ProcStat stat = ParseProcStat(ReadSmallFile("/proc/" + name + "/stat"));
+    const ProcStat stat = ParseProcStat(ReadProcFile("/proc/" + name + "/stat"));
     if (stat.ok && stat.pgrp == pgid && stat.state != 'Z' && stat.state != 'X') {
       members.push_back(static_cast<pid_t>(std::stol(name)));
     }

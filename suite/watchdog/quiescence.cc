@@ -126,29 +126,6 @@ namespace {
 
 namespace qi = quiescence_internal;
 
-// Reads a small /proc file whole; empty on any error, with the open's errno in *error.
-std::string ReadProcFile(const std::string& path, int* error = nullptr) {
-  if (error != nullptr) *error = 0;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (error != nullptr) *error = errno;
-    return {};
-  }
-  std::string text;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got > 0) {
-      text.append(buffer, static_cast<std::size_t>(got));
-      continue;
-    }
-    if (got < 0 && errno == EINTR) continue;
-    break;
-  }
-  ::close(fd);
-  return text;
-}
-
 struct Mapping {
   std::uint64_t start = 0, end = 0;
   bool is_private = false;
@@ -286,6 +263,28 @@ bool ParseSwitches(const std::string& status, std::uint64_t* runs) {
 }
 
 }  // namespace
+
+std::string ReadProcFile(const std::string& path, int* error) {
+  if (error != nullptr) *error = 0;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (error != nullptr) *error = errno;
+    return {};
+  }
+  std::string text;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got > 0) {
+      text.append(buffer, static_cast<std::size_t>(got));
+      continue;
+    }
+    if (got < 0 && errno == EINTR) continue;
+    break;
+  }
+  ::close(fd);
+  return text;
+}
 
 ProcStat ParseProcStat(std::string_view stat) {
   ProcStat fields;

@@ -92,6 +92,10 @@ struct ProcStat {
 };
 ProcStat ParseProcStat(std::string_view stat);
 
+// Reads a small /proc file whole (one open, reads until EOF); empty on any error, with the open's
+// errno in *error when given. The one /proc reader of the watchdog.
+std::string ReadProcFile(const std::string& path, int* error = nullptr);
+
 // Reads one sample of every thread of `pid`.
 ProcessSample SampleProcess(pid_t pid);
 

@@ -78,7 +78,7 @@ void Supervision::HandleLine(std::string line) {
     // The harness's own bookkeeping: which of its threads wait for the target. Not progress, and
     // not evidence for the report.
     const pid_t tid = static_cast<pid_t>(std::atol(line.c_str() + 5));
-    if (line[0] == 'w' && line[1] == 'a') {
+    if (StartsWith(line, "wait ")) {
       harness_waiting_.insert(tid);
     } else {
       harness_waiting_.erase(tid);
