@@ -57,28 +57,51 @@ TEST_F(CancelClose, CancelDelayIsHonouredBeforeTheFinal)
     EXPECT_EQ(op.events().back().error, "cancelled");
 }
 
-TEST_F(CancelClose, IgnoreCancelKeepsGoingAndCloseStopsIt)
+TEST_F(CancelClose, AServerIgnoringTheCancelStillGetsTheTransportsFinal)
 {
+    // ignore_cancel scripts the server behind the transport; the transport keeps its duty: it
+    // disconnects and ends the operation with a final result, and sends nothing after it.
     TestOperation op;
     op.on_result = [](TestOperation &self, const Event &event) {
-        if (event.record.results_sent == 3) {
+        if (event.more && event.record.results_sent == 3) {
             self.cancel();
         }
-        if (event.record.results_sent == 8) {
-            self.close(); // nested Close: the handler must stop after this callback
-        } else {
-            self.ack();
-        }
+        self.ack();
     };
-    enumerate(op, "script:until_cancelled=1;ignore_cancel=1");
+    enumerate(op, "script:until_cancelled=1;ignore_cancel=1;result_delay_ms=1");
+    ASSERT_TRUE(op.wait_final());
+    EXPECT_FALSE(op.wait_until([](auto &e) { return !nothing_after_final(e); },
+                               std::chrono::milliseconds(100)));
+    const auto events = op.events();
+    EXPECT_EQ(op.final_count(), 1u);
+    EXPECT_EQ(events.back().code, MI_RESULT_FAILED);
+    EXPECT_NE(events.back().error.find("disconnected"), std::string::npos) << events.back().error;
+    EXPECT_EQ(op.close(), MI_RESULT_OK);
     ASSERT_TRUE(wait_record(op.record_index, [](auto &r) { return r.released == 1; }));
-    EXPECT_FALSE(op.wait_until([](auto &e) { return e.size() > 8; }, std::chrono::milliseconds(100)));
-    EXPECT_EQ(op.result_count(), 8u);
-    EXPECT_EQ(op.final_count(), 0u);
     auto record = operation_record(op.record_index);
     EXPECT_EQ(record.cancel_count, 1u);
-    EXPECT_EQ(record.final_sent, 0u);
-    EXPECT_EQ(record.close_count, 1u);
+    EXPECT_EQ(record.final_sent, 1u);
+    EXPECT_GE(record.final_ns, record.first_cancel_ns);
+}
+
+TEST_F(CancelClose, TheCancelsFinalWaitsForTheOutstandingAcknowledgement)
+{
+    // A transport never sends a result before the previous one was acknowledged: the final
+    // result a cancel brings waits for the acknowledgement the client still owes.
+    TestOperation op;
+    op.on_result = [](TestOperation &self, const Event &) { self.cancel(); };
+    enumerate(op, "script:until_cancelled=1");
+    ASSERT_TRUE(op.wait_results(1));
+    EXPECT_FALSE(op.wait_until([](auto &e) { return e.size() > 1; },
+                               std::chrono::milliseconds(100)));
+    EXPECT_EQ(op.final_count(), 0u);
+    EXPECT_EQ(op.ack(), MI_RESULT_OK);
+    ASSERT_TRUE(op.wait_final());
+    EXPECT_EQ(op.result_count(), 1u);
+    EXPECT_EQ(op.events().back().error, "cancelled");
+    EXPECT_EQ(op.ack(), MI_RESULT_OK);
+    EXPECT_EQ(op.close(), MI_RESULT_OK);
+    ASSERT_TRUE(wait_record(op.record_index, [](auto &r) { return r.released == 1; }));
 }
 
 TEST_F(CancelClose, CancelAfterTheFinalIsOnlyRecorded)

@@ -25,6 +25,8 @@ namespace {
 constexpr size_t kMaxCallerNesting = 16;
 
 constexpr const char *kCancelledText = "cancelled";
+constexpr const char *kDisconnectedText =
+    "cancelled: the server did not confirm the cancel, the transport disconnected";
 constexpr const char *kScriptedFailureText = "miconform handler: scripted final result";
 
 enum class Driver { handler_thread, caller_start, caller_ack, caller_cancel };
@@ -55,14 +57,21 @@ void note_event(Operation &op)
     state().cv.notify_all();
 }
 
-bool cancel_honoured(const Operation &op)
+// The transport's duty on a cancel, kept whatever the script says: it ends the operation with a
+// final result `cancel_delay_ms` after the first cancel. A script's `ignore_cancel` is a fault of
+// the server behind the transport (it never confirms the cancel); the transport then disconnects
+// and still gives the final result (MI_Operation_Cancel: "The client disconnects from the server
+// as soon as possible").
+bool cancel_pending(const Operation &op)
 {
-    return op.cancel_requested && !op.script.ignore_cancel;
+    return op.cancel_requested;
 }
 
+// The cancel's final result may be sent now: it is due, and no result is still waiting for its
+// acknowledgement (a transport never sends a result before the previous one was acknowledged).
 bool cancel_due(const Operation &op, SteadyClock::time_point now)
 {
-    return cancel_honoured(op) && now >= op.cancel_due;
+    return cancel_pending(op) && !op.awaiting_ack && now >= op.cancel_due;
 }
 
 size_t depth_on_this_thread(const Operation &op)
@@ -121,7 +130,7 @@ void call_out(std::unique_lock<std::mutex> &lock, Operation &op, Call &&call)
 void wait_event(std::unique_lock<std::mutex> &lock, Operation &op,
                 std::optional<SteadyClock::time_point> deadline)
 {
-    if (cancel_honoured(op)) {
+    if (cancel_pending(op) && !op.awaiting_ack) {
         deadline = deadline ? std::min(*deadline, op.cancel_due) : op.cancel_due;
     }
     const uint64_t seen = op.events;
@@ -230,12 +239,16 @@ void drive(const std::shared_ptr<Operation> &holder, Driver driver)
         }
         const SteadyClock::time_point now = SteadyClock::now();
         if (cancel_due(op, now)) {
-            deliver_final(lock, op, MI_RESULT_FAILED, kCancelledText);
+            deliver_final(lock, op, MI_RESULT_FAILED,
+                          op.script.ignore_cancel ? kDisconnectedText : kCancelledText);
             return;
         }
-        if (driver == Driver::caller_cancel) {
-            if (!cancel_honoured(op)) {
-                return;
+        // On the caller's thread the cancel's final result is made inside the Cancel call, or,
+        // while the client still owes an acknowledgement, inside that acknowledgement's call.
+        if (driver == Driver::caller_cancel ||
+            (driver == Driver::caller_ack && cancel_pending(op))) {
+            if (op.awaiting_ack) {
+                return; // the acknowledgement call delivers the final result
             }
             wait_event(lock, op, std::nullopt); // bounded by the cancel's due time
             continue;
@@ -370,7 +383,7 @@ MI_Result cancel_operation(MI_Operation *handle, MI_CancellationReason reason)
             }
         }
         note_event(*op);
-        if (!op->caller_thread || !op->has_callbacks || !cancel_honoured(*op) || op->stopped()) {
+        if (!op->caller_thread || !op->has_callbacks || op->stopped()) {
             return MI_RESULT_OK;
         }
     }

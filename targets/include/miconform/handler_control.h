@@ -51,7 +51,7 @@ typedef struct MiconformScript {
     uint32_t result_delay_ms;       /* delay before each result, the final one included */
     int32_t until_cancelled;        /* 1: after `results`, keep sending results (each after
                                        result_delay_ms) until cancelled; never finishes alone */
-    int32_t ignore_cancel;          /* 1: record cancels but never finish because of one */
+    int32_t ignore_cancel;          /* 1: the server never confirms a cancel; the transport still ends the operation */
     uint32_t cancel_delay_ms;       /* delay between receiving a cancel and honouring it */
     uint32_t operation_close_delay_ms; /* delay inside the operation's Close */
     uint32_t session_close_delay_ms;   /* delay before a session Close completes */
