@@ -51,15 +51,26 @@ TEST(Markdown, HeaderStatesTargetDigestTimesAndOutcome) {
   EXPECT_NE(ToMarkdown(conformant).find("**CONFORMANT**"), std::string::npos);
 }
 
-TEST(Markdown, EveryTableRowHasExactlySixCells) {
+TEST(Markdown, EveryTableRowHasItsTablesCellCount) {
   const std::string md = ToMarkdown(testing::SampleReport());
-  int rows = 0;
+  int requirement_rows = 0;
+  int observation_rows = 0;
+  std::string section;
   for (const std::string& line : Lines(md)) {
+    if (line.rfind("## ", 0) == 0) section = line;
     if (line.rfind("| ", 0) != 0 && line.rfind("|---", 0) != 0) continue;
-    ++rows;
-    EXPECT_EQ(UnescapedPipes(line), 7) << line;
+    if (section == "## Requirements") {
+      ++requirement_rows;
+      EXPECT_EQ(UnescapedPipes(line), 7) << line;  // six cells
+    } else if (section == "## Observations") {
+      ++observation_rows;
+      EXPECT_EQ(UnescapedPipes(line), 4) << line;  // case, relates to, seen
+    } else {
+      ADD_FAILURE() << "a table row outside the two tables: " << line;
+    }
   }
-  EXPECT_EQ(rows, 2 + 4);  // header, separator, four requirements
+  EXPECT_EQ(requirement_rows, 2 + 4);  // header, separator, four requirements
+  EXPECT_EQ(observation_rows, 2 + 1);  // header, separator, one observation
 }
 
 TEST(Markdown, OneSectionPerNonPassCase) {

@@ -7,11 +7,13 @@
 namespace miconform::report {
 namespace {
 
-CaseResult Case(const std::string& id, std::vector<std::string> requirements, Verdict verdict) {
+CaseResult Case(const std::string& id, std::vector<std::string> requirements, Verdict verdict,
+                std::vector<Finding> findings = {}) {
   CaseResult result;
   result.id = id;
   result.requirement_ids = std::move(requirements);
   result.verdict = verdict;
+  result.findings = std::move(findings);
   return result;
 }
 
@@ -41,7 +43,9 @@ TEST(Aggregate, RequirementTakesTheWorstOfItsCases) {
   RequirementResult first = Requirement("R1");
   first.level = Level::kStopsResponding;  // so that a DEVIATION speaks for it
   report.requirements = {first, Requirement("R2")};
-  report.cases = {Case("a.x", {"R1"}, Verdict::kPass), Case("a.y", {"R1", "R2"}, Verdict::kDeviation),
+  report.cases = {Case("a.x", {"R1"}, Verdict::kPass),
+                  Case("a.y", {"R1", "R2"}, Verdict::kDeviation,
+                       {{Verdict::kDeviation, "R1", "returned"}}),
                   Case("a.z", {"R2"}, Verdict::kHang), Case("a.w", {"R1"}, Verdict::kNotExercised)};
   report.Aggregate();
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kDeviation);
@@ -49,7 +53,7 @@ TEST(Aggregate, RequirementTakesTheWorstOfItsCases) {
   EXPECT_FALSE(report.conformant);
 }
 
-TEST(Aggregate, DocumentedHangAndDeviationSpeakOnlyForHangRequirements) {
+TEST(Aggregate, AFindingChargesOnlyItsOwnRequirement) {
   Report report;
   RequirementResult must = Requirement("MUST-R");
   must.level = Level::kMust;
@@ -60,26 +64,64 @@ TEST(Aggregate, DocumentedHangAndDeviationSpeakOnlyForHangRequirements) {
   RequirementResult deadlocks = Requirement("DEADLOCK-R");
   deadlocks.level = Level::kMayDeadlock;
   report.requirements = {must, should, hangs, deadlocks};
-  report.cases = {Case("a.1", {"MUST-R", "SHOULD-R", "HANG-R", "DEADLOCK-R"},
-                       Verdict::kDocumentedHang)};
+  const std::vector<std::string> all = {"MUST-R", "SHOULD-R", "HANG-R", "DEADLOCK-R"};
+  report.cases = {Case("a.1", all, Verdict::kDocumentedHang,
+                       {{Verdict::kDocumentedHang, "HANG-R", "blocked"}})};
   report.Aggregate();
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
   EXPECT_EQ(report.requirements[1].verdict, Verdict::kPass);
   EXPECT_EQ(report.requirements[2].verdict, Verdict::kDocumentedHang);
-  EXPECT_EQ(report.requirements[3].verdict, Verdict::kDocumentedHang);
-  // So does a DEVIATION (the documented hang did not happen).
-  report.cases = {Case("a.1", {"MUST-R", "SHOULD-R", "HANG-R", "DEADLOCK-R"},
-                       Verdict::kDeviation)};
-  report.Aggregate();
-  EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
-  EXPECT_EQ(report.requirements[1].verdict, Verdict::kPass);
-  EXPECT_EQ(report.requirements[2].verdict, Verdict::kDeviation);
-  EXPECT_EQ(report.requirements[3].verdict, Verdict::kDeviation);
-  // Any other verdict speaks for every requirement the case names.
-  report.cases = {Case("a.1", {"MUST-R", "HANG-R"}, Verdict::kFail)};
+  EXPECT_EQ(report.requirements[3].verdict, Verdict::kPass) << "not armed, not charged";
+  // A failed check of a MUST requirement charges that requirement, not the case's others.
+  report.cases = {Case("a.1", all, Verdict::kFail, {{Verdict::kFail, "MUST-R", "x"}})};
   report.Aggregate();
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kFail);
+  EXPECT_EQ(report.requirements[1].verdict, Verdict::kPass);
+  EXPECT_EQ(report.requirements[2].verdict, Verdict::kPass);
+  EXPECT_EQ(report.requirements[3].verdict, Verdict::kPass);
+  // A failed check of a SHOULD requirement is a SHOULD missed: DEVIATION, visible in the table.
+  report.cases = {Case("a.1", all, Verdict::kDeviation, {{Verdict::kFail, "SHOULD-R", "x"}})};
+  report.Aggregate();
+  EXPECT_EQ(report.requirements[1].verdict, Verdict::kDeviation);
+  EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
+  EXPECT_TRUE(report.conformant);
+  // A finding charges a requirement the case does not name, and the case joins its list.
+  report.cases = {Case("a.1", {"MUST-R"}, Verdict::kFail, {{Verdict::kFail, "HANG-R", "x"}})};
+  report.Aggregate();
+  EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
   EXPECT_EQ(report.requirements[2].verdict, Verdict::kFail);
+  EXPECT_EQ(report.requirements[2].case_ids, (std::vector<std::string>{"a.1"}));
+  // A case that did not run to its end speaks for every requirement it names.
+  report.cases = {Case("a.1", {"MUST-R", "HANG-R"}, Verdict::kHang),
+                  Case("a.2", {"SHOULD-R", "DEADLOCK-R"}, Verdict::kPass)};
+  report.Aggregate();
+  EXPECT_EQ(report.requirements[0].verdict, Verdict::kHang);
+  EXPECT_EQ(report.requirements[2].verdict, Verdict::kHang);
+  EXPECT_EQ(report.requirements[1].verdict, Verdict::kPass);
+}
+
+TEST(CaseVerdictOf, WorstFindingAtItsLevelAndAnUnnamedCheckIsTheCasesDefect) {
+  auto level_of = [](const std::string& id, Level* level) {
+    if (id == "M") *level = Level::kMust;
+    else if (id == "S") *level = Level::kShould;
+    else if (id == "H") *level = Level::kStopsResponding;
+    else return false;
+    return true;
+  };
+  std::vector<std::string> problems;
+  EXPECT_EQ(CaseVerdictOf({}, level_of, &problems), Verdict::kPass);
+  EXPECT_EQ(CaseVerdictOf({{Verdict::kFail, "S", "x"}}, level_of, &problems), Verdict::kDeviation);
+  EXPECT_EQ(CaseVerdictOf({{Verdict::kFail, "S", "x"}, {Verdict::kFail, "M", "y"}}, level_of,
+                          &problems),
+            Verdict::kFail);
+  EXPECT_EQ(CaseVerdictOf({{Verdict::kDocumentedHang, "H", "x"}}, level_of, &problems),
+            Verdict::kDocumentedHang);
+  EXPECT_EQ(CaseVerdictOf({{Verdict::kInconclusive, "", "no session"}}, level_of, &problems),
+            Verdict::kInconclusive);
+  EXPECT_TRUE(problems.empty());
+  EXPECT_EQ(CaseVerdictOf({{Verdict::kFail, "", "x"}}, level_of, &problems), Verdict::kError);
+  EXPECT_EQ(CaseVerdictOf({{Verdict::kFail, "NOPE", "x"}}, level_of, &problems), Verdict::kError);
+  EXPECT_EQ(problems.size(), 2u);
 }
 
 TEST(Aggregate, RequirementWithoutCaseIsError) {
@@ -99,7 +141,8 @@ TEST(Aggregate, ConformantWithOnlyConformantVerdicts) {
   report.requirements = {Requirement("R1"), hangs};
   report.cases = {Case("a.1", {"R1"}, Verdict::kPass), Case("a.2", {"R1"}, Verdict::kDocumentedHang),
                   Case("a.3", {"R2"}, Verdict::kNotSupported),
-                  Case("a.4", {"R2"}, Verdict::kNotExercised), Case("a.5", {"R2"}, Verdict::kDeviation)};
+                  Case("a.4", {"R2"}, Verdict::kNotExercised),
+                  Case("a.5", {"R2"}, Verdict::kDeviation, {{Verdict::kDeviation, "R2", "x"}})};
   report.Aggregate();
   EXPECT_TRUE(report.conformant);
   EXPECT_EQ(report.requirements[1].verdict, Verdict::kDeviation);
@@ -133,7 +176,7 @@ TEST(Aggregate, ConformantIsRecomputedNotSticky) {
   report.cases = {Case("a.1", {"R1"}, Verdict::kPass)};
   report.Aggregate();
   EXPECT_TRUE(report.conformant);
-  report.cases.push_back(Case("a.2", {"R1"}, Verdict::kFail));
+  report.cases.push_back(Case("a.2", {"R1"}, Verdict::kFail, {{Verdict::kFail, "R1", "x"}}));
   report.Aggregate();
   EXPECT_FALSE(report.conformant);
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kFail);

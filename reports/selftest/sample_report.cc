@@ -52,6 +52,9 @@ Report SampleReport() {
       "session_close.sync.from_callback", {"SC-REMARKS-3"}, Verdict::kDocumentedHang, 2.5,
       "close-called",
       {"The document says: the call stops responding when made from a callback."});
+  documented.findings = {{Verdict::kDocumentedHang, "SC-REMARKS-3",
+                          "MI_Session_Close stopped responding, as documented"}};
+  documented.observations = {{"SC-RETURN-1", std::string("the provider saw 1 cancel; ") + kNastyText}};
   documented.evidence.stacks = "Thread 1 (LWP 100):\n#0 futex_wait ()\n#1 MI_Session_Close ()\n";
   CaseResult not_supported = MakeCase("session_close.async.no_callback_thread", {"SC-RETURN-1"},
                                       Verdict::kNotSupported, 0.01, "probe",
@@ -65,10 +68,14 @@ Report SampleReport() {
   CaseResult deviation = MakeCase("session_close.sync.from_callback_lenient", {"SC-REMARKS-3"},
                                   Verdict::kDeviation, 1.0, "closed",
                                   {"documented hang did not happen: the call returned MI_RESULT_OK"});
+  deviation.findings = {{Verdict::kDeviation, "SC-REMARKS-3",
+                         "the call returned where the document says it stops responding"}};
   CaseResult fail = MakeCase("session_close.sync.open_operation", {"SC-REMARKS-1", "SC-RETURN-1"},
                              Verdict::kFail, 0.333, "close-returned",
                              {"expected MI_RESULT_OK, got MI_RESULT_FAILED (1)",
                               std::string("message with ") + kNastyText});
+  // The failed check judges SC-RETURN-1 only, although the case also names SC-REMARKS-1.
+  fail.findings = {{Verdict::kFail, "SC-RETURN-1", "expected MI_RESULT_OK, got MI_RESULT_FAILED (1)"}};
   fail.evidence.fired = {"handler.delay_response"};
   fail.evidence.backend = nlohmann::json{{"requests", 2}, {"last", "Close"}};
   fail.evidence.output = std::string("stderr line 1\n") + kNastyText + "\n";
@@ -135,6 +142,17 @@ void ExpectSameReport(const Report& expected, const Report& actual) {
     EXPECT_EQ(e.duration_s, a.duration_s);
     EXPECT_EQ(e.phase, a.phase);
     EXPECT_EQ(e.messages, a.messages);
+    ASSERT_EQ(e.findings.size(), a.findings.size());
+    for (std::size_t f = 0; f < e.findings.size(); ++f) {
+      EXPECT_EQ(e.findings[f].verdict, a.findings[f].verdict);
+      EXPECT_EQ(e.findings[f].requirement_id, a.findings[f].requirement_id);
+      EXPECT_EQ(e.findings[f].text, a.findings[f].text);
+    }
+    ASSERT_EQ(e.observations.size(), a.observations.size());
+    for (std::size_t o = 0; o < e.observations.size(); ++o) {
+      EXPECT_EQ(e.observations[o].requirement_id, a.observations[o].requirement_id);
+      EXPECT_EQ(e.observations[o].text, a.observations[o].text);
+    }
     EXPECT_EQ(e.reproduce, a.reproduce);
     EXPECT_EQ(e.schedules_to_failure, a.schedules_to_failure);
     EXPECT_EQ(e.evidence.trace, a.evidence.trace);

@@ -106,6 +106,29 @@ void WriteRequirements(const Report& report, const std::set<std::string>& descri
   out << "</tbody>\n</table>\n";
 }
 
+// What the cases saw where the pages leave the behaviour open: never judged.
+void WriteObservations(const Report& report, const std::set<std::string>& described,
+                       std::ostream& out) {
+  out << "<h2>Observations</h2>\n";
+  std::string rows;
+  for (const CaseResult& result : report.cases) {
+    for (const Observation& observation : result.observations) {
+      rows += "<tr><td>" + CaseLink(result.id, described) + "</td><td>" +
+              (observation.requirement_id.empty() ? std::string("-")
+                                                  : Code(observation.requirement_id)) +
+              "</td><td>" + Html(observation.text) + "</td></tr>\n";
+    }
+  }
+  if (rows.empty()) {
+    out << "<p>No case recorded an observation.</p>\n";
+    return;
+  }
+  out << "<p>What the cases saw where the pages leave the behaviour open. Recorded, never "
+         "judged.</p>\n<table class=\"observations\">\n<thead><tr><th>Case</th><th>Relates "
+         "to</th><th>Seen</th></tr></thead>\n<tbody>\n"
+      << rows << "</tbody>\n</table>\n";
+}
+
 void WriteEvidence(const std::string& title, const std::string& evidence, std::ostream& out) {
   if (evidence.empty()) return;
   out << "<h4>" << title << "</h4>\n<pre>"
@@ -162,6 +185,7 @@ void WriteHtml(const Report& report, std::ostream& out) {
       << "<style>" << kStyle << "</style>\n</head>\n<body>\n";
   WriteHeader(report, out);
   WriteRequirements(report, described, out);
+  WriteObservations(report, described, out);
   out << "<h2>Cases that did not pass</h2>\n";
   if (described.empty()) out << "<p>Every case passed.</p>\n";
   for (const CaseResult& result : report.cases) {

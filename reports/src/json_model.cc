@@ -110,6 +110,19 @@ ordered ToJson(const CaseResult& result) {
                 {"phase", result.phase},
                 {"messages", result.messages},
                 {"reproduce", result.reproduce}};
+  ordered findings = ordered::array();
+  for (const Finding& finding : result.findings) {
+    findings.push_back(ordered{{"verdict", std::string(ToString(finding.verdict))},
+                               {"requirement", finding.requirement_id},
+                               {"text", finding.text}});
+  }
+  value["findings"] = std::move(findings);
+  ordered observations = ordered::array();
+  for (const Observation& observation : result.observations) {
+    observations.push_back(
+        ordered{{"requirement", observation.requirement_id}, {"text", observation.text}});
+  }
+  value["observations"] = std::move(observations);
   if (result.schedules_to_failure) value["schedules_to_failure"] = *result.schedules_to_failure;
   value["evidence"] = ordered{{"trace", evidence.trace},
                              {"backend", ordered(evidence.backend)},
@@ -172,6 +185,29 @@ CaseResult CaseFrom(const json& value, const std::string& where) {
   result.phase = StringField(value, "phase", where);
   result.messages = StringList(value, "messages", where);
   result.reproduce = StringField(value, "reproduce", where);
+  if (value.contains("findings")) {
+    const std::string path = Path(where, "findings");
+    const json& list = value.at("findings");
+    if (!list.is_array()) Fail(path, std::string("expected an array, found ") + list.type_name());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string item = path + "[" + std::to_string(i) + "]";
+      RequireObject(list[i], item);
+      result.findings.push_back(Finding{VerdictField(list[i], item),
+                                        OptionalString(list[i], "requirement", item),
+                                        OptionalString(list[i], "text", item)});
+    }
+  }
+  if (value.contains("observations")) {
+    const std::string path = Path(where, "observations");
+    const json& list = value.at("observations");
+    if (!list.is_array()) Fail(path, std::string("expected an array, found ") + list.type_name());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string item = path + "[" + std::to_string(i) + "]";
+      RequireObject(list[i], item);
+      result.observations.push_back(Observation{OptionalString(list[i], "requirement", item),
+                                                StringField(list[i], "text", item)});
+    }
+  }
   if (value.contains("schedules_to_failure")) {
     const json& count = value.at("schedules_to_failure");
     if (!count.is_number_integer() || count.get<long long>() < 0) {

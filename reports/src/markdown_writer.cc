@@ -64,6 +64,26 @@ void WriteRequirements(const Report& report, std::ostream& out) {
   out << "\n";
 }
 
+// What the cases saw where the pages leave the behaviour open: never judged.
+void WriteObservations(const Report& report, std::ostream& out) {
+  out << "## Observations\n\n";
+  bool any = false;
+  for (const CaseResult& result : report.cases) {
+    for (const Observation& observation : result.observations) {
+      if (!any) {
+        out << "What the cases saw where the pages leave the behaviour open. Recorded, never "
+               "judged.\n\n| Case | Relates to | Seen |\n|---|---|---|\n";
+        any = true;
+      }
+      out << "| " << MarkdownCode(result.id, true) << " | "
+          << (observation.requirement_id.empty() ? std::string("-")
+                                                 : MarkdownCode(observation.requirement_id, true))
+          << " | " << MarkdownInline(observation.text) << " |\n";
+    }
+  }
+  out << (any ? "\n" : "No case recorded an observation.\n\n");
+}
+
 void WriteEvidence(const std::string& title, const std::string& evidence, std::ostream& out) {
   if (evidence.empty()) return;
   out << title << ":\n\n"
@@ -100,6 +120,7 @@ void WriteCase(const CaseResult& result, std::ostream& out) {
 void WriteMarkdown(const Report& report, std::ostream& out) {
   WriteHeader(report, out);
   WriteRequirements(report, out);
+  WriteObservations(report, out);
   out << "## Cases that did not pass\n\n";
   bool any = false;
   for (const CaseResult& result : report.cases) {

@@ -32,35 +32,51 @@ std::optional<Level> ParseLevel(std::string_view text) {
   return std::nullopt;
 }
 
-Verdict VerdictForRequirement(Verdict case_verdict, Level level) {
-  // A documented hang, or its absence (DEVIATION), is the outcome of the requirements that
-  // document the hang. The case's other requirements (MUST, SHOULD) held, since nothing the case
-  // checked failed.
-  if ((case_verdict == Verdict::kDocumentedHang || case_verdict == Verdict::kDeviation) &&
-      (level == Level::kMust || level == Level::kShould)) {
-    return Verdict::kPass;
+Verdict VerdictOfFinding(Verdict found, Level level) {
+  if (found == Verdict::kFail && level == Level::kShould) return Verdict::kDeviation;
+  return found;
+}
+
+namespace {
+bool RanToItsEnd(Verdict verdict) {
+  return verdict == Verdict::kPass || verdict == Verdict::kFail ||
+         verdict == Verdict::kDeviation || verdict == Verdict::kDocumentedHang;
+}
+}  // namespace
+
+Verdict VerdictForRequirement(const CaseResult& result, const std::string& id, Level level,
+                              bool named) {
+  Verdict verdict = Verdict::kPass;
+  for (const Finding& finding : result.findings) {
+    if (finding.requirement_id == id) verdict = Worst(verdict, VerdictOfFinding(finding.verdict, level));
   }
-  return case_verdict;
+  if (!RanToItsEnd(result.verdict) && named) verdict = Worst(verdict, result.verdict);
+  return verdict;
 }
 
 void Report::Aggregate() {
   bool any_error = false;
   for (RequirementResult& requirement : requirements) {
-    bool named = false;
+    bool judged = false;
     Verdict worst = Verdict::kPass;
     for (const CaseResult& result : cases) {
       const auto& ids = result.requirement_ids;
-      if (std::find(ids.begin(), ids.end(), requirement.id) == ids.end()) continue;
-      named = true;
-      worst = Worst(worst, VerdictForRequirement(result.verdict, requirement.level));
-      // Keep the caller's planned case list and add any case that names the requirement but
-      // was missing from it, so the report never hides a case behind a requirement.
+      const bool named = std::find(ids.begin(), ids.end(), requirement.id) != ids.end();
+      const bool charged = std::any_of(
+          result.findings.begin(), result.findings.end(),
+          [&](const Finding& finding) { return finding.requirement_id == requirement.id; });
+      if (!named && !charged) continue;
+      judged = true;
+      worst = Worst(worst, VerdictForRequirement(result, requirement.id, requirement.level, named));
+      // Keep the caller's planned case list and add any case that names or charges the
+      // requirement but was missing from it, so the report never hides a case behind a
+      // requirement.
       if (std::find(requirement.case_ids.begin(), requirement.case_ids.end(), result.id) ==
           requirement.case_ids.end()) {
         requirement.case_ids.push_back(result.id);
       }
     }
-    requirement.verdict = named ? worst : Verdict::kError;
+    requirement.verdict = judged ? worst : Verdict::kError;
     if (requirement.verdict == Verdict::kError) any_error = true;
   }
   const bool cases_conformant = std::all_of(

@@ -47,6 +47,20 @@ struct Evidence {
   std::string output;                    // the tail of the case's stdout/stderr
 };
 
+// One judged fact of a case, charged to the one requirement it judges.
+struct Finding {
+  // FAIL (a check failed), DEVIATION, DOCUMENTED-HANG, or INCONCLUSIVE (could not judge)
+  Verdict verdict = Verdict::kFail;
+  std::string requirement_id;  // "" when the failed check named none (or INCONCLUSIVE)
+  std::string text;
+};
+
+// What a case saw where the pages leave the behaviour open: reported, never judged.
+struct Observation {
+  std::string requirement_id;  // the requirement (clause) it relates to
+  std::string text;
+};
+
 struct CaseResult {
   std::string id;                             // dotted case ID, e.g. "session_close.sync.idle"
   std::vector<std::string> requirement_ids;
@@ -54,6 +68,8 @@ struct CaseResult {
   double duration_s = 0;
   std::string phase;                          // the last phase the case reached
   std::vector<std::string> messages;          // why: failed checks, the documented sentence, ...
+  std::vector<Finding> findings;              // what the case judged, per requirement
+  std::vector<Observation> observations;      // what it only saw
   std::string reproduce;                      // a command that runs this case again
   // With schedule exploration: how many schedules it took to break a requirement - 0 when the
   // plain run broke it, else the position of the first breaking schedule in the exploration's
@@ -72,11 +88,47 @@ struct RequirementResult {
   std::vector<std::string> case_ids;
 };
 
-// What a case's verdict says about one of the requirements it names: DOCUMENTED-HANG and
-// DEVIATION (a documented hang seen, or not seen) speak for the STOPS-RESPONDING and MAY-DEADLOCK
-// requirements only; for a MUST or SHOULD requirement of the same case they count as PASS. Every
-// other verdict speaks for all of the case's requirements.
-Verdict VerdictForRequirement(Verdict case_verdict, Level level);
+// ---- the verdict rules: the one place that turns findings into verdicts.
+//
+// What one finding makes of its requirement at `level`: a failed check of a SHOULD requirement is
+// a DEVIATION (a SHOULD missed, a warning); every other finding keeps its verdict.
+Verdict VerdictOfFinding(Verdict found, Level level);
+
+// The verdict of a case that ran to its end, from its findings: the worst VerdictOfFinding of
+// them (PASS when none); an INCONCLUSIVE finding (the case could not judge) needs no requirement. `level_of` gives a requirement's level, false for an unknown id. A
+// failed check that names no requirement, or an unknown one, is a defect of the case: ERROR (the
+// target is never charged with it), with the reason added to *problems.
+template <class LevelOf>
+Verdict CaseVerdictOf(const std::vector<Finding>& findings, LevelOf level_of,
+                      std::vector<std::string>* problems) {
+  Verdict verdict = Verdict::kPass;
+  for (const Finding& finding : findings) {
+    if (finding.verdict == Verdict::kInconclusive) {  // the case could not judge: no requirement
+      verdict = Worst(verdict, Verdict::kInconclusive);
+      continue;
+    }
+    Level level = Level::kMust;
+    if (finding.requirement_id.empty() || !level_of(finding.requirement_id, &level)) {
+      problems->push_back("a failed check named " +
+                          (finding.requirement_id.empty() ? std::string("no requirement")
+                                                          : "the unknown requirement " +
+                                                                finding.requirement_id) +
+                          " (a defect of the case; the target is not charged): " + finding.text);
+      verdict = Worst(verdict, Verdict::kError);
+      continue;
+    }
+    verdict = Worst(verdict, VerdictOfFinding(finding.verdict, level));
+  }
+  return verdict;
+}
+
+// What a case says about requirement `id` at `level`. A case that ran to its end (PASS, FAIL,
+// DEVIATION, DOCUMENTED-HANG) speaks through its findings only: the worst VerdictOfFinding of
+// those charged to `id`, PASS when none. Any other case verdict (HANG, CRASH, ERROR, INCONCLUSIVE,
+// NOT-SUPPORTED, NOT-EXERCISED) is the case's as a whole and speaks for every requirement it
+// names (`named`); a requirement it does not name it only charges through findings.
+Verdict VerdictForRequirement(const CaseResult& result, const std::string& id, Level level,
+                              bool named);
 
 struct Report {
   RunInfo run;
@@ -84,8 +136,8 @@ struct Report {
   std::vector<CaseResult> cases;
   bool conformant = false;  // every case verdict conformant and no ERROR
 
-  // Recomputes every requirement's verdict (worst of the cases that name it, each case's verdict
-  // taken through VerdictForRequirement; a requirement with no case result is ERROR) and
+  // Recomputes every requirement's verdict (the worst VerdictForRequirement of the cases that
+  // name it or charge it through a finding; a requirement no case names or charges is ERROR) and
   // `conformant`.
   void Aggregate();
   // Count of cases with the verdict.
