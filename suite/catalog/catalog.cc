@@ -45,6 +45,8 @@ std::vector<Requirement> ParseCatalog(std::string_view json_text) {
     requirement.page = RequiredString(entry, "page", i);
     requirement.section = RequiredString(entry, "section", i);
     requirement.text = RequiredString(entry, "text", i);
+    requirement.quote = RequiredString(entry, "quote", i);
+    requirement.level_reason = RequiredString(entry, "level_reason", i);
     const std::string level = RequiredString(entry, "level", i);
     auto parsed = report::ParseLevel(level);
     if (!parsed) {

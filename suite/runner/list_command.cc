@@ -31,7 +31,9 @@ int ListCommand(ListWhat what, std::ostream& out) {
     out << std::left << std::setw(14) << requirement.id << ' ' << std::setw(16)
         << report::ToString(requirement.level) << ' ' << requirement.page << " / "
         << requirement.section << '\n'
-        << "    " << requirement.text << '\n';
+        << "    " << requirement.text << '\n'
+        << "    page: \"" << requirement.quote << "\"\n"
+        << "    level: " << requirement.level_reason << '\n';
     int cases = 0;
     for (const CaseInfo& info : AllCases()) {
       for (const std::string& id : info.requirements) {
