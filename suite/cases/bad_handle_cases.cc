@@ -10,44 +10,14 @@ using testing::Eq;
 int g_first_tag = 0;
 int g_second_tag = 0;
 
-MICONFORM_CASE(SessionCloseNullSession, WithCallback, "session_close.null_session.with_callback",
-               "The MI_Session_Close wrapper given a NULL session (or a session with a NULL "
-               "table) and a completion callback calls the callback once with the context and "
-               "returns MI_RESULT_OK.",
-               "ABI-WRAP-1", "SC-PARAM-CTX-1") {
-  auto& first = NewCompletionMock(&g_first_tag);
-  auto& second = NewCompletionMock(&g_second_tag);
-  EXPECT_CALL(first, Completed(Eq(&g_first_tag))).Times(1);
-  EXPECT_CALL(second, Completed(Eq(&g_second_tag))).Times(1);
-  Phase("entered MI_Session_Close (NULL session)");
-  EXPECT_EQ(target().CloseSession(nullptr, &g_first_tag, first.Callback()), MI_RESULT_OK);
-  Phase("returned MI_Session_Close");
-  Phase("entered MI_Session_Close (session with a NULL table)");
-  MI_Session zeroed{};
-  EXPECT_EQ(target().CloseSession(&zeroed, &g_second_tag, second.Callback()), MI_RESULT_OK);
-  Phase("returned MI_Session_Close");
-  EXPECT_TRUE(first.WaitReturned(1, Eventually())) << "no completion for the NULL session";
-  EXPECT_TRUE(second.WaitReturned(1, Eventually())) << "no completion for the NULL table";
-}
-
-MICONFORM_CASE(SessionCloseNullSession, WithoutCallback,
-               "session_close.null_session.without_callback",
-               "The MI_Session_Close wrapper given a NULL session (or a session with a NULL "
-               "table) and no completion callback returns MI_RESULT_INVALID_PARAMETER.",
-               "ABI-WRAP-1") {
-  Phase("entered MI_Session_Close (NULL session)");
-  EXPECT_EQ(target().CloseSession(nullptr, nullptr, nullptr), MI_RESULT_INVALID_PARAMETER);
-  Phase("returned MI_Session_Close");
-  Phase("entered MI_Session_Close (session with a NULL table)");
-  MI_Session zeroed{};
-  EXPECT_EQ(target().CloseSession(&zeroed, nullptr, nullptr), MI_RESULT_INVALID_PARAMETER);
-  Phase("returned MI_Session_Close");
-}
+// The MI_Session_Close wrapper's own rules for a NULL session or table (MI-ABI.md, ABI-WRAP-1)
+// are the suite's, not the target's: they are proved by the adapter's self-tests
+// (targets/adapter/selftest/session_close_wrapper_selftest.cc), never charged to a target.
 
 MICONFORM_CASE(SessionCloseForeignHandle, Zeroed, "session_close.foreign_handle.zeroed",
                "The library's own session Close given a handle it never issued (zeroed reserved "
-               "fields, its real session table) returns an error MI_Result, without crash or "
-               "hang; the real session still closes.",
+               "fields, its real session table) should answer it with an error MI_Result "
+               "(SHOULD), without crash or hang; the real session then still closes.",
                "SC-PARAM-SESSION-1", "SC-RET-1") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
@@ -56,26 +26,52 @@ MICONFORM_CASE(SessionCloseForeignHandle, Zeroed, "session_close.foreign_handle.
   Phase("entered MI_Session_Close (library table, foreign handle)");
   const MI_Result result = target().CloseSessionRaw(table, foreign, nullptr, nullptr);
   Phase("returned MI_Session_Close (" + ResultName(result) + ")");
-  EXPECT_TRUE(MI_Result_IsValid(result)) << "returned " << ResultName(result);
-  EXPECT_NE(result, MI_RESULT_OK) << "a session handle the library never issued was accepted";
-  EXPECT_EQ(CloseSessionSync(session), MI_RESULT_OK)
-      << "the real session no longer closes after the foreign handle";
+  // An error is a value of the MI_Result enumeration other than MI_RESULT_OK.
+  EXPECT_TRUE(MI_Result_IsValid(result))
+      << Judges("SC-PARAM-SESSION-1") << "a session handle the library never issued was answered "
+      << "with " << ResultName(result) << ", not with an error of the MI_Result enumeration";
+  EXPECT_NE(result, MI_RESULT_OK)
+      << Judges("SC-PARAM-SESSION-1") << "a session handle the library never issued was accepted";
+  // The pages name no success code: the real session's close returns a valid MI_Result, and
+  // anything other than MI_RESULT_OK is observed.
+  const MI_Result real = CloseSessionSync(session);
+  EXPECT_THAT(real, IsValidResult())
+      << Judges("SC-RET-1") << "the real session's MI_Session_Close, after the foreign handle, "
+      << "returned " << ResultName(real);
+  if (real != MI_RESULT_OK) {
+    Observe("SC-RET-1", "the real session's MI_Session_Close, after the foreign handle, returned " +
+                            ResultName(real));
+  }
 }
 
 MICONFORM_CASE(SessionCloseForeignHandle, AlreadyClosed,
                "session_close.foreign_handle.already_closed",
                "The library's own session Close given a copy of a session handle it already "
-               "closed returns an error MI_Result, without crash or hang.",
+               "closed: what it returns (the pages do not say) is recorded; a crash or hang in it "
+               "is not excused.",
                "SC-PARAM-SESSION-1", "SC-RET-1") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
   auto* copy = new MI_Session(session->handle);  // never freed: the library might keep it
-  ASSERT_EQ(CloseSessionSync(session), MI_RESULT_OK);
+  const MI_Result first = CloseSessionSync(session);
+  EXPECT_THAT(first, IsValidResult())
+      << Judges("SC-RET-1") << "MI_Session_Close returned " << ResultName(first);
+  if (first != MI_RESULT_OK) {
+    // The session may still be open: the copy would not be one of a closed session.
+    Observe("SC-RET-1", "MI_Session_Close returned " + ResultName(first) +
+                            "; the copy of the handle was not tried");
+    return;
+  }
   Phase("entered MI_Session_Close (copy of a closed session)");
   const MI_Result result = target().CloseSessionRaw(copy->ft, copy, nullptr, nullptr);
   Phase("returned MI_Session_Close (" + ResultName(result) + ")");
-  EXPECT_TRUE(MI_Result_IsValid(result)) << "returned " << ResultName(result);
-  EXPECT_NE(result, MI_RESULT_OK) << "a session handle closed before was accepted again";
+  // A stale copy is no handle the library owns any more: a broken precondition of the caller,
+  // whose answer the pages leave open.
+  Observe("SC-PARAM-SESSION-1", "MI_Session_Close given a copy of a session handle closed before "
+                                "returned " + ResultName(result) +
+                                    (MI_Result_IsValid(result) ? ""
+                                                               : " (not a value of the MI_Result "
+                                                                 "enumeration)"));
 }
 
 }  // namespace

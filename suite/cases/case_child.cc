@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -18,6 +19,8 @@
 #include "case_fixture.h"
 #include "case_registry.h"
 #include "case_runtime.h"
+#include "catalog.h"
+#include "check_attribution.h"
 #include "miconform/injection_summary.h"
 #include "miconform/interposer_reader.h"
 #include "miconform/report/verdict.h"
@@ -44,11 +47,48 @@ class FailureForwarder : public testing::EmptyTestEventListener {
     std::ostringstream text;
     text << (result.file_name() ? result.file_name() : "?") << ':' << result.line_number()
          << ": " << result.message();
-    watchdog::PhaseChannel::Get().Message(text.str());
+    const std::string requirement =
+        cases::RequirementOfFailure(result.file_name(), result.line_number(), result.message());
+    watchdog::PhaseChannel::Get().Finding("FAIL", requirement, text.str());
+    {
+      std::lock_guard lock(mutex_);
+      failed_.push_back(report::Finding{Verdict::kFail, requirement, text.str()});
+    }
     std::fprintf(stdout, "%s\n", text.str().c_str());
     std::fflush(stdout);
   }
+
+  // The failed checks so far.
+  std::vector<report::Finding> Failed() const {
+    std::lock_guard lock(mutex_);
+    return failed_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<report::Finding> failed_;
 };
+
+// The case's verdict from its findings (report.h's rules, with the catalog's levels): failed
+// checks, and the deviations and documented hangs the case noted.
+Verdict JudgeFindings(watchdog::PhaseChannel& channel, const FailureForwarder& failures) {
+  std::vector<report::Finding> findings = failures.Failed();
+  for (const cases::NotedFinding& noted : cases::NotedFindings()) {
+    findings.push_back(report::Finding{noted.verdict, noted.requirement_id, noted.text});
+  }
+  std::vector<std::string> problems;
+  const Verdict verdict = report::CaseVerdictOf(
+      findings,
+      [](const std::string& id, report::Level* level) {
+        const Requirement* requirement = FindRequirement(id);
+        if (requirement == nullptr) return false;
+        *level = requirement->level;
+        return true;
+      },
+      &problems);
+  for (const std::string& problem : problems) channel.Message(problem);
+  return verdict;
+}
 
 // When the schedule-shaking interposer is preloaded with a plan: one `fired` line per interposer
 // point that fired, and the summary the runner's schedule exploration reads.
@@ -164,7 +204,8 @@ int RunCaseChild(const CaseChildOptions& options) {
   GMOCK_FLAG_SET(verbose, "error");
   testing::TestEventListeners& listeners = testing::UnitTest::GetInstance()->listeners();
   delete listeners.Release(listeners.default_result_printer());
-  listeners.Append(new FailureForwarder());
+  auto* failures = new FailureForwarder();  // owned by the listener list
+  listeners.Append(failures);
 
   channel.Phase("running case " + info->id);
   // The status only repeats what the unit test's counts below say in more detail.
@@ -176,16 +217,8 @@ int RunCaseChild(const CaseChildOptions& options) {
                     " tests for case " + info->id + " instead of one");
     Finish(Verdict::kError, backend.get());
   }
-  Verdict verdict = Verdict::kPass;
-  if (unit.failed_test_count() > 0 || unit.ad_hoc_test_result().Failed()) {
-    verdict = Verdict::kFail;
-  } else if (cases::DeviationCount() > 0) {
-    verdict = Verdict::kDeviation;
-  } else if (cases::DocumentedHangCount() > 0) {
-    verdict = Verdict::kDocumentedHang;
-  } else if (unit.skipped_test_count() > 0) {
-    verdict = Verdict::kNotSupported;
-  }
+  Verdict verdict = JudgeFindings(channel, *failures);
+  if (verdict == Verdict::kPass && unit.skipped_test_count() > 0) verdict = Verdict::kNotSupported;
   // A case that misused the harness proved nothing, whatever its checks said.
   if (cases::HarnessErrorCount() > 0) verdict = Verdict::kError;
   Finish(verdict, backend.get());

@@ -34,6 +34,7 @@
 
 #include "case_registry.h"
 #include "case_runtime.h"
+#include "check_attribution.h"
 #include "miconform/handler_control.h"
 #include "miconform/injection_point_table.h"
 #include "miconform/mocks/callback_mocks.h"
@@ -180,16 +181,15 @@ class CaseFixture : public testing::Test {
   // result is a valid MI_Result. Static: safe from callbacks and helper threads at any time.
   static Target& TheTarget();
   static MI_Result CloseOperation(OperationSlot* operation);
-  // Both closes also judge the end of the close (SC-PARAM-CB-2, SC-PARAM-CB-1): no operation
-  // callback of the session may still be running on another thread when a synchronous close
-  // returns or the completion callback is entered (the latter judged at TearDown).
+  // Both closes also judge the end of the close (SC-PARAM-CB-5, a SHOULD): no operation callback
+  // of the session should still be running on another thread when a synchronous close returns or
+  // the completion callback is entered (the latter judged at TearDown).
   static MI_Result CloseSessionSync(SessionSlot* session);
-  // A close ended with `running` callbacks of its session still running elsewhere: a failure of
-  // `requirement_id` in a case that names it, an observation (trace) in any other.
   // Registers the operation with its session when its start returned before the close was called.
   static void NoteStartedBeforeClose(SessionSlot* session, OperationSlot* operation);
-  static void JudgeCloseEnd(const std::string& requirement_id, const std::string& what,
-                            int running);
+  // A close ended with `running` callbacks of its session still running elsewhere: a SHOULD
+  // missed (SC-PARAM-CB-5), wherever it is seen.
+  static void JudgeCloseEnd(const std::string& what, int running);
   static MI_Result CloseSessionAsync(SessionSlot* session, void* context,
                                      MI_SessionCloseCompletion callback);
   MI_Result CloseApplication();

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 
+#include "check_attribution.h"
 #include "phase_channel.h"
 
 namespace miconform::cases {
@@ -11,8 +13,16 @@ namespace {
 
 CaseRuntime g_runtime;
 std::atomic<bool> g_installed{false};
-std::atomic<int> g_deviations{0};
-std::atomic<int> g_documented_hangs{0};
+std::mutex g_noted_mutex;
+std::vector<NotedFinding>* g_noted = new std::vector<NotedFinding>();  // never freed: callbacks
+
+void Note(report::Verdict verdict, const std::string& requirement_id, const std::string& text) {
+  {
+    std::lock_guard lock(g_noted_mutex);
+    g_noted->push_back(NotedFinding{verdict, requirement_id, text});
+  }
+  watchdog::PhaseChannel::Get().Finding(report::ToString(verdict), requirement_id, text);
+}
 
 }  // namespace
 
@@ -32,17 +42,27 @@ bool CaseNames(const std::string& requirement_id) {
          runtime->requirements.end();
 }
 
+std::string Judges(const std::string& requirement_id) {
+  return std::string(kJudgesTagOpen) + requirement_id + "] ";
+}
+
 void NoteDeviation(const std::string& requirement_id, const std::string& text) {
-  g_deviations.fetch_add(1);
-  watchdog::PhaseChannel::Get().Message("deviation from " + requirement_id + ": " + text);
+  Note(report::Verdict::kDeviation, requirement_id, text);
 }
 
 void NoteDocumentedHang(const std::string& requirement_id, const std::string& text) {
-  g_documented_hangs.fetch_add(1);
-  watchdog::PhaseChannel::Get().Message("documented hang (" + requirement_id + "): " + text);
+  Note(report::Verdict::kDocumentedHang, requirement_id, text);
 }
 
-int DeviationCount() { return g_deviations.load(); }
-int DocumentedHangCount() { return g_documented_hangs.load(); }
+void NoteInconclusive(const std::string& text) { Note(report::Verdict::kInconclusive, "", text); }
+
+void Observe(const std::string& requirement_id, const std::string& text) {
+  watchdog::PhaseChannel::Get().Observation(requirement_id, text);
+}
+
+std::vector<NotedFinding> NotedFindings() {
+  std::lock_guard lock(g_noted_mutex);
+  return *g_noted;
+}
 
 }  // namespace miconform::cases

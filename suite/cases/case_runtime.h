@@ -1,6 +1,6 @@
 // case_runtime.h - what a case child process hands its one case: the loaded target, the scripted
-// backend, the observation window, and the outcome notes (deviations, observed documented hangs)
-// from which RunCaseChild computes the verdict. Used by case_child.cc and case_fixture.cc.
+// backend, the observation window, and the case's findings and observations, from which
+// RunCaseChild computes the verdict. Used by case_child.cc and case_fixture.cc.
 //
 // Thread-safety: SetCaseRuntime is called once before the case runs; the notes are atomic and
 // may be taken from any thread (callbacks included).
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "miconform/report/verdict.h"
 #include "miconform/scripted_backend.h"
 #include "miconform/target.h"
 #include "timing.h"
@@ -34,13 +35,34 @@ const CaseRuntime* GetCaseRuntime();
 // Whether the running case names `requirement_id` (false without a runtime).
 bool CaseNames(const std::string& requirement_id);
 
-// A documented hang did not happen (or a SHOULD was missed): the case is a DEVIATION unless a
-// check failed. Writes a `message` line citing the requirement.
+// ---- findings: what the case judged, each charged to the one requirement it judges. The case's
+// verdict and each requirement's verdict come from them (report.h, VerdictOfFinding); a finding
+// is written at once as a `finding` channel line, so a later hang or crash cannot swallow it.
+//
+// A failed GoogleTest check names its requirement with Judges() at the start of its message:
+//   EXPECT_TRUE(done) << Judges("SC-REM-2") << "no final result";
+// and a mock expectation through MICONFORM_EXPECT_CALL (check_attribution.h). A failed check
+// that names none is a defect of the case (ERROR), never charged to the target.
+std::string Judges(const std::string& requirement_id);
+
+// A documented hang did not happen, or a SHOULD was missed: a DEVIATION finding of
+// `requirement_id`.
 void NoteDeviation(const std::string& requirement_id, const std::string& text);
-// A documented hang was observed (and then released): DOCUMENTED-HANG unless something worse.
+// A documented hang was observed (and then released): a DOCUMENTED-HANG finding.
 void NoteDocumentedHang(const std::string& requirement_id, const std::string& text);
-int DeviationCount();
-int DocumentedHangCount();
+// The case could not judge what it set out to (e.g. the target could not open a session): an
+// INCONCLUSIVE finding, charged to no requirement.
+void NoteInconclusive(const std::string& text);
+// What the case saw where the pages leave the behaviour open: recorded in the report with the
+// requirement (clause) it relates to, never judged.
+void Observe(const std::string& requirement_id, const std::string& text);
+// The deviations and documented hangs noted so far, in order.
+struct NotedFinding {
+  report::Verdict verdict;
+  std::string requirement_id;
+  std::string text;
+};
+std::vector<NotedFinding> NotedFindings();
 
 }  // namespace miconform::cases
 

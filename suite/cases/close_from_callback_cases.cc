@@ -10,6 +10,7 @@ namespace {
 
 using testing::_;
 using testing::AnyNumber;
+using testing::AtMost;
 using testing::Eq;
 using testing::Ne;
 
@@ -63,15 +64,22 @@ class CloseFromCallbackCase : public CaseFixture {
       state->returned.Set();
     };
     void* const context = mock.context();
-    auto& nonfinal = EXPECT_CALL(mock, InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
-                         .Times(AnyNumber());
+    // The final result ends an operation the session close cancelled (SC-REM-2), except where
+    // the operation finishes on its own before the close (the final instanceResult).
+    const char* const final_requirement =
+        where == Where::kInstanceFinal ? "OI-FINAL-1" : "SC-REM-2";
+    auto& nonfinal =
+        MICONFORM_EXPECT_CALL("OI-FINAL-1", mock,
+                              InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
+            .Times(AnyNumber());
     if (where == Where::kInstanceNonFinal) {
       nonfinal.WillRepeatedly([close_session](MI_Operation*, void*, const MI_Instance*, MI_Boolean,
                                               MI_Result, const MI_Char*, const MI_Instance*,
                                               MI_ResultAcknowledgement) { close_session(); });
     }
     auto& final_result =
-        EXPECT_CALL(mock, InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _))
+        MICONFORM_EXPECT_CALL(final_requirement, mock,
+                              InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _))
             .Times(1);
     if (order != nullptr) final_result.InSequence(*order);
     final_result.WillOnce([where, operation, close_session](
@@ -86,21 +94,25 @@ class CloseFromCallbackCase : public CaseFixture {
       }
     });
     if (where == Where::kWriteMessage) {
-      EXPECT_CALL(mock, WriteMessage(_, context, _, _))
+      MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, WriteMessage(_, context, _, _))
           .Times(AnyNumber())
           .WillRepeatedly([close_session](MI_Operation*, void*, MI_Uint32, const MI_Char*) {
             close_session();
           });
     }
     if (where == Where::kWriteProgress) {
-      EXPECT_CALL(mock, WriteProgress(_, context, _, _, _, _, _))
+      MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, WriteProgress(_, context, _, _, _, _, _))
           .Times(AnyNumber())
           .WillRepeatedly([close_session](MI_Operation*, void*, const MI_Char*, const MI_Char*,
                                           const MI_Char*, MI_Uint32,
                                           MI_Uint32) { close_session(); });
     }
     if (completion != nullptr) {
-      auto& completed = EXPECT_CALL(*completion, Completed(Eq(completion->context()))).Times(1);
+      // At most once here; that it is called at all is judged by RunWithCompletion, once the
+      // close returned MI_RESULT_OK (a refused close owes no completion).
+      auto& completed = MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", *completion,
+                                              Completed(Eq(completion->context())))
+                            .Times(AtMost(1));
       if (order != nullptr) completed.InSequence(*order);
     }
     StartEnumerate(session, operation, script, &mock);
@@ -120,12 +132,22 @@ class CloseFromCallbackCase : public CaseFixture {
                    << " callback to close the session from";
     }
     ASSERT_TRUE(state->returned.WaitFor(Eventually()))
-        << "MI_Session_Close with a completion callback, called from inside " << WhereName(where)
-        << ", did not return within " << Eventually().count() << " ms";
-    EXPECT_EQ(state->result.load(), MI_RESULT_OK);
+        << Judges("SC-PARAM-CB-3") << "MI_Session_Close with a completion callback, called from "
+        << "inside " << WhereName(where) << ", did not return within " << Eventually().count()
+        << " ms";
+    // The pages name no success code: a valid MI_Result is judged, an error observed (and a
+    // refused close owes no completion).
+    const int result = state->result.load();
+    EXPECT_THAT(result, IsValidResult())
+        << Judges("SC-RET-1") << "MI_Session_Close returned " << ResultName(result);
+    if (result != MI_RESULT_OK) {
+      Observe("SC-RET-1", "MI_Session_Close with a completion callback, called from inside " +
+                              std::string(WhereName(where)) + ", returned " + ResultName(result));
+      return;
+    }
     EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
-        << "the completion callback of a close made from inside " << WhereName(where)
-        << " was not called within " << Eventually().count() << " ms";
+        << Judges("SC-PARAM-CB-3") << "the completion callback of a close made from inside "
+        << WhereName(where) << " was not called within " << Eventually().count() << " ms";
   }
 
   // MAY-DEADLOCK: without a completion callback the close may never return.
@@ -142,8 +164,13 @@ class CloseFromCallbackCase : public CaseFixture {
     }
     state->returned.Wait();  // unbounded: a deadlock here is a documented outcome
     Disarm();
-    Trace(std::string("MI_Session_Close without a completion callback, called from inside ") +
-          WhereName(where) + ", did not deadlock (returned " + ResultName(state->result) + ")");
+    // A return conforms as well, with or without an error (SC-PARAM-CB-4): observed.
+    const int result = state->result.load();
+    Observe("SC-PARAM-CB-4",
+            std::string("MI_Session_Close without a completion callback, called from inside ") +
+                WhereName(where) + ", did not deadlock: it returned " + ResultName(result));
+    // Refused, the session is still open: the fixture's cleanup closes it.
+    if (result != MI_RESULT_OK) session->close_called = false;
   }
 };
 

@@ -118,16 +118,16 @@ std::string RowSummary(const Row& row) {
       summary += row.with_completion
                      ? "it returns, the cancelled operation gets one final result, and the "
                        "completion runs once."
-                     : "a deadlock (documented) or a return after the operation's final result, "
-                       "either recorded.";
+                     : "a deadlock (documented) or a return (with or without an error, the close "
+                       "done or deferred), either recorded.";
       break;
     case Call::kOperationCancel:
-      summary += "it returns, the operation gets exactly one final result, and the session then "
-                 "closes.";
+      summary += "it returns a value of the MI_Result enumeration, the operation gets exactly one "
+                 "final result, and the session then closes.";
       break;
     case Call::kOperationClose:
-      summary += "it returns (an asynchronous operation's close does not block) and the session "
-                 "then closes.";
+      summary += "it returns (an asynchronous operation's close does not block); once the handle "
+                 "is closed, the session closes.";
       break;
     case Call::kApplicationClose:
       summary += "it deadlocks (documented); nothing can release it.";
@@ -146,7 +146,9 @@ std::vector<std::string> RowRequirements(const Row& row) {
         return {"SC-PARAM-CB-3", "SC-PARAM-CB-1", "SC-REM-1", "SC-REM-2", "SC-RET-1"};
       }
       return {"SC-PARAM-CB-4"};
-    case Call::kOperationCancel: return {"OCAN-REM-1", "OCAN-REM-3", "OCL-PARAM-1", "SC-DESC-1"};
+    // The cancel is made on the handle passed into the callback (MI_Operation_Cancel's parameter);
+    // the handle is closed through the slot, not through the callback's handle.
+    case Call::kOperationCancel: return {"OCAN-REM-1", "OCAN-REM-3", "OCAN-PARAM-1", "SC-DESC-1"};
     case Call::kOperationClose: return {"OCL-REM-2", "OCL-PARAM-1", "OCL-RET-1", "SC-DESC-1"};
     case Call::kApplicationClose: return {"AC-REM-4"};
   }
@@ -194,6 +196,16 @@ void Reenter(const std::shared_ptr<Reentry>& reentry, const Action& action, MI_O
   reentry->returned.Set();
 }
 
+// A running operation of a closed session delivered no final result. The provider tells which
+// sentence broke: an operation it saw cancelled or closed was let go of by the client, so its
+// final result was lost (SC-REM-2); when it saw none, the close did not cancel it (SC-REM-1).
+const char* MissedFinalRequirement(const ScriptedBackend& backend) {
+  for (const MiconformOperationRecord& record : backend.OperationRecords()) {
+    if (record.cancel_count > 0 || record.close_count > 0) return "SC-REM-2";
+  }
+  return "SC-REM-1";
+}
+
 class ReentrancyCase : public CaseFixture {
  public:
   explicit ReentrancyCase(const Row& row) : row_(row) {}
@@ -233,8 +245,10 @@ class ReentrancyCase : public CaseFixture {
             bool final_may_not_come, testing::Sequence* order) {
     const Source source = row_.source;
     void* const context = mock.context();
-    auto& nonfinal = EXPECT_CALL(mock, InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
-                         .Times(AnyNumber());
+    auto& nonfinal =
+        MICONFORM_EXPECT_CALL("OI-FINAL-1", mock,
+                              InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
+            .Times(AnyNumber());
     if (source == Source::kInstanceNonFinal) {
       nonfinal.WillRepeatedly([reentry, action](MI_Operation* passed, void*, const MI_Instance*,
                                                 MI_Boolean, MI_Result, const MI_Char*,
@@ -243,7 +257,8 @@ class ReentrancyCase : public CaseFixture {
       });
     }
     auto& final_result =
-        EXPECT_CALL(mock, InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _));
+        MICONFORM_EXPECT_CALL(FinalRequirement(), mock,
+                              InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _));
     if (final_may_not_come) {
       final_result.Times(AtMost(1));
     } else {
@@ -261,14 +276,14 @@ class ReentrancyCase : public CaseFixture {
       }
       CloseOperationOnce(operation);
     });
-    EXPECT_CALL(mock, WriteMessage(_, context, _, _))
+    MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, WriteMessage(_, context, _, _))
         .Times(AnyNumber())
         .WillRepeatedly([source, reentry, action](MI_Operation* passed, void*, MI_Uint32,
                                                   const MI_Char*) {
           if (source == Source::kWriteMessage) Reenter(reentry, action, passed);
           AtCallbackPoint("callback.in_write_message");
         });
-    EXPECT_CALL(mock, WriteProgress(_, context, _, _, _, _, _))
+    MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, WriteProgress(_, context, _, _, _, _, _))
         .Times(AnyNumber())
         .WillRepeatedly([source, reentry, action](MI_Operation* passed, void*, const MI_Char*,
                                                   const MI_Char*, const MI_Char*, MI_Uint32,
@@ -280,35 +295,62 @@ class ReentrancyCase : public CaseFixture {
 
   std::string Where() const { return std::string("inside ") + SourceText(row_.source); }
 
+  // What the operation's one final result judges: the end of an operation the session close
+  // cancelled (SC-REM-2), of one MI_Operation_Cancel cancelled (OCAN-REM-3), or of any other
+  // (OI-FINAL-1: the last call comes exactly once). An operation whose final result makes the
+  // reentrant call has finished on its own.
+  const char* FinalRequirement() const {
+    if (row_.source == Source::kInstanceFinal) return "OI-FINAL-1";
+    switch (row_.call) {
+      case Call::kSessionClose: return "SC-REM-2";
+      case Call::kOperationCancel: return "OCAN-REM-3";
+      case Call::kOperationClose:
+      case Call::kApplicationClose: return "OI-FINAL-1";
+    }
+    return "OI-FINAL-1";
+  }
+
   // The reentrant call with a completion callback: it must return and complete (SC-PARAM-CB-3).
   void CheckCompletedClose(const std::shared_ptr<Reentry>& reentry,
                            mocks::MockOperationCallbacks& mock,
                            mocks::MockSessionCloseCompletion& completion) {
     ASSERT_TRUE(reentry->returned.WaitFor(Eventually()))
-        << "MI_Session_Close with a completion callback, called from " << Where()
-        << ", did not return within " << Eventually().count() << " ms";
-    EXPECT_EQ(reentry->result.load(), MI_RESULT_OK);
-    EXPECT_TRUE(mock.WaitFinalResults(1, Eventually()))
-        << "the operation the close cancelled delivered no final result within "
-        << Eventually().count() << " ms";
+        << Judges("SC-PARAM-CB-3") << "MI_Session_Close with a completion callback, called from "
+        << Where() << ", did not return within " << Eventually().count() << " ms";
+    // The pages name no success code: a valid MI_Result is judged, an error observed (and a
+    // refused close owes no completion).
+    const int result = reentry->result.load();
+    EXPECT_THAT(result, IsValidResult())
+        << Judges("SC-RET-1") << "MI_Session_Close returned " << ResultName(result);
+    if (result != MI_RESULT_OK) {
+      Observe("SC-RET-1", "MI_Session_Close with a completion callback, called from " + Where() +
+                              ", returned " + ResultName(result));
+      return;
+    }
+    if (!mock.WaitFinalResults(1, Eventually())) {
+      ADD_FAILURE() << Judges(MissedFinalRequirement(backend()))
+                    << "the operation the close cancelled delivered no final result within "
+                    << Eventually().count() << " ms";
+    }
     EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
-        << "the completion callback of a close made from " << Where()
+        << Judges("SC-PARAM-CB-3") << "the completion callback of a close made from " << Where()
         << " was not called within " << Eventually().count() << " ms";
   }
 
   // The reentrant call without a completion callback, armed by the callback right before it: a
-  // deadlock is documented (SC-PARAM-CB-4); a return is fine, but then the close must have
-  // finished its operation.
-  void AwaitSynchronousClose(const std::shared_ptr<Reentry>& reentry) {
+  // deadlock is documented (SC-PARAM-CB-4), and so is a return, with or without an error, the
+  // close done by then or deferred: what happened is observed. A refused close leaves `session`
+  // open, to the fixture's cleanup.
+  void AwaitSynchronousClose(const std::shared_ptr<Reentry>& reentry, SessionSlot* session) {
     reentry->returned.Wait();  // unbounded: the watchdog records a deadlock here
     Disarm();
-    Trace("MI_Session_Close without a completion callback, called from " + Where() +
-          ", did not deadlock (returned " + ResultName(reentry->result) + ")");
-    EXPECT_GE(reentry->finals_at_return.load(), 1)
-        << "the synchronous MI_Session_Close called from " << Where()
-        << " returned before the operation it cancelled delivered its final result (SC-REM-2: "
-           "the cancelled operation gets a final result; SC-PARAM-CB-2: once the synchronous "
-           "close returned, none of the session's operations calls back)";
+    const int result = reentry->result.load();
+    Observe("SC-PARAM-CB-4", "MI_Session_Close without a completion callback, called from " +
+                                 Where() + ", did not deadlock: it returned " +
+                                 ResultName(result) + " with " +
+                                 std::to_string(reentry->finals_at_return.load()) +
+                                 " final result(s) of the operation delivered by then");
+    if (result != MI_RESULT_OK) session->close_called = false;
   }
 
   void RunSessionClose() {
@@ -330,7 +372,7 @@ class ReentrancyCase : public CaseFixture {
     Wire(mock, operation, reentry, close_session, /*close_before_action=*/true,
          /*final_may_not_come=*/false, completion != nullptr ? &order : nullptr);
     if (completion != nullptr) {
-      EXPECT_CALL(*completion, Completed(Eq(completion->context())))
+      MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", *completion, Completed(Eq(completion->context())))
           .Times(AtMost(1))
           .InSequence(order)
           .WillOnce([](void*) { AtCallbackPoint("callback.in_completion"); });
@@ -343,7 +385,7 @@ class ReentrancyCase : public CaseFixture {
     if (completion != nullptr) {
       CheckCompletedClose(reentry, mock, *completion);
     } else {
-      AwaitSynchronousClose(reentry);
+      AwaitSynchronousClose(reentry, session);
     }
   }
 
@@ -372,14 +414,14 @@ class ReentrancyCase : public CaseFixture {
     };
     Wire(mock, operation, reentry, nullptr, /*close_before_action=*/true,
          /*final_may_not_come=*/false, second_completion != nullptr ? &order : nullptr);
-    EXPECT_CALL(first_completion, Completed(Eq(&g_first_tag)))
+    MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", first_completion, Completed(Eq(&g_first_tag)))
         .Times(AtMost(1))
         .WillOnce([reentry, close_second](void*) {
           Reenter(reentry, close_second, nullptr);
           AtCallbackPoint("callback.in_completion");
         });
     if (second_completion != nullptr) {
-      EXPECT_CALL(*second_completion, Completed(Eq(&g_second_tag)))
+      MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", *second_completion, Completed(Eq(&g_second_tag)))
           .Times(AtMost(1))
           .InSequence(order)
           .WillOnce([](void*) { AtCallbackPoint("callback.in_completion"); });
@@ -398,18 +440,29 @@ class ReentrancyCase : public CaseFixture {
       start_returned->Set();
     }
     ASSERT_TRUE(mock.WaitCalls(1, Eventually()))
-        << "the operation of the second session delivered nothing";
+        << Judges("OI-FINAL-1") << "the operation of the second session delivered nothing";
 
-    EXPECT_EQ(CloseSessionAsync(first, &g_first_tag, first_completion.Callback()), MI_RESULT_OK);
+    // The pages name no success code: a valid MI_Result is judged, an error observed (and a
+    // refused close owes no completion, from which the second session would be closed).
+    const MI_Result first_closed =
+        CloseSessionAsync(first, &g_first_tag, first_completion.Callback());
+    EXPECT_THAT(first_closed, IsValidResult())
+        << Judges("SC-RET-1") << "MI_Session_Close returned " << ResultName(first_closed);
+    if (first_closed != MI_RESULT_OK) {
+      Observe("SC-RET-1", "MI_Session_Close of the first session returned " +
+                              ResultName(first_closed));
+      return;
+    }
     if (!reentry->entered.WaitFor(Eventually())) {
-      FAIL() << "the completion callback of the first session's close (nothing left open) was "
+      FAIL() << Judges("SC-DESC-1")
+             << "the completion callback of the first session's close (nothing left open) was "
                 "not called within "
              << Eventually().count() << " ms";
     }
     if (second_completion != nullptr) {
       CheckCompletedClose(reentry, mock, *second_completion);
     } else {
-      AwaitSynchronousClose(reentry);
+      AwaitSynchronousClose(reentry, second);
     }
     Trace(std::string("the call that started the second session's operation ") +
           (start_returned->WaitFor(Eventually(), /*defer_stuck_to_watchdog=*/false)
@@ -452,39 +505,75 @@ class ReentrancyCase : public CaseFixture {
       GTEST_SKIP() << "the target delivered no " << SourceText(row_.source) << " callback to call "
                    << CallName(row_.call) << " from";
     }
+    // A cancel is asynchronous (OCAN-REM-1), an asynchronous operation's close does not block
+    // (OCL-REM-2).
     ASSERT_TRUE(reentry->returned.WaitFor(Eventually()))
-        << CallName(row_.call) << " called from " << Where() << " did not return within "
-        << Eventually().count() << " ms";
+        << Judges(cancel ? "OCAN-REM-1" : "OCL-REM-2") << CallName(row_.call) << " called from "
+        << Where() << " did not return within " << Eventually().count() << " ms";
     const int result = reentry->result.load();
-    EXPECT_TRUE(MI_Result_IsValid(result)) << CallName(row_.call) << " returned " << ResultName(result);
-    if (row_.source == Source::kInstanceFinal) {
-      // The operation has finished: the pages do not say what a cancel answers then.
-      if (cancel) {
-        Trace("MI_Operation_Cancel from inside the final result returned " + ResultName(result));
-      } else {
-        EXPECT_EQ(result, MI_RESULT_OK) << "closing the handle passed into the final result failed";
+    // The callback's handle is accepted: a cancel made on it returns a valid MI_Result
+    // (OCAN-PARAM-1); a close returns one as every close does (OCL-RET-1). No page names a
+    // success code, so any other code than MI_RESULT_OK is observed.
+    EXPECT_THAT(result, IsValidResult())
+        << Judges(cancel ? "OCAN-PARAM-1" : "OCL-RET-1") << CallName(row_.call) << " returned "
+        << ResultName(result);
+    if (result != MI_RESULT_OK) {
+      Observe(cancel ? "OCAN-PARAM-1" : "OCL-RET-1",
+              std::string(CallName(row_.call)) + " on the handle passed into the callback, " +
+                  "called from " + Where() + ", returned " + ResultName(result));
+    }
+    // A refused close leaves the handle open: the session close would then withhold its
+    // completion (SC-REM-3), so it is not expected; the fixture's cleanup closes the handle.
+    if (!cancel && result != MI_RESULT_OK) {
+      if (closed_while_running) {
+        Observe("OCL-REM-2", "MI_Operation_Close of the running operation from " + Where() +
+                                 " returned " + ResultName(result) +
+                                 "; the handle was taken as still open");
       }
-    } else if (cancel) {
-      EXPECT_EQ(result, MI_RESULT_OK) << "cancelling a running operation from " << Where() << " failed";
-    } else {
-      Trace("MI_Operation_Close of the running operation from " + Where() + " returned " +
-            ResultName(result));
+      operation->close_called = false;
+      return;
     }
     if (!closed_while_running) {
-      EXPECT_TRUE(mock.WaitFinalResults(1, Eventually()))
-          << "the operation delivered no final result within " << Eventually().count()
-          << " ms of " << CallName(row_.call) << " called from " << Where();
+      // A refused cancel may leave the operation running: its final result then comes from the
+      // session close below, and is not awaited here.
+      if (!cancel || result == MI_RESULT_OK) {
+        EXPECT_TRUE(mock.WaitFinalResults(1, Eventually()))
+            << Judges(cancel ? "OCAN-REM-3" : "OI-FINAL-1")
+            << "the operation delivered no final result within " << Eventually().count()
+            << " ms of " << CallName(row_.call) << " called from " << Where();
+      }
     }
 
     auto& completion = NewCompletionMock(&g_first_tag);
-    EXPECT_CALL(completion, Completed(Eq(&g_first_tag))).Times(AtMost(1));
-    EXPECT_EQ(CloseSessionAsync(session, &g_first_tag, completion.Callback()), MI_RESULT_OK);
-    EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
-        << "the session close did not complete within " << Eventually().count()
-        << " ms although its operation handle was closed";
+    // At most once here; that it is called at all is judged below, once the close returned
+    // MI_RESULT_OK.
+    MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", completion, Completed(Eq(&g_first_tag)))
+        .Times(AtMost(1));
+    const MI_Result closed = CloseSessionAsync(session, &g_first_tag, completion.Callback());
+    EXPECT_THAT(closed, IsValidResult())
+        << Judges("SC-RET-1") << "MI_Session_Close returned " << ResultName(closed);
+    if (closed != MI_RESULT_OK) {
+      Observe("SC-RET-1", "MI_Session_Close returned " + ResultName(closed));
+      return;
+    }
+    if (!completion.WaitReturned(1, Eventually())) {
+      if (operation->close_called) {
+        // Nothing of the session was left open.
+        ADD_FAILURE() << Judges("SC-DESC-1") << "the session close did not complete within "
+                      << Eventually().count() << " ms although its operation handle was closed";
+      } else {
+        // The handle is closed by the operation's final result, which never came.
+        ADD_FAILURE() << Judges(MissedFinalRequirement(backend()))
+                      << "the operation delivered no final result after the session close, so "
+                         "its handle stayed open and the close did not complete within "
+                      << Eventually().count() << " ms";
+      }
+    }
     if (closed_while_running) {
-      Trace("final results the operation delivered after it was closed from " + Where() + ": " +
-            std::to_string(mock.FinalResults()));
+      // Whether a final result still comes after a running operation was closed the pages do not
+      // say.
+      Observe("OI-FINAL-1", "final results the operation delivered after it was closed from " +
+                                Where() + ": " + std::to_string(mock.FinalResults()));
     }
   }
 
@@ -505,7 +594,7 @@ class ReentrancyCase : public CaseFixture {
         /*close_before_action=*/false, /*final_may_not_come=*/true, nullptr);
     StartEnumerate(session, operation, SourceScript(Script(), row_.source, row_.thread), &mock);
     if (!reentry->entered.WaitFor(Eventually())) {
-      FAIL() << "the operation delivered no " << SourceText(row_.source)
+      FAIL() << Judges("OI-FINAL-1") << "the operation delivered no " << SourceText(row_.source)
              << " to close the application from";
     }
     reentry->returned.Wait();  // unbounded: the documented outcome is that this never happens

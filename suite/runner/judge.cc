@@ -1,6 +1,8 @@
 // judge.cc - the verdict rules of judge.h.
 #include "judge.h"
 
+#include "phase_channel.h"
+
 #include <csignal>
 #include <cstring>
 #include <string_view>
@@ -32,6 +34,27 @@ void CollectEvidence(const watchdog::Outcome& outcome, report::CaseResult& resul
     } else if (kind == "backend") {
       result.evidence.backend = nlohmann::json::parse(rest, nullptr, /*allow_exceptions=*/false);
       if (result.evidence.backend.is_discarded()) result.evidence.backend = std::string(rest);
+    } else if (kind == "finding") {
+      watchdog::FindingLine line_fields;
+      const auto verdict = report::ParseVerdict(
+          watchdog::ParseFindingLine(rest, &line_fields) ? line_fields.verdict : std::string());
+      if (!verdict) {
+        result.messages.push_back("the case wrote a malformed finding '" + std::string(rest) +
+                                  "' (a harness fault)");
+        continue;
+      }
+      const std::string id = line_fields.requirement_id == "-" ? "" : line_fields.requirement_id;
+      result.findings.push_back(report::Finding{*verdict, id, line_fields.text});
+      result.messages.push_back(std::string(report::ToString(*verdict)) + " " +
+                                (id.empty() ? std::string("(no requirement named)") : id) + ": " +
+                                line_fields.text);
+    } else if (kind == "observation") {
+      watchdog::FindingLine line_fields;
+      if (watchdog::ParseObservationLine(rest, &line_fields)) {
+        result.observations.push_back(report::Observation{
+            line_fields.requirement_id == "-" ? "" : line_fields.requirement_id,
+            line_fields.text});
+      }
     } else if (kind == "verdict") {
       *verdict_word = std::string(rest);
     }
@@ -104,8 +127,11 @@ void JudgeTimeout(const watchdog::Outcome& outcome, const RequirementLookup& req
     return;
   }
   result.verdict = Verdict::kDocumentedHang;
-  result.messages.push_back("documented hang observed in " + outcome.armed_call + " (" + how +
-                            ") (" + outcome.armed_requirement + ": " + text + ")");
+  const std::string observed = "documented hang observed in " + outcome.armed_call + " (" + how +
+                               ") (" + outcome.armed_requirement + ": " + text + ")";
+  result.messages.push_back(observed);
+  result.findings.push_back(
+      report::Finding{Verdict::kDocumentedHang, outcome.armed_requirement, observed});
 }
 
 }  // namespace

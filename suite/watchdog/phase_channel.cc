@@ -106,7 +106,53 @@ void PhaseChannel::Trace(std::string_view text) noexcept { Emit("trace", text); 
 void PhaseChannel::Fired(std::string_view point) noexcept { Emit("fired", point); }
 void PhaseChannel::Backend(std::string_view json_text) noexcept { Emit("backend", json_text); }
 void PhaseChannel::Message(std::string_view text) noexcept { Emit("message", text); }
+namespace {
+// A requirement id as one word ("-" for none).
+std::string IdWord(std::string_view requirement_id) {
+  std::string id(requirement_id.empty() ? std::string_view("-") : requirement_id);
+  for (char& c : id) {
+    if (c == ' ' || c == '\n') c = '_';
+  }
+  return id;
+}
+
+// Splits "<word> <rest>"; false when there is no word.
+bool SplitWord(std::string_view text, std::string* word, std::string* rest) {
+  if (text.empty() || text.front() == ' ') return false;
+  const auto space = text.find(' ');
+  *word = std::string(text.substr(0, space));
+  *rest = space == std::string_view::npos ? std::string() : std::string(text.substr(space + 1));
+  return true;
+}
+}  // namespace
+
+void PhaseChannel::Finding(std::string_view verdict, std::string_view requirement_id,
+                           std::string_view text) noexcept {
+  try {
+    Emit("finding", std::string(verdict) + " " + IdWord(requirement_id) + " " + std::string(text));
+  } catch (...) {
+  }
+}
+
+void PhaseChannel::Observation(std::string_view requirement_id, std::string_view text) noexcept {
+  try {
+    Emit("observation", IdWord(requirement_id) + " " + std::string(text));
+  } catch (...) {
+  }
+}
+
 void PhaseChannel::Verdict(std::string_view word) noexcept { Emit("verdict", word); }
+
+bool ParseFindingLine(std::string_view rest, FindingLine* finding) {
+  std::string after_verdict;
+  if (!SplitWord(rest, &finding->verdict, &after_verdict)) return false;
+  return SplitWord(after_verdict, &finding->requirement_id, &finding->text);
+}
+
+bool ParseObservationLine(std::string_view rest, FindingLine* observation) {
+  observation->verdict.clear();
+  return SplitWord(rest, &observation->requirement_id, &observation->text);
+}
 void PhaseChannel::Wait(long tid) noexcept { Emit("wait", std::to_string(tid)); }
 void PhaseChannel::Woke(long tid) noexcept { Emit("woke", std::to_string(tid)); }
 

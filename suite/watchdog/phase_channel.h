@@ -10,6 +10,12 @@
 //   fired <point>                 a fault-injection point fired
 //   backend <json>                the scripted backend's record (one line of JSON)
 //   message <text>                a human-readable message for the report
+//   finding <VERDICT> <requirement_id> <text>
+//                                 a judged fact charged to one requirement: FAIL (a check
+//                                 failed), DEVIATION or DOCUMENTED-HANG; requirement "-" when the
+//                                 failed check named none
+//   observation <requirement_id> <text>
+//                                 what the case saw where the pages leave it open (not judged)
 //   verdict <WORD>                the case's own verdict word (written as given, e.g. "PASS")
 //   wait <tid>                    thread <tid> of the harness starts waiting for the target
 //   woke <tid>                    ... and stops (the watchdog leaves waiting threads out of its
@@ -58,6 +64,9 @@ class PhaseChannel {
   void Fired(std::string_view point) noexcept;
   void Backend(std::string_view json_text) noexcept;
   void Message(std::string_view text) noexcept;
+  void Finding(std::string_view verdict, std::string_view requirement_id,
+               std::string_view text) noexcept;
+  void Observation(std::string_view requirement_id, std::string_view text) noexcept;
   void Verdict(std::string_view word) noexcept;
   void Wait(long tid) noexcept;
   void Woke(long tid) noexcept;
@@ -85,6 +94,16 @@ std::string FormatChannelLine(std::string_view kind, std::string_view text);
 // "returned <Call> ...". Sets *call to <Call> and *entered; false for any other phase. The one
 // reading of these phases, for the watchdog's calls in flight and the case's stall oracle.
 bool ParseCallPhase(std::string_view phase, std::string* call, bool* entered);
+
+// The fields of a `finding` line's text (after "finding "): false when it has fewer than two
+// words. `observation` lines split the same way with an empty *verdict.
+struct FindingLine {
+  std::string verdict;         // "FAIL", "DEVIATION", "DOCUMENTED-HANG"; "" for an observation
+  std::string requirement_id;  // "-" when none was named
+  std::string text;
+};
+bool ParseFindingLine(std::string_view rest, FindingLine* finding);
+bool ParseObservationLine(std::string_view rest, FindingLine* observation);
 
 }  // namespace miconform::watchdog
 

@@ -70,8 +70,6 @@ TEST(CaseRegistry, DeclaresTheRequiredScenarios) {
            "session_close.from_callback_sync.instance_final",
            "session_close.from_callback_sync.write_message",
            "session_close.from_callback_sync.write_progress",
-           "session_close.null_session.with_callback",
-           "session_close.null_session.without_callback",
            "session_close.foreign_handle.zeroed",
            "session_close.foreign_handle.already_closed",
            "session_close.sync.twice",

@@ -66,6 +66,45 @@ TEST(JudgeSelftest, CollectsMessagesTraceBackendAndFiredPoints) {
   EXPECT_TRUE(result.evidence.backend.is_object());
 }
 
+TEST(JudgeSelftest, CollectsFindingsAndObservationsPerRequirement) {
+  const auto result = Judge(
+      kCase,
+      Exited(0, {"finding FAIL MUST case.cc:12: [judges MUST] no final result",
+                 "finding DEVIATION HANGS the close returned", "finding FAIL - unnamed check",
+                 "observation DEADLOCKS the provider saw 2 cancels", "finding BOGUS x y",
+                 "verdict FAIL"}),
+      FixedLookup());
+  ASSERT_EQ(result.findings.size(), 3u);
+  EXPECT_EQ(result.findings[0].verdict, Verdict::kFail);
+  EXPECT_EQ(result.findings[0].requirement_id, "MUST");
+  EXPECT_EQ(result.findings[0].text, "case.cc:12: [judges MUST] no final result");
+  EXPECT_EQ(result.findings[1].verdict, Verdict::kDeviation);
+  EXPECT_EQ(result.findings[1].requirement_id, "HANGS");
+  EXPECT_EQ(result.findings[2].requirement_id, "") << "\"-\" is no requirement";
+  ASSERT_EQ(result.observations.size(), 1u);
+  EXPECT_EQ(result.observations[0].requirement_id, "DEADLOCKS");
+  EXPECT_EQ(result.observations[0].text, "the provider saw 2 cancels");
+  // Every finding is also a message; the malformed one is reported as a harness fault.
+  EXPECT_EQ(result.messages.size(), 4u);
+  EXPECT_NE(result.messages.back().find("malformed finding"), std::string::npos);
+}
+
+TEST(JudgeSelftest, ADocumentedHangByTheWatchdogChargesOnlyTheArmedRequirement) {
+  watchdog::Outcome outcome;
+  outcome.end = End::kTimedOut;
+  outcome.armed_at_timeout = true;
+  outcome.armed_requirement = "HANGS";
+  outcome.armed_call = "MI_Session_Close";
+  outcome.calls_in_flight = {"MI_Session_Close"};
+  const auto result = Judge(CaseDeclaration{"area.case", {"MUST", "HANGS", "DEADLOCKS"}}, outcome,
+                            FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kDocumentedHang);
+  ASSERT_EQ(result.findings.size(), 1u);
+  EXPECT_EQ(result.findings[0].requirement_id, "HANGS");
+  EXPECT_EQ(report::VerdictForRequirement(result, "DEADLOCKS", report::Level::kMayDeadlock, true),
+            Verdict::kPass);
+}
+
 TEST(JudgeSelftest, NoVerdictLineIsACrash) {
   auto outcome = Exited(0, {"phase entered MI_Session_Close"});
   outcome.last_phase = "entered MI_Session_Close";
