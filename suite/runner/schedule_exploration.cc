@@ -50,6 +50,44 @@ std::uint64_t Ordinal(const std::string& plan_text, const ExplorationBudget& bud
   }
 }
 
+// Folds the first breaking schedule's run into the case's result: its findings (charged only
+// when the replays reproduced the failure), trace, record, stacks and output, so the failure can
+// be read without running it again.
+void KeepBreakingRun(const ScheduleRun& run, int reproduced, report::CaseResult& result) {
+  const std::string where = "under schedule '" + run.plan + "'";
+  if (reproduced > 0) {
+    for (const report::Finding& finding : run.result.findings) {
+      result.findings.push_back(
+          report::Finding{finding.verdict, finding.requirement_id, where + ": " + finding.text});
+    }
+    result.messages.push_back(where + ": " + std::string(report::ToString(run.result.verdict)) +
+                              "; the same plan broke again in " + std::to_string(reproduced) +
+                              " of " + std::to_string(kScheduleReplays) + " re-runs");
+  } else {
+    result.messages.push_back(
+        where + ": " + std::string(report::ToString(run.result.verdict)) +
+        (run.result.messages.empty() ? std::string() : " (" + run.result.messages.front() + ")") +
+        "; not reproduced in " + std::to_string(kScheduleReplays) +
+        " re-runs of the same plan: reported as an intermittent (INCONCLUSIVE), not charged");
+  }
+  for (const report::Observation& observation : run.result.observations) {
+    result.observations.push_back(
+        report::Observation{observation.requirement_id, where + ": " + observation.text});
+  }
+  for (const std::string& line : run.result.evidence.trace) {
+    result.evidence.trace.push_back("[" + run.plan + "] " + line);
+  }
+  if (!run.result.evidence.backend.is_null()) {
+    result.evidence.trace.push_back("[" + run.plan + "] backend " +
+                                    run.result.evidence.backend.dump());
+  }
+  if (!run.result.evidence.stacks.empty()) result.evidence.stacks = run.result.evidence.stacks;
+  if (!run.result.evidence.thread_states.empty()) {
+    result.evidence.thread_states = run.result.evidence.thread_states;
+  }
+  if (!run.result.evidence.output.empty()) result.evidence.output = run.result.evidence.output;
+}
+
 }  // namespace
 
 std::string WalkPlan(const ExplorationBudget& budget, std::uint64_t k) {
@@ -116,6 +154,33 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
     run_batch(batch);
   }
 
+  // Replays: the first breaking plan of each case, run again before it is charged.
+  std::map<std::size_t, std::string> breaking_plan;
+  for (std::size_t index : eligible) {
+    std::optional<std::uint64_t> first;
+    for (const ScheduleRun& run : runs[index]) {
+      if (!IsNonConformant(run.result.verdict)) continue;
+      const std::uint64_t ordinal = Ordinal(run.plan, budget);
+      if (!first || ordinal < *first) {
+        first = ordinal;
+        breaking_plan[index] = run.plan;
+      }
+    }
+  }
+  std::map<std::size_t, int> reproduced;  // replays of the breaking plan that broke again
+  if (!breaking_plan.empty() && !watchdog.interrupted()) {
+    std::vector<std::pair<std::size_t, std::string>> batch;
+    for (const auto& [index, plan] : breaking_plan) {
+      for (int r = 0; r < kScheduleReplays; ++r) batch.emplace_back(index, plan);
+    }
+    std::vector<watchdog::ChildSpec> specs;
+    for (const auto& [index, plan] : batch) specs.push_back(hooks.make_spec(index, plan));
+    watchdog.RunAll(specs, jobs, [&](std::size_t i, watchdog::Outcome outcome) {
+      const report::CaseResult replay = hooks.judge(batch[i].first, outcome);
+      if (IsNonConformant(replay.verdict)) ++reproduced[batch[i].first];
+    });
+  }
+
   int total = 0;
   for (std::size_t index : eligible) {
     report::CaseResult& result = results[index];
@@ -144,15 +209,26 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
                                       (run.fired ? "" : " (no delay fired)"));
       for (const std::string& point : run.result.evidence.fired) result.evidence.fired.push_back(point);
       if (!IsNonConformant(run.result.verdict) && run.result.verdict != Verdict::kError) continue;
-      result.messages.push_back("under schedule '" + run.plan + "': " +
-                                std::string(report::ToString(run.result.verdict)) +
-                                (run.result.messages.empty() ? std::string()
-                                                             : ": " + run.result.messages.front()));
+      if (run.result.verdict == Verdict::kError) {
+        result.messages.push_back("under schedule '" + run.plan + "': ERROR" +
+                                  (run.result.messages.empty() ? std::string()
+                                                               : ": " + run.result.messages.front()));
+      }
+      if (IsNonConformant(run.result.verdict) && breaking_plan.count(index) > 0 &&
+          breaking_plan[index] == run.plan) {
+        KeepBreakingRun(run, reproduced[index], result);
+        const Verdict charged =
+            reproduced[index] > 0 ? run.result.verdict : Verdict::kInconclusive;
+        if (report::Severity(charged) > report::Severity(worst)) {
+          worst = charged;
+          result.reproduce = hooks.reproduce(index, run.plan);
+        }
+        continue;
+      }
+      if (IsNonConformant(run.result.verdict)) continue;  // a later breaking schedule: traced only
       if (report::Severity(run.result.verdict) > report::Severity(worst)) {
-        worst = run.result.verdict;
+        worst = run.result.verdict;  // an ERROR under a schedule
         result.reproduce = hooks.reproduce(index, run.plan);
-        if (!run.result.evidence.stacks.empty()) result.evidence.stacks = run.result.evidence.stacks;
-        if (!run.result.evidence.output.empty()) result.evidence.output = run.result.evidence.output;
       }
     }
     const auto end = walk_end.find(index);

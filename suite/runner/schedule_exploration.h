@@ -8,8 +8,11 @@
 //  - seeded PCT schedules: `mode=pct;seed=S;depth=D;horizon=H` for S = base, base+1, ... — random
 //    thread priorities with D-1 priority change points among the first H interposed calls, the
 //    interposer holding lower-priority threads back (suite/injection/README.md, mode pct).
-// A schedule whose run is non-conformant makes the case non-conformant, with the plan and a
-// command that reproduces it; a case whose schedules never fired a single delay is NOT-EXERCISED.
+// The first schedule whose run is non-conformant is run again kScheduleReplays times with the same
+// plan before it is charged. Reproduced at least once, it makes the case non-conformant, with the
+// plan, that run's findings, trace, record and stacks, and a command that reproduces it; never
+// reproduced, it is reported as an intermittent (INCONCLUSIVE, with the same evidence), never as a
+// plain failure. A case whose schedules never fired a single delay is NOT-EXERCISED.
 #ifndef MICONFORM_RUNNER_SCHEDULE_EXPLORATION_H
 #define MICONFORM_RUNNER_SCHEDULE_EXPLORATION_H
 
@@ -22,6 +25,9 @@
 #include "watchdog.h"
 
 namespace miconform::runner {
+
+// Re-runs of a breaking schedule's plan before the failure is charged.
+inline constexpr int kScheduleReplays = 3;
 
 struct ExplorationBudget {
   int walk_limit = 8;           // countdown runs per case at most
