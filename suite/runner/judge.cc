@@ -12,51 +12,58 @@ namespace {
 
 using report::Verdict;
 
-// Splits a channel line into its kind and the rest.
-std::pair<std::string_view, std::string_view> SplitLine(std::string_view line) {
-  const auto space = line.find(' ');
-  if (space == std::string_view::npos) return {line, {}};
-  return {line.substr(0, space), line.substr(space + 1)};
-}
-
 void CollectEvidence(const watchdog::Outcome& outcome, report::CaseResult& result,
                      std::string* verdict_word) {
+  using Kind = watchdog::ChannelLine::Kind;
   for (const std::string& line : outcome.lines) {
-    const auto [kind, rest] = SplitLine(line);
-    if (kind == "phase") {
-      result.evidence.trace.emplace_back(line);
-    } else if (kind == "trace" || kind == "arm" || kind == "disarm") {
-      result.evidence.trace.emplace_back(line);
-    } else if (kind == "fired") {
-      result.evidence.fired.emplace_back(rest);
-    } else if (kind == "message") {
-      result.messages.emplace_back(rest);
-    } else if (kind == "backend") {
-      result.evidence.backend = nlohmann::json::parse(rest, nullptr, /*allow_exceptions=*/false);
-      if (result.evidence.backend.is_discarded()) result.evidence.backend = std::string(rest);
-    } else if (kind == "finding") {
-      watchdog::FindingLine line_fields;
-      const auto verdict = report::ParseVerdict(
-          watchdog::ParseFindingLine(rest, &line_fields) ? line_fields.verdict : std::string());
-      if (!verdict) {
-        result.messages.push_back("the case wrote a malformed finding '" + std::string(rest) +
-                                  "' (a harness fault)");
-        continue;
+    const watchdog::ChannelLine read = watchdog::ReadChannelLine(line);
+    switch (read.kind) {
+      case Kind::kPhase:
+      case Kind::kTrace:
+      case Kind::kArm:
+      case Kind::kDisarm:
+        result.evidence.trace.emplace_back(line);
+        break;
+      case Kind::kFired:
+        result.evidence.fired.push_back(read.text);
+        break;
+      case Kind::kMessage:
+        result.messages.push_back(read.text);
+        break;
+      case Kind::kBackend:
+        result.evidence.backend =
+            nlohmann::json::parse(read.text, nullptr, /*allow_exceptions=*/false);
+        if (result.evidence.backend.is_discarded()) result.evidence.backend = read.text;
+        break;
+      case Kind::kFinding: {
+        const auto verdict = report::ParseVerdict(read.verdict);
+        if (!verdict) {
+          result.messages.push_back("the case wrote a malformed finding '" + line +
+                                    "' (a harness fault)");
+          break;
+        }
+        result.findings.push_back(report::Finding{*verdict, read.requirement_id, read.text});
+        result.messages.push_back(std::string(report::ToString(*verdict)) + " " +
+                                  (read.requirement_id.empty() ? std::string("(no requirement named)")
+                                                               : read.requirement_id) +
+                                  ": " + read.text);
+        break;
       }
-      const std::string id = line_fields.requirement_id == "-" ? "" : line_fields.requirement_id;
-      result.findings.push_back(report::Finding{*verdict, id, line_fields.text});
-      result.messages.push_back(std::string(report::ToString(*verdict)) + " " +
-                                (id.empty() ? std::string("(no requirement named)") : id) + ": " +
-                                line_fields.text);
-    } else if (kind == "observation") {
-      watchdog::FindingLine line_fields;
-      if (watchdog::ParseObservationLine(rest, &line_fields)) {
-        result.observations.push_back(report::Observation{
-            line_fields.requirement_id == "-" ? "" : line_fields.requirement_id,
-            line_fields.text});
-      }
-    } else if (kind == "verdict") {
-      *verdict_word = std::string(rest);
+      case Kind::kObservation:
+        result.observations.push_back(report::Observation{read.requirement_id, read.text});
+        break;
+      case Kind::kVerdict:
+        *verdict_word = read.text;
+        break;
+      case Kind::kWait:
+      case Kind::kWoke:
+        break;
+      case Kind::kMalformed:
+        if (line.rfind("finding ", 0) == 0) {
+          result.messages.push_back("the case wrote a malformed finding '" + line +
+                                    "' (a harness fault)");
+        }
+        break;
     }
   }
   result.phase = outcome.last_phase;
@@ -92,18 +99,27 @@ void JudgeTimeout(const watchdog::Outcome& outcome, const RequirementLookup& req
           : outcome.last_phase.empty() ? std::string("before its first phase")
                                        : "in phase '" + outcome.last_phase + "'";
   const std::string how = HowDecided(outcome);
+  report::Level level = report::Level::kMust;
+  std::string text;
+  if (outcome.armed_at_timeout && !requirements.Find(outcome.armed_requirement, &level, &text)) {
+    result.verdict = Verdict::kError;
+    result.messages.push_back("the case armed for unknown requirement '" +
+                              outcome.armed_requirement + "' (a harness fault)");
+    return;
+  }
+  if (outcome.calls_in_flight.empty()) {
+    // No call of the case into the target was under way: the process stopped in the suite's own
+    // code (a wait of the harness, the scripted handler), so nothing charges the target.
+    result.verdict = Verdict::kInconclusive;
+    result.messages.push_back("the case stopped " + where + " (" + how +
+                              ") with no call into the target in flight: the hang cannot be "
+                              "attributed to the target");
+    return;
+  }
   if (!outcome.armed_at_timeout) {
     result.verdict = Verdict::kHang;
     result.messages.push_back("stopped responding " + where + " (" + how +
                               "), where no document says the call may hang");
-    return;
-  }
-  report::Level level = report::Level::kMust;
-  std::string text;
-  if (!requirements.Find(outcome.armed_requirement, &level, &text)) {
-    result.verdict = Verdict::kError;
-    result.messages.push_back("the case armed for unknown requirement '" +
-                              outcome.armed_requirement + "' (a harness fault)");
     return;
   }
   if (level != report::Level::kStopsResponding && level != report::Level::kMayDeadlock) {

@@ -143,16 +143,66 @@ void PhaseChannel::Observation(std::string_view requirement_id, std::string_view
 
 void PhaseChannel::Verdict(std::string_view word) noexcept { Emit("verdict", word); }
 
-bool ParseFindingLine(std::string_view rest, FindingLine* finding) {
-  std::string after_verdict;
-  if (!SplitWord(rest, &finding->verdict, &after_verdict)) return false;
-  return SplitWord(after_verdict, &finding->requirement_id, &finding->text);
+ChannelLine ReadChannelLine(std::string_view line) {
+  using Kind = ChannelLine::Kind;
+  ChannelLine read;
+  read.text = std::string(line);  // kept whole unless the line parses
+  if (line == "disarm") {
+    read.kind = Kind::kDisarm;
+    read.text.clear();
+    return read;
+  }
+  std::string kind;
+  std::string rest;
+  if (!SplitWord(line, &kind, &rest)) return read;
+  static const std::pair<const char*, Kind> kPlain[] = {
+      {"phase", Kind::kPhase},     {"trace", Kind::kTrace},     {"fired", Kind::kFired},
+      {"backend", Kind::kBackend}, {"message", Kind::kMessage}, {"verdict", Kind::kVerdict}};
+  for (const auto& [word, plain_kind] : kPlain) {
+    if (kind != word) continue;
+    read.kind = plain_kind;
+    read.text = std::move(rest);
+    return read;
+  }
+  auto no_dash = [](std::string id) { return id == "-" ? std::string() : id; };
+  if (kind == "arm") {
+    std::string id;
+    std::string call;
+    if (!SplitWord(rest, &id, &call) || call.empty()) return read;
+    read.kind = Kind::kArm;
+    read.requirement_id = std::move(id);
+    read.call = std::move(call);
+    read.text.clear();
+  } else if (kind == "finding") {
+    std::string verdict;
+    std::string after_verdict;
+    std::string id;
+    std::string text;
+    if (!SplitWord(rest, &verdict, &after_verdict) || !SplitWord(after_verdict, &id, &text)) {
+      return read;
+    }
+    read.kind = Kind::kFinding;
+    read.verdict = std::move(verdict);
+    read.requirement_id = no_dash(std::move(id));
+    read.text = std::move(text);
+  } else if (kind == "observation") {
+    std::string id;
+    std::string text;
+    if (!SplitWord(rest, &id, &text)) return read;
+    read.kind = Kind::kObservation;
+    read.requirement_id = no_dash(std::move(id));
+    read.text = std::move(text);
+  } else if (kind == "wait" || kind == "woke") {
+    char* end = nullptr;
+    const long tid = std::strtol(rest.c_str(), &end, 10);
+    if (rest.empty() || end == nullptr || *end != '\0' || tid <= 0) return read;
+    read.kind = kind == "wait" ? Kind::kWait : Kind::kWoke;
+    read.tid = tid;
+    read.text.clear();
+  }
+  return read;
 }
 
-bool ParseObservationLine(std::string_view rest, FindingLine* observation) {
-  observation->verdict.clear();
-  return SplitWord(rest, &observation->requirement_id, &observation->text);
-}
 void PhaseChannel::Wait(long tid) noexcept { Emit("wait", std::to_string(tid)); }
 void PhaseChannel::Woke(long tid) noexcept { Emit("woke", std::to_string(tid)); }
 

@@ -95,15 +95,23 @@ std::string FormatChannelLine(std::string_view kind, std::string_view text);
 // reading of these phases, for the watchdog's calls in flight and the case's stall oracle.
 bool ParseCallPhase(std::string_view phase, std::string* call, bool* entered);
 
-// The fields of a `finding` line's text (after "finding "): false when it has fewer than two
-// words. `observation` lines split the same way with an empty *verdict.
-struct FindingLine {
-  std::string verdict;         // "FAIL", "DEVIATION", "DOCUMENTED-HANG"; "" for an observation
-  std::string requirement_id;  // "-" when none was named
-  std::string text;
+// One line of the protocol as the parent reads it. ReadChannelLine is the one reader of the wire
+// format above: the watchdog's supervision and the runner's judge both take lines through it.
+struct ChannelLine {
+  enum class Kind {
+    kPhase, kArm, kDisarm, kTrace, kFired, kBackend, kMessage, kFinding, kObservation, kVerdict,
+    kWait, kWoke,
+    kMalformed,  // an unknown kind, or a known one without its fields
+  };
+  Kind kind = Kind::kMalformed;
+  std::string text;            // phase, trace, fired point, backend JSON, message, verdict word,
+                               // finding or observation text; the whole line when malformed
+  std::string requirement_id;  // arm, finding, observation ("" when the line says "-")
+  std::string call;            // arm
+  std::string verdict;         // finding: "FAIL", "DEVIATION", "DOCUMENTED-HANG", "INCONCLUSIVE"
+  long tid = 0;                // wait, woke
 };
-bool ParseFindingLine(std::string_view rest, FindingLine* finding);
-bool ParseObservationLine(std::string_view rest, FindingLine* observation);
+ChannelLine ReadChannelLine(std::string_view line);
 
 }  // namespace miconform::watchdog
 

@@ -12,13 +12,6 @@
 #include <boost/asio/post.hpp>
 
 namespace miconform::watchdog {
-namespace {
-
-bool StartsWith(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
-}  // namespace
 
 Supervision::Supervision(boost::asio::io_context& io, Launcher& launcher, const ChildSpec& spec,
                          std::function<void(Outcome)> on_end)
@@ -74,11 +67,13 @@ void Supervision::OnChannelData(std::string_view bytes) {
 void Supervision::HandleLine(std::string line) {
   const Clock::time_point now = Clock::now();
   last_line_ = now;
-  if (StartsWith(line, "wait ") || StartsWith(line, "woke ")) {
+  const ChannelLine read = ReadChannelLine(line);
+  using Kind = ChannelLine::Kind;
+  if (read.kind == Kind::kWait || read.kind == Kind::kWoke) {
     // The harness's own bookkeeping: which of its threads wait for the target. Not progress, and
     // not evidence for the report.
-    const pid_t tid = static_cast<pid_t>(std::atol(line.c_str() + 5));
-    if (StartsWith(line, "wait ")) {
+    const pid_t tid = static_cast<pid_t>(read.tid);
+    if (read.kind == Kind::kWait) {
       harness_waiting_.insert(tid);
     } else {
       harness_waiting_.erase(tid);
@@ -87,16 +82,14 @@ void Supervision::HandleLine(std::string line) {
   }
   last_progress_ = now;
   ++lines_seen_;
-  if (StartsWith(line, "phase ")) {
-    outcome_.last_phase = line.substr(6);
+  if (read.kind == Kind::kPhase) {
+    outcome_.last_phase = read.text;
     NoteCall(outcome_.last_phase);
-  } else if (StartsWith(line, "arm ")) {
-    const std::string_view rest = std::string_view(line).substr(4);
-    const auto space = rest.find(' ');
-    outcome_.armed_requirement = std::string(rest.substr(0, space));
-    outcome_.armed_call = space == std::string_view::npos ? std::string() : std::string(rest.substr(space + 1));
+  } else if (read.kind == Kind::kArm) {
+    outcome_.armed_requirement = read.requirement_id;
+    outcome_.armed_call = read.call;
     armed_ = true;
-  } else if (line == "disarm") {
+  } else if (read.kind == Kind::kDisarm) {
     armed_ = false;
   }
   if (outcome_.lines.size() < kMaxLines) {

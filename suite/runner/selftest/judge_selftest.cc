@@ -137,11 +137,21 @@ TEST(JudgeSelftest, UnarmedTimeoutIsAHang) {
   watchdog::Outcome outcome;
   outcome.end = End::kTimedOut;
   outcome.last_phase = "entered MI_Session_Close";
+  outcome.calls_in_flight = {"MI_Session_Close"};
   outcome.stacks = "#0 futex_wait";
   const auto result = Judge(kCase, outcome, FixedLookup());
   EXPECT_EQ(result.verdict, Verdict::kHang);
   EXPECT_EQ(result.evidence.stacks, "#0 futex_wait");
-  EXPECT_NE(result.messages.back().find("entered MI_Session_Close"), std::string::npos);
+  EXPECT_NE(result.messages.back().find("MI_Session_Close"), std::string::npos);
+}
+
+TEST(JudgeSelftest, AStopWithNoCallIntoTheTargetInFlightIsInconclusive) {
+  watchdog::Outcome outcome;
+  outcome.end = End::kTimedOut;
+  outcome.last_phase = "waiting for the completion";
+  const auto result = Judge(kCase, outcome, FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kInconclusive);
+  EXPECT_NE(result.messages.back().find("cannot be attributed to the target"), std::string::npos);
 }
 
 TEST(JudgeSelftest, ArmedTimeoutForADocumentedHangIsDocumentedHang) {
@@ -174,9 +184,10 @@ TEST(JudgeSelftest, ArmedButBlockedInAnotherCallIsAHang) {
   EXPECT_NE(result.messages.back().find("MI_Session_EnumerateInstances"), std::string::npos);
   EXPECT_NE(result.messages.back().find("by timer"), std::string::npos);
   EXPECT_NE(result.evidence.thread_states.find("nanosleep"), std::string::npos);
-  // Armed, but nothing in flight at all (e.g. waiting for a callback): not the documented hang.
+  // Armed, but nothing in flight at all (e.g. waiting for a callback): not the documented hang,
+  // and nothing the target can be charged with.
   outcome.calls_in_flight.clear();
-  EXPECT_EQ(Judge(kCase, outcome, FixedLookup()).verdict, Verdict::kHang);
+  EXPECT_EQ(Judge(kCase, outcome, FixedLookup()).verdict, Verdict::kInconclusive);
 }
 
 TEST(JudgeSelftest, OverBudgetIsInconclusiveNeverAHang) {
@@ -194,6 +205,7 @@ TEST(JudgeSelftest, ArmedTimeoutForAMustRequirementIsStillAHang) {
   outcome.armed_at_timeout = true;
   outcome.armed_requirement = "MUST";
   outcome.armed_call = "MI_Session_Close";
+  outcome.calls_in_flight = {"MI_Session_Close"};
   EXPECT_EQ(Judge(kCase, outcome, FixedLookup()).verdict, Verdict::kHang);
 }
 

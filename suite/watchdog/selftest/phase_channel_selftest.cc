@@ -116,6 +116,7 @@ TEST(BareChannel, FormatIsTheOneDefinition) {
   EXPECT_EQ(FormatChannelLine("trace", ""), "trace ");
 }
 
+// What the channel writes, the one reader reads back into the same fields.
 }  // namespace
 }  // namespace miconform::watchdog
 
@@ -133,6 +134,56 @@ TEST(CallPhase, EnteredAndReturnedNameTheCall) {
   EXPECT_FALSE(entered);
   EXPECT_FALSE(ParseCallPhase("cleanup", &call, &entered));
   EXPECT_FALSE(ParseCallPhase("entered ", &call, &entered));
+}
+
+// What the channel writes, the one reader reads back into the same fields.
+TEST(ReadChannelLine, ReadsBackWhatEveryWriterWrote) {
+  PhaseChannel channel(-1);
+  channel.Phase("entered MI_Session_Close");
+  channel.Arm("SC-REM-3", "MI_Session_Close");
+  channel.Disarm();
+  channel.Finding("FAIL", "SC-REM-2", "case.cc:1: no final");
+  channel.Finding("FAIL", "", "unnamed");
+  channel.Observation("OCAN-REM-6", "the provider saw 1 cancel");
+  channel.Wait(1234);
+  channel.Woke(1234);
+  channel.Verdict("PASS");
+  const std::vector<std::string> lines = channel.Lines();
+  ASSERT_EQ(lines.size(), 9u);
+  using Kind = ChannelLine::Kind;
+  const ChannelLine phase = ReadChannelLine(lines[0]);
+  EXPECT_EQ(phase.kind, Kind::kPhase);
+  EXPECT_EQ(phase.text, "entered MI_Session_Close");
+  const ChannelLine arm = ReadChannelLine(lines[1]);
+  EXPECT_EQ(arm.kind, Kind::kArm);
+  EXPECT_EQ(arm.requirement_id, "SC-REM-3");
+  EXPECT_EQ(arm.call, "MI_Session_Close");
+  EXPECT_EQ(ReadChannelLine(lines[2]).kind, Kind::kDisarm);
+  const ChannelLine finding = ReadChannelLine(lines[3]);
+  EXPECT_EQ(finding.kind, Kind::kFinding);
+  EXPECT_EQ(finding.verdict, "FAIL");
+  EXPECT_EQ(finding.requirement_id, "SC-REM-2");
+  EXPECT_EQ(finding.text, "case.cc:1: no final");
+  EXPECT_EQ(ReadChannelLine(lines[4]).requirement_id, "") << "\"-\" reads as no requirement";
+  const ChannelLine observation = ReadChannelLine(lines[5]);
+  EXPECT_EQ(observation.kind, Kind::kObservation);
+  EXPECT_EQ(observation.requirement_id, "OCAN-REM-6");
+  EXPECT_EQ(observation.text, "the provider saw 1 cancel");
+  EXPECT_EQ(ReadChannelLine(lines[6]).kind, Kind::kWait);
+  EXPECT_EQ(ReadChannelLine(lines[6]).tid, 1234);
+  EXPECT_EQ(ReadChannelLine(lines[7]).kind, Kind::kWoke);
+  EXPECT_EQ(ReadChannelLine(lines[8]).kind, Kind::kVerdict);
+  EXPECT_EQ(ReadChannelLine(lines[8]).text, "PASS");
+}
+
+TEST(ReadChannelLine, AnythingElseIsMalformedAndKeptWhole) {
+  using Kind = ChannelLine::Kind;
+  for (const char* line : {"", "bogus text", "arm", "arm SC-REM-3", "finding FAIL", "wait x",
+                           "wait -3", "observation", " phase x"}) {
+    const ChannelLine read = ReadChannelLine(line);
+    EXPECT_EQ(read.kind, Kind::kMalformed) << line;
+    EXPECT_EQ(read.text, line);
+  }
 }
 
 }  // namespace
