@@ -176,13 +176,15 @@ int RunCaseChild(const CaseChildOptions& options) {
            std::to_string(options.observe_ms));
   }
 
-  channel.Phase("loading target");
+  // Loading runs the target library's own initialisers: a call into the target like any other.
+  channel.Phase("entered dlopen (loading the target)");
   std::unique_ptr<Target> target;
   try {
     target = LoadTarget(options.target);
   } catch (const std::exception& error) {
     Refuse(std::string("could not load the target: ") + error.what());
   }
+  channel.Phase("returned dlopen (loading the target)");
   channel.Phase("loading scripted backend");
   std::unique_ptr<ScriptedBackend> backend;
   try {

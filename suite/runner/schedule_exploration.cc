@@ -7,6 +7,7 @@
 
 #include "miconform/injection_plan.h"
 #include "miconform/injection_summary.h"
+#include "phase_channel.h"
 
 namespace miconform::runner {
 namespace {
@@ -28,12 +29,9 @@ ScheduleRun Summarise(std::string plan, report::CaseResult result) {
     if (point.rfind("interposer.", 0) == 0) run.fired = true;
   }
   for (const std::string& line : run.result.evidence.trace) {
-    constexpr std::string_view kTrace = "trace ";
-    if (line.rfind(kTrace, 0) == 0) {
-      if (auto reached = injection::CountdownReachedIn(std::string_view(line).substr(kTrace.size()))) {
-        run.countdown_reached = reached;
-      }
-    }
+    const watchdog::ChannelLine read = watchdog::ReadChannelLine(line);
+    if (read.kind != watchdog::ChannelLine::Kind::kTrace) continue;
+    if (auto reached = injection::CountdownReachedIn(read.text)) run.countdown_reached = reached;
   }
   return run;
 }
@@ -48,6 +46,13 @@ std::uint64_t Ordinal(const std::string& plan_text, const ExplorationBudget& bud
   } catch (const injection::PlanError&) {
     return 0;  // the runner made the plan; it always parses
   }
+}
+
+// A schedule's run breaks the case when it charges something the plain run did not: a
+// non-conformant verdict, or a DEVIATION (a SHOULD missed) where the plain run had none.
+bool Breaks(Verdict schedule, Verdict plain) {
+  if (IsNonConformant(schedule)) return true;
+  return schedule == Verdict::kDeviation && report::Severity(plain) < report::Severity(schedule);
 }
 
 // Folds the first breaking schedule's run into the case's result: its findings (charged only
@@ -159,7 +164,7 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
   for (std::size_t index : eligible) {
     std::optional<std::uint64_t> first;
     for (const ScheduleRun& run : runs[index]) {
-      if (!IsNonConformant(run.result.verdict)) continue;
+      if (!Breaks(run.result.verdict, results[index].verdict)) continue;
       const std::uint64_t ordinal = Ordinal(run.plan, budget);
       if (!first || ordinal < *first) {
         first = ordinal;
@@ -177,7 +182,7 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
     for (const auto& [index, plan] : batch) specs.push_back(hooks.make_spec(index, plan));
     watchdog.RunAll(specs, jobs, [&](std::size_t i, watchdog::Outcome outcome) {
       const report::CaseResult replay = hooks.judge(batch[i].first, outcome);
-      if (IsNonConformant(replay.verdict)) ++reproduced[batch[i].first];
+      if (Breaks(replay.verdict, results[batch[i].first].verdict)) ++reproduced[batch[i].first];
     });
   }
 
@@ -187,11 +192,12 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
     const auto& schedule_runs = runs[index];
     total += static_cast<int>(schedule_runs.size());
     bool any_fired = false;
+    const Verdict plain_verdict = result.verdict;
     Verdict worst = result.verdict;
     // Schedules up to the first breaking one: the runs that came before it in the order.
     std::optional<std::uint64_t> first_breaking;
     for (const ScheduleRun& run : schedule_runs) {
-      if (!IsNonConformant(run.result.verdict)) continue;
+      if (!Breaks(run.result.verdict, result.verdict)) continue;
       const std::uint64_t ordinal = Ordinal(run.plan, budget);
       if (!first_breaking || ordinal < *first_breaking) first_breaking = ordinal;
     }
@@ -208,13 +214,14 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
                                       std::string(report::ToString(run.result.verdict)) +
                                       (run.fired ? "" : " (no delay fired)"));
       for (const std::string& point : run.result.evidence.fired) result.evidence.fired.push_back(point);
-      if (!IsNonConformant(run.result.verdict) && run.result.verdict != Verdict::kError) continue;
+      const bool breaks = Breaks(run.result.verdict, plain_verdict);
+      if (!breaks && run.result.verdict != Verdict::kError) continue;
       if (run.result.verdict == Verdict::kError) {
         result.messages.push_back("under schedule '" + run.plan + "': ERROR" +
                                   (run.result.messages.empty() ? std::string()
                                                                : ": " + run.result.messages.front()));
       }
-      if (IsNonConformant(run.result.verdict) && breaking_plan.count(index) > 0 &&
+      if (breaks && breaking_plan.count(index) > 0 &&
           breaking_plan[index] == run.plan) {
         KeepBreakingRun(run, reproduced[index], result);
         const Verdict charged =
@@ -225,7 +232,7 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
         }
         continue;
       }
-      if (IsNonConformant(run.result.verdict)) continue;  // a later breaking schedule: traced only
+      if (breaks) continue;  // a later breaking schedule: traced only
       if (report::Severity(run.result.verdict) > report::Severity(worst)) {
         worst = run.result.verdict;  // an ERROR under a schedule
         result.reproduce = hooks.reproduce(index, run.plan);

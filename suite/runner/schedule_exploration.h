@@ -27,7 +27,7 @@
 namespace miconform::runner {
 
 // Re-runs of a breaking schedule's plan before the failure is charged.
-inline constexpr int kScheduleReplays = 3;
+inline constexpr int kScheduleReplays = 5;
 
 struct ExplorationBudget {
   int walk_limit = 8;           // countdown runs per case at most
