@@ -100,6 +100,26 @@ TEST(Aggregate, AFindingChargesOnlyItsOwnRequirement) {
   EXPECT_EQ(report.requirements[1].verdict, Verdict::kPass);
 }
 
+TEST(CaseVerdictOfFacts, SkippedAndUnfiredOnlyChangeAPassAndHarnessErrorsWin) {
+  auto level_of = [](const std::string& id, Level* level) {
+    *level = Level::kMust;
+    return id == "M";
+  };
+  std::vector<std::string> problems;
+  CaseFacts facts;
+  EXPECT_EQ(CaseVerdictOfFacts(facts, level_of, &problems), Verdict::kError) << "no end";
+  facts.ran_to_end = true;
+  EXPECT_EQ(CaseVerdictOfFacts(facts, level_of, &problems), Verdict::kPass);
+  facts.unfired = {"handler.before_cancel"};
+  EXPECT_EQ(CaseVerdictOfFacts(facts, level_of, &problems), Verdict::kNotExercised);
+  facts.skipped = true;
+  EXPECT_EQ(CaseVerdictOfFacts(facts, level_of, &problems), Verdict::kNotSupported);
+  facts.findings = {{Verdict::kFail, "M", "x"}};
+  EXPECT_EQ(CaseVerdictOfFacts(facts, level_of, &problems), Verdict::kFail);
+  facts.harness_errors = {"no such point"};
+  EXPECT_EQ(CaseVerdictOfFacts(facts, level_of, &problems), Verdict::kError);
+}
+
 TEST(CaseVerdictOf, WorstFindingAtItsLevelAndAnUnnamedCheckIsTheCasesDefect) {
   auto level_of = [](const std::string& id, Level* level) {
     if (id == "M") *level = Level::kMust;

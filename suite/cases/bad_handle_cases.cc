@@ -5,10 +5,7 @@
 namespace miconform::cases {
 namespace {
 
-using testing::Eq;
 
-int g_first_tag = 0;
-int g_second_tag = 0;
 
 // The MI_Session_Close wrapper's own rules for a NULL session or table (MI-ABI.md, ABI-WRAP-1)
 // are the suite's, not the target's: they are proved by the adapter's self-tests

@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -19,7 +18,6 @@
 #include "case_fixture.h"
 #include "case_registry.h"
 #include "case_runtime.h"
-#include "catalog.h"
 #include "check_attribution.h"
 #include "miconform/injection_summary.h"
 #include "miconform/interposer_reader.h"
@@ -32,15 +30,13 @@
 namespace miconform {
 namespace {
 
-using report::Verdict;
-
 // Sends every failed check to the watchdog the moment it happens (a later hang or crash must not
 // swallow it), and echoes it on stdout for the report's output tail.
 class FailureForwarder : public testing::EmptyTestEventListener {
  public:
   void OnTestPartResult(const testing::TestPartResult& result) override {
     if (result.skipped()) {
-      watchdog::PhaseChannel::Get().Message(std::string("not supported: ") + result.message());
+      watchdog::PhaseChannel::Get().Skipped(result.message());
       return;
     }
     if (!result.failed()) return;
@@ -50,45 +46,10 @@ class FailureForwarder : public testing::EmptyTestEventListener {
     const std::string requirement =
         cases::RequirementOfFailure(result.file_name(), result.line_number(), result.message());
     watchdog::PhaseChannel::Get().Finding("FAIL", requirement, text.str());
-    {
-      std::lock_guard lock(mutex_);
-      failed_.push_back(report::Finding{Verdict::kFail, requirement, text.str()});
-    }
     std::fprintf(stdout, "%s\n", text.str().c_str());
     std::fflush(stdout);
   }
-
-  // The failed checks so far.
-  std::vector<report::Finding> Failed() const {
-    std::lock_guard lock(mutex_);
-    return failed_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<report::Finding> failed_;
 };
-
-// The case's verdict from its findings (report.h's rules, with the catalog's levels): failed
-// checks, and the deviations and documented hangs the case noted.
-Verdict JudgeFindings(watchdog::PhaseChannel& channel, const FailureForwarder& failures) {
-  std::vector<report::Finding> findings = failures.Failed();
-  for (const cases::NotedFinding& noted : cases::NotedFindings()) {
-    findings.push_back(report::Finding{noted.verdict, noted.requirement_id, noted.text});
-  }
-  std::vector<std::string> problems;
-  const Verdict verdict = report::CaseVerdictOf(
-      findings,
-      [](const std::string& id, report::Level* level) {
-        const Requirement* requirement = FindRequirement(id);
-        if (requirement == nullptr) return false;
-        *level = requirement->level;
-        return true;
-      },
-      &problems);
-  for (const std::string& problem : problems) channel.Message(problem);
-  return verdict;
-}
 
 // When the schedule-shaking interposer is preloaded with a plan: one `fired` line per interposer
 // point that fired, and the summary the runner's schedule exploration reads.
@@ -125,37 +86,33 @@ std::set<std::string> ReportBackend(watchdog::PhaseChannel& channel, ScriptedBac
   return fired;
 }
 
-// A PASS whose planned callback- or handler-layer delay never fired proved nothing about that
-// fault: NOT-EXERCISED, naming each such point.
-Verdict JudgePlanned(watchdog::PhaseChannel& channel, Verdict verdict,
-                     const std::set<std::string>& handler_fired) {
+// One `unfired` line per planned callback- or handler-layer point that never fired (the runner
+// turns a PASS into NOT-EXERCISED: the case proved nothing about that fault).
+void ReportUnfired(watchdog::PhaseChannel& channel, const std::set<std::string>& handler_fired) {
   std::set<std::string> fired = cases::FiredCallbackPoints();
   fired.insert(handler_fired.begin(), handler_fired.end());
-  std::vector<std::string> unfired;
-  const Verdict judged =
-      cases::JudgePlannedFaults(verdict, cases::PlannedPoints(), fired, &unfired);
-  for (const std::string& point : unfired) {
-    channel.Message("the planned injection point " + point +
-                    " never fired: the case proved nothing about that fault");
+  for (const std::string& point : cases::UnfiredPlannedPoints(cases::PlannedPoints(), fired)) {
+    channel.Unfired(point);
   }
-  return judged;
 }
 
-[[noreturn]] void Finish(Verdict verdict, ScriptedBackend* backend) {
+// Writes the facts the case has left to tell (fired and unfired points, the handler's record) and
+// its `end`, then ends the process. The verdict is the runner's (report.h, CaseVerdictOfFacts).
+[[noreturn]] void Finish(ScriptedBackend* backend) {
   watchdog::PhaseChannel& channel = watchdog::PhaseChannel::Get();
   ReportInterposer(channel);
   std::set<std::string> handler_fired;
   if (backend != nullptr) handler_fired = ReportBackend(channel, *backend);
-  verdict = JudgePlanned(channel, verdict, handler_fired);
-  channel.Verdict(report::ToString(verdict));
+  ReportUnfired(channel, handler_fired);
+  channel.End();
   std::fflush(stdout);
   std::fflush(stderr);
   _exit(0);
 }
 
 [[noreturn]] void Refuse(const std::string& message) {
-  watchdog::PhaseChannel::Get().Message(message);
-  Finish(Verdict::kError, nullptr);
+  watchdog::PhaseChannel::Get().HarnessError(message);
+  Finish(nullptr);
 }
 
 }  // namespace
@@ -206,8 +163,7 @@ int RunCaseChild(const CaseChildOptions& options) {
   GMOCK_FLAG_SET(verbose, "error");
   testing::TestEventListeners& listeners = testing::UnitTest::GetInstance()->listeners();
   delete listeners.Release(listeners.default_result_printer());
-  auto* failures = new FailureForwarder();  // owned by the listener list
-  listeners.Append(failures);
+  listeners.Append(new FailureForwarder());  // owned by the listener list
 
   channel.Phase("running case " + info->id);
   // The status only repeats what the unit test's counts below say in more detail.
@@ -215,15 +171,10 @@ int RunCaseChild(const CaseChildOptions& options) {
 
   const testing::UnitTest& unit = *testing::UnitTest::GetInstance();
   if (unit.test_to_run_count() != 1) {
-    channel.Message("GoogleTest ran " + std::to_string(unit.test_to_run_count()) +
-                    " tests for case " + info->id + " instead of one");
-    Finish(Verdict::kError, backend.get());
+    channel.HarnessError("GoogleTest ran " + std::to_string(unit.test_to_run_count()) +
+                         " tests for case " + info->id + " instead of one");
   }
-  Verdict verdict = JudgeFindings(channel, *failures);
-  if (verdict == Verdict::kPass && unit.skipped_test_count() > 0) verdict = Verdict::kNotSupported;
-  // A case that misused the harness proved nothing, whatever its checks said.
-  if (cases::HarnessErrorCount() > 0) verdict = Verdict::kError;
-  Finish(verdict, backend.get());
+  Finish(backend.get());
 }
 
 }  // namespace miconform

@@ -622,8 +622,6 @@ PlannedPointSet& Planned() {
   return *set;
 }
 
-std::atomic<int> g_harness_errors{0};
-
 }  // namespace
 
 void NotePlannedPoint(const std::string& point) {
@@ -674,26 +672,18 @@ std::set<std::string> FiredCallbackPoints() {
   return fired;
 }
 
-report::Verdict JudgePlannedFaults(report::Verdict verdict,
-                                   const std::vector<std::string>& planned,
-                                   const std::set<std::string>& fired,
-                                   std::vector<std::string>* unfired) {
-  unfired->clear();
-  if (verdict != report::Verdict::kPass) return verdict;
+std::vector<std::string> UnfiredPlannedPoints(const std::vector<std::string>& planned,
+                                              const std::set<std::string>& fired) {
+  std::vector<std::string> unfired;
   for (const std::string& point : planned) {
-    if (fired.count(point) == 0) unfired->push_back(point);
+    if (fired.count(point) == 0) unfired.push_back(point);
   }
-  std::sort(unfired->begin(), unfired->end());
-  unfired->erase(std::unique(unfired->begin(), unfired->end()), unfired->end());
-  return unfired->empty() ? verdict : report::Verdict::kNotExercised;
+  std::sort(unfired.begin(), unfired.end());
+  unfired.erase(std::unique(unfired.begin(), unfired.end()), unfired.end());
+  return unfired;
 }
 
-void NoteHarnessError(const std::string& text) {
-  g_harness_errors.fetch_add(1);
-  Channel().Message("harness error: " + text);
-}
-
-int HarnessErrorCount() { return g_harness_errors.load(); }
+void NoteHarnessError(const std::string& text) { Channel().HarnessError(text); }
 
 void CaseFixture::Arm(const std::string& requirement_id, const std::string& call) {
   Channel().Arm(requirement_id, call);

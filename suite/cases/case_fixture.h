@@ -62,19 +62,15 @@ std::map<std::string, std::uint64_t> HandlerPointFires(
     const std::vector<MiconformSessionRecord>& sessions);
 // The callback-layer points that have fired (slept their delay) at least once so far.
 std::set<std::string> FiredCallbackPoints();
-// The verdict rule for planned faults: PASS with a planned point absent from `fired` becomes
-// NOT-EXERCISED and *unfired lists those points (sorted); any other verdict is returned as is
-// (and *unfired is left empty).
-report::Verdict JudgePlannedFaults(report::Verdict verdict,
-                                   const std::vector<std::string>& planned,
-                                   const std::set<std::string>& fired,
-                                   std::vector<std::string>* unfired);
+// The planned points absent from `fired`, sorted and unique: each is written as an `unfired` line,
+// and the runner's verdict rule (report.h, CaseVerdictOfFacts) turns a PASS into NOT-EXERCISED.
+std::vector<std::string> UnfiredPlannedPoints(const std::vector<std::string>& planned,
+                                              const std::set<std::string>& fired);
 
 // ---- harness errors: the case itself is wrong (e.g. names an injection point that does not
-// exist). The case's verdict becomes ERROR whatever else happened; the message goes to the
-// phase channel. Thread-safe.
+// exist). Written as a `harness-error` line: the case's verdict becomes ERROR whatever else
+// happened. Thread-safe.
 void NoteHarnessError(const std::string& text);
-int HarnessErrorCount();
 
 // "MI_RESULT_OK", ..., or "MI_Result(<n>) (not a valid MI_Result)".
 std::string ResultName(int result);

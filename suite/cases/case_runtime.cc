@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
 
 #include "check_attribution.h"
 #include "phase_channel.h"
@@ -13,14 +12,8 @@ namespace {
 
 CaseRuntime g_runtime;
 std::atomic<bool> g_installed{false};
-std::mutex g_noted_mutex;
-std::vector<NotedFinding>* g_noted = new std::vector<NotedFinding>();  // never freed: callbacks
-
+// A finding is written at once; the runner collects it from the channel.
 void Note(report::Verdict verdict, const std::string& requirement_id, const std::string& text) {
-  {
-    std::lock_guard lock(g_noted_mutex);
-    g_noted->push_back(NotedFinding{verdict, requirement_id, text});
-  }
   watchdog::PhaseChannel::Get().Finding(report::ToString(verdict), requirement_id, text);
 }
 
@@ -60,9 +53,6 @@ void Observe(const std::string& requirement_id, const std::string& text) {
   watchdog::PhaseChannel::Get().Observation(requirement_id, text);
 }
 
-std::vector<NotedFinding> NotedFindings() {
-  std::lock_guard lock(g_noted_mutex);
-  return *g_noted;
-}
+
 
 }  // namespace miconform::cases

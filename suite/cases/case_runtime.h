@@ -56,13 +56,6 @@ void NoteInconclusive(const std::string& text);
 // What the case saw where the pages leave the behaviour open: recorded in the report with the
 // requirement (clause) it relates to, never judged.
 void Observe(const std::string& requirement_id, const std::string& text);
-// The deviations and documented hangs noted so far, in order.
-struct NotedFinding {
-  report::Verdict verdict;
-  std::string requirement_id;
-  std::string text;
-};
-std::vector<NotedFinding> NotedFindings();
 
 }  // namespace miconform::cases
 

@@ -12,8 +12,10 @@ namespace {
 
 using report::Verdict;
 
+// Reads every channel line once: evidence and messages into `result`, the facts the verdict is
+// judged from into `facts`.
 void CollectEvidence(const watchdog::Outcome& outcome, report::CaseResult& result,
-                     std::string* verdict_word) {
+                     report::CaseFacts* facts) {
   using Kind = watchdog::ChannelLine::Kind;
   for (const std::string& line : outcome.lines) {
     const watchdog::ChannelLine read = watchdog::ReadChannelLine(line);
@@ -52,9 +54,21 @@ void CollectEvidence(const watchdog::Outcome& outcome, report::CaseResult& resul
       case Kind::kObservation:
         result.observations.push_back(report::Observation{read.requirement_id, read.text});
         break;
-      case Kind::kVerdict:
-        *verdict_word = read.text;
+      case Kind::kSkipped:
+        facts->skipped = true;
+        result.messages.push_back("not supported: " + read.text);
         break;
+      case Kind::kUnfired:
+        facts->unfired.push_back(read.text);
+        break;
+      case Kind::kHarnessError:
+        facts->harness_errors.push_back(read.text);
+        result.messages.push_back("harness error: " + read.text);
+        break;
+      case Kind::kEnd:
+        facts->ran_to_end = true;
+        break;
+      case Kind::kVerdict:  // only the runner's probe and bench children write verdicts
       case Kind::kWait:
       case Kind::kWoke:
         break;
@@ -163,8 +177,9 @@ report::CaseResult Judge(const CaseDeclaration& declaration, const watchdog::Out
   report::CaseResult result;
   result.id = declaration.id;
   result.requirement_ids = declaration.requirements;
-  std::string verdict_word;
-  CollectEvidence(outcome, result, &verdict_word);
+  report::CaseFacts facts;
+  CollectEvidence(outcome, result, &facts);
+  facts.findings = result.findings;
 
   using End = watchdog::Outcome::End;
   switch (outcome.end) {
@@ -195,29 +210,29 @@ report::CaseResult Judge(const CaseDeclaration& declaration, const watchdog::Out
     case End::kExited:
       break;
   }
-  if (verdict_word.empty()) {
+  if (!facts.ran_to_end && facts.harness_errors.empty()) {
     result.verdict = Verdict::kCrash;
     result.messages.push_back("the case process ended (exit status " +
-                              std::to_string(outcome.exit_code) + ") without a verdict" +
+                              std::to_string(outcome.exit_code) + ") without reaching its end" +
                               (outcome.last_phase.empty() ? std::string()
                                                           : ", in phase '" + outcome.last_phase + "'"));
-    return result;
-  }
-  const auto parsed = report::ParseVerdict(verdict_word);
-  if (!parsed) {
-    result.verdict = Verdict::kError;
-    result.messages.push_back("the case wrote an unknown verdict '" + verdict_word +
-                              "' (a harness fault)");
     return result;
   }
   if (outcome.exit_code != 0) {
     result.verdict = Verdict::kCrash;
     result.messages.push_back("the case process exited with status " +
-                              std::to_string(outcome.exit_code) + " after reporting " +
-                              verdict_word);
+                              std::to_string(outcome.exit_code) + " after reaching its end");
     return result;
   }
-  result.verdict = *parsed;
+  std::vector<std::string> problems;
+  result.verdict = report::CaseVerdictOfFacts(
+      facts,
+      [&requirements](const std::string& id, report::Level* level) {
+        std::string text;
+        return requirements.Find(id, level, &text);
+      },
+      &problems);
+  for (const std::string& problem : problems) result.messages.push_back(problem);
   return result;
 }
 

@@ -82,7 +82,7 @@ bool ParseCallPhase(std::string_view phase, std::string* call, bool* entered) {
 
 std::string FormatChannelLine(std::string_view kind, std::string_view text) {
   std::string line(kind);
-  if (kind != "disarm") {
+  if (kind != "disarm" && kind != "end") {
     line += ' ';
     line.append(text.substr(0, CharacterBoundary(text, PhaseChannel::kMaxLineBytes - 1 - line.size())));
   }
@@ -141,26 +141,36 @@ void PhaseChannel::Observation(std::string_view requirement_id, std::string_view
   }
 }
 
+void PhaseChannel::Skipped(std::string_view text) noexcept { Emit("skipped", text); }
+void PhaseChannel::Unfired(std::string_view point) noexcept { Emit("unfired", point); }
+void PhaseChannel::HarnessError(std::string_view text) noexcept { Emit("harness-error", text); }
+void PhaseChannel::End() noexcept { Emit("end", {}); }
 void PhaseChannel::Verdict(std::string_view word) noexcept { Emit("verdict", word); }
 
 ChannelLine ReadChannelLine(std::string_view line) {
   using Kind = ChannelLine::Kind;
   ChannelLine read;
   read.text = std::string(line);  // kept whole unless the line parses
-  if (line == "disarm") {
-    read.kind = Kind::kDisarm;
+  if (line == "disarm" || line == "end") {
+    read.kind = line == "end" ? Kind::kEnd : Kind::kDisarm;
     read.text.clear();
     return read;
   }
   std::string kind;
   std::string rest;
   if (!SplitWord(line, &kind, &rest)) return read;
-  static const std::pair<const char*, Kind> kPlain[] = {
-      {"phase", Kind::kPhase},     {"trace", Kind::kTrace},     {"fired", Kind::kFired},
-      {"backend", Kind::kBackend}, {"message", Kind::kMessage}, {"verdict", Kind::kVerdict}};
-  for (const auto& [word, plain_kind] : kPlain) {
-    if (kind != word) continue;
-    read.kind = plain_kind;
+  const Kind plain = kind == "phase"           ? Kind::kPhase
+                     : kind == "trace"         ? Kind::kTrace
+                     : kind == "fired"         ? Kind::kFired
+                     : kind == "backend"       ? Kind::kBackend
+                     : kind == "message"       ? Kind::kMessage
+                     : kind == "verdict"       ? Kind::kVerdict
+                     : kind == "skipped"       ? Kind::kSkipped
+                     : kind == "unfired"       ? Kind::kUnfired
+                     : kind == "harness-error" ? Kind::kHarnessError
+                                               : Kind::kMalformed;
+  if (plain != Kind::kMalformed) {
+    read.kind = plain;
     read.text = std::move(rest);
     return read;
   }

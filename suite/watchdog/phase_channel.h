@@ -16,7 +16,13 @@
 //                                 failed check named none
 //   observation <requirement_id> <text>
 //                                 what the case saw where the pages leave it open (not judged)
-//   verdict <WORD>                the case's own verdict word (written as given, e.g. "PASS")
+//   skipped <text>                the case was skipped: the target lacks what it needs
+//   unfired <point>               an injection point the case planned never fired
+//   harness-error <text>          the case misused the harness (e.g. an unknown point)
+//   end                           the case ran to its end; its verdict is the runner's to judge
+//                                 from the lines above (report.h, CaseVerdictOfFacts)
+//   verdict <WORD>                a verdict word, written by the runner's own probe and bench
+//                                 children (never by a case)
 //   wait <tid>                    thread <tid> of the harness starts waiting for the target
 //   woke <tid>                    ... and stops (the watchdog leaves waiting threads out of its
 //                                 measure of progress)
@@ -67,6 +73,10 @@ class PhaseChannel {
   void Finding(std::string_view verdict, std::string_view requirement_id,
                std::string_view text) noexcept;
   void Observation(std::string_view requirement_id, std::string_view text) noexcept;
+  void Skipped(std::string_view text) noexcept;
+  void Unfired(std::string_view point) noexcept;
+  void HarnessError(std::string_view text) noexcept;
+  void End() noexcept;
   void Verdict(std::string_view word) noexcept;
   void Wait(long tid) noexcept;
   void Woke(long tid) noexcept;
@@ -87,7 +97,7 @@ class PhaseChannel {
 };
 
 // Builds one protocol line (without '\n') exactly as PhaseChannel writes it: "<kind> <text>", or
-// just "disarm"; '\n' in text replaced, cut to kMaxLineBytes - 1 bytes at a character boundary.
+// just "disarm" or "end"; '\n' in text replaced, cut to kMaxLineBytes - 1 bytes at a character boundary.
 std::string FormatChannelLine(std::string_view kind, std::string_view text);
 
 // A phase that enters or leaves a call into the target: "entered <Call> ..." or
@@ -100,12 +110,13 @@ bool ParseCallPhase(std::string_view phase, std::string* call, bool* entered);
 struct ChannelLine {
   enum class Kind {
     kPhase, kArm, kDisarm, kTrace, kFired, kBackend, kMessage, kFinding, kObservation, kVerdict,
-    kWait, kWoke,
+    kWait, kWoke, kSkipped, kUnfired, kHarnessError, kEnd,
     kMalformed,  // an unknown kind, or a known one without its fields
   };
   Kind kind = Kind::kMalformed;
-  std::string text;            // phase, trace, fired point, backend JSON, message, verdict word,
-                               // finding or observation text; the whole line when malformed
+  std::string text;            // phase, trace, fired or unfired point, backend JSON, message,
+                               // verdict word, finding, observation, skip or harness-error text;
+                               // the whole line when malformed
   std::string requirement_id;  // arm, finding, observation ("" when the line says "-")
   std::string call;            // arm
   std::string verdict;         // finding: "FAIL", "DEVIATION", "DOCUMENTED-HANG", "INCONCLUSIVE"

@@ -81,38 +81,19 @@ TEST(PlannedFaults, HandlerRecordsAreSummedPerPoint) {
   EXPECT_EQ(fires.at("handler.in_session_close"), 1u);
 }
 
-TEST(PlannedFaults, APassWhosePlannedPointsAllFiredStaysPass) {
-  std::vector<std::string> unfired{"stale"};
-  EXPECT_EQ(JudgePlannedFaults(Verdict::kPass, {"callback.after_ack", "handler.before_result"},
-                               {"callback.after_ack", "handler.before_result", "interposer.read"},
-                               &unfired),
-            Verdict::kPass);
-  EXPECT_TRUE(unfired.empty());
-  EXPECT_EQ(JudgePlannedFaults(Verdict::kPass, {}, {}, &unfired), Verdict::kPass);
-  EXPECT_TRUE(unfired.empty());
-}
-
-TEST(PlannedFaults, APassWithAPlannedPointNeverFiredIsNotExercised) {
-  std::vector<std::string> unfired;
-  EXPECT_EQ(JudgePlannedFaults(Verdict::kPass,
-                               {"handler.in_session_close", "callback.in_completion",
-                                "handler.in_session_close", "handler.before_result"},
-                               {"handler.before_result"}, &unfired),
-            Verdict::kNotExercised);
-  EXPECT_EQ(unfired,
+TEST(PlannedFaults, UnfiredPointsArePlannedPointsThatNeverFiredSortedOnce) {
+  EXPECT_TRUE(UnfiredPlannedPoints({"callback.after_ack", "handler.before_result"},
+                                   {"callback.after_ack", "handler.before_result", "interposer.read"})
+                  .empty());
+  EXPECT_TRUE(UnfiredPlannedPoints({}, {}).empty());
+  EXPECT_EQ(UnfiredPlannedPoints({"handler.in_session_close", "callback.in_completion",
+                                  "handler.in_session_close", "handler.before_result"},
+                                 {"handler.before_result"}),
             (std::vector<std::string>{"callback.in_completion", "handler.in_session_close"}));
 }
 
-TEST(PlannedFaults, OnlyPassIsDowngraded) {
-  for (Verdict verdict : {Verdict::kFail, Verdict::kDeviation, Verdict::kDocumentedHang,
-                          Verdict::kNotSupported, Verdict::kNotExercised, Verdict::kHang,
-                          Verdict::kCrash, Verdict::kError}) {
-    std::vector<std::string> unfired;
-    EXPECT_EQ(JudgePlannedFaults(verdict, {"handler.before_cancel"}, {}, &unfired), verdict)
-        << report::ToString(verdict);
-    EXPECT_TRUE(unfired.empty()) << report::ToString(verdict);
-  }
-}
+// The verdict rule itself (a PASS with an unfired point is NOT-EXERCISED, nothing else is
+// changed) is report.h's CaseVerdictOfFacts, proved by the reports' self-tests.
 
 TEST(PlannedFaults, PlannedPointsAreRememberedOnceAndSorted) {
   NotePlannedPoint("handler.in_operation_close");

@@ -40,15 +40,27 @@ watchdog::Outcome Exited(int code, std::vector<std::string> lines) {
   return outcome;
 }
 
-TEST(JudgeSelftest, TakesTheVerdictTheCaseWrote) {
-  const auto result = Judge(kCase, Exited(0, {"phase start", "verdict PASS"}), FixedLookup());
+TEST(JudgeSelftest, JudgesTheVerdictFromTheFactsTheCaseWrote) {
+  const auto result = Judge(kCase, Exited(0, {"phase start", "end"}), FixedLookup());
   EXPECT_EQ(result.verdict, Verdict::kPass);
   EXPECT_EQ(result.id, "area.case");
   EXPECT_EQ(result.requirement_ids, std::vector<std::string>{"MUST"});
-  for (const char* word : {"FAIL", "DEVIATION", "NOT-SUPPORTED", "DOCUMENTED-HANG", "NOT-EXERCISED"}) {
-    EXPECT_EQ(report::ToString(Judge(kCase, Exited(0, {std::string("verdict ") + word}), FixedLookup()).verdict),
-              word);
+  const std::vector<std::pair<std::vector<std::string>, Verdict>> rows = {
+      {{"finding FAIL MUST x", "end"}, Verdict::kFail},
+      {{"finding DEVIATION HANGS x", "end"}, Verdict::kDeviation},
+      {{"finding DOCUMENTED-HANG HANGS x", "end"}, Verdict::kDocumentedHang},
+      {{"skipped no sessions here", "end"}, Verdict::kNotSupported},
+      {{"unfired handler.before_cancel", "end"}, Verdict::kNotExercised},
+      {{"unfired handler.before_cancel", "finding FAIL MUST x", "end"}, Verdict::kFail},
+      {{"harness-error no such point", "end"}, Verdict::kError},
+      {{"finding FAIL - unnamed", "end"}, Verdict::kError},
+      {{"finding FAIL NOPE unknown", "end"}, Verdict::kError},
+  };
+  for (const auto& [lines, verdict] : rows) {
+    EXPECT_EQ(Judge(kCase, Exited(0, lines), FixedLookup()).verdict, verdict) << lines.front();
   }
+  // A case's own verdict word decides nothing.
+  EXPECT_EQ(Judge(kCase, Exited(0, {"verdict PASS"}), FixedLookup()).verdict, Verdict::kCrash);
 }
 
 TEST(JudgeSelftest, CollectsMessagesTraceBackendAndFiredPoints) {
@@ -56,9 +68,9 @@ TEST(JudgeSelftest, CollectsMessagesTraceBackendAndFiredPoints) {
                             Exited(0, {"phase entered MI_Session_Close", "trace callback: final",
                                        "message expected 1 final result, saw 2",
                                        "fired handler.before_result", "backend {\"operations\":[]}",
-                                       "verdict FAIL"}),
+                                       "end"}),
                             FixedLookup());
-  EXPECT_EQ(result.verdict, Verdict::kFail);
+  EXPECT_EQ(result.verdict, Verdict::kPass);
   ASSERT_EQ(result.messages.size(), 1u);
   EXPECT_EQ(result.messages[0], "expected 1 final result, saw 2");
   EXPECT_EQ(result.evidence.trace.size(), 2u);
@@ -72,7 +84,7 @@ TEST(JudgeSelftest, CollectsFindingsAndObservationsPerRequirement) {
       Exited(0, {"finding FAIL MUST case.cc:12: [judges MUST] no final result",
                  "finding DEVIATION HANGS the close returned", "finding FAIL - unnamed check",
                  "observation DEADLOCKS the provider saw 2 cancels", "finding BOGUS x y",
-                 "verdict FAIL"}),
+                 "end"}),
       FixedLookup());
   ASSERT_EQ(result.findings.size(), 3u);
   EXPECT_EQ(result.findings[0].verdict, Verdict::kFail);
@@ -84,9 +96,11 @@ TEST(JudgeSelftest, CollectsFindingsAndObservationsPerRequirement) {
   ASSERT_EQ(result.observations.size(), 1u);
   EXPECT_EQ(result.observations[0].requirement_id, "DEADLOCKS");
   EXPECT_EQ(result.observations[0].text, "the provider saw 2 cancels");
-  // Every finding is also a message; the malformed one is reported as a harness fault.
-  EXPECT_EQ(result.messages.size(), 4u);
-  EXPECT_NE(result.messages.back().find("malformed finding"), std::string::npos);
+  // Every finding is also a message; the malformed one is reported as a harness fault, and the
+  // unnamed check makes the case an ERROR (its defect, never the target's).
+  EXPECT_EQ(result.verdict, Verdict::kError);
+  EXPECT_NE(result.messages[3].find("malformed finding"), std::string::npos);
+  EXPECT_NE(result.messages.back().find("no requirement"), std::string::npos);
 }
 
 TEST(JudgeSelftest, ADocumentedHangByTheWatchdogChargesOnlyTheArmedRequirement) {
@@ -105,21 +119,17 @@ TEST(JudgeSelftest, ADocumentedHangByTheWatchdogChargesOnlyTheArmedRequirement) 
             Verdict::kPass);
 }
 
-TEST(JudgeSelftest, NoVerdictLineIsACrash) {
+TEST(JudgeSelftest, NoEndLineIsACrash) {
   auto outcome = Exited(0, {"phase entered MI_Session_Close"});
   outcome.last_phase = "entered MI_Session_Close";
   const auto result = Judge(kCase, outcome, FixedLookup());
   EXPECT_EQ(result.verdict, Verdict::kCrash);
   ASSERT_FALSE(result.messages.empty());
-  EXPECT_NE(result.messages.back().find("without a verdict"), std::string::npos);
+  EXPECT_NE(result.messages.back().find("without reaching its end"), std::string::npos);
 }
 
-TEST(JudgeSelftest, NonZeroExitAfterAVerdictIsACrash) {
-  EXPECT_EQ(Judge(kCase, Exited(4, {"verdict PASS"}), FixedLookup()).verdict, Verdict::kCrash);
-}
-
-TEST(JudgeSelftest, UnknownVerdictWordIsAHarnessError) {
-  EXPECT_EQ(Judge(kCase, Exited(0, {"verdict MAYBE"}), FixedLookup()).verdict, Verdict::kError);
+TEST(JudgeSelftest, NonZeroExitAfterTheEndIsACrash) {
+  EXPECT_EQ(Judge(kCase, Exited(4, {"end"}), FixedLookup()).verdict, Verdict::kCrash);
 }
 
 TEST(JudgeSelftest, SignalIsACrashNamingTheSignal) {

@@ -122,6 +122,37 @@ Verdict CaseVerdictOf(const std::vector<Finding>& findings, LevelOf level_of,
   return verdict;
 }
 
+// Everything a case process reports about how it ended, besides its findings.
+struct CaseFacts {
+  std::vector<Finding> findings;
+  bool ran_to_end = false;                  // the case wrote its `end` line
+  bool skipped = false;                     // the target lacks what the case needs
+  std::vector<std::string> unfired;         // planned injection points that never fired
+  std::vector<std::string> harness_errors;  // the case misused the harness
+};
+
+// The verdict of a case process that exited normally, from its facts: ERROR when the case
+// misused the harness or never wrote its end; else CaseVerdictOf its findings, where a PASS
+// becomes NOT-SUPPORTED when the case was skipped, and NOT-EXERCISED when a fault it planned
+// never fired (it proved nothing about that fault). Reasons go to *problems.
+template <class LevelOf>
+Verdict CaseVerdictOfFacts(const CaseFacts& facts, LevelOf level_of,
+                           std::vector<std::string>* problems) {
+  if (!facts.harness_errors.empty()) return Verdict::kError;
+  if (!facts.ran_to_end) {
+    problems->push_back("the case process exited without reaching the end of its case");
+    return Verdict::kError;
+  }
+  const Verdict verdict = CaseVerdictOf(facts.findings, level_of, problems);
+  if (verdict != Verdict::kPass) return verdict;
+  if (facts.skipped) return Verdict::kNotSupported;
+  for (const std::string& point : facts.unfired) {
+    problems->push_back("the planned injection point " + point +
+                        " never fired: the case proved nothing about that fault");
+  }
+  return facts.unfired.empty() ? Verdict::kPass : Verdict::kNotExercised;
+}
+
 // What a case says about requirement `id` at `level`. A case that ran to its end (PASS, FAIL,
 // DEVIATION, DOCUMENTED-HANG) speaks through its findings only: the worst VerdictOfFinding of
 // those charged to `id`, PASS when none. Any other case verdict (HANG, CRASH, ERROR, INCONCLUSIVE,
