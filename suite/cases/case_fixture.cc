@@ -401,6 +401,53 @@ MI_Result CaseFixture::PullResult(OperationSlot* operation, MI_Boolean* more_res
   return pulled;
 }
 
+std::shared_ptr<CaseFixture::PullToTheEnd> CaseFixture::StartPullToTheEnd(
+    OperationSlot* operation) {
+  auto pull = std::make_shared<PullToTheEnd>();
+  std::thread([operation, pull] {
+    for (;;) {
+      pull->pulling.Set();
+      MI_Boolean more = MI_TRUE;
+      MI_Result result = MI_RESULT_OK;
+      const MI_Result pulled = PullResult(operation, &more, &result);
+      if (pulled != MI_RESULT_OK) {
+        pull->failed.store(static_cast<int>(pulled));
+        break;
+      }
+      if (!more) {
+        pull->final_result.store(static_cast<int>(result));
+        break;
+      }
+    }
+    pull->released.Set();
+    pull->close_result.store(static_cast<int>(CloseOperation(operation)));
+    pull->handle_closed.Set();
+  }).detach();
+  return pull;
+}
+
+void CaseFixture::ObservePullRelease(const PullToTheEnd& pull) {
+  if (pull.failed.load() != -1) {
+    Observe("OCAN-REM-4", "the blocked MI_Operation_GetInstance was released by returning " +
+                              ResultName(pull.failed.load()) +
+                              " (no final result with moreResults MI_FALSE was pulled)");
+  } else {
+    Observe("OCAN-REM-4", "the blocked MI_Operation_GetInstance was released by the final result "
+                          "(moreResults MI_FALSE) with result code " +
+                              ResultName(pull.final_result.load()));
+  }
+}
+
+bool CaseFixture::AwaitHandleClosedAfterPull(const PullToTheEnd& pull) {
+  if (!pull.handle_closed.WaitFor(Eventually(), /*defer_stuck_to_watchdog=*/false)) {
+    Observe("OCL-REM-1", "MI_Operation_Close, called after the pull was released, had not "
+                         "returned within " + std::to_string(Eventually().count()) + " ms");
+    return false;
+  }
+  return CheckResult("OCL-RET-1", "MI_Operation_Close (after the pull was released)",
+                     pull.close_result.load());
+}
+
 void CaseFixture::ExpectResultsThenFinal(mocks::MockOperationCallbacks& mock,
                                          std::function<void(MI_Operation*)> on_final,
                                          bool acknowledge, testing::Sequence* sequence) {
@@ -684,6 +731,44 @@ std::vector<std::string> UnfiredPlannedPoints(const std::vector<std::string>& pl
 }
 
 void NoteHarnessError(const std::string& text) { Channel().HarnessError(text); }
+
+bool CheckResult(const char* requirement, const std::string& call, int result) {
+  EXPECT_THAT(result, IsValidResult())
+      << Judges(requirement) << call << " returned " << ResultName(result);
+  if (result == MI_RESULT_OK) return true;
+  Observe(requirement, call + " returned " + ResultName(result));
+  return false;
+}
+
+const char* MissedFinalRequirement(const ScriptedBackend& backend) {
+  for (const MiconformOperationRecord& record : backend.OperationRecords()) {
+    if (record.cancel_count > 0 || record.close_count > 0) return "SC-REM-2";
+  }
+  return "SC-REM-1";
+}
+
+std::string ProviderSaw(const ScriptedBackend& backend) {
+  int cancelled = 0;
+  int closed_only = 0;
+  int operations = 0;
+  for (const MiconformOperationRecord& record : backend.OperationRecords()) {
+    ++operations;
+    if (record.cancel_count > 0) {
+      ++cancelled;
+    } else if (record.close_count > 0) {
+      ++closed_only;
+    }
+  }
+  return "the provider saw " + std::to_string(cancelled) + " of its " +
+         std::to_string(operations) + " operation(s) cancelled and " +
+         std::to_string(closed_only) + " closed without a cancel";
+}
+
+void ObserveNotStarted(int operations, std::chrono::milliseconds waited) {
+  Observe("SC-REM-1", "the provider had not seen " + std::to_string(operations) +
+                          " operation(s) start within " + std::to_string(waited.count()) +
+                          " ms; the session was closed all the same");
+}
 
 void CaseFixture::Arm(const std::string& requirement_id, const std::string& call) {
   Channel().Arm(requirement_id, call);

@@ -75,6 +75,23 @@ void NoteHarnessError(const std::string& text);
 // "MI_RESULT_OK", ..., or "MI_Result(<n>) (not a valid MI_Result)".
 std::string ResultName(int result);
 
+// ---- judging helpers shared by the case files.
+// The pages name no success code for a close, only a value of the MI_Result enumeration: that is
+// judged (as `requirement`), and any code other than MI_RESULT_OK is observed. True when the call
+// returned MI_RESULT_OK, which the checks that assume a finished close depend on.
+bool CheckResult(const char* requirement, const std::string& call, int result);
+// A running operation of a closed session delivered no final result. The provider tells which
+// sentence broke: an operation it saw cancelled or closed was let go of by the client, so its
+// final result was lost (SC-REM-2); when it saw none, the close did not cancel (SC-REM-1).
+const char* MissedFinalRequirement(const ScriptedBackend& backend);
+// The provider's operations it saw cancelled, and those it saw closed without a cancel, as text.
+// Whether a cancel reaches the provider is open (the client may just disconnect): observed only.
+std::string ProviderSaw(const ScriptedBackend& backend);
+// The provider had not seen `operations` operations start within `waited`: the close is made on
+// operations that may not have reached it. No page says when an operation reaches the provider,
+// so this is only observed.
+void ObserveNotStarted(int operations, std::chrono::milliseconds waited);
+
 // gmock matcher: the argument is a value of the MI_Result enumeration.
 MATCHER(IsValidResult, "is a valid MI_Result") { return MI_Result_IsValid(static_cast<int>(arg)); }
 
@@ -192,6 +209,25 @@ class CaseFixture : public testing::Test {
   // Pulls one result of a synchronous operation; records when it was the final one.
   static MI_Result PullResult(OperationSlot* operation, MI_Boolean* more_results,
                               MI_Result* result);
+
+  // ---- a synchronous operation pulled to its end on a helper thread: pulls until the final
+  // result (moreResults MI_FALSE) or until a pull returns an error (either releases it), then
+  // closes the operation's handle. The thread owns only what outlives the case.
+  struct PullToTheEnd {
+    Signal pulling;                     // the thread started pulling
+    Signal released;                    // the pull returned for the last time
+    Signal handle_closed;               // MI_Operation_Close returned afterwards
+    std::atomic<int> failed{-1};        // the error a pull returned, -1 when none did
+    std::atomic<int> final_result{-1};  // the result code of the final result, -1 when none
+    std::atomic<int> close_result{-1};  // what MI_Operation_Close returned
+  };
+  static std::shared_ptr<PullToTheEnd> StartPullToTheEnd(OperationSlot* operation);
+  // How the pull was released, observed under OCAN-REM-4: by the final result, or by an error.
+  static void ObservePullRelease(const PullToTheEnd& pull);
+  // Waits for the handle's close after the release: true when it returned MI_RESULT_OK. A close
+  // that does not return is observed (OCL-REM-1 lets a close fail when the final result was not
+  // retrieved); a valid code other than OK is observed by CheckResult (OCL-RET-1).
+  bool AwaitHandleClosedAfterPull(const PullToTheEnd& pull);
 
   // ---- expectations on an asynchronous operation mock: any number of non-final results with
   // this context, then exactly one final result (moreResults MI_FALSE, a valid MI_Result) after

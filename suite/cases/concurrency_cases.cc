@@ -59,27 +59,6 @@ struct Finals {
   std::atomic<int> code{-1};  // the last final result's code
 };
 
-// The pages name no success code for a close, only a value of the MI_Result enumeration: that is
-// judged (as `requirement`), and any code other than MI_RESULT_OK is observed. True when the call
-// returned MI_RESULT_OK, which the checks that assume a finished close depend on.
-bool CheckResult(const char* requirement, const std::string& call, int result) {
-  EXPECT_THAT(result, IsValidResult())
-      << Judges(requirement) << call << " returned " << ResultName(result);
-  if (result == MI_RESULT_OK) return true;
-  Observe(requirement, call + " returned " + ResultName(result));
-  return false;
-}
-
-// A running operation of a closed session delivered no final result. The provider tells which
-// sentence broke: an operation it saw cancelled or closed was let go of by the client, so its
-// final result was lost (SC-REM-2); when it saw none, the close did not cancel them (SC-REM-1).
-const char* MissedFinalRequirement(const ScriptedBackend& backend) {
-  for (const MiconformOperationRecord& record : backend.OperationRecords()) {
-    if (record.cancel_count > 0 || record.close_count > 0) return "SC-REM-2";
-  }
-  return "SC-REM-1";
-}
-
 class ConcurrencyCase : public CaseFixture {
  protected:
   // The fixture's run-until-cancelled script, with its callbacks on the handler's own thread.
@@ -384,34 +363,7 @@ class ConcurrencyCase : public CaseFixture {
       Observe("SC-REM-1", "the provider had not seen the synchronous operation start within " +
                               std::to_string(Eventually().count()) + " ms");
     }
-    struct Pull {
-      Signal pulling;
-      Signal released;
-      Signal handle_closed;
-      std::atomic<int> failed{-1};        // the error a pull returned, -1 when none did
-      std::atomic<int> final_result{-1};  // the result code of the final result, -1 when none
-      std::atomic<int> close_result{-1};  // what MI_Operation_Close returned afterwards
-    };
-    auto pull = std::make_shared<Pull>();
-    std::thread([operation, pull] {
-      for (;;) {
-        pull->pulling.Set();
-        MI_Boolean more = MI_TRUE;
-        MI_Result result = MI_RESULT_OK;
-        const MI_Result pulled = PullResult(operation, &more, &result);
-        if (pulled != MI_RESULT_OK) {
-          pull->failed = static_cast<int>(pulled);
-          break;
-        }
-        if (!more) {
-          pull->final_result = static_cast<int>(result);
-          break;
-        }
-      }
-      pull->released.Set();
-      pull->close_result = static_cast<int>(CloseOperation(operation));
-      pull->handle_closed.Set();
-    }).detach();
+    const auto pull = StartPullToTheEnd(operation);
     if (!pull->pulling.WaitFor(Eventually())) {
       // The suite's own thread: nothing of the target is judged by it.
       NoteInconclusive("the pulling thread did not start within " +
@@ -464,15 +416,7 @@ class ConcurrencyCase : public CaseFixture {
     ASSERT_TRUE(pull->released.WaitFor(Eventually(), /*defer_stuck_to_watchdog=*/false))
         << Judges("OCAN-REM-4") << "the blocked MI_Operation_GetInstance did not return within "
         << Eventually().count() << " ms of the session close";
-    if (pull->failed.load() != -1) {
-      Observe("OCAN-REM-4", "the blocked MI_Operation_GetInstance was released by returning " +
-                                ResultName(pull->failed.load()) +
-                                " (no final result with moreResults MI_FALSE was pulled)");
-    } else {
-      Observe("OCAN-REM-4", "the blocked MI_Operation_GetInstance was released by the final "
-                            "result (moreResults MI_FALSE) with result code " +
-                                ResultName(pull->final_result.load()));
-    }
+    ObservePullRelease(*pull);
     if (sync_close) {
       // A synchronous close is documented to wait while an operation handle is open (SC-REM-3);
       // what this one did is recorded.
@@ -483,15 +427,7 @@ class ConcurrencyCase : public CaseFixture {
     }
     // The completion follows the handle's close, which the pages let fail when the final result
     // was not retrieved (OCL-REM-1): then the handle is still open and the completion withheld.
-    if (!pull->handle_closed.WaitFor(Eventually(), /*defer_stuck_to_watchdog=*/false)) {
-      Observe("OCL-REM-1", "MI_Operation_Close, called after the pull was released, had not "
-                           "returned within " + std::to_string(Eventually().count()) + " ms");
-      return;
-    }
-    if (!CheckResult("OCL-RET-1", "MI_Operation_Close (after the pull was released)",
-                     pull->close_result.load())) {
-      return;
-    }
+    if (!AwaitHandleClosedAfterPull(*pull)) return;
     EXPECT_TRUE(completion->WaitReturned(1, Eventually()))
         << Judges("SC-PARAM-CB-1") << "the completion callback was not called within "
         << Eventually().count() << " ms of the pulling thread closing its handle";

@@ -16,35 +16,6 @@ using testing::Ne;
 
 int g_completion_tag = 0;
 
-// The provider's operations it saw cancelled, and those it saw closed without a cancel. Whether a
-// cancel reaches the provider is open (the client may just disconnect), so this is only observed.
-std::string ProviderSaw(const ScriptedBackend& backend) {
-  int cancelled = 0;
-  int closed_only = 0;
-  int operations = 0;
-  for (const MiconformOperationRecord& record : backend.OperationRecords()) {
-    ++operations;
-    if (record.cancel_count > 0) {
-      ++cancelled;
-    } else if (record.close_count > 0) {
-      ++closed_only;
-    }
-  }
-  return "the provider saw " + std::to_string(cancelled) + " of its " +
-         std::to_string(operations) + " operation(s) cancelled and " +
-         std::to_string(closed_only) + " closed without a cancel";
-}
-
-// A running operation of a closed session delivered no final result. The provider tells which
-// sentence broke: an operation it saw cancelled or closed was let go of by the client, so its
-// final result was lost (SC-REM-2); when it saw none, the close did not cancel them (SC-REM-1).
-const char* MissedFinalRequirement(const ScriptedBackend& backend) {
-  for (const MiconformOperationRecord& record : backend.OperationRecords()) {
-    if (record.cancel_count > 0 || record.close_count > 0) return "SC-REM-2";
-  }
-  return "SC-REM-1";
-}
-
 // A running operation that the close cancels; its final result leaves the handle open.
 MiconformScript CancelledByClose(MiconformScript script) {
   script.results = 0;

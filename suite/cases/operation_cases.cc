@@ -11,17 +11,6 @@ namespace {
 
 using testing::_;
 
-// The pages name no success code for a close, only a value of the MI_Result enumeration: that is
-// judged (as `requirement`), and any code other than MI_RESULT_OK is observed. True when the call
-// returned MI_RESULT_OK, which the checks that assume a finished close depend on.
-bool CheckResult(const char* requirement, const std::string& call, int result) {
-  EXPECT_THAT(result, IsValidResult())
-      << Judges(requirement) << call << " returned " << ResultName(result);
-  if (result == MI_RESULT_OK) return true;
-  Observe(requirement, call + " returned " + ResultName(result));
-  return false;
-}
-
 MICONFORM_CASE(OperationCancel, AsyncFinal, "operation_cancel.async_final",
                "MI_Operation_Cancel of a running asynchronous operation returns and leads to "
                "exactly one final result; closing the handle then lets the session close. What "

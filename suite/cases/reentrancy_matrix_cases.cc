@@ -196,16 +196,6 @@ void Reenter(const std::shared_ptr<Reentry>& reentry, const Action& action, MI_O
   reentry->returned.Set();
 }
 
-// A running operation of a closed session delivered no final result. The provider tells which
-// sentence broke: an operation it saw cancelled or closed was let go of by the client, so its
-// final result was lost (SC-REM-2); when it saw none, the close did not cancel it (SC-REM-1).
-const char* MissedFinalRequirement(const ScriptedBackend& backend) {
-  for (const MiconformOperationRecord& record : backend.OperationRecords()) {
-    if (record.cancel_count > 0 || record.close_count > 0) return "SC-REM-2";
-  }
-  return "SC-REM-1";
-}
-
 class ReentrancyCase : public CaseFixture {
  public:
   explicit ReentrancyCase(const Row& row) : row_(row) {}

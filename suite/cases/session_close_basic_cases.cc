@@ -11,26 +11,6 @@ using testing::Eq;
 
 int g_completion_tag = 0;  // a context value no library could invent
 
-// The pages name no success code for a close, only a value of the MI_Result enumeration: that is
-// judged (as `requirement`), and any code other than MI_RESULT_OK is observed. True when the call
-// returned MI_RESULT_OK, which the checks that assume a finished close depend on.
-bool CheckResult(const char* requirement, const std::string& call, int result) {
-  EXPECT_THAT(result, IsValidResult())
-      << Judges(requirement) << call << " returned " << ResultName(result);
-  if (result == MI_RESULT_OK) return true;
-  Observe(requirement, call + " returned " + ResultName(result));
-  return false;
-}
-
-// The provider had not seen the operations start: the close below is made on operations that
-// may not have reached it. No page says when an operation reaches the provider, so this is only
-// observed.
-void ObserveNotStarted(int operations, std::chrono::milliseconds waited) {
-  Observe("SC-REM-1", "the provider had not seen " + std::to_string(operations) +
-                          " operation(s) start within " + std::to_string(waited.count()) +
-                          " ms; the session was closed all the same");
-}
-
 MICONFORM_CASE(SessionCloseSync, Idle, "session_close.sync.idle",
                "A synchronous close of a session that never started an operation returns a "
                "value of the MI_Result enumeration.",

@@ -13,55 +13,6 @@ using testing::Eq;
 
 int g_completion_tag = 0;
 
-// The pages name no success code for a close, only a value of the MI_Result enumeration: that is
-// judged (as `requirement`), and any code other than MI_RESULT_OK is observed. True when the call
-// returned MI_RESULT_OK, which the checks that assume a finished close depend on.
-bool CheckResult(const char* requirement, const std::string& call, int result) {
-  EXPECT_THAT(result, IsValidResult())
-      << Judges(requirement) << call << " returned " << ResultName(result);
-  if (result == MI_RESULT_OK) return true;
-  Observe(requirement, call + " returned " + ResultName(result));
-  return false;
-}
-
-// The provider had not seen the operations start: the close below is made on operations that
-// may not have reached it. No page says when an operation reaches the provider, so this is only
-// observed.
-void ObserveNotStarted(int operations, std::chrono::milliseconds waited) {
-  Observe("SC-REM-1", "the provider had not seen " + std::to_string(operations) +
-                          " operation(s) start within " + std::to_string(waited.count()) +
-                          " ms; the session was closed all the same");
-}
-
-// The provider's operations it saw cancelled, and those it saw closed without a cancel. Whether a
-// cancel reaches the provider is open (the client may just disconnect), so this is only observed.
-std::string ProviderSaw(const ScriptedBackend& backend) {
-  int cancelled = 0;
-  int closed_only = 0;
-  int operations = 0;
-  for (const MiconformOperationRecord& record : backend.OperationRecords()) {
-    ++operations;
-    if (record.cancel_count > 0) {
-      ++cancelled;
-    } else if (record.close_count > 0) {
-      ++closed_only;
-    }
-  }
-  return "the provider saw " + std::to_string(cancelled) + " of its " +
-         std::to_string(operations) + " operation(s) cancelled and " +
-         std::to_string(closed_only) + " closed without a cancel";
-}
-
-// A running operation of a closed session delivered no final result. The provider tells which
-// sentence broke: an operation it saw cancelled or closed was let go of by the client, so its
-// final result was lost (SC-REM-2); when it saw none, the close did not cancel them (SC-REM-1).
-const char* MissedFinalRequirement(const ScriptedBackend& backend) {
-  for (const MiconformOperationRecord& record : backend.OperationRecords()) {
-    if (record.cancel_count > 0 || record.close_count > 0) return "SC-REM-2";
-  }
-  return "SC-REM-1";
-}
-
 MICONFORM_CASE(SessionCloseCancel, RunningAsync, "session_close.cancel.running_async",
                "Closing a session with 4 running asynchronous operations cancels each: exactly one "
                "final result with moreResults MI_FALSE per operation (extra results before it "
@@ -121,35 +72,7 @@ MICONFORM_CASE(SessionCloseCancel, SyncPullReleased, "session_close.cancel.sync_
   OperationSlot* operation = StartEnumerate(session, script, nullptr);
   if (!backend().WaitStarted(1, Eventually().count())) ObserveNotStarted(1, Eventually());
 
-  // The puller owns only what outlives the case (slots are never freed), so a stuck pull cannot
-  // touch a destroyed fixture. It stops at the final result (moreResults MI_FALSE) or at a pull
-  // that returns an error: either releases it.
-  struct Pull {
-    Signal released;
-    Signal handle_closed;
-    std::atomic<int> failed{-1};         // the error a pull returned, -1 when none did
-    std::atomic<int> final_result{-1};   // the result code of the final result, -1 when none
-    std::atomic<int> close_result{-1};   // what MI_Operation_Close returned afterwards
-  };
-  auto pull = std::make_shared<Pull>();
-  std::thread([operation, pull] {
-    for (;;) {
-      MI_Boolean more = MI_TRUE;
-      MI_Result result = MI_RESULT_OK;
-      const MI_Result pulled = PullResult(operation, &more, &result);
-      if (pulled != MI_RESULT_OK) {
-        pull->failed.store(static_cast<int>(pulled));
-        break;
-      }
-      if (!more) {
-        pull->final_result.store(static_cast<int>(result));
-        break;
-      }
-    }
-    pull->released.Set();
-    pull->close_result.store(static_cast<int>(CloseOperation(operation)));
-    pull->handle_closed.Set();
-  }).detach();
+  const auto pull = StartPullToTheEnd(operation);
 
   auto& completion = NewCompletionMock(&g_completion_tag);
   // At most once here; that it is called at all is judged below.
@@ -165,26 +88,10 @@ MICONFORM_CASE(SessionCloseCancel, SyncPullReleased, "session_close.cancel.sync_
   ASSERT_TRUE(pull->released.WaitFor(Eventually(), /*defer_stuck_to_watchdog=*/false))
       << Judges("OCAN-REM-4") << "the blocked MI_Operation_GetInstance did not return within "
       << Eventually().count() << " ms of the session close";
-  if (pull->failed.load() != -1) {
-    Observe("OCAN-REM-4", "the blocked MI_Operation_GetInstance was released by returning " +
-                              ResultName(pull->failed.load()) +
-                              " (no final result with moreResults MI_FALSE was pulled)");
-  } else {
-    Observe("OCAN-REM-4", "the blocked MI_Operation_GetInstance was released by the final result "
-                          "(moreResults MI_FALSE) with result code " +
-                              ResultName(pull->final_result.load()));
-  }
+  ObservePullRelease(*pull);
   // The completion waits for the handle's close, which the pages let fail when the final result
   // was not retrieved (OCL-REM-1): then the handle is still open and the completion withheld.
-  if (!pull->handle_closed.WaitFor(Eventually(), /*defer_stuck_to_watchdog=*/false)) {
-    Observe("OCL-REM-1", "MI_Operation_Close, called after the pull was released, had not "
-                         "returned within " + std::to_string(Eventually().count()) + " ms");
-    return;
-  }
-  if (!CheckResult("OCL-RET-1", "MI_Operation_Close (after the pull was released)",
-                   pull->close_result.load())) {
-    return;
-  }
+  if (!AwaitHandleClosedAfterPull(*pull)) return;
   EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
       << Judges("SC-PARAM-CB-1") << "the completion callback was not called within "
       << Eventually().count() << " ms of the operation's close";
