@@ -148,7 +148,8 @@ int main(int argc, char** argv) {
   std::string mutants_progress = "auto";
   CLI::App* mutants_command = app.add_subcommand(
       "mutants",
-      "Run the suite against the reference and every mutant; print the kill matrix and score");
+      "Run the suite against the reference, every mutant and every conforming variant; print "
+      "the kill matrix, the score and the variants' outcomes");
   AddSupervisionOptions(mutants_command, &mutants, &mutants_progress);
   AddScheduleOptions(mutants_command, &mutants);
 

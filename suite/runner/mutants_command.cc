@@ -64,9 +64,61 @@ struct Row {
   std::string explanation;
   std::optional<int> schedules_to_kill;
   std::string killing_case;
+  std::string kill_level;  // killed: "MUST", "SHOULD" or "documented hang"
 };
 
+// One conforming variant: its plain run and its run with schedule exploration.
+struct VariantRow {
+  std::string target;
+  const Variant* variant = nullptr;
+  SuiteRun plain;
+  SuiteRun explored;
+  bool explored_run = false;  // false: --no-explore, or the plain run gave no report
+  bool ok = false;            // CONFORMANT in every run made
+  std::string explanation;
+};
+
+// The outcome of one run of a variant, for its row.
+std::string VariantOutcome(const SuiteRun& run, bool made) {
+  if (!made) return "SKIPPED";
+  if (!run.report) return "NOT RUN";
+  return run.report->conformant ? "CONFORMANT" : "NOT CONFORMANT";
+}
+
+// The outcome of a variant's row: CONFORMING, ACCUSED, or NOT RUN (a run gave no report).
+std::string VariantRowOutcome(const VariantRow& row) {
+  if (!row.plain.report || (row.explored_run && !row.explored.report)) return "NOT RUN";
+  return row.ok ? "CONFORMING" : "ACCUSED";
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
+// The non-PASS requirements of a variant's runs: once when both runs agree.
+std::string VariantNonPass(const VariantRow& row) {
+  const std::vector<std::string> plain =
+      row.plain.report ? JudgeVariant(*row.plain.report).non_pass : std::vector<std::string>{};
+  if (!row.explored_run || !row.explored.report) return plain.empty() ? "none" : Joined(plain);
+  const std::vector<std::string> explored = JudgeVariant(*row.explored.report).non_pass;
+  if (plain == explored) return plain.empty() ? "none" : Joined(plain);
+  return "plain: " + (plain.empty() ? std::string("none") : Joined(plain)) +
+         "; explored: " + (explored.empty() ? std::string("none") : Joined(explored));
+}
+
 }  // namespace
+
+// The level a kill is made at: "MUST", "SHOULD", or "documented hang" (STOPS-RESPONDING,
+// MAY-DEADLOCK).
+std::string KillLevel(report::Level level) {
+  switch (level) {
+    case report::Level::kMust: return "MUST";
+    case report::Level::kShould: return "SHOULD";
+    default: return "documented hang";
+  }
+}
 
 KillJudgement JudgeKill(const Mutant& mutant, const report::Report& run) {
   KillJudgement judgement;
@@ -80,19 +132,34 @@ KillJudgement JudgeKill(const Mutant& mutant, const report::Report& run) {
     if (!kills) {
       judgement.explanation += mutant.lenient ? " (expected DEVIATION)" : " (expected FAIL, HANG or CRASH)";
     }
+    if (kills && requirement != nullptr) {
+      judgement.explanation += " (" + KillLevel(requirement->level) + " kill)";
+      if (judgement.kill_level.empty()) judgement.kill_level = KillLevel(requirement->level);
+    }
     judgement.killed = judgement.killed || kills;
     if (!kills) continue;
     for (const auto& result : run.cases) {
       const bool names = std::count(result.requirement_ids.begin(), result.requirement_ids.end(), id);
-      const bool breaks = mutant.lenient ? result.verdict == Verdict::kDeviation
-                                         : IsNonConformant(result.verdict);
-      if (!names || !breaks) continue;
+      const Verdict charged = report::VerdictForRequirement(result, id, requirement->level, names);
+      const bool breaks = mutant.lenient ? charged == Verdict::kDeviation : IsNonConformant(charged);
+      if (!breaks) continue;
       const int schedules = result.schedules_to_failure.value_or(0);
       if (!judgement.schedules_to_kill || schedules < *judgement.schedules_to_kill) {
         judgement.schedules_to_kill = schedules;
         judgement.killing_case = result.id;
       }
     }
+  }
+  // Collateral: requirements outside `breaks` that the run did not pass, unless the table lists
+  // them with the reason.
+  for (const auto& requirement : run.requirements) {
+    if (std::count(mutant.breaks.begin(), mutant.breaks.end(), requirement.id)) continue;
+    if (!IsNonConformant(requirement.verdict) && requirement.verdict != Verdict::kDeviation) {
+      continue;
+    }
+    if (mutant.collateral.count(requirement.id) > 0) continue;
+    judgement.collateral.push_back(requirement.id + " " +
+                                   std::string(report::ToString(requirement.verdict)));
   }
   return judgement;
 }
@@ -108,15 +175,26 @@ bool ReferenceIsClean(const report::Report& run, std::string* why) {
   return why->empty() && run.conformant;
 }
 
+VariantJudgement JudgeVariant(const report::Report& run) {
+  VariantJudgement judgement;
+  judgement.conforming = run.conformant;
+  for (const auto& requirement : run.requirements) {
+    if (requirement.verdict == Verdict::kPass) continue;
+    judgement.non_pass.push_back(requirement.id + " " +
+                                 std::string(report::ToString(requirement.verdict)));
+  }
+  return judgement;
+}
+
 int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream& out) {
   if (const std::string problem = TimingOf(base).Check(); !problem.empty()) {
     out << "miconform: " << problem << "\n";
     return 2;
   }
   std::vector<Row> rows;
-  rows.push_back({"reference", true, nullptr, {}, false, {}, {}, {}});
+  rows.push_back({"reference", true, nullptr, {}, false, {}, {}, {}, {}});
   for (const Mutant& mutant : Mutants()) {
-    rows.push_back({"mutant:" + mutant.name, false, &mutant, {}, false, {}, {}, {}});
+    rows.push_back({"mutant:" + mutant.name, false, &mutant, {}, false, {}, {}, {}, {}});
   }
 
   bool run_failed = false;
@@ -155,10 +233,69 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       row.explanation = row.ok ? "clean" : "not clean: " + why;
     } else {
       const KillJudgement judgement = JudgeKill(*row.mutant, *row.run.report);
-      row.ok = judgement.killed;
+      row.ok = judgement.killed && judgement.collateral.empty();
+      row.kill_level = judgement.kill_level;
       row.explanation = judgement.explanation;
+      if (!judgement.collateral.empty()) {
+        std::string listed;
+        for (const std::string& item : judgement.collateral) listed += (listed.empty() ? "" : ", ") + item;
+        row.explanation += "; collateral not listed in mutants.json: " + listed;
+      }
       row.schedules_to_kill = judgement.schedules_to_kill;
       row.killing_case = judgement.killing_case;
+    }
+    if (base.progress) {
+      std::cerr << (row.ok ? "  " : "! ") << row.target << ": " << row.explanation << '\n';
+    }
+  }
+
+  // The conforming variants: each must come out CONFORMANT in a plain run and under schedule
+  // exploration (with --no-explore, in the plain run only). One that does not is a false
+  // accusation, and fails the command like a surviving mutant.
+  std::vector<VariantRow> variant_rows;
+  for (const Variant& variant : Variants()) {
+    variant_rows.push_back({"variant:" + variant.name, &variant, {}, {}, false, false, {}});
+  }
+  for (VariantRow& row : variant_rows) {
+    if (interrupted) {
+      row.explanation = "not run: the matrix was interrupted";
+      continue;
+    }
+    RunOptions options = base;
+    options.target = row.target;
+    options.report_dir =
+        (std::filesystem::path(base.report_dir) / DirectoryName(row.target)).string();
+    options.progress = false;
+    options.explore = false;
+    row.plain = RunSuite(options, self);
+    if (base.explore && !row.plain.interrupted && row.plain.report) {
+      options.explore = true;
+      options.report_dir = (std::filesystem::path(base.report_dir) /
+                            (DirectoryName(row.target) + ".explored")).string();
+      row.explored = RunSuite(options, self);
+      row.explored_run = true;
+    }
+    if (row.plain.interrupted || (row.explored_run && row.explored.interrupted)) {
+      interrupted = true;
+      run_failed = true;
+    }
+    std::vector<std::string> accusations;
+    if (!row.plain.report) {
+      row.explanation = "no run: " + row.plain.error;
+      run_failed = true;
+    } else if (row.explored_run && !row.explored.report) {
+      row.explanation = "no explored run: " + row.explored.error;
+      run_failed = true;
+    } else {
+      const VariantJudgement plain = JudgeVariant(*row.plain.report);
+      if (!plain.conforming) accusations.push_back("plain run NOT CONFORMANT");
+      if (row.explored_run && !JudgeVariant(*row.explored.report).conforming) {
+        accusations.push_back("explored run NOT CONFORMANT");
+      }
+      row.ok = accusations.empty();
+      row.explanation = row.ok ? "conforming"
+                               : "falsely accused: " + Joined(accusations) + " (non-PASS: " +
+                                     VariantNonPass(row) + ")";
     }
     if (base.progress) {
       std::cerr << (row.ok ? "  " : "! ") << row.target << ": " << row.explanation << '\n';
@@ -190,6 +327,7 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
   matrix << "  outcome\n";
   int mutants = 0;
   int killed = 0;
+  std::map<std::string, int> kills_by_level;
   for (const Row& row : rows) {
     matrix << std::setw(static_cast<int>(name_width)) << row.target;
     for (const std::string& id : columns) {
@@ -201,11 +339,13 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
     }
     matrix << "  " << (!row.run.report ? "NOT RUN"
                        : row.is_reference ? (row.ok ? "CLEAN" : "NOT CLEAN")
-                                          : (row.ok ? "KILLED" : "SURVIVED"))
+                                          : (row.ok ? "KILLED (" + row.kill_level + ")"
+                                                    : "SURVIVED"))
            << '\n';
     if (!row.is_reference) {
       ++mutants;
       killed += row.ok ? 1 : 0;
+      if (row.ok) ++kills_by_level[row.kill_level];
     }
   }
   const double score = mutants ? 100.0 * killed / mutants : 0.0;
@@ -213,6 +353,13 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
   summary << "mutation score: " << killed << "/" << mutants << " killed (" << std::fixed
           << std::setprecision(1) << score << "%); reference "
           << (rows.front().ok ? "clean" : "NOT clean") << '\n';
+  int variants_conforming = 0;
+  for (const VariantRow& row : variant_rows) variants_conforming += row.ok ? 1 : 0;
+  const int variant_count = static_cast<int>(variant_rows.size());
+  summary << "variants: " << variants_conforming << "/" << variant_count << " conforming\n";
+  summary << "kills by level:";
+  for (const auto& [level, count] : kills_by_level) summary << " " << level << " " << count << ";";
+  summary << '\n';
   const std::string legend =
       "[x] marks a requirement the mutant breaks. ok PASS, DH DOCUMENTED-HANG, DEV DEVIATION, "
       "NS NOT-SUPPORTED, NE NOT-EXERCISED, FAIL, HANG, CRASH, ERR ERROR, - not judged\n";
@@ -233,8 +380,36 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
   }
   if (timing.tellp() > 0) summary << "timing mutants:\n" << timing.str();
 
-  out << matrix.str() << legend << summary.str();
+  // The conforming variants' table: each run's outcome, and what did not PASS.
+  std::ostringstream variant_table;
+  if (!variant_rows.empty()) {
+    std::size_t variant_width = std::string("target").size();
+    for (const VariantRow& row : variant_rows) {
+      variant_width = std::max(variant_width, row.target.size());
+    }
+    constexpr int kOutcomeWidth = 14;  // "NOT CONFORMANT"
+    variant_table << "conforming variants\n"
+                  << std::left << std::setw(static_cast<int>(variant_width)) << "target" << "  "
+                  << std::setw(kOutcomeWidth) << "plain" << "  " << std::setw(kOutcomeWidth)
+                  << "explored" << "  " << std::setw(10) << "outcome" << "  "
+                  << "non-PASS requirements\n";
+    for (const VariantRow& row : variant_rows) {
+      const bool ran = row.plain.report.has_value();
+      variant_table << std::setw(static_cast<int>(variant_width)) << row.target << "  "
+                    << std::setw(kOutcomeWidth) << VariantOutcome(row.plain, true) << "  "
+                    << std::setw(kOutcomeWidth)
+                    << VariantOutcome(row.explored, row.explored_run) << "  " << std::setw(10)
+                    << VariantRowOutcome(row) << "  "
+                    << (ran ? VariantNonPass(row) : "-") << '\n';
+    }
+    if (!base.explore) variant_table << "(explored runs skipped: --no-explore)\n";
+  }
+
+  out << matrix.str() << legend << summary.str() << variant_table.str();
   for (const Row& row : rows) {
+    if (!row.ok) out << "  " << row.target << ": " << row.explanation << '\n';
+  }
+  for (const VariantRow& row : variant_rows) {
     if (!row.ok) out << "  " << row.target << ": " << row.explanation << '\n';
   }
 
@@ -253,6 +428,7 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       entry["expect"] = row.mutant->lenient ? "deviation" : "non-conformant";
       entry["description"] = row.mutant->description;
       entry["timing"] = row.mutant->timing;
+      if (row.ok) entry["kill_level"] = row.kill_level;
       if (row.schedules_to_kill) {
         entry["schedules_to_kill"] = *row.schedules_to_kill;
         entry["killing_case"] = row.killing_case;
@@ -265,15 +441,47 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
     }
     json["targets"].push_back(entry);
   }
+  json["variants_score"] = {{"conforming", variants_conforming}, {"variants", variant_count}};
+  json["variants"] = nlohmann::json::array();
+  for (const VariantRow& row : variant_rows) {
+    nlohmann::json entry = {{"target", row.target},
+                            {"fault", row.variant->fault},
+                            {"page", row.variant->page},
+                            {"sentence", row.variant->sentence},
+                            {"description", row.variant->description},
+                            {"outcome", row.ok ? "conforming"
+                                        : VariantRowOutcome(row) == "NOT RUN" ? "not run"
+                                                                              : "accused"},
+                            {"explanation", row.explanation}};
+    auto run_entry = [](const SuiteRun& run) {
+      nlohmann::json result = {{"conformant", run.report->conformant}};
+      result["non_pass"] = nlohmann::json::object();
+      for (const auto& requirement : run.report->requirements) {
+        if (requirement.verdict == Verdict::kPass) continue;
+        result["non_pass"][requirement.id] = std::string(report::ToString(requirement.verdict));
+      }
+      return result;
+    };
+    if (row.plain.report) entry["plain"] = run_entry(row.plain);
+    if (row.explored_run && row.explored.report) entry["explored"] = run_entry(row.explored);
+    json["variants"].push_back(entry);
+  }
   std::error_code ignored;
   std::filesystem::create_directories(base.report_dir, ignored);
   std::ofstream(std::filesystem::path(base.report_dir) / "mutants.json") << json.dump(2) << '\n';
   std::ofstream(std::filesystem::path(base.report_dir) / "mutants.md")
       << "# Mutant kill matrix\n\n```\n" << matrix.str() << "```\n\n" << legend << '\n'
-      << summary.str();
+      << summary.str()
+      << (variant_rows.empty() ? std::string()
+                               : "\n# Conforming variants\n\nEach links the reference with one "
+                                 "lawful reading of a sentence of the pages (mutants.json, "
+                                 "\"variants\"); each must be CONFORMANT.\n\n```\n" +
+                                     variant_table.str() + "```\n");
 
   if (run_failed) return kExitError;
-  return (killed == mutants && rows.front().ok) ? kExitConformant : kExitNotConformant;
+  return (killed == mutants && rows.front().ok && variants_conforming == variant_count)
+             ? kExitConformant
+             : kExitNotConformant;
 }
 
 }  // namespace miconform::runner

@@ -18,6 +18,13 @@ report::CaseResult Case(std::string id, std::vector<std::string> requirements, V
   result.requirement_ids = std::move(requirements);
   result.verdict = verdict;
   result.schedules_to_failure = schedules;
+  // A case that ran to its end charges what it judged through findings: here, every requirement
+  // it names.
+  if (verdict == Verdict::kFail || verdict == Verdict::kDeviation) {
+    for (const std::string& id : result.requirement_ids) {
+      result.findings.push_back(report::Finding{verdict, id, "judged"});
+    }
+  }
   return result;
 }
 
@@ -34,6 +41,7 @@ report::Report SuiteReport(std::vector<report::CaseResult> cases) {
         found = run.requirements.end() - 1;
       }
       found->verdict = report::Worst(found->verdict, result.verdict);
+      if (id == "REQ-S") found->level = report::Level::kShould;
       found->case_ids.push_back(result.id);
     }
   }
@@ -84,6 +92,47 @@ TEST(KillJudgement, LenientMutantIsKilledByDeviationOnly) {
   EXPECT_TRUE(JudgeKill(TimingMutant(true), deviating).killed);
   const auto failing = SuiteReport({Case("a.fail", {"REQ-A"}, Verdict::kFail)});
   EXPECT_FALSE(JudgeKill(TimingMutant(true), failing).killed);
+}
+
+TEST(KillJudgement, TheKillSaysItsLevel) {
+  const auto run = SuiteReport({Case("a.fail", {"REQ-A"}, Verdict::kFail)});
+  const KillJudgement must = JudgeKill(TimingMutant(), run);
+  EXPECT_EQ(must.kill_level, "MUST");
+  Mutant should = TimingMutant(true);
+  should.breaks = {"REQ-S"};
+  const KillJudgement missed =
+      JudgeKill(should, SuiteReport({Case("a.dev", {"REQ-S"}, Verdict::kDeviation)}));
+  EXPECT_TRUE(missed.killed);
+  EXPECT_EQ(missed.kill_level, "SHOULD");
+  EXPECT_NE(missed.explanation.find("(SHOULD kill)"), std::string::npos) << missed.explanation;
+}
+
+TEST(KillJudgement, CollateralOutsideTheBreaksIsListedUnlessTheTableGivesAReason) {
+  const auto run = SuiteReport({Case("a.fail", {"REQ-A"}, Verdict::kFail),
+                                Case("b.fail", {"REQ-B"}, Verdict::kFail)});
+  Mutant mutant = TimingMutant();
+  const KillJudgement judgement = JudgeKill(mutant, run);
+  EXPECT_TRUE(judgement.killed);
+  EXPECT_EQ(judgement.collateral, std::vector<std::string>{"REQ-B FAIL"});
+  mutant.collateral["REQ-B"] = "the fault also breaks it";
+  EXPECT_TRUE(JudgeKill(mutant, run).collateral.empty());
+}
+
+// A conforming variant is accused exactly when its run is not CONFORMANT; a DEVIATION or a
+// DOCUMENTED-HANG is listed among its non-PASS requirements but accuses nothing.
+TEST(VariantJudgement, OnlyANonConformantRunAccuses) {
+  auto run = SuiteReport({Case("a.pass", {"REQ-A"}, Verdict::kPass),
+                          Case("s.dev", {"REQ-S"}, Verdict::kDeviation)});
+  run.Aggregate();
+  const VariantJudgement warned = JudgeVariant(run);
+  EXPECT_TRUE(warned.conforming);
+  EXPECT_EQ(warned.non_pass, std::vector<std::string>{"REQ-S DEVIATION"});
+
+  auto failing = SuiteReport({Case("a.fail", {"REQ-A"}, Verdict::kFail)});
+  failing.Aggregate();
+  const VariantJudgement accused = JudgeVariant(failing);
+  EXPECT_FALSE(accused.conforming);
+  EXPECT_EQ(accused.non_pass, std::vector<std::string>{"REQ-A FAIL"});
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
-// mutants.h - the table of fault-seeded variants of the reference (targets/mutants/mutants.json).
+// mutants.h - the table of fault-seeded variants of the reference (targets/mutants/mutants.json),
+// and of its conforming variants (the same file's "variants").
 //
-// Used by the built-in target table (`mutant:<name>`) and by `miconform mutants`, which runs the
-// suite against each and checks that the suite catches the fault where it should.
+// Used by the built-in target table (`mutant:<name>`, `variant:<name>`) and by `miconform
+// mutants`, which runs the suite against each and checks that the suite catches each fault where
+// it should, and accuses no conforming variant.
 #ifndef MICONFORM_MUTANTS_H
 #define MICONFORM_MUTANTS_H
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,12 +21,30 @@ struct Mutant {
   bool timing = false;              // fails only under some interleavings: judged with the
                                     // schedule exploration on ("timing": true)
   std::string description;
+  // Requirements outside `breaks` the fault is known to break too, each with the reason
+  // ("collateral" in mutants.json); any other non-PASS requirement fails the mutant's row.
+  std::map<std::string, std::string> collateral;
   std::string LibraryFile() const { return "libmiconform_mutant_" + name + ".so"; }
 };
 
 // Every mutant, in table order. The table is checked when first read (names unique, a known
 // `expect`); a broken table throws std::runtime_error naming the entry.
 const std::vector<Mutant>& Mutants();
+
+// A conforming variant: the reference's objects linked with one lawful reading of fault.h
+// selected (the "variants" of mutants.json), which the suite must find CONFORMANT.
+struct Variant {
+  std::string name;         // "second_close_ok"; the target is "variant:<name>"
+  std::string fault;        // READING_FOO: linked with Fault::kReadingFoo (reference/fault.h)
+  std::string page;         // the page the sentence is on: "MI_Session_Close"
+  std::string sentence;     // the sentence whose other reading the variant takes, verbatim
+  std::string description;  // what the variant does differently from the reference
+  std::string LibraryFile() const { return "libmiconform_variant_" + name + ".so"; }
+};
+
+// Every variant, in table order. Checked when first read like Mutants(), and a variant's name must
+// not be a mutant's either; a broken table throws std::runtime_error naming the entry.
+const std::vector<Variant>& Variants();
 
 }  // namespace miconform
 
