@@ -27,18 +27,20 @@ std::string GrowthReport::Describe() const {
 }
 
 std::optional<GrowthReport> MeasureGrowth(const std::function<void()>& cycle,
-                                          const GrowthBound& bound) {
+                                          const GrowthBound& bound,
+                                          const SnapshotFunction& snapshot) {
   if (bound.cycles == 0)
     throw std::invalid_argument("heap growth check: cycles must be at least 1");
   if (bound.max_average_bytes_per_cycle < 0 || bound.max_total_growth_bytes < 0)
     throw std::invalid_argument("heap growth check: byte limits must not be negative");
   if (!HeapAccountingActive()) return std::nullopt;
 
+  const auto take = [&snapshot] { return snapshot ? snapshot() : TakeHeapSnapshot(); };
   for (std::uint64_t i = 0; i < bound.warmup_cycles; ++i) cycle();
-  const std::optional<HeapSnapshot> before = TakeHeapSnapshot();
+  const std::optional<HeapSnapshot> before = take();
   if (!before) return std::nullopt;
   for (std::uint64_t i = 0; i < bound.cycles; ++i) cycle();
-  const std::optional<HeapSnapshot> after = TakeHeapSnapshot();
+  const std::optional<HeapSnapshot> after = take();
   if (!after) return std::nullopt;
 
   GrowthReport report;

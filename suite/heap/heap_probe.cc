@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 
 #include <sstream>
+#include <thread>
 
 #include "miconform/heap_count.h"
 
@@ -60,6 +61,29 @@ std::optional<HeapSnapshot> TakeHeapSnapshot() {
   MiconformHeapSnapshot raw{};
   Api().snapshot(&raw);
   return HeapSnapshot{raw.live_bytes, raw.live_blocks, raw.total_allocations};
+}
+
+std::optional<SettledHeapSnapshot> TakeSettledSnapshot(const SettleRule& rule) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  std::optional<HeapSnapshot> last = TakeHeapSnapshot();
+  if (!last) return std::nullopt;
+  Clock::time_point unchanged_since = start;
+  for (;;) {
+    const Clock::time_point now = Clock::now();
+    const bool settled = now - unchanged_since >= rule.quiet;
+    if (settled || now - start >= rule.limit) {
+      return SettledHeapSnapshot{
+          *last, settled, std::chrono::duration_cast<std::chrono::milliseconds>(now - start)};
+    }
+    std::this_thread::sleep_for(rule.step);
+    const std::optional<HeapSnapshot> next = TakeHeapSnapshot();
+    if (!next) return std::nullopt;
+    if (next->live_bytes != last->live_bytes || next->live_blocks != last->live_blocks) {
+      unchanged_since = Clock::now();
+    }
+    last = next;
+  }
 }
 
 std::optional<HeapDelta> MeasureAround(const std::function<void()>& work) {

@@ -16,6 +16,7 @@
 #ifndef MICONFORM_HEAP_PROBE_H
 #define MICONFORM_HEAP_PROBE_H
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -60,6 +61,35 @@ std::optional<HeapSnapshot> TakeHeapSnapshot();
 // when the accounting is not active.
 std::optional<HeapDelta> MeasureAround(const std::function<void()>& work);
 
+// When the heap counts as settled (TakeSettledSnapshot): live bytes and live blocks the same in
+// every snapshot taken `step` apart for `quiet` in a row - any change starts the quiet period
+// again - or, at the latest, once `limit` has passed since the first snapshot.
+//
+// Why wait at all: a library may free what it took shortly after the call that gives it back has
+// returned - a reaper thread that frees closed objects in batches tens of milliseconds later, a
+// thread that exits after delivering the last callback (its TLS and start-up blocks go only
+// then) - and no API tells when it is done. The default `quiet` of 100 ms is twice the longest
+// delay of the conforming variant memory_freed_by_reaper (it frees 20-45 ms after the close,
+// some 50 ms with scheduling), and short enough to settle before and after every measured
+// sample. Memory freed more than `quiet` after the heap last changed is not waited for; a heap
+// that never stops changing costs `limit` per snapshot.
+struct SettleRule {
+  std::chrono::milliseconds quiet{100};
+  std::chrono::milliseconds step{5};
+  std::chrono::milliseconds limit{2000};
+};
+
+struct SettledHeapSnapshot {
+  HeapSnapshot snapshot;           // the last snapshot taken
+  bool settled = false;            // false: `limit` passed while the heap was still changing
+  std::chrono::milliseconds waited{0};
+};
+
+// Takes snapshots until the heap has settled by `rule` (or its limit passed) and returns the last
+// one; nullopt when the accounting is not active. Never allocates after TakeHeapSnapshot's first
+// call, so it does not disturb what it watches; sleeps on the calling thread.
+std::optional<SettledHeapSnapshot> TakeSettledSnapshot(const SettleRule& rule = {});
+
 // The "no growth over N cycles" rule. A cycle is one complete lifecycle (e.g. open a session, run
 // an operation, close the session). The rule runs `warmup_cycles`, takes a snapshot, runs
 // `cycles`, takes a snapshot, and passes when live-byte growth is at most
@@ -97,8 +127,14 @@ struct GrowthReport {
 
 // Applies the rule above to `cycle`. nullopt (and `cycle` is never run) when the accounting is
 // not active. Bad bounds (cycles == 0 or a negative limit) throw std::invalid_argument.
+// `snapshot` takes the two snapshots (after the warm-up, after the last cycle); empty, it is
+// TakeHeapSnapshot. A caller whose cycles leave memory to be freed shortly after them passes one
+// that waits for the heap to settle (TakeSettledSnapshot), so that what the last cycles still
+// have in flight at the end - and the warm-up's at the start - is not counted as growth.
+using SnapshotFunction = std::function<std::optional<HeapSnapshot>()>;
 std::optional<GrowthReport> MeasureGrowth(const std::function<void()>& cycle,
-                                          const GrowthBound& bound = {});
+                                          const GrowthBound& bound = {},
+                                          const SnapshotFunction& snapshot = {});
 
 }  // namespace miconform::heap
 
