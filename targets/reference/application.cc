@@ -148,6 +148,13 @@ MI_Result Application::Close() {
   }
   WaitForSessions();
   dispatcher_.Stop();
+  if (Reading(Fault::kReadingMemoryFreedByReaper)) {
+    // READING memory_freed_by_reaper: what the reaper still holds of the closed sessions is freed
+    // now, and its thread joined, so that no thread of the library outlives the application (it
+    // may be unloaded next). Every session is closed and forgotten, so nothing is handed to it
+    // any more.
+    reaper_.Stop();
+  }
   for (auto& [name, handler] : handlers_) handler->Unload();
   Registry().Remove(id_);
   return MI_RESULT_OK;

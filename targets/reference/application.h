@@ -39,6 +39,9 @@ class Application {
   MI_Result Close();
 
   Dispatcher& dispatcher() { return dispatcher_; }
+  // Used by a variant only (fault.h, memory_freed_by_reaper): the thread that frees closed
+  // sessions' memory after the close; Close() frees what it still holds and joins it.
+  Reaper& reaper() { return reaper_; }
   // Called by a session once its close is complete (after an asynchronous close's completion
   // callback has returned).
   void ForgetSession(std::uint64_t session_id);
@@ -51,6 +54,7 @@ class Application {
   const HandlerConfig config_;
   std::map<std::string, std::unique_ptr<ProtocolHandler>> handlers_;  // fixed after construction
   Dispatcher dispatcher_;
+  Reaper reaper_;  // idle (no thread) but in the variant memory_freed_by_reaper
 
   std::mutex mutex_;
   std::condition_variable sessions_changed_;

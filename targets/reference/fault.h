@@ -1,5 +1,6 @@
 // fault.h - the faults a build of the reference can be linked with: none for
-// libmiconform_reference.so, exactly one for each mutant of targets/mutants/mutants.json.
+// libmiconform_reference.so, exactly one for each mutant of targets/mutants/mutants.json; and the
+// lawful readings, one for each conforming variant there (its "variants").
 //
 // The reference's sources are compiled once; every fault seam is a plain runtime branch on kFault
 // (`if (Faulty(Fault::kX)) { faulty path } else { reference path }`), and each library is a link
@@ -7,8 +8,9 @@
 // miconform_add_reference_variant, targets/reference/CMakeLists.txt). With kFault == kNone every
 // branch takes the reference's path.
 //
-// This enum is the one list of faults. The `fault` of a mutants.json entry, FOO_BAR, names the
-// enumerator kFooBar; the configure step stops with an error when one has no enumerator here.
+// This enum is the one list of faults and readings. The `fault` of a mutants.json entry (mutant or
+// variant), FOO_BAR, names the enumerator kFooBar; the configure step stops with an error when
+// one has no enumerator here.
 // Keep one enumerator per line, as `  kName,` (the configure step reads them that way).
 #ifndef MICONFORM_REFERENCE_FAULT_H
 #define MICONFORM_REFERENCE_FAULT_H
@@ -75,6 +77,34 @@ enum class Fault {
   // Timing: a synchronous close returns and frees the session while the callback that closed the
   // last operation handle may still run (Operation::AppSideDoneForClose_locked).
   kSyncCloseFreesDuringCallback,
+
+  // ---- lawful readings: not faults; each makes a conforming variant
+  // (the "variants" of targets/mutants/mutants.json). Each takes another reading of one sentence
+  // of the pages than the reference does; the suite must find every such library CONFORMANT.
+  // A second MI_Session_Close of a session handle already closed (or being closed) returns
+  // MI_RESULT_OK, and calls its completion once (SessionClose in session_table.cc,
+  // Session::Close, Session::CloseAgain).
+  kReadingSecondCloseOk,
+  // A synchronous MI_Session_Close from inside an operation callback of the same session is
+  // refused with MI_RESULT_FAILED, and the session stays open (Session::Close, with
+  // Operation::CallApp telling which sessions' callbacks this thread is inside).
+  kReadingSyncCloseInCallbackRefused,
+  // A cancel (session close, MI_Operation_Cancel, MI_Operation_Close, application close) closes the
+  // handler's operation instead of cancelling it, and the reference gives the application its own
+  // final result (Operation::RequestCancel, Operation::HandlerCloseDue_locked).
+  kReadingCancelByClosingHandlerOperation,
+  // MI_Operation_Close of a synchronous operation whose final result was not pulled yet waits,
+  // without bound, until another thread has pulled it, then returns MI_RESULT_OK
+  // (Operation::Close, Operation::Pull).
+  kReadingSyncOperationCloseWaitsForPull,
+  // After a cancel the reference makes no final result of its own for an operation running in the
+  // handler: it passes on the handler's (Operation::NeedsLocalFinal_locked, Operation::Pull).
+  kReadingTransportFinalAfterCancel,
+  // A closed session's memory (the session and its operations) is not freed by the close: it is
+  // handed to a reaper thread of the application, which frees it in batches some 20-45 ms later;
+  // MI_Application_Close frees what the reaper still holds and joins it (Session::Release,
+  // Reaper in dispatcher.h, Application::Close).
+  kReadingMemoryFreedByReaper,
 };
 
 // The one fault this library was linked with (defined in the generated per-library source).
@@ -82,6 +112,9 @@ extern const Fault kFault;
 
 // True when this library was linked with `fault`.
 inline bool Faulty(Fault fault) { return kFault == fault; }
+
+// The same test, for the seams of the lawful readings (kReading...), which are no faults.
+inline bool Reading(Fault reading) { return kFault == reading; }
 
 }  // namespace miconform::reference
 

@@ -57,6 +57,12 @@ class HandleRegistry {
     return it == objects_.end() ? nullptr : it->second;
   }
 
+  // The id a handle of this kind carries, live or not; 0 for a NULL pointer or another kind's tag.
+  template <typename Handle>
+  std::uint64_t IdOf(const Handle* handle) const {
+    return handle == nullptr || handle->reserved2 != tag_ ? 0 : handle->reserved1;
+  }
+
   // The live object with this id, or nullptr (never registered, or removed since).
   std::shared_ptr<Object> FindId(std::uint64_t id) const {
     std::lock_guard lock(mutex_);

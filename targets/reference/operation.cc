@@ -92,6 +92,25 @@ bool FaultLocalFinalOnly() {
 // inside a callback is not lost).
 thread_local int fault_callback_depth = 0;
 
+// Used by variants only (sync_close_in_callback_refused, second_close_ok): the sessions whose
+// operation callbacks this thread is inside, innermost first; each scope lives on the stack of
+// Operation::CallApp. A scope enters the list when it is made and leaves it when it is destroyed,
+// so the list is right again after a callback that throws too.
+struct CallbackScope;
+thread_local const CallbackScope* innermost_callback = nullptr;
+
+struct CallbackScope {
+  explicit CallbackScope(const Session* entered) : session(entered), outer(innermost_callback) {
+    innermost_callback = this;
+  }
+  ~CallbackScope() { innermost_callback = outer; }
+  CallbackScope(const CallbackScope&) = delete;
+  CallbackScope& operator=(const CallbackScope&) = delete;
+
+  const Session* const session;
+  const CallbackScope* const outer;
+};
+
 }  // namespace
 
 Operation::Operation(std::shared_ptr<Session> session, MI_Uint32 flags,
@@ -120,6 +139,13 @@ void Operation::Register(MI_Operation* handle) {
 }
 
 void Operation::Unregister() { Registry().Remove(id_); }
+
+bool Operation::ThisThreadInCallbackOf(const Session* session) {
+  for (const CallbackScope* scope = innermost_callback; scope != nullptr; scope = scope->outer) {
+    if (scope->session == session) return true;
+  }
+  return false;
+}
 
 // ---------------------------------------------------------------------------------------------
 // conditions (all under the session mutex)
@@ -157,6 +183,14 @@ bool Operation::SettledForSessionClose_locked() const {
 }
 
 bool Operation::NeedsLocalFinal_locked() const {
+  if (Reading(Fault::kReadingTransportFinalAfterCancel) && has_handler_operation_) {
+    // READING transport_final_after_cancel: "For an asynchronous operation, this will cause the
+    // final callback to happen with the final result." The final result of a cancelled operation
+    // is the one the operation itself ends with: for an operation running in the handler, the
+    // handler's, which a conforming transport always sends after a cancel. The reference makes
+    // none of its own (a pull waits for it too, see Pull).
+    return false;
+  }
   return !pull_ && cancel_requested_ && !final_claimed_ && !outstanding_ && !deferred_ &&
          app_callbacks_in_flight_ == 0;
 }
@@ -166,15 +200,37 @@ bool Operation::NeedsDeferredDelivery_locked() const {
 }
 
 bool Operation::HandlerCloseDue_locked() const {
+  if (Reading(Fault::kReadingCancelByClosingHandlerOperation)) {
+    // READING cancel_by_closing_handler_operation: "The client disconnects from the server as soon
+    // as possible, so it will not wait for the entire operation to complete before giving a final
+    // result." A cancelled operation's handler operation is closed instead of cancelled
+    // (RequestCancel and Start forward no cancel), as soon as the application holds none of its
+    // results, none waits to be handed over or pulled (a final result in slot_ is still the
+    // puller's to come), and no handler callback runs (the application may be reading the
+    // handler's arguments of a writeMessage or writeProgress): their arguments are the handler's
+    // until acknowledged, or until the callback returns. The application gets the reference's
+    // own final result (DeliverLocalFinal), or, when pulling, the one already in slot_.
+    if (has_handler_operation_ && handler_started_ && !handler_close_claimed_ &&
+        handler_calls_in_flight_ == 0 && handler_callbacks_in_flight_ == 0 && cancel_requested_ &&
+        !held_ && !slot_ && !deferred_) {
+      return true;
+    }
+  }
   return has_handler_operation_ && handler_started_ && !handler_close_claimed_ &&
          handler_calls_in_flight_ == 0 && AppSideDoneForClose_locked();
 }
 
 bool Operation::Retirable_locked() const {
+  // The variant cancel_by_closing_handler_operation closes the handler operation of a cancelled
+  // operation without waiting for its final result, which then never comes
+  // (HandlerCloseDue_locked).
+  const bool handler_done =
+      handler_final_seen_ ||
+      (Reading(Fault::kReadingCancelByClosingHandlerOperation) && cancel_requested_);
   return AppSideDone_locked() && !held_ && !slot_ && !deferred_ &&
          handler_callbacks_in_flight_ == 0 &&
          handler_calls_in_flight_ == 0 &&
-         (!has_handler_operation_ || (handler_close_done_ && handler_final_seen_));
+         (!has_handler_operation_ || (handler_close_done_ && handler_done));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -193,8 +249,10 @@ void Operation::Start(const HandlerStart& start) {
   {
     std::lock_guard lock(session_->mutex());
     handler_started_ = true;
-    // A cancel that came while the handler was still starting is passed on now.
-    forward = cancel_requested_ && !handler_cancel_forwarded_ && !handler_final_seen_;
+    // A cancel that came while the handler was still starting is passed on now (the variant
+    // cancel_by_closing_handler_operation closes the handler operation instead, in Advance).
+    forward = cancel_requested_ && !handler_cancel_forwarded_ && !handler_final_seen_ &&
+              !Reading(Fault::kReadingCancelByClosingHandlerOperation);
     if (forward) {
       handler_cancel_forwarded_ = true;
       ++handler_calls_in_flight_;
@@ -224,6 +282,12 @@ void Operation::CallApp(Call&& call) {
     ++fault_callback_depth;
     call();
     --fault_callback_depth;
+  } else if (Reading(Fault::kReadingSyncCloseInCallbackRefused) ||
+             Reading(Fault::kReadingSecondCloseOk)) {
+    // READING sync_close_in_callback_refused, second_close_ok: tells Session::Close, through
+    // ThisThreadInCallbackOf, that this thread is inside a callback of this session.
+    const CallbackScope scope(session_.get());
+    call();
   } else {
     call();
   }
@@ -456,7 +520,13 @@ MI_Result Operation::Pull(const MI_Instance** instance, MI_Boolean* more_results
   std::optional<HandlerResult> dropped;
   {
     std::unique_lock lock(session_->mutex());
-    session_->changed().wait(lock, [this] { return slot_ || cancel_requested_ || app_closed_; });
+    // The variant transport_final_after_cancel waits for the handler's final result after a
+    // cancel too (see NeedsLocalFinal_locked); after a cancel the slot only ever takes a final one.
+    const bool handler_final_only =
+        Reading(Fault::kReadingTransportFinalAfterCancel) && has_handler_operation_;
+    session_->changed().wait(lock, [&] {
+      return slot_ || (cancel_requested_ && !handler_final_only) || app_closed_;
+    });
     if (slot_ && (!slot_->more || !cancel_requested_)) {
       out = *slot_;
       held_.swap(slot_);
@@ -478,6 +548,13 @@ MI_Result Operation::Pull(const MI_Instance** instance, MI_Boolean* more_results
   if (result) *result = out.code;
   if (error_message) *error_message = out.error;
   if (completion_details) *completion_details = out.details;
+  if (Reading(Fault::kReadingSyncOperationCloseWaitsForPull) && !out.more) {
+    // READING sync_operation_close_waits_for_pull: this pull is done with the final result (its
+    // pointers are handed out), so a Close waiting for it may acknowledge it to the handler now.
+    std::lock_guard lock(session_->mutex());
+    reading_final_pull_returned_ = true;
+    session_->NotifyChanged_locked();
+  }
   return MI_RESULT_OK;
 }
 
@@ -507,8 +584,11 @@ void Operation::RequestCancel(MI_CancellationReason reason) {
       cancel_requested_ = true;
       cancel_reason_ = reason;
     }
+    // The variant cancel_by_closing_handler_operation closes the handler operation instead of
+    // cancelling it (HandlerCloseDue_locked, in Advance below).
     if (has_handler_operation_ && handler_started_ && !handler_cancel_forwarded_ &&
-        !handler_final_seen_ && !handler_close_claimed_) {
+        !handler_final_seen_ && !handler_close_claimed_ &&
+        !Reading(Fault::kReadingCancelByClosingHandlerOperation)) {
       forward = true;
       handler_cancel_forwarded_ = true;
       ++handler_calls_in_flight_;
@@ -531,6 +611,20 @@ MI_Result Operation::Cancel(MI_CancellationReason reason) {
 }
 
 MI_Result Operation::Close() {
+  if (Reading(Fault::kReadingSyncOperationCloseWaitsForPull) && pull_) {
+    // READING sync_operation_close_waits_for_pull: "For synchronous operations, the close function
+    // is synchronous on retrieving the final result". A close before the final result was pulled
+    // waits until another thread has pulled it (the wait gives the session's lock up, so the
+    // pull runs meanwhile), then closes as below and returns MI_RESULT_OK. The wait has no bound:
+    // with no other thread pulling, the close never returns. It ends once the pull of the final
+    // result has returned, not when the final is marked acknowledged, so that the close does not
+    // acknowledge the final result to the handler while that pull still hands out its pointers.
+    // A second close while one waits is refused like a close of a closed handle.
+    std::unique_lock lock(session_->mutex());
+    if (app_closed_ || reading_close_waiting_) return MI_RESULT_INVALID_PARAMETER;
+    reading_close_waiting_ = true;
+    session_->changed().wait(lock, [this] { return reading_final_pull_returned_; });
+  }
   bool cancel = false;
   bool final_missing = false;
   std::optional<HandlerResult> held;

@@ -96,6 +96,11 @@ class Operation : public std::enable_shared_from_this<Operation> {
   // Hands over a handler result that arrived while an earlier one was still outstanding.
   void DeliverDeferred();
 
+  // Used by variants only (fault.h, sync_close_in_callback_refused, second_close_ok): whether this
+  // thread is inside an application callback of an operation of `session` (always false in the
+  // reference, which does not keep track).
+  static bool ThisThreadInCallbackOf(const Session* session);
+
   // Used by a mutant only (fault.h): the application has not closed the handle yet.
   bool FaultHandleOpen();
   // Used by a mutant only: one more application callback after the session's close ended.
@@ -164,6 +169,10 @@ class Operation : public std::enable_shared_from_this<Operation> {
   std::optional<HandlerResult> slot_;  // pull: handler result not yet pulled
   std::optional<HandlerResult> deferred_;  // arrived while another result was outstanding
   bool deferred_scheduled_ = false;
+  // Used by a variant only (sync_operation_close_waits_for_pull): a Close waits for the final pull,
+  // which has returned (Pull sets it after handing out the final result's pointers).
+  bool reading_close_waiting_ = false;
+  bool reading_final_pull_returned_ = false;
 };
 
 }  // namespace miconform::reference

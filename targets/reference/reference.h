@@ -66,7 +66,8 @@
 // LOCKS, in the only order in which they may nest (a lock never taken while a later one is held):
 //   1. Application::mutex_  - the application's session set, its closing flag.
 //   2. Session::mutex_      - the session's state and the state of all its operations.
-//   3. HandleRegistry::mutex_, Dispatcher::mutex_ - leaves.
+//   3. HandleRegistry::mutex_, Dispatcher::mutex_, the closed-session record of session.cc and
+//      Reaper::mutex_ (each a variant's only) - leaves.
 //   ProtocolHandler::load_mutex_ is taken alone; it is held while the handler library is opened
 //   and its entry point called (which cannot call back into the reference), so that a handler is
 //   loaded once.
@@ -97,8 +98,23 @@
 //   close ends while the last callback still runs ...... Operation::AppSideDoneForClose_locked
 //       (asynchronous: completion_races_last_callback; synchronous:
 //       sync_close_frees_during_callback; Session::FaultEndsEarly_locked tells which)
+// and the lawful readings (fault.h: not faults; each links a conforming variant, the "variants" of
+// mutants.json, through a branch `if (Reading(...))` on its enumerator). Each reads one sentence
+// of the pages otherwise than the contract above does:
+//   a second close of a closed or closing session is OK . SessionClose in session_table.cc,
+//       Session::Close, Session::CloseAgain (closed ids remembered, and the repeated closes'
+//       completions called, by Session::Release; callbacks recorded by Operation::CallApp)
+//   sync close from inside a callback is refused ....... Session::Close (with Operation::CallApp
+//       recording this thread's callbacks, Operation::ThisThreadInCallbackOf)
+//   a cancel closes the handler operation .............. Operation::HandlerCloseDue_locked (and no
+//       cancel forwarded by Operation::RequestCancel and Operation::Start)
+//   sync operation close waits for the final pull ...... Operation::Close
+//   the final result after a cancel is the handler's ... Operation::NeedsLocalFinal_locked,
+//       Operation::Pull
+//   a closed session's memory is freed by a reaper ..... Session::Release (hands it to the
+//       application's Reaper, dispatcher.h), Application::Close (frees the rest, joins it)
 // Linked with kFault == Fault::kNone, every branch takes the reference's path; members and helpers
-// that only a mutant uses are there but idle.
+// that only a mutant or a variant uses are there but idle.
 #ifndef MICONFORM_REFERENCE_REFERENCE_H
 #define MICONFORM_REFERENCE_REFERENCE_H
 

@@ -2,7 +2,10 @@
 #include "session.h"
 
 #include <chrono>
+#include <new>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "application.h"
 #include "fault.h"
@@ -25,6 +28,19 @@ struct HandlerCloseCompletion {
   bool done = false;
 };
 
+// Used by a variant only (second_close_ok): the ids of the sessions closed so far, one bit per
+// object id. Ids count up from 1 and are never reused, so a closed session leaves one bit behind,
+// not its memory, and no id of anything else is ever taken for a closed session's.
+struct ClosedSessions {
+  std::mutex mutex;
+  std::vector<bool> closed;  // guarded by mutex
+};
+
+ClosedSessions& Closed() {
+  static auto* closed = new ClosedSessions;  // never destroyed: closes may come at any time
+  return *closed;
+}
+
 void OnHandlerSessionClosed(void* context) {
   auto* completion = static_cast<HandlerCloseCompletion*>(context);
   std::lock_guard lock(completion->mutex);  // notify under the lock: the waiter owns the memory
@@ -38,6 +54,13 @@ Session::Session(Application* application, const MI_Session& handler_session)
     : application_(application), id_(NextObjectId()), handler_session_(handler_session) {}
 
 std::shared_ptr<Session> Session::Find(const MI_Session* handle) { return Registry().Find(handle); }
+
+bool Session::WasClosed(const MI_Session* handle) {
+  const std::uint64_t id = Registry().IdOf(handle);
+  ClosedSessions& sessions = Closed();
+  std::lock_guard lock(sessions.mutex);
+  return id != 0 && id < sessions.closed.size() && sessions.closed[id];
+}
 
 std::shared_ptr<Session> Session::Detached() {
   // Created once and never destroyed: operations of unknown sessions may be started at any time.
@@ -132,8 +155,26 @@ MI_Result Session::Close(void* completion_context, MI_SessionCloseCompletion com
     std::lock_guard delivery(fault_callback_mutex_);
   }
   {
-    std::lock_guard lock(mutex_);
-    if (closing_) return MI_RESULT_INVALID_PARAMETER;  // a second close, or the detached session
+    std::unique_lock lock(mutex_);
+    if (closing_) {
+      if (Reading(Fault::kReadingSecondCloseOk) && application_ != nullptr) {
+        // READING second_close_ok: the session is a handle NewSession returned, which is all
+        // MI_Session_Close.md asks of it; a close of a session being closed is taken as
+        // idempotent (MI_RESULT_OK once the session is closed, see CloseAgain).
+        return CloseAgain(lock, completion_context, completion);
+      }
+      return MI_RESULT_INVALID_PARAMETER;  // a second close, or the detached session
+    }
+    if (Reading(Fault::kReadingSyncCloseInCallbackRefused) && completion == nullptr &&
+        Operation::ThisThreadInCallbackOf(this)) {
+      // READING sync_close_in_callback_refused: "If the MI_Session_Close is called from a
+      // callback the completion callback must be specified. Not doing so can result in a
+      // deadlock." A synchronous close from inside an operation callback of this session, on
+      // this thread, would wait for that callback to return: it is refused at once instead, and
+      // the session stays open (the application closes it later, or with a completion callback).
+      // A close of a session already closing is answered above, as in the reference.
+      return MI_RESULT_FAILED;
+    }
     closing_ = true;
     // Read by FaultEndsEarly_locked only (the timing mutants that end the close early).
     fault_async_close_ = completion != nullptr;
@@ -219,6 +260,30 @@ void Session::RunAsyncClose(void* completion_context, MI_SessionCloseCompletion 
     FaultCallBackLate();
   }
   application_->ForgetSession(id_);
+}
+
+MI_Result Session::CloseAgain(std::unique_lock<std::mutex>& lock, void* completion_context,
+                              MI_SessionCloseCompletion completion) {
+  // READING second_close_ok: a repeated close ends like the first one.
+  if (completion != nullptr) {
+    // Asynchronous: it returns at once. Its completion callback is kept, and the first close's
+    // Release calls it exactly once when the session is released, with no lock held; once the
+    // session is released it is called at once, on this thread, before the close returns.
+    if (!reading_close_done_) {
+      reading_pending_completions_.emplace_back(completion_context, completion);
+      return MI_RESULT_OK;
+    }
+    lock.unlock();
+    completion(completion_context);
+    return MI_RESULT_OK;
+  }
+  // Synchronous: it returns once the first close has released the session (no operation callback
+  // comes after that). From inside an operation callback of this session on this thread it would
+  // wait for itself (the release waits for that callback to return): it is answered at once
+  // instead, as the reference answers every second close.
+  if (Operation::ThisThreadInCallbackOf(this)) return MI_RESULT_INVALID_PARAMETER;
+  changed_.wait(lock, [this] { return reading_close_done_; });
+  return MI_RESULT_OK;
 }
 
 void Session::FaultCallBackLate() {
@@ -315,11 +380,50 @@ void Session::Release() {
   } else {
     for (auto& [id, operation] : operations) operation->Unregister();
   }
+  if (Reading(Fault::kReadingSecondCloseOk)) {
+    // READING second_close_ok: the session is remembered as closed before it leaves the registry,
+    // so that a later close finds it one way or the other (SessionClose in session_table.cc), and
+    // the closes that came while this one ran are released (CloseAgain): the synchronous ones
+    // wake, and the completion callbacks of the asynchronous ones are called here, each once,
+    // with no lock held, before the application forgets the session.
+    {
+      ClosedSessions& sessions = Closed();
+      std::lock_guard lock(sessions.mutex);
+      try {
+        // The record grows to one bit past the highest id of a closed session: one bit for every
+        // object (application, session, operation) this library made until then, some 1 MiB per
+        // 8 million objects (twice that at most with the vector's spare room), never shrunk.
+        if (sessions.closed.size() <= id_) sessions.closed.resize(id_ + 1);
+        sessions.closed[id_] = true;
+      } catch (const std::bad_alloc&) {
+        // Not recorded: the close goes on, and a later close of this handle finds no session and
+        // gets the reference's answer (MI_RESULT_INVALID_PARAMETER). No exception may cross the
+        // C interface.
+      }
+    }
+    std::vector<std::pair<void*, MI_SessionCloseCompletion>> pending;
+    {
+      std::lock_guard lock(mutex_);
+      reading_close_done_ = true;
+      pending.swap(reading_pending_completions_);
+      changed_.notify_all();
+    }
+    for (auto& [context, completion] : pending) completion(context);
+  }
   Registry().Remove(id_);
   if (Faulty(Fault::kCloseLeaksSession)) {
     // FAULT close_leaks_session: the closed session keeps a reference to itself, so its memory
     // is never given back.
     new std::shared_ptr<Session>(shared_from_this());
+  }
+  if (Reading(Fault::kReadingMemoryFreedByReaper)) {
+    // READING memory_freed_by_reaper: "Closes a session and releases all associated memory."
+    // says nothing of when. The session and its operations are handed to the application's
+    // reaper, whose reference is the last one once the close has returned (or its completion
+    // callback has): it frees them 20-45 ms later, in a batch with other sessions closed
+    // meanwhile (Reaper, dispatcher.h); MI_Application_Close frees what it still holds.
+    for (auto& [id, operation] : operations) application_->reaper().Hand(std::move(operation));
+    application_->reaper().Hand(shared_from_this());
   }
   // `operations` goes out of scope here: the operation -> session references go with it.
 }

@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "miconform/mi_abi.h"
@@ -38,6 +39,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Session& operator=(const Session&) = delete;
 
   static std::shared_ptr<Session> Find(const MI_Session* handle);
+  // Used by a variant only (fault.h, second_close_ok): whether the handle names a session of this
+  // library that is closed (always false in the reference, which does not remember them).
+  static bool WasClosed(const MI_Session* handle);
   static std::shared_ptr<Session> Detached();
   void Register(MI_Session* handle);
 
@@ -84,6 +88,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void Release();
   void RunClose();  // WaitForOperations .. Release
   void RunAsyncClose(void* completion_context, MI_SessionCloseCompletion completion);
+  // Used by a variant only (second_close_ok): a close of a session already closing; `lock` holds
+  // mutex_ (a synchronous close waits on it; an asynchronous one may release it).
+  MI_Result CloseAgain(std::unique_lock<std::mutex>& lock, void* completion_context,
+                       MI_SessionCloseCompletion completion);
 
   Application* const application_;  // nullptr for the detached session
   const std::uint64_t id_;
@@ -102,6 +110,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void FaultCallBackLate();
   std::mutex fault_callback_mutex_;
   bool fault_async_close_ = false;  // the close has a completion callback; guarded by mutex_
+  // Used by a variant only (second_close_ok): the first close has released the session (guarded
+  // by mutex_; CloseAgain waits for it).
+  bool reading_close_done_ = false;
+  // Used by a variant only (second_close_ok): the (context, completion) of every asynchronous
+  // repeated close made before the release, which Release calls (guarded by mutex_).
+  std::vector<std::pair<void*, MI_SessionCloseCompletion>> reading_pending_completions_;
 };
 
 }  // namespace miconform::reference

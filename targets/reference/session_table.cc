@@ -38,6 +38,13 @@ MI_Result SessionClose(MI_Session* handle, void* completion_context,
       if (*object == 0) return MI_RESULT_FAILED;
     }
   }
+  if (!session && Reading(Fault::kReadingSecondCloseOk) && Session::WasClosed(handle)) {
+    // READING second_close_ok: a handle NewSession returned, of a session closed before. The
+    // close has nothing left to do, so it succeeds; its completion callback, if it has one, is
+    // called once with its context, on this thread, before the close returns.
+    if (completion != nullptr) completion(completion_context);
+    return MI_RESULT_OK;
+  }
   if (!session) return MI_RESULT_INVALID_PARAMETER;
   return session->Close(completion_context, completion);
 }

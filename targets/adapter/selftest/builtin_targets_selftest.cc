@@ -61,7 +61,7 @@ TEST(ResolveTarget, OptionsOverrideTheDefaults) {
 }
 
 TEST(ResolveTarget, UnknownNameListsTheKnownOnes) {
-  for (const std::string name : {"nosuch", "mutant:nosuch", ""}) {
+  for (const std::string name : {"nosuch", "mutant:nosuch", "variant:nosuch", ""}) {
     try {
       ResolveTarget(name);
       FAIL() << "'" << name << "' was accepted";

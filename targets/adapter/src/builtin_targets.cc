@@ -19,13 +19,17 @@ struct BuiltinTarget {
   std::string library_file;  // in LibraryDirectory()
 };
 
-// The reference first, then every mutant of targets/mutants/mutants.json as `mutant:<name>`.
-// Built once; Mutants() throws std::runtime_error for a broken embedded table.
+// The reference first, then every mutant of targets/mutants/mutants.json as `mutant:<name>`, then
+// every conforming variant of the same file as `variant:<name>`. Built once; Mutants() and
+// Variants() throw std::runtime_error for a broken embedded table.
 const std::vector<BuiltinTarget>& BuiltinTargets() {
   static const std::vector<BuiltinTarget> targets = [] {
     std::vector<BuiltinTarget> table{{"reference", "libmiconform_reference.so"}};
     for (const Mutant& mutant : Mutants()) {
       table.push_back({"mutant:" + mutant.name, mutant.LibraryFile()});
+    }
+    for (const Variant& variant : Variants()) {
+      table.push_back({"variant:" + variant.name, variant.LibraryFile()});
     }
     return table;
   }();

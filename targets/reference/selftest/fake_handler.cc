@@ -129,6 +129,9 @@ void Run(std::shared_ptr<FakeOperation> operation) {
   callbacks.instanceResult(&operation->handle, callbacks.callbackContext, nullptr, MI_FALSE,
                            honoured_cancel ? MI_RESULT_FAILED : MI_RESULT_OK, nullptr, nullptr,
                            &Acknowledge);
+  std::lock_guard lock(g_mutex);
+  ++g_stats.finals_returned;
+  g_changed.notify_all();
 }
 
 // ---- operation table
@@ -331,6 +334,10 @@ FAKE_EXPORT int fake_handler_wait_results(unsigned count, unsigned timeout_ms) {
 
 FAKE_EXPORT int fake_handler_wait_cancels(unsigned count, unsigned timeout_ms) {
   return WaitFor(timeout_ms, &FakeHandlerStats::cancels, count);
+}
+
+FAKE_EXPORT int fake_handler_wait_finals_returned(unsigned count, unsigned timeout_ms) {
+  return WaitFor(timeout_ms, &FakeHandlerStats::finals_returned, count);
 }
 
 }  // extern "C"

@@ -39,6 +39,7 @@ typedef struct FakeHandlerStats {
     unsigned finals_sent;
     unsigned acknowledgements;
     unsigned unknown_acknowledgements;
+    unsigned finals_returned;                      /* final instanceResult calls that returned */
 } FakeHandlerStats;
 
 MI_Result FakeHandlerInit(MI_Uint32 flags, const MI_Char *applicationID,
@@ -51,6 +52,8 @@ void fake_handler_reset(void);
 int fake_handler_wait_results(unsigned count, unsigned timeout_ms);
 /* Blocks up to timeout_ms until cancels >= count; 1 reached, 0 timeout. */
 int fake_handler_wait_cancels(unsigned count, unsigned timeout_ms);
+/* Blocks up to timeout_ms until finals_returned >= count; 1 reached, 0 timeout. */
+int fake_handler_wait_finals_returned(unsigned count, unsigned timeout_ms);
 
 #ifdef __cplusplus
 }

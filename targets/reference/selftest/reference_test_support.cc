@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 
 namespace miconform::reference::selftest {
@@ -80,19 +81,25 @@ void WriteMessage(MI_Operation*, void* context, MI_Uint32, const MI_Char*) {
 
 }  // namespace
 
-MI_Application_InitializeV1_Fn ReferenceEntry() {
-  static MI_Application_InitializeV1_Fn entry = [] {
-    WriteConfig();
-    void* library = dlopen(MICONFORM_REFERENCE_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+MI_Application_InitializeV1_Fn LibraryEntry(const std::string& path) {
+  static std::mutex mutex;
+  static std::map<std::string, MI_Application_InitializeV1_Fn> entries;
+  static const std::string config_dir = WriteConfig();  // before any library is loaded
+  std::lock_guard lock(mutex);
+  MI_Application_InitializeV1_Fn& entry = entries[path];
+  if (entry == nullptr) {
+    void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);  // never closed
     if (library == nullptr) {
-      std::fprintf(stderr, "cannot load the reference: %s\n", dlerror());
+      std::fprintf(stderr, "cannot load %s: %s\n", path.c_str(), dlerror());
       std::abort();
     }
-    return reinterpret_cast<MI_Application_InitializeV1_Fn>(
+    entry = reinterpret_cast<MI_Application_InitializeV1_Fn>(
         dlsym(library, MI_APPLICATION_INITIALIZE_V1_SYMBOL));
-  }();
+  }
   return entry;
 }
+
+MI_Application_InitializeV1_Fn ReferenceEntry() { return LibraryEntry(MICONFORM_REFERENCE_LIBRARY); }
 
 // ---- OperationLog
 
@@ -166,7 +173,7 @@ int CloseCompletion::Calls() {
 
 void ReferenceTest::SetUp() {
   fake_handler_reset();
-  ASSERT_EQ(MI_RESULT_OK, ReferenceEntry()(0, nullptr, nullptr, &app_));
+  ASSERT_EQ(MI_RESULT_OK, LibraryEntry(Library())(0, nullptr, nullptr, &app_));
   ASSERT_NE(nullptr, app_.ft);
 }
 

@@ -1,6 +1,7 @@
-// reference_test_support.h - what the reference's self-tests share: the reference loaded with
-// dlopen over a temporary omicli.conf that registers the fake handler, an application fixture,
-// and recorders for operation callbacks and session-close completions.
+// reference_test_support.h - what the reference's self-tests share: the reference (or one of its
+// conforming variants) loaded with dlopen over a temporary omicli.conf that registers the fake
+// handler, an application fixture, and recorders for operation callbacks and session-close
+// completions.
 #ifndef MICONFORM_REFERENCE_SELFTEST_REFERENCE_TEST_SUPPORT_H
 #define MICONFORM_REFERENCE_SELFTEST_REFERENCE_TEST_SUPPORT_H
 
@@ -11,6 +12,8 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "fake_handler.h"
 #include "miconform/mi_abi.h"
@@ -22,7 +25,10 @@ inline constexpr std::chrono::seconds kEventually{20};  // bound of every "event
 // How long a call that must keep blocking is watched before the test releases it.
 inline constexpr std::chrono::milliseconds kStillBlocked{200};
 
-// The entry point of the reference, loaded once per test program.
+// The entry point of the library at `path` (the reference, or one of its variants), loaded once
+// per test program and path.
+MI_Application_InitializeV1_Fn LibraryEntry(const std::string& path);
+// The entry point of the reference.
 MI_Application_InitializeV1_Fn ReferenceEntry();
 
 // Everything one asynchronous operation's callbacks saw. Thread-safe.
@@ -76,9 +82,11 @@ struct CloseCompletion {
 // Starts EnumerateInstances with `script` as class name and the log's callbacks into log.handle.
 void Enumerate(MI_Session& session, const char* script, OperationLog& log, MI_Uint32 flags = 0);
 
-// An application of the reference per test; TearDown closes it if the test did not.
+// An application of the reference per test; TearDown closes it if the test did not. A fixture
+// for a variant of the reference overrides Library().
 class ReferenceTest : public ::testing::Test {
  protected:
+  virtual std::string Library() const { return MICONFORM_REFERENCE_LIBRARY; }
   void SetUp() override;
   void TearDown() override;
   MI_Session OpenSession();
@@ -87,6 +95,19 @@ class ReferenceTest : public ::testing::Test {
 
   MI_Application app_{};
   bool app_closed_ = false;
+};
+
+// The application of one conforming variant of the reference per test
+// (libmiconform_variant_<name>.so, built beside the reference).
+class VariantTest : public ReferenceTest {
+ protected:
+  explicit VariantTest(std::string name) : name_(std::move(name)) {}
+  std::string Library() const override {
+    return std::string(MICONFORM_VARIANT_LIBRARY_DIR) + "/libmiconform_variant_" + name_ + ".so";
+  }
+
+ private:
+  const std::string name_;
 };
 
 }  // namespace miconform::reference::selftest

@@ -1,6 +1,6 @@
-// reference_with_handler_test.cc - runs the reference against the project's scripted protocol
-// handler (libmiconform_handler.so), in both of its callback-thread modes, and checks the
-// handler's own records of what the reference did to it.
+// reference_with_handler_test.cc - runs the reference and its conforming variants against the
+// project's scripted protocol handler (libmiconform_handler.so), in both of its callback-thread
+// modes, and checks the handler's own records of what the library did to it.
 #include <thread>
 #include <vector>
 
@@ -28,11 +28,13 @@ MiconformOperationRecord OperationRecord(uint32_t index) {
   return record;
 }
 
-TEST_F(ReferenceTest, ScriptedHandlerOperationsEachEndOnceAndAreReleasedByClose) {
+// Operations in both callback-thread modes, closed by a synchronous session close: each ends once
+// and each handler operation is closed once and released.
+void ScriptedHandlerOperationsEachEndOnceAndAreReleasedByClose(MI_Application& app) {
   ASSERT_EQ(0, miconform_handler_reset());
   MI_Session session{};
-  ASSERT_EQ(MI_RESULT_OK, app_.ft->NewSession(&app_, MICONFORM_HANDLER_DEFAULT_PROTOCOL, nullptr,
-                                             nullptr, nullptr, nullptr, &session));
+  ASSERT_EQ(MI_RESULT_OK, app.ft->NewSession(&app, MICONFORM_HANDLER_DEFAULT_PROTOCOL, nullptr,
+                                            nullptr, nullptr, nullptr, &session));
   struct Planned {
     const char* script;
     MI_Uint32 flags;
@@ -77,10 +79,33 @@ TEST_F(ReferenceTest, ScriptedHandlerOperationsEachEndOnceAndAreReleasedByClose)
   ASSERT_EQ(0, miconform_handler_session_record(0, &session_record));
   EXPECT_EQ(1u, session_record.close_count);
   EXPECT_EQ(1u, session_record.completions_called);
+}
 
+TEST_F(ReferenceTest, ScriptedHandlerOperationsEachEndOnceAndAreReleasedByClose) {
+  ScriptedHandlerOperationsEachEndOnceAndAreReleasedByClose(app_);
   EXPECT_EQ(MI_RESULT_OK, CloseApplication());
   EXPECT_EQ(1u, miconform_handler_application_close_count());
 }
+
+// The same for every conforming variant: the scripted handler is a conforming transport, which
+// the variants that read the cancel otherwise rely on.
+class VariantWithScriptedHandlerTest : public VariantTest,
+                                       public ::testing::WithParamInterface<const char*> {
+ protected:
+  VariantWithScriptedHandlerTest() : VariantTest(GetParam()) {}
+};
+
+TEST_P(VariantWithScriptedHandlerTest, OperationsEachEndOnceAndAreReleasedByClose) {
+  ScriptedHandlerOperationsEachEndOnceAndAreReleasedByClose(app_);
+  EXPECT_EQ(MI_RESULT_OK, CloseApplication());
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, VariantWithScriptedHandlerTest,
+                         ::testing::Values("second_close_ok", "sync_close_in_callback_refused",
+                                           "cancel_by_closing_handler_operation",
+                                           "sync_operation_close_waits_for_pull",
+                                           "transport_final_after_cancel",
+                                           "memory_freed_by_reaper"));
 
 }  // namespace
 }  // namespace miconform::reference::selftest

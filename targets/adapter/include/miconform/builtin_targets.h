@@ -1,5 +1,6 @@
-// builtin_targets.h - the names of the in-tree targets (reference, mutants) and how a --target
-// argument becomes a TargetSpec; used by the runner's `run` and `list --targets`.
+// builtin_targets.h - the names of the in-tree targets ("reference", "mutant:<name>" for each
+// mutant, "variant:<name>" for each conforming variant) and how a --target argument becomes a
+// TargetSpec; used by the runner's `run` and `list --targets`.
 //
 // The in-tree libraries live in the build's lib directory: `<directory of the running
 // executable>/../lib`, or the directory named by the environment variable MICONFORM_LIB_DIR when
