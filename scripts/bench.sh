@@ -120,6 +120,6 @@ status=0
 "$miconform" mutants --report "$scratch/matrix" --progress never >"$scratch/matrix.txt" 2>&1 || status=$?
 end=$(date +%s.%N)
 awk -v a="$start" -v b="$end" -v s="$status" 'BEGIN {printf "kill matrix: %.1f s (exit %d)\n", b - a, s}'
-grep -E "mutation score|killed" "$scratch/matrix.txt" | tail -2 || true
+grep -E "mutation score|variants:|kills by level" "$scratch/matrix.txt" || true
 
 "$miconform" bench-supervision --count 200
