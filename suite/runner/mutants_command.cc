@@ -125,7 +125,21 @@ KillJudgement JudgeKill(const Mutant& mutant, const report::Report& run) {
   for (const std::string& id : mutant.breaks) {
     const auto* requirement = FindRequirementResult(run, id);
     const Verdict verdict = requirement ? requirement->verdict : Verdict::kError;
-    const bool kills = mutant.lenient ? verdict == Verdict::kDeviation : IsNonConformant(verdict);
+    bool kills = mutant.lenient ? verdict == Verdict::kDeviation : IsNonConformant(verdict);
+    // A timing mutant's fault may show under one schedule and not again in its replays: the suite
+    // saw it (an intermittent, reported INCONCLUSIVE with its evidence) but does not charge it.
+    // That counts as an intermittent kill, said as such.
+    bool intermittent = false;
+    if (!kills && mutant.timing && verdict == Verdict::kInconclusive) {
+      for (const auto& result : run.cases) {
+        for (const report::Finding& finding : result.findings) {
+          if (finding.verdict == Verdict::kInconclusive && finding.requirement_id == id) {
+            intermittent = true;
+          }
+        }
+      }
+      kills = intermittent;
+    }
     if (!judgement.explanation.empty()) judgement.explanation += ", ";
     judgement.explanation += id + " " +
                              (requirement ? std::string(report::ToString(verdict)) : "not run");
@@ -133,15 +147,19 @@ KillJudgement JudgeKill(const Mutant& mutant, const report::Report& run) {
       judgement.explanation += mutant.lenient ? " (expected DEVIATION)" : " (expected FAIL, HANG or CRASH)";
     }
     if (kills && requirement != nullptr) {
-      judgement.explanation += " (" + KillLevel(requirement->level) + " kill)";
-      if (judgement.kill_level.empty()) judgement.kill_level = KillLevel(requirement->level);
+      const std::string level =
+          KillLevel(requirement->level) + (intermittent ? ", intermittent" : "");
+      judgement.explanation += " (" + level + " kill)";
+      if (judgement.kill_level.empty()) judgement.kill_level = level;
     }
     judgement.killed = judgement.killed || kills;
     if (!kills) continue;
     for (const auto& result : run.cases) {
       const bool names = std::count(result.requirement_ids.begin(), result.requirement_ids.end(), id);
       const Verdict charged = report::VerdictForRequirement(result, id, requirement->level, names);
-      const bool breaks = mutant.lenient ? charged == Verdict::kDeviation : IsNonConformant(charged);
+      const bool breaks = intermittent ? charged == Verdict::kInconclusive
+                          : mutant.lenient ? charged == Verdict::kDeviation
+                                           : IsNonConformant(charged);
       if (!breaks) continue;
       const int schedules = result.schedules_to_failure.value_or(0);
       if (!judgement.schedules_to_kill || schedules < *judgement.schedules_to_kill) {

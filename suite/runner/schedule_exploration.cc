@@ -74,6 +74,15 @@ void KeepBreakingRun(const ScheduleRun& run, int reproduced, report::CaseResult&
         (run.result.messages.empty() ? std::string() : " (" + run.result.messages.front() + ")") +
         "; not reproduced in " + std::to_string(kScheduleReplays) +
         " re-runs of the same plan: reported as an intermittent (INCONCLUSIVE), not charged");
+    // The requirements the run would have charged are marked, never charged: an INCONCLUSIVE
+    // finding with a requirement is always such an intermittent.
+    for (const report::Finding& finding : run.result.findings) {
+      if (finding.requirement_id.empty() || finding.verdict == Verdict::kDocumentedHang) continue;
+      result.findings.push_back(report::Finding{
+          Verdict::kInconclusive, finding.requirement_id,
+          where + ", intermittent (not reproduced in " + std::to_string(kScheduleReplays) +
+              " re-runs): " + finding.text});
+    }
   }
   for (const report::Observation& observation : run.result.observations) {
     result.observations.push_back(

@@ -107,6 +107,23 @@ TEST(KillJudgement, TheKillSaysItsLevel) {
   EXPECT_NE(missed.explanation.find("(SHOULD kill)"), std::string::npos) << missed.explanation;
 }
 
+TEST(KillJudgement, ATimingMutantSeenOnlyAsAnIntermittentIsAnIntermittentKill) {
+  report::CaseResult seen = Case("a.race", {"REQ-A"}, Verdict::kInconclusive);
+  seen.findings.push_back({Verdict::kInconclusive, "REQ-A", "intermittent: x"});
+  const auto run = SuiteReport({seen});
+  const KillJudgement judgement = JudgeKill(TimingMutant(), run);
+  EXPECT_TRUE(judgement.killed);
+  EXPECT_EQ(judgement.kill_level, "MUST, intermittent");
+  // A plain INCONCLUSIVE (too slow to judge) is no kill, nor is an intermittent of a mutant that
+  // is not a timing one.
+  EXPECT_FALSE(JudgeKill(TimingMutant(), SuiteReport({Case("a.slow", {"REQ-A"},
+                                                          Verdict::kInconclusive)}))
+                   .killed);
+  Mutant plain = TimingMutant();
+  plain.timing = false;
+  EXPECT_FALSE(JudgeKill(plain, run).killed);
+}
+
 TEST(KillJudgement, CollateralOutsideTheBreaksIsListedUnlessTheTableGivesAReason) {
   const auto run = SuiteReport({Case("a.fail", {"REQ-A"}, Verdict::kFail),
                                 Case("b.fail", {"REQ-B"}, Verdict::kFail)});
