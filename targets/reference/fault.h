@@ -105,6 +105,12 @@ enum class Fault {
   // MI_Application_Close frees what the reaper still holds and joins it (Session::Release,
   // Reaper in dispatcher.h, Application::Close).
   kReadingMemoryFreedByReaper,
+  // The final result the reference makes up after a cancel is delivered on the thread that asked
+  // for the cancel, inside MI_Operation_Cancel (and inside MI_Session_Close, for the operations
+  // the close cancels) before the call returns, instead of on a worker thread; on a worker still
+  // when it would nest into a callback of the same operation on that thread
+  // (Operation::Cancel, Session::Close with Operation::CallersThreadScope, Operation::Advance).
+  kReadingCallbacksOnCallersThread,
 };
 
 // The one fault this library was linked with (defined in the generated per-library source).

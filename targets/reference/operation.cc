@@ -92,15 +92,17 @@ bool FaultLocalFinalOnly() {
 // inside a callback is not lost).
 thread_local int fault_callback_depth = 0;
 
-// Used by variants only (sync_close_in_callback_refused, second_close_ok): the sessions whose
-// operation callbacks this thread is inside, innermost first; each scope lives on the stack of
-// Operation::CallApp. A scope enters the list when it is made and leaves it when it is destroyed,
-// so the list is right again after a callback that throws too.
+// Used by variants only (sync_close_in_callback_refused, second_close_ok,
+// callbacks_on_callers_thread): the sessions and operations whose callbacks this thread is inside,
+// innermost first; each scope lives on the stack of Operation::CallApp. A scope enters the list
+// when it is made and leaves it when it is destroyed, so the list is right again after a callback
+// that throws too.
 struct CallbackScope;
 thread_local const CallbackScope* innermost_callback = nullptr;
 
 struct CallbackScope {
-  explicit CallbackScope(const Session* entered) : session(entered), outer(innermost_callback) {
+  CallbackScope(const Session* entered, const Operation* entered_operation)
+      : session(entered), operation(entered_operation), outer(innermost_callback) {
     innermost_callback = this;
   }
   ~CallbackScope() { innermost_callback = outer; }
@@ -108,8 +110,13 @@ struct CallbackScope {
   CallbackScope& operator=(const CallbackScope&) = delete;
 
   const Session* const session;
+  const Operation* const operation;
   const CallbackScope* const outer;
 };
+
+// Used by a variant only (callbacks_on_callers_thread): the innermost CallersThreadScope of this
+// thread (Operation::Cancel, Session::Close).
+thread_local const Operation::CallersThreadScope* innermost_callers_scope = nullptr;
 
 }  // namespace
 
@@ -145,6 +152,33 @@ bool Operation::ThisThreadInCallbackOf(const Session* session) {
     if (scope->session == session) return true;
   }
   return false;
+}
+
+Operation::CallersThreadScope::CallersThreadScope(const Session* session,
+                                                  const Operation* operation)
+    : session_(session), operation_(operation), outer_(innermost_callers_scope) {
+  innermost_callers_scope = this;
+}
+
+Operation::CallersThreadScope::~CallersThreadScope() { innermost_callers_scope = outer_; }
+
+bool Operation::ReadingDeliverOnThisThread() const {
+  bool covered = false;
+  for (const CallersThreadScope* scope = innermost_callers_scope; scope != nullptr;
+       scope = scope->outer_) {
+    if (scope->operation_ == this ||
+        (scope->operation_ == nullptr && scope->session_ == session_.get())) {
+      covered = true;
+      break;
+    }
+  }
+  if (!covered) return false;
+  // Not nested into a callback of this operation on this thread: the application would get its
+  // final result inside one of its own callbacks of the same operation.
+  for (const CallbackScope* scope = innermost_callback; scope != nullptr; scope = scope->outer) {
+    if (scope->operation == this) return false;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,10 +317,13 @@ void Operation::CallApp(Call&& call) {
     call();
     --fault_callback_depth;
   } else if (Reading(Fault::kReadingSyncCloseInCallbackRefused) ||
-             Reading(Fault::kReadingSecondCloseOk)) {
+             Reading(Fault::kReadingSecondCloseOk) ||
+             Reading(Fault::kReadingCallbacksOnCallersThread)) {
     // READING sync_close_in_callback_refused, second_close_ok: tells Session::Close, through
-    // ThisThreadInCallbackOf, that this thread is inside a callback of this session.
-    const CallbackScope scope(session_.get());
+    // ThisThreadInCallbackOf, that this thread is inside a callback of this session;
+    // callbacks_on_callers_thread: tells Advance, through ReadingDeliverOnThisThread, that this
+    // thread is inside a callback of this operation.
+    const CallbackScope scope(session_.get(), this);
     call();
   } else {
     call();
@@ -606,6 +643,15 @@ MI_Result Operation::Cancel(MI_CancellationReason reason) {
     std::lock_guard lock(session_->mutex());
     if (app_closed_) return MI_RESULT_INVALID_PARAMETER;
   }
+  if (Reading(Fault::kReadingCallbacksOnCallersThread)) {
+    // READING callbacks_on_callers_thread: "For an asynchronous operation, this will cause the
+    // final callback to happen with the final result." - on no thread in particular. The final
+    // result the reference makes up for this cancel, when it is due at once, is delivered on this
+    // thread before the cancel returns (Advance).
+    const CallersThreadScope scope(session_.get(), this);
+    RequestCancel(reason);
+    return MI_RESULT_OK;
+  }
   RequestCancel(reason);
   return MI_RESULT_OK;
 }
@@ -689,7 +735,14 @@ void Operation::Advance() {
     session_->NotifyChanged_locked();
   }
   if (deliver_local) {
-    session_->Post([self = shared_from_this()] { self->DeliverLocalFinal(); });
+    if (Reading(Fault::kReadingCallbacksOnCallersThread) && ReadingDeliverOnThisThread()) {
+      // READING callbacks_on_callers_thread: inside the cancelling call, on its thread, with no
+      // lock held (DeliverLocalFinal takes and drops the session's lock itself).
+      auto self = shared_from_this();
+      self->DeliverLocalFinal();
+    } else {
+      session_->Post([self = shared_from_this()] { self->DeliverLocalFinal(); });
+    }
   }
   if (deliver_deferred) {
     session_->Post([self = shared_from_this()] { self->DeliverDeferred(); });

@@ -101,6 +101,25 @@ class Operation : public std::enable_shared_from_this<Operation> {
   // reference, which does not keep track).
   static bool ThisThreadInCallbackOf(const Session* session);
 
+  // Used by a variant only (fault.h, callbacks_on_callers_thread): while one lives on a thread's
+  // stack, a final result the reference makes up after a cancel for `operation` (or, when it is
+  // null, for any operation of `session`) that falls due on that thread is delivered there, before
+  // the cancelling call returns, instead of being posted to a worker (Operation::Advance). Made by
+  // Operation::Cancel and Session::Close around their cancels; scopes nest.
+  class CallersThreadScope {
+   public:
+    CallersThreadScope(const Session* session, const Operation* operation);
+    ~CallersThreadScope();
+    CallersThreadScope(const CallersThreadScope&) = delete;
+    CallersThreadScope& operator=(const CallersThreadScope&) = delete;
+
+   private:
+    friend class Operation;
+    const Session* const session_;
+    const Operation* const operation_;
+    const CallersThreadScope* const outer_;
+  };
+
   // Used by a mutant only (fault.h): the application has not closed the handle yet.
   bool FaultHandleOpen();
   // Used by a mutant only: one more application callback after the session's close ended.
@@ -127,6 +146,9 @@ class Operation : public std::enable_shared_from_this<Operation> {
   void DeliverToApp(const MI_Instance* instance, MI_Boolean more, MI_Result code,
                     const MI_Char* error, const MI_Instance* details);
   void ForwardCancelToHandler(MI_CancellationReason reason);
+  // Used by a variant only (callbacks_on_callers_thread): whether this thread is inside a
+  // CallersThreadScope covering this operation and not inside one of its application callbacks.
+  bool ReadingDeliverOnThisThread() const;
   // The faulty final result of an operation cancelled in the handler, for the mutants of that
   // final result; false (nothing done) for any other operation or fault, and in the reference.
   bool FaultDeliverLocalFinal();

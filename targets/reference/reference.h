@@ -113,6 +113,9 @@
 //       Operation::Pull
 //   a closed session's memory is freed by a reaper ..... Session::Release (hands it to the
 //       application's Reaper, dispatcher.h), Application::Close (frees the rest, joins it)
+//   a cancel's own final on the caller's thread ........ Operation::Advance (delivers it inline
+//       inside an Operation::CallersThreadScope, made by Operation::Cancel and Session::Close,
+//       unless Operation::CallApp has this thread inside a callback of the same operation)
 // Linked with kFault == Fault::kNone, every branch takes the reference's path; members and helpers
 // that only a mutant or a variant uses are there but idle.
 #ifndef MICONFORM_REFERENCE_REFERENCE_H

@@ -208,7 +208,16 @@ MI_Result Session::Close(void* completion_context, MI_SessionCloseCompletion com
     });
     return MI_RESULT_OK;
   }
-  CancelOperations(MI_REASON_NONE);
+  if (Reading(Fault::kReadingCallbacksOnCallersThread)) {
+    // READING callbacks_on_callers_thread: the final results the reference makes up for the
+    // operations this close cancels, those due at once, are delivered on this thread before the
+    // close returns (synchronous or not), not on a worker (Operation::Advance). The waiting, and
+    // an asynchronous close's completion callback, stay where the reference has them.
+    const Operation::CallersThreadScope scope(this, nullptr);
+    CancelOperations(MI_REASON_NONE);
+  } else {
+    CancelOperations(MI_REASON_NONE);
+  }
   if (completion != nullptr) {
     if (Faulty(Fault::kAsyncCloseBlocks)) {
       // FAULT async_close_blocks: the waiting and the completion callback happen on the calling

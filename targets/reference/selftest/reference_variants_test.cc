@@ -558,5 +558,169 @@ TEST_F(MemoryFreedByReaperTest, ConcurrentClosesAndAnApplicationCloseWhileTheRea
   EXPECT_EQ(static_cast<unsigned>(kThreads * kSessionsPerThread), Stats().sessions_closed);
 }
 
+// ---- callbacks_on_callers_thread
+
+class CallbacksOnCallersThreadTest : public VariantTest {
+ protected:
+  CallbacksOnCallersThreadTest() : VariantTest("callbacks_on_callers_thread") {}
+};
+
+// Where the final callback of an operation ran, and how deep in its callbacks the thread was.
+struct FinalThread {
+  std::mutex mutex;
+  std::thread::id id;
+  int depth = 0;  // the operation's callbacks running when the final one entered
+
+  void Watch(OperationLog& log) {
+    log.hook = [this, &log](MI_Operation*, MI_Boolean more) {
+      if (more) return;
+      int running;
+      {
+        std::lock_guard lock(log.mutex);
+        running = log.in_callback;
+      }
+      std::lock_guard lock(mutex);
+      id = std::this_thread::get_id();
+      depth = running;
+    };
+  }
+  std::thread::id Id() {
+    std::lock_guard lock(mutex);
+    return id;
+  }
+  int Depth() {
+    std::lock_guard lock(mutex);
+    return depth;
+  }
+};
+
+TEST_F(CallbacksOnCallersThreadTest, CancelledOperationsFinalRunsInsideCancelOnTheCallersThread) {
+  MI_Session session = OpenSession();
+  // The handler sends nothing and ignores the cancel: the final result is the library's own.
+  OperationLog log;
+  FinalThread final_thread;
+  final_thread.Watch(log);
+  Enumerate(session, "hold;ignore_cancel", log);
+  EXPECT_EQ(0, log.Finals());
+  ASSERT_EQ(MI_RESULT_OK, log.handle.ft->Cancel(&log.handle, MI_REASON_NONE));
+  // Before the cancel returned: the final callback has run, on this thread.
+  EXPECT_EQ(1, log.Finals()) << "the final result did not come inside MI_Operation_Cancel";
+  EXPECT_EQ(std::this_thread::get_id(), final_thread.Id());
+  ASSERT_TRUE(log.WaitFinal());
+  EXPECT_EQ(MI_RESULT_FAILED, log.final_code);
+
+  // Manual acknowledgement: the final comes inside the cancel, and the close still waits for its
+  // acknowledgement.
+  OperationLog manual;
+  manual.acknowledge = false;
+  FinalThread manual_thread;
+  manual_thread.Watch(manual);
+  Enumerate(session, "hold;ignore_cancel", manual, MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS);
+  ASSERT_EQ(MI_RESULT_OK, manual.handle.ft->Cancel(&manual.handle, MI_REASON_NONE));
+  EXPECT_EQ(1, manual.Finals());
+  EXPECT_EQ(std::this_thread::get_id(), manual_thread.Id());
+  auto closed = std::async(std::launch::async,
+                           [&] { return session.ft->Close(&session, nullptr, nullptr); });
+  EXPECT_EQ(std::future_status::timeout, closed.wait_for(kStillBlocked))
+      << "the close ended before the final result was acknowledged";
+  manual.AcknowledgePending();
+  ASSERT_EQ(std::future_status::ready, closed.wait_for(kEventually));
+  EXPECT_EQ(MI_RESULT_OK, closed.get());
+  EXPECT_EQ(1, log.Finals());
+  EXPECT_EQ(1, manual.Finals());
+  EXPECT_EQ(0, log.after_final);
+  EXPECT_EQ(0, manual.after_final);
+}
+
+TEST_F(CallbacksOnCallersThreadTest, SessionCloseDeliversItsCancelledFinalsOnTheClosingThread) {
+  MI_Session session = OpenSession();
+  OperationLog first;
+  OperationLog second;
+  FinalThread first_thread;
+  FinalThread second_thread;
+  first_thread.Watch(first);
+  second_thread.Watch(second);
+  Enumerate(session, "hold;ignore_cancel", first);
+  Enumerate(session, "hold;ignore_cancel", second, MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS);
+  CloseCompletion completion;
+  completion.operations = {&first, &second};
+  ASSERT_EQ(MI_RESULT_OK, MI_Session_Close(&session, &completion, &CloseCompletion::Callback));
+  // The asynchronous close has returned: both finals came inside it, on this thread.
+  EXPECT_EQ(1, first.Finals());
+  EXPECT_EQ(1, second.Finals());
+  EXPECT_EQ(std::this_thread::get_id(), first_thread.Id());
+  EXPECT_EQ(std::this_thread::get_id(), second_thread.Id());
+  ASSERT_TRUE(completion.WaitCalled());
+  EXPECT_TRUE(completion.operations_quiet_at_completion);
+  EXPECT_EQ(MI_RESULT_FAILED, first.final_code);
+  EXPECT_EQ(MI_RESULT_FAILED, second.final_code);
+
+  // A synchronous close: the same, on the closing thread.
+  MI_Session other = OpenSession();
+  OperationLog third;
+  FinalThread third_thread;
+  third_thread.Watch(third);
+  Enumerate(other, "hold;ignore_cancel", third);
+  ASSERT_EQ(MI_RESULT_OK, MI_Session_Close(&other, nullptr, nullptr));
+  EXPECT_EQ(1, third.Finals());
+  EXPECT_EQ(std::this_thread::get_id(), third_thread.Id());
+  EXPECT_EQ(2u, Stats().sessions_closed);
+}
+
+TEST_F(CallbacksOnCallersThreadTest, CancelFromACallbackOfTheSameOperationDoesNotNest) {
+  MI_Session session = OpenSession();
+  OperationLog log;
+  FinalThread final_thread;
+  final_thread.Watch(log);
+  std::atomic<int> cancelled{-1};
+  auto watch_final = log.hook;
+  log.hook = [&](MI_Operation* operation, MI_Boolean more) {
+    if (more && cancelled.load() == -1) {
+      cancelled = operation->ft->Cancel(operation, MI_REASON_NONE);
+    }
+    watch_final(operation, more);
+  };
+  Enumerate(session, "forever;ignore_cancel;delay_ms=1", log);
+  ASSERT_TRUE(log.WaitFinal());
+  EXPECT_EQ(MI_RESULT_OK, cancelled.load());
+  EXPECT_EQ(1, final_thread.Depth()) << "the final result nested into a callback of its operation";
+  EXPECT_EQ(MI_RESULT_FAILED, log.final_code);
+  EXPECT_EQ(0, log.after_final);
+  EXPECT_EQ(MI_RESULT_OK, MI_Session_Close(&session, nullptr, nullptr));
+
+  // A close with a completion from inside a callback: the other operation's final comes inside
+  // the close, nested in this callback of another operation; this one's after it returns.
+  OperationLog closing;
+  OperationLog other;
+  FinalThread other_thread;
+  other_thread.Watch(other);
+  MI_Session second = OpenSession();
+  CloseCompletion completion;
+  completion.operations = {&closing, &other};
+  std::atomic<int> close_result{-1};
+  std::thread::id closing_thread;
+  std::mutex closing_mutex;
+  closing.hook = [&](MI_Operation*, MI_Boolean more) {
+    if (!more || close_result.load() != -1) return;
+    {
+      std::lock_guard lock(closing_mutex);
+      closing_thread = std::this_thread::get_id();
+    }
+    close_result = MI_Session_Close(&second, &completion, &CloseCompletion::Callback);
+  };
+  Enumerate(second, "hold;ignore_cancel", other);
+  Enumerate(second, "forever;delay_ms=1", closing);
+  ASSERT_TRUE(completion.WaitCalled());
+  EXPECT_EQ(MI_RESULT_OK, close_result.load());
+  EXPECT_TRUE(completion.operations_quiet_at_completion);
+  EXPECT_EQ(1, closing.Finals());
+  EXPECT_EQ(1, other.Finals());
+  {
+    std::lock_guard lock(closing_mutex);
+    EXPECT_EQ(closing_thread, other_thread.Id());
+  }
+  EXPECT_EQ(2u, Stats().sessions_closed);
+}
+
 }  // namespace
 }  // namespace miconform::reference::selftest

@@ -105,7 +105,8 @@ INSTANTIATE_TEST_SUITE_P(Variants, VariantWithScriptedHandlerTest,
                                            "cancel_by_closing_handler_operation",
                                            "sync_operation_close_waits_for_pull",
                                            "transport_final_after_cancel",
-                                           "memory_freed_by_reaper"));
+                                           "memory_freed_by_reaper",
+                                           "callbacks_on_callers_thread"));
 
 }  // namespace
 }  // namespace miconform::reference::selftest
