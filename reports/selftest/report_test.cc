@@ -100,6 +100,20 @@ TEST(Aggregate, AFindingChargesOnlyItsOwnRequirement) {
   EXPECT_EQ(report.requirements[1].verdict, Verdict::kPass);
 }
 
+TEST(ScheduleRules, PlansBreakingSchedulesAndIntermittents) {
+  EXPECT_EQ(VerdictUnderPlan(Verdict::kPass, false), Verdict::kNotExercised);
+  EXPECT_EQ(VerdictUnderPlan(Verdict::kPass, true), Verdict::kPass);
+  EXPECT_EQ(VerdictUnderPlan(Verdict::kFail, false), Verdict::kFail);
+  EXPECT_TRUE(ScheduleBreaks(Verdict::kFail, Verdict::kPass));
+  EXPECT_TRUE(ScheduleBreaks(Verdict::kHang, Verdict::kFail));
+  EXPECT_TRUE(ScheduleBreaks(Verdict::kDeviation, Verdict::kPass));
+  EXPECT_FALSE(ScheduleBreaks(Verdict::kDeviation, Verdict::kDeviation));
+  EXPECT_FALSE(ScheduleBreaks(Verdict::kInconclusive, Verdict::kPass));
+  EXPECT_FALSE(ScheduleBreaks(Verdict::kPass, Verdict::kPass));
+  EXPECT_EQ(BreakingScheduleVerdict(Verdict::kFail, 1), Verdict::kFail);
+  EXPECT_EQ(BreakingScheduleVerdict(Verdict::kFail, 0), Verdict::kInconclusive);
+}
+
 TEST(CaseVerdictOfFacts, SkippedAndUnfiredOnlyChangeAPassAndHarnessErrorsWin) {
   auto level_of = [](const std::string& id, Level* level) {
     *level = Level::kMust;

@@ -37,6 +37,19 @@ Verdict VerdictOfFinding(Verdict found, Level level) {
   return found;
 }
 
+Verdict VerdictUnderPlan(Verdict verdict, bool any_delay_fired) {
+  return verdict == Verdict::kPass && !any_delay_fired ? Verdict::kNotExercised : verdict;
+}
+
+bool ScheduleBreaks(Verdict schedule, Verdict plain) {
+  if (IsNonConformant(schedule)) return true;
+  return schedule == Verdict::kDeviation && Severity(plain) < Severity(schedule);
+}
+
+Verdict BreakingScheduleVerdict(Verdict schedule, int reproduced_replays) {
+  return reproduced_replays > 0 ? schedule : Verdict::kInconclusive;
+}
+
 namespace {
 bool RanToItsEnd(Verdict verdict) {
   return verdict == Verdict::kPass || verdict == Verdict::kFail ||

@@ -99,13 +99,16 @@ std::vector<std::pair<std::string, std::string>> CaseEnvironment(const RunSetup&
   return env;
 }
 
-// A PASS under a plan whose delays never fired proved nothing about that plan.
+// A PASS under a plan whose delays never fired proved nothing about that plan (report.h,
+// VerdictUnderPlan).
 void MarkNotExercised(report::CaseResult& result) {
-  if (result.verdict != report::Verdict::kPass) return;
+  bool any_fired = false;
   for (const std::string& point : result.evidence.fired) {
-    if (point.rfind("interposer.", 0) == 0) return;
+    if (point.rfind("interposer.", 0) == 0) any_fired = true;
   }
-  result.verdict = report::Verdict::kNotExercised;
+  const report::Verdict judged = report::VerdictUnderPlan(result.verdict, any_fired);
+  if (judged == result.verdict) return;
+  result.verdict = judged;
   result.messages.push_back("the injection plan's delays never fired in this run");
 }
 

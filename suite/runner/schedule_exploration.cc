@@ -48,13 +48,6 @@ std::uint64_t Ordinal(const std::string& plan_text, const ExplorationBudget& bud
   }
 }
 
-// A schedule's run breaks the case when it charges something the plain run did not: a
-// non-conformant verdict, or a DEVIATION (a SHOULD missed) where the plain run had none.
-bool Breaks(Verdict schedule, Verdict plain) {
-  if (IsNonConformant(schedule)) return true;
-  return schedule == Verdict::kDeviation && report::Severity(plain) < report::Severity(schedule);
-}
-
 // Folds the first breaking schedule's run into the case's result: its findings (charged only
 // when the replays reproduced the failure), trace, record, stacks and output, so the failure can
 // be read without running it again.
@@ -173,7 +166,7 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
   for (std::size_t index : eligible) {
     std::optional<std::uint64_t> first;
     for (const ScheduleRun& run : runs[index]) {
-      if (!Breaks(run.result.verdict, results[index].verdict)) continue;
+      if (!report::ScheduleBreaks(run.result.verdict, results[index].verdict)) continue;
       const std::uint64_t ordinal = Ordinal(run.plan, budget);
       if (!first || ordinal < *first) {
         first = ordinal;
@@ -191,7 +184,7 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
     for (const auto& [index, plan] : batch) specs.push_back(hooks.make_spec(index, plan));
     watchdog.RunAll(specs, jobs, [&](std::size_t i, watchdog::Outcome outcome) {
       const report::CaseResult replay = hooks.judge(batch[i].first, outcome);
-      if (Breaks(replay.verdict, results[batch[i].first].verdict)) ++reproduced[batch[i].first];
+      if (report::ScheduleBreaks(replay.verdict, results[batch[i].first].verdict)) ++reproduced[batch[i].first];
     });
   }
 
@@ -206,7 +199,7 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
     // Schedules up to the first breaking one: the runs that came before it in the order.
     std::optional<std::uint64_t> first_breaking;
     for (const ScheduleRun& run : schedule_runs) {
-      if (!Breaks(run.result.verdict, result.verdict)) continue;
+      if (!report::ScheduleBreaks(run.result.verdict, result.verdict)) continue;
       const std::uint64_t ordinal = Ordinal(run.plan, budget);
       if (!first_breaking || ordinal < *first_breaking) first_breaking = ordinal;
     }
@@ -223,7 +216,7 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
                                       std::string(report::ToString(run.result.verdict)) +
                                       (run.fired ? "" : " (no delay fired)"));
       for (const std::string& point : run.result.evidence.fired) result.evidence.fired.push_back(point);
-      const bool breaks = Breaks(run.result.verdict, plain_verdict);
+      const bool breaks = report::ScheduleBreaks(run.result.verdict, plain_verdict);
       if (!breaks && run.result.verdict != Verdict::kError) continue;
       if (run.result.verdict == Verdict::kError) {
         result.messages.push_back("under schedule '" + run.plan + "': ERROR" +
@@ -233,8 +226,7 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
       if (breaks && breaking_plan.count(index) > 0 &&
           breaking_plan[index] == run.plan) {
         KeepBreakingRun(run, reproduced[index], result);
-        const Verdict charged =
-            reproduced[index] > 0 ? run.result.verdict : Verdict::kInconclusive;
+        const Verdict charged = report::BreakingScheduleVerdict(run.result.verdict, reproduced[index]);
         if (report::Severity(charged) > report::Severity(worst)) {
           worst = charged;
           result.reproduce = hooks.reproduce(index, run.plan);
@@ -257,8 +249,9 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
         ", " + std::to_string(budget.seeds) + " pct schedules (depth " +
         std::to_string(budget.pct_depth) + ", horizon " + std::to_string(budget.pct_horizon) +
         ")");
-    if (worst == Verdict::kPass && !schedule_runs.empty() && !any_fired) {
-      worst = Verdict::kNotExercised;
+    if (!schedule_runs.empty() &&
+        report::VerdictUnderPlan(worst, any_fired) != worst) {
+      worst = report::VerdictUnderPlan(worst, any_fired);
       result.messages.push_back(
           "no interposer delay fired in any schedule: the target made no interposed call the "
           "plans could delay, so the schedules proved nothing");

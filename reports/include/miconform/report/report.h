@@ -153,6 +153,17 @@ Verdict CaseVerdictOfFacts(const CaseFacts& facts, LevelOf level_of,
   return facts.unfired.empty() ? Verdict::kPass : Verdict::kNotExercised;
 }
 
+// ---- runs under a fault plan, and schedule exploration.
+// A PASS under a fault plan none of whose delays fired proved nothing about the plan:
+// NOT-EXERCISED. Any other verdict stands.
+Verdict VerdictUnderPlan(Verdict verdict, bool any_delay_fired);
+// A schedule's run breaks a case when it charges a non-conformant verdict, or a DEVIATION (a
+// SHOULD missed under one interleaving) where the plain run had none.
+bool ScheduleBreaks(Verdict schedule, Verdict plain);
+// What the first breaking schedule makes of the case: its own verdict when at least one of its
+// replays broke again, else INCONCLUSIVE (an intermittent, never charged).
+Verdict BreakingScheduleVerdict(Verdict schedule, int reproduced_replays);
+
 // What a case says about requirement `id` at `level`. A case that ran to its end (PASS, FAIL,
 // DEVIATION, DOCUMENTED-HANG) speaks through its findings only: the worst VerdictOfFinding of
 // those charged to `id`, PASS when none. Any other case verdict (HANG, CRASH, ERROR, INCONCLUSIVE,
