@@ -55,6 +55,16 @@ std::string DirectoryName(const std::string& target) {
   return name;
 }
 
+// The options of one target's run in the matrix: the base options, that target, its own report
+// directory beside the matrix's, and no progress lines of its own.
+RunOptions OptionsFor(const RunOptions& base, const std::string& target) {
+  RunOptions options = base;
+  options.target = target;
+  options.report_dir = (std::filesystem::path(base.report_dir) / DirectoryName(target)).string();
+  options.progress = false;
+  return options;
+}
+
 struct Row {
   std::string target;
   bool is_reference = false;
@@ -222,10 +232,7 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       row.explanation = "not run: the matrix was interrupted";
       continue;
     }
-    RunOptions options = base;
-    options.target = row.target;
-    options.report_dir = (std::filesystem::path(base.report_dir) / DirectoryName(row.target)).string();
-    options.progress = false;
+    RunOptions options = OptionsFor(base, row.target);
     // Schedules cost time; they are explored for the reference (it must stay clean under them)
     // and for the mutants whose fault shows only under some interleavings - for those only when
     // the plain run did not already kill them (that kill took 0 schedules).
@@ -279,11 +286,7 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       row.explanation = "not run: the matrix was interrupted";
       continue;
     }
-    RunOptions options = base;
-    options.target = row.target;
-    options.report_dir =
-        (std::filesystem::path(base.report_dir) / DirectoryName(row.target)).string();
-    options.progress = false;
+    RunOptions options = OptionsFor(base, row.target);
     options.explore = false;
     row.plain = RunSuite(options, self);
     if (base.explore && !row.plain.interrupted && row.plain.report) {
