@@ -2,6 +2,9 @@
 // (handler_registration.h): exact removal, the links, every refusal, stale removal.
 #include "miconform/handler_registration.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,8 +12,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
 
 #include "test_support.h"
 
@@ -23,9 +30,26 @@ using ::testing::HasSubstr;
 using selftest::ReadFile;
 using selftest::WriteFile;
 
+// A marker as older versions wrote it: the process id alone.
 std::string Marker(long pid) {
   return "# miconform " + std::to_string(pid) +
          ": added for a conformance run; removed when it ends";
+}
+
+// The start time of a process (field 22 of /proc/<pid>/stat), as a registration records it.
+std::string StartTimeOf(long pid) {
+  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  for (int number = 3; number <= 22; ++number) fields >> field;
+  return field;
+}
+
+// A marker as a registration writes it now.
+std::string MarkerWithStartTime(long pid, bool added_line_break) {
+  return "# miconform " + std::to_string(pid) + " (start " + StartTimeOf(pid) +
+         (added_line_break ? ", line break above added" : "") +
+         "): added for a conformance run; removed when it ends";
 }
 
 class RegistrationTest : public ::testing::Test {
@@ -79,8 +103,8 @@ TEST_F(RegistrationTest, KeepsExistingContentByteForByte) {
     const std::string line = "protocolhandler=MICONFORM," + registration.RegisteredLibraryPath() +
                              ",MiconformHandlerInit,1,0";
     EXPECT_EQ(registration.RegistrationLine(), line);
-    EXPECT_EQ(registration.MarkerLine(), Marker(getpid()));
-    EXPECT_EQ(ReadFile(conf()), original + "\n" + Marker(getpid()) + "\n" + line + "\n");
+    EXPECT_EQ(registration.MarkerLine(), MarkerWithStartTime(getpid(), true));
+    EXPECT_EQ(ReadFile(conf()), original + "\n" + registration.MarkerLine() + "\n" + line + "\n");
     struct stat info {};
     ASSERT_EQ(stat(conf().c_str(), &info), 0);
     EXPECT_EQ(info.st_mode & 07777, 0640u);
@@ -293,6 +317,194 @@ TEST_F(RegistrationTest, StaleRemovalWithoutFileOrDirectoryDoesNothing) {
   EXPECT_EQ(HandlerRegistration::RemoveStaleRegistrations(config_dir_), 0);
   EXPECT_FALSE(fs::exists(conf()));
   EXPECT_EQ(HandlerRegistration::RemoveStaleRegistrations(config_dir_ + "/nope"), 0);
+}
+
+// Registers `protocol` in a child process that is then killed with SIGKILL, as a run is killed,
+// and returns the child's (now unused) process id.
+pid_t RegisterAndKill(const std::string& dir, const std::string& protocol,
+                      const std::string& handler) {
+  const pid_t child = fork();
+  if (child == 0) {
+    try {
+      HandlerRegistration registration(dir, protocol, handler);
+      raise(SIGKILL);
+    } catch (...) {
+    }
+    _exit(1);
+  }
+  int status = 0;
+  EXPECT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "registering failed";
+  return child;
+}
+
+TEST_F(RegistrationTest, RunsEndingInTheOrderTheyStartedKeepAMissingFinalLineBreak) {
+  const std::string original = "x=1\n# no final line break";
+  WriteFile(conf(), original);
+  auto first = std::make_unique<HandlerRegistration>(config_dir_, "MICONFORM", handler_);
+  auto second = std::make_unique<HandlerRegistration>(config_dir_, "MICONFORM2", handler_);
+  first.reset();
+  EXPECT_THAT(ReadFile(conf()), HasSubstr(second->RegistrationLine()));
+  second.reset();
+  EXPECT_EQ(ReadFile(conf()), original);
+  // And in the other order.
+  first = std::make_unique<HandlerRegistration>(config_dir_, "MICONFORM", handler_);
+  second = std::make_unique<HandlerRegistration>(config_dir_, "MICONFORM2", handler_);
+  second.reset();
+  first.reset();
+  EXPECT_EQ(ReadFile(conf()), original);
+  EXPECT_EQ(LinkDirs(), 0);
+}
+
+TEST_F(RegistrationTest, StaleRemovalTakesTheKilledRunsLineBreakToo) {
+  const std::string original = "x=1";
+  WriteFile(conf(), original);
+  RegisterAndKill(config_dir_, "MICONFORM", handler_);
+  ASSERT_THAT(ReadFile(conf()), HasSubstr("protocolhandler=MICONFORM,"));
+  EXPECT_EQ(HandlerRegistration::RemoveStaleRegistrations(config_dir_), 1);
+  EXPECT_EQ(ReadFile(conf()), original);
+  EXPECT_EQ(LinkDirs(), 0);
+  { HandlerRegistration registration(config_dir_, "MICONFORM", handler_); }
+  EXPECT_EQ(ReadFile(conf()), original);
+}
+
+TEST_F(RegistrationTest, StaleRemovalBeforeALiveRunKeepsAMissingFinalLineBreak) {
+  const std::string original = "x=1";
+  WriteFile(conf(), original);
+  // A run that added the line break is killed while a second run (registered after it) goes on;
+  // a third run cleans up the killed one, then the second ends.
+  RegisterAndKill(config_dir_, "MICONFORM", handler_);
+  auto second = std::make_unique<HandlerRegistration>(config_dir_, "MICONFORM2", handler_);
+  EXPECT_EQ(HandlerRegistration::RemoveStaleRegistrations(config_dir_), 1);
+  EXPECT_THAT(ReadFile(conf()), HasSubstr(second->RegistrationLine()));
+  second.reset();
+  EXPECT_EQ(ReadFile(conf()), original);
+  EXPECT_EQ(LinkDirs(), 0);
+}
+
+// Two configuration directories whose omicli.conf are symbolic links to one file.
+class SharedFileTest : public RegistrationTest {
+ protected:
+  SharedFileTest() : shared_dir_(scratch_.path() + "/shared"), other_dir_(scratch_.path() + "/conf2") {
+    fs::create_directories(shared_dir_);
+    fs::create_directories(other_dir_);
+    WriteFile(shared(), "x=1\n");
+    fs::create_symlink(shared(), conf());
+    fs::create_symlink("../shared/omicli.conf", other_dir_ + "/omicli.conf");
+  }
+  std::string shared() const { return shared_dir_ + "/omicli.conf"; }
+
+  std::string shared_dir_;
+  std::string other_dir_;
+};
+
+TEST_F(SharedFileTest, ConcurrentRunsThroughTwoLinksKeepEveryRegistration) {
+  // Two processes register and remove through different links, each checking its registration
+  // is in the file while it holds it; a lost update drops one or brings a removed one back.
+  pid_t children[2];
+  for (int n = 0; n < 2; ++n) {
+    children[n] = fork();
+    ASSERT_GE(children[n], 0);
+    if (children[n] == 0) {
+      const std::string dir = n == 0 ? config_dir_ : other_dir_;
+      int code = 0;
+      try {
+        for (int round = 0; round < 40 && code == 0; ++round) {
+          HandlerRegistration registration(dir, "RUN" + std::to_string(n), handler_);
+          if (ReadFile(shared()).find(registration.RegistrationLine()) == std::string::npos) code = 2;
+        }
+      } catch (...) {
+        code = 3;
+      }
+      _exit(code);
+    }
+  }
+  for (pid_t child : children) {
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "2: a registration was lost, 3: registering failed";
+  }
+  EXPECT_EQ(ReadFile(shared()), "x=1\n");
+  EXPECT_TRUE(fs::is_symlink(conf()));
+  EXPECT_TRUE(fs::is_symlink(other_dir_ + "/omicli.conf"));
+}
+
+TEST_F(SharedFileTest, ARewriteWaitsForTheLockOfTheRealFile) {
+  // The lock is the flock of the directory that really holds the file, whichever link is named.
+  const int lock = open(shared_dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(lock, 0);
+  ASSERT_EQ(flock(lock, LOCK_EX), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(lock);  // the inherited descriptor shares the lock, which would then never go
+    alarm(20);    // rather than hang if the lock is never released
+    try {
+      HandlerRegistration registration(other_dir_, "MICONFORM", handler_);
+      _exit(0);  // leaves the registration in place
+    } catch (...) {
+      _exit(1);
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(ReadFile(shared()), "x=1\n") << "the file was rewritten while its lock was held";
+  close(lock);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+  EXPECT_THAT(ReadFile(shared()), HasSubstr("protocolhandler=MICONFORM,"));
+  EXPECT_EQ(HandlerRegistration::RemoveStaleRegistrations(config_dir_), 1);
+  EXPECT_EQ(ReadFile(shared()), "x=1\n");
+  EXPECT_EQ(LinkDirs(), 0);
+}
+
+TEST_F(RegistrationTest, AReusedProcessIdDoesNotKeepARegistration) {
+  // A killed run's registration whose process id now belongs to a live process (this test's
+  // parent) that started at another time.
+  WriteFile(conf(), "x=1\n");
+  const pid_t killed = RegisterAndKill(config_dir_, "MICONFORM", handler_);
+  std::string content = ReadFile(conf());
+  const std::string old_prefix = "# miconform " + std::to_string(killed);
+  const auto at = content.find(old_prefix);
+  ASSERT_NE(at, std::string::npos) << content;
+  content.replace(at, old_prefix.size(), "# miconform " + std::to_string(getppid()));
+  WriteFile(conf(), content);
+  EXPECT_EQ(HandlerRegistration::RemoveStaleRegistrations(config_dir_), 1);
+  EXPECT_EQ(ReadFile(conf()), "x=1\n");
+  EXPECT_EQ(LinkDirs(), 0);
+  EXPECT_NO_THROW(HandlerRegistration(config_dir_, "MICONFORM", handler_));
+}
+
+TEST_F(RegistrationTest, ALiveRunWithItsStartTimeKeepsItsRegistration) {
+  int ready[2];
+  int release[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(release), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    try {
+      HandlerRegistration registration(config_dir_, "MICONFORM", handler_);
+      char byte = 1;
+      if (write(ready[1], &byte, 1) != 1) _exit(1);
+      if (read(release[0], &byte, 1) < 0) _exit(1);
+    } catch (...) {
+    }
+    _exit(0);
+  }
+  char byte = 0;
+  ASSERT_EQ(read(ready[0], &byte, 1), 1);
+  EXPECT_THAT(ReadFile(conf()), HasSubstr("# miconform " + std::to_string(child) + " (start " +
+                                          StartTimeOf(child)));
+  EXPECT_EQ(HandlerRegistration::RemoveStaleRegistrations(config_dir_), 0);
+  EXPECT_THAT(RegisterError(config_dir_, "MICONFORM").what(),
+              HasSubstr("process id " + std::to_string(child) + ", which is still running"));
+  ASSERT_EQ(write(release[1], &byte, 1), 1);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_FALSE(fs::exists(conf()));
+  for (int fd : {ready[0], ready[1], release[0], release[1]}) close(fd);
 }
 
 TEST(TempConfigDir, IsCreatedAndRemovedRecursively) {

@@ -7,12 +7,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <vector>
 
 #include "omicli_conf.h"
@@ -30,30 +33,125 @@ constexpr const char* kMarkerPrefix = "# miconform ";
 constexpr const char* kMarkerSuffix = ": added for a conformance run; removed when it ends";
 constexpr const char* kBuiltinProtocols[] = {"OMI_SOCKETS", "MI_REMOTE_WSMAN"};
 
-std::string MarkerFor(pid_t pid) {
-  return kMarkerPrefix + std::to_string(pid) + kMarkerSuffix;
+// What a marker line records about its registration. The marker reads
+//   # miconform <pid> (start <ticks>[, line break above added]): added for a conformance run; ...
+// Markers of older versions carry the process id alone ("# miconform <pid>: ...").
+struct Marker {
+  pid_t pid = 0;
+  std::optional<unsigned long long> start_time;  // field 22 of /proc/<pid>/stat
+  // The line above the registration had no '\n' and the registration added one: whoever removes
+  // the registration gives it back (EraseRegistration).
+  bool added_line_break = false;
+};
+
+constexpr const char* kStartItem = "start ";
+constexpr const char* kLineBreakItem = "line break above added";
+
+std::string FormatMarker(const Marker& marker) {
+  std::vector<std::string> items;
+  if (marker.start_time) items.push_back(kStartItem + std::to_string(*marker.start_time));
+  if (marker.added_line_break) items.push_back(kLineBreakItem);
+  std::string text = kMarkerPrefix + std::to_string(marker.pid);
+  for (std::size_t i = 0; i < items.size(); ++i) text += (i == 0 ? " (" : ", ") + items[i];
+  if (!items.empty()) text += ")";
+  return text + kMarkerSuffix;
 }
 
-// The pid of a marker line, or nothing for any other line.
-std::optional<pid_t> MarkerPid(const std::string& line) {
+bool AllDigits(const std::string& text, std::size_t max_length) {
+  if (text.empty() || text.size() > max_length) return false;
+  for (char c : text) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// The marker of a marker line, or nothing for any other line. Unknown items are ignored.
+std::optional<Marker> ParseMarker(const std::string& line) {
   const std::string text = adapter::LineText(line);
   const std::string prefix = kMarkerPrefix;
   const std::string suffix = kMarkerSuffix;
   if (text.size() <= prefix.size() + suffix.size()) return std::nullopt;
   if (text.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
   if (text.compare(text.size() - suffix.size(), suffix.size(), suffix) != 0) return std::nullopt;
-  const std::string digits = text.substr(prefix.size(), text.size() - prefix.size() - suffix.size());
-  if (digits.empty() || digits.size() > 9) return std::nullopt;
-  for (char c : digits) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+  const std::string middle = text.substr(prefix.size(), text.size() - prefix.size() - suffix.size());
+  const std::size_t digits_end = std::min(middle.find(' '), middle.size());
+  const std::string digits = middle.substr(0, digits_end);
+  if (!AllDigits(digits, 9)) return std::nullopt;
+  Marker marker;
+  marker.pid = static_cast<pid_t>(std::stol(digits));
+  if (digits_end == middle.size()) return marker;
+  const std::string items = middle.substr(digits_end);
+  if (items.size() < 3 || items.compare(0, 2, " (") != 0 || items.back() != ')') return std::nullopt;
+  std::size_t start = 2;
+  while (start < items.size() - 1) {
+    const std::size_t end = std::min(items.find(", ", start), items.size() - 1);
+    const std::string item = items.substr(start, end - start);
+    if (item.rfind(kStartItem, 0) == 0) {
+      const std::string ticks = item.substr(std::strlen(kStartItem));
+      if (!AllDigits(ticks, 19)) return std::nullopt;
+      marker.start_time = std::stoull(ticks);
+    } else if (item == kLineBreakItem) {
+      marker.added_line_break = true;
+    }
+    start = end + 2;
   }
-  return static_cast<pid_t>(std::stol(digits));
+  return marker;
 }
 
-bool ProcessAlive(pid_t pid) {
-  if (pid <= 0) return false;
-  if (pid == getpid()) return true;
-  return kill(pid, 0) == 0 || errno == EPERM;
+// When process `pid` started (field 22 of /proc/<pid>/stat, in clock ticks since boot), or
+// nothing when that cannot be read.
+std::optional<unsigned long long> StartTimeOf(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!in || !std::getline(in, stat)) return std::nullopt;
+  // Field 2 is the command name in parentheses and may itself hold spaces and parentheses.
+  const auto name_end = stat.rfind(')');
+  if (name_end == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat.substr(name_end + 1));
+  std::string field;
+  for (int number = 3; number <= 22; ++number) {
+    if (!(fields >> field)) return std::nullopt;
+  }
+  if (!AllDigits(field, 19)) return std::nullopt;
+  return std::stoull(field);
+}
+
+// Whether the run that wrote `marker` is still running: its process exists and, when the marker
+// records a start time, started then (otherwise the id was reused). Markers without a start time
+// go by the process id alone, as do processes whose start time cannot be read.
+bool ProcessAlive(const Marker& marker) {
+  if (marker.pid <= 0) return false;
+  if (marker.pid != getpid() && kill(marker.pid, 0) != 0 && errno != EPERM) return false;
+  if (!marker.start_time) return true;
+  const std::optional<unsigned long long> started = StartTimeOf(marker.pid);
+  return !started || *started == *marker.start_time;
+}
+
+bool SameRun(const Marker& a, const Marker& b) {
+  return a.pid == b.pid && a.start_time == b.start_time;
+}
+
+// Takes a registration (`count` lines, its marker first, at `at`) out of `lines`. A marker noting
+// that the registration added the line break above gives it back: the break goes when the
+// registration ended the file, the note passes to the marker of a registration directly after it
+// (which gives the break back in its turn, so two runs may end in any order), and the break stays
+// when anything else follows, which now relies on it. Markers of older versions, matched by their
+// exact text, are not rewritten; the break then stays.
+void EraseRegistration(std::vector<std::string>& lines, std::size_t at, std::size_t count) {
+  const std::optional<Marker> marker = ParseMarker(lines[at]);
+  lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(at),
+              lines.begin() + static_cast<std::ptrdiff_t>(std::min(at + count, lines.size())));
+  if (!marker || !marker->added_line_break || at == 0) return;
+  if (at == lines.size()) {
+    if (lines[at - 1].back() == '\n') lines[at - 1].pop_back();
+    return;
+  }
+  std::optional<Marker> next = ParseMarker(lines[at]);
+  if (next && next->start_time) {
+    next->added_line_break = true;
+    const std::string terminator = lines[at].substr(adapter::LineText(lines[at]).size());
+    lines[at] = FormatMarker(*next) + terminator;
+  }
 }
 
 bool EqualsIgnoringCase(const std::string& a, const std::string& b) {
@@ -186,19 +284,21 @@ HandlerRegistration::HandlerRegistration(const std::string& config_dir,
                                   std::strerror(errno));
       }
     }
-    marker_line_ = MarkerFor(getpid());
+    Marker marker;
+    marker.pid = getpid();
+    marker.start_time = StartTimeOf(marker.pid);
     registration_line_ =
         "protocolhandler=" + protocol + "," + registered_library_ + "," + kHandlerEntryField;
 
-    adapter::DirectoryLock lock(config_dir);
+    adapter::ConfFileLock lock(config_file_);
     adapter::ConfFile file = adapter::ReadConf(config_file_);
-    std::optional<pid_t> previous_marker;
+    std::optional<Marker> previous_marker;
     for (std::size_t i = 0; i < file.lines.size(); ++i) {
       const std::string registered = adapter::RegisteredProtocol(file.lines[i]);
       if (!registered.empty() && EqualsIgnoringCase(registered, protocol)) {
         std::string by;
         if (previous_marker) {
-          by = " for the miconform run with process id " + std::to_string(*previous_marker) +
+          by = " for the miconform run with process id " + std::to_string(previous_marker->pid) +
                (ProcessAlive(*previous_marker) ? ", which is still running"
                                                : ", which was interrupted");
         }
@@ -209,13 +309,14 @@ HandlerRegistration::HandlerRegistration(const std::string& config_dir,
                                   "); the suite will not shadow it: choose another name with "
                                   "--protocol");
       }
-      previous_marker = MarkerPid(file.lines[i]);
+      previous_marker = ParseMarker(file.lines[i]);
     }
     std::vector<std::string> lines = file.lines;
     if (!lines.empty() && lines.back().back() != '\n') {
       lines.back() += '\n';
-      added_line_break_ = true;
+      marker.added_line_break = true;
     }
+    marker_line_ = FormatMarker(marker);
     lines.push_back(marker_line_ + "\n");
     lines.push_back(registration_line_ + "\n");
     adapter::WriteConf(file, lines);
@@ -239,32 +340,38 @@ bool HandlerRegistration::Remove() noexcept {
   active_ = false;
   bool ok = true;
   try {
-    adapter::DirectoryLock lock(fs::path(config_file_).parent_path().string());
+    adapter::ConfFileLock lock(config_file_);
     adapter::ConfFile file = adapter::ReadConf(config_file_);
     std::vector<std::string> lines = file.lines;
+    // Our marker is found by its run, not its text: another run's removal may have added the
+    // line-break note to it (EraseRegistration).
+    const std::optional<Marker> own = ParseMarker(marker_line_);
+    const auto is_own_marker = [&own](const std::string& line) {
+      const std::optional<Marker> marker = ParseMarker(line);
+      return own && marker && SameRun(*marker, *own);
+    };
     bool changed = false;
     for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
-      if (adapter::LineText(lines[i]) == marker_line_ &&
-          adapter::LineText(lines[i + 1]) == registration_line_) {
-        lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(i),
-                    lines.begin() + static_cast<std::ptrdiff_t>(i + 2));
-        // The line break added before the block goes too, unless someone appended after it.
-        if (added_line_break_ && i == lines.size() && i > 0 && lines[i - 1].back() == '\n') {
-          lines[i - 1].pop_back();
-        }
+      if (is_own_marker(lines[i]) && adapter::LineText(lines[i + 1]) == registration_line_) {
+        EraseRegistration(lines, i, 2);
         changed = true;
         break;
       }
     }
     if (!changed) {
       // The pair was separated by a hand edit: take out our exact lines wherever they are.
-      for (const std::string& own : {marker_line_, registration_line_}) {
-        for (auto it = lines.begin(); it != lines.end(); ++it) {
-          if (adapter::LineText(*it) == own) {
-            lines.erase(it);
-            changed = true;
-            break;
-          }
+      for (auto it = lines.begin(); it != lines.end(); ++it) {
+        if (is_own_marker(*it)) {
+          lines.erase(it);
+          changed = true;
+          break;
+        }
+      }
+      for (auto it = lines.begin(); it != lines.end(); ++it) {
+        if (adapter::LineText(*it) == registration_line_) {
+          lines.erase(it);
+          changed = true;
+          break;
         }
       }
     }
@@ -304,25 +411,27 @@ int HandlerRegistration::RemoveStaleRegistrations(const std::string& config_dir)
   const std::string path = (fs::path(config_dir) / kConfFileName).string();
   if (access(path.c_str(), F_OK) != 0) return 0;
   try {
-    adapter::DirectoryLock lock(config_dir);
+    adapter::ConfFileLock lock(path);
     adapter::ConfFile file = adapter::ReadConf(path);
-    std::vector<std::string> kept;
+    std::vector<std::string> lines = file.lines;
     std::vector<std::string> stale_libraries;
     int removed = 0;
-    for (std::size_t i = 0; i < file.lines.size(); ++i) {
-      const std::optional<pid_t> pid = MarkerPid(file.lines[i]);
-      if (!pid || ProcessAlive(*pid)) {
-        kept.push_back(file.lines[i]);
+    for (std::size_t i = 0; i < lines.size();) {
+      const std::optional<Marker> marker = ParseMarker(lines[i]);
+      if (!marker || ProcessAlive(*marker)) {
+        ++i;
         continue;
       }
       ++removed;
-      if (i + 1 < file.lines.size() && !adapter::RegisteredProtocol(file.lines[i + 1]).empty()) {
-        stale_libraries.push_back(RegisteredLibraryOf(file.lines[i + 1]));
-        ++i;
+      std::size_t count = 1;
+      if (i + 1 < lines.size() && !adapter::RegisteredProtocol(lines[i + 1]).empty()) {
+        stale_libraries.push_back(RegisteredLibraryOf(lines[i + 1]));
+        count = 2;
       }
+      EraseRegistration(lines, i, count);  // lines[i] is now the next line, looked at in turn
     }
     if (removed == 0) return 0;
-    adapter::WriteConf(file, kept);
+    adapter::WriteConf(file, lines);
     for (const std::string& library : stale_libraries) {
       if (!library.empty()) RemoveLinkDirectoryOf(library);
     }

@@ -38,20 +38,44 @@ bool WriteAll(int fd, const std::string& data) {
   return true;
 }
 
+// The directory that really holds `path`: that of its canonical path when it resolves, else (an
+// absent file, a dangling link) the canonical directory it is named in, where a rewrite creates it.
+std::string RealDirectoryOf(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::path real = fs::canonical(path, error);
+  if (!error) return real.parent_path().string();
+  fs::path directory = fs::path(path).parent_path();
+  if (directory.empty()) directory = ".";
+  const fs::path real_directory = fs::canonical(directory, error);
+  return error ? directory.string() : real_directory.string();
+}
+
 }  // namespace
 
-DirectoryLock::DirectoryLock(const std::string& directory) {
-  fd_ = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd_ < 0) throw std::runtime_error("cannot open '" + directory + "': " + Errno());
-  while (flock(fd_, LOCK_EX) != 0) {
-    if (errno == EINTR) continue;
-    const std::string reason = Errno();
+ConfFileLock::ConfFileLock(const std::string& path) {
+  // Gives up after this many moves of the lock; links changing that often are not ours to fix.
+  constexpr int kMaxAttempts = 100;
+  for (int attempt = 1;; ++attempt) {
+    const std::string directory = RealDirectoryOf(path);
+    fd_ = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) throw std::runtime_error("cannot open '" + directory + "': " + Errno());
+    while (flock(fd_, LOCK_EX) != 0) {
+      if (errno == EINTR) continue;
+      const std::string reason = Errno();
+      close(fd_);
+      throw std::runtime_error("cannot lock '" + directory + "': " + reason);
+    }
+    if (RealDirectoryOf(path) == directory) return;
     close(fd_);
-    throw std::runtime_error("cannot lock '" + directory + "': " + reason);
+    fd_ = -1;
+    if (attempt == kMaxAttempts) {
+      throw std::runtime_error("cannot lock '" + path + "': its symbolic links keep changing");
+    }
   }
 }
 
-DirectoryLock::~DirectoryLock() {
+ConfFileLock::~ConfFileLock() {
   if (fd_ >= 0) close(fd_);  // closing releases the flock
 }
 

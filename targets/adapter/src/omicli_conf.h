@@ -12,15 +12,22 @@
 
 namespace miconform::adapter {
 
-// An exclusive flock on a directory, held while one process reads, changes and replaces the
-// configuration file in it, so two runs sharing a directory never lose each other's lines.
-// Throws std::runtime_error when the directory cannot be opened or locked.
-class DirectoryLock {
+// An exclusive flock held while one process reads, changes and replaces a configuration file,
+// so two runs sharing the file never lose each other's lines, whichever name they reach it by.
+// What is locked: the directory that really holds the file (the canonical path's directory,
+// symbolic links followed), so two configuration directories whose omicli.conf are links to one
+// file take one lock. Not the file itself: every rewrite replaces it by rename, so a lock on it
+// would be on an inode the next rewrite retires, and an absent file has none. Not a separate lock
+// file: it would stay behind in the vendor's directory. The directory receiving the rename is the
+// one object every writer of the file shares. After locking, the path is resolved again, and the
+// lock moves if a link was changed meanwhile. Throws std::runtime_error when the directory cannot
+// be opened or locked.
+class ConfFileLock {
  public:
-  explicit DirectoryLock(const std::string& directory);
-  ~DirectoryLock();
-  DirectoryLock(const DirectoryLock&) = delete;
-  DirectoryLock& operator=(const DirectoryLock&) = delete;
+  explicit ConfFileLock(const std::string& path);
+  ~ConfFileLock();
+  ConfFileLock(const ConfFileLock&) = delete;
+  ConfFileLock& operator=(const ConfFileLock&) = delete;
 
  private:
   int fd_ = -1;
@@ -36,8 +43,8 @@ struct ConfFile {
   std::vector<std::string> lines;  // each with its '\n', the last possibly without
 };
 
-// Reads `path` (a missing file is an empty ConfFile with exists == false). Throws
-// std::runtime_error naming the cause.
+// Reads `path` (a missing file is an empty ConfFile with exists == false); call it under the
+// ConfFileLock of `path` before every rewrite. Throws std::runtime_error naming the cause.
 ConfFile ReadConf(const std::string& path);
 
 // Replaces the file with `lines` through a temporary file in the same directory and rename, with

@@ -11,14 +11,19 @@
 //     Both links name the same file as the library the suite loads, so the dynamic loader maps
 //     one copy for the client and the suite (it matches libraries by device and inode).
 //   * It appends to `<config_dir>/omicli.conf` (created when absent) two lines:
-//         # miconform <pid>: added for a conformance run; removed when it ends
+//         # miconform <pid> (start <ticks>): added for a conformance run; removed when it ends
 //         protocolhandler=NAME,<private dir>/libmiconform_handler.so,MiconformHandlerInit,1,0
+//     <ticks> is the process's start time (field 22 of /proc/<pid>/stat), so a reused process id
+//     is not mistaken for the run. When the file's last line had no line break, the registration
+//     adds one and says so in its marker: `(start <ticks>, line break above added)`.
 //     Nothing else in the file is touched.
-// Removal takes out exactly those two lines (and a line break the registration had to add before
-// them), deletes the file if the registration created it and it is now empty, and deletes the
-// links and the private directory; every other byte of the file stays as it was. Rewrites go
-// through a temporary file and rename, keep the file's mode, follow a symbolic link to the real
-// file, and hold an flock on the directory so concurrent runs do not lose each other's lines.
+// Removal takes out exactly those two lines (and the line break the marker says was added, also
+// when another run's registration was appended after this one: the note passes to its marker),
+// deletes the file if the registration created it and it is now empty, and deletes the links and
+// the private directory; every other byte of the file stays as it was. Rewrites go through a
+// temporary file and rename, keep the file's mode, follow a symbolic link to the real file, re-read
+// the file first, and hold an flock on the directory really holding the file, so concurrent runs,
+// also through different links to one file, do not lose each other's lines.
 //
 // Threading and lifetime: a registration is owned by one thread. Remove() may be called once at
 // any point (e.g. on SIGINT handling in the main thread) and again by the destructor, which then
@@ -57,7 +62,8 @@ class HandlerRegistration {
   bool Remove() noexcept;
 
   const std::string& ConfigFile() const { return config_file_; }
-  const std::string& MarkerLine() const { return marker_line_; }              // no '\n'
+  // The marker as written (no '\n'); in the file it may since have gained the line-break note.
+  const std::string& MarkerLine() const { return marker_line_; }
   const std::string& RegistrationLine() const { return registration_line_; }  // no '\n'
   // The library path written into the line, and the comma-named link the client opens.
   const std::string& RegisteredLibraryPath() const { return registered_library_; }
@@ -66,8 +72,10 @@ class HandlerRegistration {
   // Throws TargetLoadError kConfigDirUnusable when `protocol` cannot be registered (see above).
   static void ValidateProtocolName(const std::string& protocol);
 
-  // Removes from `<config_dir>/omicli.conf` every marker line whose process is gone, with the
-  // registration line after it, plus that registration's private link directory. Returns how many
+  // Removes from `<config_dir>/omicli.conf` every marker line whose process is gone (or whose
+  // process id now belongs to a process with another start time; markers without a start time go
+  // by the process id alone), with the registration line after it and the line break its marker
+  // says it added, plus that registration's private link directory. Returns how many
   // registrations were removed; 0 when the directory or file does not exist. Throws TargetLoadError
   // kConfigDirUnusable when stale registrations exist but the file cannot be rewritten.
   static int RemoveStaleRegistrations(const std::string& config_dir);
@@ -81,8 +89,7 @@ class HandlerRegistration {
   std::string link_dir_;
   std::string registered_library_;
   std::string comma_link_;
-  bool created_file_ = false;       // the file did not exist before the registration
-  bool added_line_break_ = false;   // the file's last line had no '\n'; one was added before ours
+  bool created_file_ = false;  // the file did not exist before the registration
   bool active_ = false;
 };
 
