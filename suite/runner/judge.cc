@@ -181,7 +181,24 @@ report::CaseResult Judge(const CaseDeclaration& declaration, const watchdog::Out
   CollectEvidence(outcome, result, &facts);
   facts.findings = result.findings;
 
+  for (const std::string& signal : outcome.signals_to_runner) {
+    result.messages.push_back("the case process (or a process it started) sent " + signal +
+                              " to the runner; the runner ignored it");
+  }
+
   using End = watchdog::Outcome::End;
+  if (outcome.foreign_channel_bytes > 0 && outcome.end != End::kLaunchFailed &&
+      outcome.end != End::kInterrupted) {
+    // Only the harness frames lines with this child's token: the target wrote on a descriptor it
+    // does not own, so nothing the case reported can be trusted.
+    result.verdict = Verdict::kCrash;
+    result.messages.push_back(
+        "the target wrote " + std::to_string(outcome.foreign_channel_bytes) +
+        " bytes on the harness's phase channel that the harness did not write (a descriptor the "
+        "target does not own), so the case's own account cannot be trusted; the first of them: '" +
+        outcome.foreign_channel_sample + "'");
+    return result;
+  }
   switch (outcome.end) {
     case End::kLaunchFailed:
       result.verdict = Verdict::kError;

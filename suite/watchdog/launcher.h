@@ -47,9 +47,11 @@ class ChildProcess {
   // One sample of every thread of the child (quiescence.h), read at once. A child whose threads
   // cannot be read answers with ok == false.
   virtual ProcessSample SampleThreads() = 0;
-  // SIGKILL to the child's whole process group.
+  // SIGKILL to the child, its process group and every process below it (process_group.h,
+  // KillTree), wherever they moved.
   virtual void KillGroup() = 0;
-  // After OnExit: kills what is left of the group; returns how many live processes it killed.
+  // After OnExit: kills what is left of the group and what the child left behind (its orphans,
+  // which came to the runner); returns how many live processes it killed.
   virtual int KillLeftovers() = 0;
   // Stops reading the streams, reaps every process of the group that can be reaped (bounded in
   // time), then calls done() from the io_context. Notes for the report go to `notes`.
@@ -59,16 +61,19 @@ class ChildProcess {
 class Launcher {
  public:
   virtual ~Launcher() = default;
-  // Starts `spec`. On failure returns nullptr and sets *error to a message that names the
-  // executable and the reason.
+  // Starts `spec`, handing it the phase channel framed with `channel_token` (phase_channel.h).
+  // On failure returns nullptr and sets *error to a message that names the executable and the
+  // reason.
   virtual std::unique_ptr<ChildProcess> Launch(boost::asio::io_context& io, const ChildSpec& spec,
+                                               const std::string& channel_token,
                                                ChildObserver& observer, std::string* error) = 0;
 };
 
-// The real launcher (Boost.Process v2): each child in its own process group, killed if the
-// runner dies (PR_SET_PDEATHSIG), the phase channel passed as an inherited pipe fd named by
-// MICONFORM_PHASE_FD. Creating it makes this process a child subreaper
-// (PR_SET_CHILD_SUBREAPER), so orphaned grandchildren become its children and can be reaped.
+// The real launcher (Boost.Process v2): each child in its own process group and a child subreaper,
+// killed if the runner dies (PR_SET_PDEATHSIG), the phase channel passed as an inherited pipe fd
+// named, with its token, by MICONFORM_CHANNEL. Creating it makes this process a child subreaper
+// (PR_SET_CHILD_SUBREAPER) too, so what an ended child leaves running becomes this process's
+// child, and KillLeftovers and Finish end and reap it (process_spawn.h, EndOrphans).
 std::shared_ptr<Launcher> MakeProcessLauncher();
 
 }  // namespace miconform::watchdog

@@ -8,20 +8,34 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/random.h>
 #include <unistd.h>
+
+#include <cstdint>
 
 namespace miconform::watchdog {
 namespace {
 
-int FdFromEnvironment() {
-  const char* value = std::getenv(kPhaseFdVariable);
-  if (value == nullptr || *value == '\0') return -1;
+struct Endpoint {
+  int fd = -1;
+  std::string token;
+};
+
+// Reads MICONFORM_CHANNEL ("<fd>:<token>") and removes it from the environment, so nothing this
+// process loads or starts later finds it; marks the fd close-on-exec.
+Endpoint EndpointFromEnvironment() {
+  const char* value = std::getenv(kChannelVariable);
+  if (value == nullptr) return {};
+  const std::string text(value);
+  ::unsetenv(kChannelVariable);
+  const auto colon = text.find(':');
+  if (colon == std::string::npos || text.size() - colon - 1 != kChannelTokenDigits) return {};
   char* end = nullptr;
   errno = 0;
-  const long fd = std::strtol(value, &end, 10);
-  if (errno != 0 || *end != '\0' || fd < 0 || fd > 1'000'000) return -1;
-  if (::fcntl(static_cast<int>(fd), F_GETFD) == -1) return -1;
-  return static_cast<int>(fd);
+  const long fd = std::strtol(text.c_str(), &end, 10);
+  if (errno != 0 || end != text.c_str() + colon || fd < 0 || fd > 1'000'000) return {};
+  if (::fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC) == -1) return {};
+  return {static_cast<int>(fd), text.substr(colon + 1)};
 }
 
 // Length of the longest prefix of `text` of at most `limit` bytes that does not end inside a
@@ -92,13 +106,41 @@ std::string FormatChannelLine(std::string_view kind, std::string_view text) {
   return line;
 }
 
+std::string NewChannelToken() {
+  unsigned char bytes[kChannelTokenDigits / 2];
+  std::size_t filled = 0;
+  while (filled < sizeof bytes) {
+    const ssize_t got = ::getrandom(bytes + filled, sizeof bytes - filled, 0);
+    if (got > 0) {
+      filled += static_cast<std::size_t>(got);
+    } else if (got == -1 && errno != EINTR) {
+      // No entropy source at all: a token that still differs per child and per run.
+      const auto mix = static_cast<unsigned long long>(::getpid()) * 0x9E3779B97F4A7C15ULL ^
+                       static_cast<unsigned long long>(std::clock()) ^
+                       reinterpret_cast<std::uintptr_t>(&filled);
+      for (std::size_t i = filled; i < sizeof bytes; ++i) bytes[i] = static_cast<unsigned char>(mix >> (8 * (i % 8)));
+      filled = sizeof bytes;
+    }
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string token;
+  for (const unsigned char byte : bytes) {
+    token += kHex[byte >> 4];
+    token += kHex[byte & 0xF];
+  }
+  return token;
+}
+
 PhaseChannel& PhaseChannel::Get() {
   // Leaked on purpose: cases may write from library threads that outlive static destruction.
-  static PhaseChannel* const channel = new PhaseChannel(FdFromEnvironment());
+  static PhaseChannel* const channel = [] {
+    Endpoint endpoint = EndpointFromEnvironment();
+    return new PhaseChannel(endpoint.fd, std::move(endpoint.token));
+  }();
   return *channel;
 }
 
-PhaseChannel::PhaseChannel(int fd) : fd_(fd) {}
+PhaseChannel::PhaseChannel(int fd, std::string token) : fd_(fd), token_(std::move(token)) {}
 
 void PhaseChannel::Phase(std::string_view text) noexcept { Emit("phase", text); }
 void PhaseChannel::Disarm() noexcept { Emit("disarm", {}); }
@@ -238,7 +280,7 @@ void PhaseChannel::Emit(std::string_view kind, std::string_view text) noexcept {
     lines_.push_back(line);
     if (fd_ < 0) return;
     line += '\n';
-    WriteAll(line);
+    WriteAll(token_.empty() ? line : token_ + ' ' + line);
   } catch (...) {
     // Out of memory: the line is lost; a case must never die of its own reporting.
   }
@@ -268,6 +310,51 @@ void PhaseChannel::WriteAll(const std::string& line) noexcept {
 std::vector<std::string> PhaseChannel::Lines() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return lines_;
+}
+
+void ChannelReader::Append(std::string_view piece) {
+  if (overlong_) {
+    Foreign(piece, piece.size());
+    return;
+  }
+  if (partial_.size() + piece.size() + 1 > PhaseChannel::kMaxFramedLineBytes) {
+    // Longer than any line the harness writes: foreign, and never held whole.
+    overlong_ = true;
+    Foreign(partial_, partial_.size());
+    Foreign(piece, piece.size());
+    partial_.clear();
+    return;
+  }
+  partial_.append(piece);
+}
+
+bool ChannelReader::TakeLine(std::string* line, bool terminated) {
+  if (overlong_) {
+    overlong_ = false;
+    if (terminated) Foreign("\n", 1);
+    return false;
+  }
+  std::string taken = std::move(partial_);
+  partial_.clear();
+  if (token_.empty()) {
+    *line = std::move(taken);
+    return true;
+  }
+  if (taken.size() > token_.size() && taken.compare(0, token_.size(), token_) == 0 &&
+      taken[token_.size()] == ' ') {
+    *line = taken.substr(token_.size() + 1);
+    return true;
+  }
+  Foreign(taken, taken.size());
+  if (terminated) Foreign("\n", 1);
+  return false;
+}
+
+void ChannelReader::Foreign(std::string_view bytes, std::size_t count) {
+  foreign_bytes_ += count;
+  if (foreign_sample_.size() < kForeignSample) {
+    foreign_sample_.append(bytes.substr(0, kForeignSample - foreign_sample_.size()));
+  }
 }
 
 }  // namespace miconform::watchdog

@@ -7,7 +7,11 @@
 #include <cerrno>
 #include <csignal>
 #include <filesystem>
+#include <map>
+#include <set>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace miconform::watchdog {
 namespace {
@@ -16,7 +20,109 @@ bool IsNumber(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+struct ProcessEntry {
+  pid_t pid;
+  long ppid;
+  unsigned long long start_time;
+};
+
+std::vector<ProcessEntry> ListProcesses() {
+  std::vector<ProcessEntry> processes;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename().string();
+    if (!IsNumber(name)) continue;
+    const ProcStat stat = ParseProcStat(ReadProcFile("/proc/" + name + "/stat"));
+    if (stat.ok) processes.push_back({static_cast<pid_t>(std::stol(name)), stat.ppid, stat.start_time});
+  }
+  return processes;
+}
+
+// Sends `signal` to the process (pid, start_time) if it is still that process: through a pidfd
+// opened first and checked after, so the signal cannot reach a process that reused the pid.
+// Falls back to kill() where pidfds do not exist. True when the signal was sent.
+bool SignalExactly(pid_t pid, unsigned long long start_time, int signal) {
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) {
+    if (errno != ENOSYS) return false;  // gone (ESRCH) or not ours to open
+    return StartTimeOf(pid) == start_time && ::kill(pid, signal) == 0;
+  }
+  bool sent = false;
+  if (StartTimeOf(pid) == start_time) {
+    sent = ::syscall(SYS_pidfd_send_signal, pidfd, signal, nullptr, 0) == 0;
+  }
+  ::close(pidfd);
+  return sent;
+}
+
+std::vector<ProcessEntry> DescendantEntries(pid_t root, const std::vector<ProcessEntry>& processes) {
+  std::multimap<long, const ProcessEntry*> by_parent;
+  for (const ProcessEntry& process : processes) by_parent.emplace(process.ppid, &process);
+  std::vector<ProcessEntry> found;
+  std::vector<long> frontier{root};
+  std::set<pid_t> seen{root};
+  while (!frontier.empty()) {
+    const long parent = frontier.back();
+    frontier.pop_back();
+    const auto [first, last] = by_parent.equal_range(parent);
+    for (auto it = first; it != last; ++it) {
+      if (!seen.insert(it->second->pid).second) continue;
+      found.push_back(*it->second);
+      frontier.push_back(it->second->pid);
+    }
+  }
+  return found;
+}
+
 }  // namespace
+
+std::vector<pid_t> Descendants(pid_t root) {
+  std::vector<pid_t> pids;
+  for (const ProcessEntry& entry : DescendantEntries(root, ListProcesses())) pids.push_back(entry.pid);
+  return pids;
+}
+
+bool IsInTree(pid_t pid, pid_t root) {
+  for (int depth = 0; depth < 256 && pid > 1; ++depth) {
+    if (pid == root) return true;
+    const ProcStat stat = ParseProcStat(ReadProcFile("/proc/" + std::to_string(pid) + "/stat"));
+    if (!stat.ok) return false;
+    pid = static_cast<pid_t>(stat.ppid);
+  }
+  return false;
+}
+
+unsigned long long StartTimeOf(pid_t pid) {
+  const ProcStat stat = ParseProcStat(ReadProcFile("/proc/" + std::to_string(pid) + "/stat"));
+  return stat.ok ? stat.start_time : 0;
+}
+
+int KillTree(pid_t root) {
+  // (pid, start time) of every process stopped so far.
+  std::set<std::pair<pid_t, unsigned long long>> stopped;
+  const unsigned long long root_start = StartTimeOf(root);
+  if (root_start != 0 && SignalExactly(root, root_start, SIGSTOP)) stopped.emplace(root, root_start);
+  ::kill(-root, SIGSTOP);
+  // A stopped process cannot fork, so a walk that finds nothing new has found everything; the
+  // bound only guards against a tree that keeps growing faster than it is walked.
+  for (int walk = 0; walk < 64; ++walk) {
+    const std::vector<ProcessEntry> processes = ListProcesses();
+    bool found_new = false;
+    for (const ProcessEntry& entry : DescendantEntries(root, processes)) {
+      if (stopped.count({entry.pid, entry.start_time}) != 0) continue;
+      if (SignalExactly(entry.pid, entry.start_time, SIGSTOP)) stopped.emplace(entry.pid, entry.start_time);
+      found_new = true;
+    }
+    if (!found_new) break;
+  }
+  ::kill(-root, SIGKILL);
+  int others = 0;
+  for (const auto& [pid, start_time] : stopped) {
+    if (SignalExactly(pid, start_time, SIGKILL) && pid != root) ++others;
+  }
+  if (root_start != 0 && stopped.count({root, root_start}) == 0) SignalExactly(root, root_start, SIGKILL);
+  return others;
+}
 
 std::string ReadThreadStates(pid_t pid) {
   const std::string task_dir = "/proc/" + std::to_string(pid) + "/task";

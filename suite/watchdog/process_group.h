@@ -1,6 +1,12 @@
-// process_group.h - what the real launcher reads from /proc and does to a child's process group:
-// per-thread states of a hung process, live members of a group, killing and reaping a group.
-// Used by process_launcher.cc and the self-tests.
+// process_group.h - what the real launcher reads from /proc and does to a child's process group
+// and process tree: per-thread states of a hung process, live members of a group, the descendants
+// of a process, killing a whole tree, reaping a group. Used by process_launcher.cc,
+// process_spawn.cc and the self-tests.
+//
+// Why a tree and not only a group: a case process may leave its group (setpgid to another group
+// of its session) or start helpers that call setsid(); a kill of the group misses both. Every
+// case process is a child subreaper (process_spawn.h), so whatever it starts stays below it in
+// the tree, however the helpers re-parent themselves, for as long as the case process lives.
 //
 // Threading: plain functions, safe from any thread; none blocks except where stated.
 #ifndef MICONFORM_WATCHDOG_PROCESS_GROUP_H
@@ -18,6 +24,23 @@ std::string ReadThreadStates(pid_t pid);
 
 // Pids of processes whose process group is `pgid` and that are not zombies, from /proc.
 std::vector<pid_t> LiveGroupMembers(pid_t pgid);
+
+// Every process whose chain of parents leads to `root` (not `root` itself), from one read of /proc.
+std::vector<pid_t> Descendants(pid_t root);
+
+// True when `pid` is `root` or lives below it (its chain of parents, read now, reaches `root`).
+bool IsInTree(pid_t pid, pid_t root);
+
+// The start time (clock ticks after boot, /proc/<pid>/stat field 22) of `pid`; 0 when it is gone.
+// With the pid it names one process: a pid reused later has another start time.
+unsigned long long StartTimeOf(pid_t pid);
+
+// Ends `root`, its process group and every descendant: stops them all (SIGSTOP, repeating the walk
+// until it finds no process it has not stopped, so a fork racing the walk is caught), then sends
+// each SIGKILL. Each signal goes through a pidfd opened on a process checked to be the one walked
+// (same parent, same start time), so a pid reused meanwhile is never signalled. Returns how many
+// processes besides `root` were signalled.
+int KillTree(pid_t root);
 
 // Reaps, without blocking, every child of this process in group `pgid` that has ended. Returns
 // true when this process has no child left in that group and no process is left in the group.

@@ -2,6 +2,7 @@
 // v2, watched through pipes and a pidfd on the watchdog's io_context.
 #include <array>
 #include <csignal>
+#include <set>
 #include <sys/prctl.h>
 
 #include <boost/asio/buffer.hpp>
@@ -52,14 +53,17 @@ class ProcessChild final : public ChildProcess {
         });
   }
 
-  void KillGroup() override { ::kill(-pid_, SIGKILL); }
+  void KillGroup() override { KillTree(pid_); }
 
   ProcessSample SampleThreads() override { return SampleProcess(pid_); }
 
   int KillLeftovers() override {
-    const std::vector<pid_t> alive = LiveGroupMembers(pid_);
+    const std::vector<pid_t> in_group = LiveGroupMembers(pid_);
+    std::set<pid_t> killed(in_group.begin(), in_group.end());
     ::kill(-pid_, SIGKILL);
-    return static_cast<int>(alive.size());
+    // The child was a subreaper: whatever it started and left running came to the runner.
+    for (const pid_t orphan : EndOrphans(pid_)) killed.insert(orphan);
+    return static_cast<int>(killed.size());
   }
 
   void Finish(std::function<void(std::string)> done) override {
@@ -95,9 +99,10 @@ class ProcessChild final : public ChildProcess {
   void Reap() {
     if (!reaped_) {
       // Finish runs only after OnExit; this guards a misuse, never waits on a live leader.
-      ::kill(-pid_, SIGKILL);
+      KillTree(pid_);
     }
-    const bool empty = reaped_ && ReapGroup(pid_);
+    const bool orphans_left = !EndOrphans(pid_).empty();
+    const bool empty = reaped_ && ReapGroup(pid_) && !orphans_left;
     if (!empty && std::chrono::steady_clock::now() < reap_deadline_) {
       reap_timer_.expires_after(kReapPoll);
       reap_timer_.async_wait([this](const boost::system::error_code&) { Reap(); });
@@ -138,11 +143,13 @@ class ProcessLauncher final : public Launcher {
   }
 
   std::unique_ptr<ChildProcess> Launch(boost::asio::io_context& io, const ChildSpec& spec,
-                                       ChildObserver& observer, std::string* error) override {
+                                       const std::string& channel_token, ChildObserver& observer,
+                                       std::string* error) override {
     SpawnRequest request;
     request.argv = spec.argv;
     request.env = spec.env;
     request.with_channel = true;
+    request.channel_token = channel_token;
     std::unique_ptr<Spawned> spawned = SpawnInOwnGroup(io, request, error);
     if (!spawned) return nullptr;
     auto child = std::make_unique<ProcessChild>(io, std::move(spawned), observer);

@@ -3,7 +3,10 @@
 
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <cstring>
+
+#include <filesystem>
+#include <mutex>
+#include <set>
 
 #include <cerrno>
 #include <csignal>
@@ -18,6 +21,8 @@
 #include <boost/process/v2/stdio.hpp>
 
 #include "phase_channel.h"
+#include "process_group.h"
+#include "quiescence.h"
 
 extern char** environ;
 
@@ -98,6 +103,8 @@ struct SupervisedChildSetup {
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
                                const char* const*) {
     if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
+    // Whatever the child starts stays in its tree (process_group.h, KillTree).
+    if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) return bp::error_code(errno, bp::system_category());
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);  // the runner died before PDEATHSIG was set
     ::prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY);  // fails harmlessly without Yama
@@ -107,7 +114,7 @@ struct SupervisedChildSetup {
     struct sigaction default_action {};
     default_action.sa_handler = SIG_DFL;
     sigemptyset(&default_action.sa_mask);
-    for (const int signal : {SIGPIPE, SIGINT, SIGTERM, SIGCHLD}) ::sigaction(signal, &default_action, nullptr);
+    for (const int signal : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD}) ::sigaction(signal, &default_action, nullptr);
     if (channel_fd >= 0 && ::fcntl(channel_fd, F_SETFD, 0) == -1) {
       return bp::error_code(errno, bp::system_category());
     }
@@ -139,7 +146,57 @@ std::vector<std::string> BuildEnvironment(const std::vector<std::pair<std::strin
   return entries;
 }
 
+// The programs SpawnInOwnGroup started, by pid and start time; the lock is held across each
+// fork until its child is recorded, and by EndOrphans while it decides.
+struct SpawnRecord {
+  std::mutex mutex;
+  std::set<std::pair<pid_t, unsigned long long>> started;
+};
+
+SpawnRecord& Spawns() {
+  static SpawnRecord* const record = new SpawnRecord;  // leaked: used until process exit
+  return *record;
+}
+
+// True when a started program has pid `pid` (whether or not it still runs). Lock held.
+bool LedBySpawn(const SpawnRecord& spawns, pid_t pid) {
+  const auto found = spawns.started.lower_bound({pid, 0});
+  return found != spawns.started.end() && found->first == pid;
+}
+
 }  // namespace
+
+std::vector<pid_t> EndOrphans(pid_t own_group) {
+  SpawnRecord& spawns = Spawns();
+  std::lock_guard<std::mutex> lock(spawns.mutex);
+  const pid_t self = ::getpid();
+  std::vector<pid_t> running;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const ProcStat stat = ParseProcStat(ReadProcFile("/proc/" + name + "/stat"));
+    if (!stat.ok || stat.ppid != self) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(name));
+    if (spawns.started.count({pid, stat.start_time}) != 0) continue;
+    if (stat.pgrp != own_group && LedBySpawn(spawns, static_cast<pid_t>(stat.pgrp))) continue;
+    if (stat.state != 'Z' && stat.state != 'X') {
+      running.push_back(pid);
+      KillTree(pid);
+    }
+    // Ours to reap: it is our child; WNOHANG, since a just-killed one may not be a zombie yet
+    // (the next sweep reaps it).
+    while (::waitpid(pid, nullptr, WNOHANG) == -1 && errno == EINTR) {
+    }
+  }
+  return running;
+}
+
+bool WasSpawned(pid_t pid) {
+  SpawnRecord& spawns = Spawns();
+  std::lock_guard<std::mutex> lock(spawns.mutex);
+  return LedBySpawn(spawns, pid);
+}
 
 std::string ResolveExecutable(const std::string& name, const std::string& path_variable) {
   if (name.empty()) return {};
@@ -178,7 +235,10 @@ std::unique_ptr<Spawned> SpawnInOwnGroup(boost::asio::io_context& io, const Spaw
   if (request.with_channel && !MakePipe(&channel_read, &channel_write, error)) return nullptr;
 
   auto overrides = request.env;
-  if (request.with_channel) overrides.emplace_back(kPhaseFdVariable, std::to_string(channel_write.get()));
+  if (request.with_channel) {
+    overrides.emplace_back(kChannelVariable,
+                           std::to_string(channel_write.get()) + ":" + request.channel_token);
+  }
   const std::vector<std::string> environment = BuildEnvironment(overrides);
   std::vector<const char*> environment_pointers;
   for (const std::string& entry : environment) environment_pointers.push_back(entry.c_str());
@@ -190,10 +250,14 @@ std::unique_ptr<Spawned> SpawnInOwnGroup(boost::asio::io_context& io, const Spaw
   bp::posix::default_launcher launcher;
   SupervisedChildSetup setup{::getpid(), request.with_channel ? channel_write.get() : -1,
                              environment_pointers.data()};
+  SpawnRecord& spawns = Spawns();
+  std::unique_lock<std::mutex> recording(spawns.mutex);
   spawned->process = launcher(boost::asio::any_io_executor(io.get_executor()), launch_error,
                               bp::filesystem::path(executable), arguments,
                               bp::process_stdio{nullptr, output_write.get(), output_write.get()},
                               setup);
+  if (!launch_error) spawns.started.emplace(launcher.pid, StartTimeOf(launcher.pid));
+  recording.unlock();
   if (launch_error) {
     // v2 1.81 reports a failed exec but leaves the failed child unreaped; it has already
     // written its errno and is exiting, so this wait is short.

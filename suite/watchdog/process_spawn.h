@@ -2,10 +2,18 @@
 // stdout+stderr on one pipe and, optionally, the phase channel on an inherited pipe fd. Used by the
 // real launcher for case processes and for the stack-capture tool.
 //
-// The child: is the leader of a new process group (setpgid(0,0)); gets SIGKILL when the thread
-// that started it dies (PR_SET_PDEATHSIG; it exits at once if the runner died before that was
-// set); may be ptraced by any process of the same user (for stack capture under Yama); starts with
-// an empty signal mask and default SIGPIPE/SIGINT/SIGTERM; has stdin on /dev/null.
+// The child: is the leader of a new process group (setpgid(0,0)); is a child subreaper
+// (PR_SET_CHILD_SUBREAPER, kept across exec), so every process it starts stays in its tree however
+// that process re-parents itself (a double fork, setsid) while the child lives; gets SIGKILL when
+// the thread that started it dies (PR_SET_PDEATHSIG; it exits at once if the runner died before
+// that was set); may be ptraced by any process of the same user (for stack capture under Yama);
+// starts with an empty signal mask and default SIGPIPE/SIGINT/SIGTERM/SIGHUP; has stdin on
+// /dev/null.
+//
+// Orphans: the runner is a child subreaper too (the real launcher makes it one), so when a child
+// ends, what it left running comes to the runner. Every program started here is recorded;
+// EndOrphans() ends and reaps the runner's children that are not, which are exactly what some
+// ended child left behind.
 //
 // Threading: call on the thread that runs `io` (the only thread touching that io_context's
 // reactor, which the fork must find unlocked).
@@ -31,7 +39,8 @@ namespace miconform::watchdog {
 struct SpawnRequest {
   std::vector<std::string> argv;                         // argv[0]: a path, or a name on PATH
   std::vector<std::pair<std::string, std::string>> env;  // overrides of the inherited environment
-  bool with_channel = false;                             // pass a phase channel (MICONFORM_PHASE_FD)
+  bool with_channel = false;                             // pass a phase channel (see channel_token)
+  std::string channel_token;                             // the channel's framing token (phase_channel.h)
 };
 
 struct Spawned {
@@ -71,6 +80,20 @@ class ExitWatch {
 // Starts the program. On failure returns nullptr and sets *error ("cannot start '<path>': why").
 std::unique_ptr<Spawned> SpawnInOwnGroup(boost::asio::io_context& io, const SpawnRequest& request,
                                          std::string* error);
+
+// Kills (with their trees) and reaps, without blocking, the children of this process that
+// SpawnInOwnGroup did not start: those in process group `own_group` (what that ended child left
+// in its group), and those in no group a started program leads (what some ended child left after
+// leaving its group; whoever sweeps first ends them). Orphans still in another started program's
+// group are left to that program's own sweep, so each is counted once, by its owner. Returns the
+// pids of those that were still running when found. A started program's record is checked by pid and start
+// time, so an orphan that reused a pid is not taken for it. Safe from any thread: it holds the
+// same lock as the spawning, so a child forked but not yet recorded is never taken for an orphan.
+std::vector<pid_t> EndOrphans(pid_t own_group);
+
+// True when SpawnInOwnGroup started a process with this pid during this process's life (it may
+// have ended since).
+bool WasSpawned(pid_t pid);
 
 // The path `name` resolves to: itself when it contains '/', else the first executable match on
 // `path_variable` (colon-separated); empty when none.

@@ -294,8 +294,9 @@ ProcStat ParseProcStat(std::string_view stat) {
   fields.name = std::string(stat.substr(open + 1, close - open - 1));
   std::string_view rest = stat.substr(close + 1);
   // Fields 3.. : state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+  // cutime cstime priority nice num_threads itrealvalue starttime
   std::vector<std::string_view> words;
-  while (!rest.empty() && words.size() < 13) {
+  while (!rest.empty() && words.size() < 20) {
     while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
     const auto space = rest.find(' ');
     words.push_back(rest.substr(0, space));
@@ -303,7 +304,11 @@ ProcStat ParseProcStat(std::string_view stat) {
   }
   if (words.size() < 13 || words[0].empty()) return fields;
   fields.state = words[0][0];
+  std::from_chars(words[1].data(), words[1].data() + words[1].size(), fields.ppid);
   std::from_chars(words[2].data(), words[2].data() + words[2].size(), fields.pgrp);
+  if (words.size() == 20) {
+    std::from_chars(words[19].data(), words[19].data() + words[19].size(), fields.start_time);
+  }
   std::uint64_t utime = 0, stime = 0;
   std::from_chars(words[11].data(), words[11].data() + words[11].size(), utime);
   std::from_chars(words[12].data(), words[12].data() + words[12].size(), stime);

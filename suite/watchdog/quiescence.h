@@ -86,8 +86,10 @@ ThreadWait ClassifyThread(char state, std::string_view syscall_text, PrivateAddr
 struct ProcStat {
   std::string name;
   char state = '?';
+  long ppid = -1;
   long pgrp = -1;
-  std::uint64_t cpu_ticks = 0;  // utime + stime
+  std::uint64_t cpu_ticks = 0;   // utime + stime
+  std::uint64_t start_time = 0;  // clock ticks after boot: with the pid, names one process
   bool ok = false;
 };
 ProcStat ParseProcStat(std::string_view stat);

@@ -28,7 +28,7 @@ void Supervision::Start() {
   last_progress_ = start_;
   std::string error;
   try {
-    child_ = launcher_.Launch(io_, spec_, *this, &error);
+    child_ = launcher_.Launch(io_, spec_, channel_reader_.token(), *this, &error);
   } catch (const std::exception& failure) {
     child_.reset();
     error = failure.what();
@@ -51,17 +51,7 @@ void Supervision::Interrupt() {
 }
 
 void Supervision::OnChannelData(std::string_view bytes) {
-  while (!bytes.empty()) {
-    const auto newline = bytes.find('\n');
-    if (newline == std::string_view::npos) {
-      partial_line_.append(bytes);
-      return;
-    }
-    partial_line_.append(bytes.substr(0, newline));
-    bytes.remove_prefix(newline + 1);
-    HandleLine(std::move(partial_line_));
-    partial_line_.clear();
-  }
+  channel_reader_.Feed(bytes, [this](std::string line) { HandleLine(std::move(line)); });
 }
 
 void Supervision::HandleLine(std::string line) {
@@ -277,7 +267,9 @@ void Supervision::MaybeFinish() {
 
 void Supervision::Deliver() {
   if (child_) {
-    if (!partial_line_.empty()) HandleLine(std::move(partial_line_));
+    channel_reader_.Close([this](std::string line) { HandleLine(std::move(line)); });
+    outcome_.foreign_channel_bytes = channel_reader_.foreign_bytes();
+    outcome_.foreign_channel_sample = channel_reader_.foreign_sample();
     if (outcome_.lines.size() > kMaxLines) outcome_.lines.resize(kMaxLines);
     if (wait_status_ != -1 && WIFSIGNALED(wait_status_)) {
       outcome_.signal = WTERMSIG(wait_status_);

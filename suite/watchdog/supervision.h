@@ -21,6 +21,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "launcher.h"
+#include "phase_channel.h"
 #include "watchdog.h"
 
 namespace miconform::watchdog {
@@ -47,6 +48,14 @@ class Supervision final : public ChildObserver {
   void Start();
   // Kills the child's group; the outcome becomes kInterrupted unless it had already timed out.
   void Interrupt();
+
+  // The running child's pid, or -1 once it has ended (or never started).
+  int RunningPid() const { return child_ && !exited_ ? child_->pid() : -1; }
+
+  // Records on this child's outcome a signal it (or a process below it) sent to the runner.
+  void NoteSignalToRunner(std::string description) {
+    outcome_.signals_to_runner.push_back(std::move(description));
+  }
 
   void OnChannelData(std::string_view bytes) override;
   void OnOutputData(std::string_view bytes) override;
@@ -92,7 +101,7 @@ class Supervision final : public ChildObserver {
   std::vector<ThreadMark> last_marks_;  // per thread, at the last sample
   QuiescenceProof proof_{Timing::kProofSamples, Timing::kProofInterval};
   std::string last_explanation_;              // why the last sample proved nothing
-  std::string partial_line_;
+  ChannelReader channel_reader_{NewChannelToken()};
   bool armed_ = false;
   bool exited_ = false;
   bool streams_closed_ = false;

@@ -10,8 +10,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include <fcntl.h>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+
 #include "interrupt_signals.h"
 #include "launcher.h"
+#include "process_group.h"
+#include "process_spawn.h"
 #include "supervision.h"
 
 namespace miconform::watchdog {
@@ -32,7 +38,36 @@ struct Watchdog::Run {
       done.emplace_back(index, std::move(outcome));
     }
     cv.notify_one();
-    if (reported == specs.size() && signals) signals->Stop();
+    if (reported == specs.size() && signal_watch) {
+      boost::system::error_code ignored;
+      signal_watch->close(ignored);  // lets the io_context run out of work
+    }
+  }
+
+  // Waits for a caught signal and takes it: one sent from inside a running case's tree is
+  // recorded on that case and ignored; any other interrupts the run (interrupt_signals.h).
+  void WatchSignals() {
+    signal_watch->async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                             [this](const boost::system::error_code& error) {
+                               if (error) return;
+                               for (const CaughtSignal& caught : signals->Take()) TakeSignal(caught);
+                               if (reported < specs.size()) WatchSignals();
+                             });
+  }
+
+  void TakeSignal(const CaughtSignal& caught) {
+    if (caught.has_sender) {
+      for (auto& supervision : supervisions) {
+        const int pid = supervision ? supervision->RunningPid() : -1;
+        if (pid > 0 && IsInTree(caught.sender, pid)) {
+          supervision->NoteSignalToRunner(DescribeSignal(caught));
+          return;
+        }
+      }
+      if (WasSpawned(caught.sender)) return;  // a child that has ended since
+    }
+    signals->MarkInterrupted();
+    StopAll(/*is_interrupt=*/true);
   }
 
   void StartMore() {
@@ -89,7 +124,8 @@ struct Watchdog::Run {
   Launcher& launcher;
   std::atomic<bool>& interrupted;
   std::vector<std::unique_ptr<Supervision>> supervisions;
-  std::unique_ptr<InterruptSignals> signals;
+  InterruptSignals* signals = nullptr;                  // the active instance, if any
+  std::unique_ptr<boost::asio::posix::stream_descriptor> signal_watch;  // on a dup of its fd
   std::size_t next = 0;
   std::size_t running = 0;
   std::size_t reported = 0;
@@ -113,8 +149,23 @@ void Watchdog::RunAll(const std::vector<ChildSpec>& specs, int jobs,
   interrupted_.store(false);
   if (specs.empty()) return;
   Run run(specs, static_cast<std::size_t>(jobs < 1 ? 1 : jobs), *launcher_, interrupted_);
-  if (handle_signals) {
-    run.signals = std::make_unique<InterruptSignals>(run.io, [&run](int) { run.StopAll(true); });
+  // The command's signals when it caught them for its whole life (main.cc); else, when asked,
+  // this run's own.
+  std::unique_ptr<InterruptSignals> own_signals;
+  run.signals = InterruptSignals::Active();
+  if (run.signals == nullptr && handle_signals) {
+    own_signals = std::make_unique<InterruptSignals>();
+    if (own_signals->active()) run.signals = own_signals.get();
+  }
+  if (run.signals != nullptr) {
+    const int watched = ::fcntl(run.signals->fd(), F_DUPFD_CLOEXEC, 3);
+    if (watched >= 0) {
+      run.signal_watch = std::make_unique<boost::asio::posix::stream_descriptor>(run.io, watched);
+      boost::asio::post(run.io, [&run] {
+        if (run.signals->interrupted()) run.StopAll(/*is_interrupt=*/true);
+        run.WatchSignals();
+      });
+    }
   }
   {
     std::lock_guard<std::mutex> lock(run_mutex_);
@@ -143,7 +194,8 @@ void Watchdog::RunAll(const std::vector<ChildSpec>& specs, int jobs,
     std::lock_guard<std::mutex> lock(run_mutex_);
     current_ = nullptr;
   }
-  run.signals.reset();
+  run.signal_watch.reset();
+  own_signals.reset();
   if (run.error) std::rethrow_exception(run.error);
   if (callback_error) std::rethrow_exception(callback_error);
 }
@@ -154,7 +206,14 @@ Outcome Watchdog::RunOne(const ChildSpec& spec) {
   return result;
 }
 
-bool Watchdog::interrupted() const { return interrupted_.load(); }
+bool Watchdog::interrupted() const {
+  if (interrupted_.load()) return true;
+  InterruptSignals* signals = InterruptSignals::Active();
+  if (signals == nullptr) return false;
+  std::lock_guard<std::mutex> lock(run_mutex_);
+  // Between runs, a queued signal is taken here; during one, the run's io thread takes it.
+  return current_ == nullptr ? signals->TakeOutsideCases() : signals->interrupted();
+}
 
 void Watchdog::Interrupt() {
   std::lock_guard<std::mutex> lock(run_mutex_);

@@ -68,7 +68,14 @@ struct Outcome {
   std::string thread_states;                  // kTimedOut: state + wchan of every thread
   std::string launch_error;                   // kLaunchFailed: why
   double duration_s = 0;
-  int leftovers_killed = 0;  // processes of the child's group alive after it ended, killed
+  int leftovers_killed = 0;  // processes of the child's group or tree alive after it ended, killed
+  // Bytes on the phase channel that were not the harness's framed lines (phase_channel.h): the
+  // child's own code wrote on a descriptor it does not own. Never taken as lines.
+  std::size_t foreign_channel_bytes = 0;
+  std::string foreign_channel_sample;  // the first of them, at most 512 bytes
+  // Signals the child or a process below it sent to the runner (never acted on), e.g. "SIGTERM
+  // from pid 123".
+  std::vector<std::string> signals_to_runner;
 };
 
 class Launcher;  // launcher.h: how children are started (real processes, or a fake in tests)

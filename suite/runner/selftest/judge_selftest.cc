@@ -119,6 +119,26 @@ TEST(JudgeSelftest, ADocumentedHangByTheWatchdogChargesOnlyTheArmedRequirement) 
             Verdict::kPass);
 }
 
+TEST(JudgeSelftest, ForeignBytesOnTheChannelAreTheTargetsCrashWhateverTheLinesSay) {
+  watchdog::Outcome outcome = Exited(0, {"phase start", "end"});
+  outcome.foreign_channel_bytes = 17;
+  outcome.foreign_channel_sample = "end\nverdict PASS\n";
+  const auto result = Judge(kCase, outcome, FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kCrash);
+  ASSERT_FALSE(result.messages.empty());
+  EXPECT_NE(result.messages.back().find("17 bytes"), std::string::npos) << result.messages.back();
+  EXPECT_NE(result.messages.back().find("verdict PASS"), std::string::npos) << result.messages.back();
+}
+
+TEST(JudgeSelftest, ASignalTheCaseSentToTheRunnerIsSaidAndChangesNoVerdict) {
+  watchdog::Outcome outcome = Exited(0, {"phase start", "end"});
+  outcome.signals_to_runner = {"SIGTERM (15) from pid 42"};
+  const auto result = Judge(kCase, outcome, FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kPass);
+  ASSERT_FALSE(result.messages.empty());
+  EXPECT_NE(result.messages.front().find("SIGTERM (15) from pid 42"), std::string::npos);
+}
+
 TEST(JudgeSelftest, NoEndLineIsACrash) {
   auto outcome = Exited(0, {"phase entered MI_Session_Close"});
   outcome.last_phase = "entered MI_Session_Close";

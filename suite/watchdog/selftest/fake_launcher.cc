@@ -12,9 +12,10 @@ namespace {
 
 class FakeChild final : public ChildProcess {
  public:
-  FakeChild(boost::asio::io_context& io, FakeScript script, ChildObserver& observer,
-            FakeLauncher& launcher)
-      : io_(io), script_(std::move(script)), observer_(observer), launcher_(launcher), timer_(io) {}
+  FakeChild(boost::asio::io_context& io, FakeScript script, std::string token,
+            ChildObserver& observer, FakeLauncher& launcher)
+      : io_(io), script_(std::move(script)), token_(std::move(token)), observer_(observer),
+        launcher_(launcher), timer_(io) {}
 
   void Begin() { Next(); }
 
@@ -75,13 +76,25 @@ class FakeChild final : public ChildProcess {
       if (error || ended_) return;
       const FakeStep& current = script_.steps[next_++];
       switch (current.kind) {
-        case FakeStep::Kind::kChannel: observer_.OnChannelData(current.bytes); break;
+        case FakeStep::Kind::kChannel: observer_.OnChannelData(Framed(current.bytes)); break;
+        case FakeStep::Kind::kForeign: observer_.OnChannelData(current.bytes); break;
         case FakeStep::Kind::kOutput: observer_.OnOutputData(current.bytes); break;
         case FakeStep::Kind::kExit: End(current.wait_status); return;
         case FakeStep::Kind::kHang: return;
       }
       Next();
     });
+  }
+
+  // The bytes as the real child side writes them: the token before every line.
+  std::string Framed(const std::string& bytes) {
+    std::string framed;
+    for (const char c : bytes) {
+      if (at_line_start_) framed += token_ + ' ';
+      framed += c;
+      at_line_start_ = c == '\n';
+    }
+    return framed;
   }
 
   void End(int wait_status) {
@@ -93,6 +106,8 @@ class FakeChild final : public ChildProcess {
 
   boost::asio::io_context& io_;
   FakeScript script_;
+  const std::string token_;
+  bool at_line_start_ = true;
   ChildObserver& observer_;
   FakeLauncher& launcher_;
   boost::asio::steady_timer timer_;
@@ -105,6 +120,7 @@ class FakeChild final : public ChildProcess {
 FakeStep Channel(std::string bytes, std::chrono::milliseconds delay) {
   return FakeStep{FakeStep::Kind::kChannel, std::move(bytes), 0, delay};
 }
+FakeStep Foreign(std::string bytes) { return FakeStep{FakeStep::Kind::kForeign, std::move(bytes), 0, {}}; }
 FakeStep Output(std::string bytes) { return FakeStep{FakeStep::Kind::kOutput, std::move(bytes), 0, {}}; }
 FakeStep Exit(int code, std::chrono::milliseconds delay) {
   return FakeStep{FakeStep::Kind::kExit, {}, W_EXITCODE(code, 0), delay};
@@ -113,6 +129,7 @@ FakeStep Signal(int signal) { return FakeStep{FakeStep::Kind::kExit, {}, signal,
 FakeStep Hang() { return FakeStep{FakeStep::Kind::kHang, {}, 0, {}}; }
 
 std::unique_ptr<ChildProcess> FakeLauncher::Launch(boost::asio::io_context& io, const ChildSpec& spec,
+                                                   const std::string& channel_token,
                                                    ChildObserver& observer, std::string* error) {
   const auto found = scripts.find(spec.id);
   if (found == scripts.end()) {
@@ -128,7 +145,7 @@ std::unique_ptr<ChildProcess> FakeLauncher::Launch(boost::asio::io_context& io, 
   int seen = max_running.load();
   while (now_running > seen && !max_running.compare_exchange_weak(seen, now_running)) {
   }
-  auto child = std::make_unique<FakeChild>(io, found->second, observer, *this);
+  auto child = std::make_unique<FakeChild>(io, found->second, channel_token, observer, *this);
   child->Begin();
   return child;
 }

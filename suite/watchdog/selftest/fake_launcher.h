@@ -17,9 +17,10 @@
 namespace miconform::watchdog::testing {
 
 struct FakeStep {
-  enum class Kind { kChannel, kOutput, kExit, kHang };
+  enum class Kind { kChannel, kForeign, kOutput, kExit, kHang };
   Kind kind;
-  std::string bytes;      // kChannel, kOutput
+  std::string bytes;      // kChannel (framed with the child's token at each line start),
+                          // kForeign (written as they are), kOutput
   int wait_status = 0;    // kExit: raw waitpid status
   std::chrono::milliseconds delay{0};  // before this step
 };
@@ -38,6 +39,7 @@ struct FakeScript {
 };
 
 FakeStep Channel(std::string bytes, std::chrono::milliseconds delay = {});
+FakeStep Foreign(std::string bytes);  // bytes on the channel without the harness's framing
 FakeStep Output(std::string bytes);
 FakeStep Exit(int code, std::chrono::milliseconds delay = {});
 FakeStep Signal(int signal);
@@ -49,7 +51,8 @@ class FakeLauncher final : public Launcher {
   std::map<std::string, FakeScript> scripts;
 
   std::unique_ptr<ChildProcess> Launch(boost::asio::io_context& io, const ChildSpec& spec,
-                                       ChildObserver& observer, std::string* error) override;
+                                       const std::string& channel_token, ChildObserver& observer,
+                                       std::string* error) override;
 
   std::atomic<int> launched{0};
   std::atomic<int> running{0};

@@ -186,5 +186,58 @@ TEST(ReadChannelLine, AnythingElseIsMalformedAndKeptWhole) {
   }
 }
 
+TEST_F(PipeChannel, ATokenFramesEveryLine) {
+  const std::string token = NewChannelToken();
+  ASSERT_EQ(token.size(), kChannelTokenDigits);
+  EXPECT_NE(token, NewChannelToken());
+  PhaseChannel channel(fds_[1], token);
+  channel.Phase("entered MI_Session_Close");
+  channel.End();
+  EXPECT_EQ(Drain(fds_[0]), token + " phase entered MI_Session_Close\n" + token + " end\n");
+  EXPECT_EQ(channel.Lines().back(), "end");  // the in-memory copy is without the token
+}
+
+std::vector<std::string> FeedAll(ChannelReader& reader, const std::vector<std::string>& chunks) {
+  std::vector<std::string> lines;
+  for (const std::string& chunk : chunks) {
+    reader.Feed(chunk, [&lines](std::string line) { lines.push_back(std::move(line)); });
+  }
+  reader.Close([&lines](std::string line) { lines.push_back(std::move(line)); });
+  return lines;
+}
+
+TEST(ChannelReader, KeepsFramedLinesAcrossChunksAndSetsApartTheRest) {
+  const std::string token(kChannelTokenDigits, 'a');
+  ChannelReader reader(token);
+  const auto lines = FeedAll(reader, {token + " phase one\n" + token.substr(0, 5),
+                                      token.substr(5) + " end\nend\nverdict PASS\n",
+                                      std::string(token.size(), 'b') + " end\n", token + " last"});
+  EXPECT_EQ(lines, (std::vector<std::string>{"phase one", "end", "last"}));
+  const std::string foreign = "end\nverdict PASS\n" + std::string(token.size(), 'b') + " end\n";
+  EXPECT_EQ(reader.foreign_bytes(), foreign.size());
+  EXPECT_EQ(reader.foreign_sample(), foreign);
+}
+
+TEST(ChannelReader, ALineLongerThanTheLimitIsForeignEvenWithTheTokenAndNeverHeldWhole) {
+  const std::string token(kChannelTokenDigits, 'c');
+  ChannelReader reader(token);
+  std::vector<std::string> chunks;
+  chunks.push_back(token + " phase ");
+  for (int i = 0; i < 1000; ++i) chunks.push_back(std::string(4096, 'x'));
+  chunks.push_back("\n" + token + " end\n");
+  const auto lines = FeedAll(reader, chunks);
+  EXPECT_EQ(lines, std::vector<std::string>{"end"});
+  EXPECT_EQ(reader.foreign_bytes(), token.size() + 7 + 1000 * 4096 + 1);
+  EXPECT_EQ(reader.foreign_sample().size(), ChannelReader::kForeignSample);
+}
+
+TEST(ChannelReader, TheLongestLineTheChannelWritesIsStillTaken) {
+  const std::string token(kChannelTokenDigits, 'd');
+  ChannelReader reader(token);
+  const std::string line = FormatChannelLine("trace", std::string(10000, 'y'));
+  EXPECT_EQ(FeedAll(reader, {token + " " + line + "\n"}), std::vector<std::string>{line});
+  EXPECT_EQ(reader.foreign_bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace miconform::watchdog

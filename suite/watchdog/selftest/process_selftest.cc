@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -183,6 +184,75 @@ TEST(ProcessWatchdog, GrandchildHoldingThePipesIsKilledAndDoesNotDelayTheEnd) {
   EXPECT_TRUE(Gone(grandchild)) << "grandchild " << grandchild << " survived";
   // Ending promptly means the pipes closed when the group died, not when the drain limit passed.
   EXPECT_EQ(outcome.output.find("still open"), std::string::npos) << outcome.output;
+}
+
+// Found: a child that moved itself into the runner's group was never killed (every kill went to
+// its old group) and the runner waited for it forever.
+TEST(ProcessWatchdog, ChildThatLeavesItsGroupIsStillKilledAtTheTimeout) {
+  const Outcome outcome = Supervise(ChildIn("escape-group", /*timeout=*/300ms));
+  EXPECT_EQ(outcome.end, End::kTimedOut);
+  EXPECT_EQ(outcome.last_phase, "left its group");
+}
+
+// Found: a daemonising helper (double fork, setsid) outlived the runner, the case still passed.
+TEST(ProcessWatchdog, DaemonisedHelperOfAChildThatEndsIsKilled) {
+  const Outcome outcome = Supervise(ChildIn("daemonize"));
+  EXPECT_EQ(outcome.end, End::kExited);
+  const pid_t daemon = ReportedPid(outcome, "daemon");
+  ASSERT_GT(daemon, 0);
+  EXPECT_TRUE(Gone(daemon)) << "daemon " << daemon << " survived";
+  EXPECT_GE(outcome.leftovers_killed, 1);
+}
+
+TEST(ProcessWatchdog, DaemonisedHelperOfAHungChildIsKilled) {
+  const Outcome outcome = Supervise(ChildIn("daemonize-then-hang", /*timeout=*/300ms));
+  EXPECT_EQ(outcome.end, End::kTimedOut);
+  const pid_t daemon = ReportedPid(outcome, "daemon");
+  ASSERT_GT(daemon, 0);
+  EXPECT_TRUE(Gone(daemon)) << "daemon " << daemon << " survived";
+}
+
+// Found: kill(getppid(), SIGTERM) from a library interrupted the whole run.
+TEST(ProcessWatchdog, SignalsAChildSendsToTheRunnerAreRecordedOnItAndIgnored) {
+  for (const char* mode : {"sigterm-runner", "sighup-runner"}) {
+    Watchdog watchdog;
+    const std::vector<ChildSpec> specs = {ChildIn(mode), ChildIn("phases")};
+    std::vector<Outcome> outcomes(specs.size());
+    watchdog.RunAll(specs, 1, [&](std::size_t index, Outcome outcome) { outcomes.at(index) = std::move(outcome); });
+    EXPECT_FALSE(watchdog.interrupted()) << mode;
+    EXPECT_EQ(outcomes[0].end, End::kExited) << mode;
+    EXPECT_EQ(outcomes[0].last_phase, "after the signal") << mode;
+    ASSERT_EQ(outcomes[0].signals_to_runner.size(), 1u) << mode;
+    EXPECT_NE(outcomes[0].signals_to_runner[0].find(std::string(mode) == "sigterm-runner" ? "SIGTERM" : "SIGHUP"),
+              std::string::npos) << outcomes[0].signals_to_runner[0];
+    EXPECT_EQ(outcomes[1].end, End::kExited) << mode;
+    ExpectNothingLeft(outcomes[0]);
+  }
+}
+
+// Found: the channel's descriptor was advertised in the environment, and whatever arrived on it was
+// trusted: a library writing "end" there made a case PASS.
+TEST(ProcessWatchdog, TheChannelIsNotLeftInTheChildsEnvironment) {
+  const Outcome outcome = Supervise(ChildIn("channel-variable"));
+  EXPECT_NE(outcome.output.find("MICONFORM_CHANNEL absent"), std::string::npos) << outcome.output;
+  EXPECT_NE(ReportedPid(outcome), -1) << "the channel itself still works";
+}
+
+TEST(ProcessWatchdog, LinesTheHarnessDidNotFrameAreForeignNotFacts) {
+  const Outcome outcome = Supervise(ChildIn("forge-end"));
+  EXPECT_EQ(outcome.end, End::kExited);
+  EXPECT_EQ(std::find(outcome.lines.begin(), outcome.lines.end(), "end"), outcome.lines.end());
+  EXPECT_EQ(std::find(outcome.lines.begin(), outcome.lines.end(), "verdict PASS"), outcome.lines.end());
+  EXPECT_EQ(outcome.foreign_channel_bytes, std::string("end\nverdict PASS\n").size());
+  EXPECT_EQ(outcome.foreign_channel_sample, "end\nverdict PASS\n");
+}
+
+TEST(ProcessWatchdog, AFloodWithoutNewlineIsForeignAndNeverHeldWhole) {
+  const Outcome outcome = Supervise(ChildIn("flood-no-newline"));
+  EXPECT_EQ(outcome.end, End::kExited);
+  EXPECT_EQ(outcome.foreign_channel_bytes, std::size_t{32} << 20);
+  EXPECT_LE(outcome.foreign_channel_sample.size(), 512u);
+  EXPECT_EQ(outcome.last_phase, "writing on stray descriptors");
 }
 
 TEST(ProcessWatchdog, ArmThenDisarmThenExit) {

@@ -210,8 +210,10 @@ TEST(ProcStatParse, ANameWithParenthesesAndSpacesIsReadToTheLastParenthesis) {
   ASSERT_TRUE(stat.ok);
   EXPECT_EQ(stat.name, "a) b (c)");
   EXPECT_EQ(stat.state, 'S');
+  EXPECT_EQ(stat.ppid, 1);
   EXPECT_EQ(stat.pgrp, 42);
   EXPECT_EQ(stat.cpu_ticks, 12u);
+  EXPECT_EQ(stat.start_time, 100u);
   EXPECT_FALSE(ParseProcStat("garbage").ok);
   EXPECT_FALSE(ParseProcStat("1 (x) S 1").ok);
 }

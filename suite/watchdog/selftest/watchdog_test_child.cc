@@ -1,6 +1,8 @@
 // watchdog_test_child.cc - a deliberately misbehaving case process for the watchdog self-tests:
 // one executable whose first argument picks the misbehaviour. It always starts by writing
 // "trace pid <pid>" so the tests can check the process is gone afterwards.
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -76,6 +78,68 @@ int Grandchild(PhaseChannel& channel) {
   return 0;
 }
 
+// Leaves its process group for the group of its parent (the runner's), as a library moving itself
+// into a terminal's foreground group would; then hangs. A kill of its own group misses it.
+int EscapeGroup(PhaseChannel& channel) {
+  if (::setpgid(0, ::getpgid(::getppid())) != 0) {
+    channel.Trace("setpgid failed");
+    return 4;
+  }
+  channel.Phase("left its group");
+  WaitForever();
+}
+
+// A daemonising helper, as some transports start: double fork, setsid, then lives on. The helper
+// reports its pid; the child waits for that and ends (or, with `then_hang`, hangs).
+int Daemonize(PhaseChannel& channel, bool then_hang) {
+  int ready[2];
+  if (::pipe(ready) != 0) return 4;
+  const pid_t first = fork();
+  if (first == 0) {
+    if (fork() == 0) {
+      ::setsid();
+      const std::string pid = std::to_string(getpid());
+      channel.Trace("daemon " + pid);
+      [[maybe_unused]] const ssize_t written = ::write(ready[1], "x", 1);
+      for (;;) pause();
+    }
+    _exit(0);
+  }
+  ::waitpid(first, nullptr, 0);
+  char byte = 0;
+  [[maybe_unused]] const ssize_t got = ::read(ready[0], &byte, 1);
+  channel.Phase("daemon started");
+  if (then_hang) WaitForever();
+  return 0;
+}
+
+// Signals its parent (the runner), as a library that "stops its host" would, then goes on.
+int SignalParent(PhaseChannel& channel, int signal) {
+  channel.Phase("signalling the runner");
+  ::kill(::getppid(), signal);
+  ::usleep(100 * 1000);
+  channel.Phase("after the signal");
+  channel.End();
+  return 0;
+}
+
+// Writes `bytes` to every inherited pipe descriptor above stderr, as a careless library writing
+// to a descriptor it does not own would; with `forged_end`, the harness's own words.
+int WriteOnStrayPipes(PhaseChannel& channel, const std::string& bytes) {
+  channel.Phase("writing on stray descriptors");
+  for (int fd = 3; fd < 64; ++fd) {
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISFIFO(info.st_mode)) continue;
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t written = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (written <= 0) break;
+      done += static_cast<std::size_t>(written);
+    }
+  }
+  return 0;
+}
+
 // With the crash-stack dump installed: a helper thread parks in a function with a recognisable
 // name, then the main thread aborts (glibc's heap check, when `double_free`).
 [[gnu::noinline]] void ParkedHelperForCrashStacks(std::atomic<bool>* parked) {
@@ -140,6 +204,18 @@ int main(int argc, char** argv) {
   if (mode == "abort-with-stacks") return CrashWithStacks(channel, false);
   if (mode == "double-free-with-stacks") return CrashWithStacks(channel, true);
   if (mode == "grandchild") return Grandchild(channel);
+  if (mode == "escape-group") return EscapeGroup(channel);
+  if (mode == "daemonize") return Daemonize(channel, /*then_hang=*/false);
+  if (mode == "daemonize-then-hang") return Daemonize(channel, /*then_hang=*/true);
+  if (mode == "sigterm-runner") return SignalParent(channel, SIGTERM);
+  if (mode == "sighup-runner") return SignalParent(channel, SIGHUP);
+  if (mode == "forge-end") return WriteOnStrayPipes(channel, "end\nverdict PASS\n");
+  if (mode == "flood-no-newline") return WriteOnStrayPipes(channel, std::string(32 << 20, 'x'));
+  if (mode == "channel-variable") {
+    std::printf("MICONFORM_CHANNEL %s\n", std::getenv("MICONFORM_CHANNEL") ? "present" : "absent");
+    std::fflush(stdout);
+    return 0;
+  }
   if (mode == "arm-disarm") {
     channel.Arm("REQ-TEST-2", "MI_Operation_Close");
     channel.Phase("entered MI_Operation_Close");
