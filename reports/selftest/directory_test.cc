@@ -1,5 +1,6 @@
 // directory_test.cc - self-tests of WriteReportDirectory: the four files, atomic replacement,
-// no temporary files left behind, and clear errors for directories that cannot be used.
+// no temporary files left behind, and clear errors for directories that cannot be used; and of
+// ReportDirectoryLock: the same checks before a run, one run per directory.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "miconform/report/directory_lock.h"
 #include "miconform/report/writers.h"
 #include "sample_report.h"
 #include "temp_dir.h"
@@ -33,6 +35,15 @@ std::set<std::string> Entries(const fs::path& dir) {
 std::string WriteError(const Report& report, const fs::path& dir) {
   try {
     WriteReportDirectory(report, dir);
+  } catch (const std::runtime_error& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+std::string LockError(const fs::path& dir) {
+  try {
+    ReportDirectoryLock lock(dir);
   } catch (const std::runtime_error& error) {
     return error.what();
   }
@@ -116,6 +127,91 @@ TEST(ReportDirectory, FailedRenameLeavesNoTemporaryFile) {
     EXPECT_EQ(name.find(".tmp-"), std::string::npos) << "left behind: " << name;
   }
   EXPECT_TRUE(fs::is_directory(temp.path() / "report.md" / "occupied"));
+}
+
+TEST(ReportDirectory, EmptyPathIsAClearError) {
+  const std::string message = WriteError(testing::SampleReport(), "");
+  EXPECT_NE(message.find("the path is empty"), std::string::npos) << message;
+}
+
+TEST(ReportDirectoryLock, CreatesTheDirectoryAndOnlyItsLockFile) {
+  testing::TempDir temp;
+  const fs::path dir = temp.path() / "nested" / "report";
+  {
+    ReportDirectoryLock lock(dir);
+    EXPECT_EQ(Entries(dir), std::set<std::string>{ReportDirectoryLock::kFileName});
+    WriteReportDirectory(testing::SampleReport(), dir);
+  }
+  std::set<std::string> expected = kReportFiles;
+  expected.insert(ReportDirectoryLock::kFileName);
+  EXPECT_EQ(Entries(dir), expected);
+}
+
+TEST(ReportDirectoryLock, SecondLockIsRefusedNamingTheDirectoryUntilTheFirstEnds) {
+  testing::TempDir temp;
+  const fs::path dir = temp.path() / "report";
+  {
+    ReportDirectoryLock first(dir);
+    const std::string message = LockError(dir);
+    EXPECT_NE(message.find(dir.string()), std::string::npos) << message;
+    EXPECT_NE(message.find("in use by another miconform run"), std::string::npos) << message;
+  }
+  EXPECT_EQ(LockError(dir), "(no error)");
+}
+
+TEST(ReportDirectoryLock, LockIsNotInheritedByChildren) {
+  testing::TempDir temp;
+  ReportDirectoryLock lock(temp.path());
+  const fs::path lock_file = temp.path() / ReportDirectoryLock::kFileName;
+  int found = 0;
+  for (const auto& entry : fs::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    if (fs::read_symlink(entry.path(), error) != lock_file) continue;
+    ++found;
+    std::ifstream info("/proc/self/fdinfo/" + entry.path().filename().string());
+    std::string line;
+    while (std::getline(info, line)) {
+      if (line.rfind("flags:", 0) != 0) continue;
+      const unsigned long flags = std::stoul(line.substr(6), nullptr, 8);
+      EXPECT_NE(flags & 02000000UL, 0u) << "the lock's descriptor is not close-on-exec";
+    }
+  }
+  EXPECT_EQ(found, 1);
+}
+
+TEST(ReportDirectoryLock, EmptyPathIsAClearError) {
+  const std::string message = LockError("");
+  EXPECT_NE(message.find("the path is empty"), std::string::npos) << message;
+}
+
+TEST(ReportDirectoryLock, RegularFileIsAClearError) {
+  testing::TempDir temp;
+  { std::ofstream(temp.path() / "plain") << "x"; }
+  const std::string message = LockError(temp.path() / "plain");
+  EXPECT_NE(message.find((temp.path() / "plain").string()), std::string::npos) << message;
+  EXPECT_FALSE(fs::exists(temp.path() / "plain" / ReportDirectoryLock::kFileName));
+}
+
+TEST(ReportDirectoryLock, PathUnderARegularFileIsAClearError) {
+  testing::TempDir temp;
+  { std::ofstream(temp.path() / "plain") << "x"; }
+  const fs::path dir = temp.path() / "plain" / "report";
+  const std::string message = LockError(dir);
+  EXPECT_NE(message.find(dir.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("Not a directory"), std::string::npos) << message;
+}
+
+TEST(ReportDirectoryLock, ReadOnlyDirectoryIsAClearError) {
+  if (::geteuid() == 0) GTEST_SKIP() << "permissions do not stop root";
+  testing::TempDir temp;
+  const fs::path dir = temp.path() / "locked";
+  fs::create_directory(dir);
+  fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
+  const std::string message = LockError(dir);
+  fs::permissions(dir, fs::perms::owner_all);
+  EXPECT_NE(message.find(dir.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("Permission denied"), std::string::npos) << message;
+  EXPECT_TRUE(Entries(dir).empty());
 }
 
 }  // namespace

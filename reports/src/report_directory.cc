@@ -1,5 +1,7 @@
-// report_directory.cc - writes the four report files into a directory, each one atomically.
+// report_directory.cc - writes the four report files into a directory, each one atomically; and
+// the lock a run holds on that directory.
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <string>
 #include <system_error>
 
+#include "miconform/report/directory_lock.h"
 #include "miconform/report/writers.h"
 
 namespace miconform::report {
@@ -87,15 +90,10 @@ void SyncDirectory(const fs::path& dir) {
   if (result != 0 && error != EINVAL) Fail("flush the report directory", dir, error);
 }
 
-std::string Render(const Report& report, void (*writer)(const Report&, std::ostream&)) {
-  std::ostringstream out;
-  writer(report, out);
-  return std::move(out).str();
-}
-
-}  // namespace
-
-void WriteReportDirectory(const Report& report, const fs::path& dir) {
+// What makes a directory able to take a report: a path, the directory (created with its parents
+// when missing), and the right to write into it. Throws naming the directory otherwise.
+void PrepareDirectory(const fs::path& dir) {
+  if (dir.empty()) throw std::runtime_error("no report directory given: the path is empty");
   std::error_code error;
   fs::create_directories(dir, error);
   if (error) {
@@ -106,6 +104,19 @@ void WriteReportDirectory(const Report& report, const fs::path& dir) {
     throw std::runtime_error("cannot use the report directory " + dir.string() +
                              ": it is not a directory");
   }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) Fail("write into the report directory", dir, errno);
+}
+
+std::string Render(const Report& report, void (*writer)(const Report&, std::ostream&)) {
+  std::ostringstream out;
+  writer(report, out);
+  return std::move(out).str();
+}
+
+}  // namespace
+
+void WriteReportDirectory(const Report& report, const fs::path& dir) {
+  PrepareDirectory(dir);
   // Every file is rendered before any is written, so a writer that throws leaves the directory
   // as it was.
   const std::string json = Render(report, WriteJson);
@@ -117,6 +128,28 @@ void WriteReportDirectory(const Report& report, const fs::path& dir) {
   WriteAtomically(dir / "report.md", markdown);
   WriteAtomically(dir / "report.html", html);
   SyncDirectory(dir);
+}
+
+ReportDirectoryLock::ReportDirectoryLock(const fs::path& dir) {
+  PrepareDirectory(dir);
+  const fs::path path = dir / kFileName;
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) Fail("create the lock file", path, errno);
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (error == EWOULDBLOCK) {
+      throw std::runtime_error("the report directory " + dir.string() +
+                               " is in use by another miconform run (it holds " + path.string() +
+                               "); wait for that run to end or choose another directory");
+    }
+    Fail("lock", path, error);
+  }
+}
+
+ReportDirectoryLock::~ReportDirectoryLock() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 }  // namespace miconform::report

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -12,8 +13,11 @@
 #include "bench_command.h"
 #include "case_child.h"
 #include "case_selection.h"
+#include "interrupt_signals.h"
 #include "list_command.h"
+#include "miconform/handler_registration.h"
 #include "mutants_command.h"
+#include "phase_channel.h"
 #include "probe.h"
 #include "run_command.h"
 
@@ -26,6 +30,50 @@ std::string SelfPath(const char* argv0) {
   const ssize_t length = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
   if (length <= 0) return argv0;
   return std::string(buffer, static_cast<std::size_t>(length));
+}
+
+// A number of seconds must be finite: CLI::Range lets NaN through (no comparison with it holds).
+const CLI::Validator kFiniteNumber(
+    [](std::string& text) -> std::string {
+      double value = 0;
+      if (CLI::detail::lexical_cast(text, value) && !std::isfinite(value)) {
+        return "must be a finite number, not " + text;
+      }
+      return {};
+    },
+    "FINITE");
+
+// A protocol name the scripted handler can be registered under in omicli.conf: the registration's
+// own rule (HandlerRegistration::ValidateProtocolName), checked here as well because an empty
+// --protocol would otherwise stand for the default.
+const CLI::Validator kProtocolName(
+    [](std::string& protocol) -> std::string {
+      try {
+        miconform::HandlerRegistration::ValidateProtocolName(protocol);
+      } catch (const std::exception& error) {
+        return error.what();
+      }
+      return {};
+    },
+    "NAME");
+
+// The word that stands where a command should be when it names none of them, else empty.
+std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
+  if (!app.get_subcommands().empty()) return {};
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i][0] != '-') return argv[i];
+  }
+  return {};
+}
+
+// The commands a user may give (the children's `__` commands are hidden: their group is empty).
+std::string PublicCommands(CLI::App& app) {
+  std::string names;
+  for (const CLI::App* command :
+       app.get_subcommands([](CLI::App* command) { return !command->get_group().empty(); })) {
+    names += (names.empty() ? "" : ", ") + command->get_name();
+  }
+  return names;
 }
 
 // Options every child command takes: the resolved target and the handler library.
@@ -51,11 +99,13 @@ void AddSupervisionOptions(CLI::App* command, miconform::runner::RunOptions* opt
   command->add_option("--timeout", options->timeout_s,
                       "Seconds without progress after which a case that cannot be proven stuck "
                       "is recorded as hung")
+      ->check(kFiniteNumber)
       ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();
   command->add_option("--budget", options->budget_s,
                       "Seconds a case that keeps progressing may run before it is stopped as "
                       "too slow to judge (INCONCLUSIVE)")
+      ->check(kFiniteNumber)
       ->check(CLI::Range(0.1, 36000.0))
       ->capture_default_str();
   command->add_option("--hang-window", options->hang_window_ms,
@@ -115,8 +165,12 @@ void AddScheduleOptions(CLI::App* command, miconform::runner::RunOptions* option
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A case, probe or bench child takes its phase channel out of the environment before it loads
+  // any target (phase_channel.h); for the runner itself this finds nothing.
+  miconform::watchdog::PhaseChannel::Get();
   CLI::App app{"miconform - conformance suite for the MI client session-close contract"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("miconform ") + MICONFORM_VERSION);
 
   miconform::runner::RunOptions run;
   std::string filter_text;
@@ -131,7 +185,8 @@ int main(int argc, char** argv) {
                           "Entry point of a library target (default MI_Application_InitializeV1)");
   run_command->add_option("--protocol", run.protocol,
                           "Protocol name the scripted handler is registered and opened under "
-                          "(default MICONFORM)");
+                          "(default MICONFORM)")
+      ->check(kProtocolName);
   run_command->add_option("--config-dir", run.config_dir,
                           "Directory whose omicli.conf the target reads its protocol handlers "
                           "from (required for a library target)");
@@ -192,17 +247,26 @@ int main(int argc, char** argv) {
     return app.exit(help);
   } catch (const CLI::CallForAllHelp& help) {
     return app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
   } catch (const CLI::ParseError& error) {
+    if (const std::string word = UnknownCommand(app, argc, argv); !word.empty()) {
+      std::cerr << "miconform: unknown command '" << word << "'; commands: " << PublicCommands(app)
+                << '\n';
+      return kExitError;
+    }
     app.exit(error);
     return kExitError;
   }
 
   if (run_command->parsed()) {
+    const miconform::watchdog::InterruptSignals signals;  // for the whole command
     run.filters = miconform::runner::SplitList(filter_text);
     run.progress = progress == "always" || (progress == "auto" && isatty(STDERR_FILENO));
     return miconform::runner::RunCommand(run, SelfPath(argv[0]));
   }
   if (bench_command->parsed()) {
+    const miconform::watchdog::InterruptSignals signals;  // for the whole command
     return miconform::runner::BenchSupervisionCommand(bench_count, SelfPath(argv[0]), std::cout);
   }
   if (noop_command->parsed()) {
@@ -211,6 +275,7 @@ int main(int argc, char** argv) {
     _exit(status);
   }
   if (mutants_command->parsed()) {
+    const miconform::watchdog::InterruptSignals signals;  // for the whole command
     mutants.progress =
         mutants_progress == "always" || (mutants_progress == "auto" && isatty(STDERR_FILENO));
     return miconform::runner::MutantsCommand(mutants, SelfPath(argv[0]), std::cout);

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "miconform/report/directory_lock.h"
 #include "run_command.h"
 
 namespace miconform::runner {
@@ -99,6 +100,14 @@ std::string VariantOutcome(const SuiteRun& run, bool made) {
 std::string VariantRowOutcome(const VariantRow& row) {
   if (!row.plain.report || (row.explored_run && !row.explored.report)) return "NOT RUN";
   return row.ok ? "CONFORMING" : "ACCUSED";
+}
+
+// Writes `content` to `path`; empty when all of it was written, otherwise what went wrong.
+std::string WriteFile(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << content;
+  file.close();
+  return file.fail() ? "cannot write " + path.string() : std::string();
 }
 
 std::string Joined(const std::vector<std::string>& items) {
@@ -219,6 +228,14 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
     out << "miconform: " << problem << "\n";
     return 2;
   }
+  // Held for the whole matrix (each target's run locks its own directory inside this one).
+  std::optional<report::ReportDirectoryLock> report_lock;
+  try {
+    report_lock.emplace(base.report_dir);
+  } catch (const std::exception& error) {
+    out << "miconform: --report: " << error.what() << "\n";
+    return kExitError;
+  }
   std::vector<Row> rows;
   rows.push_back({"reference", true, nullptr, {}, false, {}, {}, {}, {}});
   for (const Mutant& mutant : Mutants()) {
@@ -227,6 +244,11 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
 
   bool run_failed = false;
   bool interrupted = false;
+  // The report files that could not be written: a target's report directory or the matrix's.
+  std::vector<std::string> unwritten;
+  auto note_unwritten = [&](const std::string& target, const SuiteRun& run) {
+    if (run.report && !run.report_written) unwritten.push_back(target + ": " + run.error);
+  };
   for (Row& row : rows) {
     if (interrupted) {
       row.explanation = "not run: the matrix was interrupted";
@@ -244,6 +266,7 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       options.explore = true;
       row.run = RunSuite(options, self);
     }
+    note_unwritten(row.target, row.run);
     // SIGINT or SIGTERM ends the whole matrix, not only the target being run.
     if (row.run.interrupted) {
       interrupted = true;
@@ -296,6 +319,8 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       row.explored = RunSuite(options, self);
       row.explored_run = true;
     }
+    note_unwritten(row.target, row.plain);
+    if (row.explored_run) note_unwritten(row.target + " (explored)", row.explored);
     if (row.plain.interrupted || (row.explored_run && row.explored.interrupted)) {
       interrupted = true;
       run_failed = true;
@@ -487,19 +512,24 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
     if (row.explored_run && row.explored.report) entry["explored"] = run_entry(row.explored);
     json["variants"].push_back(entry);
   }
-  std::error_code ignored;
-  std::filesystem::create_directories(base.report_dir, ignored);
-  std::ofstream(std::filesystem::path(base.report_dir) / "mutants.json") << json.dump(2) << '\n';
-  std::ofstream(std::filesystem::path(base.report_dir) / "mutants.md")
-      << "# Mutant kill matrix\n\n```\n" << matrix.str() << "```\n\n" << legend << '\n'
-      << summary.str()
-      << (variant_rows.empty() ? std::string()
-                               : "\n# Conforming variants\n\nEach links the reference with one "
-                                 "lawful reading of a sentence of the pages (mutants.json, "
-                                 "\"variants\"); each must be CONFORMANT.\n\n```\n" +
-                                     variant_table.str() + "```\n");
+  const std::filesystem::path dir = base.report_dir;
+  for (const std::string& problem :
+       {WriteFile(dir / "mutants.json", json.dump(2) + '\n'),
+        WriteFile(dir / "mutants.md",
+                  "# Mutant kill matrix\n\n```\n" + matrix.str() + "```\n\n" + legend + '\n' +
+                      summary.str() +
+                      (variant_rows.empty()
+                           ? std::string()
+                           : "\n# Conforming variants\n\nEach links the reference with one "
+                             "lawful reading of a sentence of the pages (mutants.json, "
+                             "\"variants\"); each must be CONFORMANT.\n\n```\n" +
+                                 variant_table.str() + "```\n"))}) {
+    if (!problem.empty()) unwritten.push_back("the matrix: " + problem);
+  }
+  // A report that could not be written fails the command like a run that could not be made.
+  for (const std::string& problem : unwritten) out << "  report NOT written: " << problem << '\n';
 
-  if (run_failed) return kExitError;
+  if (run_failed || !unwritten.empty()) return kExitError;
   return (killed == mutants && rows.front().ok && variants_conforming == variant_count)
              ? kExitConformant
              : kExitNotConformant;

@@ -19,6 +19,7 @@
 #include "judge.h"
 #include "miconform/builtin_targets.h"
 #include "miconform/handler_registration.h"
+#include "miconform/report/directory_lock.h"
 #include "miconform/report/journal.h"
 #include "miconform/report/writers.h"
 #include "miconform/injection_plan.h"
@@ -237,7 +238,8 @@ std::vector<report::RequirementResult> RequirementsOf(const std::vector<CaseInfo
   return out;
 }
 
-void PrintSummary(const report::Report& report, const std::string& report_dir, bool interrupted) {
+void PrintSummary(const report::Report& report, const std::string& report_dir, bool interrupted,
+                  bool report_written) {
   std::printf("miconform %s: %s\n", report.run.target.c_str(),
               interrupted          ? "INTERRUPTED"
               : report.conformant  ? "CONFORMANT"
@@ -260,7 +262,12 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
                 result.id.c_str(), result.messages.empty() ? "" : ": ",
                 result.messages.empty() ? "" : result.messages.front().c_str());
   }
-  std::printf("  report: %s/ (report.json, junit.xml, report.md, report.html)\n", report_dir.c_str());
+  if (report_written) {
+    std::printf("  report: %s/ (report.json, junit.xml, report.md, report.html)\n",
+                report_dir.c_str());
+  } else {
+    std::printf("  report: FAILED to write %s/ (see the error below)\n", report_dir.c_str());
+  }
   std::fflush(stdout);
 }
 
@@ -291,6 +298,16 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     }
   }
 
+  // Held from here until the report is written: before the probe, so a directory that cannot take
+  // the report is refused before anything runs, and no second run mixes its journal into ours.
+  std::optional<report::ReportDirectoryLock> report_lock;
+  try {
+    report_lock.emplace(options.report_dir);
+  } catch (const std::exception& error) {
+    run.error = std::string("--report: ") + error.what();
+    return run;
+  }
+
   RunSetup setup;
   try {
     setup = PrepareTarget(options);
@@ -309,14 +326,18 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     probe.budget = TimingOf(options).budget;
     probe.prove_hangs = options.prove;
     const std::string failure = ProbeFailure(watchdog.RunOne(probe));
+    if (watchdog.interrupted()) {
+      // A signal while the target was prepared or probed (caught for the whole run, main.cc).
+      run.interrupted = true;
+      run.error = "interrupted before the first case; nothing was run";
+      return run;
+    }
     if (!failure.empty()) {
       run.error = "cannot run the suite against " + options.target + ": " + failure;
       return run;
     }
   }
 
-  std::error_code ignored;
-  std::filesystem::create_directories(options.report_dir, ignored);
   std::optional<report::Journal> journal;
   try {
     journal.emplace(std::filesystem::path(options.report_dir) / "journal.jsonl");
@@ -433,10 +454,13 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   try {
     report::WriteReportDirectory(report, options.report_dir);
   } catch (const std::exception& error) {
-    run.error = error.what();
+    run.error += (run.error.empty() ? "" : "; ") + std::string(error.what());
     run.report = std::move(report);
     return run;
   }
+  run.report_written = run.error.empty();
+  // A signal while the reports were written: they are complete, the run still says it was stopped.
+  run.interrupted = run.interrupted || watchdog.interrupted();
   if (run.interrupted || report.Count(report::Verdict::kError) > 0 || !run.error.empty()) {
     run.exit_status = kExitError;
   } else {
@@ -448,7 +472,9 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
 
 int RunCommand(const RunOptions& options, const std::string& self) {
   const SuiteRun run = RunSuite(options, self);
-  if (run.report) PrintSummary(*run.report, options.report_dir, run.interrupted);
+  if (run.report) {
+    PrintSummary(*run.report, options.report_dir, run.interrupted, run.report_written);
+  }
   if (!run.error.empty()) std::fprintf(stderr, "miconform: %s\n", run.error.c_str());
   return run.exit_status;
 }

@@ -3,7 +3,8 @@
 //
 // Exit statuses: 0 the target conforms (every verdict PASS, DOCUMENTED-HANG, DEVIATION,
 // NOT-SUPPORTED or NOT-EXERCISED); 1 it does not; 2 usage, target-load or harness errors (an
-// ERROR verdict, an interrupted run, a report that could not be written).
+// ERROR verdict, an interrupted run, a report directory that cannot be used or is in use by
+// another run, a report that could not be written).
 #ifndef MICONFORM_RUNNER_RUN_COMMAND_H
 #define MICONFORM_RUNNER_RUN_COMMAND_H
 
@@ -20,16 +21,21 @@ inline constexpr int kExitNotConformant = 1;
 inline constexpr int kExitError = 2;
 
 // What one run of the suite produced. `report` is empty when the run stopped before its first
-// case (bad input, a target that cannot be loaded or probed); `error` then says why.
+// case (bad input, a report directory that cannot be used, a target that cannot be loaded or
+// probed); `error` then says why. `report_written` is false when the report directory (journal
+// or report files) could not be written; `error` then says why.
 struct SuiteRun {
   int exit_status = kExitError;
   std::optional<report::Report> report;
+  bool report_written = false;
   bool interrupted = false;
   std::string error;
 };
 
 // Runs the suite and writes the report directory; prints nothing. `self` is the path of the
-// miconform executable (children are started from it).
+// miconform executable (children are started from it). The report directory is checked and
+// locked (report::ReportDirectoryLock) before the target is probed, and stays locked until the
+// report is written.
 SuiteRun RunSuite(const RunOptions& options, const std::string& self);
 
 // `miconform run`: RunSuite, then the summary on stdout (errors on stderr).

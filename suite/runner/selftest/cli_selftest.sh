@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # cli_selftest.sh - self-test of the miconform command line's bad-input handling: every mistake a
-# user can make gets a clear message and exit status 2, never a crash or a hang.
+# user can make (and a report directory that cannot be used or written) gets a clear message and
+# exit status 2, never a crash or a hang.
 # Usage: cli_selftest.sh PATH-TO-MICONFORM
 set -u
 miconform=$1
@@ -9,11 +10,11 @@ trap 'rm -rf "$scratch"' EXIT
 failures=0
 
 # expect STATUS PATTERN -- ARGS...: runs miconform with ARGS, checks the status and that stderr
-# (or stdout) matches PATTERN.
+# (or stdout) matches PATTERN. The output is kept in $out for `refuse`.
+out=
 expect() {
   local status=$1 pattern=$2
   shift 3
-  local out
   out=$(timeout 60 "$miconform" "$@" 2>&1)
   local got=$?
   if [ "$got" -ne "$status" ] || ! grep -qE -- "$pattern" <<<"$out"; then
@@ -22,6 +23,28 @@ expect() {
     failures=$((failures + 1))
   else
     echo "ok: miconform $* -> $got"
+  fi
+}
+
+# also PATTERN: checks that the output of the last `expect` matches PATTERN too.
+also() {
+  if grep -qE -- "$1" <<<"$out"; then
+    echo "ok: ... and it says '$1'"
+  else
+    echo "FAILED: the output above must match '$1':"
+    echo "$out" | head -20
+    failures=$((failures + 1))
+  fi
+}
+
+# refuse PATTERN: checks that the output of the last `expect` does not match PATTERN.
+refuse() {
+  if grep -qE -- "$1" <<<"$out"; then
+    echo "FAILED: the output above must not match '$1':"
+    echo "$out" | head -20
+    failures=$((failures + 1))
+  else
+    echo "ok: ... and it does not say '$1'"
   fi
 }
 
@@ -50,6 +73,57 @@ expect 2 "needs horizon >= 4" -- run --inject 'mode=pct;depth=5;horizon=3;delay_
 expect 2 "key 'p' applies only to mode=random" -- run --inject 'mode=pct;depth=3;horizon=200;delay_us=5;p=0.5' --report "$scratch/r9"
 expect 0 "^reference$" -- list --targets
 expect 0 "SC-" -- list
+
+# Limits that are not finite numbers pass CLI11's range checks; they are refused by name.
+expect 2 "--timeout: must be a finite number, not nan" -- run --timeout nan --report "$scratch/r10"
+expect 2 "--timeout: must be a finite number, not inf" -- run --timeout inf --report "$scratch/r10"
+expect 2 "--budget: must be a finite number, not nan" -- run --budget nan --report "$scratch/r10"
+expect 2 "--budget: must be a finite number, not -inf" -- mutants --budget=-inf --report "$scratch/r10"
+
+# A protocol name omicli.conf cannot hold is refused before the target is even loaded (an empty
+# one never stands for the default).
+nowhere=(--target /missing/libmi.so --config-dir "$scratch/conf")
+expect 2 "protocol name is empty" -- run --protocol '' "${nowhere[@]}"
+expect 2 "must not contain a comma, white space" -- run --protocol 'MY PROTO' "${nowhere[@]}"
+expect 2 "must not contain a comma, white space" -- run --protocol 'MY,PROTO' "${nowhere[@]}"
+expect 2 "must not contain a comma, white space" -- run --protocol $'MY\nPROTO' "${nowhere[@]}"
+expect 2 "must not contain '=' or '#'" -- run --protocol 'MY=PROTO' "${nowhere[@]}"
+expect 2 "must not contain '=' or '#'" -- run --protocol 'MY#PROTO' "${nowhere[@]}"
+
+expect 0 "^miconform [0-9]+\.[0-9]+\.[0-9]+$" -- --version
+expect 2 "^miconform: unknown command 'xyz'; commands: run, mutants, list, bench-supervision$" -- xyz
+refuse "__"
+
+# The report directory is checked before the target is probed, for every command taking one.
+printf 'x' >"$scratch/plain"
+expect 2 "^miconform: --report: no report directory given" -- run --report '' "${nowhere[@]}"
+expect 2 "^miconform: --report: .*$scratch/plain: [Nn]ot a directory" -- run --report "$scratch/plain" "${nowhere[@]}"
+expect 2 "^miconform: --report: .*$scratch/plain/sub" -- run --report "$scratch/plain/sub" "${nowhere[@]}"
+expect 2 "^miconform: --report: .*$scratch/plain: [Nn]ot a directory" -- mutants --report "$scratch/plain"
+if [ "$(id -u)" -ne 0 ]; then
+  mkdir -p "$scratch/readonly" && chmod 555 "$scratch/readonly"
+  expect 2 "--report: .*$scratch/readonly: Permission denied" -- run --report "$scratch/readonly" "${nowhere[@]}"
+fi
+
+# One run per report directory: while another holds its lock, a run is refused at once.
+mkdir -p "$scratch/busy"
+exec 9>"$scratch/busy/.miconform.lock"
+flock -n 9
+expect 2 "report directory $scratch/busy is in use by another miconform run" -- run --report "$scratch/busy" "${nowhere[@]}"
+expect 2 "report directory $scratch/busy is in use by another miconform run" -- mutants --report "$scratch/busy"
+exec 9>&-
+
+# A report that cannot be written is said so, never announced as written, and fails the run:
+# a full disk under the journal, a directory squatting on report.md (the rename fails even for
+# root).
+one_case=(--filter 'session_close.sync.idle' --no-explore --progress never)
+mkdir -p "$scratch/full" && ln -s /dev/full "$scratch/full/journal.jsonl"
+expect 2 "report: FAILED to write $scratch/full/" -- run "${one_case[@]}" --report "$scratch/full"
+also "No space left on device"
+refuse "report\.json, junit\.xml"
+mkdir -p "$scratch/squatted/report.md/occupied"
+expect 2 "report: FAILED to write $scratch/squatted/" -- run "${one_case[@]}" --report "$scratch/squatted"
+refuse "report\.json, junit\.xml"
 
 # SIGTERM ends a whole kill matrix (not only the target being run): status 2, the rest not run.
 "$miconform" mutants --no-explore --report "$scratch/m1" --progress never >"$scratch/m1.out" 2>&1 &

@@ -224,7 +224,7 @@ void RemoveLinkDirectoryOf(const std::string& library) {
 void HandlerRegistration::ValidateProtocolName(const std::string& protocol) {
   const std::string what = "the protocol name '" + protocol + "' (--protocol) ";
   if (protocol.empty()) {
-    throw TargetLoadError(Kind::kConfigDirUnusable, "the protocol name (--protocol) is empty");
+    throw TargetLoadError(Kind::kConfigDirUnusable, "the protocol name is empty");
   }
   for (const char* builtin : kBuiltinProtocols) {
     if (EqualsIgnoringCase(protocol, builtin)) {
@@ -245,6 +245,11 @@ void HandlerRegistration::ValidateProtocolName(const std::string& protocol) {
       throw TargetLoadError(Kind::kConfigDirUnusable,
                             what + "must not contain a comma, white space or a control "
                                    "character (omicli.conf splits its lines on them)");
+    }
+    if (c == '=' || c == '#') {
+      throw TargetLoadError(Kind::kConfigDirUnusable,
+                            what + "must not contain '=' or '#' (omicli.conf reads them as the "
+                                   "end of a key and the start of a comment)");
     }
   }
 }

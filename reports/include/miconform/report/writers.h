@@ -28,9 +28,11 @@ void WriteMarkdown(const Report& report, std::ostream& out);
 // report.html, the same content as report.md as one self-contained page (inline CSS, no script).
 void WriteHtml(const Report& report, std::ostream& out);
 
-// Creates `dir` (and its parents) if needed and writes report.json, junit.xml, report.md and
-// report.html into it. Each file is written to a temporary file in `dir`, flushed to disk and
-// renamed over the final name, so a reader sees either the old file or the complete new one.
+// Creates `dir` (and its parents) if needed, checks it as ReportDirectoryLock does (a non-empty
+// path naming a directory this process may write into), and writes report.json, junit.xml,
+// report.md and report.html into it. Each file is written to a temporary file in `dir`, flushed
+// to disk and renamed over the final name, so a reader sees either the old file or the complete
+// new one.
 // Throws std::runtime_error naming the path and the system error if anything fails; temporary
 // files are removed on failure.
 void WriteReportDirectory(const Report& report, const std::filesystem::path& dir);

@@ -47,10 +47,10 @@ class HandlerRegistration {
 
   // Registers `handler_path` under `protocol` in `<config_dir>/omicli.conf`. Throws
   // TargetLoadError: kConfigDirUnusable when the protocol name is unusable (empty, OMI's built-in
-  // OMI_SOCKETS or MI_REMOTE_WSMAN, longer than 29 characters, or holding a comma, whitespace or
-  // a control character), when config_dir is missing, not a directory or not writable, when the
-  // file cannot be read or written, or when the file already registers that protocol name;
-  // kHandlerMissing when handler_path is not a readable file.
+  // OMI_SOCKETS or MI_REMOTE_WSMAN, longer than 29 characters, or holding a comma, whitespace,
+  // a control character, '=' or '#'), when config_dir is missing, not a directory or not
+  // writable, when the file cannot be read or written, or when the file already registers that
+  // protocol name; kHandlerMissing when handler_path is not a readable file.
   HandlerRegistration(const std::string& config_dir, const std::string& protocol,
                       const std::string& handler_path);
   ~HandlerRegistration();
