@@ -154,6 +154,46 @@ else
   fi
 fi
 
+# A closed stdout (a pipe whose reader is gone) changes nothing: the run still writes its report
+# and exits with its verdict's status, not of SIGPIPE.
+timeout 120 "$miconform" run --filter 'session_close.sync.after_operations_closed' --no-explore \
+  --report "$scratch/closed-stdout" --progress never 2>"$scratch/closed-stdout.err" | true
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ] || [ ! -s "$scratch/closed-stdout/report.json" ]; then
+  echo "FAILED: miconform run with a closed stdout -> status $status (want 0), stderr:"
+  head -5 "$scratch/closed-stdout.err"
+  failures=$((failures + 1))
+else
+  echo "ok: miconform run with a closed stdout -> 0, report written"
+fi
+
+# A signal between the probe and the first case, or while the reports are written, is caught:
+# SIGHUP (a closed terminal) ends the run with status 2, its report of what ran and no
+# registration left behind.
+mkdir -p "$scratch/hup-conf"
+: > "$scratch/hup-conf/omicli.conf"
+MICONFORM_REFERENCE_CONFIG_DIR="$scratch/hup-conf" timeout 120 "$miconform" run \
+  --target "$(dirname "$miconform")/../lib/libmiconform_reference.so" \
+  --config-dir "$scratch/hup-conf" --filter 'session_close.*,concurrency.*' --no-explore --jobs 1 \
+  --report "$scratch/hup" --progress always > /dev/null 2> "$scratch/hup.err" &
+run=$!
+waited=0
+until grep -q '^\[' "$scratch/hup.err" 2>/dev/null || ! kill -0 "$run" 2>/dev/null ||
+  [ "$waited" -ge 600 ]; do
+  sleep 0.1
+  waited=$((waited + 1))
+done
+kill -HUP "$run"
+wait "$run"
+status=$?
+if [ "$status" -ne 2 ] || [ -s "$scratch/hup-conf/omicli.conf" ] || [ ! -s "$scratch/hup/report.json" ]; then
+  echo "FAILED: miconform run after SIGHUP -> status $status (want 2), conf: $(cat "$scratch/hup-conf/omicli.conf"), stderr:"
+  tail -5 "$scratch/hup.err"
+  failures=$((failures + 1))
+else
+  echo "ok: miconform run ended by SIGHUP -> 2, report written, registration removed"
+fi
+
 # Nothing of a failed run may be left in the configuration directory.
 if [ -n "$(ls -A "$scratch/conf")" ]; then
   echo "FAILED: the config dir was left with: $(ls -A "$scratch/conf")"
