@@ -3,6 +3,7 @@
 #include "miconform/report/journal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,11 +22,34 @@ using ordered = nlohmann::ordered_json;
 
 }  // namespace
 
-Journal::Journal(const std::filesystem::path& path) : path_(path) {
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+Journal::Journal(const std::filesystem::path& path, Mode mode) : path_(path) {
+  const int flags = mode == Mode::kNew ? O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC
+                                       : O_RDWR | O_APPEND | O_CLOEXEC;
+  fd_ = ::open(path.c_str(), flags, 0644);
   if (fd_ < 0) {
     throw std::runtime_error("cannot open the run journal " + path.string() + ": " +
                              std::strerror(errno));
+  }
+  if (mode == Mode::kContinue) {
+    // Cut a last line a killed writer left without its newline, so the next line starts clean.
+    struct stat info {};
+    off_t keep = 0;
+    if (::fstat(fd_, &info) == 0) {
+      char byte = 0;
+      for (off_t at = info.st_size; at > 0; --at) {
+        if (::pread(fd_, &byte, 1, at - 1) != 1) break;
+        if (byte == '\n') {
+          keep = at;
+          break;
+        }
+      }
+      if (keep != info.st_size && ::ftruncate(fd_, keep) != 0) {
+        const std::string why = std::strerror(errno);
+        ::close(fd_);
+        fd_ = -1;
+        throw std::runtime_error("cannot continue the run journal " + path.string() + ": " + why);
+      }
+    }
   }
 }
 
@@ -81,7 +105,7 @@ void Journal::Append(const std::string& line) {
   }
 }
 
-Report Journal::Replay(const std::filesystem::path& path) {
+Report Journal::Replay(const std::filesystem::path& path, std::map<std::string, int>* records) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw std::runtime_error("cannot read the run journal " + path.string() + ": " +
@@ -124,6 +148,7 @@ Report Journal::Replay(const std::filesystem::path& path) {
                                    ", found " + version.dump());
         }
         report = Report();
+        if (records != nullptr) records->clear();
         report.run = json_model::RunInfoFrom(json_model::Field(event, "run", ""), "run");
         // Only an end event proves the run ended, whatever the begin event carried.
         report.run.ended.clear();
@@ -134,6 +159,7 @@ Report Journal::Replay(const std::filesystem::path& path) {
         // A later record of a case supersedes the earlier one (the runner records a race case
         // again once its schedules have run).
         CaseResult result = json_model::CaseFrom(json_model::Field(event, "case", ""), "case");
+        if (records != nullptr) ++(*records)[result.id];
         auto same = std::find_if(report.cases.begin(), report.cases.end(),
                                  [&](const CaseResult& c) { return c.id == result.id; });
         if (same != report.cases.end()) {

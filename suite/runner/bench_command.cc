@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iomanip>
 
+#include "interrupt_signals.h"
 #include "phase_channel.h"
 #include "watchdog.h"
 
@@ -28,7 +29,15 @@ int BenchSupervisionCommand(int count, const std::string& self, std::ostream& ou
 
   // Bare: spawn and reap, nothing else.
   const auto bare_start = Clock::now();
+  auto interrupted = [] {
+    watchdog::InterruptSignals* signals = watchdog::InterruptSignals::Active();
+    return signals != nullptr && signals->TakeOutsideCases();
+  };
   for (int i = 0; i < count; ++i) {
+    if (interrupted()) {
+      out << "bench-supervision: interrupted\n";
+      return 2;
+    }
     std::vector<char*> argv;
     for (const auto& arg : argv_strings) argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
@@ -51,6 +60,10 @@ int BenchSupervisionCommand(int count, const std::string& self, std::ostream& ou
     spec.id = "noop";
     spec.argv = argv_strings;
     const watchdog::Outcome outcome = watchdog.RunOne(spec);
+    if (watchdog.interrupted()) {
+      out << "bench-supervision: interrupted\n";
+      return 2;
+    }
     if (outcome.end == watchdog::Outcome::End::kExited && outcome.exit_code == 0 &&
         !outcome.lines.empty() && outcome.lines.back() == "verdict PASS") {
       ++passed;

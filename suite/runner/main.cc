@@ -19,6 +19,7 @@
 #include "mutants_command.h"
 #include "phase_channel.h"
 #include "probe.h"
+#include "report_command.h"
 #include "run_command.h"
 
 namespace {
@@ -197,6 +198,19 @@ int main(int argc, char** argv) {
                           "An interposer plan for every case, e.g. "
                           "'mode=countdown;k=3;delay_us=2000' (suite/injection/README.md)");
   AddScheduleOptions(run_command, &run);
+  std::string resume_dir;
+  CLI::Option* resume_option =
+      run_command->add_option("--resume", resume_dir,
+                              "Go on with the interrupted or killed run whose report directory is "
+                              "DIR, from its journal (give the run's options again: the same "
+                              "target and options are required)");
+  resume_option->excludes("--report");
+
+  std::string report_dir;
+  CLI::App* report_command = app.add_subcommand(
+      "report", "Rebuild every report file of a report directory from its journal alone");
+  report_command->add_option("DIR", report_dir, "The report directory (holds journal.jsonl)")
+      ->required();
 
   miconform::runner::RunOptions mutants;
   mutants.report_dir = "miconform-mutants";
@@ -261,6 +275,14 @@ int main(int argc, char** argv) {
 
   if (run_command->parsed()) {
     const miconform::watchdog::InterruptSignals signals;  // for the whole command
+    if (resume_option->count() > 0) {
+      if (resume_dir.empty()) {
+        std::cerr << "miconform: --resume: the report directory is empty\n";
+        return kExitError;
+      }
+      run.report_dir = resume_dir;
+      run.resume = true;
+    }
     run.filters = miconform::runner::SplitList(filter_text);
     run.progress = progress == "always" || (progress == "auto" && isatty(STDERR_FILENO));
     return miconform::runner::RunCommand(run, SelfPath(argv[0]));
@@ -280,6 +302,7 @@ int main(int argc, char** argv) {
         mutants_progress == "always" || (mutants_progress == "auto" && isatty(STDERR_FILENO));
     return miconform::runner::MutantsCommand(mutants, SelfPath(argv[0]), std::cout);
   }
+  if (report_command->parsed()) return miconform::runner::ReportCommand(report_dir);
   if (list_command->parsed()) {
     using miconform::runner::ListWhat;
     return miconform::runner::ListCommand(

@@ -24,6 +24,7 @@
 #include "miconform/report/writers.h"
 #include "miconform/injection_plan.h"
 #include "probe.h"
+#include "resume.h"
 #include "schedule_exploration.h"
 #include "run_facts.h"
 #include "watchdog.h"
@@ -215,7 +216,8 @@ report::RunInfo DescribeRun(const RunOptions& options, const RunSetup& setup,
   return run;
 }
 
-// The requirements a run speaks about: every catalog entry that one of the run's cases names.
+}  // namespace
+
 std::vector<report::RequirementResult> RequirementsOf(const std::vector<CaseInfo>& cases) {
   std::set<std::string> named;
   for (const CaseInfo& info : cases) named.insert(info.requirements.begin(), info.requirements.end());
@@ -271,8 +273,6 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
   std::fflush(stdout);
 }
 
-}  // namespace
-
 SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   SuiteRun run;
   if (const std::string problem = TimingOf(options).Check(); !problem.empty()) {
@@ -308,6 +308,16 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     return run;
   }
 
+  std::optional<ResumePoint> resume_point;
+  if (options.resume) {
+    try {
+      resume_point = LoadResumePoint(options.report_dir);
+    } catch (const std::exception& error) {
+      run.error = error.what();
+      return run;
+    }
+  }
+
   RunSetup setup;
   try {
     setup = PrepareTarget(options);
@@ -338,17 +348,37 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     }
   }
 
+  report::Report report;
+  report.run = DescribeRun(options, setup, started);
+  report.run.options["explore"] =
+      options.explore && options.inject.empty()
+          ? (setup.interposer_library.empty() ? "off (no interposer in this build)"
+                                              : "walk " + std::to_string(options.walk_limit) +
+                                                    ", pct seeds " + std::to_string(options.seeds) +
+                                                    " from " + std::to_string(options.seed) +
+                                                    " (depth " + std::to_string(options.pct_depth) +
+                                                    ", horizon " +
+                                                    std::to_string(options.pct_horizon) + ")")
+          : "off";
+  if (!options.inject.empty()) report.run.options["inject"] = options.inject;
+  if (resume_point) {
+    if (const std::string mismatch = ResumeMismatch(resume_point->recorded.run, report.run);
+        !mismatch.empty()) {
+      run.error = mismatch;
+      return run;
+    }
+    report.run.started = resume_point->recorded.run.started;
+  }
+
   std::optional<report::Journal> journal;
   try {
-    journal.emplace(std::filesystem::path(options.report_dir) / "journal.jsonl");
+    journal.emplace(std::filesystem::path(options.report_dir) / "journal.jsonl",
+                    resume_point ? report::Journal::Mode::kContinue : report::Journal::Mode::kNew);
   } catch (const std::exception& error) {
     run.error = "cannot write the report to " + options.report_dir + ": " + error.what();
     return run;
   }
-
-  report::Report report;
-  report.run = DescribeRun(options, setup, started);
-  journal->Begin(report.run);
+  if (!resume_point) journal->Begin(report.run);
 
   auto make_spec = [&](std::size_t index, const std::string& plan) {
     const CaseInfo& info = selected[index];
@@ -368,8 +398,27 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     if (!options.prove) spec.argv.push_back("--no-proof");
     return spec;
   };
+  std::vector<report::CaseResult> results(selected.size());
+  std::vector<bool> ran(selected.size(), false);
+  std::vector<bool> explored(selected.size(), false);  // recorded again after its schedules
+  std::size_t done = 0;
+  if (resume_point) {
+    // What the interrupted run judged stands; only the rest runs.
+    for (std::size_t index = 0; index < selected.size(); ++index) {
+      for (report::CaseResult& recorded : resume_point->recorded.cases) {
+        if (recorded.id != selected[index].id) continue;
+        results[index] = std::move(recorded);
+        ran[index] = true;
+        explored[index] = resume_point->records[selected[index].id] >= 2;
+        ++done;
+      }
+    }
+  }
+  std::vector<std::size_t> to_run;  // indexes into `selected`
   std::vector<watchdog::ChildSpec> specs;
   for (std::size_t index = 0; index < selected.size(); ++index) {
+    if (ran[index]) continue;
+    to_run.push_back(index);
     specs.push_back(make_spec(index, options.inject));
   }
 
@@ -377,14 +426,13 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   auto judge = [&](std::size_t index, const watchdog::Outcome& outcome) {
     return Judge({selected[index].id, selected[index].requirements}, outcome, lookup);
   };
-  std::vector<report::CaseResult> results(selected.size());
-  std::vector<bool> ran(selected.size(), false);
-  std::size_t done = 0;
-  watchdog.RunAll(specs, options.jobs, [&](std::size_t index, watchdog::Outcome outcome) {
+  watchdog.RunAll(specs, options.jobs, [&](std::size_t spec_index, watchdog::Outcome outcome) {
+    const std::size_t index = to_run[spec_index];
     report::CaseResult result = judge(index, outcome);
     result.reproduce = ReproduceCommand(options, selected[index].id, options.inject);
     if (!options.inject.empty()) MarkNotExercised(result);
-    journal->Record(result);
+    // A case the run never started is not part of its record (a resumed run runs it).
+    if (outcome.end != watchdog::Outcome::End::kInterrupted) journal->Record(result);
     ++done;
     if (options.progress) {
       std::fprintf(stderr, "[%3zu/%zu] %-15s %s (%.2f s)\n", done, selected.size(),
@@ -400,7 +448,8 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   if (options.explore && options.inject.empty() && !setup.interposer_library.empty()) {
     for (std::size_t index = 0; index < selected.size(); ++index) {
       if (!ran[index]) continue;
-      if (IsRaceCase(selected[index]) && results[index].verdict == report::Verdict::kPass) {
+      if (IsRaceCase(selected[index]) && results[index].verdict == report::Verdict::kPass &&
+          !explored[index]) {
         race_cases.push_back(index);
       }
       // Broken without any schedule.
@@ -426,19 +475,11 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     }
     const int schedules = ExploreSchedules(watchdog, race_cases, budget, options.jobs, hooks, results);
     report.run.options["schedules-run"] = std::to_string(schedules);
-    for (std::size_t index : race_cases) journal->Record(results[index]);
+    // An exploration cut short is not recorded: a resumed run explores those cases again.
+    if (!watchdog.interrupted()) {
+      for (std::size_t index : race_cases) journal->Record(results[index]);
+    }
   }
-  report.run.options["explore"] =
-      options.explore && options.inject.empty()
-          ? (setup.interposer_library.empty() ? "off (no interposer in this build)"
-                                              : "walk " + std::to_string(options.walk_limit) +
-                                                    ", pct seeds " + std::to_string(options.seeds) +
-                                                    " from " + std::to_string(options.seed) +
-                                                    " (depth " + std::to_string(options.pct_depth) +
-                                                    ", horizon " +
-                                                    std::to_string(options.pct_horizon) + ")")
-          : "off";
-  if (!options.inject.empty()) report.run.options["inject"] = options.inject;
 
   for (std::size_t index = 0; index < selected.size(); ++index) {
     if (ran[index]) report.cases.push_back(std::move(results[index]));

@@ -10,7 +10,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "case_registry.h"
 #include "miconform/report/report.h"
 #include "run_options.h"
 
@@ -40,6 +42,15 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self);
 
 // `miconform run`: RunSuite, then the summary on stdout (errors on stderr).
 int RunCommand(const RunOptions& options, const std::string& self);
+
+// The requirements a run speaks about: every catalog entry that one of `cases` names, with the
+// IDs of the cases that name it.
+std::vector<report::RequirementResult> RequirementsOf(const std::vector<CaseInfo>& cases);
+
+// The summary of a report on stdout: its verdict, the count of each case verdict, the cases that
+// did not pass, and where the report is (or that it could not be written).
+void PrintSummary(const report::Report& report, const std::string& report_dir, bool interrupted,
+                  bool report_written);
 
 }  // namespace miconform::runner
 

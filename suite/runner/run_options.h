@@ -27,7 +27,8 @@ struct RunOptions {
   int observe_ms = static_cast<int>(watchdog::Timing{}.observe.count());          // --observe MS
   int eventually_ms = static_cast<int>(watchdog::Timing{}.eventually.count());    // --eventually MS
   int settle_ms = static_cast<int>(watchdog::Timing{}.settle.count());            // --settle MS
-  std::string report_dir = "miconform-report";  // --report DIR
+  std::string report_dir = "miconform-report";  // --report DIR (or the --resume DIR)
+  bool resume = false;               // --resume DIR: go on with the interrupted run in DIR
   bool progress = false;             // progress lines (on when stderr is a terminal)
   std::string inject;                // --inject PLAN: an interposer plan applied to every case
   bool explore = true;               // --no-explore turns schedule exploration off

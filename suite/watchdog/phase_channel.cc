@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fcntl.h>
 #include <poll.h>
@@ -28,14 +29,14 @@ Endpoint EndpointFromEnvironment() {
   if (value == nullptr) return {};
   const std::string text(value);
   ::unsetenv(kChannelVariable);
-  const auto colon = text.find(':');
-  if (colon == std::string::npos || text.size() - colon - 1 != kChannelTokenDigits) return {};
   char* end = nullptr;
   errno = 0;
   const long fd = std::strtol(text.c_str(), &end, 10);
-  if (errno != 0 || end != text.c_str() + colon || fd < 0 || fd > 1'000'000) return {};
+  if (errno != 0 || end == text.c_str() || fd < 0 || fd > 1'000'000) return {};
+  // Whatever else is wrong, the descriptor is not passed on to what this process starts.
   if (::fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC) == -1) return {};
-  return {static_cast<int>(fd), text.substr(colon + 1)};
+  if (*end != ':' || std::strlen(end + 1) != kChannelTokenDigits) return {};
+  return {static_cast<int>(fd), std::string(end + 1)};
 }
 
 // Length of the longest prefix of `text` of at most `limit` bytes that does not end inside a

@@ -105,11 +105,12 @@ int KillTree(pid_t root) {
   ::kill(-root, SIGSTOP);
   // A stopped process cannot fork, so a walk that finds nothing new has found everything; the
   // bound only guards against a tree that keeps growing faster than it is walked.
+  std::set<std::pair<pid_t, unsigned long long>> tried;  // a process that cannot be stopped is tried once
   for (int walk = 0; walk < 64; ++walk) {
     const std::vector<ProcessEntry> processes = ListProcesses();
     bool found_new = false;
     for (const ProcessEntry& entry : DescendantEntries(root, processes)) {
-      if (stopped.count({entry.pid, entry.start_time}) != 0) continue;
+      if (!tried.emplace(entry.pid, entry.start_time).second) continue;
       if (SignalExactly(entry.pid, entry.start_time, SIGSTOP)) stopped.emplace(entry.pid, entry.start_time);
       found_new = true;
     }

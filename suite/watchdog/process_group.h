@@ -36,9 +36,9 @@ bool IsInTree(pid_t pid, pid_t root);
 unsigned long long StartTimeOf(pid_t pid);
 
 // Ends `root`, its process group and every descendant: stops them all (SIGSTOP, repeating the walk
-// until it finds no process it has not stopped, so a fork racing the walk is caught), then sends
+// until it finds no process it has not tried, so a fork racing the walk is caught), then sends
 // each SIGKILL. Each signal goes through a pidfd opened on a process checked to be the one walked
-// (same parent, same start time), so a pid reused meanwhile is never signalled. Returns how many
+// (the same start time), so a pid reused meanwhile is never signalled. Returns how many
 // processes besides `root` were signalled.
 int KillTree(pid_t root);
 

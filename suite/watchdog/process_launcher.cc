@@ -110,8 +110,8 @@ class ProcessChild final : public ChildProcess {
     }
     std::string notes;
     if (!empty) {
-      notes = "processes of group " + std::to_string(pid_) + " were still present " +
-              std::to_string(kReapLimit.count()) + " ms after SIGKILL";
+      notes = "processes of group " + std::to_string(pid_) + ", or processes it left behind, were "
+              "still present " + std::to_string(kReapLimit.count()) + " ms after SIGKILL";
     }
     auto done = std::move(finish_done_);
     done(std::move(notes));

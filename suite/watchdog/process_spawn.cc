@@ -4,6 +4,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <chrono>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -146,11 +148,14 @@ std::vector<std::string> BuildEnvironment(const std::vector<std::pair<std::strin
   return entries;
 }
 
-// The programs SpawnInOwnGroup started, by pid and start time; the lock is held across each
-// fork until its child is recorded, and by EndOrphans while it decides.
+// The programs SpawnInOwnGroup started and that have not been reaped, by pid and start time, and
+// those reaped in the last kRecentlyEnded; the lock is held across each fork until its child is
+// recorded, and by EndOrphans while it decides.
+constexpr std::chrono::seconds kRecentlyEnded{10};
 struct SpawnRecord {
   std::mutex mutex;
   std::set<std::pair<pid_t, unsigned long long>> started;
+  std::deque<std::pair<pid_t, std::chrono::steady_clock::time_point>> ended;
 };
 
 SpawnRecord& Spawns() {
@@ -158,7 +163,7 @@ SpawnRecord& Spawns() {
   return *record;
 }
 
-// True when a started program has pid `pid` (whether or not it still runs). Lock held.
+// True when a started program not yet reaped has pid `pid`. Lock held.
 bool LedBySpawn(const SpawnRecord& spawns, pid_t pid) {
   const auto found = spawns.started.lower_bound({pid, 0});
   return found != spawns.started.end() && found->first == pid;
@@ -195,7 +200,25 @@ std::vector<pid_t> EndOrphans(pid_t own_group) {
 bool WasSpawned(pid_t pid) {
   SpawnRecord& spawns = Spawns();
   std::lock_guard<std::mutex> lock(spawns.mutex);
-  return LedBySpawn(spawns, pid);
+  if (LedBySpawn(spawns, pid)) return true;
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& [ended, when] : spawns.ended) {
+    if (ended == pid && now - when < kRecentlyEnded) return true;
+  }
+  return false;
+}
+
+void NoteReaped(pid_t pid) {
+  SpawnRecord& spawns = Spawns();
+  std::lock_guard<std::mutex> lock(spawns.mutex);
+  const auto found = spawns.started.lower_bound({pid, 0});
+  if (found == spawns.started.end() || found->first != pid) return;
+  spawns.started.erase(found);
+  const auto now = std::chrono::steady_clock::now();
+  spawns.ended.emplace_back(pid, now);
+  while (!spawns.ended.empty() && now - spawns.ended.front().second >= kRecentlyEnded) {
+    spawns.ended.pop_front();
+  }
 }
 
 std::string ResolveExecutable(const std::string& name, const std::string& path_variable) {
@@ -334,6 +357,7 @@ bool ExitWatch::Check() {
     if (reaped == -1 && errno == EINTR) continue;
     auto done = std::move(done_);
     if (reaped == pid_) {
+      NoteReaped(pid_);
       done(status, std::string());
     } else {
       done(-1, std::string("waitpid: ") + std::strerror(errno));

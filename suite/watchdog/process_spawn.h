@@ -91,9 +91,13 @@ std::unique_ptr<Spawned> SpawnInOwnGroup(boost::asio::io_context& io, const Spaw
 // same lock as the spawning, so a child forked but not yet recorded is never taken for an orphan.
 std::vector<pid_t> EndOrphans(pid_t own_group);
 
-// True when SpawnInOwnGroup started a process with this pid during this process's life (it may
-// have ended since).
+// True when SpawnInOwnGroup started a process with this pid that is still unreaped or was reaped
+// in the last seconds (a signal it sent just before it ended is still its).
 bool WasSpawned(pid_t pid);
+
+// Tells the record that a started program was reaped (ExitWatch, the stack capture): its pid is
+// no longer one of the runner's children and may be reused.
+void NoteReaped(pid_t pid);
 
 // The path `name` resolves to: itself when it contains '/', else the first executable match on
 // `path_variable` (colon-separated); empty when none.

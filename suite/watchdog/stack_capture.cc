@@ -82,6 +82,7 @@ StackCapture::~StackCapture() {
     ::kill(-tool_->pid, SIGKILL);
     while (::waitpid(tool_->pid, nullptr, 0) == -1 && errno == EINTR) {
     }
+    NoteReaped(tool_->pid);
   }
 }
 

@@ -53,9 +53,16 @@ class Supervision final : public ChildObserver {
   int RunningPid() const { return child_ && !exited_ ? child_->pid() : -1; }
 
   // Records on this child's outcome a signal it (or a process below it) sent to the runner.
+  // The first kMaxSignalsNoted are kept; the rest only counted.
   void NoteSignalToRunner(std::string description) {
-    outcome_.signals_to_runner.push_back(std::move(description));
+    ++signals_to_runner_;
+    if (outcome_.signals_to_runner.size() < kMaxSignalsNoted) {
+      outcome_.signals_to_runner.push_back(std::move(description));
+    } else if (outcome_.signals_to_runner.size() == kMaxSignalsNoted) {
+      outcome_.signals_to_runner.push_back("more signals (counted when the child ends)");
+    }
   }
+  static constexpr std::size_t kMaxSignalsNoted = 16;
 
   void OnChannelData(std::string_view bytes) override;
   void OnOutputData(std::string_view bytes) override;
@@ -102,6 +109,7 @@ class Supervision final : public ChildObserver {
   QuiescenceProof proof_{Timing::kProofSamples, Timing::kProofInterval};
   std::string last_explanation_;              // why the last sample proved nothing
   ChannelReader channel_reader_{NewChannelToken()};
+  std::size_t signals_to_runner_ = 0;
   bool armed_ = false;
   bool exited_ = false;
   bool streams_closed_ = false;

@@ -59,13 +59,16 @@ struct Watchdog::Run {
     if (caught.has_sender) {
       for (auto& supervision : supervisions) {
         const int pid = supervision ? supervision->RunningPid() : -1;
-        if (pid > 0 && IsInTree(caught.sender, pid)) {
+        if (pid <= 0) continue;
+        if (IsInTree(caught.sender, pid) ||
+            (caught.sender_parent > 0 && IsInTree(caught.sender_parent, pid))) {
           supervision->NoteSignalToRunner(DescribeSignal(caught));
           return;
         }
       }
-      if (WasSpawned(caught.sender)) return;  // a child that has ended since
     }
+    // From a case that has ended since, or from what one left behind: nothing to record it on.
+    if (SentFromCases(caught)) return;
     signals->MarkInterrupted();
     StopAll(/*is_interrupt=*/true);
   }
@@ -149,13 +152,15 @@ void Watchdog::RunAll(const std::vector<ChildSpec>& specs, int jobs,
   interrupted_.store(false);
   if (specs.empty()) return;
   Run run(specs, static_cast<std::size_t>(jobs < 1 ? 1 : jobs), *launcher_, interrupted_);
-  // The command's signals when it caught them for its whole life (main.cc); else, when asked,
+  // When asked: the command's signals when it catches them for its whole life (main.cc), else
   // this run's own.
   std::unique_ptr<InterruptSignals> own_signals;
-  run.signals = InterruptSignals::Active();
-  if (run.signals == nullptr && handle_signals) {
-    own_signals = std::make_unique<InterruptSignals>();
-    if (own_signals->active()) run.signals = own_signals.get();
+  if (handle_signals) {
+    run.signals = InterruptSignals::Active();
+    if (run.signals == nullptr) {
+      own_signals = std::make_unique<InterruptSignals>(InterruptSignals::Scope::kRun);
+      if (own_signals->active()) run.signals = own_signals.get();
+    }
   }
   if (run.signals != nullptr) {
     const int watched = ::fcntl(run.signals->fd(), F_DUPFD_CLOEXEC, 3);

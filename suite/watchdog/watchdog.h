@@ -1,9 +1,9 @@
 // watchdog.h - the parent side of the watchdog: runs case processes under supervision and reports
 // how each one ended (used by the runner for the probe and for every conformance case).
 //
-// Each child runs in its own process group and reports through the phase channel
-// (phase_channel.h). A child that runs past its time is stack-dumped and killed with its whole
-// group; whatever is left of a group when its leader ends is killed too. Rules in README.md.
+// Each child runs in its own process group, as a child subreaper, and reports through the phase
+// channel (phase_channel.h). A child that runs past its time is stack-dumped and killed with its
+// whole tree; whatever it leaves running when it ends is killed too. Rules in README.md.
 //
 // Threading: a Watchdog runs one RunAll/RunOne at a time; interrupted() and Interrupt() may be
 // called from any thread. on_done is called on the thread that called RunAll, with no watchdog
@@ -90,10 +90,12 @@ class Watchdog {
 
   // Runs every spec with at most `jobs` (< 1 counts as 1) children at once; calls
   // on_done(index, outcome) on the calling thread as each ends, exactly once per index. Returns
-  // when all are done and every process it started is reaped. With handle_signals, SIGINT and
-  // SIGTERM are caught while it runs (previous dispositions restored after): every running group
-  // is killed and reaped, its outcome and those of specs not yet started are kInterrupted, and
-  // interrupted() becomes true. Only one RunAll in the process catches signals at a time.
+  // when all are done and every process it started is reaped. With handle_signals, SIGINT,
+  // SIGTERM and SIGHUP are taken while it runs (interrupt_signals.h: the command's instance when
+  // there is one, else its own for its length): a signal from inside a running child's tree is
+  // recorded on that child (Outcome::signals_to_runner) and ignored; any other kills and reaps
+  // every running child, its outcome and those of specs not yet started are kInterrupted, and
+  // interrupted() becomes true.
   void RunAll(const std::vector<ChildSpec>& specs, int jobs,
               const std::function<void(std::size_t, Outcome)>& on_done,
               bool handle_signals = true);

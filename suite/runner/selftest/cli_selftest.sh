@@ -91,7 +91,7 @@ expect 2 "must not contain '=' or '#'" -- run --protocol 'MY=PROTO' "${nowhere[@
 expect 2 "must not contain '=' or '#'" -- run --protocol 'MY#PROTO' "${nowhere[@]}"
 
 expect 0 "^miconform [0-9]+\.[0-9]+\.[0-9]+$" -- --version
-expect 2 "^miconform: unknown command 'xyz'; commands: run, mutants, list, bench-supervision$" -- xyz
+expect 2 "^miconform: unknown command 'xyz'; commands: run, report, mutants, list, bench-supervision$" -- xyz
 refuse "__"
 
 # The report directory is checked before the target is probed, for every command taking one.

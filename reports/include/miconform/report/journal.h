@@ -7,6 +7,7 @@
 #define MICONFORM_REPORT_JOURNAL_H
 
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -24,9 +25,15 @@ namespace miconform::report {
 // written whole. Lifetime: the file stays open until the Journal is destroyed.
 class Journal {
  public:
-  // Creates (or truncates: a journal records one run) `path`. Throws std::runtime_error naming
-  // the path and the system error if the file cannot be opened.
-  explicit Journal(const std::filesystem::path& path);
+  enum class Mode {
+    kNew,       // create or truncate: a journal records one run
+    kContinue,  // append to the journal of an interrupted run (miconform run --resume): its last
+                // line, if a killed writer left it without its newline, is cut off first
+  };
+
+  // Opens `path`. Throws std::runtime_error naming the path and the system error if the file
+  // cannot be opened (with kContinue: if it does not exist).
+  explicit Journal(const std::filesystem::path& path, Mode mode = Mode::kNew);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -48,8 +55,10 @@ class Journal {
   // not parse is the trace of a killed writer and is ignored; any other bad line, a file without
   // a begin event, or an unreadable file throws std::runtime_error naming the file and line.
   // A later begin event starts over (the file was appended to by a second run). A later record
-  // of a case ID already seen replaces the earlier one in place.
-  static Report Replay(const std::filesystem::path& path);
+  // of a case ID already seen replaces the earlier one in place. With `records`, also counts the
+  // records of each case ID (a race case is recorded again once its schedules have run).
+  static Report Replay(const std::filesystem::path& path,
+                       std::map<std::string, int>* records = nullptr);
 
  private:
   void Append(const std::string& line);

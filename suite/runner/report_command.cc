@@ -1,0 +1,65 @@
+// report_command.cc - `miconform report DIR` (report_command.h).
+#include "report_command.h"
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <optional>
+
+#include "case_registry.h"
+#include "miconform/report/directory_lock.h"
+#include "miconform/report/journal.h"
+#include "miconform/report/writers.h"
+#include "run_command.h"
+
+namespace miconform::runner {
+
+int ReportCommand(const std::string& report_dir) {
+  auto fail = [](const std::string& message) {
+    std::fprintf(stderr, "miconform: %s\n", message.c_str());
+    return kExitError;
+  };
+  std::optional<report::ReportDirectoryLock> lock;
+  try {
+    lock.emplace(report_dir);
+  } catch (const std::exception& error) {
+    return fail(std::string("report: ") + error.what());
+  }
+  report::Report report;
+  try {
+    report = report::Journal::Replay(std::filesystem::path(report_dir) / "journal.jsonl");
+  } catch (const std::exception& error) {
+    return fail(std::string("report: ") + error.what());
+  }
+  std::vector<CaseInfo> cases;
+  for (const report::CaseResult& result : report.cases) {
+    const CaseInfo* found = nullptr;
+    for (const CaseInfo& info : AllCases()) {
+      if (info.id == result.id) found = &info;
+    }
+    if (found == nullptr) {
+      return fail("report: the journal holds case '" + result.id + "', which this suite (" +
+                  report.run.suite_version + " recorded, " + MICONFORM_VERSION +
+                  " now) does not have");
+    }
+    cases.push_back(*found);
+  }
+  report.requirements = RequirementsOf(cases);
+  report.Aggregate();
+  try {
+    report::WriteReportDirectory(report, report_dir);
+  } catch (const std::exception& error) {
+    PrintSummary(report, report_dir, /*interrupted=*/false, /*report_written=*/false);
+    return fail(error.what());
+  }
+  const bool ended = !report.run.ended.empty();
+  if (!ended) {
+    std::printf("miconform: the journal's run never ended (interrupted or killed): the report "
+                "holds the %zu cases it judged\n",
+                report.cases.size());
+  }
+  PrintSummary(report, report_dir, /*interrupted=*/!ended, /*report_written=*/true);
+  return 0;
+}
+
+}  // namespace miconform::runner
