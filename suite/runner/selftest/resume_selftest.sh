@@ -37,8 +37,8 @@ total=$(wc -l < "$scratch/whole.verdicts")
 run=$!
 waited=0
 until [ "$(grep -c '^\[' "$scratch/killed.err" 2>/dev/null || true)" -ge $((total / 3)) ] ||
-  ! kill -0 "$run" 2>/dev/null || [ "$waited" -ge 1200 ]; do
-  sleep 0.1
+  ! kill -0 "$run" 2>/dev/null || [ "$waited" -ge 6000 ]; do
+  sleep 0.02
   waited=$((waited + 1))
 done
 kill -KILL "$run" 2>/dev/null
