@@ -20,23 +20,6 @@ bool IsNumber(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-struct ProcessEntry {
-  pid_t pid;
-  long ppid;
-  unsigned long long start_time;
-};
-
-std::vector<ProcessEntry> ListProcesses() {
-  std::vector<ProcessEntry> processes;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
-    const std::string name = entry.path().filename().string();
-    if (!IsNumber(name)) continue;
-    const ProcStat stat = ParseProcStat(ReadProcFile("/proc/" + name + "/stat"));
-    if (stat.ok) processes.push_back({static_cast<pid_t>(std::stol(name)), stat.ppid, stat.start_time});
-  }
-  return processes;
-}
 
 // Sends `signal` to the process (pid, start_time) if it is still that process: through a pidfd
 // opened first and checked after, so the signal cannot reach a process that reused the pid.
@@ -75,6 +58,20 @@ std::vector<ProcessEntry> DescendantEntries(pid_t root, const std::vector<Proces
 }
 
 }  // namespace
+
+std::vector<ProcessEntry> ListProcesses() {
+  std::vector<ProcessEntry> processes;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename().string();
+    if (!IsNumber(name)) continue;
+    const ProcStat stat = ParseProcStat(ReadProcFile("/proc/" + name + "/stat"));
+    if (!stat.ok) continue;
+    processes.push_back({static_cast<pid_t>(std::stol(name)), stat.ppid, stat.pgrp, stat.state,
+                         stat.start_time});
+  }
+  return processes;
+}
 
 std::vector<pid_t> Descendants(pid_t root) {
   std::vector<pid_t> pids;
@@ -150,14 +147,8 @@ std::string ReadThreadStates(pid_t pid) {
 
 std::vector<pid_t> LiveGroupMembers(pid_t pgid) {
   std::vector<pid_t> members;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
-    const std::string name = entry.path().filename().string();
-    if (!IsNumber(name)) continue;
-    const ProcStat stat = ParseProcStat(ReadProcFile("/proc/" + name + "/stat"));
-    if (stat.ok && stat.pgrp == pgid && stat.state != 'Z' && stat.state != 'X') {
-      members.push_back(static_cast<pid_t>(std::stol(name)));
-    }
+  for (const ProcessEntry& process : ListProcesses()) {
+    if (process.pgrp == pgid && process.live()) members.push_back(process.pid);
   }
   return members;
 }

@@ -25,6 +25,19 @@ std::string ReadThreadStates(pid_t pid);
 // Pids of processes whose process group is `pgid` and that are not zombies, from /proc.
 std::vector<pid_t> LiveGroupMembers(pid_t pgid);
 
+// One process as /proc/<pid>/stat shows it.
+struct ProcessEntry {
+  pid_t pid;
+  long ppid;
+  long pgrp;
+  char state;                     // 'R', 'S', 'D', 'T', 'Z', ...
+  unsigned long long start_time;  // with the pid, names one process
+  bool live() const { return state != 'Z' && state != 'X'; }
+};
+
+// Every process of the system, from one read of /proc (those that end meanwhile are left out).
+std::vector<ProcessEntry> ListProcesses();
+
 // Every process whose chain of parents leads to `root` (not `root` itself), from one read of /proc.
 std::vector<pid_t> Descendants(pid_t root);
 

@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <deque>
-#include <filesystem>
 #include <mutex>
 #include <set>
 
@@ -24,7 +23,6 @@
 
 #include "phase_channel.h"
 #include "process_group.h"
-#include "quiescence.h"
 
 extern char** environ;
 
@@ -176,16 +174,12 @@ std::vector<pid_t> EndOrphans(pid_t own_group) {
   std::lock_guard<std::mutex> lock(spawns.mutex);
   const pid_t self = ::getpid();
   std::vector<pid_t> running;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const ProcStat stat = ParseProcStat(ReadProcFile("/proc/" + name + "/stat"));
-    if (!stat.ok || stat.ppid != self) continue;
-    const pid_t pid = static_cast<pid_t>(std::stol(name));
-    if (spawns.started.count({pid, stat.start_time}) != 0) continue;
-    if (stat.pgrp != own_group && LedBySpawn(spawns, static_cast<pid_t>(stat.pgrp))) continue;
-    if (stat.state != 'Z' && stat.state != 'X') {
+  for (const ProcessEntry& process : ListProcesses()) {
+    if (process.ppid != self) continue;
+    const pid_t pid = process.pid;
+    if (spawns.started.count({pid, process.start_time}) != 0) continue;
+    if (process.pgrp != own_group && LedBySpawn(spawns, static_cast<pid_t>(process.pgrp))) continue;
+    if (process.live()) {
       running.push_back(pid);
       KillTree(pid);
     }
