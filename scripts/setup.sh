@@ -11,6 +11,7 @@ packages=(
   libcli11-dev                   # the miconform command line
   gdb elfutils                   # stacks of hung cases (eu-stack, gdb as a fallback)
   python3                        # the benchmark and repeat scripts
+  python3-junitparser            # a JUnit consumer reading junit.xml back (reports/selftest)
 )
 
 missing=()

@@ -1,9 +1,12 @@
-// junit_writer.cc - junit.xml: the run as one JUnit test suite, for CI servers.
+// junit_writer.cc - junit.xml for CI servers: the run as one test suite in a <testsuites> root.
 //
-// Mapping: FAIL is a <failure>; HANG, CRASH and ERROR are <error>s typed by the verdict;
-// NOT-SUPPORTED and NOT-EXERCISED are <skipped>; DEVIATION and DOCUMENTED-HANG pass (they keep
-// the run conformant) and state their verdict in <system-out>.
+// Mapping (reports/README.md says why): FAIL, HANG and CRASH are <failure>s typed by the verdict
+// (the target broke a requirement); ERROR alone is an <error> (the harness could not run the
+// case); NOT-SUPPORTED, NOT-EXERCISED and INCONCLUSIVE are <skipped> (nothing was proven there);
+// DOCUMENTED-HANG and DEVIATION pass (they keep the run conformant) and state their verdict and
+// messages in <system-out>. The suite's time is the run's wall-clock time, started to ended.
 #include <cmath>
+#include <optional>
 
 #include "case_details.h"
 #include "miconform/report/writers.h"
@@ -15,18 +18,139 @@ namespace {
 using text::XmlAttribute;
 using text::XmlText;
 
+// The JUnit element a verdict becomes.
+enum class Element { kPassed, kFailure, kError, kSkipped };
+
+Element ElementOf(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kFail:
+    case Verdict::kHang:
+    case Verdict::kCrash:
+      return Element::kFailure;
+    case Verdict::kError:
+      return Element::kError;
+    case Verdict::kNotSupported:
+    case Verdict::kNotExercised:
+    case Verdict::kInconclusive:
+      return Element::kSkipped;
+    default:  // PASS, DOCUMENTED-HANG, DEVIATION
+      return Element::kPassed;
+  }
+}
+
+struct Counts {
+  int tests = 0;
+  int failures = 0;
+  int errors = 0;
+  int skipped = 0;
+};
+
+Counts CountsOf(const Report& report) {
+  Counts counts;
+  for (const CaseResult& result : report.cases) {
+    ++counts.tests;
+    switch (ElementOf(result.verdict)) {
+      case Element::kFailure:
+        ++counts.failures;
+        break;
+      case Element::kError:
+        ++counts.errors;
+        break;
+      case Element::kSkipped:
+        ++counts.skipped;
+        break;
+      case Element::kPassed:
+        break;
+    }
+  }
+  return counts;
+}
+
+// Milliseconds since the epoch of a RunInfo timestamp ("2026-11-25T13:35:45.123Z": UTC, the
+// fraction optional); nullopt for anything else (an empty `ended` of a run that never ended).
+std::optional<long long> EpochMillis(const std::string& iso) {
+  const auto digits = [&](std::size_t at, std::size_t count, int* value) {
+    if (at + count > iso.size()) return false;
+    *value = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+      if (iso[i] < '0' || iso[i] > '9') return false;
+      *value = *value * 10 + (iso[i] - '0');
+    }
+    return true;
+  };
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (iso.size() < 20 || !digits(0, 4, &year) || iso[4] != '-' || !digits(5, 2, &month) ||
+      iso[7] != '-' || !digits(8, 2, &day) || iso[10] != 'T' || !digits(11, 2, &hour) ||
+      iso[13] != ':' || !digits(14, 2, &minute) || iso[16] != ':' || !digits(17, 2, &second)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  std::size_t at = 19;
+  int millis = 0;
+  if (iso[at] == '.') {
+    int scale = 100;
+    for (++at; at < iso.size() && iso[at] >= '0' && iso[at] <= '9'; ++at, scale /= 10) {
+      millis += (iso[at] - '0') * scale;
+    }
+  }
+  if (at + 1 != iso.size() || iso[at] != 'Z') return std::nullopt;
+  // Days since 1970-01-01 of the proleptic Gregorian date (H. Hinnant's days_from_civil).
+  const int y = month <= 2 ? year - 1 : year;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int year_of_era = y - era * 400;
+  const int day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  const long long days = static_cast<long long>(era) * 146097 + day_of_era - 719468;
+  return ((days * 24 + hour) * 60 + minute) * 60000LL + second * 1000LL + millis;
+}
+
+// The run's wall-clock seconds, started to ended. A run without a readable end (the journal of a
+// killed runner) has no wall-clock time: the sum of its case times stands in for it.
+double SuiteSeconds(const Report& report) {
+  const std::optional<long long> started = EpochMillis(report.run.started);
+  const std::optional<long long> ended = EpochMillis(report.run.ended);
+  if (started && ended && *ended >= *started) return static_cast<double>(*ended - *started) / 1000;
+  double total = 0;
+  for (const CaseResult& result : report.cases) {
+    if (std::isfinite(result.duration_s)) total += result.duration_s;
+  }
+  return total;
+}
+
+// The JUnit timestamp: ISO 8601 to the second without a zone designator, as the JUnit schema's
+// ISO8601_DATETIME_PATTERN (and Ant, which writes it in UTC) has it; the run's start is UTC.
+// Empty when `started` is unreadable.
+std::string JunitTimestamp(const std::string& started) {
+  return EpochMillis(started) ? started.substr(0, 19) : std::string();
+}
+
+// The host name out of RunInfo::host ("buildhost (Linux 6.1.0 x86_64)"): up to the first space,
+// comma or parenthesis; "localhost", as the JUnit schema asks, when there is none.
+std::string HostName(const std::string& host) {
+  const std::string name = host.substr(0, host.find_first_of(" ,("));
+  return name.empty() ? std::string("localhost") : name;
+}
+
 std::string MessageOf(const CaseResult& result) {
   if (result.messages.empty()) return std::string(ToString(result.verdict));
   return std::string(ToString(result.verdict)) + ": " + details::Join(result.messages, "; ");
 }
 
+void WriteCounts(std::ostream& out, const Counts& counts, double seconds) {
+  out << " tests=\"" << counts.tests << "\" failures=\"" << counts.failures << "\" errors=\""
+      << counts.errors << "\" skipped=\"" << counts.skipped << "\" time=\""
+      << text::Seconds(seconds) << "\"";
+}
+
 void WriteProperty(std::ostream& out, const std::string& name, const std::string& value) {
-  out << "    <property name=\"" << XmlAttribute(name) << "\" value=\"" << XmlAttribute(value)
+  out << "      <property name=\"" << XmlAttribute(name) << "\" value=\"" << XmlAttribute(value)
       << "\"/>\n";
 }
 
 void WriteCase(std::ostream& out, const CaseResult& result) {
-  out << "  <testcase classname=\"" << XmlAttribute(details::AreaOf(result.id)) << "\" name=\""
+  out << "    <testcase classname=\"" << XmlAttribute(details::AreaOf(result.id)) << "\" name=\""
       << XmlAttribute(result.id) << "\" time=\"" << text::Seconds(result.duration_s) << "\"";
   if (result.verdict == Verdict::kPass) {
     out << "/>\n";
@@ -35,54 +159,48 @@ void WriteCase(std::ostream& out, const CaseResult& result) {
   out << ">\n";
   const std::string verdict(ToString(result.verdict));
   const std::string account = XmlText(details::PlainText(result));
-  switch (result.verdict) {
-    case Verdict::kFail:
-      out << "    <failure type=\"FAIL\" message=\"" << XmlAttribute(MessageOf(result)) << "\">"
-          << account << "</failure>\n";
+  switch (ElementOf(result.verdict)) {
+    case Element::kFailure:
+      out << "      <failure type=\"" << verdict << "\" message=\""
+          << XmlAttribute(MessageOf(result)) << "\">" << account << "</failure>\n";
       break;
-    case Verdict::kHang:
-    case Verdict::kCrash:
-    case Verdict::kError:
-      out << "    <error type=\"" << verdict << "\" message=\"" << XmlAttribute(MessageOf(result))
+    case Element::kError:
+      out << "      <error type=\"" << verdict << "\" message=\"" << XmlAttribute(MessageOf(result))
           << "\">" << account << "</error>\n";
       break;
-    case Verdict::kNotSupported:
-    case Verdict::kNotExercised:
-    case Verdict::kInconclusive:
-      out << "    <skipped message=\"" << XmlAttribute(MessageOf(result)) << "\"/>\n";
-      out << "    <system-out>" << account << "</system-out>\n";
+    case Element::kSkipped:
+      out << "      <skipped message=\"" << XmlAttribute(MessageOf(result)) << "\"/>\n";
+      out << "      <system-out>" << account << "</system-out>\n";
       break;
-    default:  // DEVIATION, DOCUMENTED-HANG: conformant, reported as passed with their verdict.
-      out << "    <system-out>" << account << "</system-out>\n";
+    case Element::kPassed:  // DOCUMENTED-HANG, DEVIATION: conformant, passed with their verdict.
+      out << "      <system-out>" << account << "</system-out>\n";
       break;
   }
   if (!result.evidence.output.empty()) {
-    out << "    <system-err>"
+    out << "      <system-err>"
         << XmlText(text::TrimForReader(result.evidence.output, text::kReaderMaxLines,
                                        text::kReaderMaxBytes))
         << "</system-err>\n";
   }
-  out << "  </testcase>\n";
+  out << "    </testcase>\n";
 }
 
 }  // namespace
 
 void WriteJunit(const Report& report, std::ostream& out) {
-  const int failures = report.Count(Verdict::kFail);
-  const int errors = report.Count(Verdict::kHang) + report.Count(Verdict::kCrash) +
-                     report.Count(Verdict::kError);
-  const int skipped = report.Count(Verdict::kNotSupported) + report.Count(Verdict::kNotExercised) +
-                      report.Count(Verdict::kInconclusive);
-  double total = 0;
-  for (const CaseResult& result : report.cases) {
-    if (std::isfinite(result.duration_s)) total += result.duration_s;
-  }
+  const Counts counts = CountsOf(report);
+  const double seconds = SuiteSeconds(report);
+  const std::string timestamp = JunitTimestamp(report.run.started);
 
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuite name=\"miconform\" tests=\"" << report.cases.size() << "\" failures=\""
-      << failures << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\" time=\""
-      << text::Seconds(total) << "\" timestamp=\"" << XmlAttribute(report.run.started) << "\">\n";
-  out << "  <properties>\n";
+  out << "<testsuites name=\"miconform\"";
+  WriteCounts(out, counts, seconds);
+  out << ">\n";
+  out << "  <testsuite name=\"miconform\"";
+  WriteCounts(out, counts, seconds);
+  if (!timestamp.empty()) out << " timestamp=\"" << XmlAttribute(timestamp) << "\"";
+  out << " hostname=\"" << XmlAttribute(HostName(report.run.host)) << "\">\n";
+  out << "    <properties>\n";
   WriteProperty(out, "suite_version", report.run.suite_version);
   WriteProperty(out, "target", report.run.target);
   WriteProperty(out, "target_library", report.run.target_library);
@@ -92,9 +210,10 @@ void WriteJunit(const Report& report, std::ostream& out) {
   WriteProperty(out, "ended", report.run.ended);
   WriteProperty(out, "outcome", details::Outcome(report));
   for (const auto& [name, value] : report.run.options) WriteProperty(out, "option." + name, value);
-  out << "  </properties>\n";
+  out << "    </properties>\n";
   for (const CaseResult& result : report.cases) WriteCase(out, result);
-  out << "</testsuite>\n";
+  out << "  </testsuite>\n";
+  out << "</testsuites>\n";
 }
 
 }  // namespace miconform::report

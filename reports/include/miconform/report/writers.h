@@ -21,7 +21,8 @@ void WriteJson(const Report& report, std::ostream& out);
 // a missing or mistyped field, an unknown verdict or level, or another schema_version.
 Report ReadJson(std::istream& in);
 
-// junit.xml for CI servers: one <testsuite name="miconform">, one <testcase> per case.
+// junit.xml for CI servers: a <testsuites> root holding one <testsuite name="miconform">, one
+// <testcase> per case (mapping: reports/README.md).
 void WriteJunit(const Report& report, std::ostream& out);
 // report.md, the document a vendor reads in a review.
 void WriteMarkdown(const Report& report, std::ostream& out);
