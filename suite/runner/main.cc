@@ -2,9 +2,13 @@
 // starts under its watchdog (`__case`, `__probe`).
 #include <unistd.h>
 
+#include <cerrno>
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -75,6 +79,22 @@ std::string PublicCommands(CLI::App& app) {
     names += (names.empty() ? "" : ", ") + command->get_name();
   }
   return names;
+}
+
+// GoogleTest's sharding protocol, for `run` (README.md, Sharding): the shard that
+// GTEST_TOTAL_SHARDS and GTEST_SHARD_INDEX name, and GTEST_SHARD_STATUS_FILE, when set, created to
+// say that sharding is supported. Returns the error's message, else empty.
+std::string ShardFromEnvironment(miconform::runner::Shard* shard) {
+  const std::string problem = miconform::runner::ParseShard(std::getenv("GTEST_TOTAL_SHARDS"),
+                                                            std::getenv("GTEST_SHARD_INDEX"), shard);
+  if (!problem.empty()) return problem;
+  if (const char* status = std::getenv("GTEST_SHARD_STATUS_FILE"); status != nullptr) {
+    if (!std::ofstream(status, std::ios::app)) {
+      return std::string("GTEST_SHARD_STATUS_FILE: cannot create '") + status +
+             "': " + std::strerror(errno);
+    }
+  }
+  return {};
 }
 
 // Options every child command takes: the resolved target and the handler library.
@@ -274,6 +294,10 @@ int main(int argc, char** argv) {
   }
 
   if (run_command->parsed()) {
+    if (const std::string problem = ShardFromEnvironment(&run.shard); !problem.empty()) {
+      std::cerr << "miconform: " << problem << '\n';
+      return kExitError;
+    }
     const miconform::watchdog::InterruptSignals signals;  // for the whole command
     if (resume_option->count() > 0) {
       if (resume_dir.empty()) {

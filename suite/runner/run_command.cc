@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "case_registry.h"
 #include "case_selection.h"
@@ -32,6 +33,8 @@
 #ifndef MICONFORM_VERSION
 #define MICONFORM_VERSION "unknown"
 #endif
+
+extern char** environ;
 
 namespace miconform::runner {
 namespace {
@@ -54,6 +57,7 @@ struct RunSetup {
   std::unique_ptr<TempConfigDir> private_config;  // built-in targets only
   std::unique_ptr<HandlerRegistration> registration;
   std::vector<std::pair<std::string, std::string>> child_env;
+  std::vector<std::string> child_env_unset;  // inherited variables no child gets
   std::string heap_library;  // preloaded into `memory.*` cases; empty when unavailable
   std::string interposer_library;  // preloaded under an injection plan; empty when unavailable
 };
@@ -165,6 +169,16 @@ RunSetup PrepareTarget(const RunOptions& options) {
   setup.handler_path = HandlerLibraryPath();
   setup.heap_library = PreloadLibraryPath("libmiconform_heapcount.so");
   setup.interposer_library = PreloadLibraryPath("libmiconform_interposer.so");
+  // No GTEST_* variable of the caller reaches a child (probe or case): each case child runs the
+  // one GoogleTest test the runner chose, and what such variables ask of a test binary (a shard,
+  // an XML file, repeats, ...) is asked of the runner, which shards the run itself (README.md,
+  // Sharding). Every child's environment is built from this.
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    if (text.rfind("GTEST_", 0) == 0) {
+      setup.child_env_unset.emplace_back(text.substr(0, text.find('=')));
+    }
+  }
   if (!setup.target.builtin.empty()) {
     // Built-in targets read their handlers from a private directory the run owns.
     setup.private_config = std::make_unique<TempConfigDir>();
@@ -288,6 +302,15 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     run.error = "no case matches --filter; `miconform list --cases` shows them";
     return run;
   }
+  if (options.shard.total > 0) {
+    // Only this shard's cases. None is a success, not an error: a CI matrix of more shards than
+    // the filter selects must not fail on its empty shards (README.md, Sharding).
+    std::vector<CaseInfo> shard;
+    for (std::size_t position = 0; position < selected.size(); ++position) {
+      if (InShard(position, options.shard)) shard.push_back(selected[position]);
+    }
+    selected = std::move(shard);
+  }
 
   if (!options.inject.empty()) {
     try {
@@ -332,6 +355,7 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     probe.id = "probe";
     probe.argv = ChildArgv(self, "__probe", setup);
     probe.env = setup.child_env;
+    probe.env_unset = setup.child_env_unset;
     probe.timeout = TimingOf(options).stall_limit;
     probe.budget = TimingOf(options).budget;
     probe.prove_hangs = options.prove;
@@ -361,6 +385,10 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
                                                     std::to_string(options.pct_horizon) + ")")
           : "off";
   if (!options.inject.empty()) report.run.options["inject"] = options.inject;
+  if (options.shard.total > 0) {
+    report.run.options["shard"] =
+        std::to_string(options.shard.index) + "/" + std::to_string(options.shard.total);
+  }
   if (resume_point) {
     if (const std::string mismatch = ResumeMismatch(resume_point->recorded.run, report.run);
         !mismatch.empty()) {
@@ -390,6 +418,7 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
                       "--eventually-ms", std::to_string(options.eventually_ms), "--settle-ms",
                       std::to_string(options.settle_ms)});
     spec.env = CaseEnvironment(setup, info, plan);
+    spec.env_unset = setup.child_env_unset;
     const watchdog::Timing timing = TimingOf(options);
     spec.timeout = timing.stall_limit;
     spec.hang_window = timing.hang_window;

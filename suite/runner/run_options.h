@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "case_selection.h"
 #include "timing.h"
 
 namespace miconform::runner {
@@ -19,6 +20,7 @@ struct RunOptions {
   std::string protocol;              // --protocol NAME (empty: MICONFORM)
   std::string config_dir;            // --config-dir DIR (required for a library path)
   std::vector<std::string> filters;  // --filter GLOB[,GLOB...] over case IDs (empty: all)
+  Shard shard;                       // GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX (`run` only)
   int jobs = 4;                      // --jobs N (cases mostly wait: more than the cores)
   // The time limits (their meaning and defaults: watchdog::Timing, timing.h).
   double timeout_s = watchdog::Timing{}.stall_limit.count() / 1000.0;  // --timeout SECONDS

@@ -148,6 +148,7 @@ class ProcessLauncher final : public Launcher {
     SpawnRequest request;
     request.argv = spec.argv;
     request.env = spec.env;
+    request.env_unset = spec.env_unset;
     request.with_channel = true;
     request.channel_token = channel_token;
     std::unique_ptr<Spawned> spawned = SpawnInOwnGroup(io, request, error);

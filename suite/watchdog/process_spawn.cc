@@ -129,14 +129,17 @@ struct SupervisedChildSetup {
   }
 };
 
-std::vector<std::string> BuildEnvironment(const std::vector<std::pair<std::string, std::string>>& overrides) {
+// The inherited environment without the `unset` names, then the overrides.
+std::vector<std::string> BuildEnvironment(const std::vector<std::pair<std::string, std::string>>& overrides,
+                                          const std::vector<std::string>& unset) {
   std::vector<std::string> entries;
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     const std::string_view text(*entry);
     const std::string_view key = text.substr(0, text.find('='));
-    bool overridden = false;
-    for (const auto& [name, value] : overrides) overridden = overridden || name == key;
-    if (!overridden) entries.emplace_back(text);
+    bool dropped = false;
+    for (const auto& [name, value] : overrides) dropped = dropped || name == key;
+    for (const std::string& name : unset) dropped = dropped || name == key;
+    if (!dropped) entries.emplace_back(text);
   }
   for (const auto& [name, value] : overrides) {
     // Later overrides of the same name win.
@@ -256,7 +259,7 @@ std::unique_ptr<Spawned> SpawnInOwnGroup(boost::asio::io_context& io, const Spaw
     overrides.emplace_back(kChannelVariable,
                            std::to_string(channel_write.get()) + ":" + request.channel_token);
   }
-  const std::vector<std::string> environment = BuildEnvironment(overrides);
+  const std::vector<std::string> environment = BuildEnvironment(overrides, request.env_unset);
   std::vector<const char*> environment_pointers;
   for (const std::string& entry : environment) environment_pointers.push_back(entry.c_str());
   environment_pointers.push_back(nullptr);

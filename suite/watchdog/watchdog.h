@@ -31,6 +31,7 @@ struct ChildSpec {
   std::string id;                                        // for messages
   std::vector<std::string> argv;                         // argv[0] = executable path (or a name found on PATH)
   std::vector<std::pair<std::string, std::string>> env;  // added to/overriding the inherited environment
+  std::vector<std::string> env_unset;                    // names of inherited variables it does not get
   // The limits, with their meaning in timing.h. timeout: no progress this long is a hang (timer);
   // hang_window: the same while the armed call is in flight; budget: the whole run of a child that
   // keeps progressing.
