@@ -9,6 +9,7 @@ packages=(
   libboost1.81-dev               # Boost.Process v2 and Boost.Asio, header-only
   nlohmann-json3-dev             # report.json and the requirement catalog
   libcli11-dev                   # the miconform command line
+  libssl-dev                     # OpenSSL's libcrypto: the target's SHA-256 in the run record
   gdb elfutils                   # stacks of hung cases (eu-stack, gdb as a fallback)
   python3                        # the benchmark and repeat scripts
   python3-junitparser            # a JUnit consumer reading junit.xml back (reports/selftest)

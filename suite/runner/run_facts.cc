@@ -1,105 +1,61 @@
-// run_facts.cc - SHA-256, host description and timestamps for report::RunInfo.
+// run_facts.cc - SHA-256 (OpenSSL's libcrypto), host description and timestamps for
+// report::RunInfo.
 #include "run_facts.h"
 
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <fstream>
-#include <iterator>
+#include <memory>
 #include <stdexcept>
+
+#include <openssl/evp.h>
 
 namespace miconform::runner {
 namespace {
 
-// The SHA-256 compression function state, fed 64-byte blocks.
+// A SHA-256 digest in progress, by OpenSSL's libcrypto (EVP).
 class Sha256 {
  public:
-  void Update(const unsigned char* data, std::size_t size) {
-    total_bits_ += static_cast<std::uint64_t>(size) * 8;
-    while (size > 0) {
-      const std::size_t take = std::min(size, block_.size() - used_);
-      std::memcpy(block_.data() + used_, data, take);
-      used_ += take;
-      data += take;
-      size -= take;
-      if (used_ == block_.size()) {
-        Compress();
-        used_ = 0;
-      }
+  Sha256() : context_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1) {
+      throw std::runtime_error("SHA-256: OpenSSL could not start a digest");
+    }
+  }
+
+  void Update(const void* data, std::size_t size) {
+    if (EVP_DigestUpdate(context_.get(), data, size) != 1) {
+      throw std::runtime_error("SHA-256: OpenSSL could not digest the input");
     }
   }
 
   std::string FinishHex() {
-    const std::uint64_t bits = total_bits_;
-    const unsigned char one = 0x80;
-    Update(&one, 1);
-    const unsigned char zero = 0;
-    while (used_ != 56) Update(&zero, 1);
-    unsigned char length[8];
-    for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(bits >> (56 - 8 * i));
-    Update(length, 8);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_DigestFinal_ex(context_.get(), digest, &size) != 1) {
+      throw std::runtime_error("SHA-256: OpenSSL could not finish the digest");
+    }
     static const char* const kHex = "0123456789abcdef";
     std::string out;
-    for (std::uint32_t word : state_) {
-      for (int shift = 28; shift >= 0; shift -= 4) out.push_back(kHex[(word >> shift) & 0xf]);
+    for (unsigned int i = 0; i < size; ++i) {
+      out.push_back(kHex[digest[i] >> 4]);
+      out.push_back(kHex[digest[i] & 0xf]);
     }
     return out;
   }
 
  private:
-  static std::uint32_t Rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-
-  void Compress() {
-    static const std::uint32_t kRound[64] = {
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2};
-    std::uint32_t w[64];
-    for (int i = 0; i < 16; ++i) {
-      w[i] = (std::uint32_t{block_[4 * i]} << 24) | (std::uint32_t{block_[4 * i + 1]} << 16) |
-             (std::uint32_t{block_[4 * i + 2]} << 8) | std::uint32_t{block_[4 * i + 3]};
-    }
-    for (int i = 16; i < 64; ++i) {
-      const std::uint32_t s0 = Rotr(w[i - 15], 7) ^ Rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      const std::uint32_t s1 = Rotr(w[i - 2], 17) ^ Rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    std::array<std::uint32_t, 8> v = state_;
-    for (int i = 0; i < 64; ++i) {
-      const std::uint32_t s1 = Rotr(v[4], 6) ^ Rotr(v[4], 11) ^ Rotr(v[4], 25);
-      const std::uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-      const std::uint32_t t1 = v[7] + s1 + ch + kRound[i] + w[i];
-      const std::uint32_t s0 = Rotr(v[0], 2) ^ Rotr(v[0], 13) ^ Rotr(v[0], 22);
-      const std::uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-      const std::uint32_t t2 = s0 + maj;
-      v = {t1 + t2, v[0], v[1], v[2], v[3] + t1, v[4], v[5], v[6]};
-    }
-    for (int i = 0; i < 8; ++i) state_[i] += v[i];
-  }
-
-  std::array<std::uint32_t, 8> state_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::array<unsigned char, 64> block_{};
-  std::size_t used_ = 0;
-  std::uint64_t total_bits_ = 0;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context_;
 };
 
 }  // namespace
 
 std::string Sha256Hex(std::string_view bytes) {
   Sha256 hash;
-  hash.Update(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  hash.Update(bytes.data(), bytes.size());
   return hash.FinishHex();
 }
 
@@ -111,8 +67,7 @@ std::string Sha256OfFile(const std::string& path) {
   Sha256 hash;
   char buffer[1 << 16];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    hash.Update(reinterpret_cast<const unsigned char*>(buffer),
-                static_cast<std::size_t>(in.gcount()));
+    hash.Update(buffer, static_cast<std::size_t>(in.gcount()));
   }
   return hash.FinishHex();
 }

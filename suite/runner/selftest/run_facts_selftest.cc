@@ -1,7 +1,10 @@
 // run_facts_selftest.cc - self-tests of the run facts (SHA-256 vectors, timestamps) and of the
-// case selection globs.
+// case selection (globs, shards).
 #include <chrono>
 #include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -27,6 +30,18 @@ TEST(RunFactsSelftest, Sha256OfFileMatchesTheBytesAndNamesAMissingPath) {
     out << "abc";
   }
   EXPECT_EQ(Sha256OfFile(path), Sha256Hex("abc"));
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  }
+  EXPECT_EQ(Sha256OfFile(path), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  // More than 1 MiB, read in many pieces and a short last one: 2 MiB + 1 bytes 'a' (the digest
+  // from coreutils: head -c 2097153 /dev/zero | tr '\0' a | sha256sum).
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << std::string((1 << 21) + 1, 'a');
+  }
+  EXPECT_EQ(Sha256OfFile(path), "16a429a1e5162fcf59e3079724763e9afafcef1e2c7f862571e9267b3d959113");
+  EXPECT_EQ(Sha256Hex(std::string((1 << 21) + 1, 'a')), Sha256OfFile(path));
   try {
     Sha256OfFile("/nonexistent/miconform");
     FAIL() << "expected an error";
@@ -46,6 +61,40 @@ TEST(CaseSelectionSelftest, SplitsAndMatchesGlobs) {
   EXPECT_TRUE(MatchesAny("session_close.sync.idle", {"session_close.*"}));
   EXPECT_TRUE(MatchesAny("session_close.sync.idle", {"x", "*.idle"}));
   EXPECT_FALSE(MatchesAny("session_close.sync.idle", {"session_close.async.*"}));
+}
+
+TEST(CaseSelectionSelftest, ParsesGoogleTestShardVariables) {
+  Shard shard{5, 5};
+  EXPECT_EQ(ParseShard(nullptr, nullptr, &shard), "");
+  EXPECT_EQ(shard.total, 0);  // not sharded
+  EXPECT_EQ(ParseShard("3", "2", &shard), "");
+  EXPECT_EQ(shard.index, 2);
+  EXPECT_EQ(shard.total, 3);
+  EXPECT_EQ(ParseShard("1", "0", &shard), "");
+  EXPECT_EQ(shard.total, 1);
+  for (const auto& [total, index] : std::vector<std::pair<const char*, const char*>>{
+           {"2", "2"}, {"2", "-1"}, {"0", "0"}, {"-2", "0"}, {"abc", "0"}, {"2", "1x"},
+           {"2", ""}, {"", "0"}, {" 2", "0"}, {"+2", "0"}, {"2.0", "1"}, {"4294967298", "0"},
+           {"2", nullptr}, {nullptr, "0"}}) {
+    const std::string problem = ParseShard(total, index, &shard);
+    EXPECT_NE(problem.find("GTEST_"), std::string::npos)
+        << "GTEST_TOTAL_SHARDS=" << (total ? total : "(unset)")
+        << " GTEST_SHARD_INDEX=" << (index ? index : "(unset)") << ": " << problem;
+    EXPECT_EQ(shard.total, 0);
+  }
+}
+
+TEST(CaseSelectionSelftest, ShardsPartitionThePositionsLikeGoogleTest) {
+  EXPECT_TRUE(InShard(7, Shard{}));  // not sharded: every case
+  EXPECT_TRUE(InShard(0, Shard{0, 3}));
+  EXPECT_TRUE(InShard(3, Shard{0, 3}));
+  EXPECT_TRUE(InShard(4, Shard{1, 3}));
+  EXPECT_FALSE(InShard(4, Shard{2, 3}));
+  for (std::size_t position = 0; position < 20; ++position) {
+    int owners = 0;
+    for (int index = 0; index < 4; ++index) owners += InShard(position, Shard{index, 4}) ? 1 : 0;
+    EXPECT_EQ(owners, 1) << "position " << position;
+  }
 }
 
 }  // namespace
