@@ -3,18 +3,10 @@
 # (hostile/hostile_target.c, one library per act): each run must leave the runner standing with
 # its documented exit status, judge the right verdict, write a valid report, and leave no process
 # behind. Usage: hostile_selftest.sh MICONFORM HOSTILE_LIBRARY_DIR
-set -u
 miconform=$1
 library_dir=$2
-scratch=$(mktemp -d /tmp/miconform-hostile-XXXXXX)
-trap 'rm -rf "$scratch"' EXIT
-failures=0
+source "$(dirname "$0")/script_support.sh" hostile
 cases='session_close.sync.after_operations_closed,session_close.async.null_context'
-
-fail() {
-  echo "FAIL [$act]: $*"
-  failures=$((failures + 1))
-}
 
 # check ACT EXIT_STATUS VERDICT [TEXT]: every case of the run has VERDICT, and, when given, some
 # case message holds TEXT.
@@ -30,8 +22,8 @@ check() {
     --config-dir "$run/conf" --filter "$cases" --no-explore --jobs 2 --timeout 2 --eventually 1000 --settle 500 \
     --hang-window 500 --report "$run/report" --progress never > "$run/stdout" 2> "$run/stderr"
   local status=$?
-  [ "$status" -eq "$want_status" ] || fail "exit status $status, expected $want_status; stderr: $(tail -c 600 "$run/stderr")"
-  python3 - "$run/report/report.json" "$want_verdict" "$want_text" <<'EOF' || fail "report check failed"
+  [ "$status" -eq "$want_status" ] || fail "$act: exit status $status, expected $want_status; stderr: $(tail -c 600 "$run/stderr")"
+  python3 - "$run/report/report.json" "$want_verdict" "$want_text" <<'EOF'
 import json, sys
 path, verdict, text = sys.argv[1:4]
 report = json.load(open(path))
@@ -44,18 +36,19 @@ for case in cases:
 if text and not any(text in message for case in cases for message in case.get("messages", [])):
     sys.exit(f"no case message holds '{text}'")
 EOF
+  [ $? -eq 0 ] || fail "$act: the report is not right"
   # Nothing the hostile library started may outlive the run.
   local file pid
   for file in "$run"/pids/*; do
     [ -e "$file" ] || continue
     pid=${file##*/}
     if kill -0 "$pid" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; then
-      fail "process $pid of the run is still alive: $(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null)"
+      fail "$act: process $pid of the run is still alive: $(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null)"
       kill -9 "$pid" 2>/dev/null
     fi
   done
   # The registration is gone: the vendor's file is as it was (empty).
-  [ ! -s "$run/conf/omicli.conf" ] || fail "omicli.conf still holds: $(cat "$run/conf/omicli.conf")"
+  [ ! -s "$run/conf/omicli.conf" ] || fail "$act: omicli.conf still holds: $(cat "$run/conf/omicli.conf")"
 }
 
 check daemonize 0 PASS
@@ -72,8 +65,4 @@ check daemonize_hang 1 HANG "MI_Application_Initialize"
 check ignore_sigterm_hang 1 HANG "MI_Application_Initialize"
 check sigstop 1 HANG "MI_Application_Initialize"
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures hostile-target check(s) failed"
-  exit 1
-fi
-echo "all hostile targets: the runner stood, judged them right, wrote valid reports, left nothing behind"
+finish "all hostile targets: the runner stood, judged them right, wrote valid reports, left nothing behind"

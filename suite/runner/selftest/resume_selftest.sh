@@ -3,19 +3,11 @@
 # case as an uninterrupted run does; `miconform report DIR` rebuilds a report from its journal
 # alone; a resume with other options, or of a directory without a journal, is refused (exit 2).
 # Usage: resume_selftest.sh MICONFORM TARGET
-set -u
 miconform=$1
 target=$2
-scratch=$(mktemp -d /tmp/miconform-resume-XXXXXX)
-trap 'rm -rf "$scratch"' EXIT
-failures=0
+source "$(dirname "$0")/script_support.sh" resume
 options=(--target "$target" --filter 'session_close.*,operation_close.*,cancel.*' --no-explore
          --eventually 2000)
-
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
 
 # verdicts DIR: "case verdict" lines of DIR/report.json, sorted.
 verdicts() {
@@ -75,8 +67,4 @@ rm "$scratch/whole/report.json"
 "$miconform" report "$scratch/whole" > /dev/null || fail "report of the whole run"
 verdicts "$scratch/whole" | diff "$scratch/whole.verdicts" - > /dev/null || fail "the rebuilt whole report differs"
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures resume check(s) failed"
-  exit 1
-fi
-echo "resume: $recorded of $total cases judged before SIGKILL; resumed, the same $total verdicts"
+finish "$recorded of $total cases judged before SIGKILL; resumed, the same $total verdicts"

@@ -5,17 +5,10 @@
 # bad shard values with exit status 2, and no GTEST_* variable of the caller reaches a case's
 # child (GTEST_OUTPUT makes no child write an XML file).
 # Usage: shard_selftest.sh PATH-TO-MICONFORM
-set -u
 miconform=$1
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-failures=0
+source "$(dirname "$0")/script_support.sh" sharding
 filter='session_close.sync.*,session_close.async.*,session_close.foreign_handle.*,session_close.from_callback.instance_*'
 
-fail() {
-  echo "FAILED: $*"
-  failures=$((failures + 1))
-}
 ok() { echo "ok: $*"; }
 
 # run NAME [VAR=VALUE...]: `miconform run` of the filter with only the given GTEST_* variables in
@@ -124,8 +117,4 @@ else
   head -5 "$scratch/bad$bad.out"
 fi
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed"
-  exit 1
-fi
-echo "all sharding checks passed"
+finish "all sharding checks passed"
