@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <iomanip>
 
-#include "interrupt_signals.h"
 #include "phase_channel.h"
 #include "watchdog.h"
 
@@ -27,14 +26,13 @@ int BenchSupervisionCommand(int count, const std::string& self, std::ostream& ou
   using Clock = std::chrono::steady_clock;
   const std::vector<std::string> argv_strings = {self, "__noop"};
 
+  // Between its runs, the watchdog takes the signals the command caught (interrupted()).
+  watchdog::Watchdog watchdog;
+
   // Bare: spawn and reap, nothing else.
   const auto bare_start = Clock::now();
-  auto interrupted = [] {
-    watchdog::InterruptSignals* signals = watchdog::InterruptSignals::Active();
-    return signals != nullptr && signals->TakeOutsideCases();
-  };
   for (int i = 0; i < count; ++i) {
-    if (interrupted()) {
+    if (watchdog.interrupted()) {
       out << "bench-supervision: interrupted\n";
       return 2;
     }
@@ -52,7 +50,6 @@ int BenchSupervisionCommand(int count, const std::string& self, std::ostream& ou
   const double bare_s = std::chrono::duration<double>(Clock::now() - bare_start).count();
 
   // Supervised: the same child under the watchdog, one at a time.
-  watchdog::Watchdog watchdog;
   int passed = 0;
   const auto supervised_start = Clock::now();
   for (int i = 0; i < count; ++i) {

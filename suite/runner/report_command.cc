@@ -33,10 +33,7 @@ int ReportCommand(const std::string& report_dir) {
   }
   std::vector<CaseInfo> cases;
   for (const report::CaseResult& result : report.cases) {
-    const CaseInfo* found = nullptr;
-    for (const CaseInfo& info : AllCases()) {
-      if (info.id == result.id) found = &info;
-    }
+    const CaseInfo* found = FindCase(result.id);
     if (found == nullptr) {
       return fail("report: the journal holds case '" + result.id + "', which this suite (" +
                   report.run.suite_version + " recorded, " + MICONFORM_VERSION +

@@ -515,7 +515,9 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   }
   report.requirements = RequirementsOf(selected);
   report.run.ended = IsoTimestamp(std::chrono::system_clock::now());
-  journal->End(report.run.ended);
+  // Only a run that was not interrupted ends its journal: `report` and `--resume` read a journal
+  // without its end as a run that stopped early.
+  if (!watchdog.interrupted()) journal->End(report.run.ended);
   report.Aggregate();
   run.interrupted = watchdog.interrupted();
   if (!journal->error().empty()) {

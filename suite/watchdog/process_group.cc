@@ -73,12 +73,6 @@ std::vector<ProcessEntry> ListProcesses() {
   return processes;
 }
 
-std::vector<pid_t> Descendants(pid_t root) {
-  std::vector<pid_t> pids;
-  for (const ProcessEntry& entry : DescendantEntries(root, ListProcesses())) pids.push_back(entry.pid);
-  return pids;
-}
-
 bool IsInTree(pid_t pid, pid_t root) {
   for (int depth = 0; depth < 256 && pid > 1; ++depth) {
     if (pid == root) return true;

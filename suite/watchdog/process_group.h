@@ -38,9 +38,6 @@ struct ProcessEntry {
 // Every process of the system, from one read of /proc (those that end meanwhile are left out).
 std::vector<ProcessEntry> ListProcesses();
 
-// Every process whose chain of parents leads to `root` (not `root` itself), from one read of /proc.
-std::vector<pid_t> Descendants(pid_t root);
-
 // True when `pid` is `root` or lives below it (its chain of parents, read now, reaches `root`).
 bool IsInTree(pid_t pid, pid_t root);
 

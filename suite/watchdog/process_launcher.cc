@@ -62,7 +62,9 @@ class ProcessChild final : public ChildProcess {
     std::set<pid_t> killed(in_group.begin(), in_group.end());
     ::kill(-pid_, SIGKILL);
     // The child was a subreaper: whatever it started and left running came to the runner.
-    for (const pid_t orphan : EndOrphans(pid_)) killed.insert(orphan);
+    const std::vector<pid_t> orphans = EndOrphans(pid_);
+    orphans_pending_ = !orphans.empty();
+    killed.insert(orphans.begin(), orphans.end());
     return static_cast<int>(killed.size());
   }
 
@@ -101,8 +103,9 @@ class ProcessChild final : public ChildProcess {
       // Finish runs only after OnExit; this guards a misuse, never waits on a live leader.
       KillTree(pid_);
     }
-    const bool orphans_left = !EndOrphans(pid_).empty();
-    const bool empty = reaped_ && ReapGroup(pid_) && !orphans_left;
+    // Swept again (a read of all of /proc) only while orphans killed by KillLeftovers are dying.
+    if (orphans_pending_) orphans_pending_ = !EndOrphans(pid_).empty();
+    const bool empty = reaped_ && ReapGroup(pid_) && !orphans_pending_;
     if (!empty && std::chrono::steady_clock::now() < reap_deadline_) {
       reap_timer_.expires_after(kReapPoll);
       reap_timer_.async_wait([this](const boost::system::error_code&) { Reap(); });
@@ -132,6 +135,7 @@ class ProcessChild final : public ChildProcess {
   bool output_eof_ = false;
   bool reaped_ = false;
   bool finished_ = false;
+  bool orphans_pending_ = false;  // KillLeftovers killed orphans that may not be reaped yet
 };
 
 class ProcessLauncher final : public Launcher {

@@ -269,8 +269,8 @@ void Supervision::Deliver() {
   if (child_) {
     channel_reader_.Close([this](std::string line) { HandleLine(std::move(line)); });
     if (signals_to_runner_ > kMaxSignalsNoted) {
-      outcome_.signals_to_runner.back() =
-          std::to_string(signals_to_runner_ - kMaxSignalsNoted) + " more signals";
+      outcome_.signals_to_runner.push_back(
+          std::to_string(signals_to_runner_ - kMaxSignalsNoted) + " more signals");
     }
     outcome_.foreign_channel_bytes = channel_reader_.foreign_bytes();
     outcome_.foreign_channel_sample = channel_reader_.foreign_sample();

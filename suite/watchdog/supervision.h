@@ -53,13 +53,11 @@ class Supervision final : public ChildObserver {
   int RunningPid() const { return child_ && !exited_ ? child_->pid() : -1; }
 
   // Records on this child's outcome a signal it (or a process below it) sent to the runner.
-  // The first kMaxSignalsNoted are kept; the rest only counted.
+  // The first kMaxSignalsNoted are kept; the rest only counted (one line at the end).
   void NoteSignalToRunner(std::string description) {
     ++signals_to_runner_;
-    if (outcome_.signals_to_runner.size() < kMaxSignalsNoted) {
+    if (signals_to_runner_ <= kMaxSignalsNoted) {
       outcome_.signals_to_runner.push_back(std::move(description));
-    } else if (outcome_.signals_to_runner.size() == kMaxSignalsNoted) {
-      outcome_.signals_to_runner.push_back("more signals (counted when the child ends)");
     }
   }
   static constexpr std::size_t kMaxSignalsNoted = 16;

@@ -17,7 +17,6 @@
 #include "interrupt_signals.h"
 #include "launcher.h"
 #include "process_group.h"
-#include "process_spawn.h"
 #include "supervision.h"
 
 namespace miconform::watchdog {
