@@ -42,6 +42,10 @@
 
 namespace miconform::cases {
 
+// The completion context the cases pass to asynchronous closes: its address is a value no library
+// could invent.
+inline int g_completion_tag = 0;
+
 // ---- planned faults. A case *plans* a fault when it gives an injection point of the callback or
 // handler layer a delay: DelayCallbackPoint with a positive delay, or a script with a positive
 // delay field started through the fixture (StartEnumerate, PrepareEnumerate). A planned point

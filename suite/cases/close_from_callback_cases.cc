@@ -14,7 +14,6 @@ using testing::AtMost;
 using testing::Eq;
 using testing::Ne;
 
-int g_completion_tag = 0;
 
 enum class Where { kInstanceNonFinal, kInstanceFinal, kWriteMessage, kWriteProgress };
 

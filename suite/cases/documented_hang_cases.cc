@@ -14,7 +14,6 @@ using testing::AtMost;
 using testing::Eq;
 using testing::Ne;
 
-int g_completion_tag = 0;
 
 // A running operation that the close cancels; its final result leaves the handle open.
 MiconformScript CancelledByClose(MiconformScript script) {

@@ -28,7 +28,7 @@ using testing::Ne;
 int g_first_tag = 0;
 int g_second_tag = 0;
 
-constexpr std::chrono::milliseconds kSlowCallback{200};
+constexpr std::chrono::milliseconds kRowDelay{200};
 
 enum class Call { kSessionClose, kOperationCancel, kOperationClose, kApplicationClose };
 enum class Source { kInstanceNonFinal, kInstanceFinal, kWriteMessage, kWriteProgress, kOtherCompletion };
@@ -201,7 +201,7 @@ class ReentrancyCase : public CaseFixture {
   explicit ReentrancyCase(const Row& row) : row_(row) {}
 
   void TestBody() override {
-    if (row_.delay_point != nullptr) DelayCallbackPoint(row_.delay_point, kSlowCallback);
+    if (row_.delay_point != nullptr) DelayCallbackPoint(row_.delay_point, kRowDelay);
     switch (row_.call) {
       case Call::kSessionClose:
         if (row_.source == Source::kOtherCompletion) {

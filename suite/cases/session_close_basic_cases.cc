@@ -9,7 +9,6 @@ using testing::_;
 using testing::AtMost;
 using testing::Eq;
 
-int g_completion_tag = 0;  // a context value no library could invent
 
 MICONFORM_CASE(SessionCloseSync, Idle, "session_close.sync.idle",
                "A synchronous close of a session that never started an operation returns a "

@@ -11,7 +11,6 @@ namespace {
 using testing::AtMost;
 using testing::Eq;
 
-int g_completion_tag = 0;
 
 MICONFORM_CASE(SessionCloseCancel, RunningAsync, "session_close.cancel.running_async",
                "Closing a session with 4 running asynchronous operations cancels each: exactly one "

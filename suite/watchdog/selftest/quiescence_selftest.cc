@@ -113,7 +113,7 @@ bool ProvenWithin(pid_t pid, std::chrono::milliseconds limit, std::string* why,
   return false;
 }
 
-class QuiescenceProven : public testing::TestWithParam<const char*> {};
+class QuiescenceProven : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(QuiescenceProven, WithinASecond) {
   ParkedChild child(GetParam());
@@ -124,7 +124,7 @@ TEST_P(QuiescenceProven, WithinASecond) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Parked, QuiescenceProven,
-                         testing::Values("lock-pair", "join-parked", "cond-wait"),
+                         ::testing::Values("lock-pair", "join-parked", "cond-wait"),
                          [](const auto& info) {
                            std::string name = info.param;
                            for (char& c : name) if (c == '-') c = '_';
@@ -136,7 +136,7 @@ struct NotProvenCase {
   const char* explanation;  // what the explanation must mention
 };
 
-class QuiescenceNotProven : public testing::TestWithParam<NotProvenCase> {};
+class QuiescenceNotProven : public ::testing::TestWithParam<NotProvenCase> {};
 
 TEST_P(QuiescenceNotProven, OverHalfASecond) {
   ParkedChild child(GetParam().mode);
@@ -149,7 +149,7 @@ TEST_P(QuiescenceNotProven, OverHalfASecond) {
 
 INSTANTIATE_TEST_SUITE_P(
     MayWake, QuiescenceNotProven,
-    testing::Values(NotProvenCase{"timed-wait", "timed futex wait"},
+    ::testing::Values(NotProvenCase{"timed-wait", "timed futex wait"},
                     NotProvenCase{"sleep", "nanosleep"},
                     NotProvenCase{"spin", "running"},
                     NotProvenCase{"read-pipe", "read"},

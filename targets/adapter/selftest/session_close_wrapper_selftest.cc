@@ -12,7 +12,7 @@ namespace {
 int g_completions = 0;
 void* g_context_seen = nullptr;
 
-void CountCompletion(void* context) {
+void CountWrapperCompletion(void* context) {
   ++g_completions;
   g_context_seen = context;
 }
@@ -38,7 +38,7 @@ TEST_F(SessionCloseWrapper, ASessionWithATableIsClosedThroughItsTable) {
   table.Close = &CloseThroughTable;
   MI_Session session{1, 2, &table};
   int tag = 0;
-  EXPECT_EQ(MI_Session_Close(&session, &tag, &CountCompletion), MI_RESULT_FAILED);
+  EXPECT_EQ(MI_Session_Close(&session, &tag, &CountWrapperCompletion), MI_RESULT_FAILED);
   EXPECT_EQ(g_closed, &session);
   EXPECT_EQ(g_completions, 1);
   EXPECT_EQ(g_context_seen, &tag);
@@ -46,11 +46,11 @@ TEST_F(SessionCloseWrapper, ASessionWithATableIsClosedThroughItsTable) {
 
 TEST_F(SessionCloseWrapper, NoSessionOrNoTableWithACallbackCallsItOnceAndReturnsOk) {
   int tag = 0;
-  EXPECT_EQ(MI_Session_Close(nullptr, &tag, &CountCompletion), MI_RESULT_OK);
+  EXPECT_EQ(MI_Session_Close(nullptr, &tag, &CountWrapperCompletion), MI_RESULT_OK);
   EXPECT_EQ(g_completions, 1);
   EXPECT_EQ(g_context_seen, &tag);
   MI_Session zeroed{};
-  EXPECT_EQ(MI_Session_Close(&zeroed, nullptr, &CountCompletion), MI_RESULT_OK);
+  EXPECT_EQ(MI_Session_Close(&zeroed, nullptr, &CountWrapperCompletion), MI_RESULT_OK);
   EXPECT_EQ(g_completions, 2);
   EXPECT_EQ(g_context_seen, nullptr);
 }
