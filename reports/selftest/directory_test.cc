@@ -5,9 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "miconform/report/directory_lock.h"
 #include "miconform/report/writers.h"
@@ -19,12 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using testing::Slurp;
 
 std::set<std::string> Entries(const fs::path& dir) {
   std::set<std::string> names;
@@ -50,9 +47,10 @@ std::string LockError(const fs::path& dir) {
   return "(no error)";
 }
 
-const std::set<std::string> kReportFiles = {"report.json", "junit.xml", "report.md", "report.html"};
+const std::set<std::string> kReportFiles = {"report.json", "junit.xml", "report.md", "report.html",
+                                            kManifestName};
 
-TEST(ReportDirectory, WritesTheFourFilesAndNothingElse) {
+TEST(ReportDirectory, WritesTheFourFilesAndTheirManifestAndNothingElse) {
   testing::TempDir temp;
   const fs::path dir = temp.path() / "nested" / "report";
   const Report report = testing::SampleReport();
@@ -85,6 +83,39 @@ TEST(ReportDirectory, RewriteReplacesFilesAndKeepsOtherEntries) {
   expected.insert("journal.jsonl");
   EXPECT_EQ(Entries(temp.path()), expected);
   EXPECT_NE(Slurp(temp.path() / "report.md").find("mutant:second"), std::string::npos);
+}
+
+bool Mentions(const std::vector<std::string>& problems, const std::string& text) {
+  for (const std::string& problem : problems) {
+    if (problem.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The manifest covers the journal and the report files as written; any edit, loss or omission is
+// named, and the format is the one `sha256sum -c` reads.
+TEST(ReportManifest, AnUntouchedDirectoryChecksCleanAndEveryChangeIsNamed) {
+  testing::TempDir temp;
+  { std::ofstream(temp.path() / "journal.jsonl") << "{\"event\":\"begin\"}\n"; }
+  WriteReportDirectory(testing::SampleReport(), temp.path());
+  EXPECT_EQ(CheckManifest(temp.path()), std::vector<std::string>{});
+  const std::string manifest = Slurp(temp.path() / kManifestName);
+  EXPECT_EQ(std::count(manifest.begin(), manifest.end(), '\n'), 5) << manifest;
+  EXPECT_EQ(manifest.find("  journal.jsonl\n"), 64u) << "sorted, sha256sum format: " << manifest;
+
+  { std::ofstream(temp.path() / "report.json", std::ios::app) << " "; }
+  EXPECT_TRUE(Mentions(CheckManifest(temp.path()), "report.json is not as the run wrote it"));
+  fs::remove(temp.path() / "report.md");
+  EXPECT_TRUE(Mentions(CheckManifest(temp.path()), "report.md is listed"));
+  {
+    std::ofstream out(temp.path() / kManifestName, std::ios::trunc);
+    out << manifest.substr(0, manifest.find('\n') + 1) << "not a line\n";
+  }
+  const std::vector<std::string> problems = CheckManifest(temp.path());
+  EXPECT_TRUE(Mentions(problems, "line 2 is not")) << problems.size();
+  EXPECT_TRUE(Mentions(problems, "report.html is not covered"));
+  fs::remove(temp.path() / kManifestName);
+  EXPECT_TRUE(Mentions(CheckManifest(temp.path()), "no manifest.sha256"));
 }
 
 TEST(ReportDirectory, PathUnderARegularFileIsAClearError) {

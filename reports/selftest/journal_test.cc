@@ -15,12 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using testing::Slurp;
 
 void Spit(const fs::path& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -48,9 +43,13 @@ fs::path WriteSampleJournal(const fs::path& dir, const Report& report) {
 }
 
 // The sample as Replay sees it: no requirements, no aggregation.
+// What a journal holds of a report: the run and its cases. The requirements, the claim gaps and
+// the aggregate are the runner's to rebuild from them.
 Report Replayable(Report report) {
   report.requirements.clear();
+  report.claim_gaps.clear();
   report.conformant = false;
+  report.cases_conform = false;
   return report;
 }
 

@@ -36,6 +36,8 @@ TEST(Json, DocumentHasTheDocumentedShape) {
   EXPECT_EQ(document.at("run").at("target"), "reference");
   EXPECT_EQ(document.at("run").at("options").at("jobs"), "2");
   EXPECT_EQ(document.at("summary").at("conformant"), false);
+  EXPECT_EQ(document.at("summary").at("claim"), "NOT CONFORMANT");
+  EXPECT_EQ(document.at("summary").at("claim_gaps").size(), 2u);
   EXPECT_EQ(document.at("summary").at("cases"), 10);
   EXPECT_EQ(document.at("summary").at("by_verdict").size(), 10u);
   EXPECT_EQ(document.at("summary").at("by_verdict").at("DOCUMENTED-HANG"), 1);
@@ -152,6 +154,11 @@ TEST(Json, ReaderNamesTheProblem) {
   document = nlohmann::json::parse(good);
   document["summary"]["conformant"] = "no";
   EXPECT_NE(ReadError(document.dump()).find("summary.conformant: expected a boolean"),
+            std::string::npos);
+
+  document = nlohmann::json::parse(good);
+  document["summary"]["claim"] = "MOSTLY";
+  EXPECT_NE(ReadError(document.dump()).find("summary.claim: unknown claim \"MOSTLY\""),
             std::string::npos);
 
   EXPECT_EQ(ReadError(good), "(no error)");

@@ -171,8 +171,8 @@ consume "$scratch/mutant" FAIL,PASS || fail "junit.xml of the mutant's run, read
 "$miconform" run --target reference --filter 'session_close.*' --no-explore --jobs 2 \
   --report "$scratch/reference" --progress never > "$scratch/reference.out" 2>&1
 status=$?
-[ "$status" -eq 0 ] ||
-  fail "the reference's run exited $status, want 0 (conformant): $(cat "$scratch/reference.out")"
+[ "$status" -eq 3 ] ||
+  fail "the reference's run exited $status, want 3 (PARTIAL: its cases conform): $(cat "$scratch/reference.out")"
 consume "$scratch/reference" PASS,DOCUMENTED-HANG parallel ||
   fail "junit.xml of the reference's run, read by junitparser"
 

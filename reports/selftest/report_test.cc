@@ -204,6 +204,29 @@ TEST(Aggregate, CaseListKeepsPlannedCasesAndAddsMissingOnes) {
   EXPECT_EQ(report.requirements[0].case_ids.size(), 3u);
 }
 
+// A claim needs conforming cases and no claim gap; a gap makes conforming cases PARTIAL, and a
+// failure is NOT CONFORMANT whatever the run covered.
+TEST(Aggregate, ClaimGapsMakeAConformingRunPartialNeverConformant) {
+  Report report;
+  report.requirements = {Requirement("R1")};
+  report.cases = {Case("a.1", {"R1"}, Verdict::kPass)};
+  report.Aggregate();
+  EXPECT_TRUE(report.conformant);
+  EXPECT_EQ(ClaimOf(report), "CONFORMANT");
+  report.claim_gaps = {"3 of the 90 must-pass cases were not run"};
+  report.Aggregate();
+  EXPECT_FALSE(report.conformant);
+  EXPECT_TRUE(report.cases_conform);
+  EXPECT_EQ(ClaimOf(report), "PARTIAL");
+  report.cases.push_back(Case("a.2", {"R1"}, Verdict::kFail, {{Verdict::kFail, "R1", "x"}}));
+  report.Aggregate();
+  EXPECT_FALSE(report.cases_conform);
+  EXPECT_EQ(ClaimOf(report), "NOT CONFORMANT");
+  report.claim_gaps.clear();
+  report.Aggregate();
+  EXPECT_EQ(ClaimOf(report), "NOT CONFORMANT");
+}
+
 TEST(Aggregate, ConformantIsRecomputedNotSticky) {
   Report report;
   report.requirements = {Requirement("R1")};

@@ -43,10 +43,6 @@ std::string CountLine(const Report& report) {
   return out;
 }
 
-std::string Outcome(const Report& report) {
-  return report.conformant ? "CONFORMANT" : "NOT CONFORMANT";
-}
-
 std::string PlainText(const CaseResult& result) {
   std::string out = "verdict: " + std::string(ToString(result.verdict)) + "\n";
   out += "requirements: " + Join(result.requirement_ids, ", ") + "\n";

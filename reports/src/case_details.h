@@ -18,8 +18,6 @@ std::string Join(const std::vector<std::string>& items, const std::string& separ
 std::string AreaOf(const std::string& case_id);
 // "9 cases: 5 PASS, 1 FAIL, ..." listing only the verdicts present, best to worst.
 std::string CountLine(const Report& report);
-// "CONFORMANT" or "NOT CONFORMANT".
-std::string Outcome(const Report& report);
 // Multi-line plain-text account of a case (verdict, requirements, phase, messages, reproduce
 // command, trimmed stacks and thread states), for CI logs.
 std::string PlainText(const CaseResult& result);

@@ -24,6 +24,7 @@ section.case { border-top: 1px solid #ccc; margin-top: 1.5em; }
 .outcome { font-size: 1.3em; font-weight: bold; padding: 0.3em 0.6em; display: inline-block; }
 .conformant { background: #d4edda; color: #155724; }
 .not-conformant { background: #f8d7da; color: #721c24; }
+.partial { background: #fff3cd; color: #856404; }
 .verdict { font-weight: bold; padding: 0.1em 0.4em; border-radius: 3px; white-space: nowrap; }
 .v-pass { background: #d4edda; color: #155724; }
 .v-documented-hang { background: #d1ecf1; color: #0c5460; }
@@ -64,9 +65,14 @@ void Row(std::ostream& out, const std::string& name, const std::string& html_val
 void WriteHeader(const Report& report, std::ostream& out) {
   const RunInfo& run = report.run;
   out << "<h1>miconform conformance report</h1>\n";
-  out << "<p><span class=\"outcome " << (report.conformant ? "conformant" : "not-conformant")
-      << "\">" << details::Outcome(report) << "</span> " << Html(details::CountLine(report))
-      << "</p>\n";
+  out << "<p><span class=\"outcome "
+      << (report.conformant ? "conformant" : report.cases_conform ? "partial" : "not-conformant")
+      << "\">" << ClaimOf(report) << "</span> " << Html(details::CountLine(report)) << "</p>\n";
+  if (!report.claim_gaps.empty()) {
+    out << "<p>Not a conformance claim:</p>\n<ul class=\"gaps\">\n";
+    for (const std::string& gap : report.claim_gaps) out << "<li>" << Html(gap) << "</li>\n";
+    out << "</ul>\n";
+  }
   out << "<table class=\"run\">\n";
   Row(out, "Target", Code(run.target));
   Row(out, "Library", Code(run.target_library));
@@ -181,7 +187,7 @@ void WriteHtml(const Report& report, std::ostream& out) {
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'\">\n"
       << "<title>miconform report: " << Html(report.run.target) << " - "
-      << details::Outcome(report) << "</title>\n"
+      << ClaimOf(report) << "</title>\n"
       << "<style>" << kStyle << "</style>\n</head>\n<body>\n";
   WriteHeader(report, out);
   WriteRequirements(report, described, out);

@@ -28,6 +28,8 @@ void WriteJson(const Report& report, std::ostream& out) {
   document["schema_version"] = kSchemaVersion;
   document["run"] = json_model::ToJson(report.run);
   document["summary"] = ordered{{"conformant", report.conformant},
+                                {"claim", ClaimOf(report)},
+                                {"claim_gaps", report.claim_gaps},
                                 {"cases", report.cases.size()},
                                 {"by_verdict", std::move(by_verdict)}};
   document["requirements"] = std::move(requirements);
@@ -57,6 +59,25 @@ Report ReadJson(std::istream& in) {
                                conformant.type_name());
     }
     report.conformant = conformant.get<bool>();
+    // The claim and its gaps (written since the must-pass list; a report without them claims what
+    // `conformant` says).
+    const json& summary = json_model::Field(document, "summary", "");
+    report.cases_conform = report.conformant;
+    if (const auto claim = summary.find("claim"); claim != summary.end()) {
+      if (!claim->is_string()) throw std::runtime_error("summary.claim: expected a string");
+      const std::string text = claim->get<std::string>();
+      if (text != "CONFORMANT" && text != "PARTIAL" && text != "NOT CONFORMANT") {
+        throw std::runtime_error("summary.claim: unknown claim \"" + text + "\"");
+      }
+      report.cases_conform = text != "NOT CONFORMANT";
+    }
+    if (const auto gaps = summary.find("claim_gaps"); gaps != summary.end()) {
+      if (!gaps->is_array()) throw std::runtime_error("summary.claim_gaps: expected an array");
+      for (const json& gap : *gaps) {
+        if (!gap.is_string()) throw std::runtime_error("summary.claim_gaps: expected strings");
+        report.claim_gaps.push_back(gap.get<std::string>());
+      }
+    }
 
     const json& requirements = json_model::Field(document, "requirements", "");
     if (!requirements.is_array()) throw std::runtime_error("requirements: expected an array");

@@ -208,7 +208,8 @@ void WriteJunit(const Report& report, std::ostream& out) {
   WriteProperty(out, "host", report.run.host);
   WriteProperty(out, "started", report.run.started);
   WriteProperty(out, "ended", report.run.ended);
-  WriteProperty(out, "outcome", details::Outcome(report));
+  WriteProperty(out, "outcome", ClaimOf(report));
+  for (const std::string& gap : report.claim_gaps) WriteProperty(out, "claim_gap", gap);
   for (const auto& [name, value] : report.run.options) WriteProperty(out, "option." + name, value);
   out << "    </properties>\n";
   for (const CaseResult& result : report.cases) WriteCase(out, result);

@@ -28,7 +28,12 @@ std::string OrNone(const std::string& value, bool code) {
 void WriteHeader(const Report& report, std::ostream& out) {
   const RunInfo& run = report.run;
   out << "# miconform conformance report\n\n";
-  out << "**" << details::Outcome(report) << "**: " << details::CountLine(report) << ".\n\n";
+  out << "**" << ClaimOf(report) << "**: " << details::CountLine(report) << ".\n\n";
+  if (!report.claim_gaps.empty()) {
+    out << "Not a conformance claim:\n\n";
+    for (const std::string& gap : report.claim_gaps) out << "- " << MarkdownInline(gap) << "\n";
+    out << "\n";
+  }
   out << "- Target: " << OrNone(run.target, true) << "\n";
   out << "- Library: " << OrNone(run.target_library, true) << "\n";
   out << "- SHA-256: " << OrNone(run.target_sha256, true) << "\n";

@@ -94,7 +94,13 @@ void Report::Aggregate() {
   }
   const bool cases_conformant = std::all_of(
       cases.begin(), cases.end(), [](const CaseResult& result) { return IsConformant(result.verdict); });
-  conformant = cases_conformant && !any_error;
+  cases_conform = cases_conformant && !any_error;
+  conformant = cases_conform && claim_gaps.empty();
+}
+
+std::string ClaimOf(const Report& report) {
+  if (report.conformant) return "CONFORMANT";
+  return report.cases_conform ? "PARTIAL" : "NOT CONFORMANT";
 }
 
 int Report::Count(Verdict verdict) const {

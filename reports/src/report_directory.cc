@@ -7,11 +7,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 
+#include "miconform/report/digest.h"
 #include "miconform/report/directory_lock.h"
 #include "miconform/report/writers.h"
 
@@ -113,6 +116,20 @@ std::string Render(const Report& report, void (*writer)(const Report&, std::ostr
   return std::move(out).str();
 }
 
+// The files a manifest covers, sorted: the journal is optional (a directory written by a writer
+// alone has none), the report files are not.
+constexpr const char* kJournalName = "journal.jsonl";
+constexpr const char* kReportFiles[] = {"junit.xml", "report.html", "report.json", "report.md"};
+
+std::string Manifest(const fs::path& dir) {
+  std::set<std::string> names(std::begin(kReportFiles), std::end(kReportFiles));
+  std::error_code error;
+  if (fs::is_regular_file(dir / kJournalName, error)) names.insert(kJournalName);
+  std::string manifest;
+  for (const std::string& name : names) manifest += Sha256OfFile(dir / name) + "  " + name + "\n";
+  return manifest;
+}
+
 }  // namespace
 
 void WriteReportDirectory(const Report& report, const fs::path& dir) {
@@ -127,7 +144,57 @@ void WriteReportDirectory(const Report& report, const fs::path& dir) {
   WriteAtomically(dir / "junit.xml", junit);
   WriteAtomically(dir / "report.md", markdown);
   WriteAtomically(dir / "report.html", html);
+  WriteAtomically(dir / kManifestName, Manifest(dir));
   SyncDirectory(dir);
+}
+
+std::vector<std::string> CheckManifest(const fs::path& dir) {
+  std::vector<std::string> problems;
+  std::ifstream in(dir / kManifestName);
+  if (!in) {
+    problems.push_back("no " + std::string(kManifestName) + " in " + dir.string() +
+                       ": the directory was not written by a run of this suite, or was edited");
+    return problems;
+  }
+  std::set<std::string> listed;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const std::size_t gap = line.find("  ");
+    if (line.size() < 67 || gap != 64 || line.find_first_not_of("0123456789abcdef") < 64) {
+      problems.push_back(std::string(kManifestName) + " line " + std::to_string(number) +
+                         " is not \"<SHA-256>  <file>\"");
+      continue;
+    }
+    const std::string name = line.substr(66);
+    const std::string expected = line.substr(0, 64);
+    listed.insert(name);
+    std::error_code error;
+    if (name.find('/') != std::string::npos || !fs::is_regular_file(dir / name, error)) {
+      problems.push_back(name + " is listed in " + kManifestName + " but is not in the directory");
+      continue;
+    }
+    std::string actual;
+    try {
+      actual = Sha256OfFile(dir / name);
+    } catch (const std::exception& failure) {
+      problems.push_back(failure.what());
+      continue;
+    }
+    if (actual != expected) {
+      problems.push_back(name + " is not as the run wrote it (SHA-256 " + actual + ", " +
+                         kManifestName + " " + expected + ")");
+    }
+  }
+  std::set<std::string> covered(std::begin(kReportFiles), std::end(kReportFiles));
+  covered.insert(kJournalName);
+  for (const std::string& name : covered) {
+    if (!listed.count(name)) {
+      problems.push_back(name + " is not covered by " + std::string(kManifestName));
+    }
+  }
+  return problems;
 }
 
 ReportDirectoryLock::ReportDirectoryLock(const fs::path& dir) {

@@ -9,6 +9,7 @@
 namespace miconform {
 
 extern const std::string_view kEmbeddedCatalogJson;  // catalog_data.cc, generated at build time
+extern const std::string_view kEmbeddedMustPass;     // must_pass_data.cc, generated at build time
 
 namespace {
 
@@ -79,6 +80,33 @@ const Requirement* FindRequirement(std::string_view id) {
     if (requirement.id == id) return &requirement;
   }
   return nullptr;
+}
+
+std::vector<std::string> ParseMustPass(std::string_view text) {
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    line = line.substr(0, line.find('#'));
+    const std::size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) continue;
+    line = line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
+    std::string id(line);
+    if (!seen.insert(id).second) {
+      throw std::runtime_error("must-pass list: case " + id + " is listed twice");
+    }
+    ids.push_back(std::move(id));
+  }
+  return ids;
+}
+
+const std::vector<std::string>& MustPassCases() {
+  static const std::vector<std::string> list = ParseMustPass(kEmbeddedMustPass);
+  return list;
 }
 
 }  // namespace miconform

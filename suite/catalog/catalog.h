@@ -39,6 +39,17 @@ std::vector<Requirement> ParseCatalog(std::string_view json_text);
 // The embedded requirements.json text.
 std::string_view CatalogJson();
 
+// The must-pass list of this suite version (must_pass.txt): the case IDs a run judges, under the
+// default options, to make a conformance claim; in file order. Throws std::runtime_error if the
+// embedded list is malformed (an ID listed twice); the self-tests prove it is not, and that it
+// names exactly the declared cases.
+const std::vector<std::string>& MustPassCases();
+
+// Parses must-pass text (the format of must_pass.txt: one case ID a line, '#' to the end of a line
+// a comment, blank lines and surrounding blanks ignored). Throws std::runtime_error naming a
+// duplicate ID.
+std::vector<std::string> ParseMustPass(std::string_view text);
+
 }  // namespace miconform
 
 #endif  // MICONFORM_CATALOG_CATALOG_H

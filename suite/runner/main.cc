@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -19,12 +20,14 @@
 #include "case_selection.h"
 #include "interrupt_signals.h"
 #include "list_command.h"
+#include "merge_command.h"
 #include "miconform/handler_registration.h"
 #include "mutants_command.h"
 #include "phase_channel.h"
 #include "probe.h"
 #include "report_command.h"
 #include "run_command.h"
+#include "verify_command.h"
 
 namespace {
 
@@ -232,6 +235,26 @@ int main(int argc, char** argv) {
   report_command->add_option("DIR", report_dir, "The report directory (holds journal.jsonl)")
       ->required();
 
+  std::string verify_dir;
+  std::string verify_library;
+  CLI::App* verify_command = app.add_subcommand(
+      "verify",
+      "Check a report directory as a conformance submission: every file as the run wrote it, the "
+      "report consistent with its journal, a complete run of this suite version under the default "
+      "options, and (with --library) the library tested");
+  verify_command->add_option("DIR", verify_dir, "The report directory")->required();
+  verify_command->add_option("--library", verify_library,
+                             "The MI client library the run must have tested (compared by "
+                             "SHA-256)");
+
+  std::string merge_out;
+  std::vector<std::string> merge_dirs;
+  CLI::App* merge_command = app.add_subcommand(
+      "merge", "Merge the report directories of the shards of one run into one report");
+  merge_command->add_option("--report", merge_out, "Directory the merged report is written to")
+      ->required();
+  merge_command->add_option("DIR", merge_dirs, "The shards' report directories")->required();
+
   miconform::runner::RunOptions mutants;
   mutants.report_dir = "miconform-mutants";
   std::string mutants_progress = "auto";
@@ -327,6 +350,10 @@ int main(int argc, char** argv) {
     return miconform::runner::MutantsCommand(mutants, SelfPath(argv[0]), std::cout);
   }
   if (report_command->parsed()) return miconform::runner::ReportCommand(report_dir);
+  if (verify_command->parsed()) {
+    return miconform::runner::VerifyCommand(verify_dir, verify_library, std::cout);
+  }
+  if (merge_command->parsed()) return miconform::runner::MergeCommand(merge_out, merge_dirs);
   if (list_command->parsed()) {
     using miconform::runner::ListWhat;
     return miconform::runner::ListCommand(

@@ -93,7 +93,7 @@ struct VariantRow {
 std::string VariantOutcome(const SuiteRun& run, bool made) {
   if (!made) return "SKIPPED";
   if (!run.report) return "NOT RUN";
-  return run.report->conformant ? "CONFORMANT" : "NOT CONFORMANT";
+  return run.report->cases_conform ? "CONFORMANT" : "NOT CONFORMANT";
 }
 
 // The outcome of a variant's row: CONFORMING, ACCUSED, or NOT RUN (a run gave no report).
@@ -209,12 +209,12 @@ bool ReferenceIsClean(const report::Report& run, std::string* why) {
              << report::ToString(result.verdict);
   }
   *why = problems.str();
-  return why->empty() && run.conformant;
+  return why->empty() && run.cases_conform;
 }
 
 VariantJudgement JudgeVariant(const report::Report& run) {
   VariantJudgement judgement;
-  judgement.conforming = run.conformant;
+  judgement.conforming = run.cases_conform;
   for (const auto& requirement : run.requirements) {
     if (requirement.verdict == Verdict::kPass) continue;
     judgement.non_pass.push_back(requirement.id + " " +
@@ -500,7 +500,7 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
                                                                               : "accused"},
                             {"explanation", row.explanation}};
     auto run_entry = [](const SuiteRun& run) {
-      nlohmann::json result = {{"conformant", run.report->conformant}};
+      nlohmann::json result = {{"conformant", run.report->cases_conform}};
       result["non_pass"] = nlohmann::json::object();
       for (const auto& requirement : run.report->requirements) {
         if (requirement.verdict == Verdict::kPass) continue;

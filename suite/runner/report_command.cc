@@ -31,18 +31,11 @@ int ReportCommand(const std::string& report_dir) {
   } catch (const std::exception& error) {
     return fail(std::string("report: ") + error.what());
   }
-  std::vector<CaseInfo> cases;
-  for (const report::CaseResult& result : report.cases) {
-    const CaseInfo* found = FindCase(result.id);
-    if (found == nullptr) {
-      return fail("report: the journal holds case '" + result.id + "', which this suite (" +
-                  report.run.suite_version + " recorded, " + MICONFORM_VERSION +
-                  " now) does not have");
-    }
-    cases.push_back(*found);
+  if (const std::string unknown = FinishReport(&report); !unknown.empty()) {
+    return fail("report: the journal holds case '" + unknown + "', which this suite (" +
+                report.run.suite_version + " recorded, " + MICONFORM_VERSION +
+                " now) does not have");
   }
-  report.requirements = RequirementsOf(cases);
-  report.Aggregate();
   try {
     report::WriteReportDirectory(report, report_dir);
   } catch (const std::exception& error) {

@@ -17,9 +17,11 @@
 #include "case_registry.h"
 #include "case_selection.h"
 #include "catalog.h"
+#include "claim.h"
 #include "judge.h"
 #include "miconform/builtin_targets.h"
 #include "miconform/handler_registration.h"
+#include "miconform/report/digest.h"
 #include "miconform/report/directory_lock.h"
 #include "miconform/report/journal.h"
 #include "miconform/report/writers.h"
@@ -205,26 +207,21 @@ report::RunInfo DescribeRun(const RunOptions& options, const RunSetup& setup,
   run.target = setup.target.builtin.empty() ? setup.target.library : setup.target.builtin;
   run.target_library = setup.target.library;
   try {
-    run.target_sha256 = Sha256OfFile(setup.target.library);
+    run.target_sha256 = report::Sha256OfFile(setup.target.library);
   } catch (const std::exception& error) {
     run.target_sha256 = std::string("unreadable: ") + error.what();
   }
-  run.options = {{"target", options.target},
-                 {"entry", setup.target.entry},
-                 {"protocol", setup.target.protocol},
-                 {"config-dir", setup.target.builtin.empty() ? setup.target.config_dir
-                                                             : "(private to the run)"},
-                 {"jobs", std::to_string(options.jobs)},
-                 {"timeout", std::to_string(options.timeout_s)},
-                 {"budget", std::to_string(options.budget_s)},
-                 {"hang-window", std::to_string(options.hang_window_ms)},
-                 {"observe", std::to_string(options.observe_ms)},
-                 {"eventually", std::to_string(options.eventually_ms)},
-                 {"settle", std::to_string(options.settle_ms)},
-                 {"proof", options.prove ? "on" : "off (timers alone)"}};
-  std::string filters;
-  for (const auto& glob : options.filters) filters += (filters.empty() ? "" : ",") + glob;
-  run.options["filter"] = filters.empty() ? "*" : filters;
+  run.options = JudgingOptions(options, !setup.interposer_library.empty());
+  run.options.insert({{"target", options.target},
+                      {"entry", setup.target.entry},
+                      {"protocol", setup.target.protocol},
+                      {"config-dir", setup.target.builtin.empty() ? setup.target.config_dir
+                                                                  : "(private to the run)"},
+                      {"jobs", std::to_string(options.jobs)}});
+  if (options.shard.total > 0) {
+    run.options["shard"] =
+        std::to_string(options.shard.index) + "/" + std::to_string(options.shard.total);
+  }
   run.started = IsoTimestamp(started);
   run.host = HostDescription();
   return run;
@@ -254,12 +251,30 @@ std::vector<report::RequirementResult> RequirementsOf(const std::vector<CaseInfo
   return out;
 }
 
+std::string FinishReport(report::Report* report) {
+  std::vector<CaseInfo> cases;
+  for (const report::CaseResult& result : report->cases) {
+    const CaseInfo* found = FindCase(result.id);
+    if (found == nullptr) return result.id;
+    cases.push_back(*found);
+  }
+  report->requirements = RequirementsOf(cases);
+  report->claim_gaps = ClaimGaps(report->run, report->cases);
+  report->Aggregate();
+  return {};
+}
+
+int ExitStatusOf(const report::Report& report, bool sharded) {
+  if (report.Count(report::Verdict::kError) > 0) return kExitError;
+  if (report.conformant) return kExitConformant;
+  if (!report.cases_conform) return kExitNotConformant;
+  return sharded ? kExitConformant : kExitPartial;
+}
+
 void PrintSummary(const report::Report& report, const std::string& report_dir, bool interrupted,
                   bool report_written) {
   std::printf("miconform %s: %s\n", report.run.target.c_str(),
-              interrupted          ? "INTERRUPTED"
-              : report.conformant  ? "CONFORMANT"
-                                   : "NOT CONFORMANT");
+              interrupted ? "INTERRUPTED" : report::ClaimOf(report).c_str());
   std::string counts;
   for (auto verdict : {report::Verdict::kPass, report::Verdict::kDocumentedHang,
                        report::Verdict::kDeviation, report::Verdict::kNotSupported,
@@ -272,6 +287,10 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
               std::string(report::ToString(verdict));
   }
   std::printf("  %zu cases: %s\n", report.cases.size(), counts.c_str());
+  if (!interrupted && report.cases_conform && !report.claim_gaps.empty()) {
+    std::printf("  not a conformance claim:\n");
+    for (const std::string& gap : report.claim_gaps) std::printf("    - %s\n", gap.c_str());
+  }
   for (const auto& result : report.cases) {
     if (report::IsConformant(result.verdict) && !report::IsWarning(result.verdict)) continue;
     std::printf("  %-15s %s%s%s\n", std::string(report::ToString(result.verdict)).c_str(),
@@ -279,7 +298,7 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
                 result.messages.empty() ? "" : result.messages.front().c_str());
   }
   if (report_written) {
-    std::printf("  report: %s/ (report.json, junit.xml, report.md, report.html)\n",
+    std::printf("  report: %s/ (report.json, junit.xml, report.md, report.html, manifest.sha256)\n",
                 report_dir.c_str());
   } else {
     std::printf("  report: FAILED to write %s/ (see the error below)\n", report_dir.c_str());
@@ -374,21 +393,6 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
 
   report::Report report;
   report.run = DescribeRun(options, setup, started);
-  report.run.options["explore"] =
-      options.explore && options.inject.empty()
-          ? (setup.interposer_library.empty() ? "off (no interposer in this build)"
-                                              : "walk " + std::to_string(options.walk_limit) +
-                                                    ", pct seeds " + std::to_string(options.seeds) +
-                                                    " from " + std::to_string(options.seed) +
-                                                    " (depth " + std::to_string(options.pct_depth) +
-                                                    ", horizon " +
-                                                    std::to_string(options.pct_horizon) + ")")
-          : "off";
-  if (!options.inject.empty()) report.run.options["inject"] = options.inject;
-  if (options.shard.total > 0) {
-    report.run.options["shard"] =
-        std::to_string(options.shard.index) + "/" + std::to_string(options.shard.total);
-  }
   if (resume_point) {
     if (const std::string mismatch = ResumeMismatch(resume_point->recorded.run, report.run);
         !mismatch.empty()) {
@@ -518,6 +522,10 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   // Only a run that was not interrupted ends its journal: `report` and `--resume` read a journal
   // without its end as a run that stopped early.
   if (!watchdog.interrupted()) journal->End(report.run.ended);
+  report.claim_gaps = ClaimGaps(report.run, report.cases);
+  if (watchdog.interrupted()) {
+    report.claim_gaps.insert(report.claim_gaps.begin(), "the run was interrupted");
+  }
   report.Aggregate();
   run.interrupted = watchdog.interrupted();
   if (!journal->error().empty()) {
@@ -533,11 +541,9 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   run.report_written = run.error.empty();
   // A signal while the reports were written: they are complete, the run still says it was stopped.
   run.interrupted = run.interrupted || watchdog.interrupted();
-  if (run.interrupted || report.Count(report::Verdict::kError) > 0 || !run.error.empty()) {
-    run.exit_status = kExitError;
-  } else {
-    run.exit_status = report.conformant ? kExitConformant : kExitNotConformant;
-  }
+  run.exit_status = run.interrupted || !run.error.empty()
+                        ? kExitError
+                        : ExitStatusOf(report, /*sharded=*/options.shard.total > 0);
   run.report = std::move(report);
   return run;
 }

@@ -1,4 +1,5 @@
-// run_facts.h - the facts a report states about its run: the library digest, the host, the time.
+// run_facts.h - the facts a report states about its run: the host and the time (the library's
+// digest: report/digest.h).
 //
 // Used by the run command when it fills report::RunInfo.
 #ifndef MICONFORM_RUNNER_RUN_FACTS_H
@@ -11,10 +12,6 @@
 
 namespace miconform::runner {
 
-// Lower-case hex SHA-256 (FIPS 180-4) of a byte string.
-std::string Sha256Hex(std::string_view bytes);
-// SHA-256 of a file's content; throws std::runtime_error naming the path when it cannot be read.
-std::string Sha256OfFile(const std::string& path);
 // "hostname (Linux 6.1.0 x86_64)".
 std::string HostDescription();
 // UTC ISO 8601 with milliseconds, e.g. "2026-11-25T13:35:45.123Z".

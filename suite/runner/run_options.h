@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,12 @@ struct RunOptions {
   int pct_depth = 3;                 // --pct-depth D: PCT bug depth (D-1 change points), 1..10
   int pct_horizon = 600;             // --pct-horizon H: change points among the first H hits
 };
+
+// The options that change what a run can judge, as its record holds them (report.json run.options):
+// the time limits, hang proof, case filter, schedule exploration and fault plan ("inject", only
+// when given). `explore_available`: this build has the interposer that exploration needs. The
+// claim rule (claim.h) compares a run's record with these options' defaults.
+std::map<std::string, std::string> JudgingOptions(const RunOptions& options, bool explore_available);
 
 // The options' time limits as one Timing (check it with Timing::Check). A limit that is not a
 // finite number becomes 0, which Check rejects.

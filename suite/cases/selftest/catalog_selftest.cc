@@ -4,6 +4,8 @@
 
 #include <set>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "case_registry.h"
 #include "catalog.h"
@@ -102,6 +104,33 @@ TEST(Catalog, EveryTestableRequirementHasACase) {
       for (const std::string& id : info.requirements) cases += id == requirement.id;
     }
     EXPECT_GT(cases, 0) << requirement.id << " has no case and no untestable reason";
+  }
+}
+
+// The must-pass list is a decision of the suite version: a case added or removed without it (or
+// the other way round) fails here, not silently in a vendor's claim.
+TEST(Catalog, MustPassListIsExactlyTheDeclaredCases) {
+  std::set<std::string> declared;
+  for (const CaseInfo& info : AllCases()) declared.insert(info.id);
+  std::set<std::string> listed(MustPassCases().begin(), MustPassCases().end());
+  EXPECT_EQ(listed.size(), MustPassCases().size());
+  for (const std::string& id : declared) {
+    EXPECT_TRUE(listed.count(id)) << id << " is declared but not in must_pass.txt";
+  }
+  for (const std::string& id : listed) {
+    EXPECT_TRUE(declared.count(id)) << id << " is in must_pass.txt but no case declares it";
+  }
+}
+
+TEST(Catalog, MustPassParsingSkipsCommentsAndRejectsDuplicates) {
+  EXPECT_EQ(ParseMustPass("# head\n\n  a.b  # why\r\nc.d\n#x.y\n"),
+            (std::vector<std::string>{"a.b", "c.d"}));
+  EXPECT_EQ(ParseMustPass("a.b"), (std::vector<std::string>{"a.b"}));
+  try {
+    ParseMustPass("a.b\nc.d\na.b\n");
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("a.b"), std::string::npos) << error.what();
   }
 }
 

@@ -51,10 +51,10 @@ EOF
   [ ! -s "$run/conf/omicli.conf" ] || fail "$act: omicli.conf still holds: $(cat "$run/conf/omicli.conf")"
 }
 
-check daemonize 0 PASS
-check sigterm_runner 0 PASS "sent SIGTERM"
-check sighup_runner 0 PASS "sent SIGHUP"
-check flood_output 0 PASS
+check daemonize 3 PASS
+check sigterm_runner 3 PASS "sent SIGTERM"
+check sighup_runner 3 PASS "sent SIGHUP"
+check flood_output 3 PASS
 check forge_end 1 CRASH "did not write"
 check flood_channel 1 CRASH "did not write"
 check crash 1 CRASH "SIGSEGV"

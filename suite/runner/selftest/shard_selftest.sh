@@ -40,7 +40,8 @@ print(json.load(open(sys.argv[1] + "/report.json"))["run"]["options"].get(sys.ar
 mkdir -p "$scratch/cwd" "$scratch/xml"
 
 run all
-[ "$status" -eq 0 ] && ok "unsharded run -> 0" || fail "unsharded run -> $status (want 0)"
+[ "$status" -eq 3 ] && ok "unsharded filtered run -> 3 (PARTIAL)" ||
+  fail "unsharded filtered run -> $status (want 3, PARTIAL)"
 cases "$scratch/all" >"$scratch/all.cases"
 count=$(wc -l <"$scratch/all.cases")
 [ "$count" -ge 8 ] && ok "unsharded run judged $count cases" || fail "unsharded run judged $count cases"
@@ -70,6 +71,31 @@ else
   grep -h "^  " "$scratch/shard0.out" "$scratch/shard1.out" | head -5
 fi
 
+# `miconform merge` makes one report of the two shards: the unsharded run's verdicts, no shard in
+# its record, the claim of the cases together (PARTIAL here: a filter), its own journal and
+# manifest; shards of different runs and a case in two shards are refused.
+"$miconform" merge --report "$scratch/merged" "$scratch/shard0" "$scratch/shard1" \
+  >"$scratch/merged.out" 2>&1
+status=$?
+[ "$status" -eq 3 ] && ok "merge of the two shards -> 3 (PARTIAL: a filter)" ||
+  fail "merge of the two shards -> $status (want 3): $(cat "$scratch/merged.out")"
+if cases "$scratch/merged" | diff - "$scratch/all.cases" >"$scratch/merged.diff"; then
+  ok "the merged report is the unsharded run, verdict for verdict"
+else
+  fail "the merged report differs from the unsharded run: $(head -10 "$scratch/merged.diff")"
+fi
+[ "$(option "$scratch/merged" shard)" = "(none)" ] && ok "the merged report names no shard" ||
+  fail "the merged report names shard $(option "$scratch/merged" shard)"
+claim=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["claim"])' \
+  "$scratch/merged/report.json")
+[ "$claim" = "PARTIAL" ] && ok "the merged report claims PARTIAL" || fail "the merged report claims $claim"
+(cd "$scratch/merged" && sha256sum --quiet -c manifest.sha256) >/dev/null 2>&1 &&
+  ok "the merged directory's manifest checks with sha256sum -c" || fail "the merged manifest does not check"
+"$miconform" merge --report "$scratch/twice" "$scratch/shard0" "$scratch/shard0" >"$scratch/twice.out" 2>&1
+status=$?
+[ "$status" -eq 2 ] && grep -q "judged in both" "$scratch/twice.out" &&
+  ok "a shard merged twice is refused (2)" || fail "a shard merged twice -> $status: $(cat "$scratch/twice.out")"
+
 produced=$(find "$scratch/xml" "$scratch/cwd" -type f | head -5)
 [ -z "$produced" ] && ok "GTEST_OUTPUT made no child write a file" ||
   fail "GTEST_OUTPUT reached the children, who wrote: $produced"
@@ -83,6 +109,11 @@ run empty GTEST_TOTAL_SHARDS=3 GTEST_SHARD_INDEX=1
 run one GTEST_TOTAL_SHARDS=3 GTEST_SHARD_INDEX=0
 [ "$status" -eq 0 ] && [ "$(cases "$scratch/one")" = "session_close.sync.idle PASS" ] &&
   ok "shard 0/3 of one case runs it" || fail "shard 0/3 of one case -> $status: $(cases "$scratch/one")"
+# Shards of runs with other options (here the filter) are no shards of one run.
+"$miconform" merge --report "$scratch/mixed" "$scratch/shard0" "$scratch/one" >"$scratch/mixed.out" 2>&1
+status=$?
+[ "$status" -eq 2 ] && grep -q "not shards of one run" "$scratch/mixed.out" &&
+  ok "shards of different runs are refused (2)" || fail "shards of different runs -> $status: $(cat "$scratch/mixed.out")"
 
 # Bad shard values: exit status 2, a message naming the variable, nothing run.
 bad=0

@@ -176,15 +176,24 @@ struct Report {
   RunInfo run;
   std::vector<RequirementResult> requirements;
   std::vector<CaseResult> cases;
-  bool conformant = false;  // every case verdict conformant and no ERROR
+  // What keeps the run from being a conformance claim (cases of the must-pass list not run,
+  // options off their defaults, a run that never ended: the runner's claim rule, claim.h), one
+  // sentence each; empty for a claim. Filled by the runner before Aggregate.
+  std::vector<std::string> claim_gaps;
+  bool cases_conform = false;  // every case verdict conformant and no requirement ERROR
+  bool conformant = false;     // cases_conform, and the run is a claim (no claim gaps)
 
   // Recomputes every requirement's verdict (the worst VerdictForRequirement of the cases that
-  // name it or charge it through a finding; a requirement no case names or charges is ERROR) and
-  // `conformant`.
+  // name it or charge it through a finding; a requirement no case names or charges is ERROR),
+  // `cases_conform` and `conformant`.
   void Aggregate();
   // Count of cases with the verdict.
   int Count(Verdict verdict) const;
 };
+
+// The run's claim: "CONFORMANT" (conformant), "PARTIAL" (its cases conform, but it has claim
+// gaps) or "NOT CONFORMANT".
+std::string ClaimOf(const Report& report);
 
 }  // namespace miconform::report
 

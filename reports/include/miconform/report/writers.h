@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <istream>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "miconform/report/report.h"
 
@@ -29,14 +31,25 @@ void WriteMarkdown(const Report& report, std::ostream& out);
 // report.html, the same content as report.md as one self-contained page (inline CSS, no script).
 void WriteHtml(const Report& report, std::ostream& out);
 
+// The manifest of a report directory: one "<SHA-256>  <file>" line per file it covers (the
+// journal when there is one, and the four report files), sorted by name, in the format
+// `sha256sum -c` reads.
+inline constexpr const char* kManifestName = "manifest.sha256";
+
 // Creates `dir` (and its parents) if needed, checks it as ReportDirectoryLock does (a non-empty
 // path naming a directory this process may write into), and writes report.json, junit.xml,
-// report.md and report.html into it. Each file is written to a temporary file in `dir`, flushed
-// to disk and renamed over the final name, so a reader sees either the old file or the complete
-// new one.
+// report.md and report.html into it, then the manifest (kManifestName) of those and of the
+// journal (journal.jsonl) as it is now. Each file is written to a temporary file in `dir`,
+// flushed to disk and renamed over the final name, so a reader sees either the old file or the
+// complete new one.
 // Throws std::runtime_error naming the path and the system error if anything fails; temporary
 // files are removed on failure.
 void WriteReportDirectory(const Report& report, const std::filesystem::path& dir);
+
+// Checks `dir` against its manifest: one sentence per problem (no manifest, a malformed line, a
+// report file or the journal it does not cover, a listed file missing or not as written); empty
+// when every file is as the run wrote it.
+std::vector<std::string> CheckManifest(const std::filesystem::path& dir);
 
 }  // namespace miconform::report
 
