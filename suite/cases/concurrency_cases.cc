@@ -105,6 +105,9 @@ class ConcurrencyCase : public CaseFixture {
       ++finals->count;
       if (manual_ack) AcknowledgeResult(ack, passed);
       CloseOperation(operation);
+      // The callback goes on after its handle is closed: a close that ends here (its completion
+      // entered, or a synchronous close returned) ended before the session's callbacks did.
+      AtCallbackPoint("callback.after_final_close");
     });
   }
 
@@ -438,6 +441,10 @@ class ConcurrencyCase : public CaseFixture {
     constexpr int kSessions = 32;
     constexpr int kOperationsPerSession = 2;
     constexpr int kThreads = 4;
+    // Each final result callback lingers after closing its handle, so a close that does not wait
+    // for the callback to return (SC-PARAM-CB-5) ends inside that window on any machine, not
+    // only when the threads happen to interleave that way.
+    DelayCallbackPoint("callback.after_final_close", std::chrono::milliseconds(30));
     struct Closing {
       SessionSlot* session = nullptr;
       bool synchronous = false;
@@ -797,8 +804,10 @@ MICONFORM_CONCURRENCY_CASE(
 MICONFORM_CONCURRENCY_CASE(
     ManySessions, "concurrency.session_close.many_sessions",
     "32 sessions with 2 running operations each are closed at once from 4 threads, half "
-    "synchronously and half with completion callbacks: every operation gets exactly one final "
-    "result, every completion runs once with its own context, and every close finishes.",
+    "synchronously and half with completion callbacks, each final result callback lingering "
+    "after it closed its handle (callback.after_final_close): every operation gets exactly one "
+    "final result, every completion runs once with its own context, every close finishes, and "
+    "none ends while a callback of its session is still running.",
     RunManySessions(), "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-1", "SC-PARAM-CB-2",
     "SC-PARAM-CTX-1", "SC-PARAM-CB-5");
 MICONFORM_CONCURRENCY_CASE(

@@ -34,10 +34,10 @@ bool ChannelHasLine(const std::string& line) {
   return std::find(lines.begin(), lines.end(), line) != lines.end();
 }
 
-TEST(CallbackPoints, KnowsExactlyTheFiveNames) {
+TEST(CallbackPoints, KnowsExactlyTheSixNames) {
   const std::string expected[] = {"callback.before_ack", "callback.after_ack",
                                   "callback.in_completion", "callback.in_write_message",
-                                  "callback.in_write_progress"};
+                                  "callback.in_write_progress", "callback.after_final_close"};
   EXPECT_EQ(std::size(CallbackPointProbe::kCallbackPoints), std::size(expected));
   for (const std::string& name : expected) EXPECT_TRUE(CallbackPointProbe::IsCallbackPoint(name));
   EXPECT_FALSE(CallbackPointProbe::IsCallbackPoint("callback.in_write_error"));

@@ -48,7 +48,7 @@ TEST(InjectionRegistry, HasEveryInterposerPoint) {
 TEST(InjectionRegistry, HasTheCallbackAndHandlerPoints) {
   const std::vector<std::string_view> callback = {
       "callback.before_ack", "callback.after_ack", "callback.in_completion",
-      "callback.in_write_message", "callback.in_write_progress"};
+      "callback.in_write_message", "callback.in_write_progress", "callback.after_final_close"};
   const std::vector<std::string_view> handler = {
       "handler.before_result", "handler.before_cancel", "handler.in_operation_close",
       "handler.in_session_close"};
@@ -64,7 +64,7 @@ TEST(InjectionRegistry, HasTheCallbackAndHandlerPoints) {
   EXPECT_EQ(listed_callback, callback);
   EXPECT_EQ(listed_handler, handler);
   EXPECT_EQ(interposer, 9);
-  EXPECT_EQ(AllInjectionPoints().size(), 18u);
+  EXPECT_EQ(AllInjectionPoints().size(), 19u);
   EXPECT_EQ(FindInjectionPoint("handler.before_result")->layer, Layer::kHandler);
   EXPECT_EQ(FindInjectionPoint("callback.in_completion")->layer, Layer::kCallback);
   EXPECT_EQ(FindInjectionPoint("handler.result"), nullptr);

@@ -24,6 +24,7 @@
   P(callback, in_completion, "delay inside the suite's session-close completion callback")          \
   P(callback, in_write_message, "delay inside the suite's writeMessage callback")                   \
   P(callback, in_write_progress, "delay inside the suite's writeProgress callback")                 \
+  P(callback, after_final_close, "delay in a final result callback after it closed its operation")  \
   P(handler, before_result, "handler waits result_delay_ms before delivering a result")             \
   P(handler, before_cancel, "handler waits cancel_delay_ms between a cancel and honouring it")      \
   P(handler, in_operation_close, "handler sleeps operation_close_delay_ms inside operation Close")  \
