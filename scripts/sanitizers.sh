@@ -10,7 +10,6 @@
 # must conform.
 #
 # Usage: scripts/sanitizers.sh [build|run|all] [DIR]   (default: all build-asan; report: DIR/report)
-# scripts/test.sh builds while the first tree's tests run and runs at the end.
 #
 # Built without optimisation and with line tables only (-O0 -g1): with both sanitizers, -O2 -g
 # takes about three times as long to compile (one case file: 49 s against 16 s), and a sanitizer
