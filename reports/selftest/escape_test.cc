@@ -11,13 +11,32 @@ using testing::kNastyText;
 
 const std::string kReplacement = "\xEF\xBF\xBD";
 
-TEST(ValidUtf8, KeepsValidTextAndReplacesBadBytes) {
-  EXPECT_EQ(ValidUtf8("plain \xC3\xA9\xF0\x9F\x98\x80"), "plain \xC3\xA9\xF0\x9F\x98\x80");
-  EXPECT_EQ(ValidUtf8("a\xFF" "b"), "a" + kReplacement + "b");
-  EXPECT_EQ(ValidUtf8("\xC3"), kReplacement) << "truncated sequence";
-  EXPECT_EQ(ValidUtf8("\xC0\xAF"), kReplacement + kReplacement) << "overlong '/'";
-  EXPECT_EQ(ValidUtf8("\xED\xA0\x80"), kReplacement + kReplacement + kReplacement) << "surrogate";
-  EXPECT_EQ(ValidUtf8("\xF4\x90\x80\x80").find("\xF4"), std::string::npos) << "beyond U+10FFFF";
+// The UTF-8 repair every escaping function applies (seen through XmlText, which keeps these
+// characters as they are).
+TEST(Utf8Repair, KeepsValidTextAndReplacesBadBytes) {
+  EXPECT_EQ(XmlText("plain \xC3\xA9\xF0\x9F\x98\x80"), "plain \xC3\xA9\xF0\x9F\x98\x80");
+  EXPECT_EQ(XmlText("a\xFF" "b"), "a" + kReplacement + "b");
+  EXPECT_EQ(XmlText("\xC3"), kReplacement) << "truncated sequence";
+  EXPECT_EQ(XmlText("\xE2\x82" "A"), kReplacement + kReplacement + "A")
+      << "a cut-off sequence keeps the character after it";
+  EXPECT_EQ(XmlText("\xC0\xAF"), kReplacement + kReplacement) << "overlong '/'";
+  EXPECT_EQ(XmlText("\xED\xA0\x80"), kReplacement + kReplacement + kReplacement) << "surrogate";
+  EXPECT_EQ(XmlText("\xF4\x90\x80\x80").find("\xF4"), std::string::npos) << "beyond U+10FFFF";
+}
+
+TEST(Html, KeepsLineEndsOfEveryKind) {
+  EXPECT_EQ(Html("one\r\ntwo\nthree\tfour"), "one\r\ntwo\nthree\tfour");
+  EXPECT_EQ(MarkdownFence("one\r\ntwo").find(kReplacement), std::string::npos);
+}
+
+// A message that starts like a Markdown block (a list item, a thematic break) stays text.
+TEST(MarkdownInline, EscapesMarksThatWouldOpenABlock) {
+  EXPECT_EQ(MarkdownInline("---"), "\\---");
+  EXPECT_EQ(MarkdownInline("+ one"), "\\+ one");
+  EXPECT_EQ(MarkdownInline("12. twelve"), "12\\. twelve");
+  EXPECT_EQ(MarkdownInline("3) three"), "3\\) three");
+  EXPECT_EQ(MarkdownInline("a - b + c 1. d"), "a - b + c 1. d") << "only at the start";
+  EXPECT_EQ(MarkdownInline("1.5 s"), "1\\.5 s") << "harmless, and the rule stays simple";
 }
 
 TEST(Xml, EscapesMarkupAndReplacesForbiddenCharacters) {

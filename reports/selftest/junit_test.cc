@@ -236,6 +236,8 @@ TEST(XmlCheck, RejectsMalformedDocuments) {
   EXPECT_THROW(ParseXml("<a>1 & 2</a>"), std::runtime_error);
   EXPECT_THROW(ParseXml("<a>\x01</a>"), std::runtime_error);
   EXPECT_THROW(ParseXml("<a>\xFF</a>"), std::runtime_error);
+  EXPECT_THROW(ParseXml("<r a=\"\xC0\xAF\"/>"), std::runtime_error) << "overlong '/'";
+  EXPECT_THROW(ParseXml("<a>\xE0\x80\xAF</a>"), std::runtime_error) << "overlong in three bytes";
   EXPECT_THROW(ParseXml("<a x=\"<\"/>"), std::runtime_error);
   EXPECT_THROW(ParseXml("<a/><b/>"), std::runtime_error);
   EXPECT_NO_THROW(ParseXml("<?xml version=\"1.0\"?>\n<a x=\"&#10;\">t&amp;</a>\n"));

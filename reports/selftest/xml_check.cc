@@ -44,6 +44,9 @@ class Parser {
         if ((c & 0xC0) != 0x80) Fail("invalid UTF-8");
         cp = (cp << 6) | (c & 0x3F);
       }
+      // An overlong form (a code point written with more bytes than it needs) is not UTF-8.
+      static constexpr std::uint32_t kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
+      if (cp < kLeast[length]) Fail("invalid UTF-8 (overlong form)");
       CheckAllowed(cp);
       i += length;
     }

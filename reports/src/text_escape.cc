@@ -107,13 +107,6 @@ std::size_t LongestBacktickRun(std::string_view text) {
 
 }  // namespace
 
-std::string ValidUtf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  ForEachCharacter(text, [&](char32_t, std::string_view bytes) { out += bytes; });
-  return out;
-}
-
 std::string XmlText(std::string_view text) { return Xml(text, false); }
 std::string XmlAttribute(std::string_view text) { return Xml(text, true); }
 
@@ -128,7 +121,8 @@ std::string Html(std::string_view text) {
       case '"': out += "&quot;"; return;
       case '\'': out += "&#39;"; return;
       case '\t':
-      case '\n': out += bytes; return;
+      case '\n':
+      case '\r': out += bytes; return;  // line ends of a target's output (CR LF) stay line ends
       default: break;
     }
     if (IsControl(cp)) {
@@ -144,10 +138,21 @@ std::string MarkdownInline(std::string_view text) {
   static constexpr std::string_view kSpecial = "\\`*_[]<>|&#!~";
   std::string out;
   out.reserve(text.size());
+  // What the text has shown so far, for the marks that only count at the start of a line: a list
+  // bullet or thematic break ("- ", "+ ", "---") and an ordered list item ("1. ", "2) ").
+  enum class Start { kBlank, kDigits, kPast } start = Start::kBlank;
   ForEachCharacter(text, [&](char32_t cp, std::string_view bytes) {
+    const bool opens_block = (start == Start::kBlank && (cp == '-' || cp == '+')) ||
+                             (start == Start::kDigits && (cp == '.' || cp == ')'));
+    if (cp >= '0' && cp <= '9') {
+      if (start == Start::kBlank) start = Start::kDigits;
+    } else if (cp != ' ' && !IsControl(cp)) {
+      start = Start::kPast;
+    }
     if (IsControl(cp)) {
       out += ' ';
-    } else if (cp < 0x80 && kSpecial.find(static_cast<char>(cp)) != std::string_view::npos) {
+    } else if (opens_block ||
+               (cp < 0x80 && kSpecial.find(static_cast<char>(cp)) != std::string_view::npos)) {
       out += '\\';
       out += static_cast<char>(cp);
     } else {
@@ -181,7 +186,7 @@ std::string MarkdownFence(std::string_view text, std::string_view language) {
   std::string body;
   body.reserve(text.size());
   ForEachCharacter(text, [&](char32_t cp, std::string_view bytes) {
-    if (cp == '\n' || cp == '\t') {
+    if (cp == '\n' || cp == '\t' || cp == '\r') {
       body += bytes;
     } else if (IsControl(cp)) {
       body += kReplacement;

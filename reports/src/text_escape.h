@@ -11,9 +11,6 @@
 
 namespace miconform::report::text {
 
-// The text with every invalid UTF-8 sequence replaced by U+FFFD.
-std::string ValidUtf8(std::string_view text);
-
 // XML 1.0 character data or attribute value: & < > " ' escaped; characters XML 1.0 forbids
 // (C0 controls other than tab, newline, carriage return; U+FFFE, U+FFFF) replaced by U+FFFD.
 // In attributes, tab/newline/carriage return become character references so attribute-value
@@ -21,12 +18,13 @@ std::string ValidUtf8(std::string_view text);
 std::string XmlText(std::string_view text);
 std::string XmlAttribute(std::string_view text);
 
-// HTML text or attribute value: & < > " ' escaped, control characters other than tab and
-// newline replaced by U+FFFD.
+// HTML text or attribute value: & < > " ' escaped, control characters other than tab, newline
+// and carriage return replaced by U+FFFD.
 std::string Html(std::string_view text);
 
-// Markdown prose on one line: characters with Markdown meaning backslash-escaped, line breaks
-// and control characters turned into spaces. With `in_table`, nothing breaks the table row.
+// Markdown prose on one line: characters with Markdown meaning backslash-escaped (and a leading
+// '-', '+' or "1." / "1)" that would open a list or a thematic break), line breaks and control
+// characters turned into spaces; '|' is escaped, so nothing breaks a table row.
 std::string MarkdownInline(std::string_view text);
 // A Markdown code span showing `text` literally, whatever backticks it holds. With `in_table`,
 // '|' is escaped so it cannot end the cell.
