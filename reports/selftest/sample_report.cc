@@ -110,6 +110,18 @@ Report SampleReport() {
   return report;
 }
 
+namespace {
+
+void ExpectSameMark(const std::optional<ExpectationMark>& expected,
+                    const std::optional<ExpectationMark>& actual) {
+  ASSERT_EQ(expected.has_value(), actual.has_value()) << "expectation mark";
+  if (!expected) return;
+  EXPECT_EQ(expected->outcome, actual->outcome);
+  EXPECT_EQ(expected->entries, actual->entries);
+}
+
+}  // namespace
+
 void ExpectSameReport(const Report& expected, const Report& actual) {
   EXPECT_EQ(expected.run.suite_version, actual.run.suite_version);
   EXPECT_EQ(expected.run.target, actual.run.target);
@@ -123,6 +135,13 @@ void ExpectSameReport(const Report& expected, const Report& actual) {
   EXPECT_EQ(expected.cases_conform, actual.cases_conform);
   EXPECT_EQ(expected.claim_gaps, actual.claim_gaps);
   EXPECT_EQ(ClaimOf(expected), ClaimOf(actual));
+  ASSERT_EQ(expected.expectations.size(), actual.expectations.size());
+  for (std::size_t i = 0; i < expected.expectations.size(); ++i) {
+    EXPECT_EQ(expected.expectations[i].id, actual.expectations[i].id);
+    EXPECT_EQ(expected.expectations[i].expect, actual.expectations[i].expect);
+    EXPECT_EQ(expected.expectations[i].reason, actual.expectations[i].reason);
+    EXPECT_EQ(expected.expectations[i].link, actual.expectations[i].link);
+  }
   ASSERT_EQ(expected.requirements.size(), actual.requirements.size());
   for (std::size_t i = 0; i < expected.requirements.size(); ++i) {
     SCOPED_TRACE("requirement " + expected.requirements[i].id);
@@ -135,6 +154,7 @@ void ExpectSameReport(const Report& expected, const Report& actual) {
     EXPECT_EQ(e.level, a.level);
     EXPECT_EQ(e.verdict, a.verdict);
     EXPECT_EQ(e.case_ids, a.case_ids);
+    ExpectSameMark(e.expectation, a.expectation);
   }
   ASSERT_EQ(expected.cases.size(), actual.cases.size());
   for (std::size_t i = 0; i < expected.cases.size(); ++i) {
@@ -166,6 +186,7 @@ void ExpectSameReport(const Report& expected, const Report& actual) {
     EXPECT_EQ(e.evidence.thread_states, a.evidence.thread_states);
     EXPECT_EQ(e.evidence.fired, a.evidence.fired);
     EXPECT_EQ(e.evidence.output, a.evidence.output);
+    ExpectSameMark(e.expectation, a.expectation);
   }
 }
 

@@ -1,6 +1,7 @@
 // case_details.cc - shared plain-text descriptions of cases and run outcomes for the writers.
 #include "case_details.h"
 
+#include "miconform/report/expectations.h"
 #include "text_escape.h"
 
 namespace miconform::report::details {
@@ -39,6 +40,62 @@ std::string CountLine(const Report& report) {
     out += first ? ": " : ", ";
     out += std::to_string(count) + " " + std::string(ToString(verdict));
     first = false;
+  }
+  return out;
+}
+
+std::string ExpectationText(const Report& report, const std::optional<ExpectationMark>& mark) {
+  if (!mark || (mark->outcome == Expected::kAsExpected && mark->entries.empty())) return {};
+  std::string entries;
+  for (const std::string& id : mark->entries) {
+    for (const Expectation& entry : report.expectations) {
+      if (entry.id != id) continue;
+      entries += (entries.empty() ? "" : "; ") + id + " " + std::string(ToString(entry.expect)) +
+                 ": " + entry.reason;
+    }
+  }
+  switch (mark->outcome) {
+    case Expected::kAsExpected:
+      return "as expected (" + entries + ")";
+    case Expected::kExpectedFailure:
+      return "expected failure (" + entries + ")";
+    case Expected::kUnexpectedFailure:
+      return "UNEXPECTED failure: no expectation covers it";
+    case Expected::kUnexpectedPass:
+      return "UNEXPECTED pass: it conforms, so the entry can go (" + entries + ")";
+  }
+  return {};
+}
+
+std::vector<MarkedResult> MarkedResults(const Report& report) {
+  std::vector<MarkedResult> out;
+  for (Expected outcome : {Expected::kUnexpectedFailure, Expected::kUnexpectedPass,
+                           Expected::kExpectedFailure, Expected::kAsExpected}) {
+    auto add = [&](const std::string& id, bool is_case, Verdict verdict,
+                   const std::optional<ExpectationMark>& mark) {
+      if (!mark || mark->outcome != outcome) return;
+      std::string text = ExpectationText(report, mark);
+      if (!text.empty()) out.push_back({id, is_case, verdict, outcome, std::move(text)});
+    };
+    for (const RequirementResult& requirement : report.requirements) {
+      add(requirement.id, false, requirement.verdict, requirement.expectation);
+    }
+    for (const CaseResult& result : report.cases) add(result.id, true, result.verdict, result.expectation);
+  }
+  return out;
+}
+
+std::vector<Expectation> UnusedExpectations(const Report& report) {
+  std::vector<Expectation> out;
+  for (const Expectation& entry : report.expectations) {
+    bool used = false;
+    auto uses = [&](const std::optional<ExpectationMark>& mark) {
+      if (!mark) return;
+      for (const std::string& id : mark->entries) used = used || id == entry.id;
+    };
+    for (const RequirementResult& requirement : report.requirements) uses(requirement.expectation);
+    for (const CaseResult& result : report.cases) uses(result.expectation);
+    if (!used) out.push_back(entry);
   }
   return out;
 }

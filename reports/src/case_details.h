@@ -4,6 +4,7 @@
 #ifndef MICONFORM_REPORT_CASE_DETAILS_H
 #define MICONFORM_REPORT_CASE_DETAILS_H
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,25 @@ std::string CountLine(const Report& report);
 // Multi-line plain-text account of a case (verdict, requirements, phase, messages, reproduce
 // command, trimmed stacks and thread states), for CI logs.
 std::string PlainText(const CaseResult& result);
+
+// A result's mark against the expectations in words, with the deciding entries' reasons
+// ("expected failure: SC-REMARKS-3 FAILS: reason"); empty without a mark or for a plain pass.
+std::string ExpectationText(const Report& report, const std::optional<ExpectationMark>& mark);
+
+// A case or requirement the expectations speak about, for the writers' "Expectations" section.
+struct MarkedResult {
+  std::string id;
+  bool is_case = false;  // else a requirement
+  Verdict verdict = Verdict::kPass;
+  Expected outcome = Expected::kAsExpected;
+  std::string text;      // ExpectationText
+};
+// Every result whose mark has something to say (ExpectationText not empty): unexpected failures
+// first, then unexpected passes, expected failures and the FLAKY ones that were as expected;
+// requirements before cases within each.
+std::vector<MarkedResult> MarkedResults(const Report& report);
+// The entries no result of the run refers to (their case or requirement was not run).
+std::vector<Expectation> UnusedExpectations(const Report& report);
 
 // Every verdict, best to worst.
 const std::vector<Verdict>& AllVerdicts();

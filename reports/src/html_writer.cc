@@ -4,48 +4,15 @@
 #include <set>
 
 #include "case_details.h"
+#include "miconform/report/expectations.h"
 #include "miconform/report/writers.h"
+#include "html_parts.h"
 #include "text_escape.h"
 
 namespace miconform::report {
 namespace {
 
 using text::Html;
-
-constexpr std::string_view kStyle = R"css(
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; color: #222; }
-h1 { margin-bottom: 0.2em; }
-table { border-collapse: collapse; margin: 1em 0; }
-th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
-th { background: #f2f2f2; }
-code, pre { font-family: ui-monospace, monospace; font-size: 0.92em; }
-pre { background: #f7f7f7; border: 1px solid #ddd; padding: 0.6em; overflow-x: auto; white-space: pre-wrap; }
-section.case { border-top: 1px solid #ccc; margin-top: 1.5em; }
-.outcome { font-size: 1.3em; font-weight: bold; padding: 0.3em 0.6em; display: inline-block; }
-.conformant { background: #d4edda; color: #155724; }
-.not-conformant { background: #f8d7da; color: #721c24; }
-.partial { background: #fff3cd; color: #856404; }
-.verdict { font-weight: bold; padding: 0.1em 0.4em; border-radius: 3px; white-space: nowrap; }
-.v-pass { background: #d4edda; color: #155724; }
-.v-documented-hang { background: #d1ecf1; color: #0c5460; }
-.v-not-supported, .v-not-exercised { background: #e2e3e5; color: #383d41; }
-.v-deviation { background: #fff3cd; color: #856404; }
-.v-fail { background: #f8d7da; color: #721c24; }
-.v-hang { background: #f5c6cb; color: #491217; }
-.v-crash { background: #721c24; color: #fff; }
-.v-error { background: #343a40; color: #fff; }
-)css";
-
-std::string CssClass(Verdict verdict) {
-  std::string name = "v-";
-  for (char c : ToString(verdict)) name += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return name;
-}
-
-std::string Badge(Verdict verdict) {
-  return "<span class=\"verdict " + CssClass(verdict) + "\">" + std::string(ToString(verdict)) +
-         "</span>";
-}
 
 std::string Code(const std::string& value) {
   return value.empty() ? std::string("(none)") : "<code>" + Html(value) + "</code>";
@@ -66,8 +33,11 @@ void WriteHeader(const Report& report, std::ostream& out) {
   const RunInfo& run = report.run;
   out << "<h1>miconform conformance report</h1>\n";
   out << "<p><span class=\"outcome "
-      << (report.conformant ? "conformant" : report.cases_conform ? "partial" : "not-conformant")
+      << html::ClaimClass(report)
       << "\">" << ClaimOf(report) << "</span> " << Html(details::CountLine(report)) << "</p>\n";
+  if (const std::string line = ExpectationSummary(report); !line.empty()) {
+    out << "<p>Expectations: " << Html(line) << ".</p>\n";
+  }
   if (!report.claim_gaps.empty()) {
     out << "<p>Not a conformance claim:</p>\n<ul class=\"gaps\">\n";
     for (const std::string& gap : report.claim_gaps) out << "<li>" << Html(gap) << "</li>\n";
@@ -104,12 +74,46 @@ void WriteRequirements(const Report& report, const std::set<std::string>& descri
       cases += (cases.empty() ? "" : ", ") + CaseLink(id, described);
     }
     out << "<tr><td>" << Code(requirement.id) << "</td><td>" << ToString(requirement.level)
-        << "</td><td>" << Badge(requirement.verdict) << "</td><td>"
+        << "</td><td>" << html::Badge(requirement.verdict) << "</td><td>"
         << Html(requirement.page + " / " + requirement.section) << "</td><td>"
         << Html(requirement.text) << "</td><td>" << (cases.empty() ? "(none)" : cases)
         << "</td></tr>\n";
   }
   out << "</tbody>\n</table>\n";
+}
+
+// The results the expectations speak about, and the entries nothing in the run used.
+void WriteExpectations(const Report& report, const std::set<std::string>& described,
+                       std::ostream& out) {
+  if (report.expectations.empty()) return;
+  out << "<h2>Expectations</h2>\n";
+  const std::vector<details::MarkedResult> marked = details::MarkedResults(report);
+  if (marked.empty()) {
+    out << "<p>Every result conforms and no entry applied.</p>\n";
+  } else {
+    out << "<table class=\"expectations\">\n<thead><tr><th>Result</th><th>Verdict</th>"
+           "<th>Against the expectations</th></tr></thead>\n<tbody>\n";
+    for (const details::MarkedResult& result : marked) {
+      const bool unexpected = result.outcome == Expected::kUnexpectedFailure ||
+                              result.outcome == Expected::kUnexpectedPass;
+      out << "<tr><td>" << (result.is_case ? "case " + CaseLink(result.id, described)
+                                           : "requirement " + Code(result.id))
+          << "</td><td>" << html::Badge(result.verdict) << "</td><td>"
+          << (unexpected ? "<strong>" + Html(result.text) + "</strong>" : Html(result.text))
+          << "</td></tr>\n";
+    }
+    out << "</tbody>\n</table>\n";
+  }
+  const std::vector<Expectation> unused = details::UnusedExpectations(report);
+  if (!unused.empty()) {
+    out << "<p>Entries that applied to nothing in this run (not run, or nothing to excuse):</p>\n"
+           "<ul>\n";
+    for (const Expectation& entry : unused) {
+      out << "<li>" << Code(entry.id) << " " << ToString(entry.expect) << ": " << Html(entry.reason)
+          << "</li>\n";
+    }
+    out << "</ul>\n";
+  }
 }
 
 // What the cases saw where the pages leave the behaviour open: never judged.
@@ -135,18 +139,20 @@ void WriteObservations(const Report& report, const std::set<std::string>& descri
       << rows << "</tbody>\n</table>\n";
 }
 
+// Every <pre> opens with a newline: an HTML parser drops the first newline after <pre>, which
+// would otherwise be the evidence's own.
 void WriteEvidence(const std::string& title, const std::string& evidence, std::ostream& out) {
   if (evidence.empty()) return;
-  out << "<h4>" << title << "</h4>\n<pre>"
+  out << "<h4>" << title << "</h4>\n<pre>\n"
       << Html(text::TrimForReader(evidence, text::kReaderMaxLines, text::kReaderMaxBytes))
       << "</pre>\n";
 }
 
-void WriteCase(const CaseResult& result, std::ostream& out) {
+void WriteCase(const Report& report, const CaseResult& result, std::ostream& out) {
   out << "<section class=\"case\" id=\"" << Html(Anchor(result.id)) << "\">\n";
-  out << "<h3>" << Code(result.id) << " " << Badge(result.verdict) << "</h3>\n";
+  out << "<h3>" << Code(result.id) << " " << html::Badge(result.verdict) << "</h3>\n";
   out << "<table>\n";
-  Row(out, "Verdict", Badge(result.verdict));
+  Row(out, "Verdict", html::Badge(result.verdict));
   std::string requirements;
   for (const std::string& id : result.requirement_ids) {
     requirements += (requirements.empty() ? "" : ", ") + Code(id);
@@ -154,6 +160,10 @@ void WriteCase(const CaseResult& result, std::ostream& out) {
   Row(out, "Requirements", requirements.empty() ? "(none)" : requirements);
   Row(out, "Phase reached", Code(result.phase));
   Row(out, "Duration", text::Seconds(result.duration_s) + " s");
+  if (const std::string expected = details::ExpectationText(report, result.expectation);
+      !expected.empty()) {
+    Row(out, "Expectation", Html(expected));
+  }
   if (!result.evidence.fired.empty()) {
     std::string fired;
     for (const std::string& point : result.evidence.fired) {
@@ -168,7 +178,7 @@ void WriteCase(const CaseResult& result, std::ostream& out) {
     out << "</ul>\n";
   }
   if (!result.reproduce.empty()) {
-    out << "<h4>Reproduce</h4>\n<pre>" << Html(result.reproduce) << "</pre>\n";
+    out << "<h4>Reproduce</h4>\n<pre>\n" << Html(result.reproduce) << "</pre>\n";
   }
   WriteEvidence("Stacks", result.evidence.stacks, out);
   WriteEvidence("Thread states", result.evidence.thread_states, out);
@@ -183,19 +193,15 @@ void WriteHtml(const Report& report, std::ostream& out) {
   for (const CaseResult& result : report.cases) {
     if (result.verdict != Verdict::kPass) described.insert(result.id);
   }
-  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-         "style-src 'unsafe-inline'\">\n"
-      << "<title>miconform report: " << Html(report.run.target) << " - "
-      << ClaimOf(report) << "</title>\n"
-      << "<style>" << kStyle << "</style>\n</head>\n<body>\n";
+  out << html::PageHead("miconform report: " + report.run.target + " - " + ClaimOf(report));
   WriteHeader(report, out);
   WriteRequirements(report, described, out);
+  WriteExpectations(report, described, out);
   WriteObservations(report, described, out);
   out << "<h2>Cases that did not pass</h2>\n";
   if (described.empty()) out << "<p>Every case passed.</p>\n";
   for (const CaseResult& result : report.cases) {
-    if (result.verdict != Verdict::kPass) WriteCase(result, out);
+    if (result.verdict != Verdict::kPass) WriteCase(report, result, out);
   }
   out << "</body>\n</html>\n";
 }

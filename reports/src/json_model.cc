@@ -2,7 +2,10 @@
 #include "json_model.h"
 
 #include <cmath>
+#include <optional>
 #include <stdexcept>
+
+#include "miconform/report/expectations.h"
 
 namespace miconform::report::json_model {
 namespace {
@@ -55,6 +58,25 @@ Verdict VerdictField(const json& object, const std::string& where) {
   return *verdict;
 }
 
+// A result's mark against the expectations: {"outcome": "...", "entries": [...]}.
+ordered MarkJson(const ExpectationMark& mark) {
+  return ordered{{"outcome", std::string(ToString(mark.outcome))}, {"entries", mark.entries}};
+}
+
+std::optional<ExpectationMark> OptionalMark(const json& object, const std::string& where) {
+  if (!object.contains("expectation")) return std::nullopt;
+  const std::string path = Path(where, "expectation");
+  const json& value = object.at("expectation");
+  RequireObject(value, path);
+  ExpectationMark mark;
+  const std::string word = StringField(value, "outcome", path);
+  const auto outcome = ParseExpected(word);
+  if (!outcome) Fail(Path(path, "outcome"), "unknown outcome \"" + word + "\"");
+  mark.outcome = *outcome;
+  mark.entries = StringList(value, "entries", path);
+  return mark;
+}
+
 }  // namespace
 
 const json& Field(const json& object, const char* key, const std::string& where) {
@@ -90,13 +112,15 @@ ordered ToJson(const RunInfo& run) {
 }
 
 ordered ToJson(const RequirementResult& requirement) {
-  return ordered{{"id", requirement.id},
+  ordered value{{"id", requirement.id},
               {"page", requirement.page},
               {"section", requirement.section},
               {"text", requirement.text},
               {"level", std::string(ToString(requirement.level))},
               {"verdict", std::string(ToString(requirement.verdict))},
               {"cases", requirement.case_ids}};
+  if (requirement.expectation) value["expectation"] = MarkJson(*requirement.expectation);
+  return value;
 }
 
 ordered ToJson(const CaseResult& result) {
@@ -130,7 +154,29 @@ ordered ToJson(const CaseResult& result) {
                              {"thread_states", evidence.thread_states},
                              {"fired", evidence.fired},
                              {"output", evidence.output}};
+  if (result.expectation) value["expectation"] = MarkJson(*result.expectation);
   return value;
+}
+
+ordered ToJson(const Expectation& entry) {
+  return ordered{{"id", entry.id},
+                 {"expect", std::string(ToString(entry.expect))},
+                 {"reason", entry.reason},
+                 {"link", entry.link}};
+}
+
+Expectation ExpectationFrom(const json& value, const std::string& where) {
+  RequireObject(value, where);
+  Expectation entry;
+  entry.id = StringField(value, "id", where);
+  const std::string expect = StringField(value, "expect", where);
+  if (expect != "FAILS" && expect != "FLAKY") {
+    Fail(Path(where, "expect"), "unknown expectation \"" + expect + "\"");
+  }
+  entry.expect = expect == "FLAKY" ? Expect::kFlaky : Expect::kFails;
+  entry.reason = StringField(value, "reason", where);
+  entry.link = OptionalString(value, "link", where);
+  return entry;
 }
 
 RunInfo RunInfoFrom(const json& value, const std::string& where) {
@@ -168,6 +214,7 @@ RequirementResult RequirementFrom(const json& value, const std::string& where) {
   requirement.level = *parsed;
   requirement.verdict = VerdictField(value, where);
   requirement.case_ids = StringList(value, "cases", where);
+  requirement.expectation = OptionalMark(value, where);
   return requirement;
 }
 
@@ -226,6 +273,7 @@ CaseResult CaseFrom(const json& value, const std::string& where) {
     result.evidence.fired = OptionalStringList(evidence, "fired", path);
     result.evidence.output = OptionalString(evidence, "output", path);
   }
+  result.expectation = OptionalMark(value, where);
   return result;
 }
 

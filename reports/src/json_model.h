@@ -17,10 +17,12 @@ namespace miconform::report::json_model {
 nlohmann::ordered_json ToJson(const RunInfo& run);
 nlohmann::ordered_json ToJson(const RequirementResult& requirement);
 nlohmann::ordered_json ToJson(const CaseResult& result);
+nlohmann::ordered_json ToJson(const Expectation& entry);
 
 RunInfo RunInfoFrom(const nlohmann::json& value, const std::string& where);
 RequirementResult RequirementFrom(const nlohmann::json& value, const std::string& where);
 CaseResult CaseFrom(const nlohmann::json& value, const std::string& where);
+Expectation ExpectationFrom(const nlohmann::json& value, const std::string& where);
 
 // Serialises without ever throwing on bad UTF-8 (invalid bytes become U+FFFD); indent < 0 gives
 // one line.

@@ -32,6 +32,14 @@ void WriteJson(const Report& report, std::ostream& out) {
                                 {"claim_gaps", report.claim_gaps},
                                 {"cases", report.cases.size()},
                                 {"by_verdict", std::move(by_verdict)}};
+  // Only a run given expectations has them (and its results' marks).
+  if (!report.expectations.empty()) {
+    document["summary"]["unexpected_failures"] = report.CountMarked(Expected::kUnexpectedFailure);
+    document["summary"]["unexpected_passes"] = report.CountMarked(Expected::kUnexpectedPass);
+    ordered entries = ordered::array();
+    for (const Expectation& entry : report.expectations) entries.push_back(json_model::ToJson(entry));
+    document["expectations"] = std::move(entries);
+  }
   document["requirements"] = std::move(requirements);
   document["cases"] = std::move(cases);
   out << json_model::Dump(document, 2) << '\n';
@@ -79,6 +87,13 @@ Report ReadJson(std::istream& in) {
       }
     }
 
+    if (const auto entries = document.find("expectations"); entries != document.end()) {
+      if (!entries->is_array()) throw std::runtime_error("expectations: expected an array");
+      for (std::size_t i = 0; i < entries->size(); ++i) {
+        report.expectations.push_back(json_model::ExpectationFrom(
+            (*entries)[i], "expectations[" + std::to_string(i) + "]"));
+      }
+    }
     const json& requirements = json_model::Field(document, "requirements", "");
     if (!requirements.is_array()) throw std::runtime_error("requirements: expected an array");
     for (std::size_t i = 0; i < requirements.size(); ++i) {

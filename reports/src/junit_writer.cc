@@ -4,11 +4,13 @@
 // (the target broke a requirement); ERROR alone is an <error> (the harness could not run the
 // case); NOT-SUPPORTED, NOT-EXERCISED and INCONCLUSIVE are <skipped> (nothing was proven there);
 // DOCUMENTED-HANG and DEVIATION pass (they keep the run conformant) and state their verdict and
-// messages in <system-out>. The suite's time is the run's wall-clock time, started to ended.
+// messages in <system-out>. A failure the run's expectations expected is <skipped> with the
+// entries in its message (a known failure keeps a CI server green). The suite's time is the run's wall-clock time, started to ended.
 #include <cmath>
 #include <optional>
 
 #include "case_details.h"
+#include "miconform/report/expectations.h"
 #include "miconform/report/writers.h"
 #include "text_escape.h"
 
@@ -45,11 +47,21 @@ struct Counts {
   int skipped = 0;
 };
 
+// A failure the run's expectations expected is <skipped>, so a CI server stays green for known
+// failures; its message names the entries.
+bool IsExpectedFailure(const CaseResult& result) {
+  return result.expectation && result.expectation->outcome == Expected::kExpectedFailure;
+}
+
+Element ElementOf(const CaseResult& result) {
+  return IsExpectedFailure(result) ? Element::kSkipped : ElementOf(result.verdict);
+}
+
 Counts CountsOf(const Report& report) {
   Counts counts;
   for (const CaseResult& result : report.cases) {
     ++counts.tests;
-    switch (ElementOf(result.verdict)) {
+    switch (ElementOf(result)) {
       case Element::kFailure:
         ++counts.failures;
         break;
@@ -133,9 +145,14 @@ std::string HostName(const std::string& host) {
   return name.empty() ? std::string("localhost") : name;
 }
 
-std::string MessageOf(const CaseResult& result) {
-  if (result.messages.empty()) return std::string(ToString(result.verdict));
-  return std::string(ToString(result.verdict)) + ": " + details::Join(result.messages, "; ");
+std::string MessageOf(const Report& report, const CaseResult& result) {
+  std::string message(ToString(result.verdict));
+  if (const std::string expected = details::ExpectationText(report, result.expectation);
+      !expected.empty()) {
+    message += " [" + expected + "]";
+  }
+  if (result.messages.empty()) return message;
+  return message + ": " + details::Join(result.messages, "; ");
 }
 
 void WriteCounts(std::ostream& out, const Counts& counts, double seconds) {
@@ -149,31 +166,37 @@ void WriteProperty(std::ostream& out, const std::string& name, const std::string
       << "\"/>\n";
 }
 
-void WriteCase(std::ostream& out, const CaseResult& result) {
+void WriteCase(std::ostream& out, const Report& report, const CaseResult& result) {
   out << "    <testcase classname=\"" << XmlAttribute(details::AreaOf(result.id)) << "\" name=\""
       << XmlAttribute(result.id) << "\" time=\"" << text::Seconds(result.duration_s) << "\"";
-  if (result.verdict == Verdict::kPass) {
+  if (result.verdict == Verdict::kPass &&
+      !(result.expectation && result.expectation->outcome == Expected::kUnexpectedPass)) {
     out << "/>\n";
     return;
   }
   out << ">\n";
   const std::string verdict(ToString(result.verdict));
   const std::string account = XmlText(details::PlainText(result));
-  switch (ElementOf(result.verdict)) {
+  switch (ElementOf(result)) {
     case Element::kFailure:
       out << "      <failure type=\"" << verdict << "\" message=\""
-          << XmlAttribute(MessageOf(result)) << "\">" << account << "</failure>\n";
+          << XmlAttribute(MessageOf(report, result)) << "\">" << account << "</failure>\n";
       break;
     case Element::kError:
-      out << "      <error type=\"" << verdict << "\" message=\"" << XmlAttribute(MessageOf(result))
+      out << "      <error type=\"" << verdict << "\" message=\"" << XmlAttribute(MessageOf(report, result))
           << "\">" << account << "</error>\n";
       break;
     case Element::kSkipped:
-      out << "      <skipped message=\"" << XmlAttribute(MessageOf(result)) << "\"/>\n";
+      out << "      <skipped message=\"" << XmlAttribute(MessageOf(report, result)) << "\"/>\n";
       out << "      <system-out>" << account << "</system-out>\n";
       break;
     case Element::kPassed:  // DOCUMENTED-HANG, DEVIATION: conformant, passed with their verdict.
-      out << "      <system-out>" << account << "</system-out>\n";
+      out << "      <system-out>";
+      if (const std::string expected = details::ExpectationText(report, result.expectation);
+          !expected.empty()) {
+        out << XmlText(expected) << "\n";
+      }
+      out << account << "</system-out>\n";
       break;
   }
   if (!result.evidence.output.empty()) {
@@ -212,7 +235,10 @@ void WriteJunit(const Report& report, std::ostream& out) {
   for (const std::string& gap : report.claim_gaps) WriteProperty(out, "claim_gap", gap);
   for (const auto& [name, value] : report.run.options) WriteProperty(out, "option." + name, value);
   out << "    </properties>\n";
-  for (const CaseResult& result : report.cases) WriteCase(out, result);
+  if (const std::string line = ExpectationSummary(report); !line.empty()) {
+    WriteProperty(out, "expectations", line);
+  }
+  for (const CaseResult& result : report.cases) WriteCase(out, report, result);
   out << "  </testsuite>\n";
   out << "</testsuites>\n";
 }

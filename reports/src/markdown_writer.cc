@@ -1,6 +1,7 @@
 // markdown_writer.cc - report.md: the review document (run header, requirement table, and an
 // account of every case that did not simply pass).
 #include "case_details.h"
+#include "miconform/report/expectations.h"
 #include "miconform/report/writers.h"
 #include "text_escape.h"
 
@@ -29,6 +30,9 @@ void WriteHeader(const Report& report, std::ostream& out) {
   const RunInfo& run = report.run;
   out << "# miconform conformance report\n\n";
   out << "**" << ClaimOf(report) << "**: " << details::CountLine(report) << ".\n\n";
+  if (const std::string line = ExpectationSummary(report); !line.empty()) {
+    out << "Expectations: " << MarkdownInline(line) << ".\n\n";
+  }
   if (!report.claim_gaps.empty()) {
     out << "Not a conformance claim:\n\n";
     for (const std::string& gap : report.claim_gaps) out << "- " << MarkdownInline(gap) << "\n";
@@ -69,6 +73,33 @@ void WriteRequirements(const Report& report, std::ostream& out) {
   out << "\n";
 }
 
+// The results the expectations speak about, and the entries nothing in the run used.
+void WriteExpectations(const Report& report, std::ostream& out) {
+  if (report.expectations.empty()) return;
+  out << "## Expectations\n\n";
+  const std::vector<details::MarkedResult> marked = details::MarkedResults(report);
+  if (marked.empty()) {
+    out << "Every result conforms and no entry applied.\n\n";
+  } else {
+    out << "| Result | Verdict | Against the expectations |\n|---|---|---|\n";
+    for (const details::MarkedResult& result : marked) {
+      out << "| " << (result.is_case ? "case " : "requirement ")
+          << MarkdownCode(result.id, true) << " | " << ToString(result.verdict) << " | "
+          << MarkdownInline(result.text) << " |\n";
+    }
+    out << "\n";
+  }
+  const std::vector<Expectation> unused = details::UnusedExpectations(report);
+  if (!unused.empty()) {
+    out << "Entries that applied to nothing in this run (not run, or nothing to excuse):\n\n";
+    for (const Expectation& entry : unused) {
+      out << "- " << MarkdownCode(entry.id, false) << " " << ToString(entry.expect) << ": "
+          << MarkdownInline(entry.reason) << "\n";
+    }
+    out << "\n";
+  }
+}
+
 // What the cases saw where the pages leave the behaviour open: never judged.
 void WriteObservations(const Report& report, std::ostream& out) {
   out << "## Observations\n\n";
@@ -97,12 +128,16 @@ void WriteEvidence(const std::string& title, const std::string& evidence, std::o
       << "\n";
 }
 
-void WriteCase(const CaseResult& result, std::ostream& out) {
+void WriteCase(const Report& report, const CaseResult& result, std::ostream& out) {
   out << "### " << MarkdownCode(result.id, false) << ": " << ToString(result.verdict) << "\n\n";
   out << "- Verdict: **" << ToString(result.verdict) << "**\n";
   out << "- Requirements: " << CodeList(result.requirement_ids, false) << "\n";
   out << "- Phase reached: " << OrNone(result.phase, true) << "\n";
   out << "- Duration: " << text::Seconds(result.duration_s) << " s\n";
+  if (const std::string expected = details::ExpectationText(report, result.expectation);
+      !expected.empty()) {
+    out << "- Expectation: " << MarkdownInline(expected) << "\n";
+  }
   if (!result.evidence.fired.empty()) {
     out << "- Injection points fired: " << CodeList(result.evidence.fired, false) << "\n";
   }
@@ -125,12 +160,13 @@ void WriteCase(const CaseResult& result, std::ostream& out) {
 void WriteMarkdown(const Report& report, std::ostream& out) {
   WriteHeader(report, out);
   WriteRequirements(report, out);
+  WriteExpectations(report, out);
   WriteObservations(report, out);
   out << "## Cases that did not pass\n\n";
   bool any = false;
   for (const CaseResult& result : report.cases) {
     if (result.verdict == Verdict::kPass) continue;
-    WriteCase(result, out);
+    WriteCase(report, result, out);
     any = true;
   }
   if (!any) out << "Every case passed.\n";

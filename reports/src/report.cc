@@ -96,11 +96,124 @@ void Report::Aggregate() {
       cases.begin(), cases.end(), [](const CaseResult& result) { return IsConformant(result.verdict); });
   cases_conform = cases_conformant && !any_error;
   conformant = cases_conform && claim_gaps.empty();
+  MarkExpectations(this);
 }
 
 std::string ClaimOf(const Report& report) {
   if (report.conformant) return "CONFORMANT";
   return report.cases_conform ? "PARTIAL" : "NOT CONFORMANT";
+}
+
+namespace {
+
+constexpr std::array<std::pair<Expected, std::string_view>, 4> kExpectedWords = {{
+    {Expected::kAsExpected, "as-expected"},
+    {Expected::kExpectedFailure, "expected-failure"},
+    {Expected::kUnexpectedFailure, "unexpected-failure"},
+    {Expected::kUnexpectedPass, "unexpected-pass"},
+}};
+
+const Expectation* EntryFor(const std::vector<Expectation>& entries, const std::string& id) {
+  for (const Expectation& entry : entries) {
+    if (entry.id == id) return &entry;
+  }
+  return nullptr;
+}
+
+// The mark of a result with verdict `verdict`, its own entry `own` (or none), and, for a failure,
+// the IDs whose entries could excuse it instead (`others`: the requirements a case charges, or
+// the cases that charge a requirement).
+ExpectationMark MarkOf(const std::vector<Expectation>& entries, Verdict verdict,
+                       const Expectation* own, const std::vector<std::string>& others) {
+  ExpectationMark mark;
+  if (IsConformant(verdict)) {
+    if (own != nullptr) {
+      mark.entries.push_back(own->id);
+      if (own->expect == Expect::kFails) mark.outcome = Expected::kUnexpectedPass;
+    }
+    return mark;
+  }
+  if (own != nullptr) {
+    mark.outcome = Expected::kExpectedFailure;
+    mark.entries.push_back(own->id);
+    return mark;
+  }
+  for (const std::string& id : others) {
+    if (EntryFor(entries, id) == nullptr) {
+      mark.outcome = Expected::kUnexpectedFailure;
+      mark.entries.clear();
+      return mark;
+    }
+    mark.entries.push_back(id);
+  }
+  mark.outcome = others.empty() ? Expected::kUnexpectedFailure : Expected::kExpectedFailure;
+  return mark;
+}
+
+}  // namespace
+
+std::string_view ToString(Expected expected) {
+  for (const auto& [value, word] : kExpectedWords) {
+    if (value == expected) return word;
+  }
+  return "unexpected-failure";
+}
+
+std::optional<Expected> ParseExpected(std::string_view text) {
+  for (const auto& [value, word] : kExpectedWords) {
+    if (word == text) return value;
+  }
+  return std::nullopt;
+}
+
+void MarkExpectations(Report* report) {
+  const std::vector<Expectation>& entries = report->expectations;
+  if (entries.empty()) {
+    for (CaseResult& result : report->cases) result.expectation.reset();
+    for (RequirementResult& requirement : report->requirements) requirement.expectation.reset();
+    return;
+  }
+  // Which requirements each case charges: the pairs (case, requirement) that do not conform.
+  std::vector<std::vector<std::string>> charged_by_case(report->cases.size());
+  std::vector<std::vector<std::string>> charging_cases(report->requirements.size());
+  for (std::size_t c = 0; c < report->cases.size(); ++c) {
+    const CaseResult& result = report->cases[c];
+    for (std::size_t r = 0; r < report->requirements.size(); ++r) {
+      const RequirementResult& requirement = report->requirements[r];
+      const auto& ids = result.requirement_ids;
+      const bool named = std::find(ids.begin(), ids.end(), requirement.id) != ids.end();
+      if (IsConformant(VerdictForRequirement(result, requirement.id, requirement.level, named))) {
+        continue;
+      }
+      charged_by_case[c].push_back(requirement.id);
+      charging_cases[r].push_back(result.id);
+    }
+  }
+  for (std::size_t c = 0; c < report->cases.size(); ++c) {
+    CaseResult& result = report->cases[c];
+    result.expectation =
+        MarkOf(entries, result.verdict, EntryFor(entries, result.id), charged_by_case[c]);
+  }
+  for (std::size_t r = 0; r < report->requirements.size(); ++r) {
+    RequirementResult& requirement = report->requirements[r];
+    requirement.expectation = MarkOf(entries, requirement.verdict,
+                                     EntryFor(entries, requirement.id), charging_cases[r]);
+  }
+}
+
+int Report::CountMarked(Expected expected) const {
+  int count = 0;
+  for (const CaseResult& result : cases) {
+    if (result.expectation && result.expectation->outcome == expected) ++count;
+  }
+  for (const RequirementResult& requirement : requirements) {
+    if (requirement.expectation && requirement.expectation->outcome == expected) ++count;
+  }
+  return count;
+}
+
+std::string OutcomeOf(const Report& report) {
+  return report.run.ended.empty() ? "INTERRUPTED" : ClaimOf(report);
 }
 
 int Report::Count(Verdict verdict) const {

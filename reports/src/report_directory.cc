@@ -16,6 +16,7 @@
 
 #include "miconform/report/digest.h"
 #include "miconform/report/directory_lock.h"
+#include "miconform/report/expectations.h"
 #include "miconform/report/writers.h"
 
 namespace miconform::report {
@@ -116,15 +117,17 @@ std::string Render(const Report& report, void (*writer)(const Report&, std::ostr
   return std::move(out).str();
 }
 
-// The files a manifest covers, sorted: the journal is optional (a directory written by a writer
-// alone has none), the report files are not.
+// The files a manifest covers, sorted: the journal and the expectations are there when the run
+// had them (a directory written by a writer alone has no journal), the report files always.
 constexpr const char* kJournalName = "journal.jsonl";
 constexpr const char* kReportFiles[] = {"junit.xml", "report.html", "report.json", "report.md"};
 
 std::string Manifest(const fs::path& dir) {
   std::set<std::string> names(std::begin(kReportFiles), std::end(kReportFiles));
   std::error_code error;
-  if (fs::is_regular_file(dir / kJournalName, error)) names.insert(kJournalName);
+  for (const char* optional : {kJournalName, kExpectationsName}) {
+    if (fs::is_regular_file(dir / optional, error)) names.insert(optional);
+  }
   std::string manifest;
   for (const std::string& name : names) manifest += Sha256OfFile(dir / name) + "  " + name + "\n";
   return manifest;
@@ -144,6 +147,12 @@ void WriteReportDirectory(const Report& report, const fs::path& dir) {
   WriteAtomically(dir / "junit.xml", junit);
   WriteAtomically(dir / "report.md", markdown);
   WriteAtomically(dir / "report.html", html);
+  // The expectations the marks came from; none left behind by an earlier run in the directory.
+  if (!report.expectations.empty()) {
+    WriteAtomically(dir / kExpectationsName, ExpectationsText(report.expectations));
+  } else if (::unlink((dir / kExpectationsName).c_str()) != 0 && errno != ENOENT) {
+    Fail("remove", dir / kExpectationsName, errno);
+  }
   WriteAtomically(dir / kManifestName, Manifest(dir));
   SyncDirectory(dir);
 }
@@ -189,6 +198,8 @@ std::vector<std::string> CheckManifest(const fs::path& dir) {
   }
   std::set<std::string> covered(std::begin(kReportFiles), std::end(kReportFiles));
   covered.insert(kJournalName);
+  std::error_code error;
+  if (fs::exists(dir / kExpectationsName, error)) covered.insert(kExpectationsName);
   for (const std::string& name : covered) {
     if (!listed.count(name)) {
       problems.push_back(name + " is not covered by " + std::string(kManifestName));

@@ -1,5 +1,6 @@
-// main.cc - the miconform command line: `run`, `list`, and the hidden child commands the runner
-// starts under its watchdog (`__case`, `__probe`).
+// main.cc - the miconform command line: `run` and the commands on its reports (`report`, `verify`,
+// `merge`, `diff`, `compare`), `mutants`, `list`, and the hidden child commands the runner starts
+// under its watchdog (`__case`, `__probe`).
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,6 +19,8 @@
 #include "bench_command.h"
 #include "case_child.h"
 #include "case_selection.h"
+#include "compare_command.h"
+#include "diff_command.h"
 #include "interrupt_signals.h"
 #include "list_command.h"
 #include "merge_command.h"
@@ -221,6 +224,19 @@ int main(int argc, char** argv) {
                           "An interposer plan for every case, e.g. "
                           "'mode=countdown;k=3;delay_us=2000' (suite/injection/README.md)");
   AddScheduleOptions(run_command, &run);
+  CLI::Option* expectations_option =
+      run_command->add_option("--expectations", run.expectations,
+                              "Known failures and intermittents, one a line: ID FAILS|FLAKY "
+                              "reason (README.md, Known failures); the report marks each result "
+                              "expected or not")
+          ->check(CLI::ExistingFile);
+  std::string fail_on = "any";
+  run_command->add_option("--fail-on", fail_on,
+                          "Which failures exit 1: any, or only those the expectations did not "
+                          "expect (unexpected)")
+      ->check(CLI::IsMember({"any", "unexpected"}))
+      ->needs(expectations_option)
+      ->capture_default_str();
   std::string resume_dir;
   CLI::Option* resume_option =
       run_command->add_option("--resume", resume_dir,
@@ -254,6 +270,34 @@ int main(int argc, char** argv) {
   merge_command->add_option("--report", merge_out, "Directory the merged report is written to")
       ->required();
   merge_command->add_option("DIR", merge_dirs, "The shards' report directories")->required();
+
+  std::string diff_before;
+  std::string diff_after;
+  miconform::report::DiffOptions diff_options;
+  CLI::App* diff_command = app.add_subcommand(
+      "diff", "List what changed from the run in report directory A to the run in B: run facts, "
+              "requirement and case verdicts, new and fixed failures, timing outliers");
+  diff_command->add_option("A", diff_before, "The earlier run's report directory")->required();
+  diff_command->add_option("B", diff_after, "The later run's report directory")->required();
+  diff_command->add_option("--timing-ratio", diff_options.timing_ratio,
+                           "A case's time is an outlier when it changed by this factor...")
+      ->check(kFiniteNumber)
+      ->check(CLI::Range(1.0, 1000.0))
+      ->capture_default_str();
+  diff_command->add_option("--timing-min", diff_options.timing_min_s,
+                           "...and by at least this many seconds")
+      ->check(kFiniteNumber)
+      ->check(CLI::Range(0.0, 36000.0))
+      ->capture_default_str();
+
+  std::string compare_out = "miconform-compare";
+  std::vector<std::string> compare_dirs;
+  CLI::App* compare_command = app.add_subcommand(
+      "compare", "Write one page (compare.md, compare.html) with several runs' requirement "
+                 "verdicts side by side: targets, versions or platforms");
+  compare_command->add_option("--output", compare_out, "Directory the pages are written to")
+      ->capture_default_str();
+  compare_command->add_option("DIR", compare_dirs, "The runs' report directories")->required();
 
   miconform::runner::RunOptions mutants;
   mutants.report_dir = "miconform-mutants";
@@ -331,6 +375,7 @@ int main(int argc, char** argv) {
       run.resume = true;
     }
     run.filters = miconform::runner::SplitList(filter_text);
+    run.fail_on_unexpected = fail_on == "unexpected";
     run.progress = progress == "always" || (progress == "auto" && isatty(STDERR_FILENO));
     return miconform::runner::RunCommand(run, SelfPath(argv[0]));
   }
@@ -354,6 +399,12 @@ int main(int argc, char** argv) {
     return miconform::runner::VerifyCommand(verify_dir, verify_library, std::cout);
   }
   if (merge_command->parsed()) return miconform::runner::MergeCommand(merge_out, merge_dirs);
+  if (diff_command->parsed()) {
+    return miconform::runner::DiffCommand(diff_before, diff_after, diff_options, std::cout);
+  }
+  if (compare_command->parsed()) {
+    return miconform::runner::CompareCommand(compare_out, compare_dirs);
+  }
   if (list_command->parsed()) {
     using miconform::runner::ListWhat;
     return miconform::runner::ListCommand(

@@ -11,7 +11,9 @@
 #include <set>
 #include <stdexcept>
 
+#include "expectations_file.h"
 #include "miconform/report/directory_lock.h"
+#include "miconform/report/expectations.h"
 #include "miconform/report/journal.h"
 #include "miconform/report/writers.h"
 #include "run_command.h"
@@ -30,6 +32,7 @@ bool DiffersBetweenShards(const std::string& option) {
 struct ShardRecord {
   std::string dir;
   report::Report recorded;
+  std::vector<report::Expectation> expectations;  // what the shard's run was given
 };
 
 // Empty when `shard` is a shard of the same run as `first`; else what differs.
@@ -116,15 +119,22 @@ int MergeCommand(const std::string& out_dir, const std::vector<std::string>& sha
   std::vector<ShardRecord> shards;
   std::map<std::string, std::string> shard_of_case;  // case ID -> the directory that judged it
   for (const std::string& dir : shard_dirs) {
-    ShardRecord shard{dir, {}};
+    ShardRecord shard{dir, {}, {}};
     try {
       shard.recorded = report::Journal::Replay(fs::path(dir) / "journal.jsonl");
+      shard.expectations = ReadKeptExpectations(dir);
     } catch (const std::exception& failure) {
       return fail(failure.what());
     }
     if (!shards.empty()) {
       if (const std::string mismatch = Mismatch(shards.front(), shard); !mismatch.empty()) {
         return fail("not shards of one run: " + mismatch);
+      }
+      if (report::ExpectationsText(shard.expectations) !=
+          report::ExpectationsText(shards.front().expectations)) {
+        return fail("the shards in " + shards.front().dir + " and " + dir +
+                    " were given different expectations (" + report::kExpectationsName +
+                    "); run every shard with the same --expectations file");
       }
     }
     for (const report::CaseResult& result : shard.recorded.cases) {
@@ -139,11 +149,11 @@ int MergeCommand(const std::string& out_dir, const std::vector<std::string>& sha
 
   report::Report merged;
   merged.run = MergedRun(shards);
+  merged.expectations = shards.front().expectations;
   for (ShardRecord& shard : shards) {
     for (report::CaseResult& result : shard.recorded.cases) merged.cases.push_back(std::move(result));
   }
-  std::sort(merged.cases.begin(), merged.cases.end(),
-            [](const report::CaseResult& a, const report::CaseResult& b) { return a.id < b.id; });
+  // FinishReport puts the cases in the suite's order.
   if (const std::string unknown = FinishReport(&merged); !unknown.empty()) {
     return fail("the shards hold case '" + unknown + "', which this suite (" + MICONFORM_VERSION +
                 ") does not have");

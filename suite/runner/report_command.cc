@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "case_registry.h"
+#include "expectations_file.h"
 #include "miconform/report/directory_lock.h"
 #include "miconform/report/journal.h"
 #include "miconform/report/writers.h"
@@ -28,6 +29,11 @@ int ReportCommand(const std::string& report_dir) {
   report::Report report;
   try {
     report = report::Journal::Replay(std::filesystem::path(report_dir) / "journal.jsonl");
+  } catch (const std::exception& error) {
+    return fail(std::string("report: ") + error.what());
+  }
+  try {
+    report.expectations = ReadKeptExpectations(report_dir);
   } catch (const std::exception& error) {
     return fail(std::string("report: ") + error.what());
   }

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
@@ -18,11 +19,13 @@
 #include "case_selection.h"
 #include "catalog.h"
 #include "claim.h"
+#include "expectations_file.h"
 #include "judge.h"
 #include "miconform/builtin_targets.h"
 #include "miconform/handler_registration.h"
 #include "miconform/report/digest.h"
 #include "miconform/report/directory_lock.h"
+#include "miconform/report/expectations.h"
 #include "miconform/report/journal.h"
 #include "miconform/report/writers.h"
 #include "miconform/injection_plan.h"
@@ -252,23 +255,34 @@ std::vector<report::RequirementResult> RequirementsOf(const std::vector<CaseInfo
 }
 
 std::string FinishReport(report::Report* report) {
-  std::vector<CaseInfo> cases;
+  // The cases in the suite's order, as a run lists them (a journal has them in the order they
+  // ended), so a rebuilt report is the run's report.
+  std::map<std::string, std::size_t> position;
+  for (const CaseInfo& info : AllCases()) position.emplace(info.id, position.size());
   for (const report::CaseResult& result : report->cases) {
-    const CaseInfo* found = FindCase(result.id);
-    if (found == nullptr) return result.id;
-    cases.push_back(*found);
+    if (!position.count(result.id)) return result.id;
   }
+  std::stable_sort(report->cases.begin(), report->cases.end(),
+                   [&](const report::CaseResult& a, const report::CaseResult& b) {
+                     return position[a.id] < position[b.id];
+                   });
+  std::vector<CaseInfo> cases;
+  for (const report::CaseResult& result : report->cases) cases.push_back(*FindCase(result.id));
   report->requirements = RequirementsOf(cases);
   report->claim_gaps = ClaimGaps(report->run, report->cases);
   report->Aggregate();
   return {};
 }
 
-int ExitStatusOf(const report::Report& report, bool sharded) {
+int ExitStatusOf(const report::Report& report, bool sharded, bool fail_on_unexpected) {
   if (report.Count(report::Verdict::kError) > 0) return kExitError;
   if (report.conformant) return kExitConformant;
-  if (!report.cases_conform) return kExitNotConformant;
-  return sharded ? kExitConformant : kExitPartial;
+  // Without expectations there are no marks, and every failure is unexpected.
+  const bool failed = fail_on_unexpected && !report.expectations.empty()
+                          ? report.CountMarked(report::Expected::kUnexpectedFailure) > 0
+                          : !report.cases_conform;
+  if (failed) return kExitNotConformant;
+  return sharded || report.claim_gaps.empty() ? kExitConformant : kExitPartial;
 }
 
 void PrintSummary(const report::Report& report, const std::string& report_dir, bool interrupted,
@@ -287,14 +301,28 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
               std::string(report::ToString(verdict));
   }
   std::printf("  %zu cases: %s\n", report.cases.size(), counts.c_str());
+  if (const std::string line = report::ExpectationSummary(report); !line.empty()) {
+    std::printf("  expectations: %s\n", line.c_str());
+  }
   if (!interrupted && report.cases_conform && !report.claim_gaps.empty()) {
     std::printf("  not a conformance claim:\n");
     for (const std::string& gap : report.claim_gaps) std::printf("    - %s\n", gap.c_str());
   }
   for (const auto& result : report.cases) {
-    if (report::IsConformant(result.verdict) && !report::IsWarning(result.verdict)) continue;
-    std::printf("  %-15s %s%s%s\n", std::string(report::ToString(result.verdict)).c_str(),
-                result.id.c_str(), result.messages.empty() ? "" : ": ",
+    const bool unexpected_pass =
+        result.expectation && result.expectation->outcome == report::Expected::kUnexpectedPass;
+    if (report::IsConformant(result.verdict) && !report::IsWarning(result.verdict) &&
+        !unexpected_pass) {
+      continue;
+    }
+    std::string mark;
+    if (result.expectation && result.expectation->outcome == report::Expected::kExpectedFailure) {
+      mark = " (expected)";
+    } else if (unexpected_pass) {
+      mark = " (UNEXPECTED pass: its expectation can go)";
+    }
+    std::printf("  %-15s %s%s%s%s\n", std::string(report::ToString(result.verdict)).c_str(),
+                result.id.c_str(), mark.c_str(), result.messages.empty() ? "" : ": ",
                 result.messages.empty() ? "" : result.messages.front().c_str());
   }
   if (report_written) {
@@ -311,6 +339,15 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   if (const std::string problem = TimingOf(options).Check(); !problem.empty()) {
     run.error = problem;  // before the probe: a bad combination never reaches a target
     return run;
+  }
+  std::vector<report::Expectation> expectations;
+  if (!options.expectations.empty()) {
+    try {
+      expectations = ReadExpectationsFile(options.expectations);
+    } catch (const std::exception& error) {
+      run.error = std::string("--expectations: ") + error.what();
+      return run;
+    }
   }
   const auto started = std::chrono::system_clock::now();
   std::vector<CaseInfo> selected;
@@ -526,6 +563,7 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   if (watchdog.interrupted()) {
     report.claim_gaps.insert(report.claim_gaps.begin(), "the run was interrupted");
   }
+  report.expectations = std::move(expectations);
   report.Aggregate();
   run.interrupted = watchdog.interrupted();
   if (!journal->error().empty()) {
@@ -543,7 +581,8 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   run.interrupted = run.interrupted || watchdog.interrupted();
   run.exit_status = run.interrupted || !run.error.empty()
                         ? kExitError
-                        : ExitStatusOf(report, /*sharded=*/options.shard.total > 0);
+                        : ExitStatusOf(report, /*sharded=*/options.shard.total > 0,
+                                       options.fail_on_unexpected);
   run.report = std::move(report);
   return run;
 }

@@ -8,7 +8,8 @@
 // not be written); 3 PARTIAL: every case judged conforms, but the run is no conformance claim (a
 // filter, options off their defaults). A GoogleTest shard (GTEST_TOTAL_SHARDS) exits 0 where it
 // would exit 3, as a shard of any GoogleTest program does when its tests pass; `miconform merge`
-// makes the claim of the shards together.
+// makes the claim of the shards together. With --fail-on unexpected (and --expectations), a run
+// whose every failure was expected exits as if its cases conformed (0 or 3).
 #ifndef MICONFORM_RUNNER_RUN_COMMAND_H
 #define MICONFORM_RUNNER_RUN_COMMAND_H
 
@@ -58,8 +59,8 @@ std::vector<report::RequirementResult> RequirementsOf(const std::vector<CaseInfo
 std::string FinishReport(report::Report* report);
 
 // The exit status of a finished run with `report` (the statuses above; `sharded`: the run is one
-// GoogleTest shard).
-int ExitStatusOf(const report::Report& report, bool sharded);
+// GoogleTest shard; `fail_on_unexpected`: only an unexpected failure makes it NOT CONFORMANT's 1).
+int ExitStatusOf(const report::Report& report, bool sharded, bool fail_on_unexpected = false);
 
 // The summary of a report on stdout: its claim (ClaimOf, or INTERRUPTED), the count of each case
 // verdict, why it is no conformance claim, the cases that did not pass, and where the report is

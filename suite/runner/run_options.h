@@ -31,6 +31,8 @@ struct RunOptions {
   int eventually_ms = static_cast<int>(watchdog::Timing{}.eventually.count());    // --eventually MS
   int settle_ms = static_cast<int>(watchdog::Timing{}.settle.count());            // --settle MS
   std::string report_dir = "miconform-report";  // --report DIR (or the --resume DIR)
+  std::string expectations;          // --expectations FILE: known failures (empty: none)
+  bool fail_on_unexpected = false;   // --fail-on unexpected: only unexpected failures exit 1
   bool resume = false;               // --resume DIR: go on with the interrupted run in DIR
   bool progress = false;             // progress lines (on when stderr is a terminal)
   std::string inject;                // --inject PLAN: an interposer plan applied to every case

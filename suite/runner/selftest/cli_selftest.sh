@@ -58,6 +58,12 @@ expect 2 "progress" -- run --progress sometimes
 expect 2 "no case matches" -- run --filter 'no.such.case.*' --report "$scratch/r1"
 expect 2 "no-such-target|built-in|reference" -- run --target no-such-target --report "$scratch/r2"
 expect 2 "config-dir" -- run --target "$scratch/text.so" --report "$scratch/r3"
+expect 2 "expectations" -- run --expectations "$scratch/no-such-file.txt" --report "$scratch/r4"
+expect 2 "fail-on" -- run --fail-on sometimes --report "$scratch/r4"
+expect 2 "B is required|required" -- diff "$scratch"
+expect 2 "timing-ratio" -- diff --timing-ratio 0.5 "$scratch" "$scratch"
+expect 2 "FINITE|finite" -- diff --timing-min nan "$scratch" "$scratch"
+expect 2 "DIR is required|required" -- compare
 expect 2 "/missing/libmi.so" -- run --target /missing/libmi.so --config-dir "$scratch/conf" --report "$scratch/r4"
 expect 2 "text.so" -- run --target "$scratch/text.so" --config-dir "$scratch/conf" --report "$scratch/r5"
 expect 2 "does-not-exist|config" -- run --target "$scratch/text.so" --config-dir "$scratch/does-not-exist" --report "$scratch/r6"
@@ -91,7 +97,7 @@ expect 2 "must not contain '=' or '#'" -- run --protocol 'MY=PROTO' "${nowhere[@
 expect 2 "must not contain '=' or '#'" -- run --protocol 'MY#PROTO' "${nowhere[@]}"
 
 expect 0 "^miconform [0-9]+\.[0-9]+\.[0-9]+$" -- --version
-expect 2 "^miconform: unknown command 'xyz'; commands: run, report, verify, merge, mutants, list, bench-supervision$" -- xyz
+expect 2 "^miconform: unknown command 'xyz'; commands: run, report, verify, merge, diff, compare, mutants, list, bench-supervision$" -- xyz
 refuse "__"
 
 # The report directory is checked before the target is probed, for every command taking one.

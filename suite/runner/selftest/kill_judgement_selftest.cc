@@ -37,7 +37,7 @@ report::Report SuiteReport(std::vector<report::CaseResult> cases) {
                                 [&](const auto& requirement) { return requirement.id == id; });
       if (found == run.requirements.end()) {
         run.requirements.push_back({id, "page", "section", "text", report::Level::kMust,
-                                    Verdict::kPass, {}});
+                                    Verdict::kPass, {}, std::nullopt});
         found = run.requirements.end() - 1;
       }
       found->verdict = report::Worst(found->verdict, result.verdict);

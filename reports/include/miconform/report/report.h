@@ -55,6 +55,31 @@ struct Finding {
   std::string text;
 };
 
+// ---- expectations (a vendor's known failures: expectations.h reads and writes their file).
+enum class Expect {
+  kFails,  // FAILS: a known failure; the result is expected not to conform
+  kFlaky,  // FLAKY: a known intermittent; either result is expected
+};
+struct Expectation {
+  std::string id;      // a case ID or a requirement ID
+  Expect expect = Expect::kFails;
+  std::string reason;  // why (required)
+  std::string link;    // the first http:// or https:// word of the reason, else empty
+};
+// How a result stands against the expectations.
+enum class Expected {
+  kAsExpected,         // conforms without an entry, or FLAKY either way
+  kExpectedFailure,    // does not conform, and an entry says it would not
+  kUnexpectedFailure,  // does not conform, and no entry says it would not
+  kUnexpectedPass,     // conforms, though a FAILS entry says it would not: the entry can go
+};
+std::string_view ToString(Expected expected);
+std::optional<Expected> ParseExpected(std::string_view text);
+struct ExpectationMark {
+  Expected outcome = Expected::kAsExpected;
+  std::vector<std::string> entries;  // IDs of the entries that decided it (none for a plain pass)
+};
+
 // What a case saw where the pages leave the behaviour open: reported, never judged.
 struct Observation {
   std::string requirement_id;  // the requirement (clause) it relates to
@@ -76,6 +101,7 @@ struct CaseResult {
   // order (the walk by K, then the seeded schedules by seed). Absent when nothing broke.
   std::optional<int> schedules_to_failure;
   Evidence evidence;
+  std::optional<ExpectationMark> expectation;  // set by Aggregate when the run has expectations
 };
 
 struct RequirementResult {
@@ -86,6 +112,7 @@ struct RequirementResult {
   Level level = Level::kMust;
   Verdict verdict = Verdict::kError;  // worst of its cases'
   std::vector<std::string> case_ids;
+  std::optional<ExpectationMark> expectation;  // set by Aggregate when the run has expectations
 };
 
 // ---- the verdict rules: the one place that turns findings into verdicts.
@@ -182,18 +209,38 @@ struct Report {
   std::vector<std::string> claim_gaps;
   bool cases_conform = false;  // every case verdict conformant and no requirement ERROR
   bool conformant = false;     // cases_conform, and the run is a claim (no claim gaps)
+  // The known failures the run was given (--expectations; empty: none). They change no verdict
+  // and no claim: they mark each result expected or not (ExpectationMark).
+  std::vector<Expectation> expectations;
 
   // Recomputes every requirement's verdict (the worst VerdictForRequirement of the cases that
   // name it or charge it through a finding; a requirement no case names or charges is ERROR),
-  // `cases_conform` and `conformant`.
+  // `cases_conform` and `conformant`; then, when there are expectations, marks every case and
+  // requirement (MarkExpectations).
   void Aggregate();
   // Count of cases with the verdict.
   int Count(Verdict verdict) const;
+  // Count of cases and requirements marked `expected` (0 without expectations).
+  int CountMarked(Expected expected) const;
 };
+
+// The expectation rules, the one place that says what is expected (called by Aggregate; the
+// verdicts must be aggregated). Without expectations every mark is cleared. A result conforms
+// when its verdict IsConformant.
+// - A case that conforms is an unexpected pass when it has a FAILS entry, else as expected.
+// - A case that does not conform is an expected failure when it has an entry, or when every
+//   requirement it charges (VerdictForRequirement not conformant) has one; else unexpected.
+// - A requirement likewise: an entry of its own, or one for every non-conforming case that
+//   charges it, makes its failure expected; a FAILS entry and a conforming verdict make an
+//   unexpected pass.
+// FLAKY entries make either result as expected (a failure under them is an expected failure).
+void MarkExpectations(Report* report);
 
 // The run's claim: "CONFORMANT" (conformant), "PARTIAL" (its cases conform, but it has claim
 // gaps) or "NOT CONFORMANT".
 std::string ClaimOf(const Report& report);
+// ClaimOf, or "INTERRUPTED" for a run that never ended (its record has no end time).
+std::string OutcomeOf(const Report& report);
 
 }  // namespace miconform::report
 
