@@ -13,6 +13,7 @@ packages=(
   gdb elfutils                   # stacks of hung cases (eu-stack, gdb as a fallback)
   python3                        # the benchmark and repeat scripts
   python3-junitparser            # a JUnit consumer reading junit.xml back (reports/selftest)
+  dpkg-dev file                  # the Debian package (cpack -G DEB: dpkg-shlibdeps, file)
 )
 
 missing=()

@@ -153,9 +153,11 @@ std::string ShellQuote(const std::string& text) {
   return quoted + "'";
 }
 
-std::string ReproduceCommand(const RunOptions& options, const std::string& case_id,
-                             const std::string& plan) {
-  std::string command = "miconform run --target " + ShellQuote(options.target);
+// The command that runs one case again: this runner by its full path, so a report's reproduce
+// line works where miconform is not on PATH.
+std::string ReproduceCommand(const std::string& self, const RunOptions& options,
+                             const std::string& case_id, const std::string& plan) {
+  std::string command = ShellQuote(self) + " run --target " + ShellQuote(options.target);
   if (!options.entry.empty()) command += " --entry " + ShellQuote(options.entry);
   if (!options.protocol.empty()) command += " --protocol " + ShellQuote(options.protocol);
   if (!options.config_dir.empty()) command += " --config-dir " + ShellQuote(options.config_dir);
@@ -499,7 +501,7 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   watchdog.RunAll(specs, options.jobs, [&](std::size_t spec_index, watchdog::Outcome outcome) {
     const std::size_t index = to_run[spec_index];
     report::CaseResult result = judge(index, outcome);
-    result.reproduce = ReproduceCommand(options, selected[index].id, options.inject);
+    result.reproduce = ReproduceCommand(self, options, selected[index].id, options.inject);
     if (!options.inject.empty()) MarkNotExercised(result);
     // A case the run never started is not part of its record (a resumed run runs it).
     if (outcome.end != watchdog::Outcome::End::kInterrupted) journal->Record(result);
@@ -538,7 +540,7 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     hooks.make_spec = make_spec;
     hooks.judge = judge;
     hooks.reproduce = [&](std::size_t index, const std::string& plan) {
-      return ReproduceCommand(options, selected[index].id, plan);
+      return ReproduceCommand(self, options, selected[index].id, plan);
     };
     if (options.progress) {
       std::fprintf(stderr, "exploring schedules of %zu race cases\n", race_cases.size());

@@ -71,7 +71,13 @@ std::string LibraryDirectory() {
                           "cannot find the build's lib directory: reading /proc/self/exe "
                           "failed (" + error.message() + "); set MICONFORM_LIB_DIR");
   }
-  return (self.parent_path() / ".." / "lib").lexically_normal().string();
+  // Installed (`cmake --install`): the libraries are the tool's own, in <prefix>/lib/miconform.
+  // In a build tree: build/lib.
+  const std::filesystem::path prefix = self.parent_path() / "..";
+  if (std::filesystem::is_directory(prefix / kInstalledLibraryDirectory, error)) {
+    return (prefix / kInstalledLibraryDirectory).lexically_normal().string();
+  }
+  return (prefix / "lib").lexically_normal().string();
 }
 
 TargetSpec ResolveTarget(const std::string& name_or_path, const TargetOptions& options) {

@@ -2,9 +2,10 @@
 // mutant, "variant:<name>" for each conforming variant) and how a --target argument becomes a
 // TargetSpec; used by the runner's `run` and `list --targets`.
 //
-// The in-tree libraries live in the build's lib directory: `<directory of the running
-// executable>/../lib`, or the directory named by the environment variable MICONFORM_LIB_DIR when
-// it is set and non-empty. All functions are thread-safe.
+// The in-tree libraries live in `<directory of the running executable>/../lib/miconform` once
+// installed (`cmake --install`), else in the build's lib directory, `<directory of the running
+// executable>/../lib`; the environment variable MICONFORM_LIB_DIR, when set and non-empty, names
+// the directory instead. All functions are thread-safe.
 #ifndef MICONFORM_BUILTIN_TARGETS_H
 #define MICONFORM_BUILTIN_TARGETS_H
 
@@ -14,6 +15,9 @@
 #include "miconform/target.h"
 
 namespace miconform {
+
+// Where `cmake --install` puts the in-tree libraries, below the installation prefix.
+inline constexpr const char* kInstalledLibraryDirectory = "lib/miconform";
 
 // The built-in target names, in table order ("reference" first).
 std::vector<std::string> BuiltinTargetNames();
