@@ -59,6 +59,8 @@ TEST(ExpectationsFile, EveryMalformedLineIsNamed) {
   EXPECT_NE(ParseError(std::string("A FAILS a\0b", 11)).find("control character"),
             std::string::npos);
   EXPECT_EQ(ParseError("# only a comment\n"), "");
+  EXPECT_EQ(ParseExpectations("\xEF\xBB\xBFSC-REM-3 FAILS x").at(0).id, "SC-REM-3")
+      << "a byte order mark is not part of the first ID";
   EXPECT_TRUE(ParseExpectations("").empty());
 }
 
@@ -135,6 +137,42 @@ TEST(MarkExpectations, FlakyAcceptsEitherResult) {
   EXPECT_EQ(report.cases[2].expectation->entries, std::vector<std::string>{"a.pass"});
   EXPECT_EQ(OutcomeOf(report.requirements[1].expectation), Expected::kExpectedFailure);
   EXPECT_EQ(OutcomeOf(report.cases[1].expectation), Expected::kExpectedFailure);
+}
+
+TEST(MarkExpectations, AnErrorIsNeverExpected) {
+  Report report;
+  report.requirements = {Requirement("R1")};
+  report.cases = {Case("a.error", {"R1"}, Verdict::kError)};
+  report.expectations = {Entry("a.error", Expect::kFails), Entry("R1", Expect::kFlaky)};
+  report.Aggregate();
+  EXPECT_EQ(OutcomeOf(report.cases[0].expectation), Expected::kUnexpectedFailure);
+  EXPECT_EQ(OutcomeOf(report.requirements[0].expectation), Expected::kUnexpectedFailure);
+}
+
+TEST(MarkExpectations, OnlyAVerdictThatProvedSomethingIsAnUnexpectedPass) {
+  for (Verdict verdict : {Verdict::kNotSupported, Verdict::kNotExercised, Verdict::kInconclusive}) {
+    Report report;
+    report.requirements = {Requirement("R1")};
+    report.cases = {Case("a.x", {"R1"}, verdict)};
+    report.expectations = {Entry("a.x", Expect::kFails)};
+    report.Aggregate();
+    EXPECT_EQ(OutcomeOf(report.cases[0].expectation), Expected::kAsExpected) << ToString(verdict);
+  }
+}
+
+// A filtered run: the case names R1 (expected to fail) but a finding charges R2, which no case of
+// the run names. R2 has no entry, so the case's failure is not all expected.
+TEST(MarkExpectations, AFindingOutsideTheReportsRequirementsStillNeedsAnEntry) {
+  Report report;
+  report.requirements = {Requirement("R1")};
+  report.cases = {Case("a.x", {"R1"}, Verdict::kFail,
+                       {{Verdict::kFail, "R1", "x"}, {Verdict::kFail, "R2", "y"}})};
+  report.expectations = {Entry("R1", Expect::kFails)};
+  report.Aggregate();
+  EXPECT_EQ(OutcomeOf(report.cases[0].expectation), Expected::kUnexpectedFailure);
+  report.expectations.push_back(Entry("R2", Expect::kFails));
+  report.Aggregate();
+  EXPECT_EQ(OutcomeOf(report.cases[0].expectation), Expected::kExpectedFailure);
 }
 
 TEST(MarkExpectations, MarksChangeNoVerdictAndNoClaim) {

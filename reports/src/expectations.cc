@@ -42,6 +42,7 @@ std::string_view ToString(Expect expect) { return expect == Expect::kFlaky ? "FL
 
 std::vector<Expectation> ParseExpectations(std::string_view text) {
   std::vector<Expectation> entries;
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a byte order mark some editors write
   int number = 0;
   while (!text.empty()) {
     const std::size_t end = std::min(text.find('\n'), text.size());

@@ -129,8 +129,17 @@ ExpectationMark MarkOf(const std::vector<Expectation>& entries, Verdict verdict,
   if (IsConformant(verdict)) {
     if (own != nullptr) {
       mark.entries.push_back(own->id);
-      if (own->expect == Expect::kFails) mark.outcome = Expected::kUnexpectedPass;
+      // Only a result that proved something can say a known failure is gone: NOT-SUPPORTED,
+      // NOT-EXERCISED and INCONCLUSIVE conform without having judged it.
+      const bool proved = verdict == Verdict::kPass || verdict == Verdict::kDocumentedHang ||
+                          verdict == Verdict::kDeviation;
+      if (own->expect == Expect::kFails && proved) mark.outcome = Expected::kUnexpectedPass;
     }
+    return mark;
+  }
+  // ERROR is the harness's own failure, never the target's: no entry can expect it.
+  if (verdict == Verdict::kError) {
+    mark.outcome = Expected::kUnexpectedFailure;
     return mark;
   }
   if (own != nullptr) {
@@ -187,6 +196,18 @@ void MarkExpectations(Report* report) {
       }
       charged_by_case[c].push_back(requirement.id);
       charging_cases[r].push_back(result.id);
+    }
+    // A finding may charge a requirement outside the report's list (a filtered run or a shard in
+    // which no case names it): its level unknown, a failed check there counts as a failure.
+    for (const Finding& finding : result.findings) {
+      const bool listed = std::any_of(
+          report->requirements.begin(), report->requirements.end(),
+          [&](const RequirementResult& requirement) { return requirement.id == finding.requirement_id; });
+      std::vector<std::string>& charged = charged_by_case[c];
+      if (!listed && !IsConformant(finding.verdict) && !finding.requirement_id.empty() &&
+          std::find(charged.begin(), charged.end(), finding.requirement_id) == charged.end()) {
+        charged.push_back(finding.requirement_id);
+      }
     }
   }
   for (std::size_t c = 0; c < report->cases.size(); ++c) {

@@ -41,10 +41,20 @@ void Fact(std::vector<std::string>* out, const std::string& name, const std::str
   if (before != after) out->push_back(name + ": " + before + " -> " + after);
 }
 
+// A line for a terminal: report.json is read from anywhere, so its control characters (escape
+// sequences among them) are shown as '?', never sent to the terminal.
+std::string Printable(const std::string& line) {
+  std::string out = line;
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 void Section(std::ostream& out, const std::string& title, const std::vector<std::string>& lines) {
   if (lines.empty()) return;
   out << title << " (" << lines.size() << "):\n";
-  for (const std::string& line : lines) out << "  " << line << "\n";
+  for (const std::string& line : lines) out << "  " << Printable(line) << "\n";
 }
 
 }  // namespace
@@ -88,7 +98,7 @@ ReportDiff Diff(const Report& before, const Report& after, const DiffOptions& op
     if (!std::isfinite(was) || !std::isfinite(now) || was < 0 || now < 0) continue;
     const double larger = std::max(was, now);
     const double smaller = std::min(was, now);
-    if (larger - smaller >= options.timing_min_s && larger >= smaller * options.timing_ratio) {
+    if (larger - smaller >= options.timing_min_s && larger > smaller * options.timing_ratio) {
       diff.timing.push_back({result.id, was, now});
     }
   }

@@ -135,6 +135,14 @@ std::string Manifest(const fs::path& dir) {
 
 }  // namespace
 
+void KeepExpectations(const std::vector<Expectation>& entries, const fs::path& dir) {
+  if (!entries.empty()) {
+    WriteAtomically(dir / kExpectationsName, ExpectationsText(entries));
+  } else if (::unlink((dir / kExpectationsName).c_str()) != 0 && errno != ENOENT) {
+    Fail("remove", dir / kExpectationsName, errno);
+  }
+}
+
 void WriteReportDirectory(const Report& report, const fs::path& dir) {
   PrepareDirectory(dir);
   // Every file is rendered before any is written, so a writer that throws leaves the directory
@@ -143,16 +151,13 @@ void WriteReportDirectory(const Report& report, const fs::path& dir) {
   const std::string junit = Render(report, WriteJunit);
   const std::string markdown = Render(report, WriteMarkdown);
   const std::string html = Render(report, WriteHtml);
+  // The expectations first: removing a stale file is the step most likely to fail, and it must
+  // fail before any report file is replaced.
+  KeepExpectations(report.expectations, dir);
   WriteAtomically(dir / "report.json", json);
   WriteAtomically(dir / "junit.xml", junit);
   WriteAtomically(dir / "report.md", markdown);
   WriteAtomically(dir / "report.html", html);
-  // The expectations the marks came from; none left behind by an earlier run in the directory.
-  if (!report.expectations.empty()) {
-    WriteAtomically(dir / kExpectationsName, ExpectationsText(report.expectations));
-  } else if (::unlink((dir / kExpectationsName).c_str()) != 0 && errno != ENOENT) {
-    Fail("remove", dir / kExpectationsName, errno);
-  }
   WriteAtomically(dir / kManifestName, Manifest(dir));
   SyncDirectory(dir);
 }

@@ -7,6 +7,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "miconform/report/comparison.h"
 #include "report_reading.h"
@@ -17,13 +18,30 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Writes `path` whole, or says why not.
+// Writes `path` whole, or says why not. The page is rendered first, then written to a temporary
+// file in the same directory and renamed over `path`, so a reader never sees half a page.
 std::string WritePage(const fs::path& path, const std::vector<report::ComparedRun>& runs,
                       void (*writer)(const std::vector<report::ComparedRun>&, std::ostream&)) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (out) writer(runs, out);
-  out.close();
-  if (!out) return "cannot write " + path.string() + ": " + std::strerror(errno);
+  std::ostringstream page;
+  writer(runs, page);
+  const fs::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) return "cannot create " + temporary.string() + ": " + std::strerror(errno);
+    out << page.str();
+    out.flush();
+    if (!out) {
+      const int error = errno;
+      fs::remove(temporary);
+      return "cannot write " + temporary.string() + ": " + std::strerror(error);
+    }
+  }
+  std::error_code error;
+  fs::rename(temporary, path, error);
+  if (error) {
+    fs::remove(temporary);
+    return "cannot rename " + temporary.string() + " to " + path.string() + ": " + error.message();
+  }
   return {};
 }
 

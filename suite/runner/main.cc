@@ -270,6 +270,12 @@ int main(int argc, char** argv) {
   merge_command->add_option("--report", merge_out, "Directory the merged report is written to")
       ->required();
   merge_command->add_option("DIR", merge_dirs, "The shards' report directories")->required();
+  std::string merge_fail_on = "any";
+  merge_command->add_option("--fail-on", merge_fail_on,
+                            "Which failures exit 1: any, or only those the shards' expectations "
+                            "did not expect (unexpected)")
+      ->check(CLI::IsMember({"any", "unexpected"}))
+      ->capture_default_str();
 
   std::string diff_before;
   std::string diff_after;
@@ -398,7 +404,9 @@ int main(int argc, char** argv) {
   if (verify_command->parsed()) {
     return miconform::runner::VerifyCommand(verify_dir, verify_library, std::cout);
   }
-  if (merge_command->parsed()) return miconform::runner::MergeCommand(merge_out, merge_dirs);
+  if (merge_command->parsed()) {
+    return miconform::runner::MergeCommand(merge_out, merge_dirs, merge_fail_on == "unexpected");
+  }
   if (diff_command->parsed()) {
     return miconform::runner::DiffCommand(diff_before, diff_after, diff_options, std::cout);
   }

@@ -97,7 +97,8 @@ report::RunInfo MergedRun(const std::vector<ShardRecord>& shards) {
 
 }  // namespace
 
-int MergeCommand(const std::string& out_dir, const std::vector<std::string>& shard_dirs) {
+int MergeCommand(const std::string& out_dir, const std::vector<std::string>& shard_dirs,
+                 bool fail_on_unexpected) {
   auto fail = [](const std::string& message) {
     std::fprintf(stderr, "miconform: merge: %s\n", message.c_str());
     return kExitError;
@@ -180,7 +181,7 @@ int MergeCommand(const std::string& out_dir, const std::vector<std::string>& sha
   std::printf("miconform: merged %zu report directories (%zu cases)\n", shards.size(),
               merged.cases.size());
   PrintSummary(merged, out_dir, /*interrupted=*/merged.run.ended.empty(), /*report_written=*/true);
-  return ExitStatusOf(merged, /*sharded=*/false);
+  return ExitStatusOf(merged, /*sharded=*/false, fail_on_unexpected);
 }
 
 }  // namespace miconform::runner

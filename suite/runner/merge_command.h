@@ -7,7 +7,8 @@
 // aside), a case judged in two shards, OUT among the DIRs. The merged run is CONFORMANT only when
 // the shards together judged the must-pass list (claim.h).
 //
-// Exit statuses as `miconform run` (run_command.h); 2 also for a refused merge.
+// Exit statuses as `miconform run` (run_command.h), `fail_on_unexpected` as its --fail-on
+// unexpected (with the expectations the shards kept); 2 also for a refused merge.
 #ifndef MICONFORM_RUNNER_MERGE_COMMAND_H
 #define MICONFORM_RUNNER_MERGE_COMMAND_H
 
@@ -16,7 +17,8 @@
 
 namespace miconform::runner {
 
-int MergeCommand(const std::string& out_dir, const std::vector<std::string>& shard_dirs);
+int MergeCommand(const std::string& out_dir, const std::vector<std::string>& shard_dirs,
+                 bool fail_on_unexpected);
 
 }  // namespace miconform::runner
 

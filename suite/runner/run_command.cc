@@ -438,6 +438,23 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
       run.error = mismatch;
       return run;
     }
+    // The interrupted run's expectations (kept beside its journal) must be given again.
+    std::vector<report::Expectation> kept;
+    try {
+      kept = ReadKeptExpectations(options.report_dir);
+    } catch (const std::exception& error) {
+      run.error = std::string("cannot resume: ") + error.what();
+      return run;
+    }
+    if (report::ExpectationsText(kept) != report::ExpectationsText(expectations)) {
+      run.error = kept.empty()
+                      ? "cannot resume: the interrupted run was given no --expectations; resume "
+                        "it without them"
+                      : "cannot resume: the interrupted run was given other expectations (its " +
+                            std::string(report::kExpectationsName) + " in " + options.report_dir +
+                            "); give it the same --expectations file again";
+      return run;
+    }
     report.run.started = resume_point->recorded.run.started;
   }
 
@@ -450,6 +467,14 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     return run;
   }
   if (!resume_point) journal->Begin(report.run);
+  // The expectations beside the journal from the start: `report`, `merge` and `--resume` read a
+  // killed run's directory with the expectations it was given, never an earlier run's.
+  try {
+    report::KeepExpectations(expectations, options.report_dir);
+  } catch (const std::exception& error) {
+    run.error = "cannot write the report to " + options.report_dir + ": " + error.what();
+    return run;
+  }
 
   auto make_spec = [&](std::size_t index, const std::string& plan) {
     const CaseInfo& info = selected[index];

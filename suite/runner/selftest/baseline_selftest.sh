@@ -56,6 +56,21 @@ cp "$scratch/known/report.md" "$scratch/known.md"
 cmp -s "$scratch/known.json" "$scratch/known/report.json" || fail "report: report.json differs from the run's"
 cmp -s "$scratch/known.md" "$scratch/known/report.md" || fail "report: report.md differs from the run's"
 
+# --resume requires the expectations the run was given.
+resume() {
+  local name=$1 want=$2
+  shift 2
+  "$miconform" run --resume "$scratch/known" --target "$mutant" --filter "$cases" --no-explore \
+    --jobs 2 --progress never "$@" >"$scratch/$name.out" 2>&1
+  local status=$?
+  [ "$status" -eq "$want" ] || fail "$name -> $status, want $want: $(head -c 1500 "$scratch/$name.out")"
+}
+resume resume_other 2 --expectations "$scratch/partly.txt"
+expect_output resume_other "cannot resume: the interrupted run was given other expectations"
+resume resume_none 2
+expect_output resume_none "cannot resume: the interrupted run was given other expectations"
+resume resume_same 3 --expectations "$scratch/known.txt" --fail-on unexpected
+
 # Bad expectations are refused before any case runs.
 printf 'SC-PARAM-CB-1 FAILS x\nsession_close.no_such_case FAILS typo\n' >"$scratch/typo.txt"
 run typo 2 --expectations "$scratch/typo.txt"
@@ -82,6 +97,9 @@ GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=1 run shard1 0 --target "$mutant" \
 expect_output merged "0 unexpected failures"
 [ "$(json merged "[c['verdict'] for c in r['cases']]")" = "$(json known "[c['verdict'] for c in r['cases']]")" ] ||
   fail "merge: the merged verdicts are not the unsharded run's"
+"$miconform" merge --fail-on unexpected --report "$scratch/merged_gated" "$scratch/shard0" \
+  "$scratch/shard1" >"$scratch/merged_gated.out" 2>&1
+[ $? -eq 3 ] || fail "merge --fail-on unexpected of shards whose failures were all expected did not exit 3"
 GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=1 run shard1_other 1 --target "$mutant" \
   --expectations "$scratch/partly.txt"
 "$miconform" merge --report "$scratch/mixed" "$scratch/shard0" "$scratch/shard1_other" \

@@ -11,6 +11,7 @@
 #ifndef MICONFORM_REPORT_EXPECTATIONS_H
 #define MICONFORM_REPORT_EXPECTATIONS_H
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,13 @@ std::vector<Expectation> ParseExpectations(std::string_view text);
 // The entries as an expectations file ParseExpectations reads back to the same entries: a comment
 // line, then one line each, in the given order.
 std::string ExpectationsText(const std::vector<Expectation>& entries);
+
+// Keeps `entries` in the report directory `dir` as kExpectationsName (ExpectationsText, written
+// atomically), or removes that file when there are none, so a directory never holds another
+// run's expectations. Written by a run when its journal starts (a killed run's journal keeps its
+// expectations beside it) and again with the report (WriteReportDirectory). Throws
+// std::runtime_error naming the path and the system error.
+void KeepExpectations(const std::vector<Expectation>& entries, const std::filesystem::path& dir);
 
 // "3 expectations: 1 unexpected failure, 0 unexpected passes, 2 expected failures (cases and
 // requirements)"; empty without expectations.

@@ -227,9 +227,12 @@ struct Report {
 // The expectation rules, the one place that says what is expected (called by Aggregate; the
 // verdicts must be aggregated). Without expectations every mark is cleared. A result conforms
 // when its verdict IsConformant.
-// - A case that conforms is an unexpected pass when it has a FAILS entry, else as expected.
+// - A case that conforms is an unexpected pass when it has a FAILS entry and its verdict proved
+//   something (PASS, DOCUMENTED-HANG, DEVIATION), else as expected.
+// - ERROR (the harness's failure) is always an unexpected failure.
 // - A case that does not conform is an expected failure when it has an entry, or when every
-//   requirement it charges (VerdictForRequirement not conformant) has one; else unexpected.
+//   requirement it charges (VerdictForRequirement not conformant, or a failed finding charging a
+//   requirement outside the report's list) has one; else unexpected.
 // - A requirement likewise: an entry of its own, or one for every non-conforming case that
 //   charges it, makes its failure expected; a FAILS entry and a conforming verdict make an
 //   unexpected pass.

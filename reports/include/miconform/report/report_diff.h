@@ -31,7 +31,8 @@ struct TimingChange {
 };
 
 struct DiffOptions {
-  double timing_ratio = 2.0;  // a case's time is an outlier when it changed by this factor...
+  double timing_ratio = 2.0;  // a case's time is an outlier when it changed by more than this
+                              // factor...
   double timing_min_s = 1.0;  // ...and by at least this many seconds
 };
 
