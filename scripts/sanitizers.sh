@@ -28,7 +28,7 @@ esac
 
 if [ "$step" != run ]; then
   bash scripts/build.sh "$dir" -DMICONFORM_SANITIZER=address,undefined -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_C_FLAGS_DEBUG=-g1 -DCMAKE_CXX_FLAGS_DEBUG=-g1 -- \
+    -DCMAKE_C_FLAGS_DEBUG=-g1 -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DMICONFORM_RUNNER_BUILDS_MUTANTS=OFF -- \
     miconform miconform_reference miconform_handler
 fi
 [ "$step" = build ] && exit 0
