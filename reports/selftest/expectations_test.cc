@@ -64,30 +64,17 @@ TEST(ExpectationsFile, EveryMalformedLineIsNamed) {
   EXPECT_TRUE(ParseExpectations("").empty());
 }
 
-CaseResult Case(const std::string& id, std::vector<std::string> requirements, Verdict verdict,
-                std::vector<Finding> findings = {}) {
-  CaseResult result;
-  result.id = id;
-  result.requirement_ids = std::move(requirements);
-  result.verdict = verdict;
-  result.findings = std::move(findings);
-  return result;
-}
-
-RequirementResult Requirement(const std::string& id) {
-  RequirementResult requirement;
-  requirement.id = id;
-  return requirement;
-}
+using testing::MakeCase;
+using testing::MakeRequirement;
 
 Expectation Entry(const std::string& id, Expect expect) { return {id, expect, "because", ""}; }
 
 // R1 broken by a.fail (a finding); R2 broken by a.hang (a case verdict); R3 kept.
 Report Marked(std::vector<Expectation> entries) {
   Report report;
-  report.requirements = {Requirement("R1"), Requirement("R2"), Requirement("R3")};
-  report.cases = {Case("a.fail", {"R1", "R3"}, Verdict::kFail, {{Verdict::kFail, "R1", "x"}}),
-                  Case("a.hang", {"R2"}, Verdict::kHang), Case("a.pass", {"R3"}, Verdict::kPass)};
+  report.requirements = {MakeRequirement("R1"), MakeRequirement("R2"), MakeRequirement("R3")};
+  report.cases = {MakeCase("a.fail", {"R1", "R3"}, Verdict::kFail, {{Verdict::kFail, "R1", "x"}}),
+                  MakeCase("a.hang", {"R2"}, Verdict::kHang), MakeCase("a.pass", {"R3"}, Verdict::kPass)};
   report.expectations = std::move(entries);
   report.Aggregate();
   return report;
@@ -141,8 +128,8 @@ TEST(MarkExpectations, FlakyAcceptsEitherResult) {
 
 TEST(MarkExpectations, AnErrorIsNeverExpected) {
   Report report;
-  report.requirements = {Requirement("R1")};
-  report.cases = {Case("a.error", {"R1"}, Verdict::kError)};
+  report.requirements = {MakeRequirement("R1")};
+  report.cases = {MakeCase("a.error", {"R1"}, Verdict::kError)};
   report.expectations = {Entry("a.error", Expect::kFails), Entry("R1", Expect::kFlaky)};
   report.Aggregate();
   EXPECT_EQ(OutcomeOf(report.cases[0].expectation), Expected::kUnexpectedFailure);
@@ -152,8 +139,8 @@ TEST(MarkExpectations, AnErrorIsNeverExpected) {
 TEST(MarkExpectations, OnlyAVerdictThatProvedSomethingIsAnUnexpectedPass) {
   for (Verdict verdict : {Verdict::kNotSupported, Verdict::kNotExercised, Verdict::kInconclusive}) {
     Report report;
-    report.requirements = {Requirement("R1")};
-    report.cases = {Case("a.x", {"R1"}, verdict)};
+    report.requirements = {MakeRequirement("R1")};
+    report.cases = {MakeCase("a.x", {"R1"}, verdict)};
     report.expectations = {Entry("a.x", Expect::kFails)};
     report.Aggregate();
     EXPECT_EQ(OutcomeOf(report.cases[0].expectation), Expected::kAsExpected) << ToString(verdict);
@@ -164,8 +151,8 @@ TEST(MarkExpectations, OnlyAVerdictThatProvedSomethingIsAnUnexpectedPass) {
 // the run names. R2 has no entry, so the case's failure is not all expected.
 TEST(MarkExpectations, AFindingOutsideTheReportsRequirementsStillNeedsAnEntry) {
   Report report;
-  report.requirements = {Requirement("R1")};
-  report.cases = {Case("a.x", {"R1"}, Verdict::kFail,
+  report.requirements = {MakeRequirement("R1")};
+  report.cases = {MakeCase("a.x", {"R1"}, Verdict::kFail,
                        {{Verdict::kFail, "R1", "x"}, {Verdict::kFail, "R2", "y"}})};
   report.expectations = {Entry("R1", Expect::kFails)};
   report.Aggregate();

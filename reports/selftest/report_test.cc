@@ -7,23 +7,8 @@
 namespace miconform::report {
 namespace {
 
-CaseResult Case(const std::string& id, std::vector<std::string> requirements, Verdict verdict,
-                std::vector<Finding> findings = {}) {
-  CaseResult result;
-  result.id = id;
-  result.requirement_ids = std::move(requirements);
-  result.verdict = verdict;
-  result.findings = std::move(findings);
-  return result;
-}
-
-RequirementResult Requirement(const std::string& id, std::vector<std::string> case_ids = {}) {
-  RequirementResult requirement;
-  requirement.id = id;
-  requirement.case_ids = std::move(case_ids);
-  requirement.verdict = Verdict::kPass;  // Aggregate must overwrite whatever was there
-  return requirement;
-}
+using testing::MakeCase;
+using testing::MakeRequirement;
 
 TEST(Level, WordsRoundTrip) {
   EXPECT_EQ(ToString(Level::kMust), "MUST");
@@ -40,13 +25,13 @@ TEST(Level, WordsRoundTrip) {
 
 TEST(Aggregate, RequirementTakesTheWorstOfItsCases) {
   Report report;
-  RequirementResult first = Requirement("R1");
+  RequirementResult first = MakeRequirement("R1");
   first.level = Level::kStopsResponding;  // so that a DEVIATION speaks for it
-  report.requirements = {first, Requirement("R2")};
-  report.cases = {Case("a.x", {"R1"}, Verdict::kPass),
-                  Case("a.y", {"R1", "R2"}, Verdict::kDeviation,
+  report.requirements = {first, MakeRequirement("R2")};
+  report.cases = {MakeCase("a.x", {"R1"}, Verdict::kPass),
+                  MakeCase("a.y", {"R1", "R2"}, Verdict::kDeviation,
                        {{Verdict::kDeviation, "R1", "returned"}}),
-                  Case("a.z", {"R2"}, Verdict::kHang), Case("a.w", {"R1"}, Verdict::kNotExercised)};
+                  MakeCase("a.z", {"R2"}, Verdict::kHang), MakeCase("a.w", {"R1"}, Verdict::kNotExercised)};
   report.Aggregate();
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kDeviation);
   EXPECT_EQ(report.requirements[1].verdict, Verdict::kHang);
@@ -55,17 +40,17 @@ TEST(Aggregate, RequirementTakesTheWorstOfItsCases) {
 
 TEST(Aggregate, AFindingChargesOnlyItsOwnRequirement) {
   Report report;
-  RequirementResult must = Requirement("MUST-R");
+  RequirementResult must = MakeRequirement("MUST-R");
   must.level = Level::kMust;
-  RequirementResult should = Requirement("SHOULD-R");
+  RequirementResult should = MakeRequirement("SHOULD-R");
   should.level = Level::kShould;
-  RequirementResult hangs = Requirement("HANG-R");
+  RequirementResult hangs = MakeRequirement("HANG-R");
   hangs.level = Level::kStopsResponding;
-  RequirementResult deadlocks = Requirement("DEADLOCK-R");
+  RequirementResult deadlocks = MakeRequirement("DEADLOCK-R");
   deadlocks.level = Level::kMayDeadlock;
   report.requirements = {must, should, hangs, deadlocks};
   const std::vector<std::string> all = {"MUST-R", "SHOULD-R", "HANG-R", "DEADLOCK-R"};
-  report.cases = {Case("a.1", all, Verdict::kDocumentedHang,
+  report.cases = {MakeCase("a.1", all, Verdict::kDocumentedHang,
                        {{Verdict::kDocumentedHang, "HANG-R", "blocked"}})};
   report.Aggregate();
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
@@ -73,27 +58,27 @@ TEST(Aggregate, AFindingChargesOnlyItsOwnRequirement) {
   EXPECT_EQ(report.requirements[2].verdict, Verdict::kDocumentedHang);
   EXPECT_EQ(report.requirements[3].verdict, Verdict::kPass) << "not armed, not charged";
   // A failed check of a MUST requirement charges that requirement, not the case's others.
-  report.cases = {Case("a.1", all, Verdict::kFail, {{Verdict::kFail, "MUST-R", "x"}})};
+  report.cases = {MakeCase("a.1", all, Verdict::kFail, {{Verdict::kFail, "MUST-R", "x"}})};
   report.Aggregate();
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kFail);
   EXPECT_EQ(report.requirements[1].verdict, Verdict::kPass);
   EXPECT_EQ(report.requirements[2].verdict, Verdict::kPass);
   EXPECT_EQ(report.requirements[3].verdict, Verdict::kPass);
   // A failed check of a SHOULD requirement is a SHOULD missed: DEVIATION, visible in the table.
-  report.cases = {Case("a.1", all, Verdict::kDeviation, {{Verdict::kFail, "SHOULD-R", "x"}})};
+  report.cases = {MakeCase("a.1", all, Verdict::kDeviation, {{Verdict::kFail, "SHOULD-R", "x"}})};
   report.Aggregate();
   EXPECT_EQ(report.requirements[1].verdict, Verdict::kDeviation);
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
   EXPECT_TRUE(report.conformant);
   // A finding charges a requirement the case does not name, and the case joins its list.
-  report.cases = {Case("a.1", {"MUST-R"}, Verdict::kFail, {{Verdict::kFail, "HANG-R", "x"}})};
+  report.cases = {MakeCase("a.1", {"MUST-R"}, Verdict::kFail, {{Verdict::kFail, "HANG-R", "x"}})};
   report.Aggregate();
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
   EXPECT_EQ(report.requirements[2].verdict, Verdict::kFail);
   EXPECT_EQ(report.requirements[2].case_ids, (std::vector<std::string>{"a.1"}));
   // A case that did not run to its end speaks for every requirement it names.
-  report.cases = {Case("a.1", {"MUST-R", "HANG-R"}, Verdict::kHang),
-                  Case("a.2", {"SHOULD-R", "DEADLOCK-R"}, Verdict::kPass)};
+  report.cases = {MakeCase("a.1", {"MUST-R", "HANG-R"}, Verdict::kHang),
+                  MakeCase("a.2", {"SHOULD-R", "DEADLOCK-R"}, Verdict::kPass)};
   report.Aggregate();
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kHang);
   EXPECT_EQ(report.requirements[2].verdict, Verdict::kHang);
@@ -160,8 +145,8 @@ TEST(CaseVerdictOf, WorstFindingAtItsLevelAndAnUnnamedCheckIsTheCasesDefect) {
 
 TEST(Aggregate, RequirementWithoutCaseIsError) {
   Report report;
-  report.requirements = {Requirement("R1"), Requirement("R2", {"a.planned"})};
-  report.cases = {Case("a.x", {"R1"}, Verdict::kPass)};
+  report.requirements = {MakeRequirement("R1"), MakeRequirement("R2", {"a.planned"})};
+  report.cases = {MakeCase("a.x", {"R1"}, Verdict::kPass)};
   report.Aggregate();
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
   EXPECT_EQ(report.requirements[1].verdict, Verdict::kError);
@@ -170,13 +155,13 @@ TEST(Aggregate, RequirementWithoutCaseIsError) {
 
 TEST(Aggregate, ConformantWithOnlyConformantVerdicts) {
   Report report;
-  RequirementResult hangs = Requirement("R2");
+  RequirementResult hangs = MakeRequirement("R2");
   hangs.level = Level::kStopsResponding;
-  report.requirements = {Requirement("R1"), hangs};
-  report.cases = {Case("a.1", {"R1"}, Verdict::kPass), Case("a.2", {"R1"}, Verdict::kDocumentedHang),
-                  Case("a.3", {"R2"}, Verdict::kNotSupported),
-                  Case("a.4", {"R2"}, Verdict::kNotExercised),
-                  Case("a.5", {"R2"}, Verdict::kDeviation, {{Verdict::kDeviation, "R2", "x"}})};
+  report.requirements = {MakeRequirement("R1"), hangs};
+  report.cases = {MakeCase("a.1", {"R1"}, Verdict::kPass), MakeCase("a.2", {"R1"}, Verdict::kDocumentedHang),
+                  MakeCase("a.3", {"R2"}, Verdict::kNotSupported),
+                  MakeCase("a.4", {"R2"}, Verdict::kNotExercised),
+                  MakeCase("a.5", {"R2"}, Verdict::kDeviation, {{Verdict::kDeviation, "R2", "x"}})};
   report.Aggregate();
   EXPECT_TRUE(report.conformant);
   EXPECT_EQ(report.requirements[1].verdict, Verdict::kDeviation);
@@ -185,8 +170,8 @@ TEST(Aggregate, ConformantWithOnlyConformantVerdicts) {
 TEST(Aggregate, AnyNonConformantCaseSpoilsTheRunEvenWithoutRequirement) {
   for (Verdict verdict : {Verdict::kFail, Verdict::kHang, Verdict::kCrash, Verdict::kError}) {
     Report report;
-    report.requirements = {Requirement("R1")};
-    report.cases = {Case("a.1", {"R1"}, Verdict::kPass), Case("a.2", {}, verdict)};
+    report.requirements = {MakeRequirement("R1")};
+    report.cases = {MakeCase("a.1", {"R1"}, Verdict::kPass), MakeCase("a.2", {}, verdict)};
     report.Aggregate();
     EXPECT_FALSE(report.conformant) << ToString(verdict);
     EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
@@ -195,8 +180,8 @@ TEST(Aggregate, AnyNonConformantCaseSpoilsTheRunEvenWithoutRequirement) {
 
 TEST(Aggregate, CaseListKeepsPlannedCasesAndAddsMissingOnes) {
   Report report;
-  report.requirements = {Requirement("R1", {"a.planned", "a.x"})};
-  report.cases = {Case("a.x", {"R1"}, Verdict::kPass), Case("a.y", {"R1"}, Verdict::kPass)};
+  report.requirements = {MakeRequirement("R1", {"a.planned", "a.x"})};
+  report.cases = {MakeCase("a.x", {"R1"}, Verdict::kPass), MakeCase("a.y", {"R1"}, Verdict::kPass)};
   report.Aggregate();
   EXPECT_EQ(report.requirements[0].case_ids,
             (std::vector<std::string>{"a.planned", "a.x", "a.y"}));
@@ -208,8 +193,8 @@ TEST(Aggregate, CaseListKeepsPlannedCasesAndAddsMissingOnes) {
 // failure is NOT CONFORMANT whatever the run covered.
 TEST(Aggregate, ClaimGapsMakeAConformingRunPartialNeverConformant) {
   Report report;
-  report.requirements = {Requirement("R1")};
-  report.cases = {Case("a.1", {"R1"}, Verdict::kPass)};
+  report.requirements = {MakeRequirement("R1")};
+  report.cases = {MakeCase("a.1", {"R1"}, Verdict::kPass)};
   report.Aggregate();
   EXPECT_TRUE(report.conformant);
   EXPECT_EQ(ClaimOf(report), "CONFORMANT");
@@ -218,7 +203,7 @@ TEST(Aggregate, ClaimGapsMakeAConformingRunPartialNeverConformant) {
   EXPECT_FALSE(report.conformant);
   EXPECT_TRUE(report.cases_conform);
   EXPECT_EQ(ClaimOf(report), "PARTIAL");
-  report.cases.push_back(Case("a.2", {"R1"}, Verdict::kFail, {{Verdict::kFail, "R1", "x"}}));
+  report.cases.push_back(MakeCase("a.2", {"R1"}, Verdict::kFail, {{Verdict::kFail, "R1", "x"}}));
   report.Aggregate();
   EXPECT_FALSE(report.cases_conform);
   EXPECT_EQ(ClaimOf(report), "NOT CONFORMANT");
@@ -229,11 +214,11 @@ TEST(Aggregate, ClaimGapsMakeAConformingRunPartialNeverConformant) {
 
 TEST(Aggregate, ConformantIsRecomputedNotSticky) {
   Report report;
-  report.requirements = {Requirement("R1")};
-  report.cases = {Case("a.1", {"R1"}, Verdict::kPass)};
+  report.requirements = {MakeRequirement("R1")};
+  report.cases = {MakeCase("a.1", {"R1"}, Verdict::kPass)};
   report.Aggregate();
   EXPECT_TRUE(report.conformant);
-  report.cases.push_back(Case("a.2", {"R1"}, Verdict::kFail, {{Verdict::kFail, "R1", "x"}}));
+  report.cases.push_back(MakeCase("a.2", {"R1"}, Verdict::kFail, {{Verdict::kFail, "R1", "x"}}));
   report.Aggregate();
   EXPECT_FALSE(report.conformant);
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kFail);

@@ -122,6 +122,24 @@ void ExpectSameMark(const std::optional<ExpectationMark>& expected,
 
 }  // namespace
 
+CaseResult MakeCase(const std::string& id, std::vector<std::string> requirements, Verdict verdict,
+                    std::vector<Finding> findings) {
+  CaseResult result;
+  result.id = id;
+  result.requirement_ids = std::move(requirements);
+  result.verdict = verdict;
+  result.findings = std::move(findings);
+  return result;
+}
+
+RequirementResult MakeRequirement(const std::string& id, std::vector<std::string> case_ids) {
+  RequirementResult requirement;
+  requirement.id = id;
+  requirement.case_ids = std::move(case_ids);
+  requirement.verdict = Verdict::kPass;
+  return requirement;
+}
+
 void ExpectSameReport(const Report& expected, const Report& actual) {
   EXPECT_EQ(expected.run.suite_version, actual.run.suite_version);
   EXPECT_EQ(expected.run.target, actual.run.target);

@@ -19,6 +19,13 @@ inline constexpr const char* kNastyText =
     "<&>\"' a|b ``` `x` \x01\x07\x1b[0m tab\there \xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80 "
     "<script>alert(1)</script> ]]> --> *bold* _u_ [l](x) #h";
 
+// A case result and a requirement result for the model's tests: a case with its named
+// requirements, verdict and findings; a requirement (level MUST) with its planned cases and a PASS
+// verdict that Aggregate must overwrite.
+CaseResult MakeCase(const std::string& id, std::vector<std::string> requirements, Verdict verdict,
+                    std::vector<Finding> findings = {});
+RequirementResult MakeRequirement(const std::string& id, std::vector<std::string> case_ids = {});
+
 // Structural field-by-field comparison (GoogleTest failures name the field).
 void ExpectSameReport(const Report& expected, const Report& actual);
 
