@@ -48,7 +48,11 @@ TEST(Markdown, HeaderStatesTargetDigestTimesAndOutcome) {
 
   Report conformant;
   conformant.conformant = true;
+  conformant.run.ended = "2026-11-25T13:36:02.456Z";
   EXPECT_NE(ToMarkdown(conformant).find("**CONFORMANT**"), std::string::npos);
+  // The record of a run that never ended (a killed runner's journal) says so first.
+  conformant.run.ended.clear();
+  EXPECT_NE(ToMarkdown(conformant).find("**INTERRUPTED**"), std::string::npos);
 }
 
 TEST(Markdown, EveryTableRowHasItsTablesCellCount) {
@@ -117,6 +121,53 @@ TEST(Markdown, AllPassingRunSaysSo) {
   report.cases = {pass};
   report.Aggregate();
   EXPECT_NE(ToMarkdown(report).find("Every case passed."), std::string::npos);
+}
+
+// Top down: the failures (with the requirements they break) before the requirement table, the
+// conformant outcomes after it.
+TEST(Markdown, FailuresComeFirstAndConformantOutcomesApart) {
+  const Report report = testing::SampleReport();
+  const std::string md = ToMarkdown(report);
+  const std::size_t failures = md.find("## Failures");
+  const std::size_t requirements = md.find("## Requirements");
+  const std::size_t warnings = md.find("## Warnings");
+  const std::size_t hangs = md.find("## Documented hangs");
+  ASSERT_NE(failures, std::string::npos);
+  EXPECT_LT(failures, requirements);
+  EXPECT_LT(requirements, warnings);
+  EXPECT_LT(warnings, hangs);
+  EXPECT_NE(md.find("requirements: "), std::string::npos) << "the requirement counts";
+  for (const CaseResult& result : report.cases) {
+    const std::size_t at = md.find("### `" + result.id + "`");
+    if (result.verdict == Verdict::kPass) {
+      EXPECT_EQ(at, std::string::npos) << result.id;
+    } else if (!IsConformant(result.verdict)) {
+      EXPECT_TRUE(at > failures && at < requirements) << result.id;
+    } else if (result.verdict == Verdict::kDocumentedHang) {
+      EXPECT_GT(at, hangs) << result.id;
+    } else {
+      EXPECT_TRUE(at > warnings && at < hangs) << result.id;
+    }
+  }
+  const std::size_t fail_case = md.find("### `session_close.sync.open_operation`");
+  const std::size_t breaks = md.find("- Breaks `SC-RETURN-1` (MUST", fail_case);
+  EXPECT_LT(breaks, md.find("### ", fail_case + 4)) << "the failing case names what it breaks";
+  const std::string html = ToHtml(report);
+  EXPECT_LT(html.find("<h2>Failures</h2>"), html.find("<h2>Requirements</h2>"));
+  EXPECT_LT(html.find("<h2>Requirements</h2>"), html.find("<h2>Documented hangs</h2>"));
+}
+
+// A run whose every case is ERROR judged nothing: it says so first, and still claims nothing.
+TEST(Markdown, ARunThatJudgedNothingSaysSo) {
+  Report report = testing::SampleReport();
+  for (CaseResult& result : report.cases) result.verdict = Verdict::kError;
+  report.Aggregate();
+  EXPECT_EQ(OutcomeOf(report), "NOTHING JUDGED");
+  EXPECT_EQ(ClaimOf(report), "NOT CONFORMANT") << "report.json's claim is unchanged";
+  EXPECT_EQ(ToMarkdown(report).rfind("# miconform conformance report\n\n**NOTHING JUDGED**", 0), 0u);
+  report.cases.front().verdict = Verdict::kPass;
+  report.Aggregate();
+  EXPECT_EQ(OutcomeOf(report), "NOT CONFORMANT");
 }
 
 TEST(Html, SelfContainedAndEscaped) {

@@ -74,7 +74,8 @@ Report Marked(std::vector<Expectation> entries) {
   Report report;
   report.requirements = {MakeRequirement("R1"), MakeRequirement("R2"), MakeRequirement("R3")};
   report.cases = {MakeCase("a.fail", {"R1", "R3"}, Verdict::kFail, {{Verdict::kFail, "R1", "x"}}),
-                  MakeCase("a.hang", {"R2"}, Verdict::kHang), MakeCase("a.pass", {"R3"}, Verdict::kPass)};
+                  MakeCase("a.hang", {"R2"}, Verdict::kHang),
+                  MakeCase("a.pass", {"R3"}, Verdict::kPass)};
   report.expectations = std::move(entries);
   report.Aggregate();
   return report;
@@ -215,7 +216,8 @@ TEST(ExpectationsReport, WritersShowUnexpectedResultsAndTheEntriesNothingUsed) {
   }
   // The expected failure is <skipped> for a CI server, with its entry in the message.
   const std::string xml = junit.str();
-  const std::size_t expected = xml.find("expected failure (" + CaseWith(report, Verdict::kCrash).id);
+  const std::string crashed = CaseWith(report, Verdict::kCrash).id;
+  const std::size_t expected = xml.find("expected failure (" + crashed);
   ASSERT_NE(expected, std::string::npos) << xml;
   EXPECT_EQ(xml.rfind("<skipped", expected), xml.rfind('<', expected)) << "in a <skipped> element";
 }

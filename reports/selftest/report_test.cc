@@ -31,7 +31,8 @@ TEST(Aggregate, RequirementTakesTheWorstOfItsCases) {
   report.cases = {MakeCase("a.x", {"R1"}, Verdict::kPass),
                   MakeCase("a.y", {"R1", "R2"}, Verdict::kDeviation,
                        {{Verdict::kDeviation, "R1", "returned"}}),
-                  MakeCase("a.z", {"R2"}, Verdict::kHang), MakeCase("a.w", {"R1"}, Verdict::kNotExercised)};
+                  MakeCase("a.z", {"R2"}, Verdict::kHang),
+                  MakeCase("a.w", {"R1"}, Verdict::kNotExercised)};
   report.Aggregate();
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kDeviation);
   EXPECT_EQ(report.requirements[1].verdict, Verdict::kHang);
@@ -158,7 +159,8 @@ TEST(Aggregate, ConformantWithOnlyConformantVerdicts) {
   RequirementResult hangs = MakeRequirement("R2");
   hangs.level = Level::kStopsResponding;
   report.requirements = {MakeRequirement("R1"), hangs};
-  report.cases = {MakeCase("a.1", {"R1"}, Verdict::kPass), MakeCase("a.2", {"R1"}, Verdict::kDocumentedHang),
+  report.cases = {MakeCase("a.1", {"R1"}, Verdict::kPass),
+                  MakeCase("a.2", {"R1"}, Verdict::kDocumentedHang),
                   MakeCase("a.3", {"R2"}, Verdict::kNotSupported),
                   MakeCase("a.4", {"R2"}, Verdict::kNotExercised),
                   MakeCase("a.5", {"R2"}, Verdict::kDeviation, {{Verdict::kDeviation, "R2", "x"}})};

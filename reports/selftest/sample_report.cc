@@ -6,8 +6,9 @@
 namespace miconform::report::testing {
 namespace {
 
-CaseResult MakeCase(const std::string& id, std::vector<std::string> requirements, Verdict verdict,
-                    double duration_s, const std::string& phase, std::vector<std::string> messages) {
+CaseResult SampleCase(const std::string& id, std::vector<std::string> requirements,
+                      Verdict verdict, double duration_s, const std::string& phase,
+                      std::vector<std::string> messages) {
   CaseResult result;
   result.id = id;
   result.requirement_ids = std::move(requirements);
@@ -20,9 +21,9 @@ CaseResult MakeCase(const std::string& id, std::vector<std::string> requirements
   return result;
 }
 
-RequirementResult MakeRequirement(const std::string& id, const std::string& section,
-                                  const std::string& text, Level level,
-                                  std::vector<std::string> case_ids) {
+RequirementResult SampleRequirement(const std::string& id, const std::string& section,
+                                    const std::string& text, Level level,
+                                    std::vector<std::string> case_ids) {
   RequirementResult requirement;
   requirement.id = id;
   requirement.page = "MI_Session_Close";
@@ -46,9 +47,9 @@ Report SampleReport() {
   report.run.ended = "2026-11-25T13:36:02.456Z";
   report.run.host = "buildhost, Linux 6.1.0, x86_64";
 
-  CaseResult pass = MakeCase("session_close.sync.idle", {"SC-RETURN-1"}, Verdict::kPass, 0.125,
+  CaseResult pass = SampleCase("session_close.sync.idle", {"SC-RETURN-1"}, Verdict::kPass, 0.125,
                              "closed", {});
-  CaseResult documented = MakeCase(
+  CaseResult documented = SampleCase(
       "session_close.sync.from_callback", {"SC-REMARKS-3"}, Verdict::kDocumentedHang, 2.5,
       "close-called",
       {"The document says: the call stops responding when made from a callback."});
@@ -56,21 +57,21 @@ Report SampleReport() {
                           "MI_Session_Close stopped responding, as documented"}};
   documented.observations = {{"SC-RETURN-1", std::string("the provider saw 1 cancel; ") + kNastyText}};
   documented.evidence.stacks = "Thread 1 (LWP 100):\n#0 futex_wait ()\n#1 MI_Session_Close ()\n";
-  CaseResult not_supported = MakeCase("session_close.async.no_callback_thread", {"SC-RETURN-1"},
+  CaseResult not_supported = SampleCase("session_close.async.no_callback_thread", {"SC-RETURN-1"},
                                       Verdict::kNotSupported, 0.01, "probe",
                                       {"target has no asynchronous completion"});
-  CaseResult not_exercised = MakeCase("session_close.async.drop_response", {"SC-REMARKS-3"},
+  CaseResult not_exercised = SampleCase("session_close.async.drop_response", {"SC-REMARKS-3"},
                                       Verdict::kNotExercised, 0.75, "operation-started",
                                       {"injection point handler.drop_response never fired"});
-  CaseResult inconclusive = MakeCase("memory.session_close.cycles", {"SC-REMARKS-1"},
+  CaseResult inconclusive = SampleCase("memory.session_close.cycles", {"SC-REMARKS-1"},
                                      Verdict::kInconclusive, 6.0, "cycle 412",
                                      {"too slow to judge: still making progress when its 6 s budget ran out"});
-  CaseResult deviation = MakeCase("session_close.sync.from_callback_lenient", {"SC-REMARKS-3"},
+  CaseResult deviation = SampleCase("session_close.sync.from_callback_lenient", {"SC-REMARKS-3"},
                                   Verdict::kDeviation, 1.0, "closed",
                                   {"documented hang did not happen: the call returned MI_RESULT_OK"});
   deviation.findings = {{Verdict::kDeviation, "SC-REMARKS-3",
                          "the call returned where the document says it stops responding"}};
-  CaseResult fail = MakeCase("session_close.sync.open_operation", {"SC-REMARKS-1", "SC-RETURN-1"},
+  CaseResult fail = SampleCase("session_close.sync.open_operation", {"SC-REMARKS-1", "SC-RETURN-1"},
                              Verdict::kFail, 0.333, "close-returned",
                              {"expected MI_RESULT_OK, got MI_RESULT_FAILED (1)",
                               std::string("message with ") + kNastyText});
@@ -79,29 +80,29 @@ Report SampleReport() {
   fail.evidence.fired = {"handler.delay_response"};
   fail.evidence.backend = nlohmann::json{{"requests", 2}, {"last", "Close"}};
   fail.evidence.output = std::string("stderr line 1\n") + kNastyText + "\n";
-  CaseResult hang = MakeCase("session_close.async.cancel_race", {"SC-REMARKS-1"}, Verdict::kHang,
+  CaseResult hang = SampleCase("session_close.async.cancel_race", {"SC-REMARKS-1"}, Verdict::kHang,
                              30.0, "close-called",
                              {"no progress for 30 s inside MI_Session_Close"});
   hang.evidence.stacks =
       "Thread 2 (LWP 101):\n#0 pthread_cond_wait ()\n#1 ```fenced``` in a frame name ()\n";
   hang.evidence.thread_states = "100 S futex_wait_queue\n101 S futex_wait_queue\n";
-  CaseResult crash = MakeCase("session_close.sync.double_close", {"SC-REMARKS-1"}, Verdict::kCrash,
+  CaseResult crash = SampleCase("session_close.sync.double_close", {"SC-REMARKS-1"}, Verdict::kCrash,
                               0.05, "close-called", {"killed by signal 11 (SIGSEGV)"});
-  CaseResult error = MakeCase("session_close.harness.no_handler", {}, Verdict::kError, 0.0,
+  CaseResult error = SampleCase("session_close.harness.no_handler", {}, Verdict::kError, 0.0,
                               "", {"cannot start the scripted handler: No such file or directory"});
 
   report.cases = {pass, documented, not_supported, not_exercised, deviation,
                   fail, hang,       crash,         error,          inconclusive};
   report.requirements = {
-      MakeRequirement("SC-RETURN-1", "Return value",
+      SampleRequirement("SC-RETURN-1", "Return value",
                       "Returns MI_RESULT_OK when the session closed | result codes as documented",
                       Level::kMust, {}),
-      MakeRequirement("SC-REMARKS-1", "Remarks",
+      SampleRequirement("SC-REMARKS-1", "Remarks",
                       "Close waits for every operation of the session to finish", Level::kMust, {}),
-      MakeRequirement("SC-REMARKS-3", "Remarks",
+      SampleRequirement("SC-REMARKS-3", "Remarks",
                       "A synchronous close from a callback stops responding (`documented`)",
                       Level::kStopsResponding, {}),
-      MakeRequirement("SC-REMARKS-9", "Remarks", std::string("Untested: ") + kNastyText,
+      SampleRequirement("SC-REMARKS-9", "Remarks", std::string("Untested: ") + kNastyText,
                       Level::kShould, {}),
   };
   // Shown by every writer whatever the claim, and a line break and markup in it must stay text.

@@ -1,6 +1,8 @@
 // case_details.cc - shared plain-text descriptions of cases and run outcomes for the writers.
 #include "case_details.h"
 
+#include <algorithm>
+
 #include "miconform/report/expectations.h"
 #include "text_escape.h"
 
@@ -44,6 +46,37 @@ std::string CountLine(const Report& report) {
   return out;
 }
 
+std::vector<CaseSection> CaseSections(const Report& report) {
+  std::vector<CaseSection> sections = {
+      {"Failures", "The cases that do not conform (and any the harness could not run), each with "
+                   "the requirements it charges.", {}},
+      {"Warnings", "Conformant, but worth a look: a SHOULD missed or a documented hang that did "
+                   "not happen (DEVIATION), or nothing proven (NOT-SUPPORTED, NOT-EXERCISED, "
+                   "INCONCLUSIVE).", {}},
+      {"Documented hangs", "Conformant: the call stopped responding where the pages say it "
+                           "does.", {}}};
+  for (const CaseResult& result : report.cases) {
+    if (!IsConformant(result.verdict)) {
+      sections[0].cases.push_back(&result);
+    } else if (IsWarning(result.verdict)) {
+      sections[1].cases.push_back(&result);
+    } else if (result.verdict == Verdict::kDocumentedHang) {
+      sections[2].cases.push_back(&result);
+    }
+  }
+  return sections;
+}
+
+std::vector<const RequirementResult*> Charged(const Report& report, const CaseResult& result) {
+  std::vector<const RequirementResult*> out;
+  for (const std::string& id : ChargedRequirements(report, result)) {
+    for (const RequirementResult& requirement : report.requirements) {
+      if (requirement.id == id) out.push_back(&requirement);
+    }
+  }
+  return out;
+}
+
 std::string ExpectationText(const Report& report, const std::optional<ExpectationMark>& mark) {
   if (!mark || (mark->outcome == Expected::kAsExpected && mark->entries.empty())) return {};
   std::string entries;
@@ -80,7 +113,9 @@ std::vector<MarkedResult> MarkedResults(const Report& report) {
     for (const RequirementResult& requirement : report.requirements) {
       add(requirement.id, false, requirement.verdict, requirement.expectation);
     }
-    for (const CaseResult& result : report.cases) add(result.id, true, result.verdict, result.expectation);
+    for (const CaseResult& result : report.cases) {
+      add(result.id, true, result.verdict, result.expectation);
+    }
   }
   return out;
 }

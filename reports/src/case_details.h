@@ -19,6 +19,19 @@ std::string Join(const std::vector<std::string>& items, const std::string& separ
 std::string AreaOf(const std::string& case_id);
 // "9 cases: 5 PASS, 1 FAIL, ..." listing only the verdicts present, best to worst.
 std::string CountLine(const Report& report);
+
+// The cases a report describes one by one, in the order the writers give them: the failures
+// (verdicts that do not conform, ERROR included) first, then the warnings (IsWarning), then the
+// documented hangs (conformant). PASS cases are only counted.
+struct CaseSection {
+  std::string title;  // "Failures", "Warnings", "Documented hangs"
+  std::string intro;  // one sentence on what the section holds
+  std::vector<const CaseResult*> cases;
+};
+std::vector<CaseSection> CaseSections(const Report& report);
+// The report's records of the requirements `result` charges (ChargedRequirements; one outside
+// the report's list has no record and is left out).
+std::vector<const RequirementResult*> Charged(const Report& report, const CaseResult& result);
 // Multi-line plain-text account of a case (verdict, requirements, phase, messages, reproduce
 // command, trimmed stacks and thread states), for CI logs.
 std::string PlainText(const CaseResult& result);

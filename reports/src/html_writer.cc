@@ -34,7 +34,8 @@ void WriteHeader(const Report& report, std::ostream& out) {
   out << "<h1>miconform conformance report</h1>\n";
   out << "<p><span class=\"outcome "
       << html::ClaimClass(report)
-      << "\">" << ClaimOf(report) << "</span> " << Html(details::CountLine(report)) << "</p>\n";
+      << "\">" << OutcomeOf(report) << "</span> " << Html(details::CountLine(report)) << "; "
+      << Html(RequirementCountLine(report)) << "</p>\n";
   if (const std::string line = ExpectationSummary(report); !line.empty()) {
     out << "<p>Expectations: " << Html(line) << ".</p>\n";
   }
@@ -158,6 +159,11 @@ void WriteCase(const Report& report, const CaseResult& result, std::ostream& out
     requirements += (requirements.empty() ? "" : ", ") + Code(id);
   }
   Row(out, "Requirements", requirements.empty() ? "(none)" : requirements);
+  for (const RequirementResult* charged : details::Charged(report, result)) {
+    Row(out, "Breaks", Code(charged->id) + " (" + std::string(ToString(charged->level)) + ", " +
+                           Html(charged->page + " / " + charged->section) + "): " +
+                           Html(charged->text));
+  }
   Row(out, "Phase reached", Code(result.phase));
   Row(out, "Duration", text::Seconds(result.duration_s) + " s");
   if (const std::string expected = details::ExpectationText(report, result.expectation);
@@ -186,23 +192,33 @@ void WriteCase(const Report& report, const CaseResult& result, std::ostream& out
   out << "</section>\n";
 }
 
+void WriteSection(const Report& report, const details::CaseSection& section, std::ostream& out) {
+  if (section.cases.empty()) return;
+  out << "<h2>" << Html(section.title) << "</h2>\n<p>" << Html(section.intro) << "</p>\n";
+  for (const CaseResult* result : section.cases) WriteCase(report, *result, out);
+}
+
 }  // namespace
 
+// Top down, as report.md: the claim and the counts, the failures with their evidence, the
+// requirement table, the expectations and observations, then the warnings and documented hangs.
 void WriteHtml(const Report& report, std::ostream& out) {
   std::set<std::string> described;
   for (const CaseResult& result : report.cases) {
     if (result.verdict != Verdict::kPass) described.insert(result.id);
   }
-  out << html::PageHead("miconform report: " + report.run.target + " - " + ClaimOf(report));
+  out << html::PageHead("miconform report: " + report.run.target + " - " + OutcomeOf(report));
   WriteHeader(report, out);
+  const std::vector<details::CaseSection> sections = details::CaseSections(report);
+  if (sections.front().cases.empty()) {
+    out << "<h2>Failures</h2>\n<p>"
+        << (described.empty() ? "Every case passed." : "No case failed.") << "</p>\n";
+  }
+  WriteSection(report, sections.front(), out);
   WriteRequirements(report, described, out);
   WriteExpectations(report, described, out);
   WriteObservations(report, described, out);
-  out << "<h2>Cases that did not pass</h2>\n";
-  if (described.empty()) out << "<p>Every case passed.</p>\n";
-  for (const CaseResult& result : report.cases) {
-    if (result.verdict != Verdict::kPass) WriteCase(report, result, out);
-  }
+  for (std::size_t i = 1; i < sections.size(); ++i) WriteSection(report, sections[i], out);
   out << "</body>\n</html>\n";
 }
 

@@ -1,5 +1,8 @@
-// markdown_writer.cc - report.md: the review document (run header, requirement table, and an
-// account of every case that did not simply pass).
+// markdown_writer.cc - report.md: the review document, top down: the claim and counts, the
+// failures with the requirements they break and their evidence, the requirement table, the
+// expectations and observations, then the warnings and documented hangs.
+#include <algorithm>
+
 #include "case_details.h"
 #include "miconform/report/expectations.h"
 #include "miconform/report/writers.h"
@@ -29,7 +32,8 @@ std::string OrNone(const std::string& value, bool code) {
 void WriteHeader(const Report& report, std::ostream& out) {
   const RunInfo& run = report.run;
   out << "# miconform conformance report\n\n";
-  out << "**" << ClaimOf(report) << "**: " << details::CountLine(report) << ".\n\n";
+  out << "**" << OutcomeOf(report) << "**: " << details::CountLine(report) << "; "
+      << RequirementCountLine(report) << ".\n\n";
   if (const std::string line = ExpectationSummary(report); !line.empty()) {
     out << "Expectations: " << MarkdownInline(line) << ".\n\n";
   }
@@ -132,6 +136,11 @@ void WriteCase(const Report& report, const CaseResult& result, std::ostream& out
   out << "### " << MarkdownCode(result.id, false) << ": " << ToString(result.verdict) << "\n\n";
   out << "- Verdict: **" << ToString(result.verdict) << "**\n";
   out << "- Requirements: " << CodeList(result.requirement_ids, false) << "\n";
+  for (const RequirementResult* charged : details::Charged(report, result)) {
+    out << "- Breaks " << MarkdownCode(charged->id, false) << " (" << ToString(charged->level)
+        << ", " << MarkdownInline(charged->page + " / " + charged->section)
+        << "): " << MarkdownInline(charged->text) << "\n";
+  }
   out << "- Phase reached: " << OrNone(result.phase, true) << "\n";
   out << "- Duration: " << text::Seconds(result.duration_s) << " s\n";
   if (const std::string expected = details::ExpectationText(report, result.expectation);
@@ -155,21 +164,29 @@ void WriteCase(const Report& report, const CaseResult& result, std::ostream& out
   WriteEvidence("Output (tail)", result.evidence.output, out);
 }
 
+void WriteSection(const Report& report, const details::CaseSection& section, std::ostream& out) {
+  if (section.cases.empty()) return;
+  out << "## " << section.title << "\n\n" << section.intro << "\n\n";
+  for (const CaseResult* result : section.cases) WriteCase(report, *result, out);
+}
+
 }  // namespace
 
+// Top down: the claim and the counts, the failures with their evidence, the requirement table,
+// the expectations and observations, then the conformant outcomes worth a look.
 void WriteMarkdown(const Report& report, std::ostream& out) {
   WriteHeader(report, out);
+  const std::vector<details::CaseSection> sections = details::CaseSections(report);
+  if (sections.front().cases.empty()) {
+    const bool any = std::any_of(sections.begin(), sections.end(),
+                                 [](const details::CaseSection& section) { return !section.cases.empty(); });
+    out << "## Failures\n\n" << (any ? "No case failed.\n\n" : "Every case passed.\n\n");
+  }
+  WriteSection(report, sections.front(), out);
   WriteRequirements(report, out);
   WriteExpectations(report, out);
   WriteObservations(report, out);
-  out << "## Cases that did not pass\n\n";
-  bool any = false;
-  for (const CaseResult& result : report.cases) {
-    if (result.verdict == Verdict::kPass) continue;
-    WriteCase(report, result, out);
-    any = true;
-  }
-  if (!any) out << "Every case passed.\n";
+  for (std::size_t i = 1; i < sections.size(); ++i) WriteSection(report, sections[i], out);
 }
 
 }  // namespace miconform::report

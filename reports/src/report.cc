@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <utility>
 
 namespace miconform::report {
@@ -175,6 +176,29 @@ std::optional<Expected> ParseExpected(std::string_view text) {
   return std::nullopt;
 }
 
+std::vector<std::string> ChargedRequirements(const Report& report, const CaseResult& result) {
+  std::vector<std::string> charged;
+  for (const RequirementResult& requirement : report.requirements) {
+    const auto& ids = result.requirement_ids;
+    const bool named = std::find(ids.begin(), ids.end(), requirement.id) != ids.end();
+    if (!IsConformant(VerdictForRequirement(result, requirement.id, requirement.level, named))) {
+      charged.push_back(requirement.id);
+    }
+  }
+  // A finding may charge a requirement outside the report's list (a filtered run or a shard in
+  // which no case names it): its level unknown, a failed check there counts as a failure.
+  for (const Finding& finding : result.findings) {
+    const bool listed = std::any_of(
+        report.requirements.begin(), report.requirements.end(),
+        [&](const RequirementResult& requirement) { return requirement.id == finding.requirement_id; });
+    if (!listed && !IsConformant(finding.verdict) && !finding.requirement_id.empty() &&
+        std::find(charged.begin(), charged.end(), finding.requirement_id) == charged.end()) {
+      charged.push_back(finding.requirement_id);
+    }
+  }
+  return charged;
+}
+
 void MarkExpectations(Report* report) {
   const std::vector<Expectation>& entries = report->expectations;
   if (entries.empty()) {
@@ -182,31 +206,15 @@ void MarkExpectations(Report* report) {
     for (RequirementResult& requirement : report->requirements) requirement.expectation.reset();
     return;
   }
-  // Which requirements each case charges: the pairs (case, requirement) that do not conform.
+  // Which requirements each case charges, and which cases charge each requirement.
   std::vector<std::vector<std::string>> charged_by_case(report->cases.size());
   std::vector<std::vector<std::string>> charging_cases(report->requirements.size());
   for (std::size_t c = 0; c < report->cases.size(); ++c) {
-    const CaseResult& result = report->cases[c];
+    charged_by_case[c] = ChargedRequirements(*report, report->cases[c]);
     for (std::size_t r = 0; r < report->requirements.size(); ++r) {
-      const RequirementResult& requirement = report->requirements[r];
-      const auto& ids = result.requirement_ids;
-      const bool named = std::find(ids.begin(), ids.end(), requirement.id) != ids.end();
-      if (IsConformant(VerdictForRequirement(result, requirement.id, requirement.level, named))) {
-        continue;
-      }
-      charged_by_case[c].push_back(requirement.id);
-      charging_cases[r].push_back(result.id);
-    }
-    // A finding may charge a requirement outside the report's list (a filtered run or a shard in
-    // which no case names it): its level unknown, a failed check there counts as a failure.
-    for (const Finding& finding : result.findings) {
-      const bool listed = std::any_of(
-          report->requirements.begin(), report->requirements.end(),
-          [&](const RequirementResult& requirement) { return requirement.id == finding.requirement_id; });
-      std::vector<std::string>& charged = charged_by_case[c];
-      if (!listed && !IsConformant(finding.verdict) && !finding.requirement_id.empty() &&
-          std::find(charged.begin(), charged.end(), finding.requirement_id) == charged.end()) {
-        charged.push_back(finding.requirement_id);
+      const std::vector<std::string>& charged = charged_by_case[c];
+      if (std::find(charged.begin(), charged.end(), report->requirements[r].id) != charged.end()) {
+        charging_cases[r].push_back(report->cases[c].id);
       }
     }
   }
@@ -233,8 +241,29 @@ int Report::CountMarked(Expected expected) const {
   return count;
 }
 
+std::string RequirementCountLine(const Report& report) {
+  std::map<int, std::pair<Verdict, int>> by_severity;  // best first
+  for (const RequirementResult& requirement : report.requirements) {
+    auto& [verdict, count] = by_severity[Severity(requirement.verdict)];
+    verdict = requirement.verdict;
+    ++count;
+  }
+  const std::size_t total = report.requirements.size();
+  std::string out = std::to_string(total) + (total == 1 ? " requirement" : " requirements");
+  bool first = true;
+  for (const auto& [severity, entry] : by_severity) {
+    out += first ? ": " : ", ";
+    out += std::to_string(entry.second) + " " + std::string(ToString(entry.first));
+    first = false;
+  }
+  return out;
+}
+
 std::string OutcomeOf(const Report& report) {
-  return report.run.ended.empty() ? "INTERRUPTED" : ClaimOf(report);
+  if (report.run.ended.empty()) return "INTERRUPTED";
+  const bool judged_none =
+      !report.cases.empty() && report.Count(Verdict::kError) == static_cast<int>(report.cases.size());
+  return judged_none ? "NOTHING JUDGED" : ClaimOf(report);
 }
 
 int Report::Count(Verdict verdict) const {

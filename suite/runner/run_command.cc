@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string_view>
 
 #include "case_registry.h"
@@ -154,13 +155,30 @@ std::string ShellQuote(const std::string& text) {
 }
 
 // The command that runs one case again: this runner by its full path, so a report's reproduce
-// line works where miconform is not on PATH.
+// line works where miconform is not on PATH, with the target's options and the limits that judged
+// the case.
 std::string ReproduceCommand(const std::string& self, const RunOptions& options,
                              const std::string& case_id, const std::string& plan) {
   std::string command = ShellQuote(self) + " run --target " + ShellQuote(options.target);
   if (!options.entry.empty()) command += " --entry " + ShellQuote(options.entry);
   if (!options.protocol.empty()) command += " --protocol " + ShellQuote(options.protocol);
   if (!options.config_dir.empty()) command += " --config-dir " + ShellQuote(options.config_dir);
+  // The limits that judge the case, where they are off their defaults: the case must be judged
+  // as it was.
+  const RunOptions defaults;
+  auto limit = [&command](const char* flag, double value, double default_value) {
+    if (value == default_value) return;
+    std::ostringstream text;
+    text << value;
+    command += std::string(" ") + flag + " " + text.str();
+  };
+  limit("--timeout", options.timeout_s, defaults.timeout_s);
+  limit("--budget", options.budget_s, defaults.budget_s);
+  limit("--hang-window", options.hang_window_ms, defaults.hang_window_ms);
+  limit("--observe", options.observe_ms, defaults.observe_ms);
+  limit("--eventually", options.eventually_ms, defaults.eventually_ms);
+  limit("--settle", options.settle_ms, defaults.settle_ms);
+  if (!options.prove) command += " --no-proof";
   command += " --filter " + ShellQuote(case_id);
   if (!plan.empty()) command += " --inject " + ShellQuote(plan) + " --no-explore";
   return command;
@@ -290,7 +308,7 @@ int ExitStatusOf(const report::Report& report, bool sharded, bool fail_on_unexpe
 void PrintSummary(const report::Report& report, const std::string& report_dir, bool interrupted,
                   bool report_written) {
   std::printf("miconform %s: %s\n", report.run.target.c_str(),
-              interrupted ? "INTERRUPTED" : report::ClaimOf(report).c_str());
+              interrupted ? "INTERRUPTED" : report::OutcomeOf(report).c_str());
   std::string counts;
   for (auto verdict : {report::Verdict::kPass, report::Verdict::kDocumentedHang,
                        report::Verdict::kDeviation, report::Verdict::kNotSupported,
@@ -303,6 +321,9 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
               std::string(report::ToString(verdict));
   }
   std::printf("  %zu cases: %s\n", report.cases.size(), counts.c_str());
+  if (!report.requirements.empty()) {
+    std::printf("  %s\n", report::RequirementCountLine(report).c_str());
+  }
   if (const std::string line = report::ExpectationSummary(report); !line.empty()) {
     std::printf("  expectations: %s\n", line.c_str());
   }

@@ -23,7 +23,7 @@ mkdir -p "$scratch/elsewhere"
 cd "$scratch/elsewhere" || exit 1
 "$miconform" --version | grep -qE '^miconform [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
 "$miconform" list --targets | grep -qx 'mutant:completion_called_twice' || fail "list --targets"
-"$miconform" run --filter 'session_close.sync.*' --no-explore --report installed-run \
+"$miconform" run --filter 'session_close.sync.*' --no-explore --timeout 8 --report installed-run \
   --progress never >run.out 2>&1
 status=$?
 [ "$status" -eq 3 ] || fail "installed run -> $status, want 3 (PARTIAL): $(head -c 1500 run.out)"
@@ -33,7 +33,10 @@ report = json.load(open(sys.argv[1]))
 library = report["run"]["target_library"]
 assert library == sys.argv[2] + "/lib/miconform/libmiconform_reference.so", library
 assert all(case["verdict"] == "PASS" for case in report["cases"]), report["cases"]
-assert all(case["reproduce"].startswith(sys.argv[2] + "/bin/miconform run ") for case in report["cases"])
+# The reproduce line: the installed runner by its full path, with the limit that judged the case.
+for case in report["cases"]:
+    assert case["reproduce"].startswith(sys.argv[2] + "/bin/miconform run "), case["reproduce"]
+    assert " --timeout 8 " in case["reproduce"], case["reproduce"]
 PY
 "$miconform" run --target mutant:completion_called_twice --filter session_close.async.null_context \
   --report mutant-run --progress never >mutant.out 2>&1

@@ -224,6 +224,11 @@ struct Report {
   int CountMarked(Expected expected) const;
 };
 
+// The requirements `result` charges, in the report's order: those VerdictForRequirement says it
+// does not conform to, then those a failed finding charges outside the report's list (a filtered
+// run or a shard in which no case names them). Empty for a case that conforms.
+std::vector<std::string> ChargedRequirements(const Report& report, const CaseResult& result);
+
 // The expectation rules, the one place that says what is expected (called by Aggregate; the
 // verdicts must be aggregated). Without expectations every mark is cleared. A result conforms
 // when its verdict IsConformant.
@@ -231,8 +236,7 @@ struct Report {
 //   something (PASS, DOCUMENTED-HANG, DEVIATION), else as expected.
 // - ERROR (the harness's failure) is always an unexpected failure.
 // - A case that does not conform is an expected failure when it has an entry, or when every
-//   requirement it charges (VerdictForRequirement not conformant, or a failed finding charging a
-//   requirement outside the report's list) has one; else unexpected.
+//   requirement it charges (ChargedRequirements) has one; else unexpected.
 // - A requirement likewise: an entry of its own, or one for every non-conforming case that
 //   charges it, makes its failure expected; a FAILS entry and a conforming verdict make an
 //   unexpected pass.
@@ -242,7 +246,11 @@ void MarkExpectations(Report* report);
 // The run's claim: "CONFORMANT" (conformant), "PARTIAL" (its cases conform, but it has claim
 // gaps) or "NOT CONFORMANT".
 std::string ClaimOf(const Report& report);
-// ClaimOf, or "INTERRUPTED" for a run that never ended (its record has no end time).
+// "21 requirements: 18 PASS, 3 DOCUMENTED-HANG": the requirements' verdicts present, best to worst.
+std::string RequirementCountLine(const Report& report);
+// What a reader is told first: "INTERRUPTED" for a run that never ended (its record has no end
+// time), "NOTHING JUDGED" when every case is ERROR (the harness could run none of them, so the
+// target is neither accused nor cleared), else ClaimOf. report.json's claim stays ClaimOf.
 std::string OutcomeOf(const Report& report);
 
 }  // namespace miconform::report
