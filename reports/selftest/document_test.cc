@@ -152,7 +152,14 @@ TEST(Markdown, FailuresComeFirstAndConformantOutcomesApart) {
   const std::size_t fail_case = md.find("### `session_close.sync.open_operation`");
   const std::size_t breaks = md.find("- Breaks `SC-RETURN-1` (MUST", fail_case);
   EXPECT_LT(breaks, md.find("### ", fail_case + 4)) << "the failing case names what it breaks";
+  // The trace and the handler's record are shown, not only kept in report.json; in the page every
+  // part of the evidence is folded.
+  EXPECT_LT(md.find("Trace:\n\n```text\nphase:setup\n", fail_case), md.find("### ", fail_case + 4));
+  EXPECT_LT(md.find("Handler record:\n\n```json\n", fail_case), md.find("### ", fail_case + 4));
   const std::string html = ToHtml(report);
+  EXPECT_NE(html.find("<details>\n<summary>Trace</summary>"), std::string::npos);
+  EXPECT_NE(html.find("<details>\n<summary>Handler record</summary>"), std::string::npos);
+  EXPECT_EQ(html.find("<h4>Stacks</h4>"), std::string::npos) << "stacks are folded too";
   EXPECT_LT(html.find("<h2>Failures</h2>"), html.find("<h2>Requirements</h2>"));
   EXPECT_LT(html.find("<h2>Requirements</h2>"), html.find("<h2>Documented hangs</h2>"));
 }

@@ -100,6 +100,26 @@ std::string ExpectationText(const Report& report, const std::optional<Expectatio
   return {};
 }
 
+std::vector<EvidencePart> EvidenceParts(const CaseResult& result) {
+  const Evidence& evidence = result.evidence;
+  std::vector<EvidencePart> parts;
+  auto add = [&parts](const char* title, std::string text, const char* language) {
+    if (!text.empty()) parts.push_back({title, std::move(text), language});
+  };
+  add("Stacks", evidence.stacks, "text");
+  add("Thread states", evidence.thread_states, "text");
+  std::string trace;
+  for (const std::string& line : evidence.trace) trace += line + "\n";
+  add("Trace", std::move(trace), "text");
+  if (!evidence.backend.is_null()) {
+    add("Handler record",
+        evidence.backend.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+        "json");
+  }
+  add("Output (tail)", evidence.output, "text");
+  return parts;
+}
+
 std::vector<MarkedResult> MarkedResults(const Report& report) {
   std::vector<MarkedResult> out;
   for (Expected outcome : {Expected::kUnexpectedFailure, Expected::kUnexpectedPass,

@@ -55,6 +55,17 @@ std::vector<MarkedResult> MarkedResults(const Report& report);
 // The entries no result of the run refers to (their case or requirement was not run).
 std::vector<Expectation> UnusedExpectations(const Report& report);
 
+// A case's evidence for a reader, in the order the writers show it: the stacks and thread states
+// of a hung process, the phase and callback trace, the scripted handler's record (as indented
+// JSON) and the tail of the output; only the parts the case has. Each part is whole: the writers
+// trim it (TrimForReader).
+struct EvidencePart {
+  std::string title;
+  std::string text;
+  std::string language;  // for a Markdown fence: "text" or "json"
+};
+std::vector<EvidencePart> EvidenceParts(const CaseResult& result);
+
 // Every verdict, best to worst.
 const std::vector<Verdict>& AllVerdicts();
 

@@ -14,6 +14,8 @@ th { background: #f2f2f2; }
 code, pre { font-family: ui-monospace, monospace; font-size: 0.92em; }
 pre { background: #f7f7f7; border: 1px solid #ddd; padding: 0.6em; overflow-x: auto; white-space: pre-wrap; }
 section.case { border-top: 1px solid #ccc; margin-top: 1.5em; }
+details { margin: 0.4em 0; }
+summary { cursor: pointer; font-weight: bold; }
 .outcome { font-size: 1.3em; font-weight: bold; padding: 0.3em 0.6em; display: inline-block; }
 .conformant { background: #d4edda; color: #155724; }
 .not-conformant { background: #f8d7da; color: #721c24; }

@@ -142,11 +142,11 @@ void WriteObservations(const Report& report, const std::set<std::string>& descri
 
 // Every <pre> opens with a newline: an HTML parser drops the first newline after <pre>, which
 // would otherwise be the evidence's own.
-void WriteEvidence(const std::string& title, const std::string& evidence, std::ostream& out) {
-  if (evidence.empty()) return;
-  out << "<h4>" << title << "</h4>\n<pre>\n"
-      << Html(text::TrimForReader(evidence, text::kReaderMaxLines, text::kReaderMaxBytes))
-      << "</pre>\n";
+// Each part folded (one click opens it), so the failures stay one screen each.
+void WriteEvidence(const details::EvidencePart& part, std::ostream& out) {
+  out << "<details>\n<summary>" << Html(part.title) << "</summary>\n<pre>\n"
+      << Html(text::TrimForReader(part.text, text::kReaderMaxLines, text::kReaderMaxBytes))
+      << "</pre>\n</details>\n";
 }
 
 void WriteCase(const Report& report, const CaseResult& result, std::ostream& out) {
@@ -186,9 +186,7 @@ void WriteCase(const Report& report, const CaseResult& result, std::ostream& out
   if (!result.reproduce.empty()) {
     out << "<h4>Reproduce</h4>\n<pre>\n" << Html(result.reproduce) << "</pre>\n";
   }
-  WriteEvidence("Stacks", result.evidence.stacks, out);
-  WriteEvidence("Thread states", result.evidence.thread_states, out);
-  WriteEvidence("Output (tail)", result.evidence.output, out);
+  for (const details::EvidencePart& part : details::EvidenceParts(result)) WriteEvidence(part, out);
   out << "</section>\n";
 }
 

@@ -124,11 +124,11 @@ void WriteObservations(const Report& report, std::ostream& out) {
   out << (any ? "\n" : "No case recorded an observation.\n\n");
 }
 
-void WriteEvidence(const std::string& title, const std::string& evidence, std::ostream& out) {
-  if (evidence.empty()) return;
-  out << title << ":\n\n"
+void WriteEvidence(const details::EvidencePart& part, std::ostream& out) {
+  out << part.title << ":\n\n"
       << text::MarkdownFence(
-             text::TrimForReader(evidence, text::kReaderMaxLines, text::kReaderMaxBytes))
+             text::TrimForReader(part.text, text::kReaderMaxLines, text::kReaderMaxBytes),
+             part.language)
       << "\n";
 }
 
@@ -159,9 +159,7 @@ void WriteCase(const Report& report, const CaseResult& result, std::ostream& out
   if (!result.reproduce.empty()) {
     out << "Reproduce:\n\n" << text::MarkdownFence(result.reproduce, "sh") << "\n";
   }
-  WriteEvidence("Stacks", result.evidence.stacks, out);
-  WriteEvidence("Thread states", result.evidence.thread_states, out);
-  WriteEvidence("Output (tail)", result.evidence.output, out);
+  for (const details::EvidencePart& part : details::EvidenceParts(result)) WriteEvidence(part, out);
 }
 
 void WriteSection(const Report& report, const details::CaseSection& section, std::ostream& out) {
