@@ -77,11 +77,6 @@ class TemporaryFile {
   fs::path path_;
 };
 
-void WriteAtomically(const fs::path& path, const std::string& content) {
-  TemporaryFile file(path);
-  file.Write(content);
-  file.Commit(path);
-}
 
 // The renames are durable only once the directory entry is on disk too.
 void SyncDirectory(const fs::path& dir) {
@@ -135,9 +130,15 @@ std::string Manifest(const fs::path& dir) {
 
 }  // namespace
 
+void WriteFileAtomically(const fs::path& path, const std::string& content) {
+  TemporaryFile file(path);
+  file.Write(content);
+  file.Commit(path);
+}
+
 void KeepExpectations(const std::vector<Expectation>& entries, const fs::path& dir) {
   if (!entries.empty()) {
-    WriteAtomically(dir / kExpectationsName, ExpectationsText(entries));
+    WriteFileAtomically(dir / kExpectationsName, ExpectationsText(entries));
   } else if (::unlink((dir / kExpectationsName).c_str()) != 0 && errno != ENOENT) {
     Fail("remove", dir / kExpectationsName, errno);
   }
@@ -154,11 +155,11 @@ void WriteReportDirectory(const Report& report, const fs::path& dir) {
   // The expectations first: removing a stale file is the step most likely to fail, and it must
   // fail before any report file is replaced.
   KeepExpectations(report.expectations, dir);
-  WriteAtomically(dir / "report.json", json);
-  WriteAtomically(dir / "junit.xml", junit);
-  WriteAtomically(dir / "report.md", markdown);
-  WriteAtomically(dir / "report.html", html);
-  WriteAtomically(dir / kManifestName, Manifest(dir));
+  WriteFileAtomically(dir / "report.json", json);
+  WriteFileAtomically(dir / "junit.xml", junit);
+  WriteFileAtomically(dir / "report.md", markdown);
+  WriteFileAtomically(dir / "report.html", html);
+  WriteFileAtomically(dir / kManifestName, Manifest(dir));
   SyncDirectory(dir);
 }
 

@@ -1,15 +1,13 @@
 // compare_command.cc - `miconform compare` (compare_command.h).
 #include "compare_command.h"
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "miconform/report/comparison.h"
+#include "miconform/report/writers.h"
 #include "report_reading.h"
 #include "run_command.h"
 
@@ -18,29 +16,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Writes `path` whole, or says why not. The page is rendered first, then written to a temporary
-// file in the same directory and renamed over `path`, so a reader never sees half a page.
+// Writes the page `writer` makes of `runs` to `path` (WriteFileAtomically), or says why not.
 std::string WritePage(const fs::path& path, const std::vector<report::ComparedRun>& runs,
                       void (*writer)(const std::vector<report::ComparedRun>&, std::ostream&)) {
   std::ostringstream page;
   writer(runs, page);
-  const fs::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot create " + temporary.string() + ": " + std::strerror(errno);
-    out << page.str();
-    out.flush();
-    if (!out) {
-      const int error = errno;
-      fs::remove(temporary);
-      return "cannot write " + temporary.string() + ": " + std::strerror(error);
-    }
-  }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  if (error) {
-    fs::remove(temporary);
-    return "cannot rename " + temporary.string() + " to " + path.string() + ": " + error.message();
+  try {
+    report::WriteFileAtomically(path, page.str());
+  } catch (const std::exception& error) {
+    return error.what();
   }
   return {};
 }

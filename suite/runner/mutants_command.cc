@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
-#include <fstream>
 #include <iomanip>
 #include <map>
 #include <set>
@@ -13,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "miconform/report/directory_lock.h"
+#include "miconform/report/writers.h"
 #include "run_command.h"
 
 namespace miconform::runner {
@@ -105,12 +105,15 @@ std::string VariantRowOutcome(const VariantRow& row) {
   return row.ok ? "CONFORMING" : "ACCUSED";
 }
 
-// Writes `content` to `path`; empty when all of it was written, otherwise what went wrong.
+// Writes `content` to `path` as the report files are (WriteFileAtomically); empty when it was
+// written, otherwise what went wrong.
 std::string WriteFile(const std::filesystem::path& path, const std::string& content) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << content;
-  file.close();
-  return file.fail() ? "cannot write " + path.string() : std::string();
+  try {
+    report::WriteFileAtomically(path, content);
+  } catch (const std::exception& error) {
+    return error.what();
+  }
+  return {};
 }
 
 std::string Joined(const std::vector<std::string>& items) {

@@ -46,6 +46,12 @@ inline constexpr const char* kManifestName = "manifest.sha256";
 // files are removed on failure.
 void WriteReportDirectory(const Report& report, const std::filesystem::path& dir);
 
+// Writes `content` to `path` as the report files are written: to a temporary file beside it,
+// flushed to disk and renamed over `path` (mode 0644), so a reader sees the old file or the whole
+// new one. Throws std::runtime_error naming the path and the system error; the temporary file is
+// removed on failure. Also for other tools' pages (`miconform compare`).
+void WriteFileAtomically(const std::filesystem::path& path, const std::string& content);
+
 // Checks `dir` against its manifest: one sentence per problem (no manifest, a malformed line, a
 // report file or the journal it does not cover, a listed file missing or not as written); empty
 // when every file is as the run wrote it.
