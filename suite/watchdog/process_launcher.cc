@@ -62,9 +62,9 @@ class ProcessChild final : public ChildProcess {
     std::set<pid_t> killed(in_group.begin(), in_group.end());
     ::kill(-pid_, SIGKILL);
     // The child was a subreaper: whatever it started and left running came to the runner.
-    const std::vector<pid_t> orphans = EndOrphans(pid_);
-    orphans_pending_ = !orphans.empty();
-    killed.insert(orphans.begin(), orphans.end());
+    const OrphanSweep orphans = EndOrphans(pid_);
+    orphans_pending_ = orphans.unreaped;
+    killed.insert(orphans.killed.begin(), orphans.killed.end());
     return static_cast<int>(killed.size());
   }
 
@@ -103,8 +103,8 @@ class ProcessChild final : public ChildProcess {
       // Finish runs only after OnExit; this guards a misuse, never waits on a live leader.
       KillTree(pid_);
     }
-    // Swept again (a read of all of /proc) only while orphans killed by KillLeftovers are dying.
-    if (orphans_pending_) orphans_pending_ = !EndOrphans(pid_).empty();
+    // Swept again (a read of all of /proc) only while orphans found by KillLeftovers are unreaped.
+    if (orphans_pending_) orphans_pending_ = EndOrphans(pid_).unreaped;
     const bool empty = reaped_ && ReapGroup(pid_) && !orphans_pending_;
     if (!empty && std::chrono::steady_clock::now() < reap_deadline_) {
       reap_timer_.expires_after(kReapPoll);
@@ -135,7 +135,7 @@ class ProcessChild final : public ChildProcess {
   bool output_eof_ = false;
   bool reaped_ = false;
   bool finished_ = false;
-  bool orphans_pending_ = false;  // KillLeftovers killed orphans that may not be reaped yet
+  bool orphans_pending_ = false;  // orphans KillLeftovers found are not all reaped yet
 };
 
 class ProcessLauncher final : public Launcher {

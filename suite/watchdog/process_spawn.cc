@@ -172,26 +172,28 @@ bool LedBySpawn(const SpawnRecord& spawns, pid_t pid) {
 
 }  // namespace
 
-std::vector<pid_t> EndOrphans(pid_t own_group) {
+OrphanSweep EndOrphans(pid_t own_group) {
   SpawnRecord& spawns = Spawns();
   std::lock_guard<std::mutex> lock(spawns.mutex);
   const pid_t self = ::getpid();
-  std::vector<pid_t> running;
+  OrphanSweep sweep;
   for (const ProcessEntry& process : ListProcesses()) {
     if (process.ppid != self) continue;
     const pid_t pid = process.pid;
     if (spawns.started.count({pid, process.start_time}) != 0) continue;
     if (process.pgrp != own_group && LedBySpawn(spawns, static_cast<pid_t>(process.pgrp))) continue;
     if (process.live()) {
-      running.push_back(pid);
+      sweep.killed.push_back(pid);
       KillTree(pid);
     }
-    // Ours to reap: it is our child; WNOHANG, since a just-killed one may not be a zombie yet
-    // (the next sweep reaps it).
-    while (::waitpid(pid, nullptr, WNOHANG) == -1 && errno == EINTR) {
+    // Ours to reap: it is our child; WNOHANG, since a just-killed one may not be a zombie yet,
+    // and a zombie in /proc may not be waitable yet (the next sweep reaps either).
+    pid_t reaped = 0;
+    while ((reaped = ::waitpid(pid, nullptr, WNOHANG)) == -1 && errno == EINTR) {
     }
+    if (reaped == 0) sweep.unreaped = true;
   }
-  return running;
+  return sweep;
 }
 
 bool WasSpawned(pid_t pid) {

@@ -86,11 +86,17 @@ std::unique_ptr<Spawned> SpawnInOwnGroup(boost::asio::io_context& io, const Spaw
 // SpawnInOwnGroup did not start: those in process group `own_group` (what that ended child left
 // in its group), and those in no group a started program leads (what some ended child left after
 // leaving its group; whoever sweeps first ends them). Orphans still in another started program's
-// group are left to that program's own sweep, so each is counted once, by its owner. Returns the
-// pids of those that were still running when found. A started program's record is checked by pid and start
-// time, so an orphan that reused a pid is not taken for it. Safe from any thread: it holds the
-// same lock as the spawning, so a child forked but not yet recorded is never taken for an orphan.
-std::vector<pid_t> EndOrphans(pid_t own_group);
+// group are left to that program's own sweep, so each is counted once, by its owner. A started
+// program's record is checked by pid and start time, so an orphan that reused a pid is not taken
+// for it. Safe from any thread: it holds the same lock as the spawning, so a child forked but not
+// yet recorded is never taken for an orphan.
+struct OrphanSweep {
+  std::vector<pid_t> killed;  // the orphans that were still running when found
+  // Some orphan found was not reaped yet: one just killed, or one /proc already shows as a
+  // zombie while waitpid does not yet return it (seen under load). Sweep again until false.
+  bool unreaped = false;
+};
+OrphanSweep EndOrphans(pid_t own_group);
 
 // True when SpawnInOwnGroup started a process with this pid that is still unreaped or was reaped
 // in the last seconds (a signal it sent just before it ended is still its).

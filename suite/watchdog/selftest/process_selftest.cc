@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 #include <thread>
@@ -58,6 +59,14 @@ bool Gone(pid_t pid) { return ::kill(pid, 0) == -1 && errno == ESRCH; }
 
 // This test process starts no other processes, so after RunAll it must have no child at all.
 void ExpectNothingLeft(const Outcome& outcome) {
+  // Named before it is reaped, so a failure says which process was left and in what state.
+  siginfo_t left{};
+  if (::waitid(P_ALL, 0, &left, WEXITED | WNOHANG | WNOWAIT) == 0 && left.si_pid != 0) {
+    std::ifstream stat("/proc/" + std::to_string(left.si_pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    ADD_FAILURE() << "child " << left.si_pid << " of the test process was left unreaped: " << line;
+  }
   errno = 0;
   EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
   EXPECT_EQ(errno, ECHILD) << "a child of the test process is still there";
