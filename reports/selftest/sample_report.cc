@@ -79,6 +79,7 @@ Report SampleReport() {
   fail.findings = {{Verdict::kFail, "SC-RETURN-1", "expected MI_RESULT_OK, got MI_RESULT_FAILED (1)"}};
   fail.evidence.fired = {"handler.delay_response"};
   fail.evidence.backend = nlohmann::json{{"requests", 2}, {"last", "Close"}};
+  fail.evidence.transport_at_failure = "a finished operation the client had not closed";
   fail.evidence.output = std::string("stderr line 1\n") + kNastyText + "\n";
   CaseResult hang = SampleCase("session_close.async.cancel_race", {"SC-REMARKS-1"}, Verdict::kHang,
                              30.0, "close-called",
@@ -201,6 +202,7 @@ void ExpectSameReport(const Report& expected, const Report& actual) {
     EXPECT_EQ(e.schedules_to_failure, a.schedules_to_failure);
     EXPECT_EQ(e.evidence.trace, a.evidence.trace);
     EXPECT_EQ(e.evidence.backend, a.evidence.backend);
+    EXPECT_EQ(e.evidence.transport_at_failure, a.evidence.transport_at_failure);
     EXPECT_EQ(e.evidence.stacks, a.evidence.stacks);
     EXPECT_EQ(e.evidence.thread_states, a.evidence.thread_states);
     EXPECT_EQ(e.evidence.fired, a.evidence.fired);

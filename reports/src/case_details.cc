@@ -100,6 +100,22 @@ std::string ExpectationText(const Report& report, const std::optional<Expectatio
   return {};
 }
 
+std::string RootCauseIntro(std::size_t failing_cases, std::size_t causes) {
+  return std::to_string(failing_cases) +
+         (failing_cases == 1 ? " failing case comes" : " failing cases come") + " down to " +
+         std::to_string(causes) + (causes == 1 ? " shared cause" : " shared causes, the largest first") +
+         ": what they share, not a verdict (each case keeps its own below).";
+}
+
+std::string SharedFactText(const SharedFact& fact, std::size_t group_cases) {
+  std::string text = fact.text;
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  if (fact.cases < group_cases) {
+    text += " (" + std::to_string(fact.cases) + " of " + std::to_string(group_cases) + " cases)";
+  }
+  return text;
+}
+
 std::vector<EvidencePart> EvidenceParts(const CaseResult& result) {
   const Evidence& evidence = result.evidence;
   std::vector<EvidencePart> parts;

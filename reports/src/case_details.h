@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "miconform/report/report.h"
+#include "miconform/report/root_causes.h"
 
 namespace miconform::report::details {
 
@@ -65,6 +66,14 @@ struct EvidencePart {
   std::string language;  // for a Markdown fence: "text" or "json"
 };
 std::vector<EvidencePart> EvidenceParts(const CaseResult& result);
+
+// How the writers name Evidence::transport_at_failure.
+inline constexpr const char* kTransportLabel = "Transport at the first failed check";
+// The sentence that opens the root causes: "21 failing cases come down to 1 shared cause ..."
+std::string RootCauseIntro(std::size_t failing_cases, std::size_t causes);
+// A shared fact for a reader: "The first failed check judges R1 (8 of 11 cases)"; without the
+// count when every case of the group shows it.
+std::string SharedFactText(const SharedFact& fact, std::size_t group_cases);
 
 // Every verdict, best to worst.
 const std::vector<Verdict>& AllVerdicts();

@@ -5,6 +5,7 @@
 
 #include "case_details.h"
 #include "miconform/report/expectations.h"
+#include "miconform/report/root_causes.h"
 #include "miconform/report/writers.h"
 #include "html_parts.h"
 #include "text_escape.h"
@@ -58,6 +59,33 @@ void WriteHeader(const Report& report, std::ostream& out) {
   }
   Row(out, "Options", options.empty() ? "(none)" : options);
   out << "</table>\n";
+}
+
+// What the failures share, largest group first, each case linked to its evidence.
+void WriteRootCauses(const Report& report, const std::set<std::string>& described,
+                     std::ostream& out) {
+  const std::vector<RootCause> causes = RootCauses(report);
+  if (causes.empty()) return;
+  std::size_t failing = 0;
+  for (const RootCause& cause : causes) failing += cause.case_ids.size();
+  out << "<h2>Root causes</h2>\n<p>" << Html(details::RootCauseIntro(failing, causes.size()))
+      << "</p>\n<ol class=\"causes\">\n";
+  for (const RootCause& cause : causes) {
+    const std::size_t size = cause.case_ids.size();
+    std::string requirements;
+    for (const std::string& id : cause.requirement_ids) {
+      requirements += (requirements.empty() ? "" : ", ") + Code(id);
+    }
+    std::string cases;
+    for (const std::string& id : cause.case_ids) cases += (cases.empty() ? "" : ", ") + CaseLink(id, described);
+    out << "<li><strong>" << size << (size == 1 ? " case" : " cases") << "</strong>, breaking "
+        << (requirements.empty() ? "(none)" : requirements) << ":\n<ul>\n";
+    for (const SharedFact& fact : cause.shared) {
+      out << "<li>" << Html(details::SharedFactText(fact, size)) << "</li>\n";
+    }
+    out << "</ul>\n<details><summary>Cases</summary><p>" << cases << "</p></details></li>\n";
+  }
+  out << "</ol>\n";
 }
 
 void WriteRequirements(const Report& report, const std::set<std::string>& described,
@@ -165,6 +193,9 @@ void WriteCase(const Report& report, const CaseResult& result, std::ostream& out
                            Html(charged->text));
   }
   Row(out, "Phase reached", Code(result.phase));
+  if (!result.evidence.transport_at_failure.empty()) {
+    Row(out, details::kTransportLabel, Html(result.evidence.transport_at_failure));
+  }
   Row(out, "Duration", text::Seconds(result.duration_s) + " s");
   if (const std::string expected = details::ExpectationText(report, result.expectation);
       !expected.empty()) {
@@ -198,7 +229,7 @@ void WriteSection(const Report& report, const details::CaseSection& section, std
 
 }  // namespace
 
-// Top down, as report.md: the claim and the counts, the failures with their evidence, the
+// Top down, as report.md: the claim and the counts, the root causes, the failures with their evidence, the
 // requirement table, the expectations and observations, then the warnings and documented hangs.
 void WriteHtml(const Report& report, std::ostream& out) {
   std::set<std::string> described;
@@ -207,6 +238,7 @@ void WriteHtml(const Report& report, std::ostream& out) {
   }
   out << html::PageHead("miconform report: " + report.run.target + " - " + OutcomeOf(report));
   WriteHeader(report, out);
+  WriteRootCauses(report, described, out);
   const std::vector<details::CaseSection> sections = details::CaseSections(report);
   if (sections.front().cases.empty()) {
     out << "<h2>Failures</h2>\n<p>"

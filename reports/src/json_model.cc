@@ -150,6 +150,7 @@ ordered ToJson(const CaseResult& result) {
   if (result.schedules_to_failure) value["schedules_to_failure"] = *result.schedules_to_failure;
   value["evidence"] = ordered{{"trace", evidence.trace},
                              {"backend", ordered(evidence.backend)},
+                             {"transport_at_failure", evidence.transport_at_failure},
                              {"stacks", evidence.stacks},
                              {"thread_states", evidence.thread_states},
                              {"fired", evidence.fired},
@@ -268,6 +269,7 @@ CaseResult CaseFrom(const json& value, const std::string& where) {
     RequireObject(evidence, path);
     result.evidence.trace = OptionalStringList(evidence, "trace", path);
     result.evidence.backend = evidence.contains("backend") ? evidence.at("backend") : json(nullptr);
+    result.evidence.transport_at_failure = OptionalString(evidence, "transport_at_failure", path);
     result.evidence.stacks = OptionalString(evidence, "stacks", path);
     result.evidence.thread_states = OptionalString(evidence, "thread_states", path);
     result.evidence.fired = OptionalStringList(evidence, "fired", path);

@@ -3,6 +3,7 @@
 
 #include "case_details.h"
 #include "json_model.h"
+#include "miconform/report/root_causes.h"
 #include "miconform/report/writers.h"
 
 namespace miconform::report {
@@ -40,6 +41,18 @@ void WriteJson(const Report& report, std::ostream& out) {
     for (const Expectation& entry : report.expectations) entries.push_back(json_model::ToJson(entry));
     document["expectations"] = std::move(entries);
   }
+  // Derived (RootCauses), for tools: a reader of report.json recomputes it.
+  ordered causes = ordered::array();
+  for (const RootCause& cause : RootCauses(report)) {
+    ordered shared = ordered::array();
+    for (const SharedFact& fact : cause.shared) {
+      shared.push_back(ordered{{"fact", fact.text}, {"cases", fact.cases}});
+    }
+    causes.push_back(ordered{{"shared", std::move(shared)},
+                             {"cases", cause.case_ids},
+                             {"requirements", cause.requirement_ids}});
+  }
+  document["root_causes"] = std::move(causes);
   document["requirements"] = std::move(requirements);
   document["cases"] = std::move(cases);
   out << json_model::Dump(document, 2) << '\n';

@@ -1,10 +1,11 @@
-// markdown_writer.cc - report.md: the review document, top down: the claim and counts, the
-// failures with the requirements they break and their evidence, the requirement table, the
+// markdown_writer.cc - report.md: the review document, top down: the claim and counts, the root
+// causes, the failures with the requirements they break and their evidence, the requirement table, the
 // expectations and observations, then the warnings and documented hangs.
 #include <algorithm>
 
 #include "case_details.h"
 #include "miconform/report/expectations.h"
+#include "miconform/report/root_causes.h"
 #include "miconform/report/writers.h"
 #include "text_escape.h"
 
@@ -57,6 +58,32 @@ void WriteHeader(const Report& report, std::ostream& out) {
     first = false;
   }
   out << "\n\n";
+}
+
+// At most this many case IDs are listed under a root cause; the rest are counted.
+constexpr std::size_t kCasesListed = 12;
+
+void WriteRootCauses(const Report& report, std::ostream& out) {
+  const std::vector<RootCause> causes = RootCauses(report);
+  if (causes.empty()) return;
+  std::size_t failing = 0;
+  for (const RootCause& cause : causes) failing += cause.case_ids.size();
+  out << "## Root causes\n\n" << details::RootCauseIntro(failing, causes.size()) << "\n\n";
+  for (std::size_t i = 0; i < causes.size(); ++i) {
+    const RootCause& cause = causes[i];
+    const std::size_t size = cause.case_ids.size();
+    out << i + 1 << ". **" << size << (size == 1 ? " case" : " cases") << "**, breaking "
+        << CodeList(cause.requirement_ids, false) << ":\n";
+    for (const SharedFact& fact : cause.shared) {
+      out << "   - " << MarkdownInline(details::SharedFactText(fact, size)) << "\n";
+    }
+    out << "\n   Cases: ";
+    for (std::size_t c = 0; c < size && c < kCasesListed; ++c) {
+      out << (c > 0 ? ", " : "") << MarkdownCode(cause.case_ids[c], false);
+    }
+    if (size > kCasesListed) out << " and " << size - kCasesListed << " more";
+    out << ".\n\n";
+  }
 }
 
 void WriteRequirements(const Report& report, std::ostream& out) {
@@ -142,6 +169,10 @@ void WriteCase(const Report& report, const CaseResult& result, std::ostream& out
         << "): " << MarkdownInline(charged->text) << "\n";
   }
   out << "- Phase reached: " << OrNone(result.phase, true) << "\n";
+  if (!result.evidence.transport_at_failure.empty()) {
+    out << "- " << details::kTransportLabel << ": "
+        << MarkdownInline(result.evidence.transport_at_failure) << "\n";
+  }
   out << "- Duration: " << text::Seconds(result.duration_s) << " s\n";
   if (const std::string expected = details::ExpectationText(report, result.expectation);
       !expected.empty()) {
@@ -174,6 +205,7 @@ void WriteSection(const Report& report, const details::CaseSection& section, std
 // the expectations and observations, then the conformant outcomes worth a look.
 void WriteMarkdown(const Report& report, std::ostream& out) {
   WriteHeader(report, out);
+  WriteRootCauses(report, out);
   const std::vector<details::CaseSection> sections = details::CaseSections(report);
   if (sections.front().cases.empty()) {
     const bool any = std::any_of(sections.begin(), sections.end(),

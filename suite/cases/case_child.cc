@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -26,6 +27,7 @@
 #include "crash_stacks.h"
 #include "phase_channel.h"
 #include "stall_oracle.h"
+#include "transport_state.h"
 
 namespace miconform {
 namespace {
@@ -46,9 +48,24 @@ class FailureForwarder : public testing::EmptyTestEventListener {
     const std::string requirement =
         cases::RequirementOfFailure(result.file_name(), result.line_number(), result.message());
     watchdog::PhaseChannel::Get().Finding("FAIL", requirement, text.str());
+    ReportTransportOnce();
     std::fprintf(stdout, "%s\n", text.str().c_str());
     std::fflush(stdout);
   }
+
+ private:
+  // What the handler had seen when the first check failed (the report groups failures by it).
+  // The handler never holds its lock while it calls the client, so reading its records here, on
+  // whatever thread failed, cannot wait on the failing callback.
+  void ReportTransportOnce() {
+    if (transport_sent_.exchange(true)) return;
+    const cases::CaseRuntime* runtime = cases::GetCaseRuntime();
+    if (runtime == nullptr || runtime->backend == nullptr) return;
+    watchdog::PhaseChannel::Get().Transport(cases::DescribeTransport(
+        runtime->backend->OperationRecords(), runtime->backend->SessionRecords()));
+  }
+
+  std::atomic<bool> transport_sent_{false};
 };
 
 // When the schedule-shaking interposer is preloaded with a plan: one `fired` line per interposer

@@ -37,6 +37,9 @@ void CollectEvidence(const watchdog::Outcome& outcome, report::CaseResult& resul
             nlohmann::json::parse(read.text, nullptr, /*allow_exceptions=*/false);
         if (result.evidence.backend.is_discarded()) result.evidence.backend = read.text;
         break;
+      case Kind::kTransport:
+        if (result.evidence.transport_at_failure.empty()) result.evidence.transport_at_failure = read.text;
+        break;
       case Kind::kFinding: {
         const auto verdict = report::ParseVerdict(read.verdict);
         if (!verdict) {

@@ -28,6 +28,7 @@
 #include "miconform/report/directory_lock.h"
 #include "miconform/report/expectations.h"
 #include "miconform/report/journal.h"
+#include "miconform/report/root_causes.h"
 #include "miconform/report/writers.h"
 #include "miconform/injection_plan.h"
 #include "probe.h"
@@ -305,6 +306,26 @@ int ExitStatusOf(const report::Report& report, bool sharded, bool fail_on_unexpe
   return sharded || report.claim_gaps.empty() ? kExitConformant : kExitPartial;
 }
 
+// The failures' groups, each by the fact most of its cases show (report.md has them whole).
+void PrintRootCauses(const report::Report& report) {
+  constexpr std::size_t kCausesPrinted = 5;
+  const std::vector<report::RootCause> causes = report::RootCauses(report);
+  if (causes.empty()) return;
+  std::size_t failing = 0;
+  for (const report::RootCause& cause : causes) failing += cause.case_ids.size();
+  std::printf("  root causes: %zu failing %s, %zu shared %s\n", failing,
+              failing == 1 ? "case" : "cases", causes.size(), causes.size() == 1 ? "cause" : "causes");
+  for (std::size_t i = 0; i < causes.size() && i < kCausesPrinted; ++i) {
+    const report::RootCause& cause = causes[i];
+    std::string requirements;
+    for (const std::string& id : cause.requirement_ids) requirements += (requirements.empty() ? "" : ", ") + id;
+    std::printf("    %zu. %zu %s, breaking %s: %s\n", i + 1, cause.case_ids.size(),
+                cause.case_ids.size() == 1 ? "case" : "cases", requirements.c_str(),
+                cause.shared.empty() ? "" : cause.shared.front().text.c_str());
+  }
+  if (causes.size() > kCausesPrinted) std::printf("    and %zu more\n", causes.size() - kCausesPrinted);
+}
+
 void PrintSummary(const report::Report& report, const std::string& report_dir, bool interrupted,
                   bool report_written) {
   std::printf("miconform %s: %s\n", report.run.target.c_str(),
@@ -327,6 +348,7 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
   if (const std::string line = report::ExpectationSummary(report); !line.empty()) {
     std::printf("  expectations: %s\n", line.c_str());
   }
+  PrintRootCauses(report);
   if (!interrupted && report.cases_conform && !report.claim_gaps.empty()) {
     std::printf("  not a conformance claim:\n");
     for (const std::string& gap : report.claim_gaps) std::printf("    - %s\n", gap.c_str());

@@ -43,6 +43,12 @@ expect_output known "session_close.sync.idle \(UNEXPECTED pass"
 [ "$(json known "[c['expectation']['outcome'] for c in r['cases'] if c['id']=='session_close.async.null_context'][0]")" = expected-failure ] ||
   fail "known: null_context is not an expected failure"
 grep -q "  expectations.txt$" "$scratch/known/manifest.sha256" || fail "known: manifest lacks expectations.txt"
+# One fault, one root cause: every failing case in one group, and each FAIL says what the
+# scripted handler had seen when its first check failed.
+[ "$(json known "len(r['root_causes'])")" = 1 ] || fail "known: not one root cause: $(json known "r['root_causes']")"
+[ "$(json known "all(c['evidence']['transport_at_failure'] for c in r['cases'] if c['verdict']=='FAIL')")" = True ] ||
+  fail "known: a FAIL without the transport at its first failed check"
+grep -q "^## Root causes" "$scratch/known/report.md" || fail "known: report.md has no root causes"
 # Without --fail-on, a known failure is still a failure.
 run known_any 1 --target "$mutant" --expectations "$scratch/known.txt"
 # An entry missing: its failures are unexpected.

@@ -78,6 +78,19 @@ TEST(JudgeSelftest, CollectsMessagesTraceBackendAndFiredPoints) {
   EXPECT_TRUE(result.evidence.backend.is_object());
 }
 
+// The case sends the transport's state once, at its first failed check; a second line (a case
+// misbehaving) does not replace it.
+TEST(JudgeSelftest, KeepsTheTransportAtTheFirstFailedCheck) {
+  const auto result = Judge(kCase,
+                            Exited(0, {"finding FAIL MUST no final result",
+                                       "transport a handler session the client had not closed",
+                                       "transport something later", "end"}),
+                            FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kFail);
+  EXPECT_EQ(result.evidence.transport_at_failure, "a handler session the client had not closed");
+  EXPECT_TRUE(result.evidence.trace.empty());
+}
+
 TEST(JudgeSelftest, CollectsFindingsAndObservationsPerRequirement) {
   const auto result = Judge(
       kCase,

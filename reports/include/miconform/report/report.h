@@ -41,6 +41,9 @@ struct RunInfo {
 struct Evidence {
   std::vector<std::string> trace;        // the case's phase/callback trace, in order
   nlohmann::json backend = nullptr;      // the scripted handler's records, as the case read them
+  // What the scripted handler had seen of the client when the case's first check failed, in
+  // words ("" when no check failed, or the case had no handler): the root causes group by it.
+  std::string transport_at_failure;
   std::string stacks;                    // every thread's stack of a hung process
   std::string thread_states;             // /proc thread states of a hung process
   std::vector<std::string> fired;        // injection points that fired
