@@ -160,7 +160,7 @@ void AddSupervisionOptions(CLI::App* command, miconform::runner::RunOptions* opt
                     "compare the two; slower, and a slow target can be taken for a hung one)");
   command->add_option("--report", options->report_dir, "Directory the report is written to")
       ->capture_default_str();
-  command->add_option("--progress", *progress, "Progress lines on stderr: auto, always, never")
+  command->add_option("--progress", *progress, "Progress on stderr: auto (on a terminal: a line per case, a live status line, colour unless NO_COLOR), always (the plain lines also when piped), never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
 }
@@ -382,7 +382,8 @@ int main(int argc, char** argv) {
     }
     run.filters = miconform::runner::SplitList(filter_text);
     run.fail_on_unexpected = fail_on == "unexpected";
-    run.progress = progress == "always" || (progress == "auto" && isatty(STDERR_FILENO));
+    run.progress = miconform::runner::ChooseProgress(progress, isatty(STDERR_FILENO),
+                                                     std::getenv("TERM"), std::getenv("NO_COLOR"));
     return miconform::runner::RunCommand(run, SelfPath(argv[0]));
   }
   if (bench_command->parsed()) {
@@ -396,8 +397,10 @@ int main(int argc, char** argv) {
   }
   if (mutants_command->parsed()) {
     const miconform::watchdog::InterruptSignals signals;  // for the whole command
-    mutants.progress =
-        mutants_progress == "always" || (mutants_progress == "auto" && isatty(STDERR_FILENO));
+    // The matrix prints a line per target; a live line belongs to one run.
+    mutants.progress = miconform::runner::ChooseProgress(mutants_progress, isatty(STDERR_FILENO),
+                                                         std::getenv("TERM"), std::getenv("NO_COLOR"));
+    mutants.progress.live = false;
     return miconform::runner::MutantsCommand(mutants, SelfPath(argv[0]), std::cout);
   }
   if (report_command->parsed()) return miconform::runner::ReportCommand(report_dir);

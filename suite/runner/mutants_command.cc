@@ -65,7 +65,7 @@ RunOptions OptionsFor(const RunOptions& base, const std::string& target) {
   RunOptions options = base;
   options.target = target;
   options.report_dir = (std::filesystem::path(base.report_dir) / DirectoryName(target)).string();
-  options.progress = false;
+  options.progress = ProgressSettings{};
   return options;
 }
 
@@ -305,7 +305,7 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       row.schedules_to_kill = judgement.schedules_to_kill;
       row.killing_case = judgement.killing_case;
     }
-    if (base.progress) {
+    if (base.progress.lines) {
       std::cerr << (row.ok ? "  " : "! ") << row.target << ": " << row.explanation << '\n';
     }
   }
@@ -356,7 +356,7 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
                                : "falsely accused: " + Joined(accusations) + " (non-PASS: " +
                                      VariantNonPass(row) + ")";
     }
-    if (base.progress) {
+    if (base.progress.lines) {
       std::cerr << (row.ok ? "  " : "! ") << row.target << ": " << row.explanation << '\n';
     }
   }

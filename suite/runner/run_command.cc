@@ -328,8 +328,16 @@ void PrintRootCauses(const report::Report& report) {
 
 void PrintSummary(const report::Report& report, const std::string& report_dir, bool interrupted,
                   bool report_written) {
-  std::printf("miconform %s: %s\n", report.run.target.c_str(),
-              interrupted ? "INTERRUPTED" : report::OutcomeOf(report).c_str());
+  // Colour on a terminal, as the progress lines (NO_COLOR, TERM=dumb).
+  const bool colour =
+      ChooseProgress("auto", isatty(STDOUT_FILENO), std::getenv("TERM"), std::getenv("NO_COLOR")).colour;
+  const std::string outcome = interrupted ? "INTERRUPTED" : report::OutcomeOf(report);
+  const char* outcome_colour = outcome == "CONFORMANT" ? "\033[1;32m"
+                               : outcome == "PARTIAL"  ? "\033[1;33m"
+                               : outcome == "NOT CONFORMANT" ? "\033[1;31m"
+                                                              : "\033[1;35m";
+  std::printf("miconform %s: %s%s%s\n", report.run.target.c_str(), colour ? outcome_colour : "",
+              outcome.c_str(), colour ? "\033[0m" : "");
   std::string counts;
   for (auto verdict : {report::Verdict::kPass, report::Verdict::kDocumentedHang,
                        report::Verdict::kDeviation, report::Verdict::kNotSupported,
@@ -344,6 +352,11 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
   std::printf("  %zu cases: %s\n", report.cases.size(), counts.c_str());
   if (!report.requirements.empty()) {
     std::printf("  %s\n", report::RequirementCountLine(report).c_str());
+  }
+  const auto started = ParseIsoTimestamp(report.run.started);
+  const auto ended = ParseIsoTimestamp(report.run.ended);
+  if (started && ended && *ended >= *started) {
+    std::printf("  elapsed: %s\n", Clock(*ended - *started).c_str());
   }
   if (const std::string line = report::ExpectationSummary(report); !line.empty()) {
     std::printf("  expectations: %s\n", line.c_str());
@@ -366,8 +379,9 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
     } else if (unexpected_pass) {
       mark = " (UNEXPECTED pass: its expectation can go)";
     }
-    std::printf("  %-15s %s%s%s%s\n", std::string(report::ToString(result.verdict)).c_str(),
-                result.id.c_str(), mark.c_str(), result.messages.empty() ? "" : ": ",
+    const std::string word(report::ToString(result.verdict));
+    std::printf("  %s%s %s%s%s%s\n", VerdictWord(result.verdict, colour).c_str(),
+                std::string(word.size() < 15 ? 15 - word.size() : 0, ' ').c_str(), result.id.c_str(), mark.c_str(), result.messages.empty() ? "" : ": ",
                 result.messages.empty() ? "" : result.messages.front().c_str());
   }
   if (report_written) {
@@ -562,6 +576,10 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     specs.push_back(make_spec(index, options.inject));
   }
 
+  std::vector<std::string> ids_to_run;
+  for (std::size_t index : to_run) ids_to_run.push_back(selected[index].id);
+  ProgressDisplay display(stderr, options.progress, std::move(ids_to_run), options.jobs, done);
+
   const CatalogLookup lookup;
   auto judge = [&](std::size_t index, const watchdog::Outcome& outcome) {
     return Judge({selected[index].id, selected[index].requirements}, outcome, lookup);
@@ -574,11 +592,7 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     // A case the run never started is not part of its record (a resumed run runs it).
     if (outcome.end != watchdog::Outcome::End::kInterrupted) journal->Record(result);
     ++done;
-    if (options.progress) {
-      std::fprintf(stderr, "[%3zu/%zu] %-15s %s (%.2f s)\n", done, selected.size(),
-                   std::string(report::ToString(result.verdict)).c_str(), result.id.c_str(),
-                   result.duration_s);
-    }
+    display.CaseFinished(spec_index, result.verdict, result.duration_s);
     results[index] = std::move(result);
     ran[index] = true;
   });
@@ -606,13 +620,14 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     budget.only = std::filesystem::path(setup.target.library).filename().string();
     ExplorationHooks hooks;
     hooks.make_spec = make_spec;
-    hooks.judge = judge;
+    hooks.judge = [&](std::size_t index, const watchdog::Outcome& outcome) {
+      display.ScheduleRun();
+      return judge(index, outcome);
+    };
     hooks.reproduce = [&](std::size_t index, const std::string& plan) {
       return ReproduceCommand(self, options, selected[index].id, plan);
     };
-    if (options.progress) {
-      std::fprintf(stderr, "exploring schedules of %zu race cases\n", race_cases.size());
-    }
+    display.ExplorationStarted(race_cases.size());
     const int schedules = ExploreSchedules(watchdog, race_cases, budget, options.jobs, hooks, results);
     report.run.options["schedules-run"] = std::to_string(schedules);
     // An exploration cut short is not recorded: a resumed run explores those cases again.
@@ -621,6 +636,7 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     }
   }
 
+  display.Finish();
   for (std::size_t index = 0; index < selected.size(); ++index) {
     if (ran[index]) report.cases.push_back(std::move(results[index]));
   }

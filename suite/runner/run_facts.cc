@@ -30,4 +30,20 @@ std::string IsoTimestamp(std::chrono::system_clock::time_point when) {
   return out;
 }
 
+std::optional<std::chrono::system_clock::time_point> ParseIsoTimestamp(std::string_view text) {
+  // "YYYY-MM-DDTHH:MM:SS.mmmZ": 24 characters exactly.
+  if (text.size() != 24 || text[10] != 'T' || text[19] != '.' || text[23] != 'Z') return std::nullopt;
+  struct tm utc {};
+  const std::string date(text.substr(0, 19));
+  const char* end = strptime(date.c_str(), "%Y-%m-%dT%H:%M:%S", &utc);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  int millis = 0;
+  for (char c : text.substr(20, 3)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    millis = millis * 10 + (c - '0');
+  }
+  const std::time_t seconds = timegm(&utc);
+  return std::chrono::system_clock::from_time_t(seconds) + std::chrono::milliseconds(millis);
+}
+
 }  // namespace miconform::runner

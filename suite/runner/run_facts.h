@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,8 @@ namespace miconform::runner {
 std::string HostDescription();
 // UTC ISO 8601 with milliseconds, e.g. "2026-11-25T13:35:45.123Z".
 std::string IsoTimestamp(std::chrono::system_clock::time_point when);
+// The time an IsoTimestamp names; nullopt for any other text.
+std::optional<std::chrono::system_clock::time_point> ParseIsoTimestamp(std::string_view text);
 
 }  // namespace miconform::runner
 

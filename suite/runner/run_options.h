@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "case_selection.h"
+#include "progress_display.h"
 #include "timing.h"
 
 namespace miconform::runner {
@@ -34,7 +35,7 @@ struct RunOptions {
   std::string expectations;          // --expectations FILE: known failures (empty: none)
   bool fail_on_unexpected = false;   // --fail-on unexpected: only unexpected failures exit 1
   bool resume = false;               // --resume DIR: go on with the interrupted run in DIR
-  bool progress = false;             // progress lines (on when stderr is a terminal)
+  ProgressSettings progress;         // what stderr shows while the run goes (--progress)
   std::string inject;                // --inject PLAN: an interposer plan applied to every case
   bool explore = true;               // --no-explore turns schedule exploration off
   bool prove = true;                 // --no-proof: hangs decided by the timers alone (comparison)

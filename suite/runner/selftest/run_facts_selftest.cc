@@ -18,6 +18,14 @@ TEST(RunFactsSelftest, IsoTimestampIsUtcWithMilliseconds) {
   EXPECT_EQ(IsoTimestamp(when), "2025-11-25T13:35:45.123Z");
 }
 
+TEST(RunFactsSelftest, IsoTimestampParsesBackAndRejectsOtherText) {
+  const auto when = std::chrono::system_clock::time_point(std::chrono::milliseconds(1764675345123));
+  EXPECT_EQ(ParseIsoTimestamp(IsoTimestamp(when)), when);
+  EXPECT_EQ(ParseIsoTimestamp("2026-11-25T13:35:45Z"), std::nullopt);
+  EXPECT_EQ(ParseIsoTimestamp("2026-11-25T13:35:45.12xZ"), std::nullopt);
+  EXPECT_EQ(ParseIsoTimestamp(""), std::nullopt);
+}
+
 TEST(CaseSelectionSelftest, SplitsAndMatchesGlobs) {
   EXPECT_EQ(SplitList(" a.b , c.*,,"), (std::vector<std::string>{"a.b", "c.*"}));
   EXPECT_TRUE(MatchesAny("session_close.sync.idle", {}));
