@@ -13,6 +13,8 @@ packages=(
   gdb elfutils                   # stacks of hung cases (eu-stack, gdb as a fallback)
   python3                        # the benchmark and repeat scripts
   python3-junitparser            # a JUnit consumer reading junit.xml back (reports/selftest)
+  chromium-headless-shell        # report.html rendered and checked in a browser (reports/selftest)
+  python3-websocket              # driving it over the DevTools protocol (browser_check.py)
   dpkg-dev file                  # the Debian package (cpack -G DEB: dpkg-shlibdeps, file)
 )
 

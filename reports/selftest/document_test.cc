@@ -157,8 +157,10 @@ TEST(Markdown, FailuresComeFirstAndConformantOutcomesApart) {
   EXPECT_LT(md.find("Trace:\n\n```text\nphase:setup\n", fail_case), md.find("### ", fail_case + 4));
   EXPECT_LT(md.find("Handler record:\n\n```json\n", fail_case), md.find("### ", fail_case + 4));
   const std::string html = ToHtml(report);
-  EXPECT_NE(html.find("<details>\n<summary>Trace</summary>"), std::string::npos);
-  EXPECT_NE(html.find("<details>\n<summary>Handler record</summary>"), std::string::npos);
+  EXPECT_NE(html.find("<details class=\"evidence\" data-part=\"Trace\">\n<summary>Trace</summary>"),
+            std::string::npos);
+  EXPECT_NE(html.find("data-part=\"Handler_record\">\n<summary>Handler record</summary>"),
+            std::string::npos);
   EXPECT_EQ(html.find("<h4>Stacks</h4>"), std::string::npos) << "stacks are folded too";
   EXPECT_LT(html.find("<h2>Failures</h2>"), html.find("<h2>Requirements</h2>"));
   EXPECT_LT(html.find("<h2>Requirements</h2>"), html.find("<h2>Documented hangs</h2>"));
@@ -192,6 +194,31 @@ TEST(Html, SelfContainedAndEscaped) {
   EXPECT_NE(html.find("</html>\n"), std::string::npos);
 }
 
+// Filters by verdict and area with radio buttons and CSS (no script), links both ways between
+// requirements and cases, the target's frame before the folded stacks, a phone-width viewport.
+TEST(Html, FiltersLinksTargetFramesAndAViewportWithoutScript) {
+  const std::string html = ToHtml(testing::SampleReport());
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"),
+            std::string::npos);
+  EXPECT_NE(html.find("<input class=\"filter\" type=\"radio\" name=\"verdict\" id=\"fv-all\" checked>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<input class=\"filter\" type=\"radio\" name=\"verdict\" id=\"fv-FAIL\">"),
+            std::string::npos);
+  EXPECT_NE(html.find("#fv-FAIL:checked ~ main [data-verdict]:not([data-verdict=\"FAIL\"]) { display: none; }"),
+            std::string::npos);
+  EXPECT_NE(html.find("<input class=\"filter\" type=\"radio\" name=\"area\" id=\"fa-session_close\">"),
+            std::string::npos);
+  EXPECT_LT(html.find("id=\"fa-all\""), html.find("<main>")) << "the inputs precede what they filter";
+  EXPECT_NE(html.find("<tr id=\"req-SC-RETURN-1\" data-verdict=\"FAIL\">"), std::string::npos);
+  EXPECT_NE(html.find("<tr class=\"breaks\"><th>Breaks</th><td><a href=\"#req-SC-RETURN-1\">"),
+            std::string::npos);
+  EXPECT_NE(html.find("<tr class=\"target-frame\"><th>In the target</th><td><code>TID 102: "
+                      "Session::Close(void*), in __lll_lock_wait</code></td></tr>"),
+            std::string::npos);
+  EXPECT_LT(html.find("class=\"target-frame\""), html.find("data-part=\"Stacks\""));
+}
+
 TEST(Html, VerdictsAreColourCodedAndCasesDescribed) {
   const Report report = testing::SampleReport();
   const std::string html = ToHtml(report);
@@ -200,8 +227,11 @@ TEST(Html, VerdictsAreColourCodedAndCasesDescribed) {
     EXPECT_NE(html.find(std::string(".") + css), std::string::npos) << css << " has a style";
   }
   for (const CaseResult& result : report.cases) {
+    const bool failure = !IsConformant(result.verdict);
     const bool has_section =
-        html.find("<section class=\"case\" id=\"case-" + result.id + "\">") != std::string::npos;
+        html.find(std::string("<section class=\"case") + (failure ? " failure" : "") + "\" id=\"case-" +
+                  result.id + "\" data-verdict=\"" + std::string(ToString(result.verdict)) +
+                  "\" data-area=\"" + result.id.substr(0, result.id.find('.')) + "\">") != std::string::npos;
     EXPECT_EQ(has_section, result.verdict != Verdict::kPass) << result.id;
   }
   EXPECT_NE(html.find("NOT CONFORMANT"), std::string::npos);

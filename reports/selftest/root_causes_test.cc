@@ -76,7 +76,8 @@ TEST(RootCauses, HangsAndCrashesGroupByTheCallLargestGroupFirst) {
   CaseResult hang = MakeCase("h.one", {"R1"}, Verdict::kHang);
   hang.phase = "entered MI_Session_Close";
   CaseResult hang_too = MakeCase("h.two", {"R2"}, Verdict::kHang);
-  hang_too.phase = "entered MI_Session_Close (second)";
+  hang_too.phase = "returned MI_Session_EnumerateInstances";  // another thread's last phase
+  hang_too.calls_in_flight = {"MI_Session_Close"};           // what decides
   CaseResult crash = MakeCase("c.one", {"R1"}, Verdict::kCrash);
   crash.phase = "returned MI_Operation_Close";
   const Report report = Aggregated({crash, hang, hang_too}, {"R1", "R2"});

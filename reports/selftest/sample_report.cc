@@ -84,8 +84,11 @@ Report SampleReport() {
   CaseResult hang = SampleCase("session_close.async.cancel_race", {"SC-REMARKS-1"}, Verdict::kHang,
                              30.0, "close-called",
                              {"no progress for 30 s inside MI_Session_Close"});
+  hang.calls_in_flight = {"MI_Session_Close"};
   hang.evidence.stacks =
-      "Thread 2 (LWP 101):\n#0 pthread_cond_wait ()\n#1 ```fenced``` in a frame name ()\n";
+      "Thread 2 (LWP 101):\n#0 pthread_cond_wait ()\n#1 ```fenced``` in a frame name ()\n"
+      "TID 102:\n#0  0x00007f04fa8a412b __lll_lock_wait - /usr/lib/x86_64-linux-gnu/libc.so.6\n"
+      "#1  0x00007f04fb2e250f Session::Close(void*) - /opt/miconform/lib/libmiconform_reference.so\n";
   hang.evidence.thread_states = "100 S futex_wait_queue\n101 S futex_wait_queue\n";
   CaseResult crash = SampleCase("session_close.sync.double_close", {"SC-REMARKS-1"}, Verdict::kCrash,
                               0.05, "close-called", {"killed by signal 11 (SIGSEGV)"});
@@ -186,6 +189,7 @@ void ExpectSameReport(const Report& expected, const Report& actual) {
     EXPECT_EQ(e.verdict, a.verdict);
     EXPECT_EQ(e.duration_s, a.duration_s);
     EXPECT_EQ(e.phase, a.phase);
+    EXPECT_EQ(e.calls_in_flight, a.calls_in_flight);
     EXPECT_EQ(e.messages, a.messages);
     ASSERT_EQ(e.findings.size(), a.findings.size());
     for (std::size_t f = 0; f < e.findings.size(); ++f) {

@@ -107,6 +107,101 @@ std::string RootCauseIntro(std::size_t failing_cases, std::size_t causes) {
          ": what they share, not a verdict (each case keeps its own below).";
 }
 
+namespace {
+
+std::string FileName(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+struct StackFrame {
+  std::string function;  // may be empty (no symbol)
+  std::string module;    // may be empty (not shown)
+};
+
+// One frame line: eu-stack -m "#2  0x00007f.. name - /path/lib.so" (the name may be absent), or
+// gdb "#2  0x00007f.. in name (args) from /path/lib.so" / "#2  name (args) at file.cc:12".
+std::optional<StackFrame> ParseFrame(std::string line) {
+  if (line.empty() || line[0] != '#') return std::nullopt;
+  std::size_t at = line.find(' ');
+  if (at == std::string::npos) return std::nullopt;
+  while (at < line.size() && line[at] == ' ') ++at;
+  if (line.compare(at, 2, "0x") == 0) {
+    at = line.find(' ', at);
+    if (at == std::string::npos) return StackFrame{};
+    while (at < line.size() && line[at] == ' ') ++at;
+  }
+  std::string rest = line.substr(at);
+  if (rest.rfind("in ", 0) == 0) rest = rest.substr(3);
+  StackFrame frame;
+  if (const std::size_t from = rest.rfind(" from "); from != std::string::npos) {
+    frame.module = rest.substr(from + 6);
+    rest = rest.substr(0, from);
+  } else if (const std::size_t dash = rest.rfind(" - "); dash != std::string::npos) {
+    frame.module = rest.substr(dash + 3);
+    rest = rest.substr(0, dash);
+  } else if (rest.rfind("- ", 0) == 0) {
+    frame.module = rest.substr(2);
+    rest.clear();
+  }
+  frame.function = rest;
+  return frame;
+}
+
+// "TID 19877" of an eu-stack thread header "TID 19877:", "LWP 19877" of gdb's "Thread 2 (Thread
+// 0x7f.. (LWP 19877) "name"):"; empty for any other line.
+std::string ThreadOf(const std::string& line) {
+  if (line.rfind("TID ", 0) == 0 && !line.empty() && line.back() == ':') return line.substr(0, line.size() - 1);
+  if (line.rfind("Thread ", 0) == 0) {
+    const std::size_t lwp = line.find("(LWP ");
+    if (lwp != std::string::npos) {
+      const std::size_t end = line.find(')', lwp);
+      if (end != std::string::npos) return line.substr(lwp + 1, end - lwp - 1);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<TargetFrame> TargetFrames(const std::string& stacks, const std::string& library) {
+  std::vector<TargetFrame> found;
+  const std::string name = FileName(library);
+  if (name.empty()) return found;
+  std::string thread;
+  std::optional<StackFrame> above;  // the previous frame of this thread
+  bool done = true;                 // this thread's target frame found (or no thread yet)
+  std::size_t start = 0;
+  while (start < stacks.size()) {
+    std::size_t end = stacks.find('\n', start);
+    if (end == std::string::npos) end = stacks.size();
+    const std::string line = stacks.substr(start, end - start);
+    start = end + 1;
+    if (std::string header = ThreadOf(line); !header.empty()) {
+      thread = std::move(header);
+      above.reset();
+      done = false;
+      continue;
+    }
+    if (done) continue;
+    const std::optional<StackFrame> frame = ParseFrame(line);
+    if (!frame) continue;
+    if (!frame->module.empty() && FileName(frame->module) == name) {
+      std::string called;
+      if (above) called = above->function.empty() ? FileName(above->module) : above->function;
+      found.push_back({thread, frame->function.empty() ? "(no symbol)" : frame->function, called});
+      done = true;
+      continue;
+    }
+    above = frame;
+  }
+  return found;
+}
+
+std::string TargetFrameText(const TargetFrame& frame) {
+  return frame.thread + ": " + frame.function + (frame.called.empty() ? "" : ", in " + frame.called);
+}
+
 std::string SharedFactText(const SharedFact& fact, std::size_t group_cases) {
   std::string text = fact.text;
   if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');

@@ -67,6 +67,20 @@ struct EvidencePart {
 };
 std::vector<EvidencePart> EvidenceParts(const CaseResult& result);
 
+// Where a thread of a captured process was in the target library: its first frame (from the top)
+// in that library, and the frame above it, what the target had called when it was stopped.
+struct TargetFrame {
+  std::string thread;    // "TID 19877" (eu-stack), "LWP 19877" (gdb)
+  std::string function;  // "miconform::reference::Session::Close(void*, void (*)(void*))"
+  std::string called;    // "__pthread_mutex_lock@GLIBC_2.2.5"; empty when the target was on top
+};
+// Every thread of `stacks` (eu-stack -m or gdb's `thread apply all bt` text) with a frame in a
+// module whose file name is that of `library`, in the order of the threads. Frames without a
+// module (eu-stack without -m) match nothing.
+std::vector<TargetFrame> TargetFrames(const std::string& stacks, const std::string& library);
+// "TID 19877: Session::Close(void*), in __pthread_mutex_lock" for a reader.
+std::string TargetFrameText(const TargetFrame& frame);
+
 // How the writers name Evidence::transport_at_failure.
 inline constexpr const char* kTransportLabel = "Transport at the first failed check";
 // The sentence that opens the root causes: "21 failing cases come down to 1 shared cause ..."

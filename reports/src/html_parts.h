@@ -14,8 +14,9 @@ namespace miconform::report::html {
 
 // The pages' inline CSS (their Content-Security-Policy allows inline style and nothing else).
 extern const std::string_view kStyle;
-// The head of a page up to <body>, titled `title` (escaped here).
-std::string PageHead(const std::string& title);
+// The head of a page up to <body>, titled `title` (escaped here), with `page_style` (CSS of this
+// page alone, not escaped) after the shared style sheet.
+std::string PageHead(const std::string& title, const std::string& page_style = {});
 // A verdict as a coloured badge.
 std::string Badge(Verdict verdict);
 // The CSS class of a run's claim: "conformant", "partial" or "not-conformant".

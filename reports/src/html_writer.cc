@@ -1,6 +1,9 @@
 // html_writer.cc - report.html: the content of report.md as one self-contained page with the
-// verdicts colour-coded. Inline CSS only; the Content-Security-Policy forbids every script and
-// every outside resource, so the page is safe to open whatever the target printed.
+// verdicts colour-coded, filters by verdict and by area, links between requirements and cases,
+// and the target's own frames of a stack shown before the folded evidence. Inline CSS only (the
+// filters are radio buttons and CSS): the Content-Security-Policy forbids every script and every
+// outside resource, so the page is safe to open whatever the target printed.
+#include <map>
 #include <set>
 
 #include "case_details.h"
@@ -26,13 +29,104 @@ std::string CaseLink(const std::string& case_id, const std::set<std::string>& de
   return "<a href=\"#" + Html(Anchor(case_id)) + "\">" + Code(case_id) + "</a>";
 }
 
+std::string RequirementLink(const std::string& id) {
+  return "<a href=\"#req-" + Html(id) + "\">" + Code(id) + "</a>";
+}
+
+// The filter's area of a case: the first part of its ID ("session_close" of
+// "session_close.sync.idle").
+std::string FilterArea(const std::string& case_id) { return case_id.substr(0, case_id.find('.')); }
+
+// A value as it may stand in an element ID and a CSS attribute selector: letters, digits, '-'
+// and '_' kept, anything else '_'.
+std::string Slug(const std::string& value) {
+  std::string slug;
+  for (char c : value) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '_';
+    slug += plain ? c : '_';
+  }
+  return slug;
+}
+
+// The filters: one radio group for the verdict and one for the area, each with "All" first; the
+// inputs stand before <nav> and <main> so that CSS alone can hide what a choice leaves out.
+struct Filters {
+  std::vector<std::string> verdicts;  // verdict words present, best to worst
+  std::vector<std::string> areas;     // areas present, sorted
+};
+
+Filters FiltersOf(const Report& report) {
+  std::set<Verdict> present;
+  std::set<std::string> areas;
+  for (const CaseResult& result : report.cases) {
+    if (result.verdict == Verdict::kPass) continue;  // PASS cases are not described one by one
+    present.insert(result.verdict);
+    areas.insert(FilterArea(result.id));
+  }
+  for (const RequirementResult& requirement : report.requirements) present.insert(requirement.verdict);
+  Filters filters;
+  for (Verdict verdict : details::AllVerdicts()) {
+    if (present.count(verdict)) filters.verdicts.emplace_back(ToString(verdict));
+  }
+  filters.areas.assign(areas.begin(), areas.end());
+  return filters;
+}
+
+// The CSS of the filters: a chosen verdict or area hides every element of <main> that says
+// another; the chosen label is drawn pressed.
+std::string FilterStyle(const Filters& filters) {
+  std::string css;
+  auto group = [&css](const char* prefix, const char* attribute, const std::vector<std::string>& values) {
+    for (const std::string& value : values) {
+      const std::string input = std::string(prefix) + Slug(value);
+      css += "#" + input + ":checked ~ main [" + attribute + "]:not([" + attribute + "=\"" +
+             Slug(value) + "\"]) { display: none; }\n";
+    }
+    for (const std::string& value : values) {
+      css += "#" + std::string(prefix) + Slug(value) + ":checked ~ nav label[for=\"" + prefix +
+             Slug(value) + "\"],\n";
+    }
+    css += "#" + std::string(prefix) + "all:checked ~ nav label[for=\"" + prefix + "all\"]"
+           " { background: #333; color: #fff; }\n";
+  };
+  group("fv-", "data-verdict", filters.verdicts);
+  group("fa-", "data-area", filters.areas);
+  return css;
+}
+
+void WriteFilters(const Filters& filters, std::ostream& out) {
+  auto inputs = [&out](const char* prefix, const char* name, const std::vector<std::string>& values) {
+    out << "<input class=\"filter\" type=\"radio\" name=\"" << name << "\" id=\"" << prefix
+        << "all\" checked>\n";
+    for (const std::string& value : values) {
+      out << "<input class=\"filter\" type=\"radio\" name=\"" << name << "\" id=\"" << prefix
+          << Slug(value) << "\">\n";
+    }
+  };
+  auto labels = [&out](const char* prefix, const std::vector<std::string>& values) {
+    out << "<label for=\"" << prefix << "all\">all</label>\n";
+    for (const std::string& value : values) {
+      out << "<label for=\"" << prefix << Slug(value) << "\">" << Html(value) << "</label>\n";
+    }
+  };
+  inputs("fv-", "verdict", filters.verdicts);
+  inputs("fa-", "area", filters.areas);
+  out << "<nav class=\"filters\">\nShow verdict:\n";
+  labels("fv-", filters.verdicts);
+  out << "<br>Area:\n";
+  labels("fa-", filters.areas);
+  out << "</nav>\n";
+}
+
 void Row(std::ostream& out, const std::string& name, const std::string& html_value) {
   out << "<tr><th>" << name << "</th><td>" << html_value << "</td></tr>\n";
 }
 
+// The claim and the counts; the facts of the run folded under one line.
 void WriteHeader(const Report& report, std::ostream& out) {
   const RunInfo& run = report.run;
-  out << "<h1>miconform conformance report</h1>\n";
+  out << "<header>\n<h1>miconform conformance report</h1>\n";
   out << "<p><span class=\"outcome "
       << html::ClaimClass(report)
       << "\">" << OutcomeOf(report) << "</span> " << Html(details::CountLine(report)) << "; "
@@ -41,11 +135,16 @@ void WriteHeader(const Report& report, std::ostream& out) {
     out << "<p>Expectations: " << Html(line) << ".</p>\n";
   }
   if (!report.claim_gaps.empty()) {
-    out << "<p>Not a conformance claim:</p>\n<ul class=\"gaps\">\n";
+    // Open when they are what keeps a conforming run from a claim; folded under failures.
+    const std::size_t gaps = report.claim_gaps.size();
+    out << "<details class=\"gaps\"" << (report.cases_conform ? " open" : "")
+        << ">\n<summary>Not a conformance claim: " << gaps << (gaps == 1 ? " reason" : " reasons")
+        << "</summary>\n<ul class=\"gaps\">\n";
     for (const std::string& gap : report.claim_gaps) out << "<li>" << Html(gap) << "</li>\n";
-    out << "</ul>\n";
+    out << "</ul>\n</details>\n";
   }
-  out << "<table class=\"run\">\n";
+  out << "<details class=\"run\">\n<summary>Run: " << Code(run.target) << ", suite "
+      << Html(run.suite_version) << ", " << Html(run.started) << "</summary>\n<table class=\"run\">\n";
   Row(out, "Target", Code(run.target));
   Row(out, "Library", Code(run.target_library));
   Row(out, "SHA-256", Code(run.target_sha256));
@@ -58,7 +157,7 @@ void WriteHeader(const Report& report, std::ostream& out) {
     options += (options.empty() ? "" : ", ") + Code(name + "=" + value);
   }
   Row(out, "Options", options.empty() ? "(none)" : options);
-  out << "</table>\n";
+  out << "</table>\n</details>\n</header>\n";
 }
 
 // What the failures share, largest group first, each case linked to its evidence.
@@ -102,7 +201,8 @@ void WriteRequirements(const Report& report, const std::set<std::string>& descri
     for (const std::string& id : requirement.case_ids) {
       cases += (cases.empty() ? "" : ", ") + CaseLink(id, described);
     }
-    out << "<tr><td>" << Code(requirement.id) << "</td><td>" << ToString(requirement.level)
+    out << "<tr id=\"req-" << Html(requirement.id) << "\" data-verdict=\"" << ToString(requirement.verdict)
+        << "\"><td>" << Code(requirement.id) << "</td><td>" << ToString(requirement.level)
         << "</td><td>" << html::Badge(requirement.verdict) << "</td><td>"
         << Html(requirement.page + " / " + requirement.section) << "</td><td>"
         << Html(requirement.text) << "</td><td>" << (cases.empty() ? "(none)" : cases)
@@ -152,7 +252,7 @@ void WriteObservations(const Report& report, const std::set<std::string>& descri
   std::string rows;
   for (const CaseResult& result : report.cases) {
     for (const Observation& observation : result.observations) {
-      rows += "<tr><td>" + CaseLink(result.id, described) + "</td><td>" +
+      rows += "<tr data-area=\"" + Slug(FilterArea(result.id)) + "\"><td>" + CaseLink(result.id, described) + "</td><td>" +
               (observation.requirement_id.empty() ? std::string("-")
                                                   : Code(observation.requirement_id)) +
               "</td><td>" + Html(observation.text) + "</td></tr>\n";
@@ -172,26 +272,35 @@ void WriteObservations(const Report& report, const std::set<std::string>& descri
 // would otherwise be the evidence's own.
 // Each part folded (one click opens it), so the failures stay one screen each.
 void WriteEvidence(const details::EvidencePart& part, std::ostream& out) {
-  out << "<details>\n<summary>" << Html(part.title) << "</summary>\n<pre>\n"
+  out << "<details class=\"evidence\" data-part=\"" << Slug(part.title) << "\">\n<summary>"
+      << Html(part.title) << "</summary>\n<pre>\n"
       << Html(text::TrimForReader(part.text, text::kReaderMaxLines, text::kReaderMaxBytes))
       << "</pre>\n</details>\n";
 }
 
-void WriteCase(const Report& report, const CaseResult& result, std::ostream& out) {
-  out << "<section class=\"case\" id=\"" << Html(Anchor(result.id)) << "\">\n";
+void WriteCase(const Report& report, const CaseResult& result, bool failure, std::ostream& out) {
+  out << "<section class=\"case" << (failure ? " failure" : "") << "\" id=\"" << Html(Anchor(result.id))
+      << "\" data-verdict=\"" << ToString(result.verdict) << "\" data-area=\""
+      << Slug(FilterArea(result.id)) << "\">\n";
   out << "<h3>" << Code(result.id) << " " << html::Badge(result.verdict) << "</h3>\n";
+  // What it breaks and where the target was come first; the verdict is the heading's badge.
   out << "<table>\n";
-  Row(out, "Verdict", html::Badge(result.verdict));
+  for (const RequirementResult* charged : details::Charged(report, result)) {
+    out << "<tr class=\"breaks\"><th>Breaks</th><td>" << RequirementLink(charged->id) << " ("
+        << ToString(charged->level) << ", " << Html(charged->page + " / " + charged->section)
+        << "): " << Html(charged->text) << "</td></tr>\n";
+  }
+  // Where the target was when the process was stopped: the stacks' own frames of the library.
+  for (const details::TargetFrame& frame :
+       details::TargetFrames(result.evidence.stacks, report.run.target_library)) {
+    out << "<tr class=\"target-frame\"><th>In the target</th><td><code>"
+        << Html(details::TargetFrameText(frame)) << "</code></td></tr>\n";
+  }
   std::string requirements;
   for (const std::string& id : result.requirement_ids) {
-    requirements += (requirements.empty() ? "" : ", ") + Code(id);
+    requirements += (requirements.empty() ? "" : ", ") + RequirementLink(id);
   }
   Row(out, "Requirements", requirements.empty() ? "(none)" : requirements);
-  for (const RequirementResult* charged : details::Charged(report, result)) {
-    Row(out, "Breaks", Code(charged->id) + " (" + std::string(ToString(charged->level)) + ", " +
-                           Html(charged->page + " / " + charged->section) + "): " +
-                           Html(charged->text));
-  }
   Row(out, "Phase reached", Code(result.phase));
   if (!result.evidence.transport_at_failure.empty()) {
     Row(out, details::kTransportLabel, Html(result.evidence.transport_at_failure));
@@ -221,10 +330,11 @@ void WriteCase(const Report& report, const CaseResult& result, std::ostream& out
   out << "</section>\n";
 }
 
-void WriteSection(const Report& report, const details::CaseSection& section, std::ostream& out) {
+void WriteSection(const Report& report, const details::CaseSection& section, bool failures,
+                  std::ostream& out) {
   if (section.cases.empty()) return;
   out << "<h2>" << Html(section.title) << "</h2>\n<p>" << Html(section.intro) << "</p>\n";
-  for (const CaseResult* result : section.cases) WriteCase(report, *result, out);
+  for (const CaseResult* result : section.cases) WriteCase(report, *result, failures, out);
 }
 
 }  // namespace
@@ -236,20 +346,24 @@ void WriteHtml(const Report& report, std::ostream& out) {
   for (const CaseResult& result : report.cases) {
     if (result.verdict != Verdict::kPass) described.insert(result.id);
   }
-  out << html::PageHead("miconform report: " + report.run.target + " - " + OutcomeOf(report));
+  const Filters filters = FiltersOf(report);
+  out << html::PageHead("miconform report: " + report.run.target + " - " + OutcomeOf(report),
+                        FilterStyle(filters));
   WriteHeader(report, out);
+  WriteFilters(filters, out);
+  out << "<main>\n";
   WriteRootCauses(report, described, out);
   const std::vector<details::CaseSection> sections = details::CaseSections(report);
   if (sections.front().cases.empty()) {
     out << "<h2>Failures</h2>\n<p>"
         << (described.empty() ? "Every case passed." : "No case failed.") << "</p>\n";
   }
-  WriteSection(report, sections.front(), out);
+  WriteSection(report, sections.front(), /*failures=*/true, out);
   WriteRequirements(report, described, out);
   WriteExpectations(report, described, out);
   WriteObservations(report, described, out);
-  for (std::size_t i = 1; i < sections.size(); ++i) WriteSection(report, sections[i], out);
-  out << "</body>\n</html>\n";
+  for (std::size_t i = 1; i < sections.size(); ++i) WriteSection(report, sections[i], false, out);
+  out << "</main>\n</body>\n</html>\n";
 }
 
 }  // namespace miconform::report

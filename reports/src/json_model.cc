@@ -132,6 +132,7 @@ ordered ToJson(const CaseResult& result) {
                 {"verdict", std::string(ToString(result.verdict))},
                 {"duration_s", duration},
                 {"phase", result.phase},
+                {"calls_in_flight", result.calls_in_flight},
                 {"messages", result.messages},
                 {"reproduce", result.reproduce}};
   ordered findings = ordered::array();
@@ -231,6 +232,7 @@ CaseResult CaseFrom(const json& value, const std::string& where) {
   }
   result.duration_s = duration.get<double>();
   result.phase = StringField(value, "phase", where);
+  result.calls_in_flight = OptionalStringList(value, "calls_in_flight", where);
   result.messages = StringList(value, "messages", where);
   result.reproduce = StringField(value, "reproduce", where);
   if (value.contains("findings")) {

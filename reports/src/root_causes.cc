@@ -9,9 +9,16 @@
 namespace miconform::report {
 namespace {
 
-// "in MI_Session_Close" for a last phase "entered MI_Session_Close ...", else the phase itself.
-std::string Where(const std::string& phase) {
+// "in MI_Session_Close": the calls in flight, else the last phase when it entered a call, else
+// the phase itself.
+std::string Where(const CaseResult& result) {
+  if (!result.calls_in_flight.empty()) {
+    std::string calls;
+    for (const std::string& call : result.calls_in_flight) calls += (calls.empty() ? "" : ", ") + call;
+    return "in " + calls;
+  }
   constexpr std::string_view kEntered = "entered ";
+  const std::string& phase = result.phase;
   if (phase.rfind(kEntered, 0) == 0) {
     const std::string call = phase.substr(kEntered.size());
     return "in " + call.substr(0, call.find(' '));
@@ -25,8 +32,8 @@ bool TransportUnfinished(const std::string& state) {
 
 // The facts of one case that does not conform (root_causes.h says which).
 std::vector<std::string> FactsOf(const CaseResult& result) {
-  if (result.verdict == Verdict::kHang) return {"stopped responding " + Where(result.phase)};
-  if (result.verdict == Verdict::kCrash) return {"crashed " + Where(result.phase)};
+  if (result.verdict == Verdict::kHang) return {"stopped responding " + Where(result)};
+  if (result.verdict == Verdict::kCrash) return {"crashed " + Where(result)};
   std::vector<std::string> facts;
   for (const Finding& finding : result.findings) {
     if (finding.verdict != Verdict::kFail) continue;

@@ -84,6 +84,7 @@ void CollectEvidence(const watchdog::Outcome& outcome, report::CaseResult& resul
     }
   }
   result.phase = outcome.last_phase;
+  result.calls_in_flight = outcome.calls_in_flight;
   result.duration_s = outcome.duration_s;
   result.evidence.stacks = outcome.stacks;
   result.evidence.thread_states = outcome.thread_states;

@@ -3,7 +3,7 @@
 // keeps as the case's output tail. A CRASH verdict then carries the place it happened instead of
 // only the signal's name.
 //
-// How: the handler writes one header line, starts `eu-stack -p <own pid>` (gdb as fallback) with
+// How: the handler writes one header line, starts `eu-stack -m -p <own pid>` (gdb as fallback) with
 // vfork+execve (no atfork handlers, no allocation: the crash may have come from inside malloc),
 // waits for it at most kCrashToolLimit, and then re-raises the signal with its default action, so
 // the watchdog still sees the process killed by the same signal. Everything the handler needs (tool

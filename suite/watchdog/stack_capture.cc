@@ -16,7 +16,7 @@ std::vector<std::string> StackToolCommand(pid_t target) {
   const std::string path_variable = path ? path : "/usr/bin:/bin";
   const std::string pid = std::to_string(target);
   if (const std::string tool = ResolveExecutable("eu-stack", path_variable); !tool.empty()) {
-    return {tool, "-p", pid};
+    return {tool, "-m", "-p", pid};  // -m: each frame's module, so a report can find the target's
   }
   if (const std::string tool = ResolveExecutable("gdb", path_variable); !tool.empty()) {
     return {tool, "-batch", "-nx", "-p", pid, "-ex", "thread apply all bt"};

@@ -1,5 +1,5 @@
 // stack_capture.h - dumps every thread's stack of a hung process with an external tool
-// (`eu-stack -p PID` when on PATH, else `gdb -batch -p PID -ex "thread apply all bt"`), without
+// (`eu-stack -m -p PID` when on PATH, else `gdb -batch -p PID -ex "thread apply all bt"`), without
 // blocking the io thread and bounded in time: a tool that hangs is killed and that is noted.
 // Used by the real launcher when a child times out.
 //
@@ -23,7 +23,7 @@
 
 namespace miconform::watchdog {
 
-// The command that dumps every thread's stack of process `target`: `eu-stack -p PID` when on
+// The command that dumps every thread's stack of process `target`: `eu-stack -m -p PID` when on
 // PATH, else gdb's "thread apply all bt"; empty when neither is. Also used by crash_stacks.cc.
 std::vector<std::string> StackToolCommand(pid_t target);
 

@@ -95,6 +95,9 @@ struct CaseResult {
   Verdict verdict = Verdict::kError;
   double duration_s = 0;
   std::string phase;                          // the last phase the case reached
+  // The case's calls into the target under way when its process ended or was stopped (each
+  // entered and not returned), oldest first; empty when none was.
+  std::vector<std::string> calls_in_flight;
   std::vector<std::string> messages;          // why: failed checks, the documented sentence, ...
   std::vector<Finding> findings;              // what the case judged, per requirement
   std::vector<Observation> observations;      // what it only saw

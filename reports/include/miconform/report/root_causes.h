@@ -34,7 +34,8 @@ struct RootCause {
 };
 
 // The cases that do not conform (FAIL, HANG, CRASH), grouped by the facts they show:
-// - a HANG: the call it stopped responding in (the last phase entered a call; else the phase);
+// - a HANG: the calls it stopped responding in (CaseResult::calls_in_flight; else the call its
+//   last phase entered, else that phase);
 // - a CRASH: the call it crashed in, likewise;
 // - a FAIL: the requirement its first failed check judges, and what the scripted handler had seen
 //   of the client at that moment (Evidence::transport_at_failure) when that shows unfinished
