@@ -1,5 +1,5 @@
 // case_details_test.cc - self-tests of the facts the writers share: the target's frames of a
-// stack (eu-stack -m and gdb text).
+// stack (eu-stack -m and gdb text), the injection points that fired.
 #include <gtest/gtest.h>
 
 #include "case_details.h"
@@ -40,6 +40,14 @@ TEST(TargetFrames, GdbFramesFromALibraryAndStacksWithoutModules) {
   // Without modules (eu-stack without -m) nothing can be told apart; no library, nothing either.
   EXPECT_TRUE(TargetFrames("TID 1:\n#0  0x1 Vendor::Session::Close\n", "libmi.so").empty());
   EXPECT_TRUE(TargetFrames(kEuStack, "").empty());
+}
+
+TEST(FiredPoints, EachPointOnceInTheOrderItFirstFiredWithItsCount) {
+  EXPECT_EQ(FiredPoints({"callback.before_ack", "callback.after_ack", "callback.before_ack",
+                         "handler.before_result", "callback.after_ack", "callback.before_ack"}),
+            (std::vector<std::string>{"callback.before_ack (3 times)", "callback.after_ack (2 times)",
+                                      "handler.before_result"}));
+  EXPECT_TRUE(FiredPoints({}).empty());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "case_details.h"
 
 #include <algorithm>
+#include <map>
 
 #include "miconform/report/expectations.h"
 #include "text_escape.h"
@@ -202,6 +203,19 @@ std::string TargetFrameText(const TargetFrame& frame) {
   return frame.thread + ": " + frame.function + (frame.called.empty() ? "" : ", in " + frame.called);
 }
 
+std::vector<std::string> FiredPoints(const std::vector<std::string>& fired) {
+  std::vector<std::string> order;
+  std::map<std::string, std::size_t> times;
+  for (const std::string& point : fired) {
+    if (times[point]++ == 0) order.push_back(point);
+  }
+  std::vector<std::string> out;
+  for (const std::string& point : order) {
+    out.push_back(times[point] == 1 ? point : point + " (" + std::to_string(times[point]) + " times)");
+  }
+  return out;
+}
+
 std::string SharedFactText(const SharedFact& fact, std::size_t group_cases) {
   std::string text = fact.text;
   if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
@@ -276,7 +290,7 @@ std::string PlainText(const CaseResult& result) {
   for (const std::string& message : result.messages) out += "  - " + message + "\n";
   if (!result.reproduce.empty()) out += "reproduce: " + result.reproduce + "\n";
   if (!result.evidence.fired.empty()) {
-    out += "fired: " + Join(result.evidence.fired, ", ") + "\n";
+    out += "fired: " + Join(FiredPoints(result.evidence.fired), ", ") + "\n";
   }
   if (!result.evidence.stacks.empty()) {
     out += "stacks:\n" +

@@ -81,6 +81,10 @@ std::vector<TargetFrame> TargetFrames(const std::string& stacks, const std::stri
 // "TID 19877: Session::Close(void*), in __pthread_mutex_lock" for a reader.
 std::string TargetFrameText(const TargetFrame& frame);
 
+// The injection points that fired, each once in the order of its first firing, with how many
+// times when more than once: "callback.before_ack (49 times)".
+std::vector<std::string> FiredPoints(const std::vector<std::string>& fired);
+
 // How the writers name Evidence::transport_at_failure.
 inline constexpr const char* kTransportLabel = "Transport at the first failed check";
 // The sentence that opens the root causes: "21 failing cases come down to 1 shared cause ..."

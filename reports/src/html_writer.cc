@@ -312,7 +312,7 @@ void WriteCase(const Report& report, const CaseResult& result, bool failure, std
   }
   if (!result.evidence.fired.empty()) {
     std::string fired;
-    for (const std::string& point : result.evidence.fired) {
+    for (const std::string& point : details::FiredPoints(result.evidence.fired)) {
       fired += (fired.empty() ? "" : ", ") + Code(point);
     }
     Row(out, "Injection points fired", fired);

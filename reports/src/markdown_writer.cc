@@ -183,7 +183,8 @@ void WriteCase(const Report& report, const CaseResult& result, std::ostream& out
     out << "- Expectation: " << MarkdownInline(expected) << "\n";
   }
   if (!result.evidence.fired.empty()) {
-    out << "- Injection points fired: " << CodeList(result.evidence.fired, false) << "\n";
+    out << "- Injection points fired: " << CodeList(details::FiredPoints(result.evidence.fired), false)
+        << "\n";
   }
   out << "\n";
   if (!result.messages.empty()) {

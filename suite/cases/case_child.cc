@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -32,6 +33,14 @@
 namespace miconform {
 namespace {
 
+// A source file as a reader of the report finds it in the project: from the project's root.
+std::string SourcePath(const char* file) {
+  if (file == nullptr) return "?";
+  const std::string_view path(file);
+  const std::string_view root(MICONFORM_SOURCE_ROOT);
+  return std::string(path.substr(0, root.size()) == root ? path.substr(root.size()) : path);
+}
+
 // Sends every failed check to the watchdog the moment it happens (a later hang or crash must not
 // swallow it), and echoes it on stdout for the report's output tail.
 class FailureForwarder : public testing::EmptyTestEventListener {
@@ -43,7 +52,7 @@ class FailureForwarder : public testing::EmptyTestEventListener {
     }
     if (!result.failed()) return;
     std::ostringstream text;
-    text << (result.file_name() ? result.file_name() : "?") << ':' << result.line_number()
+    text << SourcePath(result.file_name()) << ':' << result.line_number()
          << ": " << result.message();
     const std::string requirement =
         cases::RequirementOfFailure(result.file_name(), result.line_number(), result.message());
