@@ -79,7 +79,7 @@ FILTERS = r"""
   for (const [prefix, attribute] of [['fv-', 'data-verdict'], ['fa-', 'data-area']]) {
     const inputs = Array.from(document.querySelectorAll(`input.filter[id^="${prefix}"]`));
     for (const input of inputs) {
-      if (input.id === prefix + 'all') continue;
+      if (input.id === prefix + '-all') continue;
       input.checked = true;
       const value = input.id.slice(prefix.length);
       const marked = Array.from(document.querySelectorAll(`main [${attribute}]`));
@@ -88,9 +88,9 @@ FILTERS = r"""
       if (wrong.length) problems.push(`filter ${input.id} leaves ${wrong.length} other element(s) shown`);
       if (!shown.length) problems.push(`filter ${input.id} shows nothing`);
     }
-    if (inputs.length) document.getElementById(prefix + 'all').checked = true;
+    if (inputs.length) document.getElementById(prefix + '-all').checked = true;
     const hidden = Array.from(document.querySelectorAll(`main [${attribute}]`)).filter(e => !visible(e));
-    if (inputs.length && hidden.length) problems.push(`with ${prefix}all, ${hidden.length} element(s) stay hidden`);
+    if (inputs.length && hidden.length) problems.push(`with ${prefix}-all, ${hidden.length} element(s) stay hidden`);
   }
   return problems;
 })()

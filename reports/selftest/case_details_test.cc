@@ -37,6 +37,13 @@ TEST(TargetFrames, GdbFramesFromALibraryAndStacksWithoutModules) {
   const std::vector<TargetFrame> frames = TargetFrames(gdb, "libmi.so");
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_EQ(TargetFrameText(frames[0]), "LWP 19877: Vendor::Session::Close(void*) (), in __lll_lock_wait ()");
+  // Another gdb's header, the name inside the parentheses; a versioned file behind a link.
+  const std::vector<TargetFrame> linked = TargetFrames(
+      "Thread 1 (LWP 42 \"mi\"):\n#0  0x1 in Vendor::Close () from /opt/vendor/lib/libmi.so.1.0.0\n",
+      "/usr/lib/libmi.so");
+  ASSERT_EQ(linked.size(), 1u);
+  EXPECT_EQ(TargetFrameText(linked[0]), "LWP 42: Vendor::Close ()");
+  EXPECT_TRUE(TargetFrames("TID 1:\n#0  0x1 Other - /opt/lib/libmi.sox.so\n", "libmi.so").empty());
   // Without modules (eu-stack without -m) nothing can be told apart; no library, nothing either.
   EXPECT_TRUE(TargetFrames("TID 1:\n#0  0x1 Vendor::Session::Close\n", "libmi.so").empty());
   EXPECT_TRUE(TargetFrames(kEuStack, "").empty());

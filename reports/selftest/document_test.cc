@@ -201,7 +201,7 @@ TEST(Html, FiltersLinksTargetFramesAndAViewportWithoutScript) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_NE(html.find("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"),
             std::string::npos);
-  EXPECT_NE(html.find("<input class=\"filter\" type=\"radio\" name=\"verdict\" id=\"fv-all\" checked>"),
+  EXPECT_NE(html.find("<input class=\"filter\" type=\"radio\" name=\"verdict\" id=\"fv--all\" checked>"),
             std::string::npos);
   EXPECT_NE(html.find("<input class=\"filter\" type=\"radio\" name=\"verdict\" id=\"fv-FAIL\">"),
             std::string::npos);
@@ -209,7 +209,7 @@ TEST(Html, FiltersLinksTargetFramesAndAViewportWithoutScript) {
             std::string::npos);
   EXPECT_NE(html.find("<input class=\"filter\" type=\"radio\" name=\"area\" id=\"fa-session_close\">"),
             std::string::npos);
-  EXPECT_LT(html.find("id=\"fa-all\""), html.find("<main>")) << "the inputs precede what they filter";
+  EXPECT_LT(html.find("id=\"fa--all\""), html.find("<main>")) << "the inputs precede what they filter";
   EXPECT_NE(html.find("<tr id=\"req-SC-RETURN-1\" data-verdict=\"FAIL\">"), std::string::npos);
   EXPECT_NE(html.find("<tr class=\"breaks\"><th>Breaks</th><td><a href=\"#req-SC-RETURN-1\">"),
             std::string::npos);

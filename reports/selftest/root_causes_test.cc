@@ -10,9 +10,11 @@ namespace {
 using testing::MakeCase;
 using testing::MakeRequirement;
 
-constexpr const char* kNoCancel =
+constexpr const char* kNoCancelState =
     "an operation running that the client had neither cancelled nor closed; a handler session "
     "the client had not closed";
+// As the case sends it after it called MI_Session_Close.
+const std::string kNoCancel = std::string("after MI_Session_Close had been called: ") + kNoCancelState;
 
 CaseResult Failing(const std::string& id, const std::string& requirement,
                    const std::string& transport) {
@@ -36,7 +38,8 @@ std::vector<std::string> Facts(const RootCause& cause) {
 }
 
 const std::string kNoCancelFact =
-    std::string("when the first check failed, the scripted handler had seen ") + kNoCancel;
+    std::string("when the first check failed, MI_Session_Close had been called and the scripted "
+                "handler had seen ") + kNoCancelState;
 
 // One fault of the client (a close that never reaches the transport) broke four requirements:
 // one group, linked by the transport's state.
@@ -55,21 +58,34 @@ TEST(RootCauses, OneUnfinishedTransportStateLinksFailuresOfManyRequirements) {
 }
 
 // One requirement's first check failing under two transport states is still one group; a
-// settled transport links nothing, so different first requirements stay apart.
+// settled transport links nothing, nor does an unfinished one seen before any close call (the
+// case at work), so different first requirements stay apart.
 TEST(RootCauses, TheFirstFailedRequirementLinksAndASettledTransportDoesNot) {
-  const std::string settled(kTransportSettled);
+  const std::string settled = std::string("after MI_Session_Close had been called: ") + std::string(kTransportSettled);
   const Report report = Aggregated({Failing("a.one", "R1", settled), Failing("a.two", "R2", settled),
                                     Failing("a.three", "R1", kNoCancel),
                                     Failing("a.four", "R2", std::string(kTransportEmpty)),
-                                    Failing("a.five", "R2", "")},
-                                   {"R1", "R2"});
+                                    Failing("a.five", "R2", kNoCancelState),
+                                    Failing("a.six", "R3", kNoCancelState)},
+                                   {"R1", "R2", "R3"});
   const std::vector<RootCause> causes = RootCauses(report);
-  ASSERT_EQ(causes.size(), 2u);
+  ASSERT_EQ(causes.size(), 3u);
   EXPECT_EQ(causes[0].case_ids, (std::vector<std::string>{"a.two", "a.four", "a.five"}));
   EXPECT_EQ(Facts(causes[0]), (std::vector<std::string>{"the first failed check judges R2 x3"}));
   EXPECT_EQ(causes[1].case_ids, (std::vector<std::string>{"a.one", "a.three"}));
   EXPECT_EQ(Facts(causes[1]), (std::vector<std::string>{"the first failed check judges R1 x2",
                                                         kNoCancelFact + " x1"}));
+  EXPECT_EQ(causes[2].case_ids, (std::vector<std::string>{"a.six"}));
+}
+
+// A check that named no requirement is shown, but does not make one group of unrelated failures.
+TEST(RootCauses, FactsThatSayNothingAboutTheClientLinkNothing) {
+  CaseResult one = MakeCase("u.one", {"R1"}, Verdict::kFail, {{Verdict::kFail, "", "check"}});
+  CaseResult two = MakeCase("u.two", {"R2"}, Verdict::kFail, {{Verdict::kFail, "", "check"}});
+  const Report report = Aggregated({one, two}, {"R1", "R2"});
+  const std::vector<RootCause> causes = RootCauses(report);
+  ASSERT_EQ(causes.size(), 2u);
+  EXPECT_EQ(Facts(causes[0]), (std::vector<std::string>{"the first failed check judges no requirement x1"}));
 }
 
 TEST(RootCauses, HangsAndCrashesGroupByTheCallLargestGroupFirst) {

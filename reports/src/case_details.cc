@@ -156,8 +156,10 @@ std::string ThreadOf(const std::string& line) {
   if (line.rfind("Thread ", 0) == 0) {
     const std::size_t lwp = line.find("(LWP ");
     if (lwp != std::string::npos) {
-      const std::size_t end = line.find(')', lwp);
-      if (end != std::string::npos) return line.substr(lwp + 1, end - lwp - 1);
+      const std::size_t digits = lwp + 5;
+      std::size_t end = digits;
+      while (end < line.size() && line[end] >= '0' && line[end] <= '9') ++end;
+      if (end > digits) return "LWP " + line.substr(digits, end - digits);
     }
   }
   return {};
@@ -169,6 +171,13 @@ std::vector<TargetFrame> TargetFrames(const std::string& stacks, const std::stri
   std::vector<TargetFrame> found;
   const std::string name = FileName(library);
   if (name.empty()) return found;
+  // The stack names the file the process mapped: the library itself, or, when the run was given
+  // a symbolic link by its development name (libmi.so), the versioned file it points to
+  // (libmi.so.1.0.0).
+  auto is_library = [&name](const std::string& module) {
+    const std::string file = FileName(module);
+    return file == name || (file.rfind(name + ".", 0) == 0);
+  };
   std::string thread;
   std::optional<StackFrame> above;  // the previous frame of this thread
   bool done = true;                 // this thread's target frame found (or no thread yet)
@@ -187,7 +196,7 @@ std::vector<TargetFrame> TargetFrames(const std::string& stacks, const std::stri
     if (done) continue;
     const std::optional<StackFrame> frame = ParseFrame(line);
     if (!frame) continue;
-    if (!frame->module.empty() && FileName(frame->module) == name) {
+    if (!frame->module.empty() && is_library(frame->module)) {
       std::string called;
       if (above) called = above->function.empty() ? FileName(above->module) : above->function;
       found.push_back({thread, frame->function.empty() ? "(no symbol)" : frame->function, called});
@@ -197,6 +206,11 @@ std::vector<TargetFrame> TargetFrames(const std::string& stacks, const std::stri
     above = frame;
   }
   return found;
+}
+
+std::vector<TargetFrame> CaseTargetFrames(const CaseResult& result, const std::string& library) {
+  if (!result.evidence.stacks.empty()) return TargetFrames(result.evidence.stacks, library);
+  return TargetFrames(result.evidence.output, library);
 }
 
 std::string TargetFrameText(const TargetFrame& frame) {

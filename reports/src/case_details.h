@@ -75,9 +75,14 @@ struct TargetFrame {
   std::string called;    // "__pthread_mutex_lock@GLIBC_2.2.5"; empty when the target was on top
 };
 // Every thread of `stacks` (eu-stack -m or gdb's `thread apply all bt` text) with a frame in a
-// module whose file name is that of `library`, in the order of the threads. Frames without a
-// module (eu-stack without -m) match nothing.
+// module whose file name is that of `library` (or that name with a version after it, the file a
+// development-name link points to), in the order of the threads. Frames without a module match
+// nothing: eu-stack without -m, and gdb's frames of a library with debug information (it prints
+// "at file.cc:12" there, not "from library").
 std::vector<TargetFrame> TargetFrames(const std::string& stacks, const std::string& library);
+// The target's frames of a case: from its stacks (a hang), else from its output (a crash writes
+// its stacks there).
+std::vector<TargetFrame> CaseTargetFrames(const CaseResult& result, const std::string& library);
 // "TID 19877: Session::Close(void*), in __pthread_mutex_lock" for a reader.
 std::string TargetFrameText(const TargetFrame& frame);
 

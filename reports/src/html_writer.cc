@@ -3,6 +3,7 @@
 // and the target's own frames of a stack shown before the folded evidence. Inline CSS only (the
 // filters are radio buttons and CSS): the Content-Security-Policy forbids every script and every
 // outside resource, so the page is safe to open whatever the target printed.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -29,8 +30,12 @@ std::string CaseLink(const std::string& case_id, const std::set<std::string>& de
   return "<a href=\"#" + Html(Anchor(case_id)) + "\">" + Code(case_id) + "</a>";
 }
 
-std::string RequirementLink(const std::string& id) {
-  return "<a href=\"#req-" + Html(id) + "\">" + Code(id) + "</a>";
+// A requirement linked to its row of the requirement table; plain when the report has no such row
+// (a filtered run or a shard in which no case names it).
+std::string RequirementLink(const Report& report, const std::string& id) {
+  const bool listed = std::any_of(report.requirements.begin(), report.requirements.end(),
+                                  [&id](const RequirementResult& requirement) { return requirement.id == id; });
+  return listed ? "<a href=\"#req-" + Html(id) + "\">" + Code(id) + "</a>" : Code(id);
 }
 
 // The filter's area of a case: the first part of its ID ("session_close" of
@@ -87,7 +92,7 @@ std::string FilterStyle(const Filters& filters) {
       css += "#" + std::string(prefix) + Slug(value) + ":checked ~ nav label[for=\"" + prefix +
              Slug(value) + "\"],\n";
     }
-    css += "#" + std::string(prefix) + "all:checked ~ nav label[for=\"" + prefix + "all\"]"
+    css += "#" + std::string(prefix) + "-all:checked ~ nav label[for=\"" + prefix + "-all\"]"
            " { background: #333; color: #fff; }\n";
   };
   group("fv-", "data-verdict", filters.verdicts);
@@ -98,14 +103,14 @@ std::string FilterStyle(const Filters& filters) {
 void WriteFilters(const Filters& filters, std::ostream& out) {
   auto inputs = [&out](const char* prefix, const char* name, const std::vector<std::string>& values) {
     out << "<input class=\"filter\" type=\"radio\" name=\"" << name << "\" id=\"" << prefix
-        << "all\" checked>\n";
+        << "-all\" checked>\n";
     for (const std::string& value : values) {
       out << "<input class=\"filter\" type=\"radio\" name=\"" << name << "\" id=\"" << prefix
           << Slug(value) << "\">\n";
     }
   };
   auto labels = [&out](const char* prefix, const std::vector<std::string>& values) {
-    out << "<label for=\"" << prefix << "all\">all</label>\n";
+    out << "<label for=\"" << prefix << "-all\">all</label>\n";
     for (const std::string& value : values) {
       out << "<label for=\"" << prefix << Slug(value) << "\">" << Html(value) << "</label>\n";
     }
@@ -286,19 +291,19 @@ void WriteCase(const Report& report, const CaseResult& result, bool failure, std
   // What it breaks and where the target was come first; the verdict is the heading's badge.
   out << "<table>\n";
   for (const RequirementResult* charged : details::Charged(report, result)) {
-    out << "<tr class=\"breaks\"><th>Breaks</th><td>" << RequirementLink(charged->id) << " ("
+    out << "<tr class=\"breaks\"><th>Breaks</th><td>" << RequirementLink(report, charged->id) << " ("
         << ToString(charged->level) << ", " << Html(charged->page + " / " + charged->section)
         << "): " << Html(charged->text) << "</td></tr>\n";
   }
   // Where the target was when the process was stopped: the stacks' own frames of the library.
   for (const details::TargetFrame& frame :
-       details::TargetFrames(result.evidence.stacks, report.run.target_library)) {
+       details::CaseTargetFrames(result, report.run.target_library)) {
     out << "<tr class=\"target-frame\"><th>In the target</th><td><code>"
         << Html(details::TargetFrameText(frame)) << "</code></td></tr>\n";
   }
   std::string requirements;
   for (const std::string& id : result.requirement_ids) {
-    requirements += (requirements.empty() ? "" : ", ") + RequirementLink(id);
+    requirements += (requirements.empty() ? "" : ", ") + RequirementLink(report, id);
   }
   Row(out, "Requirements", requirements.empty() ? "(none)" : requirements);
   Row(out, "Phase reached", Code(result.phase));

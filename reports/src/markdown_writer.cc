@@ -169,7 +169,7 @@ void WriteCase(const Report& report, const CaseResult& result, std::ostream& out
         << "): " << MarkdownInline(charged->text) << "\n";
   }
   for (const details::TargetFrame& frame :
-       details::TargetFrames(result.evidence.stacks, report.run.target_library)) {
+       details::CaseTargetFrames(result, report.run.target_library)) {
     out << "- In the target: " << MarkdownCode(details::TargetFrameText(frame), false) << "\n";
   }
   out << "- Phase reached: " << OrNone(result.phase, true) << "\n";

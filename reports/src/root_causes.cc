@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
 
 namespace miconform::report {
@@ -26,27 +27,49 @@ std::string Where(const CaseResult& result) {
   return phase.empty() ? std::string("before its first phase") : "in phase '" + phase + "'";
 }
 
-bool TransportUnfinished(const std::string& state) {
+// A transport state seen after a close call, split: the calls made and the state.
+struct AfterClose {
+  std::string calls;
+  std::string state;
+};
+std::optional<AfterClose> SplitAfterClose(const std::string& text) {
+  if (text.rfind(kTransportAfter, 0) != 0) return std::nullopt;
+  const std::size_t called = text.find(kTransportCalled);
+  if (called == std::string::npos) return std::nullopt;
+  return AfterClose{text.substr(kTransportAfter.size(), called - kTransportAfter.size()),
+                    text.substr(called + kTransportCalled.size())};
+}
+
+// Whether a transport state links failures: seen after a close call, with unfinished business.
+bool Unfinished(const std::string& state) {
   return !state.empty() && state != kTransportSettled && state != kTransportEmpty;
 }
 
+struct Fact {
+  std::string text;
+  bool links = true;  // joins the cases that show it
+};
+
 // The facts of one case that does not conform (root_causes.h says which).
-std::vector<std::string> FactsOf(const CaseResult& result) {
-  if (result.verdict == Verdict::kHang) return {"stopped responding " + Where(result)};
-  if (result.verdict == Verdict::kCrash) return {"crashed " + Where(result)};
-  std::vector<std::string> facts;
+std::vector<Fact> FactsOf(const CaseResult& result) {
+  if (result.verdict == Verdict::kHang) return {{"stopped responding " + Where(result)}};
+  if (result.verdict == Verdict::kCrash) return {{"crashed " + Where(result)}};
+  std::vector<Fact> facts;
   for (const Finding& finding : result.findings) {
     if (finding.verdict != Verdict::kFail) continue;
-    facts.push_back("the first failed check judges " +
-                    (finding.requirement_id.empty() ? std::string("no requirement")
-                                                    : finding.requirement_id));
+    if (finding.requirement_id.empty()) {
+      facts.push_back({"the first failed check judges no requirement", false});
+    } else {
+      facts.push_back({"the first failed check judges " + finding.requirement_id});
+    }
     break;
   }
-  if (TransportUnfinished(result.evidence.transport_at_failure)) {
-    facts.push_back("when the first check failed, the scripted handler had seen " +
-                    result.evidence.transport_at_failure);
+  if (const auto after = SplitAfterClose(result.evidence.transport_at_failure);
+      after && Unfinished(after->state)) {
+    facts.push_back({"when the first check failed, " + after->calls +
+                     " had been called and the scripted handler had seen " + after->state});
   }
-  if (facts.empty()) facts.push_back("failed without a failed check");
+  if (facts.empty()) facts.push_back({"failed without a failed check", false});
   return facts;
 }
 
@@ -68,7 +91,7 @@ struct Groups {
 
 std::vector<RootCause> RootCauses(const Report& report) {
   std::vector<const CaseResult*> failing;
-  std::vector<std::vector<std::string>> facts;
+  std::vector<std::vector<Fact>> facts;
   for (const CaseResult& result : report.cases) {
     if (!IsNonConformant(result.verdict)) continue;
     failing.push_back(&result);
@@ -78,8 +101,9 @@ std::vector<RootCause> RootCauses(const Report& report) {
   std::iota(groups.parent.begin(), groups.parent.end(), 0);
   std::map<std::string, std::size_t> first_with;  // fact -> first case showing it
   for (std::size_t i = 0; i < failing.size(); ++i) {
-    for (const std::string& fact : facts[i]) {
-      const auto [found, inserted] = first_with.emplace(fact, i);
+    for (const Fact& fact : facts[i]) {
+      if (!fact.links) continue;
+      const auto [found, inserted] = first_with.emplace(fact.text, i);
       if (!inserted) groups.Join(found->second, i);
     }
   }
@@ -99,8 +123,8 @@ std::vector<RootCause> RootCauses(const Report& report) {
     }
     const std::size_t c = found->second;
     causes[c].case_ids.push_back(failing[i]->id);
-    for (const std::string& fact : facts[i]) {
-      if (fact_counts[c][fact]++ == 0) fact_order[c].push_back(fact);
+    for (const Fact& fact : facts[i]) {
+      if (fact_counts[c][fact.text]++ == 0) fact_order[c].push_back(fact.text);
     }
     for (const std::string& id : ChargedRequirements(report, *failing[i])) charged[c].insert(id);
   }

@@ -57,9 +57,9 @@ class FailureForwarder : public testing::EmptyTestEventListener {
     const std::string requirement =
         cases::RequirementOfFailure(result.file_name(), result.line_number(), result.message());
     watchdog::PhaseChannel::Get().Finding("FAIL", requirement, text.str());
-    ReportTransportOnce();
     std::fprintf(stdout, "%s\n", text.str().c_str());
     std::fflush(stdout);
+    ReportTransportOnce();
   }
 
  private:
@@ -70,8 +70,10 @@ class FailureForwarder : public testing::EmptyTestEventListener {
     if (transport_sent_.exchange(true)) return;
     const cases::CaseRuntime* runtime = cases::GetCaseRuntime();
     if (runtime == nullptr || runtime->backend == nullptr) return;
-    watchdog::PhaseChannel::Get().Transport(cases::DescribeTransport(
-        runtime->backend->OperationRecords(), runtime->backend->SessionRecords()));
+    watchdog::PhaseChannel& channel = watchdog::PhaseChannel::Get();
+    channel.Transport(cases::TransportAtFailure(
+        cases::ClosesCalled(channel.Lines()),
+        cases::DescribeTransport(runtime->backend->OperationRecords(), runtime->backend->SessionRecords())));
   }
 
   std::atomic<bool> transport_sent_{false};

@@ -1,9 +1,12 @@
 // transport_state.cc - the handler's records in words (transport_state.h).
 #include "transport_state.h"
 
+#include <algorithm>
 #include <array>
+#include <string_view>
 
 #include "miconform/report/root_causes.h"
+#include "phase_channel.h"
 
 namespace miconform::cases {
 namespace {
@@ -33,8 +36,10 @@ Clause ClauseOf(const MiconformOperationRecord& operation, bool* clean) {
     if (operation.cancel_count > 0) return kRunningCancelled;
     return operation.close_count > 0 ? kClosedBeforeFinal : kRunningUntouched;
   }
-  // Every result delivered, the final one included, is acknowledged once.
-  if (operation.results_acknowledged < operation.results_sent + operation.final_sent) {
+  // Every result delivered, the final one included, is acknowledged once, when its callback has
+  // returned: one in flight is still being delivered.
+  if (operation.results_acknowledged + operation.callbacks_in_flight <
+      operation.results_sent + operation.final_sent) {
     return kFinalUnacknowledged;
   }
   if (operation.close_count == 0) return kFinishedNotClosed;
@@ -64,6 +69,33 @@ std::string DescribeTransport(const std::vector<MiconformOperationRecord>& opera
   if (!text.empty()) return text;
   if (operations.empty() && sessions.empty()) return std::string(report::kTransportEmpty);
   return std::string(report::kTransportSettled);
+}
+
+std::vector<std::string> ClosesCalled(const std::vector<std::string>& channel_lines) {
+  static constexpr std::array<std::string_view, 4> kCloses = {
+      "MI_Session_Close", "MI_Operation_Close", "MI_Operation_Cancel", "MI_Application_Close"};
+  std::vector<std::string> called;
+  for (const std::string& line : channel_lines) {
+    const watchdog::ChannelLine read = watchdog::ReadChannelLine(line);
+    std::string call;
+    bool entered = false;
+    if (read.kind != watchdog::ChannelLine::Kind::kPhase ||
+        !watchdog::ParseCallPhase(read.text, &call, &entered) || !entered) {
+      continue;
+    }
+    if (std::find(kCloses.begin(), kCloses.end(), call) != kCloses.end() &&
+        std::find(called.begin(), called.end(), call) == called.end()) {
+      called.push_back(call);
+    }
+  }
+  return called;
+}
+
+std::string TransportAtFailure(const std::vector<std::string>& closes_called, const std::string& state) {
+  if (closes_called.empty()) return state;
+  std::string calls;
+  for (const std::string& call : closes_called) calls += (calls.empty() ? "" : " and ") + call;
+  return std::string(report::kTransportAfter) + calls + std::string(report::kTransportCalled) + state;
 }
 
 }  // namespace miconform::cases

@@ -76,8 +76,8 @@ std::string StatusLine(const ProgressState& state, std::chrono::steady_clock::du
     line = std::to_string(state.done) + "/" + std::to_string(state.total) + " cases";
   }
   line += " | " + Clock(elapsed) + " elapsed";
-  if (!state.exploring && state.done > 0 && state.done < state.total) {
-    line += ", about " + Clock(elapsed / static_cast<long>(state.done) *
+  if (!state.exploring && state.done_here > 0 && state.done < state.total) {
+    line += ", about " + Clock(elapsed / static_cast<long>(state.done_here) *
                                static_cast<long>(state.total - state.done)) +
             " left";
   }
@@ -169,6 +169,7 @@ void ProgressDisplay::Finish() {
 ProgressState ProgressDisplay::StateLocked() const {
   ProgressState state;
   state.done = already_done_ + done_;
+  state.done_here = done_;
   state.total = already_done_ + ids_.size();
   // Cases start in order as others end, `jobs_` at a time: those started and not finished run.
   const std::size_t started = std::min(ids_.size(), done_ + jobs_);

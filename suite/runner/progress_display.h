@@ -36,10 +36,11 @@ ProgressSettings ChooseProgress(std::string_view option, bool stderr_is_terminal
 
 // What the status line says, from the counts (pure, for the self-tests). `running` are the IDs of
 // the cases under way; `schedules` counts the schedules explored (shown once exploring); the
-// estimate of the time left is the mean time per finished case times the cases left, shown once a
-// case has finished. Cut to `width` columns.
+// estimate of the time left is this process's mean time per finished case times the cases left,
+// shown once one has finished. Cut to `width` columns.
 struct ProgressState {
-  std::size_t done = 0;
+  std::size_t done = 0;       // done of all, a resumed run's earlier cases included
+  std::size_t done_here = 0;  // done by this process (what the pace is measured on)
   std::size_t total = 0;
   std::vector<std::string> running;
   bool exploring = false;

@@ -356,7 +356,8 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
   const auto started = ParseIsoTimestamp(report.run.started);
   const auto ended = ParseIsoTimestamp(report.run.ended);
   if (started && ended && *ended >= *started) {
-    std::printf("  elapsed: %s\n", Clock(*ended - *started).c_str());
+    // From the record's start to its end: a resumed run's pause is in it.
+    std::printf("  elapsed (start to end of the run): %s\n", Clock(*ended - *started).c_str());
   }
   if (const std::string line = report::ExpectationSummary(report); !line.empty()) {
     std::printf("  expectations: %s\n", line.c_str());

@@ -54,5 +54,28 @@ TEST(DescribeTransport, EachKindOfUnfinishedBusinessInAFixedOrder) {
             "a final result the client had not acknowledged");
 }
 
+// A result whose callback is still running is being delivered, not left unacknowledged.
+TEST(DescribeTransport, AResultBeingDeliveredIsNotUnacknowledged) {
+  MiconformOperationRecord delivering = Operation(1, 1, 1, 0, 0);
+  delivering.callbacks_in_flight = 1;
+  EXPECT_EQ(DescribeTransport({delivering}, {Session(1)}),
+            "a finished operation the client had not closed");
+}
+
+TEST(TransportAtFailure, TheCloseCallsMadeComeFirstInTheOrderTheyWereEntered) {
+  const std::vector<std::string> lines = {
+      "phase entered MI_Session_EnumerateInstances script:x", "phase returned MI_Session_EnumerateInstances",
+      "trace callback #1 instanceResult", "phase entered MI_Operation_Cancel",
+      "phase returned MI_Operation_Cancel (MI_RESULT_OK)", "phase entered MI_Session_Close",
+      "phase entered MI_Operation_Cancel", "trace phase entered MI_Application_Close"};
+  const std::vector<std::string> closes = ClosesCalled(lines);
+  EXPECT_EQ(closes, (std::vector<std::string>{"MI_Operation_Cancel", "MI_Session_Close"}));
+  EXPECT_EQ(TransportAtFailure(closes, "a handler session the client had not closed"),
+            "after MI_Operation_Cancel and MI_Session_Close had been called: a handler session the "
+            "client had not closed");
+  EXPECT_EQ(TransportAtFailure({}, "no operation and no handler session"),
+            "no operation and no handler session");
+}
+
 }  // namespace
 }  // namespace miconform::cases

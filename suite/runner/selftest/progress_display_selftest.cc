@@ -31,11 +31,17 @@ TEST(ProgressSettingsSelftest, LiveAndColourOnlyOnATerminalAndNoColorIsHonoured)
 TEST(StatusLineSelftest, CountsTimesAndTheRunningCasesCutToTheWidth) {
   ProgressState state;
   state.done = 3;
+  state.done_here = 3;
   state.total = 9;
   state.running = {"a.one", "a.two", "a.three"};
   EXPECT_EQ(StatusLine(state, 30s, 200), "3/9 cases | 0:30 elapsed, about 1:00 left | running a.one, a.two +1");
   EXPECT_EQ(StatusLine(state, 30s, 20), "3/9 cases | 0:30 el");  // width - 1: the cursor never wraps
+  // Resumed: 6 judged earlier, 1 here in 10 s: 2 left take about 20 s.
+  state.done = 7;
+  state.done_here = 1;
+  EXPECT_EQ(StatusLine(state, 10s, 200), "7/9 cases | 0:10 elapsed, about 0:20 left | running a.one, a.two +1");
   state.done = 0;
+  state.done_here = 0;
   EXPECT_EQ(StatusLine(state, 2s, 200), "0/9 cases | 0:02 elapsed | running a.one, a.two +1");
   state.exploring = true;
   state.race_cases = 12;

@@ -15,11 +15,14 @@
 
 namespace miconform::report {
 
-// The transport states that show nothing left unfinished (suite/cases/transport_state.cc writes
-// them): a failure with such a state shares nothing with another through it.
+// The words of Evidence::transport_at_failure (suite/cases/transport_state.cc writes them). A
+// state seen after the case had made a close call reads "after MI_Session_Close had been called: STATE";
+// one seen before any reads "STATE". The states that show nothing left unfinished:
 inline constexpr std::string_view kTransportSettled =
     "every operation finished, acknowledged and closed, and every handler session closed";
 inline constexpr std::string_view kTransportEmpty = "no operation and no handler session";
+inline constexpr std::string_view kTransportAfter = "after ";
+inline constexpr std::string_view kTransportCalled = " had been called: ";
 
 // One fact some failures share, e.g. "the first failed check judges SC-PARAM-CB-1".
 struct SharedFact {
@@ -38,8 +41,11 @@ struct RootCause {
 //   last phase entered, else that phase);
 // - a CRASH: the call it crashed in, likewise;
 // - a FAIL: the requirement its first failed check judges, and what the scripted handler had seen
-//   of the client at that moment (Evidence::transport_at_failure) when that shows unfinished
-//   business (a settled transport links nothing).
+//   of the client at that moment (Evidence::transport_at_failure).
+// Only facts that say something about the client link cases: a requirement, a call, and a
+// transport state with unfinished business seen after a close call (before any, an operation
+// still running is simply the case at work; a settled transport says nothing). A fact that
+// links nothing ("the first failed check judges no requirement") is still shown with its case.
 // Two cases that show one same fact are in one group, and so on transitively: a close that never
 // reaches the transport fails checks of four requirements with one same transport state, one
 // group; a completion called twice fails one requirement under two transport states, one group.
