@@ -27,6 +27,13 @@ TEST(TargetFrames, TheFirstFrameOfTheLibraryInEachThreadWithWhatItHadCalled) {
   EXPECT_EQ(TargetFrameText(frames[0]),
             "TID 19877: Vendor::Session::Close(void*, void (*)(void*)), in __pthread_mutex_lock@GLIBC_2.2.5");
   EXPECT_EQ(TargetFrameText(frames[1]), "TID 19878: (no symbol)");
+  // The library's frames of each thread alone, the harness's and the system's left out.
+  EXPECT_EQ(TargetStacksText(frames),
+            "TID 19877, in __pthread_mutex_lock@GLIBC_2.2.5:\n"
+            "  Vendor::Session::Close(void*, void (*)(void*))\n"
+            "  Vendor::SessionClose(_MI_Session*)\n"
+            "TID 19878:\n"
+            "  (no symbol)\n");
 }
 
 TEST(TargetFrames, GdbFramesFromALibraryAndStacksWithoutModules) {

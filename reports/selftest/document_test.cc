@@ -217,6 +217,9 @@ TEST(Html, FiltersLinksTargetFramesAndAViewportWithoutScript) {
                       "Session::Close(void*), in __lll_lock_wait</code></td></tr>"),
             std::string::npos);
   EXPECT_LT(html.find("class=\"target-frame\""), html.find("data-part=\"Stacks\""));
+  // The target's own frames come first among the evidence, unfolded; the whole stacks folded.
+  EXPECT_LT(html.find("<details class=\"evidence\" data-part=\"Target_frames\" open>"),
+            html.find("<details class=\"evidence\" data-part=\"Stacks\">"));
 }
 
 TEST(Html, VerdictsAreColourCodedAndCasesDescribed) {

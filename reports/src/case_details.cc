@@ -180,7 +180,7 @@ std::vector<TargetFrame> TargetFrames(const std::string& stacks, const std::stri
   };
   std::string thread;
   std::optional<StackFrame> above;  // the previous frame of this thread
-  bool done = true;                 // this thread's target frame found (or no thread yet)
+  bool in_thread = false;           // a thread header was read
   std::size_t start = 0;
   while (start < stacks.size()) {
     std::size_t end = stacks.find('\n', start);
@@ -190,17 +190,21 @@ std::vector<TargetFrame> TargetFrames(const std::string& stacks, const std::stri
     if (std::string header = ThreadOf(line); !header.empty()) {
       thread = std::move(header);
       above.reset();
-      done = false;
+      in_thread = true;
       continue;
     }
-    if (done) continue;
+    if (!in_thread) continue;
     const std::optional<StackFrame> frame = ParseFrame(line);
     if (!frame) continue;
     if (!frame->module.empty() && is_library(frame->module)) {
+      const std::string function = frame->function.empty() ? "(no symbol)" : frame->function;
+      if (!found.empty() && found.back().thread == thread && !found.back().stack.empty()) {
+        found.back().stack.push_back(function);  // a deeper frame of the library, same thread
+        continue;
+      }
       std::string called;
       if (above) called = above->function.empty() ? FileName(above->module) : above->function;
-      found.push_back({thread, frame->function.empty() ? "(no symbol)" : frame->function, called});
-      done = true;
+      found.push_back({thread, function, called, {function}});
       continue;
     }
     above = frame;
@@ -211,6 +215,15 @@ std::vector<TargetFrame> TargetFrames(const std::string& stacks, const std::stri
 std::vector<TargetFrame> CaseTargetFrames(const CaseResult& result, const std::string& library) {
   if (!result.evidence.stacks.empty()) return TargetFrames(result.evidence.stacks, library);
   return TargetFrames(result.evidence.output, library);
+}
+
+std::string TargetStacksText(const std::vector<TargetFrame>& frames) {
+  std::string text;
+  for (const TargetFrame& frame : frames) {
+    text += frame.thread + (frame.called.empty() ? "" : ", in " + frame.called) + ":\n";
+    for (const std::string& function : frame.stack) text += "  " + function + "\n";
+  }
+  return text;
 }
 
 std::string TargetFrameText(const TargetFrame& frame) {
@@ -239,12 +252,14 @@ std::string SharedFactText(const SharedFact& fact, std::size_t group_cases) {
   return text;
 }
 
-std::vector<EvidencePart> EvidenceParts(const CaseResult& result) {
+std::vector<EvidencePart> EvidenceParts(const CaseResult& result, const std::string& library) {
   const Evidence& evidence = result.evidence;
   std::vector<EvidencePart> parts;
   auto add = [&parts](const char* title, std::string text, const char* language) {
     if (!text.empty()) parts.push_back({title, std::move(text), language});
   };
+  add("Target frames", TargetStacksText(CaseTargetFrames(result, library)), "text");
+  if (!parts.empty()) parts.back().open = true;
   add("Stacks", evidence.stacks, "text");
   add("Thread states", evidence.thread_states, "text");
   std::string trace;

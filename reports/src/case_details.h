@@ -56,16 +56,18 @@ std::vector<MarkedResult> MarkedResults(const Report& report);
 // The entries no result of the run refers to (their case or requirement was not run).
 std::vector<Expectation> UnusedExpectations(const Report& report);
 
-// A case's evidence for a reader, in the order the writers show it: the stacks and thread states
-// of a hung process, the phase and callback trace, the scripted handler's record (as indented
+// A case's evidence for a reader, in the order the writers show it: the frames of the target
+// library (`library`) in its stacks (TargetStacksText; the one part shown unfolded), the stacks
+// and thread states of a hung process, the phase and callback trace, the scripted handler's record (as indented
 // JSON) and the tail of the output; only the parts the case has. Each part is whole: the writers
 // trim it (TrimForReader).
 struct EvidencePart {
   std::string title;
   std::string text;
   std::string language;  // for a Markdown fence: "text" or "json"
+  bool open = false;     // shown unfolded where the writer folds evidence
 };
-std::vector<EvidencePart> EvidenceParts(const CaseResult& result);
+std::vector<EvidencePart> EvidenceParts(const CaseResult& result, const std::string& library);
 
 // Where a thread of a captured process was in the target library: its first frame (from the top)
 // in that library, and the frame above it, what the target had called when it was stopped.
@@ -73,6 +75,7 @@ struct TargetFrame {
   std::string thread;    // "TID 19877" (eu-stack), "LWP 19877" (gdb)
   std::string function;  // "miconform::reference::Session::Close(void*, void (*)(void*))"
   std::string called;    // "__pthread_mutex_lock@GLIBC_2.2.5"; empty when the target was on top
+  std::vector<std::string> stack;  // every frame of the library in this thread, top first
 };
 // Every thread of `stacks` (eu-stack -m or gdb's `thread apply all bt` text) with a frame in a
 // module whose file name is that of `library` (or that name with a version after it, the file a
@@ -83,6 +86,9 @@ std::vector<TargetFrame> TargetFrames(const std::string& stacks, const std::stri
 // The target's frames of a case: from its stacks (a hang), else from its output (a crash writes
 // its stacks there).
 std::vector<TargetFrame> CaseTargetFrames(const CaseResult& result, const std::string& library);
+// Each thread's frames of the library alone, top first, under "TID 19877, in __lll_lock_wait:":
+// the part of the stacks a vendor reads first (the harness's and the system's frames left out).
+std::string TargetStacksText(const std::vector<TargetFrame>& frames);
 // "TID 19877: Session::Close(void*), in __pthread_mutex_lock" for a reader.
 std::string TargetFrameText(const TargetFrame& frame);
 

@@ -277,7 +277,8 @@ void WriteObservations(const Report& report, const std::set<std::string>& descri
 // would otherwise be the evidence's own.
 // Each part folded (one click opens it), so the failures stay one screen each.
 void WriteEvidence(const details::EvidencePart& part, std::ostream& out) {
-  out << "<details class=\"evidence\" data-part=\"" << Slug(part.title) << "\">\n<summary>"
+  out << "<details class=\"evidence\" data-part=\"" << Slug(part.title) << "\""
+      << (part.open ? " open" : "") << ">\n<summary>"
       << Html(part.title) << "</summary>\n<pre>\n"
       << Html(text::TrimForReader(part.text, text::kReaderMaxLines, text::kReaderMaxBytes))
       << "</pre>\n</details>\n";
@@ -331,7 +332,9 @@ void WriteCase(const Report& report, const CaseResult& result, bool failure, std
   if (!result.reproduce.empty()) {
     out << "<h4>Reproduce</h4>\n<pre>\n" << Html(result.reproduce) << "</pre>\n";
   }
-  for (const details::EvidencePart& part : details::EvidenceParts(result)) WriteEvidence(part, out);
+  for (const details::EvidencePart& part : details::EvidenceParts(result, report.run.target_library)) {
+    WriteEvidence(part, out);
+  }
   out << "</section>\n";
 }
 

@@ -195,7 +195,9 @@ void WriteCase(const Report& report, const CaseResult& result, std::ostream& out
   if (!result.reproduce.empty()) {
     out << "Reproduce:\n\n" << text::MarkdownFence(result.reproduce, "sh") << "\n";
   }
-  for (const details::EvidencePart& part : details::EvidenceParts(result)) WriteEvidence(part, out);
+  for (const details::EvidencePart& part : details::EvidenceParts(result, report.run.target_library)) {
+    WriteEvidence(part, out);
+  }
 }
 
 void WriteSection(const Report& report, const details::CaseSection& section, std::ostream& out) {
