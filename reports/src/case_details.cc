@@ -33,20 +33,6 @@ std::string AreaOf(const std::string& case_id) {
   return case_id.substr(0, dot);
 }
 
-std::string CountLine(const Report& report) {
-  std::string out = std::to_string(report.cases.size()) +
-                    (report.cases.size() == 1 ? " case" : " cases");
-  bool first = true;
-  for (Verdict verdict : AllVerdicts()) {
-    const int count = report.Count(verdict);
-    if (count == 0) continue;
-    out += first ? ": " : ", ";
-    out += std::to_string(count) + " " + std::string(ToString(verdict));
-    first = false;
-  }
-  return out;
-}
-
 std::vector<CaseSection> CaseSections(const Report& report) {
   std::vector<CaseSection> sections = {
       {"Failures", "The cases that do not conform (and any the harness could not run), each with "

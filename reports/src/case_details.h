@@ -18,8 +18,6 @@ std::string Join(const std::vector<std::string>& items, const std::string& separ
 // The area of a dotted case ID: everything before the last dot ("session_close.sync" for
 // "session_close.sync.idle"); "miconform" for an ID without a dot.
 std::string AreaOf(const std::string& case_id);
-// "9 cases: 5 PASS, 1 FAIL, ..." listing only the verdicts present, best to worst.
-std::string CountLine(const Report& report);
 
 // The cases a report describes one by one, in the order the writers give them: the failures
 // (verdicts that do not conform, ERROR included) first, then the warnings (IsWarning), then the

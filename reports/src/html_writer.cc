@@ -134,7 +134,7 @@ void WriteHeader(const Report& report, std::ostream& out) {
   out << "<header>\n<h1>miconform conformance report</h1>\n";
   out << "<p><span class=\"outcome "
       << html::ClaimClass(report)
-      << "\">" << OutcomeOf(report) << "</span> " << Html(details::CountLine(report)) << "; "
+      << "\">" << OutcomeOf(report) << "</span> " << Html(CaseCountLine(report)) << "; "
       << Html(RequirementCountLine(report)) << "</p>\n";
   if (const std::string line = ExpectationSummary(report); !line.empty()) {
     out << "<p>Expectations: " << Html(line) << ".</p>\n";

@@ -33,7 +33,7 @@ std::string OrNone(const std::string& value, bool code) {
 void WriteHeader(const Report& report, std::ostream& out) {
   const RunInfo& run = report.run;
   out << "# miconform conformance report\n\n";
-  out << "**" << OutcomeOf(report) << "**: " << details::CountLine(report) << "; "
+  out << "**" << OutcomeOf(report) << "**: " << CaseCountLine(report) << "; "
       << RequirementCountLine(report) << ".\n\n";
   if (const std::string line = ExpectationSummary(report); !line.empty()) {
     out << "Expectations: " << MarkdownInline(line) << ".\n\n";

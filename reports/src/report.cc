@@ -241,15 +241,18 @@ int Report::CountMarked(Expected expected) const {
   return count;
 }
 
-std::string RequirementCountLine(const Report& report) {
+namespace {
+
+// "N nouns: a V1, b V2" over `verdicts`, the verdicts present best to worst.
+std::string VerdictCountLine(const std::vector<Verdict>& verdicts, const char* noun) {
   std::map<int, std::pair<Verdict, int>> by_severity;  // best first
-  for (const RequirementResult& requirement : report.requirements) {
-    auto& [verdict, count] = by_severity[Severity(requirement.verdict)];
-    verdict = requirement.verdict;
+  for (Verdict each : verdicts) {
+    auto& [verdict, count] = by_severity[Severity(each)];
+    verdict = each;
     ++count;
   }
-  const std::size_t total = report.requirements.size();
-  std::string out = std::to_string(total) + (total == 1 ? " requirement" : " requirements");
+  const std::size_t total = verdicts.size();
+  std::string out = std::to_string(total) + " " + noun + (total == 1 ? "" : "s");
   bool first = true;
   for (const auto& [severity, entry] : by_severity) {
     out += first ? ": " : ", ";
@@ -257,6 +260,20 @@ std::string RequirementCountLine(const Report& report) {
     first = false;
   }
   return out;
+}
+
+}  // namespace
+
+std::string RequirementCountLine(const Report& report) {
+  std::vector<Verdict> verdicts;
+  for (const RequirementResult& requirement : report.requirements) verdicts.push_back(requirement.verdict);
+  return VerdictCountLine(verdicts, "requirement");
+}
+
+std::string CaseCountLine(const Report& report) {
+  std::vector<Verdict> verdicts;
+  for (const CaseResult& result : report.cases) verdicts.push_back(result.verdict);
+  return VerdictCountLine(verdicts, "case");
 }
 
 std::string OutcomeOf(const Report& report) {

@@ -338,18 +338,7 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
                                                               : "\033[1;35m";
   std::printf("miconform %s: %s%s%s\n", report.run.target.c_str(), colour ? outcome_colour : "",
               outcome.c_str(), colour ? "\033[0m" : "");
-  std::string counts;
-  for (auto verdict : {report::Verdict::kPass, report::Verdict::kDocumentedHang,
-                       report::Verdict::kDeviation, report::Verdict::kNotSupported,
-                       report::Verdict::kNotExercised, report::Verdict::kInconclusive,
-                       report::Verdict::kFail,
-                       report::Verdict::kHang, report::Verdict::kCrash, report::Verdict::kError}) {
-    const int count = report.Count(verdict);
-    if (count == 0) continue;
-    counts += (counts.empty() ? "" : ", ") + std::to_string(count) + " " +
-              std::string(report::ToString(verdict));
-  }
-  std::printf("  %zu cases: %s\n", report.cases.size(), counts.c_str());
+  std::printf("  %s\n", report::CaseCountLine(report).c_str());
   if (!report.requirements.empty()) {
     std::printf("  %s\n", report::RequirementCountLine(report).c_str());
   }

@@ -254,6 +254,8 @@ void MarkExpectations(Report* report);
 std::string ClaimOf(const Report& report);
 // "21 requirements: 18 PASS, 3 DOCUMENTED-HANG": the requirements' verdicts present, best to worst.
 std::string RequirementCountLine(const Report& report);
+// "9 cases: 5 PASS, 1 FAIL": the cases' verdicts present, best to worst, as RequirementCountLine.
+std::string CaseCountLine(const Report& report);
 // What a reader is told first: "INTERRUPTED" for a run that never ended (its record has no end
 // time), "NOTHING JUDGED" when every case is ERROR (the harness could run none of them, so the
 // target is neither accused nor cleared), else ClaimOf. report.json's claim stays ClaimOf.
