@@ -2,6 +2,7 @@
 // status line says, and the lines a piped run gets.
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -75,6 +76,35 @@ TEST(ProgressDisplaySelftest, PipedItWritesOnlyTheCaseLines) {
             "[  2/3] FAIL            a.two (1.50 s)\n"
             "exploring schedules of 4 race cases\n"
             "[  3/3] PASS            a.one (0.25 s)\n");
+}
+
+// Live: the status line is redrawn in place (by the ticker too) and cleared at the end; cases
+// finishing on two threads at once each get their whole line. Under ThreadSanitizer this is the
+// ticker's and the callers' locking checked.
+TEST(ProgressDisplaySelftest, LiveItRedrawsTheStatusLineAndClearsItAtTheEnd) {
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  ProgressSettings live;
+  live.lines = live.live = true;
+  {
+    ProgressDisplay display(out, live, {"a.one", "a.two", "a.three"}, 2, 0);
+    std::thread other([&display] { display.CaseFinished(1, report::Verdict::kPass, 0.5); });
+    display.CaseFinished(0, report::Verdict::kHang, 2.0);
+    other.join();
+    std::this_thread::sleep_for(1200ms);  // at least one tick of the ticker
+    display.Finish();
+  }
+  std::rewind(out);
+  std::string text(1 << 16, '\0');
+  text.resize(std::fread(text.data(), 1, text.size(), out));
+  std::fclose(out);
+  EXPECT_NE(text.find("HANG            a.one (2.00 s)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("PASS            a.two (0.50 s)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\r\033[K2/3 cases | "), std::string::npos) << text;
+  EXPECT_NE(text.find("running a.three"), std::string::npos) << text;
+  // Ends with the status line cleared: nothing after the last erase.
+  ASSERT_GE(text.size(), 4u);
+  EXPECT_EQ(text.substr(text.size() - 4), "\r\033[K") << text;
 }
 
 }  // namespace
