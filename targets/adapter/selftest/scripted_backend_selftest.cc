@@ -2,6 +2,8 @@
 // script spelling, load errors, and - when the handler is built - the wrapper against it.
 #include "miconform/scripted_backend.h"
 
+#include <dlfcn.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -111,6 +113,31 @@ TEST(ScriptedBackendWithHandler, RecordsStartEmptyAfterReset) {
   EXPECT_TRUE(json.at("sessions").empty());
   EXPECT_EQ(json.at("initialize_count"), 0);
   EXPECT_FALSE(backend.WaitStarted(1, 1));  // nothing can start: no client uses the handler
+}
+
+// A client that looks the entry point up as OMI's parser does (the field unsplit) leaves an
+// integration finding, which the wrapper reads back whole; a reset forgets it.
+TEST(ScriptedBackendWithHandler, ReadsTheHandlersIntegrationFindings) {
+  ScriptedBackend backend(MICONFORM_SELFTEST_HANDLER);
+  ASSERT_TRUE(backend.Reset());
+  EXPECT_TRUE(backend.IntegrationFindings().empty());
+  void* library = dlopen(MICONFORM_SELFTEST_HANDLER, RTLD_NOW | RTLD_NOLOAD);
+  ASSERT_NE(library, nullptr) << dlerror();
+  using Init = MI_Result (*)(MI_Uint32, const MI_Char*, MI_Instance**, MI_Application*);
+  auto init = reinterpret_cast<Init>(dlsym(library, "MiconformHandlerInit,1,0"));
+  ASSERT_NE(init, nullptr);
+  MI_Application application{};
+  ASSERT_EQ(init(0, "selftest", nullptr, &application), MI_RESULT_OK);
+  const auto findings = backend.IntegrationFindings();
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_STREQ(findings[0].kind, "entry_point_unsplit");
+  EXPECT_THAT(findings[0].what, HasSubstr("unsplit to dlopen and dlsym"));
+  EXPECT_STREQ(findings[0].calls, "entry point called as \"MiconformHandlerInit,1,0\"");
+  EXPECT_EQ(findings[0].occurrences, 1u);
+  EXPECT_EQ(application.ft->Close(&application), MI_RESULT_OK);
+  dlclose(library);
+  ASSERT_TRUE(backend.Reset());
+  EXPECT_TRUE(backend.IntegrationFindings().empty());
 }
 #endif
 

@@ -27,6 +27,8 @@ struct ScriptedBackend::Api {
   decltype(&miconform_handler_wait_cancels) wait_cancels;
   decltype(&miconform_handler_wait_started) wait_started;
   decltype(&miconform_handler_reset) reset;
+  decltype(&miconform_handler_integration_finding_count) integration_finding_count;
+  decltype(&miconform_handler_integration_finding) integration_finding;
 };
 
 namespace {
@@ -78,6 +80,9 @@ ScriptedBackend::ScriptedBackend(const std::string& handler_path)
   Resolve(*library_, path_, "miconform_handler_wait_cancels", &api.wait_cancels);
   Resolve(*library_, path_, "miconform_handler_wait_started", &api.wait_started);
   Resolve(*library_, path_, "miconform_handler_reset", &api.reset);
+  Resolve(*library_, path_, "miconform_handler_integration_finding_count",
+          &api.integration_finding_count);
+  Resolve(*library_, path_, "miconform_handler_integration_finding", &api.integration_finding);
   // The entry point itself is not called here, but a handler without it cannot be registered.
   MI_Application_InitializeV1_Fn entry = nullptr;
   Resolve(*library_, path_, MICONFORM_HANDLER_ENTRY, &entry);
@@ -130,6 +135,17 @@ std::vector<MiconformSessionRecord> ScriptedBackend::SessionRecords() const {
     if (api_->session_record(i, &record) == 0) records.push_back(record);
   }
   return records;
+}
+
+std::vector<MiconformIntegrationFinding> ScriptedBackend::IntegrationFindings() const {
+  std::vector<MiconformIntegrationFinding> findings;
+  const std::uint32_t count = api_->integration_finding_count();
+  findings.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    MiconformIntegrationFinding finding{};
+    if (api_->integration_finding(i, &finding) == 0) findings.push_back(finding);
+  }
+  return findings;
 }
 
 std::uint32_t ScriptedBackend::InitializeCount() const { return api_->initialize_count(); }

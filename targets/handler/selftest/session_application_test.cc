@@ -191,14 +191,16 @@ TEST_F(Application, EntryPointChecksItsArgumentsAndSlotsAreComplete)
     EXPECT_EQ(foreign.ft->Close(&foreign), MI_RESULT_INVALID_PARAMETER);
 }
 
-TEST(EntryPoint, CommaAliasResolvesToTheSameAddress)
+// The alias is a function of its own (it notes that the client looked the entry point up under
+// it, integration_findings_test.cc) that initializes like the plain name.
+TEST(EntryPoint, CommaAliasIsExportedFromTheSameCopy)
 {
     void *library = dlopen(MICONFORM_HANDLER_PATH, RTLD_NOW);
     ASSERT_NE(library, nullptr) << dlerror();
     void *plain = dlsym(library, MICONFORM_HANDLER_ENTRY);
     void *alias = dlsym(library, "MiconformHandlerInit,1,0");
     ASSERT_NE(plain, nullptr);
-    EXPECT_EQ(plain, alias);
+    ASSERT_NE(alias, nullptr);
     EXPECT_EQ(plain, reinterpret_cast<void *>(&MiconformHandlerInit));
     // The link OMI's parser opens reaches the very same loaded copy.
     void *through_link = dlopen(MICONFORM_HANDLER_PATH ",MiconformHandlerInit,1,0", RTLD_NOW);

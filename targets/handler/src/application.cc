@@ -4,6 +4,7 @@
 
 #include "destination_options.h"
 #include "handler_state.h"
+#include "integration_findings.h"
 #include "operation.h"
 #include "session.h"
 #include "thread_registry.h"
@@ -124,6 +125,11 @@ MI_Result close_application(MI_Application *application)
         State &s = state();
         std::lock_guard lock(s.mu);
         ++s.application_close_count;
+        if (in_handler_callback()) {
+            finding_locked(FindingKind::application_closed_in_callback,
+                           "application " + std::to_string(id) +
+                               ": Close [inside a handler callback]");
+        }
         abandon_application_operations(id);
     }
     join_application_threads(id);
@@ -163,7 +169,21 @@ extern "C" MI_Result MiconformHandlerInit(MI_Uint32 flags, const MI_Char *, MI_I
 }
 
 // OMI's parser hands "EntryPointName,1,0" unsplit to dlsym, so the entry point is also exported
-// under that comma-bearing name. C cannot spell it; the assembler can, with a quoted symbol.
+// under that comma-bearing name. C cannot spell it; the assembler can, with a quoted symbol. The
+// alias names its own function, so the handler can tell how the client looked it up.
+extern "C" MI_Result miconform_handler_init_unsplit(MI_Uint32 flags, const MI_Char *id,
+                                                    MI_Instance **extendedError,
+                                                    MI_Application *application)
+{
+    using namespace miconform::handler;
+    {
+        std::lock_guard lock(state().mu);
+        finding_locked(FindingKind::entry_point_unsplit,
+                       "entry point called as \"MiconformHandlerInit,1,0\"");
+    }
+    return MiconformHandlerInit(flags, id, extendedError, application);
+}
+
 __asm__(".globl \"MiconformHandlerInit,1,0\"\n"
         ".type \"MiconformHandlerInit,1,0\", @function\n"
-        ".set \"MiconformHandlerInit,1,0\", MiconformHandlerInit\n");
+        ".set \"MiconformHandlerInit,1,0\", miconform_handler_init_unsplit\n");

@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "export.h"
 #include "handler_state.h"
+#include "integration_findings.h"
 #include "script.h"
 
 #include <chrono>
@@ -131,8 +132,21 @@ int miconform_handler_reset(void)
     s.initialize_count = 0;
     s.application_close_count = 0;
     s.total_cancels = 0;
+    forget_findings_locked();
     s.cv.notify_all();
     return 0;
+}
+
+uint32_t miconform_handler_integration_finding_count(void)
+{
+    std::lock_guard lock(state().mu);
+    return finding_count_locked();
+}
+
+int miconform_handler_integration_finding(uint32_t index, MiconformIntegrationFinding *out)
+{
+    std::lock_guard lock(state().mu);
+    return copy_finding_locked(index, out) ? 0 : -1;
 }
 
 } // extern "C"

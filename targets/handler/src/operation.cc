@@ -8,11 +8,13 @@
 #include "operation.h"
 
 #include "handler_state.h"
+#include "integration_findings.h"
 #include "script.h"
 #include "session.h"
 #include "thread_registry.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 
@@ -115,7 +117,10 @@ void call_out(std::unique_lock<std::mutex> &lock, Operation &op, Call &&call)
     ++record_of(op).callbacks_in_flight;
     op.callback_threads.push_back(std::this_thread::get_id());
     lock.unlock();
-    call();
+    {
+        InHandlerCallback inside;
+        call();
+    }
     lock.lock();
     --record_of(op).callbacks_in_flight;
     auto it = std::find(op.callback_threads.begin(), op.callback_threads.end(),
@@ -149,6 +154,7 @@ void deliver_message(std::unique_lock<std::mutex> &lock, Operation &op)
         return;
     }
     const std::string text = "miconform scripted message " + std::to_string(number);
+    note_operation_call_locked(op.id, "writeMessage #" + std::to_string(number));
     call_out(lock, op, [&] {
         op.callbacks.writeMessage(op.handle, op.callbacks.callbackContext, 0, text.c_str());
     });
@@ -164,6 +170,7 @@ void deliver_progress(std::unique_lock<std::mutex> &lock, Operation &op)
     const uint32_t total = op.script.progress;
     const std::string status = "step " + std::to_string(number) + " of " + std::to_string(total);
     const MI_Uint32 percent = static_cast<MI_Uint32>((100ull * number) / total);
+    note_operation_call_locked(op.id, "writeProgress #" + std::to_string(number));
     call_out(lock, op, [&] {
         op.callbacks.writeProgress(op.handle, op.callbacks.callbackContext, "miconform",
                                    "scripted operation", status.c_str(), percent, 0);
@@ -190,6 +197,8 @@ void deliver_result(std::unique_lock<std::mutex> &lock, Operation &op)
         op.current_instance.reset(new _MI_Instance{op.id, index});
         instance = op.current_instance.get();
     }
+    note_operation_call_locked(op.id, std::string(op.class_results ? "classResult" : "instanceResult") +
+                                          " #" + std::to_string(index + 1) + " (moreResults=1)");
     call_out(lock, op, [&] {
         if (op.class_results) {
             op.callbacks.classResult(op.handle, op.callbacks.callbackContext, class_result, MI_TRUE,
@@ -212,6 +221,8 @@ void deliver_final(std::unique_lock<std::mutex> &lock, Operation &op, MI_Result 
     record.final_result = code;
     record.final_ns = monotonic_ns();
     note_event(op);
+    note_operation_call_locked(op.id, std::string(op.class_results ? "classResult" : "instanceResult") +
+                                          " final (moreResults=0, " + result_name(code) + ")");
     call_out(lock, op, [&] {
         if (op.class_results) {
             op.callbacks.classResult(op.handle, op.callbacks.callbackContext, nullptr, MI_FALSE,
@@ -331,8 +342,16 @@ MI_Result acknowledge_result(MI_Operation *handle)
         if (!op) {
             if (stale) {
                 ++s.operation_records[stale - 1].results_acknowledged;
+                operation_finding_locked(FindingKind::acknowledged_after_close, stale,
+                                         "resultAcknowledgement after Close, operation released");
             }
             return MI_RESULT_INVALID_PARAMETER;
+        }
+        if (op->closed) {
+            operation_finding_locked(FindingKind::acknowledged_after_close, op->id,
+                                     "resultAcknowledgement after Close");
+        } else {
+            note_operation_call_locked(op->id, "resultAcknowledgement");
         }
         ++op->acks;
         ++record_of(*op).results_acknowledged;
@@ -364,9 +383,18 @@ MI_Result cancel_operation(MI_Operation *handle, MI_CancellationReason reason)
             if (stale) {
                 ++s.operation_records[stale - 1].cancel_count;
                 ++s.total_cancels;
+                operation_finding_locked(FindingKind::operation_call_after_close, stale,
+                                         "Cancel after Close, operation released");
                 s.cv.notify_all();
             }
             return MI_RESULT_INVALID_PARAMETER;
+        }
+        const std::string call = "Cancel (reason " + std::to_string(reason) + ")";
+        if (op->closed) {
+            operation_finding_locked(FindingKind::operation_call_after_close, op->id,
+                                     call + " after Close");
+        } else {
+            note_operation_call_locked(op->id, call);
         }
         MiconformOperationRecord &record = record_of(*op);
         ++record.cancel_count;
@@ -401,14 +429,18 @@ MI_Result close_operation(MI_Operation *handle)
     if (!op) {
         if (stale) {
             ++s.operation_records[stale - 1].close_count;
+            operation_finding_locked(FindingKind::operation_closed_twice, stale,
+                                     "Close again, operation released");
         }
         return MI_RESULT_INVALID_PARAMETER;
     }
     MiconformOperationRecord &record = record_of(*op);
     ++record.close_count;
     if (op->closed) {
+        operation_finding_locked(FindingKind::operation_closed_twice, op->id, "Close again");
         return MI_RESULT_INVALID_PARAMETER; // a second Close; the first one owns the release
     }
+    note_operation_call_locked(op->id, "Close");
     op->closed = true;
     record.close_ns = monotonic_ns();
     note_event(*op);
@@ -431,6 +463,13 @@ MI_Result get_session(MI_Operation *handle, MI_Session *session)
     std::lock_guard lock(state().mu);
     uint64_t stale = 0;
     std::shared_ptr<Operation> op = find_operation_locked(handle, &stale);
+    if (stale) {
+        operation_finding_locked(FindingKind::operation_call_after_close, stale,
+                                 "GetSession after Close, operation released");
+    } else if (op && op->closed) {
+        operation_finding_locked(FindingKind::operation_call_after_close, op->id,
+                                 "GetSession after Close");
+    }
     if (!op || !session) {
         return MI_RESULT_INVALID_PARAMETER;
     }
@@ -465,6 +504,13 @@ MI_Result pull_class(MI_Operation *operation, const MI_Class **class_result, MI_
 {
     if (class_result) *class_result = nullptr;
     return pull_instance(operation, nullptr, more, result, error, details);
+}
+
+std::string hex(uint32_t value)
+{
+    char text[16];
+    std::snprintf(text, sizeof text, "%x", value);
+    return text;
 }
 
 void copy_truncated(char *out, size_t size, const char *text)
@@ -535,6 +581,17 @@ void start_operation(const OperationStart &start)
         }
         choose_script(effective, *op);
         op->id = s.operation_records.size() + 1;
+        const std::string started = std::string("started operation ") + std::to_string(op->id) +
+                                    " (" + start.kind + ")";
+        const uint64_t closed_session = session ? (session->closing ? session->id : 0) : stale;
+        if (closed_session != 0) {
+            session_finding_locked(FindingKind::session_call_after_close, closed_session,
+                                   started + " after Close");
+        } else if (session) {
+            note_session_call_locked(session->id, started);
+        }
+        note_operation_call_locked(op->id, std::string("started as ") + start.kind + " (flags 0x" +
+                                               hex(start.flags) + ")");
         op->session_id = session ? session->id : 0;
         op->application_id = session ? session->application_id : 0;
         op->handle = start.operation;

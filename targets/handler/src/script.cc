@@ -104,6 +104,20 @@ constexpr ResultName kResultNames[] = {
     {"SERVER_IS_SHUTTING_DOWN", MI_RESULT_SERVER_IS_SHUTTING_DOWN},
 };
 
+} // namespace
+
+const char *result_name(MI_Result result)
+{
+    for (const ResultName &entry : kResultNames) {
+        if (entry.value == result) {
+            return entry.name;
+        }
+    }
+    return "unknown";
+}
+
+namespace {
+
 // Accepts a number that MI_Result defines, or a name with or without the MI_RESULT_ prefix.
 bool parse_result(std::string_view text, MI_Result *out)
 {

@@ -18,6 +18,9 @@ MiconformScript default_script_values();
 // and puts a message naming the bad key (or value) in *error.
 bool parse_script(const std::string &text, MiconformScript *script, std::string *error);
 
+// The name of a result code without its MI_RESULT_ prefix ("FAILED"); "unknown" for others.
+const char *result_name(MI_Result result);
+
 } // namespace miconform::handler
 
 #endif

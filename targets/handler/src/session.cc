@@ -5,6 +5,7 @@
 #include "application.h"
 #include "clock.h"
 #include "handler_state.h"
+#include "integration_findings.h"
 #include "operation.h"
 #include "thread_registry.h"
 
@@ -191,6 +192,25 @@ void finish_session(const Session &session, bool delayed)
     s.cv.notify_all();
 }
 
+// Notes a session's Close in its history, as a finding when operations it started are not
+// closed yet (the client owes their Close first).
+void note_close_of_session_locked(const Session &session, bool with_completion)
+{
+    std::string open;
+    for (const auto &[id, op] : state().live_operations) {
+        if (op->session_id == session.id && !op->closed) {
+            open += (open.empty() ? "" : ", ") + std::to_string(id);
+        }
+    }
+    const std::string call = with_completion ? "Close (with a completion)" : "Close";
+    if (open.empty()) {
+        note_session_call_locked(session.id, call);
+    } else {
+        session_finding_locked(FindingKind::session_closed_with_open_operations, session.id,
+                               call + " while operation(s) " + open + " were not closed");
+    }
+}
+
 MI_Result close_session(MI_Session *handle, void *context, MI_SessionCloseCompletion completion)
 {
     State &s = state();
@@ -203,14 +223,18 @@ MI_Result close_session(MI_Session *handle, void *context, MI_SessionCloseComple
         if (!session) {
             if (stale) {
                 ++s.session_records[stale - 1].close_count;
+                session_finding_locked(FindingKind::session_closed_twice, stale,
+                                       "Close again, session closed");
             }
             return MI_RESULT_INVALID_PARAMETER;
         }
         MiconformSessionRecord &record = s.session_records[session->id - 1];
         ++record.close_count;
         if (session->closing) {
+            session_finding_locked(FindingKind::session_closed_twice, session->id, "Close again");
             return MI_RESULT_INVALID_PARAMETER; // a second Close gets no completion of its own
         }
+        note_close_of_session_locked(*session, completion != nullptr);
         session->closing = true;
         record.close_ns = monotonic_ns();
         // The delay is the default script's, or a larger one any operation of this session asked
@@ -239,7 +263,10 @@ MI_Result close_session(MI_Session *handle, void *context, MI_SessionCloseComple
                 ++record.close_delays_waited; // handler.in_session_close
             }
         }
-        completion(context);
+        {
+            InHandlerCallback inside;
+            completion(context);
+        }
         finish_session(*session, false);
     };
     if (!spawn_thread(session->application_id, complete)) {
@@ -254,6 +281,11 @@ MI_Result get_application(MI_Session *handle, MI_Application *application)
     std::lock_guard lock(s.mu);
     uint64_t stale = 0;
     std::shared_ptr<Session> session = find_session_locked(handle, &stale);
+    const uint64_t closed_session = session ? (session->closing ? session->id : 0) : stale;
+    if (closed_session != 0) {
+        session_finding_locked(FindingKind::session_call_after_close, closed_session,
+                               "GetApplication after Close");
+    }
     if (!session || !application) {
         return MI_RESULT_INVALID_PARAMETER;
     }
@@ -275,6 +307,7 @@ MI_Result new_session(uint64_t application_id, MI_Session *out)
     record.opened_ns = monotonic_ns();
     s.session_records.push_back(record);
     s.live_sessions.emplace(session->id, session);
+    note_session_call_locked(session->id, "opened");
     fill_session_handle(out, session->id);
     return MI_RESULT_OK;
 }

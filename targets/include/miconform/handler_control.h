@@ -124,13 +124,27 @@ int miconform_handler_session_record(uint32_t index, MiconformSessionRecord *out
 uint32_t miconform_handler_initialize_count(void);
 uint32_t miconform_handler_application_close_count(void);
 
+/* Integration findings: a duty of the client toward its transport that the handler saw broken
+ * (MI-ABI.md, "Protocol handlers"; targets/handler/README.md, "The client's duties"), or a fact of
+ * how the client reached the handler. They are not verdicts on the MI pages: the handler keeps its
+ * contract whatever the client does. One finding per kind; `occurrences` counts the objects
+ * (operations, sessions, calls) that showed it, `calls` is the call sequence of the first one. */
+typedef struct MiconformIntegrationFinding {
+    char kind[48];      /* "acknowledged_after_close", "operation_call_after_close", ... */
+    char what[320];     /* one sentence: what the client did and why a transport cares */
+    char calls[2048];   /* the calls that showed it, oldest first, one per line; truncated */
+    uint32_t occurrences;
+} MiconformIntegrationFinding;
+uint32_t miconform_handler_integration_finding_count(void);
+int miconform_handler_integration_finding(uint32_t index, MiconformIntegrationFinding *out); /* 0 ok */
+
 /* Blocks up to timeout_ms until the handler has received at least `count` cancels in total
  * (over all operations). Returns 1 when reached, 0 on timeout. */
 int miconform_handler_wait_cancels(uint32_t count, uint32_t timeout_ms);
 /* Blocks up to timeout_ms until at least `count` operations have started. 1 reached, 0 timeout. */
 int miconform_handler_wait_started(uint32_t count, uint32_t timeout_ms);
 
-/* Forgets every record and script and restores the default script. Only valid while no operation
+/* Forgets every record, integration finding and script and restores the default script. Only valid while no operation
  * or session of the handler is alive; returns -1 (and does nothing) otherwise. */
 int miconform_handler_reset(void);
 

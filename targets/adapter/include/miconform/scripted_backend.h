@@ -54,6 +54,9 @@ class ScriptedBackend {
   // ---- records: snapshots, in id order
   std::vector<MiconformOperationRecord> OperationRecords() const;
   std::vector<MiconformSessionRecord> SessionRecords() const;
+  // The client's duties toward the handler it saw broken, and how the client reached it
+  // (handler_control.h, "Integration findings"), in first-occurrence order.
+  std::vector<MiconformIntegrationFinding> IntegrationFindings() const;
   std::uint32_t InitializeCount() const;
   std::uint32_t ApplicationCloseCount() const;
 
