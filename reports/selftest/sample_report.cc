@@ -56,6 +56,17 @@ Report SampleReport() {
   documented.findings = {{Verdict::kDocumentedHang, "SC-REMARKS-3",
                           "MI_Session_Close stopped responding, as documented"}};
   documented.observations = {{"SC-RETURN-1", std::string("the provider saw 1 cancel; ") + kNastyText}};
+  documented.integration_findings = {
+      {"acknowledged_after_close",
+       "The client acknowledged a result after it had called the handler operation's Close.",
+       "operation 1: instanceResult final (moreResults=0, OK)\noperation 1: Close\n"
+       "operation 1: resultAcknowledgement after Close", 2}};
+  pass.integration_findings = {
+      {"acknowledged_after_close", "The client acknowledged a result after it had called the "
+       "handler operation's Close.", "operation 3: Close\noperation 3: resultAcknowledgement after Close " +
+       std::string(kNastyText), 1},
+      {"session_closed_twice", "The client closed one handler session twice.",
+       "session 1: Close\nsession 1: Close again", 1}};
   documented.evidence.stacks = "Thread 1 (LWP 100):\n#0 futex_wait ()\n#1 MI_Session_Close ()\n";
   CaseResult not_supported = SampleCase("session_close.async.no_callback_thread", {"SC-RETURN-1"},
                                       Verdict::kNotSupported, 0.01, "probe",
@@ -201,6 +212,13 @@ void ExpectSameReport(const Report& expected, const Report& actual) {
     for (std::size_t o = 0; o < e.observations.size(); ++o) {
       EXPECT_EQ(e.observations[o].requirement_id, a.observations[o].requirement_id);
       EXPECT_EQ(e.observations[o].text, a.observations[o].text);
+    }
+    ASSERT_EQ(e.integration_findings.size(), a.integration_findings.size());
+    for (std::size_t f = 0; f < e.integration_findings.size(); ++f) {
+      EXPECT_EQ(e.integration_findings[f].kind, a.integration_findings[f].kind);
+      EXPECT_EQ(e.integration_findings[f].what, a.integration_findings[f].what);
+      EXPECT_EQ(e.integration_findings[f].calls, a.integration_findings[f].calls);
+      EXPECT_EQ(e.integration_findings[f].occurrences, a.integration_findings[f].occurrences);
     }
     EXPECT_EQ(e.reproduce, a.reproduce);
     EXPECT_EQ(e.schedules_to_failure, a.schedules_to_failure);

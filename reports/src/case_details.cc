@@ -229,6 +229,13 @@ std::vector<std::string> FiredPoints(const std::vector<std::string>& fired) {
   return out;
 }
 
+std::string IntegrationOccurrences(const IntegrationFindingOfRun& finding) {
+  const std::size_t cases = finding.case_ids.size();
+  return std::to_string(finding.occurrences) +
+         (finding.occurrences == 1 ? " occurrence in " : " occurrences in ") +
+         std::to_string(cases) + (cases == 1 ? " case" : " cases");
+}
+
 std::string SharedFactText(const SharedFact& fact, std::size_t group_cases) {
   std::string text = fact.text;
   if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "miconform/report/integration_findings.h"
 #include "miconform/report/report.h"
 #include "miconform/report/root_causes.h"
 
@@ -101,6 +102,14 @@ std::string RootCauseIntro(std::size_t failing_cases, std::size_t causes);
 // A shared fact for a reader: "The first failed check judges R1 (8 of 11 cases)"; without the
 // count when every case of the group shows it.
 std::string SharedFactText(const SharedFact& fact, std::size_t group_cases);
+
+// The sentence that opens every format's integration findings section.
+inline constexpr const char* kIntegrationIntro =
+    "What the suite's scripted protocol handler saw the client do toward its transport "
+    "(targets/handler/README.md, \"The client's duties\"). Not verdicts on the MI pages: they "
+    "change no verdict and not the claim.";
+// "3 occurrences in 2 cases" for one finding of the run.
+std::string IntegrationOccurrences(const IntegrationFindingOfRun& finding);
 
 // Every verdict, best to worst.
 const std::vector<Verdict>& AllVerdicts();

@@ -9,6 +9,7 @@
 
 #include "case_details.h"
 #include "miconform/report/expectations.h"
+#include "miconform/report/integration_findings.h"
 #include "miconform/report/root_causes.h"
 #include "miconform/report/writers.h"
 #include "html_parts.h"
@@ -136,6 +137,8 @@ void WriteHeader(const Report& report, std::ostream& out) {
       << html::ClaimClass(report)
       << "\">" << OutcomeOf(report) << "</span> " << Html(CaseCountLine(report)) << "; "
       << Html(RequirementCountLine(report)) << "</p>\n";
+  out << "<p>Integration: <a href=\"#integration\">"
+      << Html(IntegrationFindingsLine(IntegrationFindingsOf(report))) << "</a>; not verdicts.</p>\n";
   if (const std::string line = ExpectationSummary(report); !line.empty()) {
     out << "<p>Expectations: " << Html(line) << ".</p>\n";
   }
@@ -273,6 +276,31 @@ void WriteObservations(const Report& report, const std::set<std::string>& descri
       << rows << "</tbody>\n</table>\n";
 }
 
+// What the scripted handler saw the client do toward its transport: never judged. Not filtered:
+// a finding belongs to no one verdict or area.
+void WriteIntegrationFindings(const Report& report, const std::set<std::string>& described,
+                              std::ostream& out) {
+  out << "<h2 id=\"integration\">Integration findings</h2>\n<p>" << Html(details::kIntegrationIntro)
+      << "</p>\n";
+  const std::vector<IntegrationFindingOfRun> findings = IntegrationFindingsOf(report);
+  if (findings.empty()) {
+    out << "<p>The handler saw no breach.</p>\n";
+    return;
+  }
+  for (const IntegrationFindingOfRun& finding : findings) {
+    std::string cases;
+    for (const std::string& id : finding.case_ids) {
+      cases += (cases.empty() ? "" : ", ") + CaseLink(id, described);
+    }
+    out << "<section class=\"integration\">\n<h3>" << Code(finding.kind) << ": "
+        << Html(details::IntegrationOccurrences(finding)) << "</h3>\n<p>" << Html(finding.what)
+        << "</p>\n<p class=\"integration-cases\">Cases: " << cases << "</p>\n"
+        << "<details class=\"evidence\" open>\n<summary>Calls that showed it, in "
+        << Code(finding.first_case) << "</summary>\n<pre>\n" << Html(finding.calls)
+        << "</pre>\n</details>\n</section>\n";
+  }
+}
+
 // Every <pre> opens with a newline: an HTML parser drops the first newline after <pre>, which
 // would otherwise be the evidence's own.
 // Each part folded (one click opens it), so the failures stay one screen each.
@@ -348,7 +376,8 @@ void WriteSection(const Report& report, const details::CaseSection& section, boo
 }  // namespace
 
 // Top down, as report.md: the claim and the counts, the root causes, the failures with their evidence, the
-// requirement table, the expectations and observations, then the warnings and documented hangs.
+// requirement table, the expectations, observations and integration findings, then the warnings and
+// documented hangs.
 void WriteHtml(const Report& report, std::ostream& out) {
   std::set<std::string> described;
   for (const CaseResult& result : report.cases) {
@@ -370,6 +399,7 @@ void WriteHtml(const Report& report, std::ostream& out) {
   WriteRequirements(report, described, out);
   WriteExpectations(report, described, out);
   WriteObservations(report, described, out);
+  WriteIntegrationFindings(report, described, out);
   for (std::size_t i = 1; i < sections.size(); ++i) WriteSection(report, sections[i], false, out);
   out << "</main>\n</body>\n</html>\n";
 }

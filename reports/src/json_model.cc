@@ -148,6 +148,14 @@ ordered ToJson(const CaseResult& result) {
         ordered{{"requirement", observation.requirement_id}, {"text", observation.text}});
   }
   value["observations"] = std::move(observations);
+  ordered integration = ordered::array();
+  for (const IntegrationFinding& finding : result.integration_findings) {
+    integration.push_back(ordered{{"kind", finding.kind},
+                                  {"what", finding.what},
+                                  {"calls", finding.calls},
+                                  {"occurrences", finding.occurrences}});
+  }
+  value["integration_findings"] = std::move(integration);
   if (result.schedules_to_failure) value["schedules_to_failure"] = *result.schedules_to_failure;
   value["evidence"] = ordered{{"trace", evidence.trace},
                              {"backend", ordered(evidence.backend)},
@@ -256,6 +264,22 @@ CaseResult CaseFrom(const json& value, const std::string& where) {
       RequireObject(list[i], item);
       result.observations.push_back(Observation{OptionalString(list[i], "requirement", item),
                                                 StringField(list[i], "text", item)});
+    }
+  }
+  if (value.contains("integration_findings")) {
+    const std::string path = Path(where, "integration_findings");
+    const json& list = value.at("integration_findings");
+    if (!list.is_array()) Fail(path, std::string("expected an array, found ") + list.type_name());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string item = path + "[" + std::to_string(i) + "]";
+      RequireObject(list[i], item);
+      const json& occurrences = Field(list[i], "occurrences", item);
+      if (!occurrences.is_number_unsigned()) {
+        Fail(Path(item, "occurrences"), "expected a non-negative integer");
+      }
+      result.integration_findings.push_back(IntegrationFinding{
+          StringField(list[i], "kind", item), StringField(list[i], "what", item),
+          StringField(list[i], "calls", item), occurrences.get<std::uint32_t>()});
     }
   }
   if (value.contains("schedules_to_failure")) {

@@ -3,6 +3,7 @@
 
 #include "case_details.h"
 #include "json_model.h"
+#include "miconform/report/integration_findings.h"
 #include "miconform/report/root_causes.h"
 #include "miconform/report/writers.h"
 
@@ -25,6 +26,8 @@ void WriteJson(const Report& report, std::ostream& out) {
   ordered cases = ordered::array();
   for (const CaseResult& result : report.cases) cases.push_back(json_model::ToJson(result));
 
+  const std::vector<IntegrationFindingOfRun> integration = IntegrationFindingsOf(report);
+
   ordered document = ordered::object();
   document["schema_version"] = kSchemaVersion;
   document["run"] = json_model::ToJson(report.run);
@@ -32,7 +35,8 @@ void WriteJson(const Report& report, std::ostream& out) {
                                 {"claim", ClaimOf(report)},
                                 {"claim_gaps", report.claim_gaps},
                                 {"cases", report.cases.size()},
-                                {"by_verdict", std::move(by_verdict)}};
+                                {"by_verdict", std::move(by_verdict)},
+                                {"integration_findings", integration.size()}};
   // Only a run given expectations has them (and its results' marks).
   if (!report.expectations.empty()) {
     document["summary"]["unexpected_failures"] = report.CountMarked(Expected::kUnexpectedFailure);
@@ -53,6 +57,17 @@ void WriteJson(const Report& report, std::ostream& out) {
                              {"requirements", cause.requirement_ids}});
   }
   document["root_causes"] = std::move(causes);
+  // Derived (IntegrationFindingsOf): not verdicts; the cases keep theirs.
+  ordered findings = ordered::array();
+  for (const IntegrationFindingOfRun& finding : integration) {
+    findings.push_back(ordered{{"kind", finding.kind},
+                               {"what", finding.what},
+                               {"cases", finding.case_ids},
+                               {"occurrences", finding.occurrences},
+                               {"first_case", finding.first_case},
+                               {"calls", finding.calls}});
+  }
+  document["integration_findings"] = std::move(findings);
   document["requirements"] = std::move(requirements);
   document["cases"] = std::move(cases);
   out << json_model::Dump(document, 2) << '\n';

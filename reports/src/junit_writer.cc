@@ -11,6 +11,7 @@
 
 #include "case_details.h"
 #include "miconform/report/expectations.h"
+#include "miconform/report/integration_findings.h"
 #include "miconform/report/writers.h"
 #include "text_escape.h"
 
@@ -234,10 +235,20 @@ void WriteJunit(const Report& report, std::ostream& out) {
   WriteProperty(out, "outcome", ClaimOf(report));
   for (const std::string& gap : report.claim_gaps) WriteProperty(out, "claim_gap", gap);
   for (const auto& [name, value] : report.run.options) WriteProperty(out, "option." + name, value);
-  out << "    </properties>\n";
   if (const std::string line = ExpectationSummary(report); !line.empty()) {
     WriteProperty(out, "expectations", line);
   }
+  // Not verdicts: no test case stands for them, so they are properties of the run.
+  const std::vector<IntegrationFindingOfRun> integration = IntegrationFindingsOf(report);
+  WriteProperty(out, "integration_findings", std::to_string(integration.size()));
+  for (const IntegrationFindingOfRun& finding : integration) {
+    std::string cases;
+    for (const std::string& id : finding.case_ids) cases += (cases.empty() ? "" : ", ") + id;
+    WriteProperty(out, "integration_finding",
+                  finding.kind + ": " + finding.what + " (" +
+                      details::IntegrationOccurrences(finding) + ": " + cases + ")");
+  }
+  out << "    </properties>\n";
   for (const CaseResult& result : report.cases) WriteCase(out, report, result);
   out << "  </testsuite>\n";
   out << "</testsuites>\n";

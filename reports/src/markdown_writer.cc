@@ -1,10 +1,11 @@
 // markdown_writer.cc - report.md: the review document, top down: the claim and counts, the root
 // causes, the failures with the requirements they break and their evidence, the requirement table, the
-// expectations and observations, then the warnings and documented hangs.
+// expectations, observations and integration findings, then the warnings and documented hangs.
 #include <algorithm>
 
 #include "case_details.h"
 #include "miconform/report/expectations.h"
+#include "miconform/report/integration_findings.h"
 #include "miconform/report/root_causes.h"
 #include "miconform/report/writers.h"
 #include "text_escape.h"
@@ -35,6 +36,8 @@ void WriteHeader(const Report& report, std::ostream& out) {
   out << "# miconform conformance report\n\n";
   out << "**" << OutcomeOf(report) << "**: " << CaseCountLine(report) << "; "
       << RequirementCountLine(report) << ".\n\n";
+  out << "Integration: " << IntegrationFindingsLine(IntegrationFindingsOf(report))
+      << "; not verdicts.\n\n";
   if (const std::string line = ExpectationSummary(report); !line.empty()) {
     out << "Expectations: " << MarkdownInline(line) << ".\n\n";
   }
@@ -151,6 +154,29 @@ void WriteObservations(const Report& report, std::ostream& out) {
   out << (any ? "\n" : "No case recorded an observation.\n\n");
 }
 
+// What the scripted handler saw the client do toward its transport: never judged.
+void WriteIntegrationFindings(const Report& report, std::ostream& out) {
+  out << "## Integration findings\n\n" << details::kIntegrationIntro << "\n\n";
+  const std::vector<IntegrationFindingOfRun> findings = IntegrationFindingsOf(report);
+  if (findings.empty()) {
+    out << "The handler saw no breach.\n\n";
+    return;
+  }
+  for (const IntegrationFindingOfRun& finding : findings) {
+    out << "### " << MarkdownCode(finding.kind, false) << ": "
+        << details::IntegrationOccurrences(finding) << "\n\n"
+        << MarkdownInline(finding.what) << "\n\n- Cases: ";
+    for (std::size_t c = 0; c < finding.case_ids.size() && c < kCasesListed; ++c) {
+      out << (c > 0 ? ", " : "") << MarkdownCode(finding.case_ids[c], false);
+    }
+    if (finding.case_ids.size() > kCasesListed) {
+      out << " and " << finding.case_ids.size() - kCasesListed << " more";
+    }
+    out << "\n\nCalls that showed it, in " << MarkdownCode(finding.first_case, false)
+        << ":\n\n" << text::MarkdownFence(finding.calls, "text") << "\n";
+  }
+}
+
 void WriteEvidence(const details::EvidencePart& part, std::ostream& out) {
   out << part.title << ":\n\n"
       << text::MarkdownFence(
@@ -209,7 +235,8 @@ void WriteSection(const Report& report, const details::CaseSection& section, std
 }  // namespace
 
 // Top down: the claim and the counts, the failures with their evidence, the requirement table,
-// the expectations and observations, then the conformant outcomes worth a look.
+// the expectations, observations and integration findings, then the conformant outcomes worth a
+// look.
 void WriteMarkdown(const Report& report, std::ostream& out) {
   WriteHeader(report, out);
   WriteRootCauses(report, out);
@@ -223,6 +250,7 @@ void WriteMarkdown(const Report& report, std::ostream& out) {
   WriteRequirements(report, out);
   WriteExpectations(report, out);
   WriteObservations(report, out);
+  WriteIntegrationFindings(report, out);
   for (std::size_t i = 1; i < sections.size(); ++i) WriteSection(report, sections[i], out);
 }
 

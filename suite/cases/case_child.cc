@@ -114,6 +114,18 @@ std::set<std::string> ReportBackend(watchdog::PhaseChannel& channel, ScriptedBac
   return fired;
 }
 
+// One `integration` line per integration finding of the handler: the client's duties toward its
+// transport that it saw broken, or how the client reached it. Never a verdict.
+void ReportIntegration(watchdog::PhaseChannel& channel, const ScriptedBackend& backend) {
+  for (const MiconformIntegrationFinding& finding : backend.IntegrationFindings()) {
+    const nlohmann::json line{{"kind", finding.kind},
+                              {"what", finding.what},
+                              {"calls", finding.calls},
+                              {"occurrences", finding.occurrences}};
+    channel.Integration(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+}
+
 // One `unfired` line per planned callback- or handler-layer point that never fired (the runner
 // turns a PASS into NOT-EXERCISED: the case proved nothing about that fault).
 void ReportUnfired(watchdog::PhaseChannel& channel, const std::set<std::string>& handler_fired) {
@@ -130,7 +142,10 @@ void ReportUnfired(watchdog::PhaseChannel& channel, const std::set<std::string>&
   watchdog::PhaseChannel& channel = watchdog::PhaseChannel::Get();
   ReportInterposer(channel);
   std::set<std::string> handler_fired;
-  if (backend != nullptr) handler_fired = ReportBackend(channel, *backend);
+  if (backend != nullptr) {
+    handler_fired = ReportBackend(channel, *backend);
+    ReportIntegration(channel, *backend);
+  }
   ReportUnfired(channel, handler_fired);
   channel.End();
   std::fflush(stdout);

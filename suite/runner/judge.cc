@@ -5,12 +5,31 @@
 
 #include <csignal>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 namespace miconform::runner {
 namespace {
 
 using report::Verdict;
+
+// An integration line's JSON object; nothing when it is not one.
+std::optional<report::IntegrationFinding> ParseIntegrationFinding(const std::string& text) {
+  const nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!value.is_object()) return std::nullopt;
+  const auto kind = value.find("kind");
+  const auto what = value.find("what");
+  const auto calls = value.find("calls");
+  const auto occurrences = value.find("occurrences");
+  if (kind == value.end() || !kind->is_string() || kind->get<std::string>().empty() ||
+      what == value.end() || !what->is_string() || calls == value.end() || !calls->is_string() ||
+      occurrences == value.end() || !occurrences->is_number_unsigned()) {
+    return std::nullopt;
+  }
+  return report::IntegrationFinding{kind->get<std::string>(), what->get<std::string>(),
+                                    calls->get<std::string>(),
+                                    occurrences->get<std::uint32_t>()};
+}
 
 // Reads every channel line once: evidence and messages into `result`, the facts the verdict is
 // judged from into `facts`.
@@ -39,6 +58,14 @@ void CollectEvidence(const watchdog::Outcome& outcome, report::CaseResult& resul
         break;
       case Kind::kTransport:
         if (result.evidence.transport_at_failure.empty()) result.evidence.transport_at_failure = read.text;
+        break;
+      case Kind::kIntegration:
+        if (auto finding = ParseIntegrationFinding(read.text)) {
+          result.integration_findings.push_back(std::move(*finding));
+        } else {
+          result.messages.push_back("the case wrote a malformed integration finding '" + line +
+                                    "' (a harness fault)");
+        }
         break;
       case Kind::kFinding: {
         const auto verdict = report::ParseVerdict(read.verdict);

@@ -27,6 +27,7 @@
 #include "miconform/report/digest.h"
 #include "miconform/report/directory_lock.h"
 #include "miconform/report/expectations.h"
+#include "miconform/report/integration_findings.h"
 #include "miconform/report/journal.h"
 #include "miconform/report/root_causes.h"
 #include "miconform/report/writers.h"
@@ -352,6 +353,8 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
     std::printf("  expectations: %s\n", line.c_str());
   }
   PrintRootCauses(report);
+  std::printf("  integration: %s; not verdicts (report.md has the calls)\n",
+              report::IntegrationFindingsLine(report::IntegrationFindingsOf(report)).c_str());
   if (!interrupted && report.cases_conform && !report.claim_gaps.empty()) {
     std::printf("  not a conformance claim:\n");
     for (const std::string& gap : report.claim_gaps) std::printf("    - %s\n", gap.c_str());

@@ -149,6 +149,9 @@ void PhaseChannel::Trace(std::string_view text) noexcept { Emit("trace", text); 
 void PhaseChannel::Fired(std::string_view point) noexcept { Emit("fired", point); }
 void PhaseChannel::Backend(std::string_view json_text) noexcept { Emit("backend", json_text); }
 void PhaseChannel::Transport(std::string_view text) noexcept { Emit("transport", text); }
+void PhaseChannel::Integration(std::string_view json_text) noexcept {
+  Emit("integration", json_text);
+}
 void PhaseChannel::Message(std::string_view text) noexcept { Emit("message", text); }
 namespace {
 // A requirement id as one word ("-" for none).
@@ -208,6 +211,7 @@ ChannelLine ReadChannelLine(std::string_view line) {
                      : kind == "fired"         ? Kind::kFired
                      : kind == "backend"       ? Kind::kBackend
                      : kind == "transport"     ? Kind::kTransport
+                     : kind == "integration"   ? Kind::kIntegration
                      : kind == "message"       ? Kind::kMessage
                      : kind == "verdict"       ? Kind::kVerdict
                      : kind == "skipped"       ? Kind::kSkipped

@@ -96,6 +96,9 @@ class PhaseChannel {
   // What the scripted handler had seen of the client when the case's first check failed, in
   // words (suite/cases/transport_state.h); the report groups failures by it.
   void Transport(std::string_view text) noexcept;
+  // One integration finding of the scripted handler, as a JSON object {"kind", "what", "calls",
+  // "occurrences"} (targets/handler/README.md, "The client's duties"); never a verdict.
+  void Integration(std::string_view json_text) noexcept;
   void Message(std::string_view text) noexcept;
   void Finding(std::string_view verdict, std::string_view requirement_id,
                std::string_view text) noexcept;
@@ -137,13 +140,15 @@ bool ParseCallPhase(std::string_view phase, std::string* call, bool* entered);
 // format above: the watchdog's supervision and the runner's judge both take lines through it.
 struct ChannelLine {
   enum class Kind {
-    kPhase, kArm, kDisarm, kTrace, kFired, kBackend, kTransport, kMessage, kFinding, kObservation,
+    kPhase, kArm, kDisarm, kTrace, kFired, kBackend, kTransport, kIntegration, kMessage, kFinding,
+    kObservation,
     kVerdict,
     kWait, kWoke, kSkipped, kUnfired, kHarnessError, kEnd,
     kMalformed,  // an unknown kind, or a known one without its fields
   };
   Kind kind = Kind::kMalformed;
-  std::string text;            // phase, trace, fired or unfired point, backend JSON, transport, message,
+  std::string text;            // phase, trace, fired or unfired point, backend JSON, transport,
+                               // integration JSON, message,
                                // verdict word, finding, observation, skip or harness-error text;
                                // the whole line when malformed
   std::string requirement_id;  // arm, finding, observation ("" when the line says "-")

@@ -91,6 +91,29 @@ TEST(JudgeSelftest, KeepsTheTransportAtTheFirstFailedCheck) {
   EXPECT_TRUE(result.evidence.trace.empty());
 }
 
+// Integration findings are kept as the case sent them and change no verdict; a line that is not
+// one is said as a harness fault, never dropped silently.
+TEST(JudgeSelftest, KeepsIntegrationFindingsApartFromTheVerdict) {
+  const auto result = Judge(
+      kCase,
+      Exited(0, {"integration {\"kind\":\"acknowledged_after_close\",\"what\":\"W\","
+                 "\"calls\":\"operation 1: Close\\noperation 1: resultAcknowledgement after Close\","
+                 "\"occurrences\":2}",
+                 "integration {\"kind\":\"\",\"what\":\"W\",\"calls\":\"\",\"occurrences\":1}",
+                 "integration not json", "end"}),
+      FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kPass);
+  ASSERT_EQ(result.integration_findings.size(), 1u);
+  EXPECT_EQ(result.integration_findings[0].kind, "acknowledged_after_close");
+  EXPECT_EQ(result.integration_findings[0].what, "W");
+  EXPECT_EQ(result.integration_findings[0].calls,
+            "operation 1: Close\noperation 1: resultAcknowledgement after Close");
+  EXPECT_EQ(result.integration_findings[0].occurrences, 2u);
+  ASSERT_EQ(result.messages.size(), 2u);
+  EXPECT_NE(result.messages[0].find("malformed integration finding"), std::string::npos);
+  EXPECT_NE(result.messages[1].find("'integration not json'"), std::string::npos);
+}
+
 TEST(JudgeSelftest, CollectsFindingsAndObservationsPerRequirement) {
   const auto result = Judge(
       kCase,

@@ -4,6 +4,7 @@
 #ifndef MICONFORM_REPORT_REPORT_H
 #define MICONFORM_REPORT_REPORT_H
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -89,6 +90,16 @@ struct Observation {
   std::string text;
 };
 
+// A duty of the client toward its protocol handler that the suite's scripted handler saw broken,
+// or a fact of how the client reached it (targets/handler/README.md, "The client's duties"). Not a
+// verdict on the pages: it is reported apart and never changes a verdict or the claim.
+struct IntegrationFinding {
+  std::string kind;          // e.g. "acknowledged_after_close"
+  std::string what;          // one sentence: what the client did and why a transport cares
+  std::string calls;         // the calls that showed it (its first occurrence), one per line
+  std::uint32_t occurrences = 0;  // operations, sessions or calls that showed it in the case
+};
+
 struct CaseResult {
   std::string id;                             // dotted case ID, e.g. "session_close.sync.idle"
   std::vector<std::string> requirement_ids;
@@ -101,6 +112,7 @@ struct CaseResult {
   std::vector<std::string> messages;          // why: failed checks, the documented sentence, ...
   std::vector<Finding> findings;              // what the case judged, per requirement
   std::vector<Observation> observations;      // what it only saw
+  std::vector<IntegrationFinding> integration_findings;  // what the scripted handler saw
   std::string reproduce;                      // a command that runs this case again
   // With schedule exploration: how many schedules it took to break a requirement - 0 when the
   // plain run broke it, else the position of the first breaking schedule in the exploration's
