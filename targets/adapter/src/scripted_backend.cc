@@ -115,37 +115,34 @@ std::optional<MiconformScript> ScriptedBackend::ParseScript(const std::string& t
   return script;
 }
 
-std::vector<MiconformOperationRecord> ScriptedBackend::OperationRecords() const {
-  std::vector<MiconformOperationRecord> records;
-  const std::uint32_t count = api_->operation_count();
-  records.reserve(count);
-  for (std::uint32_t i = 0; i < count; ++i) {
-    MiconformOperationRecord record{};
-    if (api_->operation_record(i, &record) == 0) records.push_back(record);
+namespace {
+
+// Every entry of one of the handler's indexed lists (count, then copy by index), in index order;
+// an index that no longer copies (the list was reset meanwhile) is left out.
+template <typename Entry>
+std::vector<Entry> ReadAll(std::uint32_t (*count)(), int (*copy)(std::uint32_t, Entry*)) {
+  std::vector<Entry> entries;
+  const std::uint32_t total = count();
+  entries.reserve(total);
+  for (std::uint32_t i = 0; i < total; ++i) {
+    Entry entry{};
+    if (copy(i, &entry) == 0) entries.push_back(entry);
   }
-  return records;
+  return entries;
+}
+
+}  // namespace
+
+std::vector<MiconformOperationRecord> ScriptedBackend::OperationRecords() const {
+  return ReadAll(api_->operation_count, api_->operation_record);
 }
 
 std::vector<MiconformSessionRecord> ScriptedBackend::SessionRecords() const {
-  std::vector<MiconformSessionRecord> records;
-  const std::uint32_t count = api_->session_count();
-  records.reserve(count);
-  for (std::uint32_t i = 0; i < count; ++i) {
-    MiconformSessionRecord record{};
-    if (api_->session_record(i, &record) == 0) records.push_back(record);
-  }
-  return records;
+  return ReadAll(api_->session_count, api_->session_record);
 }
 
 std::vector<MiconformIntegrationFinding> ScriptedBackend::IntegrationFindings() const {
-  std::vector<MiconformIntegrationFinding> findings;
-  const std::uint32_t count = api_->integration_finding_count();
-  findings.reserve(count);
-  for (std::uint32_t i = 0; i < count; ++i) {
-    MiconformIntegrationFinding finding{};
-    if (api_->integration_finding(i, &finding) == 0) findings.push_back(finding);
-  }
-  return findings;
+  return ReadAll(api_->integration_finding_count, api_->integration_finding);
 }
 
 std::uint32_t ScriptedBackend::InitializeCount() const { return api_->initialize_count(); }

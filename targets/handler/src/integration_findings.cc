@@ -66,8 +66,9 @@ const char *what_of(FindingKind kind)
         return "The client acknowledged a result after it had called the handler operation's "
                "Close: a transport that frees the operation in Close is used after it was freed.";
     case FindingKind::operation_call_after_close:
-        return "The client called into a handler operation after its Close (Cancel, GetSession or "
-               "a pull): a transport that frees the operation in Close is used after it was freed.";
+        return "The client called into a handler operation after its Close (Cancel or "
+               "GetSession): a transport that frees the operation in Close is used after it was "
+               "freed.";
     case FindingKind::operation_closed_twice:
         return "The client closed one handler operation twice: a transport that frees the "
                "operation in its first Close is used after it was freed.";

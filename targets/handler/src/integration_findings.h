@@ -21,7 +21,7 @@ namespace miconform::handler {
 
 enum class FindingKind {
     acknowledged_after_close,   // resultAcknowledgement after the operation's Close
-    operation_call_after_close, // Cancel, GetSession or a pull on an operation after its Close
+    operation_call_after_close, // Cancel or GetSession on an operation after its Close
     operation_closed_twice,
     session_call_after_close,   // an operation started, or GetApplication, after the session's Close
     session_closed_twice,
