@@ -130,7 +130,8 @@ void Row(std::ostream& out, const std::string& name, const std::string& html_val
 }
 
 // The claim and the counts; the facts of the run folded under one line.
-void WriteHeader(const Report& report, std::ostream& out) {
+void WriteHeader(const Report& report, const std::vector<IntegrationFindingOfRun>& integration,
+                 std::ostream& out) {
   const RunInfo& run = report.run;
   out << "<header>\n<h1>miconform conformance report</h1>\n";
   out << "<p><span class=\"outcome "
@@ -138,7 +139,7 @@ void WriteHeader(const Report& report, std::ostream& out) {
       << "\">" << OutcomeOf(report) << "</span> " << Html(CaseCountLine(report)) << "; "
       << Html(RequirementCountLine(report)) << "</p>\n";
   out << "<p>Integration: <a href=\"#integration\">"
-      << Html(IntegrationFindingsLine(IntegrationFindingsOf(report))) << "</a>; not verdicts.</p>\n";
+      << Html(IntegrationFindingsLine(integration)) << "</a>; not verdicts.</p>\n";
   if (const std::string line = ExpectationSummary(report); !line.empty()) {
     out << "<p>Expectations: " << Html(line) << ".</p>\n";
   }
@@ -278,11 +279,10 @@ void WriteObservations(const Report& report, const std::set<std::string>& descri
 
 // What the scripted handler saw the client do toward its transport: never judged. Not filtered:
 // a finding belongs to no one verdict or area.
-void WriteIntegrationFindings(const Report& report, const std::set<std::string>& described,
-                              std::ostream& out) {
+void WriteIntegrationFindings(const std::vector<IntegrationFindingOfRun>& findings,
+                              const std::set<std::string>& described, std::ostream& out) {
   out << "<h2 id=\"integration\">Integration findings</h2>\n<p>" << Html(details::kIntegrationIntro)
       << "</p>\n";
-  const std::vector<IntegrationFindingOfRun> findings = IntegrationFindingsOf(report);
   if (findings.empty()) {
     out << "<p>The handler saw no breach.</p>\n";
     return;
@@ -386,7 +386,8 @@ void WriteHtml(const Report& report, std::ostream& out) {
   const Filters filters = FiltersOf(report);
   out << html::PageHead("miconform report: " + report.run.target + " - " + OutcomeOf(report),
                         FilterStyle(filters));
-  WriteHeader(report, out);
+  const std::vector<IntegrationFindingOfRun> integration = IntegrationFindingsOf(report);
+  WriteHeader(report, integration, out);
   WriteFilters(filters, out);
   out << "<main>\n";
   WriteRootCauses(report, described, out);
@@ -399,7 +400,7 @@ void WriteHtml(const Report& report, std::ostream& out) {
   WriteRequirements(report, described, out);
   WriteExpectations(report, described, out);
   WriteObservations(report, described, out);
-  WriteIntegrationFindings(report, described, out);
+  WriteIntegrationFindings(integration, described, out);
   for (std::size_t i = 1; i < sections.size(); ++i) WriteSection(report, sections[i], false, out);
   out << "</main>\n</body>\n</html>\n";
 }

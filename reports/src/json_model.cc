@@ -51,6 +51,21 @@ std::vector<std::string> OptionalStringList(const json& object, const char* key,
   return object.contains(key) ? StringList(object, key, where) : std::vector<std::string>();
 }
 
+// An optional array of objects under `key`: `read(item, item_path)` for each, in order. Absent is
+// an empty list; anything but an array of objects fails, naming the path.
+template <typename Read>
+void ForEachObjectIn(const json& object, const char* key, const std::string& where, Read read) {
+  if (!object.contains(key)) return;
+  const std::string path = Path(where, key);
+  const json& list = object.at(key);
+  if (!list.is_array()) Fail(path, std::string("expected an array, found ") + list.type_name());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string item = path + "[" + std::to_string(i) + "]";
+    RequireObject(list[i], item);
+    read(list[i], item);
+  }
+}
+
 Verdict VerdictField(const json& object, const std::string& where) {
   const std::string word = StringField(object, "verdict", where);
   const auto verdict = ParseVerdict(word);
@@ -243,45 +258,25 @@ CaseResult CaseFrom(const json& value, const std::string& where) {
   result.calls_in_flight = OptionalStringList(value, "calls_in_flight", where);
   result.messages = StringList(value, "messages", where);
   result.reproduce = StringField(value, "reproduce", where);
-  if (value.contains("findings")) {
-    const std::string path = Path(where, "findings");
-    const json& list = value.at("findings");
-    if (!list.is_array()) Fail(path, std::string("expected an array, found ") + list.type_name());
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const std::string item = path + "[" + std::to_string(i) + "]";
-      RequireObject(list[i], item);
-      result.findings.push_back(Finding{VerdictField(list[i], item),
-                                        OptionalString(list[i], "requirement", item),
-                                        OptionalString(list[i], "text", item)});
+  ForEachObjectIn(value, "findings", where, [&](const json& item, const std::string& path) {
+    result.findings.push_back(Finding{VerdictField(item, path),
+                                      OptionalString(item, "requirement", path),
+                                      OptionalString(item, "text", path)});
+  });
+  ForEachObjectIn(value, "observations", where, [&](const json& item, const std::string& path) {
+    result.observations.push_back(
+        Observation{OptionalString(item, "requirement", path), StringField(item, "text", path)});
+  });
+  ForEachObjectIn(value, "integration_findings", where,
+                  [&](const json& item, const std::string& path) {
+    const json& occurrences = Field(item, "occurrences", path);
+    if (!occurrences.is_number_unsigned()) {
+      Fail(Path(path, "occurrences"), "expected a non-negative integer");
     }
-  }
-  if (value.contains("observations")) {
-    const std::string path = Path(where, "observations");
-    const json& list = value.at("observations");
-    if (!list.is_array()) Fail(path, std::string("expected an array, found ") + list.type_name());
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const std::string item = path + "[" + std::to_string(i) + "]";
-      RequireObject(list[i], item);
-      result.observations.push_back(Observation{OptionalString(list[i], "requirement", item),
-                                                StringField(list[i], "text", item)});
-    }
-  }
-  if (value.contains("integration_findings")) {
-    const std::string path = Path(where, "integration_findings");
-    const json& list = value.at("integration_findings");
-    if (!list.is_array()) Fail(path, std::string("expected an array, found ") + list.type_name());
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const std::string item = path + "[" + std::to_string(i) + "]";
-      RequireObject(list[i], item);
-      const json& occurrences = Field(list[i], "occurrences", item);
-      if (!occurrences.is_number_unsigned()) {
-        Fail(Path(item, "occurrences"), "expected a non-negative integer");
-      }
-      result.integration_findings.push_back(IntegrationFinding{
-          StringField(list[i], "kind", item), StringField(list[i], "what", item),
-          StringField(list[i], "calls", item), occurrences.get<std::uint32_t>()});
-    }
-  }
+    result.integration_findings.push_back(
+        IntegrationFinding{StringField(item, "kind", path), StringField(item, "what", path),
+                           StringField(item, "calls", path), occurrences.get<std::uint32_t>()});
+  });
   if (value.contains("schedules_to_failure")) {
     const json& count = value.at("schedules_to_failure");
     if (!count.is_number_integer() || count.get<long long>() < 0) {

@@ -31,12 +31,13 @@ std::string OrNone(const std::string& value, bool code) {
   return code ? MarkdownCode(value, false) : MarkdownInline(value);
 }
 
-void WriteHeader(const Report& report, std::ostream& out) {
+void WriteHeader(const Report& report, const std::vector<IntegrationFindingOfRun>& integration,
+                 std::ostream& out) {
   const RunInfo& run = report.run;
   out << "# miconform conformance report\n\n";
   out << "**" << OutcomeOf(report) << "**: " << CaseCountLine(report) << "; "
       << RequirementCountLine(report) << ".\n\n";
-  out << "Integration: " << IntegrationFindingsLine(IntegrationFindingsOf(report))
+  out << "Integration: " << IntegrationFindingsLine(integration)
       << "; not verdicts.\n\n";
   if (const std::string line = ExpectationSummary(report); !line.empty()) {
     out << "Expectations: " << MarkdownInline(line) << ".\n\n";
@@ -155,9 +156,9 @@ void WriteObservations(const Report& report, std::ostream& out) {
 }
 
 // What the scripted handler saw the client do toward its transport: never judged.
-void WriteIntegrationFindings(const Report& report, std::ostream& out) {
+void WriteIntegrationFindings(const std::vector<IntegrationFindingOfRun>& findings,
+                              std::ostream& out) {
   out << "## Integration findings\n\n" << details::kIntegrationIntro << "\n\n";
-  const std::vector<IntegrationFindingOfRun> findings = IntegrationFindingsOf(report);
   if (findings.empty()) {
     out << "The handler saw no breach.\n\n";
     return;
@@ -238,7 +239,8 @@ void WriteSection(const Report& report, const details::CaseSection& section, std
 // the expectations, observations and integration findings, then the conformant outcomes worth a
 // look.
 void WriteMarkdown(const Report& report, std::ostream& out) {
-  WriteHeader(report, out);
+  const std::vector<IntegrationFindingOfRun> integration = IntegrationFindingsOf(report);
+  WriteHeader(report, integration, out);
   WriteRootCauses(report, out);
   const std::vector<details::CaseSection> sections = details::CaseSections(report);
   if (sections.front().cases.empty()) {
@@ -250,7 +252,7 @@ void WriteMarkdown(const Report& report, std::ostream& out) {
   WriteRequirements(report, out);
   WriteExpectations(report, out);
   WriteObservations(report, out);
-  WriteIntegrationFindings(report, out);
+  WriteIntegrationFindings(integration, out);
   for (std::size_t i = 1; i < sections.size(); ++i) WriteSection(report, sections[i], out);
 }
 
