@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "case_fixture.h"
+#include "stall_oracle.h"
 
 namespace miconform::cases {
 namespace {
@@ -159,6 +160,224 @@ MICONFORM_CASE(SessionCloseManualAck, UnacknowledgedBlocksClose,
       });
   EXPECT_EQ(mock.FinalResults(), 1)
       << Judges("OI-FINAL-1") << "the operation never delivered its final result";
+}
+
+// The manual-ack operations below acknowledge each result themselves, and hold one.
+struct HeldAcknowledgement {
+  MI_Operation* operation = nullptr;
+  MI_ResultAcknowledgement ack = nullptr;
+  Signal arrived;
+};
+
+MICONFORM_CASE(SessionCloseManualAck, UnacknowledgedHoldsEnumeration,
+               "session_close.manual_ack.unacknowledged_holds_enumeration",
+               "While a manual-ack result is unacknowledged the enumeration does not progress "
+               "(documented): no next result comes until the acknowledgement, and then the rest "
+               "and the final result do.",
+               "OI-ACK-1", "OI-ACK-2") {
+  SessionSlot* session = OpenSession();
+  if (session == nullptr) return;
+  MiconformScript script = Script();
+  script.results = 3;
+  auto& mock = NewOperationMock();
+  OperationSlot* operation = NewOperation();
+  auto held = std::make_shared<HeldAcknowledgement>();
+  auto second = std::make_shared<Signal>();
+  auto results = std::make_shared<std::atomic<int>>(0);
+  void* const context = mock.context();
+  MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
+      .Times(AnyNumber())
+      .WillRepeatedly([held, second, results](MI_Operation* op, void*, const MI_Instance*,
+                                              MI_Boolean, MI_Result, const MI_Char*,
+                                              const MI_Instance*, MI_ResultAcknowledgement ack) {
+        if (results->fetch_add(1) == 0) {
+          held->operation = op;
+          held->ack = ack;
+          held->arrived.Set();  // the first result: deliberately not acknowledged
+          return;
+        }
+        second->Set();
+        AcknowledgeResult(ack, op);
+      });
+  MICONFORM_EXPECT_CALL("OI-FINAL-1", mock,
+                        InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _))
+      .Times(1)
+      .WillOnce([](MI_Operation* op, void*, const MI_Instance*, MI_Boolean, MI_Result,
+                   const MI_Char*, const MI_Instance*, MI_ResultAcknowledgement ack) {
+        AcknowledgeResult(ack, op);
+      });
+  StartEnumerate(session, operation, script, &mock, MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS);
+  ASSERT_TRUE(held->arrived.WaitFor(Eventually()))
+      << Judges("OI-FINAL-1") << "the first result never arrived";
+  ASSERT_NE(held->ack, nullptr)
+      << Judges("OI-ACK-1")
+      << "a result of a MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS operation came without an "
+         "acknowledgement function";
+
+  Phase("watching for a next result while the first is unacknowledged");
+  if (second->WaitFor(observe())) {
+    NoteDeviation("OI-ACK-2", "a next result came while the first one of the manual-ack "
+                              "enumeration was still unacknowledged");
+  } else {
+    NoteDocumentedHang("OI-ACK-2", "the enumeration did not progress while its first result was "
+                                   "unacknowledged, as documented (until the target went provably "
+                                   "quiet, or for at most " +
+                                       std::to_string(observe().count()) + " ms)");
+  }
+  Phase("acknowledging the held result");
+  const MI_Result acked = held->ack(held->operation);
+  Trace("resultAcknowledgement returned " + ResultName(acked));
+  ASSERT_TRUE(mock.WaitFinalResults(1, Eventually()))
+      << Judges("OI-ACK-1") << "the enumeration did not go on to its final result within "
+      << Eventually().count() << " ms of the acknowledgement";
+  EXPECT_EQ(results->load(), 3)
+      << Judges("OI-FINAL-1") << "the three scripted results came as " << results->load()
+      << " result calls";
+  if (!CheckResult("OCL-RET-1", "MI_Operation_Close", CloseOperation(operation))) return;
+  CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(session));
+}
+
+MICONFORM_CASE(SessionCloseManualAck, UnacknowledgedFinalBlocksClose,
+               "session_close.manual_ack.unacknowledged_final_blocks_close",
+               "An unacknowledged manual-ack final result keeps the operation's close, and so "
+               "the session's synchronous close, from completing (documented); the "
+               "acknowledgement releases them.",
+               "OI-ACK-1", "OI-ACK-2") {
+  SessionSlot* session = OpenSession();
+  if (session == nullptr) return;
+  MiconformScript script = Script();
+  script.results = 1;
+  auto& mock = NewOperationMock();
+  OperationSlot* operation = NewOperation();
+  auto held = std::make_shared<HeldAcknowledgement>();
+  void* const context = mock.context();
+  MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
+      .Times(AnyNumber())
+      .WillRepeatedly([](MI_Operation* op, void*, const MI_Instance*, MI_Boolean, MI_Result,
+                         const MI_Char*, const MI_Instance*, MI_ResultAcknowledgement ack) {
+        AcknowledgeResult(ack, op);
+      });
+  MICONFORM_EXPECT_CALL("OI-FINAL-1", mock,
+                        InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _))
+      .Times(1)
+      .WillOnce([held](MI_Operation* op, void*, const MI_Instance*, MI_Boolean, MI_Result,
+                       const MI_Char*, const MI_Instance*, MI_ResultAcknowledgement ack) {
+        held->operation = op;
+        held->ack = ack;
+        held->arrived.Set();  // the final result: deliberately not acknowledged
+      });
+  StartEnumerate(session, operation, script, &mock, MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS);
+  ASSERT_TRUE(held->arrived.WaitFor(Eventually()))
+      << Judges("OI-FINAL-1") << "the final result never arrived";
+  ASSERT_NE(held->ack, nullptr)
+      << Judges("OI-ACK-1")
+      << "the final result of a MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS operation came without an "
+         "acknowledgement function";
+
+  // Which close stops responding is left open. MI_Operation_Close "will not block" for an
+  // asynchronous operation (OCL-REM-2), yet the acknowledgement page says that the operation's
+  // close does not complete: a library may block in it, or return and let the session's close
+  // wait. Either is the documented hang of OI-ACK-2, and the acknowledgement releases it.
+  auto acknowledge = [held] {
+    Phase("acknowledging the held final result");
+    const MI_Result acked = held->ack(held->operation);
+    Trace("resultAcknowledgement returned " + ResultName(acked));
+  };
+  operation->close_called = true;
+  Arm("OI-ACK-2", "MI_Operation_Close");
+  const std::shared_ptr<WatchedCall> close =
+      StartWatched("MI_Operation_Close", [operation] {
+        Phase("entered MI_Operation_Close (final result unacknowledged)");
+        const MI_Result result = TheTarget().CloseOperation(&operation->handle);
+        Phase("returned MI_Operation_Close (" + ResultName(result) + ")");
+      });
+  std::string how;
+  switch (Watch(*close, &how)) {
+    case Watched::kStuckElsewhere:
+      Trace(how + "; left to the watchdog");
+      close->returned.Wait();
+      Disarm();
+      return;
+    case Watched::kBlocked: {
+      NoteDocumentedHang("OI-ACK-2", "MI_Operation_Close stopped responding while the final "
+                                     "result was unacknowledged, as documented (" + how +
+                                         "); releasing it");
+      Observe("OCL-REM-2", "MI_Operation_Close of an asynchronous operation blocked until its "
+                           "manual-ack final result was acknowledged (the acknowledgement page "
+                           "says the operation's close does not complete meanwhile)");
+      CaseStallOracle::Get().ExpectBlocked("MI_Operation_Close");
+      Disarm();
+      acknowledge();
+      Phase("waiting for MI_Operation_Close to return after the acknowledgement");
+      close->returned.Wait();  // unbounded: the watchdog turns a hang here into HANG
+      CaseStallOracle::Get().UnexpectBlocked("MI_Operation_Close");
+      CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(session));
+      return;
+    }
+    case Watched::kReturned:
+      Disarm();
+      break;
+  }
+  if (!ExpectDocumentedHang("OI-ACK-2", "MI_Session_Close", [session] { CloseSessionSync(session); },
+                            acknowledge)) {
+    // Both closes returned with the final result unacknowledged: the operation is gone, and its
+    // acknowledgement function is not called any more.
+    Trace("the held final result is not acknowledged after both closes returned");
+  }
+}
+
+// A running operation that the close cancels; its final result leaves the handle open (as
+// CancelledByClose above), under a session whose asynchronous close has returned.
+MICONFORM_CASE(ApplicationClose, ClosingSessionStopsResponding,
+               "application_close.closing_session_stops_responding",
+               "MI_Application_Close while an operation handle is still open under a session "
+               "whose asynchronous close has returned (its completion withheld) stops responding "
+               "(documented); closing the handle releases it, and the withheld completion is "
+               "called exactly once.",
+               "SC-REM-4", "AC-REM-3", "SC-PARAM-CB-1") {
+  SessionSlot* session = OpenSession();
+  if (session == nullptr) return;
+  auto& mock = NewOperationMock();
+  ExpectResultsThenFinal(mock, nullptr);  // the final result does not close the handle
+  OperationSlot* operation = StartEnumerate(session, CancelledByClose(Script()), &mock);
+  ASSERT_TRUE(mock.WaitCalls(1, Eventually()))
+      << Judges("OI-FINAL-1") << "the operation delivered nothing";
+  auto& completion = NewCompletionMock(&g_completion_tag);
+  // At most once; that it is called at all is judged at the end, once the handle was closed.
+  MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", completion, Completed(Eq(&g_completion_tag)))
+      .Times(AtMost(1));
+  const MI_Result closed = CloseSessionAsync(session, &g_completion_tag, completion.Callback());
+  if (closed != MI_RESULT_OK) {
+    Observe("SC-RET-1", "MI_Session_Close returned " + ResultName(closed) +
+                            "; the application close was not made");
+    return;
+  }
+  ASSERT_TRUE(mock.WaitFinalResults(1, Eventually()))
+      << Judges(MissedFinalRequirement(backend()))
+      << "the session close did not cancel the operation (no final result; "
+      << ProviderSaw(backend()) << ")";
+  if (completion.Calls() > 0) {
+    // SC-REM-3's outcome is judged by session_close.open_handle.async_completion_withheld; here
+    // the application close still has an open operation handle to stop responding on.
+    Observe("SC-REM-4", "the completion callback ran before MI_Application_Close although an "
+                        "operation handle of the session was still open");
+  }
+
+  const bool released = ExpectDocumentedHang(
+      "SC-REM-4", "MI_Application_Close", [this] { CloseApplication(); },
+      [operation] { CloseOperation(operation); });
+  if (!released) {
+    // Returned with the handle open: what the handle and the withheld completion do after the
+    // application is gone is nowhere said, so nothing more is judged.
+    Trace("MI_Application_Close returned with an operation handle open; the handle is left");
+    operation->close_called = true;  // nor does the cleanup touch it
+    return;
+  }
+  EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
+      << Judges("SC-PARAM-CB-1") << "the completion callback of the asynchronous session close "
+      << "was never called: MI_Application_Close returned after the last operation handle was "
+         "closed, and "
+      << Eventually().count() << " ms more passed";
 }
 
 MICONFORM_CASE(ApplicationClose, OpenSessionStopsResponding,

@@ -16,6 +16,16 @@ MICONFORM_CASE(SessionCloseSync, Idle, "session_close.sync.idle",
                "SC-DESC-1", "SC-PARAM-CB-2", "SC-RET-1", "ANS-PARAM-1", "ANS-REM-1") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
+  // "Creating a session may not communicate with the destination": a permission, so what the
+  // protocol handler saw of this session before any operation is only recorded.
+  const std::size_t handler_sessions = backend().SessionRecords().size();
+  Observe("ANS-REM-3",
+          handler_sessions == 0
+              ? std::string("MI_Application_NewSession opened no session of the protocol handler; "
+                            "the library waits for an operation before it uses its transport")
+              : "MI_Application_NewSession opened " + std::to_string(handler_sessions) +
+                    " session(s) of the protocol handler before any operation (whether the "
+                    "handler then contacts a destination is not seen by the suite)");
   CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(session));
 }
 

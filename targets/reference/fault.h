@@ -68,6 +68,12 @@ enum class Fault {
   // An unacknowledged manual-ack result does not keep the close from completing
   // (Operation::DeliverToApp).
   kManualAckNotRequired,
+  // An unacknowledged manual-ack final result does not keep the operation's close, or the
+  // session's, from completing; a non-final one still does (Operation::DeliverToApp).
+  kFinalAckNotRequired,
+  // The completion callback of an asynchronous session close still withheld when
+  // MI_Application_Close begins is never called (Session::RunAsyncClose).
+  kAppCloseDropsPendingCompletion,
   // Timing: a cancel made on another thread while a callback of the operation runs is lost
   // (Operation::RequestCancel, Operation::CallApp).
   kCancelLostDuringDelivery,

@@ -362,6 +362,10 @@ void Operation::DeliverToApp(const MI_Instance* instance, MI_Boolean more, MI_Re
     // not waited for: the result counts as acknowledged once its callback returned.
     std::lock_guard lock(session_->mutex());
     to_acknowledge = AcknowledgeOutstanding_locked();
+  } else if (Faulty(Fault::kFinalAckNotRequired) && !more) {
+    // FAULT final_ack_not_required: as manual_ack_not_required, for the final result only.
+    std::lock_guard lock(session_->mutex());
+    to_acknowledge = AcknowledgeOutstanding_locked();
   }
   AcknowledgeToHandler(to_acknowledge);
   Advance();

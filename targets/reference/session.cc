@@ -241,7 +241,15 @@ MI_Result Session::Close(void* completion_context, MI_SessionCloseCompletion com
 
 void Session::RunAsyncClose(void* completion_context, MI_SessionCloseCompletion completion) {
   RunClose();
-  if (Faulty(Fault::kCompletionNeverCalled)) {
+  bool dropped_by_application_close = false;
+  if (Faulty(Fault::kAppCloseDropsPendingCompletion)) {
+    // FAULT app_close_drops_pending_completion: a close still waiting when MI_Application_Close
+    // began ends without its completion callback, as if the application close had taken the
+    // session over.
+    std::lock_guard lock(mutex_);
+    dropped_by_application_close = application_closing_;
+  }
+  if (Faulty(Fault::kCompletionNeverCalled) || dropped_by_application_close) {
     // FAULT completion_never_called: the completion callback is dropped.
   } else if (Faulty(Fault::kCompletionCalledTwice)) {
     // FAULT completion_called_twice: the completion callback is called a second time.
