@@ -122,20 +122,41 @@ MI_Result Application::Close() {
   {
     std::lock_guard lock(mutex_);
     if (closing_) return MI_RESULT_INVALID_PARAMETER;
+    if (Faulty(Fault::kAppCloseInCallbackRefused)) {
+      // FAULT app_close_in_callback_refused: a close from inside a callback of one of the
+      // application's sessions is refused instead of waiting for that callback to return.
+      for (auto& [id, session] : sessions_) {
+        if (Operation::ThisThreadInCallbackOf(session.get())) return MI_RESULT_FAILED;
+      }
+    }
     closing_ = true;
     for (auto& [id, session] : sessions_) sessions.push_back(session);
   }
-  for (auto& session : sessions) session->CancelForApplicationClose();
+  if (!Faulty(Fault::kAppCloseDoesNotCancel)) {
+    // FAULT app_close_does_not_cancel skips this: the close only waits for the sessions.
+    for (auto& session : sessions) session->CancelForApplicationClose();
+  }
   sessions.clear();
-  if (Faulty(Fault::kAppCloseNoWait)) {
+  if (Faulty(Fault::kAppCloseNoWait) || Faulty(Fault::kAppCloseIgnoresClosingSessions)) {
     // FAULT app_close_no_wait: with sessions still open the close returns at once; a background
     // thread waits for them and tears the application down afterwards (so nothing is freed under
-    // a live session).
+    // a live session). FAULT app_close_ignores_closing_sessions: the same, when every session
+    // left is one whose close was already called.
     bool sessions_open;
+    std::vector<std::shared_ptr<Session>> left;
     {
       std::lock_guard lock(mutex_);
       sessions_open = !sessions_.empty();
+      for (auto& [id, session] : sessions_) left.push_back(session);
     }
+    if (Faulty(Fault::kAppCloseIgnoresClosingSessions)) {
+      // Each session's lock on its own, never under the application's.
+      for (auto& session : left) {
+        std::lock_guard session_lock(session->mutex());
+        if (!session->FaultClosing_locked()) sessions_open = false;
+      }
+    }
+    left.clear();
     if (sessions_open) {
       std::thread([this] {
         WaitForSessions();
@@ -155,7 +176,10 @@ MI_Result Application::Close() {
     // any more.
     reaper_.Stop();
   }
-  for (auto& [name, handler] : handlers_) handler->Unload();
+  if (!Faulty(Fault::kAppCloseKeepsHandlerLoaded)) {
+    // FAULT app_close_keeps_handler_loaded skips this: the handlers stay open and loaded.
+    for (auto& [name, handler] : handlers_) handler->Unload();
+  }
   Registry().Remove(id_);
   return MI_RESULT_OK;
 }

@@ -74,6 +74,35 @@ enum class Fault {
   // The completion callback of an asynchronous session close still withheld when
   // MI_Application_Close begins is never called (Session::RunAsyncClose).
   kAppCloseDropsPendingCompletion,
+  // A synchronous session close returns a value outside the MI_Result enumeration, after closing
+  // as the reference does (Session::Close).
+  kSessionCloseInvalidResult,
+  // MI_Operation_Close returns a value outside the MI_Result enumeration, after closing as the
+  // reference does (Operation::Close).
+  kOperationCloseInvalidResult,
+  // The results of a MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS operation come with a NULL
+  // acknowledgement function, and count as acknowledged once their callback returned
+  // (Operation::DeliverToApp).
+  kManualAckWithoutFunction,
+  // MI_Operation_Close of a synchronous operation whose final result was not retrieved returns
+  // MI_RESULT_OK instead of failing (Operation::Close).
+  kUnretrievedCloseSucceeds,
+  // MI_Operation_Cancel returns MI_RESULT_OK and does nothing (Operation::Cancel).
+  kCancelIgnored,
+  // MI_Application_Close leaves the protocol handlers it loaded open and loaded
+  // (Application::Close).
+  kAppCloseKeepsHandlerLoaded,
+  // MI_Application_Close does not cancel the running operations of the sessions still open; it
+  // only waits for them (Application::Close).
+  kAppCloseDoesNotCancel,
+  // Application close does not wait for sessions whose MI_Session_Close was already called (an
+  // asynchronous close still waiting for an open operation handle): with only such sessions
+  // left it returns at once (Application::Close).
+  kAppCloseIgnoresClosingSessions,
+  // MI_Application_Close called from inside an operation callback of one of its sessions returns
+  // MI_RESULT_FAILED at once and leaves the application open, instead of deadlocking
+  // (Application::Close).
+  kAppCloseInCallbackRefused,
   // Timing: a cancel made on another thread while a callback of the operation runs is lost
   // (Operation::RequestCancel, Operation::CallApp).
   kCancelLostDuringDelivery,

@@ -93,7 +93,7 @@ bool FaultLocalFinalOnly() {
 thread_local int fault_callback_depth = 0;
 
 // Used by variants only (sync_close_in_callback_refused, second_close_ok,
-// callbacks_on_callers_thread): the sessions and operations whose callbacks this thread is inside,
+// callbacks_on_callers_thread) and a mutant (app_close_in_callback_refused): the sessions and operations whose callbacks this thread is inside,
 // innermost first; each scope lives on the stack of Operation::CallApp. A scope enters the list
 // when it is made and leaves it when it is destroyed, so the list is right again after a callback
 // that throws too.
@@ -318,9 +318,11 @@ void Operation::CallApp(Call&& call) {
     --fault_callback_depth;
   } else if (Reading(Fault::kReadingSyncCloseInCallbackRefused) ||
              Reading(Fault::kReadingSecondCloseOk) ||
-             Reading(Fault::kReadingCallbacksOnCallersThread)) {
+             Reading(Fault::kReadingCallbacksOnCallersThread) ||
+             Faulty(Fault::kAppCloseInCallbackRefused)) {
     // READING sync_close_in_callback_refused, second_close_ok: tells Session::Close, through
-    // ThisThreadInCallbackOf, that this thread is inside a callback of this session;
+    // ThisThreadInCallbackOf, that this thread is inside a callback of this session (FAULT
+    // app_close_in_callback_refused: tells Application::Close the same);
     // callbacks_on_callers_thread: tells Advance, through ReadingDeliverOnThisThread, that this
     // thread is inside a callback of this operation.
     const CallbackScope scope(session_.get(), this);
@@ -346,7 +348,10 @@ void Operation::AcknowledgeToHandler(const std::optional<HandlerResult>& result)
 
 void Operation::DeliverToApp(const MI_Instance* instance, MI_Boolean more, MI_Result code,
                              const MI_Char* error, const MI_Instance* details) {
-  const bool app_acknowledges = manual_ack_ && app_callbacks_.instanceResult != nullptr;
+  // FAULT manual_ack_without_function: a manual-ack result comes with no acknowledgement
+  // function, and is acknowledged as if the mode were automatic.
+  const bool app_acknowledges = manual_ack_ && app_callbacks_.instanceResult != nullptr &&
+                                !Faulty(Fault::kManualAckWithoutFunction);
   CallApp([&] {
     if (app_callbacks_.instanceResult) {
       app_callbacks_.instanceResult(&handle_, app_callbacks_.callbackContext, instance, more, code,
@@ -647,6 +652,10 @@ MI_Result Operation::Cancel(MI_CancellationReason reason) {
     std::lock_guard lock(session_->mutex());
     if (app_closed_) return MI_RESULT_INVALID_PARAMETER;
   }
+  if (Faulty(Fault::kCancelIgnored)) {
+    // FAULT cancel_ignored: the cancel is accepted and dropped; the operation runs on.
+    return MI_RESULT_OK;
+  }
   if (Reading(Fault::kReadingCallbacksOnCallersThread)) {
     // READING callbacks_on_callers_thread: "For an asynchronous operation, this will cause the
     // final callback to happen with the final result." - on no thread in particular. The final
@@ -703,6 +712,14 @@ MI_Result Operation::Close() {
     RequestCancel(MI_REASON_NONE);
   } else {
     Advance();
+  }
+  if (Faulty(Fault::kOperationCloseInvalidResult)) {
+    // FAULT operation_close_invalid_result: the close is made, and its return is no MI_Result.
+    return static_cast<MI_Result>(1000);
+  }
+  if (Faulty(Fault::kUnretrievedCloseSucceeds)) {
+    // FAULT unretrieved_close_succeeds: the close is made as above, and reported as a success.
+    return MI_RESULT_OK;
   }
   return final_missing ? MI_RESULT_FAILED : MI_RESULT_OK;
 }

@@ -236,6 +236,10 @@ MI_Result Session::Close(void* completion_context, MI_SessionCloseCompletion com
     Post([self = shared_from_this()] { self->FaultCallBackLate(); });
   }
   application_->ForgetSession(id_);
+  if (Faulty(Fault::kSessionCloseInvalidResult)) {
+    // FAULT session_close_invalid_result: the close is made, and its return is no MI_Result.
+    return static_cast<MI_Result>(1000);
+  }
   return MI_RESULT_OK;
 }
 
