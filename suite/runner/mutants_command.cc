@@ -419,6 +419,16 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
   summary << "kills by level:";
   for (const auto& [level, count] : kills_by_level) summary << " " << level << " " << count << ";";
   summary << '\n';
+  // The suite's known gaps: testable requirements no mutant proves yet (reasons in mutants.json).
+  if (!RequirementsWithoutMutant().empty()) {
+    summary << "requirements no mutant proves yet: " << RequirementsWithoutMutant().size() << " (";
+    const char* separator = "";
+    for (const auto& [id, reason] : RequirementsWithoutMutant()) {
+      summary << separator << id;
+      separator = ", ";
+    }
+    summary << "; the reasons are under without_mutant in targets/mutants/mutants.json)\n";
+  }
   const std::string legend =
       "[x] marks a requirement the mutant breaks. ok PASS, DH DOCUMENTED-HANG, DEV DEVIATION, "
       "NS NOT-SUPPORTED, NE NOT-EXERCISED, FAIL, HANG, CRASH, ERR ERROR, - not judged\n";

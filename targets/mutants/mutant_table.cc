@@ -74,7 +74,25 @@ std::vector<Variant> ParseVariants() {
   return variants;
 }
 
+std::map<std::string, std::string> ParseWithoutMutant() {
+  const nlohmann::json table = nlohmann::json::parse(kMutantsJson);
+  std::map<std::string, std::string> without;
+  if (!table.contains("without_mutant")) return without;
+  for (const auto& [id, reason] : table.at("without_mutant").items()) {
+    if (!reason.is_string() || reason.get<std::string>().empty()) {
+      throw std::runtime_error("mutants.json: without_mutant lists " + id + " without a reason");
+    }
+    without[id] = reason.get<std::string>();
+  }
+  return without;
+}
+
 }  // namespace
+
+const std::map<std::string, std::string>& RequirementsWithoutMutant() {
+  static const std::map<std::string, std::string> without = ParseWithoutMutant();
+  return without;
+}
 
 const std::vector<Mutant>& Mutants() {
   static const std::vector<Mutant> mutants = ParseMutants();

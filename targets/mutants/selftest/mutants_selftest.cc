@@ -130,6 +130,32 @@ TEST(MutantTable, BreaksOnlyTestableCatalogRequirements) {
   }
 }
 
+// Item by item, the proof that the suite can fail a library on each testable requirement is a
+// mutant that breaks it and is killed (the kill matrix, selftest.runner.mutants_killed). A
+// requirement no mutant proves yet is listed under without_mutant with the reason, so the gaps
+// are written down and a new requirement cannot arrive without either.
+TEST(MutantTable, EveryTestableRequirementIsBrokenByAMutantOrListedWithoutOne) {
+  std::set<std::string> broken;
+  for (const Mutant& mutant : Mutants()) broken.insert(mutant.breaks.begin(), mutant.breaks.end());
+  for (const Requirement& requirement : Catalog()) {
+    if (!requirement.untestable.empty()) continue;
+    const bool listed = RequirementsWithoutMutant().count(requirement.id) > 0;
+    if (broken.count(requirement.id)) {
+      EXPECT_FALSE(listed) << requirement.id << " is broken by a mutant: take it off without_mutant";
+    } else {
+      EXPECT_TRUE(listed) << requirement.id << " is broken by no mutant and not listed under "
+                          << "without_mutant with the reason";
+    }
+  }
+  for (const auto& [id, reason] : RequirementsWithoutMutant()) {
+    const Requirement* requirement = FindRequirement(id);
+    ASSERT_NE(requirement, nullptr) << "without_mutant lists " << id << ", not in the catalog";
+    EXPECT_TRUE(requirement->untestable.empty())
+        << "without_mutant lists " << id << ", which the catalog marks untestable";
+    EXPECT_GE(reason.size(), 20u) << "without_mutant gives " << id << " no reason";
+  }
+}
+
 // A MUST violation is a FAIL; a SHOULD missed, or a broken STOPS-RESPONDING or MAY-DEADLOCK
 // sentence (the call returned where the document says it hangs), is a DEVIATION. The expectation of each
 // mutant has to match, or the mutant could never count as caught.

@@ -46,6 +46,12 @@ struct Variant {
 // not be a mutant's either; a broken table throws std::runtime_error naming the entry.
 const std::vector<Variant>& Variants();
 
+// The testable requirements no mutant breaks yet ("without_mutant" in mutants.json), each with
+// what keeps a mutant from proving it: the suite's known gaps, which a self-test keeps exact (a
+// testable requirement is either broken by a mutant or listed here, never both). A malformed
+// entry throws std::runtime_error naming it.
+const std::map<std::string, std::string>& RequirementsWithoutMutant();
+
 }  // namespace miconform
 
 #endif  // MICONFORM_MUTANTS_H
