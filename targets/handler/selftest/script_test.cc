@@ -131,15 +131,19 @@ TEST_F(ScriptChoice, GetInstanceIsScriptedByNamespaceAndTestConnectionByDefault)
     EXPECT_STREQ(operation_record(test.record_index).kind, "TestConnection");
 }
 
-TEST_F(ScriptChoice, SubscribeFinishesNotSupportedAndClassOperationsUseClassResult)
+TEST_F(ScriptChoice, SubscribeUsesIndicationResultAndClassOperationsUseClassResult)
 {
     TestOperation sub, cls;
+    // With instanceResult absent, any result that arrives came through indicationResult; the
+    // subscription is scripted by its namespace name.
+    sub.callbacks.instanceResult = nullptr;
     sub.record_index = miconform_handler_operation_count();
-    session_.ft->Subscribe(&session_, 0, nullptr, "root", "WQL", "select", nullptr, &sub.callbacks,
-                           &sub.handle);
+    session_.ft->Subscribe(&session_, 0, nullptr, "script:results=2", "WQL", "select", nullptr,
+                           &sub.callbacks, &sub.handle);
     ASSERT_TRUE(sub.wait_final());
-    EXPECT_EQ(sub.events().back().code, MI_RESULT_NOT_SUPPORTED);
-    EXPECT_EQ(sub.result_count(), 0u);
+    EXPECT_EQ(sub.events().back().code, MI_RESULT_OK);
+    EXPECT_EQ(sub.result_count(), 2u);
+    EXPECT_STREQ(operation_record(sub.record_index).kind, "Subscribe");
 
     // With instanceResult absent, any result that arrives came through classResult.
     cls.callbacks.instanceResult = nullptr;

@@ -51,6 +51,13 @@ void on_class(MI_Operation *operation, void *context, const MI_Class *class_resu
                 code, error, details, ack);
 }
 
+void on_indication(MI_Operation *operation, void *context, const MI_Instance *instance,
+                   const MI_Char *, const MI_Char *, MI_Boolean more, MI_Result code,
+                   const MI_Char *error, const MI_Instance *details, MI_ResultAcknowledgement ack)
+{
+    on_instance(operation, context, instance, more, code, error, details, ack);
+}
+
 } // namespace
 
 CallScope::CallScope(const char *name) : previous_(t_call)
@@ -75,6 +82,7 @@ TestOperation::TestOperation()
     callbacks.writeProgress = on_progress;
     callbacks.instanceResult = on_instance;
     callbacks.classResult = on_class;
+    callbacks.indicationResult = on_indication;
 }
 
 MI_Result TestOperation::ack()

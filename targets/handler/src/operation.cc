@@ -178,6 +178,15 @@ void deliver_progress(std::unique_lock<std::mutex> &lock, Operation &op)
     maybe_release(op);
 }
 
+// The client callback an operation's results go to, as its call history names it.
+const char *result_callback_name(const Operation &op)
+{
+    if (op.class_results) {
+        return "classResult";
+    }
+    return op.indication_results ? "indicationResult" : "instanceResult";
+}
+
 void deliver_result(std::unique_lock<std::mutex> &lock, Operation &op)
 {
     const uint32_t index = op.results_claimed++;
@@ -197,12 +206,16 @@ void deliver_result(std::unique_lock<std::mutex> &lock, Operation &op)
         op.current_instance.reset(new _MI_Instance{op.id, index});
         instance = op.current_instance.get();
     }
-    note_operation_call_locked(op.id, std::string(op.class_results ? "classResult" : "instanceResult") +
-                                          " #" + std::to_string(index + 1) + " (moreResults=1)");
+    note_operation_call_locked(op.id, std::string(result_callback_name(op)) + " #" +
+                                          std::to_string(index + 1) + " (moreResults=1)");
     call_out(lock, op, [&] {
         if (op.class_results) {
             op.callbacks.classResult(op.handle, op.callbacks.callbackContext, class_result, MI_TRUE,
                                      MI_RESULT_OK, nullptr, nullptr, acknowledge_result);
+        } else if (op.indication_results) {
+            op.callbacks.indicationResult(op.handle, op.callbacks.callbackContext, instance, nullptr,
+                                          nullptr, MI_TRUE, MI_RESULT_OK, nullptr, nullptr,
+                                          acknowledge_result);
         } else {
             op.callbacks.instanceResult(op.handle, op.callbacks.callbackContext, instance, MI_TRUE,
                                         MI_RESULT_OK, nullptr, nullptr, acknowledge_result);
@@ -221,12 +234,16 @@ void deliver_final(std::unique_lock<std::mutex> &lock, Operation &op, MI_Result 
     record.final_result = code;
     record.final_ns = monotonic_ns();
     note_event(op);
-    note_operation_call_locked(op.id, std::string(op.class_results ? "classResult" : "instanceResult") +
+    note_operation_call_locked(op.id, std::string(result_callback_name(op)) +
                                           " final (moreResults=0, " + result_name(code) + ")");
     call_out(lock, op, [&] {
         if (op.class_results) {
             op.callbacks.classResult(op.handle, op.callbacks.callbackContext, nullptr, MI_FALSE,
                                      code, error, nullptr, acknowledge_result);
+        } else if (op.indication_results) {
+            op.callbacks.indicationResult(op.handle, op.callbacks.callbackContext, nullptr, nullptr,
+                                          nullptr, MI_FALSE, code, error, nullptr,
+                                          acknowledge_result);
         } else {
             op.callbacks.instanceResult(op.handle, op.callbacks.callbackContext, nullptr, MI_FALSE,
                                         code, error, nullptr, acknowledge_result);
@@ -601,7 +618,9 @@ void start_operation(const OperationStart &start)
             op->callbacks = *start.callbacks;
         }
         op->class_results = start.class_results && op->callbacks.classResult;
-        op->has_callbacks = op->class_results || op->callbacks.instanceResult;
+        op->indication_results = start.indication_results && op->callbacks.indicationResult;
+        op->has_callbacks =
+            op->class_results || op->indication_results || op->callbacks.instanceResult;
 
         MiconformOperationRecord record{};
         record.id = op->id;

@@ -40,6 +40,7 @@ struct Operation {
     MI_OperationCallbacks callbacks{};
     bool has_callbacks = false;  // false: nothing can be delivered (pull mode is not supported)
     bool class_results = false;  // results go to classResult (GetClass, EnumerateClasses)
+    bool indication_results = false;  // results go to indicationResult (Subscribe)
     bool manual_ack = false;
     MI_Operation *handle = nullptr; // the client's handle, passed back in every callback
 
@@ -79,6 +80,7 @@ struct OperationStart {
     MI_Result forced_final = MI_RESULT_OK; // non-OK: no script, just this final result
     const char *forced_error = nullptr;
     bool class_results = false;
+    bool indication_results = false;
     MI_OperationCallbacks *callbacks = nullptr;
     MI_Operation *operation = nullptr;
 };

@@ -126,13 +126,15 @@ void reference_instances(MI_Session *session, MI_Uint32 flags, MI_OperationOptio
 }
 
 void subscribe(MI_Session *session, MI_Uint32 flags, MI_OperationOptions *,
-               const MI_Char *, const MI_Char *, const MI_Char *,
+               const MI_Char *namespace_name, const MI_Char *, const MI_Char *,
                const MI_SubscriptionDeliveryOptions *, MI_OperationCallbacks *callbacks,
                MI_Operation *operation)
 {
+    // Scripted by the namespace name, like the instance operations; the indications go to the
+    // client's indicationResult (with no bookmark or machine ID).
     OperationStart start = make_start("Subscribe", session, flags, callbacks, operation);
-    start.forced_final = MI_RESULT_NOT_SUPPORTED;
-    start.forced_error = "miconform handler: Subscribe is not supported";
+    start.script_key = namespace_name;
+    start.indication_results = true;
     start_operation(start);
 }
 
