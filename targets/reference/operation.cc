@@ -49,6 +49,28 @@ void HandlerInstanceResult(MI_Operation* handler_operation, void* context,
   operation->OnHandlerResult({handler_operation, instance, more, code, error, details, acknowledge});
 }
 
+void HandlerClassResult(MI_Operation* handler_operation, void* context, const MI_Class* class_result,
+                        MI_Boolean more, MI_Result code, const MI_Char* error,
+                        const MI_Instance* details, MI_ResultAcknowledgement acknowledge) {
+  const std::shared_ptr<Operation> operation = OperationOfContext(context);
+  if (!operation) {
+    if (acknowledge != nullptr) acknowledge(handler_operation);
+    return;
+  }
+  operation->OnHandlerResult(
+      {handler_operation, nullptr, more, code, error, details, acknowledge, class_result});
+}
+
+// An indication comes as an instance result would; its bookmark and machine ID are not passed on
+// (the reference offers no subscription options that would need them).
+void HandlerIndicationResult(MI_Operation* handler_operation, void* context,
+                             const MI_Instance* instance, const MI_Char*, const MI_Char*,
+                             MI_Boolean more, MI_Result code, const MI_Char* error,
+                             const MI_Instance* details, MI_ResultAcknowledgement acknowledge) {
+  HandlerInstanceResult(handler_operation, context, instance, more, code, error, details,
+                        acknowledge);
+}
+
 void HandlerWriteMessage(MI_Operation*, void* context, MI_Uint32 channel, const MI_Char* message) {
   const std::shared_ptr<Operation> operation = OperationOfContext(context);
   if (!operation) return;
@@ -121,16 +143,19 @@ thread_local const Operation::CallersThreadScope* innermost_callers_scope = null
 }  // namespace
 
 Operation::Operation(std::shared_ptr<Session> session, MI_Uint32 flags,
-                     const MI_OperationCallbacks* callbacks)
+                     const MI_OperationCallbacks* callbacks, ResultCallback result_callback)
     : session_(std::move(session)),
       id_(NextObjectId()),
       pull_(callbacks == nullptr),
       manual_ack_((flags & MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS) != 0),
       flags_(flags),
       app_callbacks_(CopyCallbacks(callbacks)),
+      result_callback_(result_callback),
       handler_callbacks_{} {
   handler_callbacks_.callbackContext = HandlerContextOf(id_);
   handler_callbacks_.instanceResult = &HandlerInstanceResult;
+  handler_callbacks_.classResult = &HandlerClassResult;
+  handler_callbacks_.indicationResult = &HandlerIndicationResult;
   handler_callbacks_.writeMessage = &HandlerWriteMessage;
   handler_callbacks_.writeProgress = &HandlerWriteProgress;
 }
@@ -346,16 +371,51 @@ void Operation::AcknowledgeToHandler(const std::optional<HandlerResult>& result)
   if (result && result->acknowledge) result->acknowledge(result->handler_operation);
 }
 
+bool Operation::AppHasResultCallback() const {
+  switch (result_callback_) {
+    case ResultCallback::kClass: return app_callbacks_.classResult != nullptr;
+    case ResultCallback::kIndication: return app_callbacks_.indicationResult != nullptr;
+    case ResultCallback::kInstance: break;
+  }
+  return app_callbacks_.instanceResult != nullptr;
+}
+
 void Operation::DeliverToApp(const MI_Instance* instance, MI_Boolean more, MI_Result code,
-                             const MI_Char* error, const MI_Instance* details) {
+                             const MI_Char* error, const MI_Instance* details,
+                             const MI_Class* class_result) {
   // FAULT manual_ack_without_function: a manual-ack result comes with no acknowledgement
   // function, and is acknowledged as if the mode were automatic.
-  const bool app_acknowledges = manual_ack_ && app_callbacks_.instanceResult != nullptr &&
+  const bool app_acknowledges = manual_ack_ && AppHasResultCallback() &&
                                 !Faulty(Fault::kManualAckWithoutFunction);
+  MI_ResultAcknowledgement acknowledge = app_acknowledges ? &AppAcknowledge : nullptr;
+  ResultCallback callback = result_callback_;
+  if (Faulty(Fault::kClassFinalOnInstanceCallback) && callback == ResultCallback::kClass &&
+      !more) {
+    // FAULT class_final_on_instance_callback: the final result of a class operation is handed to
+    // instanceResult, as if every operation ended through it.
+    callback = ResultCallback::kInstance;
+  }
   CallApp([&] {
-    if (app_callbacks_.instanceResult) {
-      app_callbacks_.instanceResult(&handle_, app_callbacks_.callbackContext, instance, more, code,
-                                    error, details, app_acknowledges ? &AppAcknowledge : nullptr);
+    void* const context = app_callbacks_.callbackContext;
+    switch (callback) {
+      case ResultCallback::kClass:
+        if (app_callbacks_.classResult) {
+          app_callbacks_.classResult(&handle_, context, class_result, more, code, error, details,
+                                     acknowledge);
+        }
+        break;
+      case ResultCallback::kIndication:
+        if (app_callbacks_.indicationResult) {
+          app_callbacks_.indicationResult(&handle_, context, instance, nullptr, nullptr, more,
+                                          code, error, details, acknowledge);
+        }
+        break;
+      case ResultCallback::kInstance:
+        if (app_callbacks_.instanceResult) {
+          app_callbacks_.instanceResult(&handle_, context, instance, more, code, error, details,
+                                        acknowledge);
+        }
+        break;
     }
   });
   std::optional<HandlerResult> to_acknowledge;
@@ -406,7 +466,8 @@ void Operation::OnHandlerResult(const HandlerResult& result) {
   }
   AcknowledgeToHandler(dropped);
   if (deliver) {
-    DeliverToApp(result.instance, result.more, result.code, result.error, result.details);
+    DeliverToApp(result.instance, result.more, result.code, result.error, result.details,
+                 result.class_result);
   }
   {
     std::lock_guard lock(session_->mutex());
@@ -441,7 +502,8 @@ void Operation::DeliverDeferred() {
   }
   AcknowledgeToHandler(dropped);
   if (result) {
-    DeliverToApp(result->instance, result->more, result->code, result->error, result->details);
+    DeliverToApp(result->instance, result->more, result->code, result->error, result->details,
+                 result->class_result);
   } else {
     Advance();
   }

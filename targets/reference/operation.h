@@ -34,11 +34,17 @@ class Session;
 // Starts the operation in the handler: (handler flags, the reference's callbacks, handler handle).
 using HandlerStart = std::function<void(MI_Uint32, MI_OperationCallbacks*, MI_Operation*)>;
 
+// Which of the application's result callbacks an operation's results go to, by its kind:
+// instanceResult (the instance operations, Invoke, TestConnection), classResult (GetClass,
+// EnumerateClasses) or indicationResult (Subscribe).
+enum class ResultCallback { kInstance, kClass, kIndication };
+
 class Operation : public std::enable_shared_from_this<Operation> {
  public:
   // callbacks == NULL means synchronous pull through GetInstance.
   Operation(std::shared_ptr<Session> session, MI_Uint32 flags,
-            const MI_OperationCallbacks* callbacks);
+            const MI_OperationCallbacks* callbacks,
+            ResultCallback result_callback = ResultCallback::kInstance);
   Operation(const Operation&) = delete;
   Operation& operator=(const Operation&) = delete;
 
@@ -74,6 +80,7 @@ class Operation : public std::enable_shared_from_this<Operation> {
     const MI_Char* error = nullptr;
     const MI_Instance* details = nullptr;
     MI_ResultAcknowledgement acknowledge = nullptr;
+    const MI_Class* class_result = nullptr;  // the class of a classResult (instance is NULL)
   };
   void OnHandlerResult(const HandlerResult& result);
   // Passes writeMessage / writeProgress on to the application while its final result is not
@@ -142,9 +149,13 @@ class Operation : public std::enable_shared_from_this<Operation> {
   // Calls an application callback; the caller has counted it in app_callbacks_in_flight_.
   template <typename Call>
   void CallApp(Call&& call);
-  // Hands one result (counted, claimed and outstanding already) to instanceResult.
+  // Hands one result (counted, claimed and outstanding already) to the application's result
+  // callback of this operation's kind (result_callback_); `class_result` is a classResult's class.
   void DeliverToApp(const MI_Instance* instance, MI_Boolean more, MI_Result code,
-                    const MI_Char* error, const MI_Instance* details);
+                    const MI_Char* error, const MI_Instance* details,
+                    const MI_Class* class_result = nullptr);
+  // Whether the application gave the result callback of this operation's kind.
+  bool AppHasResultCallback() const;
   void ForwardCancelToHandler(MI_CancellationReason reason);
   // Used by a variant only (callbacks_on_callers_thread): whether this thread is inside a
   // CallersThreadScope covering this operation and not inside one of its application callbacks.
@@ -162,6 +173,7 @@ class Operation : public std::enable_shared_from_this<Operation> {
   const bool manual_ack_;  // the application asked for MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS
   const MI_Uint32 flags_;
   const MI_OperationCallbacks app_callbacks_;
+  const ResultCallback result_callback_;
   MI_OperationCallbacks handler_callbacks_;  // the reference's, handed to the handler
   MI_Operation handle_{};                    // the application's handle, as the reference filled it
   MI_Operation handler_operation_{};         // written by the handler's start call

@@ -106,8 +106,10 @@ void Session::Post(std::function<void()> task) {
 void Session::StartOperation(
     MI_Uint32 flags, const MI_OperationCallbacks* callbacks, MI_Operation* handle,
     const std::function<void(MI_Session*, MI_Uint32, MI_OperationCallbacks*, MI_Operation*)>&
-        start) {
-  auto operation = std::make_shared<Operation>(shared_from_this(), flags, callbacks);
+        start,
+    ResultCallback result_callback) {
+  auto operation =
+      std::make_shared<Operation>(shared_from_this(), flags, callbacks, result_callback);
   operation->Register(handle);
   bool local;
   {

@@ -55,12 +55,13 @@ class Session : public std::enable_shared_from_this<Session> {
   bool FillHandle(MI_Session* handle) const;
   MI_Result GetApplication(MI_Application* out) const;
 
-  // Starts an operation; `start` empty means the kind is not supported (final NOT_SUPPORTED).
-  // *handle is filled before any callback can run.
+  // Starts an operation whose results go to `result_callback`; `start` empty means the kind is
+  // not supported (final NOT_SUPPORTED). *handle is filled before any callback can run.
   void StartOperation(MI_Uint32 flags, const MI_OperationCallbacks* callbacks,
                       MI_Operation* handle,
                       const std::function<void(MI_Session*, MI_Uint32, MI_OperationCallbacks*,
-                                               MI_Operation*)>& start);
+                                               MI_Operation*)>& start,
+                      ResultCallback result_callback = ResultCallback::kInstance);
 
   MI_Result Close(void* completion_context, MI_SessionCloseCompletion completion);
   // Application::Close: cancels every operation; later operations end at once.

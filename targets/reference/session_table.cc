@@ -12,18 +12,14 @@ namespace {
 using Start =
     std::function<void(MI_Session*, MI_Uint32, MI_OperationCallbacks*, MI_Operation*)>;
 
+// Every kind of the table runs in the protocol handler; its results go to `result_callback`.
 void StartOperation(MI_Session* handle, MI_Uint32 flags, MI_OperationCallbacks* callbacks,
-                    MI_Operation* operation, const Start& start) {
+                    MI_Operation* operation, const Start& start,
+                    ResultCallback result_callback = ResultCallback::kInstance) {
   if (operation == nullptr) return;  // nowhere to report anything
   auto session = Session::Find(handle);
   if (!session) session = Session::Detached();
-  session->StartOperation(flags, callbacks, operation, start);
-}
-
-// An operation kind the reference does not route: its final result is MI_RESULT_NOT_SUPPORTED.
-void StartUnsupported(MI_Session* handle, MI_Uint32 flags, MI_OperationCallbacks* callbacks,
-                      MI_Operation* operation) {
-  StartOperation(handle, flags, callbacks, operation, nullptr);
+  session->StartOperation(flags, callbacks, operation, start, result_callback);
 }
 
 MI_Result SessionClose(MI_Session* handle, void* completion_context,
@@ -104,53 +100,136 @@ void SessionTestConnection(MI_Session* handle, MI_Uint32 flags, MI_OperationCall
                  });
 }
 
-void ModifyInstance(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
-                    const MI_Instance*, MI_OperationCallbacks* c, MI_Operation* o) {
-  StartUnsupported(h, f, c, o);
+void SessionModifyInstance(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions*,
+                           const MI_Char* namespace_name, const MI_Instance* inbound_instance,
+                           MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  StartOperation(handle, flags, callbacks, operation,
+                 [&](MI_Session* handler, MI_Uint32 handler_flags,
+                     MI_OperationCallbacks* handler_callbacks, MI_Operation* handler_operation) {
+                   handler->ft->ModifyInstance(handler, handler_flags, nullptr, namespace_name,
+                                               inbound_instance, handler_callbacks,
+                                               handler_operation);
+                 });
 }
-void CreateInstance(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
-                    const MI_Instance*, MI_OperationCallbacks* c, MI_Operation* o) {
-  StartUnsupported(h, f, c, o);
+
+void SessionCreateInstance(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions*,
+                           const MI_Char* namespace_name, const MI_Instance* inbound_instance,
+                           MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  StartOperation(handle, flags, callbacks, operation,
+                 [&](MI_Session* handler, MI_Uint32 handler_flags,
+                     MI_OperationCallbacks* handler_callbacks, MI_Operation* handler_operation) {
+                   handler->ft->CreateInstance(handler, handler_flags, nullptr, namespace_name,
+                                               inbound_instance, handler_callbacks,
+                                               handler_operation);
+                 });
 }
-void DeleteInstance(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
-                    const MI_Instance*, MI_OperationCallbacks* c, MI_Operation* o) {
-  StartUnsupported(h, f, c, o);
+
+void SessionDeleteInstance(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions*,
+                           const MI_Char* namespace_name, const MI_Instance* inbound_instance,
+                           MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  StartOperation(handle, flags, callbacks, operation,
+                 [&](MI_Session* handler, MI_Uint32 handler_flags,
+                     MI_OperationCallbacks* handler_callbacks, MI_Operation* handler_operation) {
+                   handler->ft->DeleteInstance(handler, handler_flags, nullptr, namespace_name,
+                                               inbound_instance, handler_callbacks,
+                                               handler_operation);
+                 });
 }
-void QueryInstances(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
-                    const MI_Char*, const MI_Char*, MI_OperationCallbacks* c, MI_Operation* o) {
-  StartUnsupported(h, f, c, o);
+
+void SessionQueryInstances(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions*,
+                           const MI_Char* namespace_name, const MI_Char* dialect,
+                           const MI_Char* expression, MI_OperationCallbacks* callbacks,
+                           MI_Operation* operation) {
+  StartOperation(handle, flags, callbacks, operation,
+                 [&](MI_Session* handler, MI_Uint32 handler_flags,
+                     MI_OperationCallbacks* handler_callbacks, MI_Operation* handler_operation) {
+                   handler->ft->QueryInstances(handler, handler_flags, nullptr, namespace_name,
+                                               dialect, expression, handler_callbacks,
+                                               handler_operation);
+                 });
 }
-void AssociatorInstances(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
-                         const MI_Instance*, const MI_Char*, const MI_Char*, const MI_Char*,
-                         const MI_Char*, MI_Boolean, MI_OperationCallbacks* c, MI_Operation* o) {
-  StartUnsupported(h, f, c, o);
+
+void SessionAssociatorInstances(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions*,
+                                const MI_Char* namespace_name, const MI_Instance* instance,
+                                const MI_Char* assoc_class, const MI_Char* result_class,
+                                const MI_Char* role, const MI_Char* result_role,
+                                MI_Boolean keys_only, MI_OperationCallbacks* callbacks,
+                                MI_Operation* operation) {
+  StartOperation(handle, flags, callbacks, operation,
+                 [&](MI_Session* handler, MI_Uint32 handler_flags,
+                     MI_OperationCallbacks* handler_callbacks, MI_Operation* handler_operation) {
+                   handler->ft->AssociatorInstances(handler, handler_flags, nullptr,
+                                                    namespace_name, instance, assoc_class,
+                                                    result_class, role, result_role, keys_only,
+                                                    handler_callbacks, handler_operation);
+                 });
 }
-void ReferenceInstances(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
-                        const MI_Instance*, const MI_Char*, const MI_Char*, MI_Boolean,
-                        MI_OperationCallbacks* c, MI_Operation* o) {
-  StartUnsupported(h, f, c, o);
+
+void SessionReferenceInstances(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions*,
+                               const MI_Char* namespace_name, const MI_Instance* instance,
+                               const MI_Char* result_class, const MI_Char* role,
+                               MI_Boolean keys_only, MI_OperationCallbacks* callbacks,
+                               MI_Operation* operation) {
+  StartOperation(handle, flags, callbacks, operation,
+                 [&](MI_Session* handler, MI_Uint32 handler_flags,
+                     MI_OperationCallbacks* handler_callbacks, MI_Operation* handler_operation) {
+                   handler->ft->ReferenceInstances(handler, handler_flags, nullptr,
+                                                   namespace_name, instance, result_class, role,
+                                                   keys_only, handler_callbacks,
+                                                   handler_operation);
+                 });
 }
-void Subscribe(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*, const MI_Char*,
-               const MI_Char*, const MI_SubscriptionDeliveryOptions*, MI_OperationCallbacks* c,
-               MI_Operation* o) {
-  StartUnsupported(h, f, c, o);
+
+void SessionSubscribe(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions*,
+                      const MI_Char* namespace_name, const MI_Char* dialect,
+                      const MI_Char* expression, const MI_SubscriptionDeliveryOptions* delivery,
+                      MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  StartOperation(
+      handle, flags, callbacks, operation,
+      [&](MI_Session* handler, MI_Uint32 handler_flags, MI_OperationCallbacks* handler_callbacks,
+          MI_Operation* handler_operation) {
+        handler->ft->Subscribe(handler, handler_flags, nullptr, namespace_name, dialect,
+                               expression, delivery, handler_callbacks, handler_operation);
+      },
+      ResultCallback::kIndication);
 }
-void GetClass(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*, const MI_Char*,
-              MI_OperationCallbacks* c, MI_Operation* o) {
-  StartUnsupported(h, f, c, o);
+
+void SessionGetClass(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions*,
+                     const MI_Char* namespace_name, const MI_Char* class_name,
+                     MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  StartOperation(
+      handle, flags, callbacks, operation,
+      [&](MI_Session* handler, MI_Uint32 handler_flags, MI_OperationCallbacks* handler_callbacks,
+          MI_Operation* handler_operation) {
+        handler->ft->GetClass(handler, handler_flags, nullptr, namespace_name, class_name,
+                              handler_callbacks, handler_operation);
+      },
+      ResultCallback::kClass);
 }
-void EnumerateClasses(MI_Session* h, MI_Uint32 f, MI_OperationOptions*, const MI_Char*,
-                      const MI_Char*, MI_Boolean, MI_OperationCallbacks* c, MI_Operation* o) {
-  StartUnsupported(h, f, c, o);
+
+void SessionEnumerateClasses(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions*,
+                             const MI_Char* namespace_name, const MI_Char* class_name,
+                             MI_Boolean class_names_only, MI_OperationCallbacks* callbacks,
+                             MI_Operation* operation) {
+  StartOperation(
+      handle, flags, callbacks, operation,
+      [&](MI_Session* handler, MI_Uint32 handler_flags, MI_OperationCallbacks* handler_callbacks,
+          MI_Operation* handler_operation) {
+        handler->ft->EnumerateClasses(handler, handler_flags, nullptr, namespace_name,
+                                      class_name, class_names_only, handler_callbacks,
+                                      handler_operation);
+      },
+      ResultCallback::kClass);
 }
 
 }  // namespace
 
 const MI_SessionFT kSessionTable = {
-    SessionClose,        SessionGetApplication,     SessionGetInstance, ModifyInstance,
-    CreateInstance,      DeleteInstance,            SessionInvoke,      SessionEnumerateInstances,
-    QueryInstances,      AssociatorInstances,       ReferenceInstances, Subscribe,
-    GetClass,            EnumerateClasses,          SessionTestConnection,
+    SessionClose,          SessionGetApplication,      SessionGetInstance,
+    SessionModifyInstance, SessionCreateInstance,      SessionDeleteInstance,
+    SessionInvoke,         SessionEnumerateInstances,  SessionQueryInstances,
+    SessionAssociatorInstances, SessionReferenceInstances, SessionSubscribe,
+    SessionGetClass,       SessionEnumerateClasses,    SessionTestConnection,
 };
 
 }  // namespace miconform::reference
