@@ -84,6 +84,10 @@ enum class Fault {
   // acknowledgement function, and count as acknowledged once their callback returned
   // (Operation::DeliverToApp).
   kManualAckWithoutFunction,
+  // The final result of a class operation (GetClass, EnumerateClasses) goes to the application's
+  // instanceResult instead of its classResult, and is lost when that is NULL
+  // (Operation::DeliverToApp).
+  kClassFinalOnInstanceCallback,
   // MI_Operation_Close of a synchronous operation whose final result was not retrieved returns
   // MI_RESULT_OK instead of failing (Operation::Close).
   kUnretrievedCloseSucceeds,

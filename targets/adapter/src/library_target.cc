@@ -94,6 +94,79 @@ void LibraryTarget::TestConnection(MI_Session* session, MI_Uint32 flags,
   session->ft->TestConnection(session, flags, callbacks, operation);
 }
 
+void LibraryTarget::StartOperation(OperationKind kind, MI_Session* session, MI_Uint32 flags,
+                                   const char* script, MI_OperationCallbacks* callbacks,
+                                   MI_Operation* operation) {
+  const MI_SessionFT& ft = *session->ft;
+  switch (kind) {
+    case OperationKind::kGetInstance:
+      ft.GetInstance(session, flags, nullptr, script, nullptr, callbacks, operation);
+      return;
+    case OperationKind::kModifyInstance:
+      ft.ModifyInstance(session, flags, nullptr, script, nullptr, callbacks, operation);
+      return;
+    case OperationKind::kCreateInstance:
+      ft.CreateInstance(session, flags, nullptr, script, nullptr, callbacks, operation);
+      return;
+    case OperationKind::kDeleteInstance:
+      ft.DeleteInstance(session, flags, nullptr, script, nullptr, callbacks, operation);
+      return;
+    case OperationKind::kInvoke:
+      ft.Invoke(session, flags, nullptr, kSuiteNamespace, script, "Method", nullptr, nullptr,
+                callbacks, operation);
+      return;
+    case OperationKind::kEnumerateInstances:
+      ft.EnumerateInstances(session, flags, nullptr, kSuiteNamespace, script, MI_FALSE, callbacks,
+                            operation);
+      return;
+    case OperationKind::kQueryInstances:
+      ft.QueryInstances(session, flags, nullptr, script, "WQL", "SELECT * FROM Class", callbacks,
+                        operation);
+      return;
+    case OperationKind::kAssociatorInstances:
+      ft.AssociatorInstances(session, flags, nullptr, kSuiteNamespace, nullptr, script, nullptr,
+                             nullptr, nullptr, MI_FALSE, callbacks, operation);
+      return;
+    case OperationKind::kReferenceInstances:
+      ft.ReferenceInstances(session, flags, nullptr, kSuiteNamespace, nullptr, script, nullptr,
+                            MI_FALSE, callbacks, operation);
+      return;
+    case OperationKind::kSubscribe:
+      ft.Subscribe(session, flags, nullptr, script, "WQL", "SELECT * FROM Indication", nullptr,
+                   callbacks, operation);
+      return;
+    case OperationKind::kGetClass:
+      ft.GetClass(session, flags, nullptr, kSuiteNamespace, script, callbacks, operation);
+      return;
+    case OperationKind::kEnumerateClasses:
+      ft.EnumerateClasses(session, flags, nullptr, kSuiteNamespace, script, MI_FALSE, callbacks,
+                          operation);
+      return;
+    case OperationKind::kTestConnection:
+      ft.TestConnection(session, flags, callbacks, operation);
+      return;
+  }
+}
+
+const char* OperationKindName(OperationKind kind) {
+  switch (kind) {
+    case OperationKind::kGetInstance: return "GetInstance";
+    case OperationKind::kModifyInstance: return "ModifyInstance";
+    case OperationKind::kCreateInstance: return "CreateInstance";
+    case OperationKind::kDeleteInstance: return "DeleteInstance";
+    case OperationKind::kInvoke: return "Invoke";
+    case OperationKind::kEnumerateInstances: return "EnumerateInstances";
+    case OperationKind::kQueryInstances: return "QueryInstances";
+    case OperationKind::kAssociatorInstances: return "AssociatorInstances";
+    case OperationKind::kReferenceInstances: return "ReferenceInstances";
+    case OperationKind::kSubscribe: return "Subscribe";
+    case OperationKind::kGetClass: return "GetClass";
+    case OperationKind::kEnumerateClasses: return "EnumerateClasses";
+    case OperationKind::kTestConnection: return "TestConnection";
+  }
+  return "unknown";
+}
+
 MI_Result LibraryTarget::GetInstanceResult(MI_Operation* operation, const MI_Instance** instance,
                                            MI_Boolean* moreResults, MI_Result* result,
                                            const MI_Char** errorMessage,

@@ -55,6 +55,33 @@ class TargetLoadError : public std::runtime_error {
   Kind kind_;
 };
 
+// The operation kinds of the session table, in slot order (MI-ABI.md, slots 2-14).
+enum class OperationKind {
+  kGetInstance,
+  kModifyInstance,
+  kCreateInstance,
+  kDeleteInstance,
+  kInvoke,
+  kEnumerateInstances,
+  kQueryInstances,
+  kAssociatorInstances,
+  kReferenceInstances,
+  kSubscribe,
+  kGetClass,
+  kEnumerateClasses,
+  kTestConnection,
+};
+inline constexpr OperationKind kOperationKinds[] = {
+    OperationKind::kGetInstance,        OperationKind::kModifyInstance,
+    OperationKind::kCreateInstance,     OperationKind::kDeleteInstance,
+    OperationKind::kInvoke,             OperationKind::kEnumerateInstances,
+    OperationKind::kQueryInstances,     OperationKind::kAssociatorInstances,
+    OperationKind::kReferenceInstances, OperationKind::kSubscribe,
+    OperationKind::kGetClass,           OperationKind::kEnumerateClasses,
+    OperationKind::kTestConnection};
+// The slot's name without its prefix: "GetInstance", "EnumerateClasses", ...
+const char* OperationKindName(OperationKind kind);
+
 // The namespace every operation of the suite names (the scripted handler ignores it unless it
 // carries a script, see handler_control.h).
 inline constexpr const char* kSuiteNamespace = "root/miconform";
@@ -100,6 +127,14 @@ class Target {
                       MI_Operation* operation) = 0;
   virtual void TestConnection(MI_Session* session, MI_Uint32 flags,
                               MI_OperationCallbacks* callbacks, MI_Operation* operation) = 0;
+  // Any operation kind of the session table (slots 2-14 of MI-ABI.md), asynchronous or pulled.
+  // `script` travels where the scripted handler reads it: as the class name where the slot has
+  // one (Invoke, EnumerateInstances, Associator/ReferenceInstances, GetClass, EnumerateClasses),
+  // else as the namespace name (TestConnection has neither and follows the default script).
+  // Instances the slots take are NULL: the suite has none of the target's to pass.
+  virtual void StartOperation(OperationKind kind, MI_Session* session, MI_Uint32 flags,
+                              const char* script, MI_OperationCallbacks* callbacks,
+                              MI_Operation* operation) = 0;
 
   // operation->ft->GetInstance: the synchronous pull.
   virtual MI_Result GetInstanceResult(MI_Operation* operation, const MI_Instance** instance,
