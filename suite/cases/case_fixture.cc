@@ -146,8 +146,12 @@ void CaseFixture::Cleanup(Handles* handles) {
         MI_Result result = MI_RESULT_OK;
         const MI_Char* message = nullptr;
         const MI_Instance* details = nullptr;
-        const MI_Result pulled = target.GetInstanceResult(&operation->handle, &instance, &more,
-                                                          &result, &message, &details);
+        const MI_Result pulled =
+            operation->kind == OperationKind::kEnumerateInstances
+                ? target.GetInstanceResult(&operation->handle, &instance, &more, &result,
+                                           &message, &details)
+                : target.PullResult(operation->kind, &operation->handle, &more, &result,
+                                    &message);
         if (pulled != MI_RESULT_OK || !more) break;
       }
     }
@@ -386,6 +390,33 @@ MI_Result CaseFixture::CloseApplication() {
   return result;
 }
 
+CaseFixture::OperationSlot* CaseFixture::StartSynchronous(SessionSlot* session, OperationKind kind,
+                                                          const MiconformScript& script) {
+  OperationSlot* operation = NewOperation();
+  operation->synchronous = true;
+  operation->kind = kind;
+  for (const std::string& point : HandlerPointsPlannedBy(script)) NotePlannedPoint(point);
+  const MiconformScript defaults = backend().ScriptDefaults();
+  const std::string text = InlineScript(script, &defaults);
+  const std::string name = OperationKindName(kind);
+  Phase("entered MI_Session_" + name + " " + text);
+  target().StartOperation(kind, &session->handle, 0, text.c_str(), nullptr, &operation->handle);
+  Phase("returned MI_Session_" + name);
+  return operation;
+}
+
+MI_Result CaseFixture::InitializeApplicationAgain() {
+  handles_->application = MI_Application{};
+  Phase("entered MI_Application_Initialize (again)");
+  const MI_Result result = target().InitializeApplication(&handles_->application, nullptr);
+  Phase("returned MI_Application_Initialize (" + ResultName(result) + ")");
+  if (result == MI_RESULT_OK) {
+    handles_->application_close_called = false;
+    handles_->application_open = true;
+  }
+  return result;
+}
+
 MI_Result CaseFixture::PullResult(OperationSlot* operation, MI_Boolean* more_results,
                                   MI_Result* result) {
   const MI_Instance* instance = nullptr;
@@ -393,9 +424,14 @@ MI_Result CaseFixture::PullResult(OperationSlot* operation, MI_Boolean* more_res
   const MI_Instance* details = nullptr;
   *more_results = MI_TRUE;
   *result = MI_RESULT_OK;
-  const MI_Result pulled = TheTarget().GetInstanceResult(&operation->handle, &instance, more_results,
-                                                      result, &message, &details);
-  Trace("MI_Operation_GetInstance returned " + ResultName(pulled) + " moreResults=" +
+  const MI_Result pulled =
+      operation->kind == OperationKind::kEnumerateInstances
+          ? TheTarget().GetInstanceResult(&operation->handle, &instance, more_results, result,
+                                          &message, &details)
+          : TheTarget().PullResult(operation->kind, &operation->handle, more_results, result,
+                                   &message);
+  Trace(std::string(PullFunctionName(operation->kind)) + " returned " + ResultName(pulled) +
+        " moreResults=" +
         std::to_string(*more_results) + " result=" + ResultName(*result));
   if (pulled == MI_RESULT_OK && !*more_results) operation->final_pulled = true;
   return pulled;
@@ -404,6 +440,7 @@ MI_Result CaseFixture::PullResult(OperationSlot* operation, MI_Boolean* more_res
 std::shared_ptr<CaseFixture::PullToTheEnd> CaseFixture::StartPullToTheEnd(
     OperationSlot* operation) {
   auto pull = std::make_shared<PullToTheEnd>();
+  pull->function = PullFunctionName(operation->kind);
   std::thread([operation, pull] {
     for (;;) {
       pull->pulling.Set();
@@ -428,12 +465,13 @@ std::shared_ptr<CaseFixture::PullToTheEnd> CaseFixture::StartPullToTheEnd(
 
 void CaseFixture::ObservePullRelease(const PullToTheEnd& pull) {
   if (pull.failed.load() != -1) {
-    Observe("OCAN-REM-4", "the blocked MI_Operation_GetInstance was released by returning " +
+    Observe("OCAN-REM-4", "the blocked " + pull.function + " was released by returning " +
                               ResultName(pull.failed.load()) +
                               " (no final result with moreResults MI_FALSE was pulled)");
   } else {
-    Observe("OCAN-REM-4", "the blocked MI_Operation_GetInstance was released by the final result "
-                          "(moreResults MI_FALSE) with result code " +
+    Observe("OCAN-REM-4", "the blocked " + pull.function +
+                              " was released by the final result (moreResults MI_FALSE) with "
+                              "result code " +
                               ResultName(pull.final_result.load()));
   }
 }

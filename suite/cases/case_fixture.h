@@ -142,6 +142,7 @@ class CaseFixture : public testing::Test {
   struct OperationSlot {
     MI_Operation handle{};
     bool synchronous = false;                 // started with NULL callbacks (pull)
+    OperationKind kind = OperationKind::kEnumerateInstances;  // which pull function it takes
     MI_OperationCallbacks callbacks{};        // what the library was handed (kept alive)
     const mocks::MockOperationCallbacks* mock = nullptr;  // whose callbacks those are
     std::atomic<bool> close_called{false};
@@ -210,7 +211,14 @@ class CaseFixture : public testing::Test {
   static MI_Result CloseSessionAsync(SessionSlot* session, void* context,
                                      MI_SessionCloseCompletion callback);
   MI_Result CloseApplication();
-  // Pulls one result of a synchronous operation; records when it was the final one.
+  // MI_Application_Initialize once more, after this case's MI_Application_Close returned: the
+  // application handle is filled anew, and the cleanup closes it. What the entry point returned.
+  MI_Result InitializeApplicationAgain();
+  // Starts a synchronous (pulled) operation of `kind` running `script` (Target::StartOperation).
+  OperationSlot* StartSynchronous(SessionSlot* session, OperationKind kind,
+                                  const MiconformScript& script);
+  // Pulls one result of a synchronous operation, with its kind's pull function (GetInstance,
+  // GetClass or GetIndication); records when it was the final one.
   static MI_Result PullResult(OperationSlot* operation, MI_Boolean* more_results,
                               MI_Result* result);
 
@@ -218,6 +226,7 @@ class CaseFixture : public testing::Test {
   // result (moreResults MI_FALSE) or until a pull returns an error (either releases it), then
   // closes the operation's handle. The thread owns only what outlives the case.
   struct PullToTheEnd {
+    std::string function;               // the pull function: "MI_Operation_GetInstance", ...
     Signal pulling;                     // the thread started pulling
     Signal released;                    // the pull returned for the last time
     Signal handle_closed;               // MI_Operation_Close returned afterwards

@@ -178,6 +178,42 @@ MICONFORM_CASE(OperationClose, AsyncNotBlocking, "operation_close.async_not_bloc
   CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(session));
 }
 
+MICONFORM_CASE(ApplicationClose, InitializeAgain, "application_close.initialize_again",
+               "MI_Application_Close after every session was closed, then the entry point again "
+               "in the same process (not at shutdown): a hang in the new initialisation or its "
+               "first NewSession is the risk the page warns of (MAY-DEADLOCK); when they return, "
+               "the new application runs an operation to its final result and closes its session.",
+               "AC-REM-5", "OI-FINAL-1", "SC-RET-1") {
+  SessionSlot* session = OpenSession();
+  if (session == nullptr) return;
+  auto& mock = NewOperationMock();
+  StartClosingOnFinal(session, Script(), mock);
+  ASSERT_TRUE(mock.WaitFinalResults(1, Eventually()))
+      << Judges("OI-FINAL-1") << "the operation delivered no final result";
+  if (!CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(session))) return;
+  CloseApplication();  // what it returns is only observed (its page names no return value)
+
+  // "To avoid a system hang, call MI_Application_Close only at shutdown": this close was not.
+  Arm("AC-REM-5", "MI_Application_Initialize");
+  const MI_Result again = InitializeApplicationAgain();
+  Disarm();
+  if (again != MI_RESULT_OK) {
+    Observe("AC-REM-5", "MI_Application_Initialize after MI_Application_Close returned " +
+                            ResultName(again) + "; nothing more was run");
+    return;
+  }
+  Arm("AC-REM-5", "MI_Application_NewSession");
+  SessionSlot* second = OpenSession();
+  Disarm();
+  if (second == nullptr) return;
+  auto& second_mock = NewOperationMock();
+  StartClosingOnFinal(second, Script(), second_mock);
+  ASSERT_TRUE(second_mock.WaitFinalResults(1, Eventually()))
+      << Judges("OI-FINAL-1") << "after the application was initialised again, the operation "
+      << "delivered no final result within " << Eventually().count() << " ms";
+  CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(second));
+}
+
 MICONFORM_CASE(ApplicationClose, AfterEverythingClosed, "application_close.after_everything_closed",
                "MI_Application_Close after every operation and session was closed returns and "
                "takes the protocol handler down.",

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "case_fixture.h"
+#include "case_registry.h"
 
 namespace miconform::cases {
 namespace {
@@ -95,6 +96,78 @@ MICONFORM_CASE(SessionCloseCancel, SyncPullReleased, "session_close.cancel.sync_
       << Judges("SC-PARAM-CB-1") << "the completion callback was not called within "
       << Eventually().count() << " ms of the operation's close";
 }
+
+// The same for the other two pull functions: a Subscribe pulled with MI_Operation_GetIndication,
+// an EnumerateClasses pulled with MI_Operation_GetClass ("MI_Operation_Get* function call's
+// moreResults parameter", MI_Session_Close.md).
+class SyncPullOfKindCase : public CaseFixture {
+ public:
+  explicit SyncPullOfKindCase(OperationKind kind) : kind_(kind) {}
+  void TestBody() override {
+    SessionSlot* session = OpenSession();
+    if (session == nullptr) return;
+    MiconformScript script = Script();
+    script.results = 0;
+    script.until_cancelled = 1;
+    script.result_delay_ms = 200;  // each pull blocks a while; only the cancel ends the stream
+    OperationSlot* operation = StartSynchronous(session, kind_, script);
+    if (!backend().WaitStarted(1, Eventually().count())) ObserveNotStarted(1, Eventually());
+
+    const auto pull = StartPullToTheEnd(operation);
+    auto& completion = NewCompletionMock(&g_completion_tag);
+    // At most once here; that it is called at all is judged below.
+    MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", completion, Completed(Eq(&g_completion_tag)))
+        .Times(AtMost(1));
+    if (!CheckResult("SC-RET-1", "MI_Session_Close",
+                     CloseSessionAsync(session, &g_completion_tag, completion.Callback()))) {
+      return;
+    }
+    // As in sync_pull_released: released soon (OCAN-REM-4, a SHOULD), by the final result or by
+    // an error return; a pull provably stuck for good is that SHOULD missed.
+    ASSERT_TRUE(pull->released.WaitFor(Eventually(), /*defer_stuck_to_watchdog=*/false))
+        << Judges("OCAN-REM-4") << "the blocked " << pull->function << " of a "
+        << OperationKindName(kind_) << " operation did not return within "
+        << Eventually().count() << " ms of the session close";
+    if (pull->failed.load() == MI_RESULT_NOT_SUPPORTED && pull->final_result.load() == -1) {
+      GTEST_SKIP() << "the target reports MI_RESULT_NOT_SUPPORTED for " << pull->function;
+    }
+    ObservePullRelease(*pull);
+    if (!AwaitHandleClosedAfterPull(*pull)) return;
+    EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
+        << Judges("SC-PARAM-CB-1") << "the completion callback was not called within "
+        << Eventually().count() << " ms of the operation's close";
+  }
+
+ private:
+  OperationKind kind_;
+};
+
+[[maybe_unused]] const bool g_sync_pulls_declared = [] {
+  const struct {
+    OperationKind kind;
+    const char* id;
+    const char* gtest_name;
+  } kPulls[] = {
+      {OperationKind::kSubscribe, "session_close.cancel.sync_pull.get_indication",
+       "SessionCloseCancel.SyncPullGetIndication"},
+      {OperationKind::kEnumerateClasses, "session_close.cancel.sync_pull.get_class",
+       "SessionCloseCancel.SyncPullGetClass"},
+  };
+  for (const auto& pull : kPulls) {
+    const std::string function = PullFunctionName(pull.kind);
+    const std::string summary =
+        "A " + std::string(OperationKindName(pull.kind)) + " operation pulled synchronously "
+        "(NULL callbacks) whose " + function + " is blocked on another thread is released by the "
+        "session close (SHOULD: soon; by the final result or by an error return), the handle is "
+        "closed, and the completion callback runs once. NOT-SUPPORTED when the target reports "
+        "MI_RESULT_NOT_SUPPORTED for " + function + ".";
+    const OperationKind kind = pull.kind;
+    DeclareCase(CaseInfo{pull.id, {"SC-REM-1", "OCAN-REM-4", "OCL-REM-1"}, pull.gtest_name, summary},
+                [kind]() -> CaseFixture* { return new SyncPullOfKindCase(kind); }, __FILE__,
+                __LINE__);
+  }
+  return true;
+}();
 
 MICONFORM_CASE(SessionCloseCancel, ProviderIgnoresCancel,
                "session_close.cancel.provider_ignores_cancel",

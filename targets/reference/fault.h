@@ -88,6 +88,10 @@ enum class Fault {
   // instanceResult instead of its classResult, and is lost when that is NULL
   // (Operation::DeliverToApp).
   kClassFinalOnInstanceCallback,
+  // A pulled class operation (GetClass, EnumerateClasses) is not released by a cancel: the results
+  // that come after it, the final one included, are dropped, and MI_Operation_GetClass waits on
+  // until the handle is closed (Operation::Pull, Operation::OnHandlerResult).
+  kClassPullIgnoresCancel,
   // MI_Operation_Close of a synchronous operation whose final result was not retrieved returns
   // MI_RESULT_OK instead of failing (Operation::Close).
   kUnretrievedCloseSucceeds,

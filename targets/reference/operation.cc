@@ -446,6 +446,9 @@ void Operation::OnHandlerResult(const HandlerResult& result) {
     if (!result.more) handler_final_seen_ = true;
     if (final_claimed_ || (cancel_requested_ && result.more)) {
       dropped = result;
+    } else if (Faulty(Fault::kClassPullIgnoresCancel) && pull_ && cancel_requested_ &&
+               result_callback_ == ResultCallback::kClass) {
+      dropped = result;  // FAULT class_pull_ignores_cancel: nothing comes after the cancel
     } else if (FaultLocalFinalOnly() && cancel_requested_ && !pull_ &&
                session_->FaultClosing_locked()) {
       dropped = result;  // see FaultLocalFinalOnly
@@ -608,10 +611,11 @@ MI_Result Operation::Acknowledge() {
   return MI_RESULT_OK;
 }
 
-MI_Result Operation::Pull(const MI_Instance** instance, MI_Boolean* more_results,
+MI_Result Operation::Pull(ResultCallback as, const MI_Instance** instance,
+                          const MI_Class** class_result, MI_Boolean* more_results,
                           MI_Result* result, const MI_Char** error_message,
                           const MI_Instance** completion_details) {
-  if (!pull_) return MI_RESULT_INVALID_PARAMETER;
+  if (!pull_ || as != result_callback_) return MI_RESULT_INVALID_PARAMETER;
   std::optional<HandlerResult> previous;
   {
     std::lock_guard lock(session_->mutex());
@@ -632,8 +636,12 @@ MI_Result Operation::Pull(const MI_Instance** instance, MI_Boolean* more_results
     // cancel too (see NeedsLocalFinal_locked); after a cancel the slot only ever takes a final one.
     const bool handler_final_only =
         Reading(Fault::kReadingTransportFinalAfterCancel) && has_handler_operation_;
+    // FAULT class_pull_ignores_cancel: a class operation's pull is not released by the cancel.
+    const bool cancel_releases =
+        !handler_final_only &&
+        !(Faulty(Fault::kClassPullIgnoresCancel) && result_callback_ == ResultCallback::kClass);
     session_->changed().wait(lock, [&] {
-      return slot_ || (cancel_requested_ && !handler_final_only) || app_closed_;
+      return slot_ || (cancel_requested_ && cancel_releases) || app_closed_;
     });
     if (slot_ && (!slot_->more || !cancel_requested_)) {
       out = *slot_;
@@ -652,6 +660,7 @@ MI_Result Operation::Pull(const MI_Instance** instance, MI_Boolean* more_results
   AcknowledgeToHandler(dropped);
   Advance();
   if (instance) *instance = out.instance;
+  if (class_result) *class_result = out.class_result;
   if (more_results) *more_results = out.more;
   if (result) *result = out.code;
   if (error_message) *error_message = out.error;

@@ -67,8 +67,11 @@ class Operation : public std::enable_shared_from_this<Operation> {
   MI_Result Close();
   MI_Result Cancel(MI_CancellationReason reason);
   MI_Result Acknowledge();
-  MI_Result Pull(const MI_Instance** instance, MI_Boolean* moreResults, MI_Result* result,
-                 const MI_Char** errorMessage, const MI_Instance** completionDetails);
+  // The synchronous pull of MI_Operation_GetInstance, GetIndication or GetClass (`as`: the
+  // callback kind whose pull it is); a pull of another kind than the operation's is refused.
+  MI_Result Pull(ResultCallback as, const MI_Instance** instance, const MI_Class** class_result,
+                 MI_Boolean* moreResults, MI_Result* result, const MI_Char** errorMessage,
+                 const MI_Instance** completionDetails);
   MI_Result GetSession(MI_Session* out) const;
 
   // ---- handler callbacks (through the reference's MI_OperationCallbacks)

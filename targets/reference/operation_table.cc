@@ -27,19 +27,32 @@ MI_Result OperationGetInstance(MI_Operation* handle, const MI_Instance** instanc
                                const MI_Instance** completion_details) {
   auto operation = Operation::Find(handle);
   if (!operation) return MI_RESULT_INVALID_PARAMETER;
-  return operation->Pull(instance, more_results, result, error_message, completion_details);
+  return operation->Pull(ResultCallback::kInstance, instance, nullptr, more_results, result,
+                         error_message, completion_details);
 }
 
-// Indications and classes are results of operation kinds the reference does not route.
-MI_Result OperationGetIndication(MI_Operation* handle, const MI_Instance**, const MI_Char**,
-                                 const MI_Char**, MI_Boolean*, MI_Result*, const MI_Char**,
-                                 const MI_Instance**) {
-  return Operation::Find(handle) ? MI_RESULT_NOT_SUPPORTED : MI_RESULT_INVALID_PARAMETER;
+// The pull of a Subscribe; the reference passes on no bookmark and no machine ID.
+MI_Result OperationGetIndication(MI_Operation* handle, const MI_Instance** instance,
+                                 const MI_Char** bookmark, const MI_Char** machine_id,
+                                 MI_Boolean* more_results, MI_Result* result,
+                                 const MI_Char** error_message,
+                                 const MI_Instance** completion_details) {
+  auto operation = Operation::Find(handle);
+  if (!operation) return MI_RESULT_INVALID_PARAMETER;
+  if (bookmark) *bookmark = nullptr;
+  if (machine_id) *machine_id = nullptr;
+  return operation->Pull(ResultCallback::kIndication, instance, nullptr, more_results, result,
+                         error_message, completion_details);
 }
 
-MI_Result OperationGetClass(MI_Operation* handle, const MI_Class**, MI_Boolean*, MI_Result*,
-                            const MI_Char**, const MI_Instance**) {
-  return Operation::Find(handle) ? MI_RESULT_NOT_SUPPORTED : MI_RESULT_INVALID_PARAMETER;
+// The pull of a GetClass or EnumerateClasses.
+MI_Result OperationGetClass(MI_Operation* handle, const MI_Class** class_result,
+                            MI_Boolean* more_results, MI_Result* result,
+                            const MI_Char** error_message, const MI_Instance** completion_details) {
+  auto operation = Operation::Find(handle);
+  if (!operation) return MI_RESULT_INVALID_PARAMETER;
+  return operation->Pull(ResultCallback::kClass, nullptr, class_result, more_results, result,
+                         error_message, completion_details);
 }
 
 }  // namespace

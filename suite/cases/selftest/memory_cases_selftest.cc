@@ -23,8 +23,10 @@ std::string Lowercase(std::string text) {
 
 TEST(MemoryCases, AreDeclaredInTheMemoryAreaForSessionCloseRelease) {
   const std::set<std::string> expected = {
-      "memory.session_close.released", "memory.session_close.cycles",
-      "memory.session_close.cycles_async", "memory.session_close.cancelled_operations_released"};
+      "memory.session_close.released",          "memory.session_close.released_async",
+      "memory.session_close.cycles",            "memory.session_close.cycles_async",
+      "memory.session_close.cancelled_operations_released",
+      "memory.session_close.closed_from_callback"};
   for (const std::string& id : expected) {
     const CaseInfo* info = FindCase(id);
     ASSERT_NE(info, nullptr) << id << " is not declared";

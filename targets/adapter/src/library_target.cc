@@ -148,6 +148,41 @@ void LibraryTarget::StartOperation(OperationKind kind, MI_Session* session, MI_U
   }
 }
 
+MI_Result LibraryTarget::PullResult(OperationKind kind, MI_Operation* operation,
+                                    MI_Boolean* moreResults, MI_Result* result,
+                                    const MI_Char** errorMessage) {
+  const MI_Instance* details = nullptr;
+  switch (kind) {
+    case OperationKind::kGetClass:
+    case OperationKind::kEnumerateClasses: {
+      const MI_Class* class_result = nullptr;
+      return operation->ft->GetClass(operation, &class_result, moreResults, result, errorMessage,
+                                     &details);
+    }
+    case OperationKind::kSubscribe: {
+      const MI_Instance* indication = nullptr;
+      const MI_Char* bookmark = nullptr;
+      const MI_Char* machine_id = nullptr;
+      return operation->ft->GetIndication(operation, &indication, &bookmark, &machine_id,
+                                          moreResults, result, errorMessage, &details);
+    }
+    default: {
+      const MI_Instance* instance = nullptr;
+      return operation->ft->GetInstance(operation, &instance, moreResults, result, errorMessage,
+                                        &details);
+    }
+  }
+}
+
+const char* PullFunctionName(OperationKind kind) {
+  switch (kind) {
+    case OperationKind::kGetClass:
+    case OperationKind::kEnumerateClasses: return "MI_Operation_GetClass";
+    case OperationKind::kSubscribe: return "MI_Operation_GetIndication";
+    default: return "MI_Operation_GetInstance";
+  }
+}
+
 const char* OperationKindName(OperationKind kind) {
   switch (kind) {
     case OperationKind::kGetInstance: return "GetInstance";

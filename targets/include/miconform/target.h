@@ -81,6 +81,9 @@ inline constexpr OperationKind kOperationKinds[] = {
     OperationKind::kTestConnection};
 // The slot's name without its prefix: "GetInstance", "EnumerateClasses", ...
 const char* OperationKindName(OperationKind kind);
+// The pull function of an operation of that kind: "MI_Operation_GetInstance",
+// "MI_Operation_GetClass" or "MI_Operation_GetIndication".
+const char* PullFunctionName(OperationKind kind);
 
 // The namespace every operation of the suite names (the scripted handler ignores it unless it
 // carries a script, see handler_control.h).
@@ -141,6 +144,12 @@ class Target {
                                       MI_Boolean* moreResults, MI_Result* result,
                                       const MI_Char** errorMessage,
                                       const MI_Instance** completionDetails) = 0;
+  // The synchronous pull of an operation of `kind`: operation->ft->GetClass for GetClass and
+  // EnumerateClasses, ->GetIndication for Subscribe, ->GetInstance otherwise. Only the flag, the
+  // result code and the error string are handed back (instances and classes are opaque).
+  virtual MI_Result PullResult(OperationKind kind, MI_Operation* operation,
+                               MI_Boolean* moreResults, MI_Result* result,
+                               const MI_Char** errorMessage) = 0;
   virtual MI_Result CancelOperation(MI_Operation* operation, MI_CancellationReason reason) = 0;
   virtual MI_Result CloseOperation(MI_Operation* operation) = 0;
 };
