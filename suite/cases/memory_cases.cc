@@ -66,9 +66,12 @@ struct OperationWatch {
   bool close_on_final = false;  // the final callback closes the handle it is passed
   MI_Result close_in_callback = MI_RESULT_OK;
   // Set: the next non-final result closes this session asynchronously from inside its callback,
-  // with `completion`, once (the callback clears it); what that close returned.
+  // with `completion`, once (the callback clears it); whether that close was made, whether it
+  // returned, and what it returned.
   MI_Session* close_session_on_result = nullptr;
   CloseCompletion* completion = nullptr;
+  bool session_close_made = false;
+  bool session_close_returned = false;
   MI_Result session_close_in_callback = MI_RESULT_OK;
 };
 
@@ -84,6 +87,7 @@ void OnInstanceResult(MI_Operation* operation, void* context, const MI_Instance*
       ++watch->results;
       std::swap(close_session, watch->close_session_on_result);
       completion = watch->completion;
+      if (close_session != nullptr) watch->session_close_made = true;
       watch->changed.notify_all();
     }
     if (close_session == nullptr) return;
@@ -93,6 +97,7 @@ void OnInstanceResult(MI_Operation* operation, void* context, const MI_Instance*
         GetCaseRuntime()->target->CloseSession(close_session, completion, &OnSessionClosed);
     std::lock_guard lock(watch->mutex);
     watch->session_close_in_callback = closed;
+    watch->session_close_returned = true;
     watch->changed.notify_all();
     return;
   }
@@ -314,22 +319,49 @@ class SessionLifecycle {
       std::lock_guard lock(watch.mutex);
       watch.close_session_on_result = &session_;
       watch.completion = &completion_;
+      watch.session_close_made = false;
+      watch.session_close_returned = false;
       watch.session_close_in_callback = MI_RESULT_OK;
     }
     Start(slot, running_class_.c_str(), true, true);
+    // First the close made inside the callback: until it has returned, nothing of this session
+    // may be touched (the next cycle reopens session_).
+    bool made = false;
+    bool returned = false;
+    MI_Result session_closed = MI_RESULT_OK;
+    {
+      std::unique_lock lock(watch.mutex);
+      watch.changed.wait_for(lock, eventually_, [&] {
+        return watch.session_close_returned || (watch.finals > 0 && !watch.session_close_made);
+      });
+      made = watch.session_close_made;
+      returned = watch.session_close_returned;
+      session_closed = watch.session_close_in_callback;
+      watch.close_session_on_result = nullptr;  // no close from a later callback
+    }
+    if (!made) {
+      // Ended, or silent, before any result: no callback to close the session from.
+      return Break("", false,
+                   "the running enumeration delivered no result to close its session from "
+                   "within " + Ms());
+    }
+    if (!returned) {
+      return Break("SC-PARAM-CB-3", true,
+                   "MI_Session_Close with a completion callback, called from inside a result "
+                   "callback, did not return within " + Ms());
+    }
+    // A close that returned an error cancelled nothing, and owes no completion.
+    if (std::string problem = SessionClosed(session_closed); !problem.empty()) return problem;
     if (!WaitFinal(watch)) {
       return Break(MissedFinalRequirement(backend_), true,
                    "an operation whose callback closed its session delivered no final result "
                    "within " + Ms());
     }
-    MI_Result session_closed = MI_RESULT_OK;
     MI_Result handle_closed = MI_RESULT_OK;
     {
       std::lock_guard lock(watch.mutex);
-      session_closed = watch.session_close_in_callback;
       handle_closed = watch.close_in_callback;
     }
-    if (std::string problem = SessionClosed(session_closed); !problem.empty()) return problem;
     return OperationClosed(handle_closed);
   }
 
