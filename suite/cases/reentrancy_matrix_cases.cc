@@ -527,10 +527,27 @@ class ReentrancyCase : public CaseFixture {
       // A refused cancel may leave the operation running: its final result then comes from the
       // session close below, and is not awaited here.
       if (!cancel || result == MI_RESULT_OK) {
-        EXPECT_TRUE(mock.WaitFinalResults(1, Eventually()))
-            << Judges(cancel ? "OCAN-REM-3" : "OI-FINAL-1")
-            << "the operation delivered no final result within " << Eventually().count()
-            << " ms of " << CallName(row_.call) << " called from " << Where();
+        if (!mock.WaitFinalResults(1, Eventually())) {
+          // Whose fault: the cancel, or the handle it was made through? The same cancel through
+          // the handle the start returned tells them apart: when that one ends the operation,
+          // the callback's handle was not taken as the operation (OCAN-PARAM-1); otherwise the
+          // cancel brings no final result at all (OCAN-REM-3).
+          const char* judged = cancel ? "OCAN-REM-3" : "OI-FINAL-1";
+          std::string through_start_handle;
+          if (cancel) {
+            Phase("entered MI_Operation_Cancel (the handle the start returned)");
+            const MI_Result again = TheTarget().CancelOperation(&operation->handle, MI_REASON_NONE);
+            Phase("returned MI_Operation_Cancel (" + ResultName(again) + ")");
+            if (again == MI_RESULT_OK && mock.WaitFinalResults(1, Eventually())) {
+              judged = "OCAN-PARAM-1";
+              through_start_handle = "; the same cancel through the handle the start returned "
+                                     "then ended it";
+            }
+          }
+          ADD_FAILURE() << Judges(judged) << "the operation delivered no final result within "
+                        << Eventually().count() << " ms of " << CallName(row_.call)
+                        << " called from " << Where() << through_start_handle;
+        }
       }
     }
 

@@ -95,6 +95,10 @@ enum class Fault {
   // MI_Operation_Close of a synchronous operation whose final result was not retrieved returns
   // MI_RESULT_OK instead of failing (Operation::Close).
   kUnretrievedCloseSucceeds,
+  // MI_Operation_Cancel through the handle passed into a callback returns MI_RESULT_OK and does
+  // nothing; through the handle the start returned it works (OperationCancel in
+  // operation_table.cc).
+  kCancelIgnoresCallbackHandle,
   // MI_Operation_Cancel returns MI_RESULT_OK and does nothing (Operation::Cancel).
   kCancelIgnored,
   // MI_Application_Close leaves the protocol handlers it loaded open and loaded

@@ -54,6 +54,9 @@ class Operation : public std::enable_shared_from_this<Operation> {
   void Unregister();
 
   std::uint64_t id() const { return id_; }
+  // True when `handle` is the one the reference passes into the operation's callbacks (its own),
+  // not the application's copy filled by the start.
+  bool IsCallbackHandle(const MI_Operation* handle) const { return handle == &handle_; }
   Session& session() const { return *session_; }
 
   // ---- start (called by Session::StartOperation)

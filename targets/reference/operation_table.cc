@@ -1,5 +1,6 @@
 // operation_table.cc - the reference's MI_OperationFT: validates the operation handle and routes
 // each call to its Operation.
+#include "fault.h"
 #include "operation.h"
 #include "reference.h"
 
@@ -13,7 +14,12 @@ MI_Result OperationClose(MI_Operation* handle) {
 
 MI_Result OperationCancel(MI_Operation* handle, MI_CancellationReason reason) {
   auto operation = Operation::Find(handle);
-  return operation ? operation->Cancel(reason) : MI_RESULT_INVALID_PARAMETER;
+  if (!operation) return MI_RESULT_INVALID_PARAMETER;
+  if (Faulty(Fault::kCancelIgnoresCallbackHandle) && operation->IsCallbackHandle(handle)) {
+    // FAULT cancel_ignores_callback_handle: a cancel through the callback's handle is dropped.
+    return MI_RESULT_OK;
+  }
+  return operation->Cancel(reason);
 }
 
 MI_Result OperationGetSession(MI_Operation* handle, MI_Session* session) {
