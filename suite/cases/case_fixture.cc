@@ -141,17 +141,11 @@ void CaseFixture::Cleanup(Handles* handles) {
     if (operation->synchronous && !operation->final_pulled) {
       // A synchronous close depends on the final result having been pulled.
       for (int pulls = 0; pulls < 100000; ++pulls) {
-        const MI_Instance* instance = nullptr;
         MI_Boolean more = MI_FALSE;
         MI_Result result = MI_RESULT_OK;
         const MI_Char* message = nullptr;
-        const MI_Instance* details = nullptr;
         const MI_Result pulled =
-            operation->kind == OperationKind::kEnumerateInstances
-                ? target.GetInstanceResult(&operation->handle, &instance, &more, &result,
-                                           &message, &details)
-                : target.PullResult(operation->kind, &operation->handle, &more, &result,
-                                    &message);
+            target.PullResult(operation->kind, &operation->handle, &more, &result, &message);
         if (pulled != MI_RESULT_OK || !more) break;
       }
     }
@@ -419,17 +413,11 @@ MI_Result CaseFixture::InitializeApplicationAgain() {
 
 MI_Result CaseFixture::PullResult(OperationSlot* operation, MI_Boolean* more_results,
                                   MI_Result* result) {
-  const MI_Instance* instance = nullptr;
   const MI_Char* message = nullptr;
-  const MI_Instance* details = nullptr;
   *more_results = MI_TRUE;
   *result = MI_RESULT_OK;
   const MI_Result pulled =
-      operation->kind == OperationKind::kEnumerateInstances
-          ? TheTarget().GetInstanceResult(&operation->handle, &instance, more_results, result,
-                                          &message, &details)
-          : TheTarget().PullResult(operation->kind, &operation->handle, more_results, result,
-                                   &message);
+      TheTarget().PullResult(operation->kind, &operation->handle, more_results, result, &message);
   Trace(std::string(PullFunctionName(operation->kind)) + " returned " + ResultName(pulled) +
         " moreResults=" +
         std::to_string(*more_results) + " result=" + ResultName(*result));

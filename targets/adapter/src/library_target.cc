@@ -77,23 +77,6 @@ void LibraryTarget::EnumerateInstances(MI_Session* session, MI_Uint32 flags,
                                   callbacks, operation);
 }
 
-void LibraryTarget::GetInstance(MI_Session* session, MI_Uint32 flags, const char* script,
-                                MI_OperationCallbacks* callbacks, MI_Operation* operation) {
-  session->ft->GetInstance(session, flags, nullptr, script, nullptr, callbacks, operation);
-}
-
-void LibraryTarget::Invoke(MI_Session* session, MI_Uint32 flags, const char* className,
-                           const char* methodName, MI_OperationCallbacks* callbacks,
-                           MI_Operation* operation) {
-  session->ft->Invoke(session, flags, nullptr, kSuiteNamespace, className, methodName, nullptr,
-                      nullptr, callbacks, operation);
-}
-
-void LibraryTarget::TestConnection(MI_Session* session, MI_Uint32 flags,
-                                   MI_OperationCallbacks* callbacks, MI_Operation* operation) {
-  session->ft->TestConnection(session, flags, callbacks, operation);
-}
-
 void LibraryTarget::StartOperation(OperationKind kind, MI_Session* session, MI_Uint32 flags,
                                    const char* script, MI_OperationCallbacks* callbacks,
                                    MI_Operation* operation) {

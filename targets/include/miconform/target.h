@@ -122,14 +122,6 @@ class Target {
   // The class name selects the scripted handler's script (handler_control.h).
   virtual void EnumerateInstances(MI_Session* session, MI_Uint32 flags, const char* className,
                                   MI_OperationCallbacks* callbacks, MI_Operation* operation) = 0;
-  // GetInstance has no class name of its own: `script` travels as the namespace name.
-  virtual void GetInstance(MI_Session* session, MI_Uint32 flags, const char* script,
-                           MI_OperationCallbacks* callbacks, MI_Operation* operation) = 0;
-  virtual void Invoke(MI_Session* session, MI_Uint32 flags, const char* className,
-                      const char* methodName, MI_OperationCallbacks* callbacks,
-                      MI_Operation* operation) = 0;
-  virtual void TestConnection(MI_Session* session, MI_Uint32 flags,
-                              MI_OperationCallbacks* callbacks, MI_Operation* operation) = 0;
   // Any operation kind of the session table (slots 2-14 of MI-ABI.md), asynchronous or pulled.
   // `script` travels where the scripted handler reads it: as the class name where the slot has
   // one (Invoke, EnumerateInstances, Associator/ReferenceInstances, GetClass, EnumerateClasses),

@@ -47,17 +47,10 @@ class LibraryTarget final : public Target {
                             MI_SessionCloseCompletion completionCallback) override;
   void EnumerateInstances(MI_Session* session, MI_Uint32 flags, const char* className,
                           MI_OperationCallbacks* callbacks, MI_Operation* operation) override;
-  void GetInstance(MI_Session* session, MI_Uint32 flags, const char* script,
-                   MI_OperationCallbacks* callbacks, MI_Operation* operation) override;
-  void Invoke(MI_Session* session, MI_Uint32 flags, const char* className,
-              const char* methodName, MI_OperationCallbacks* callbacks,
-              MI_Operation* operation) override;
   MI_Result PullResult(OperationKind kind, MI_Operation* operation, MI_Boolean* moreResults,
                        MI_Result* result, const MI_Char** errorMessage) override;
   void StartOperation(OperationKind kind, MI_Session* session, MI_Uint32 flags, const char* script,
                       MI_OperationCallbacks* callbacks, MI_Operation* operation) override;
-  void TestConnection(MI_Session* session, MI_Uint32 flags, MI_OperationCallbacks* callbacks,
-                      MI_Operation* operation) override;
   MI_Result GetInstanceResult(MI_Operation* operation, const MI_Instance** instance,
                               MI_Boolean* moreResults, MI_Result* result,
                               const MI_Char** errorMessage,
