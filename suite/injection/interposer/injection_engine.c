@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../src/plan_parse.h"
+#include "plan_parse.h"
 #include "miconform/injection_prng.h"
 #include "miconform/interposer_stats.h"
 #include "real_functions.h"

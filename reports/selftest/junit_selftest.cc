@@ -1,4 +1,4 @@
-// junit_test.cc - self-tests of junit.xml: well-formed XML, the verdict mapping, the counts, the
+// junit_selftest.cc - self-tests of junit.xml: well-formed XML, the verdict mapping, the counts, the
 // suite's wall-clock time, timestamp and hostname.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// case_details_test.cc - self-tests of the facts the writers share: the target's frames of a
+// case_details_selftest.cc - self-tests of the facts the writers share: the target's frames of a
 // stack (eu-stack -m and gdb text), the injection points that fired.
 #include <gtest/gtest.h>
 

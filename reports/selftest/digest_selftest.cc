@@ -1,4 +1,4 @@
-// digest_test.cc - SHA-256 (digest.h): the FIPS 180-4 vectors, files of every size, a missing file.
+// digest_selftest.cc - SHA-256 (digest.h): the FIPS 180-4 vectors, files of every size, a missing file.
 #include <fstream>
 #include <stdexcept>
 #include <string>

@@ -1,4 +1,4 @@
-// integration_findings_test.cc - a client that keeps its duties toward the transport leaves no
+// integration_findings_selftest.cc - a client that keeps its duties toward the transport leaves no
 // integration finding; a client that commits each breach gets exactly that finding, with the calls
 // that showed it, while the handler keeps its contract.
 #include "test_client.h"

@@ -1,4 +1,4 @@
-// report_test.cc - self-tests of requirement levels, Report::Aggregate and Report::Count.
+// report_selftest.cc - self-tests of requirement levels, Report::Aggregate and Report::Count.
 #include <gtest/gtest.h>
 
 #include "miconform/report/report.h"

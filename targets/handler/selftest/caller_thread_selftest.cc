@@ -1,4 +1,4 @@
-// caller_thread_test.cc - self-tests of MICONFORM_THREAD_CALLER: every callback on the caller's
+// caller_thread_selftest.cc - self-tests of MICONFORM_THREAD_CALLER: every callback on the caller's
 // thread, inside the start, acknowledgement or Cancel call the header names.
 #include "test_client.h"
 

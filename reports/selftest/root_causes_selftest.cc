@@ -1,4 +1,4 @@
-// root_causes_test.cc - self-tests of RootCauses: what groups failures, what keeps them apart.
+// root_causes_selftest.cc - self-tests of RootCauses: what groups failures, what keeps them apart.
 #include <gtest/gtest.h>
 
 #include "miconform/report/root_causes.h"

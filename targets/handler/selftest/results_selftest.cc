@@ -1,4 +1,4 @@
-// results_test.cc - self-tests of result delivery on the handler thread: counts, order, flags,
+// results_selftest.cc - self-tests of result delivery on the handler thread: counts, order, flags,
 // acknowledgement gating and the records of a completed operation.
 #include "test_client.h"
 

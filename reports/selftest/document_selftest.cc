@@ -1,4 +1,4 @@
-// document_test.cc - self-tests of report.md and report.html: content, escaping, trimming.
+// document_selftest.cc - self-tests of report.md and report.html: content, escaping, trimming.
 #include <gtest/gtest.h>
 
 #include <sstream>

@@ -1,4 +1,4 @@
-// reference_variants_test.cc - self-tests of the conforming variants of the reference (the
+// reference_variants_selftest.cc - self-tests of the conforming variants of the reference (the
 // "variants" of targets/mutants/mutants.json): each variant library, loaded like the reference and
 // run against the fake handler, does what its lawful reading of the pages says, and otherwise what
 // the reference does.

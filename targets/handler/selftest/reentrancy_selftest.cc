@@ -1,4 +1,4 @@
-// reentrancy_test.cc - self-tests of acknowledgement, Cancel and Close called from inside the
+// reentrancy_selftest.cc - self-tests of acknowledgement, Cancel and Close called from inside the
 // handler's own instanceResult, on both thread modes.
 #include "test_client.h"
 

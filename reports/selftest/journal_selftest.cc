@@ -1,4 +1,4 @@
-// journal_test.cc - self-tests of the run journal: one fsync'd line per event, replay, a killed
+// journal_selftest.cc - self-tests of the run journal: one fsync'd line per event, replay, a killed
 // writer's truncated last line, corrupt journals, and concurrent recording.
 #include <gtest/gtest.h>
 

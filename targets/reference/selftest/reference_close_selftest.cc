@@ -1,4 +1,4 @@
-// reference_close_test.cc - self-tests of the reference MI client library: initialize, session
+// reference_close_selftest.cc - self-tests of the reference MI client library: initialize, session
 // close (synchronous and asynchronous), cancel, operation close, manual acknowledgement and
 // application close, driven through the function tables of the dlopen'ed library.
 #include <future>

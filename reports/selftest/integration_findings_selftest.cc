@@ -1,4 +1,4 @@
-// integration_findings_test.cc - a run's integration findings gathered by kind
+// integration_findings_selftest.cc - a run's integration findings gathered by kind
 // (integration_findings.h): order, cases, occurrences, the count line, and that they never touch
 // a verdict or the claim.
 #include "miconform/report/integration_findings.h"

@@ -1,4 +1,4 @@
-// destination_options_test.cc - self-tests of the handler's MI_DestinationOptions store.
+// destination_options_selftest.cc - self-tests of the handler's MI_DestinationOptions store.
 #include "test_client.h"
 
 #include <cstring>

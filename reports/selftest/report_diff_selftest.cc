@@ -1,4 +1,4 @@
-// report_diff_test.cc - self-tests of Diff/WriteDiff (`miconform diff`) and of the comparison
+// report_diff_selftest.cc - self-tests of Diff/WriteDiff (`miconform diff`) and of the comparison
 // page (`miconform compare`).
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// delay_points_test.cc - self-tests of the handler's injection-point counts: each scripted delay
+// delay_points_selftest.cc - self-tests of the handler's injection-point counts: each scripted delay
 // that is waited out is counted once in its record field, and delays of 0 or cut short are not.
 #include "test_client.h"
 

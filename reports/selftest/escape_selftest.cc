@@ -1,4 +1,4 @@
-// escape_test.cc - self-tests of the XML, HTML and Markdown escaping and of UTF-8 repair.
+// escape_selftest.cc - self-tests of the XML, HTML and Markdown escaping and of UTF-8 repair.
 #include <gtest/gtest.h>
 
 #include "sample_report.h"

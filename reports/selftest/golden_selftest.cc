@@ -1,4 +1,4 @@
-// golden_test.cc - byte-for-byte comparison of every writer's output for the sample Report with
+// golden_selftest.cc - byte-for-byte comparison of every writer's output for the sample Report with
 // the files in reports/selftest/golden/.
 //
 // After an intended change to a writer, regenerate with

@@ -1,4 +1,4 @@
-// cancel_close_test.cc - self-tests of cancel (honoured, delayed, ignored), operation Close and
+// cancel_close_selftest.cc - self-tests of cancel (honoured, delayed, ignored), operation Close and
 // release in either order, and calls that arrive after release.
 #include "test_client.h"
 

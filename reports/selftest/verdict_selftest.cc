@@ -1,4 +1,4 @@
-// verdict_test.cc - self-tests of the verdict words, severity order and conformance classes.
+// verdict_selftest.cc - self-tests of the verdict words, severity order and conformance classes.
 #include <gtest/gtest.h>
 
 #include "miconform/report/verdict.h"

@@ -1,4 +1,4 @@
-// session_application_test.cc - self-tests of session Close (completion, delay, context), the
+// session_application_selftest.cc - self-tests of session Close (completion, delay, context), the
 // application table and entry point, application Close joining the handler's threads, and the
 // comma-bearing alias of the entry point.
 #include "test_client.h"
@@ -192,7 +192,7 @@ TEST_F(Application, EntryPointChecksItsArgumentsAndSlotsAreComplete)
 }
 
 // The alias is a function of its own (it notes that the client looked the entry point up under
-// it, integration_findings_test.cc) that initializes like the plain name.
+// it, integration_findings_selftest.cc) that initializes like the plain name.
 TEST(EntryPoint, CommaAliasIsExportedFromTheSameCopy)
 {
     void *library = dlopen(MICONFORM_HANDLER_PATH, RTLD_NOW);

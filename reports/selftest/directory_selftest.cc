@@ -1,4 +1,4 @@
-// directory_test.cc - self-tests of WriteReportDirectory: the four files, atomic replacement,
+// directory_selftest.cc - self-tests of WriteReportDirectory: the four files, atomic replacement,
 // no temporary files left behind, and clear errors for directories that cannot be used; and of
 // ReportDirectoryLock: the same checks before a run, one run per directory.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// script_test.cc - self-tests of script parsing and of how an operation's script is chosen.
+// script_selftest.cc - self-tests of script parsing and of how an operation's script is chosen.
 #include "test_client.h"
 
 #include <cstring>

@@ -1,4 +1,4 @@
-// json_test.cc - self-tests of report.json: layout, round trip and the reader's error messages.
+// json_selftest.cc - self-tests of report.json: layout, round trip and the reader's error messages.
 #include <gtest/gtest.h>
 
 #include <sstream>

@@ -1,4 +1,4 @@
-// expectations_test.cc - self-tests of the expectations file and of the marks it gives results:
+// expectations_selftest.cc - self-tests of the expectations file and of the marks it gives results:
 // parsing, the expectation rules (MarkExpectations), report.json round trip, the report
 // directory's copy and its manifest, and what the writers show.
 #include <gtest/gtest.h>

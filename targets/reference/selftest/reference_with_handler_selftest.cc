@@ -1,4 +1,4 @@
-// reference_with_handler_test.cc - runs the reference and its conforming variants against the
+// reference_with_handler_selftest.cc - runs the reference and its conforming variants against the
 // project's scripted protocol handler (libmiconform_handler.so), in both of its callback-thread
 // modes, and checks the handler's own records of what the library did to it.
 #include <thread>
