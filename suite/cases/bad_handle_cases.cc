@@ -5,6 +5,8 @@
 namespace miconform::cases {
 namespace {
 
+using SessionCloseForeignHandle = CaseFixture;
+
 
 
 // The MI_Session_Close wrapper's own rules for a NULL session or table (MI-ABI.md, ABI-WRAP-1)

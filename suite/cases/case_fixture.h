@@ -120,6 +120,10 @@ class Signal {
 
 class CaseFixture : public testing::Test {
  public:
+  // What the runner does around the case besides running it (case_registry.h): nothing for a
+  // plain case. A fixture whose cases are races or measure the heap declares its own.
+  static constexpr CaseTraits kTraits{};
+
   // The bound for "eventually" (--eventually): only reached when the target is failing and does
   // not go provably quiet first.
   static std::chrono::milliseconds Eventually();

@@ -87,12 +87,21 @@ std::vector<std::string> CaseRegistryProblems() {
 }
 
 namespace cases {
+namespace internal {
 
 bool DeclareCase(CaseInfo info, std::function<CaseFixture*()> factory, const char* file,
                  int line) {
   Declarations().push_back(Declaration{std::move(info), std::move(factory), file, line});
   return true;
 }
+
+std::string FamilyCaseName(const char* fixture, const std::string& id) {
+  std::string name = std::string(fixture) + ".";
+  for (char c : id) name += c == '.' ? '_' : c;
+  return name;
+}
+
+}  // namespace internal
 
 bool RegisterCaseTest(std::string_view id) {
   for (const Declaration& declaration : Declarations()) {

@@ -173,66 +173,54 @@ class CloseFromCallbackCase : public CaseFixture {
   }
 };
 
-#define MICONFORM_FROM_CALLBACK_CASE(Name, id, where, with_completion, summary, requirement) \
-  class CloseFromCallback_##Name##_Case : public CloseFromCallbackCase {                     \
-   public:                                                                                   \
-    void TestBody() override {                                                               \
-      if (with_completion) {                                                                 \
-        RunWithCompletion(where);                                                            \
-      } else {                                                                               \
-        RunWithoutCompletion(where);                                                         \
-      }                                                                                      \
-    }                                                                                        \
-  };                                                                                         \
-  [[maybe_unused]] const bool CloseFromCallback_##Name##_declared = DeclareCase(             \
-      CaseInfo{id, {requirement}, "CloseFromCallback." #Name, summary},                      \
-      []() -> CaseFixture* { return new CloseFromCallback_##Name##_Case; }, __FILE__, __LINE__)
-
-MICONFORM_FROM_CALLBACK_CASE(
-    InstanceNonFinalAsync, "session_close.from_callback.instance_nonfinal", Where::kInstanceNonFinal,
-    true,
-    "MI_Session_Close with a completion callback, called from inside a non-final instanceResult, "
+MICONFORM_CASE(CloseFromCallbackCase, InstanceNonFinalAsync, "session_close.from_callback.instance_nonfinal",
+               "MI_Session_Close with a completion callback, called from inside a non-final instanceResult, "
     "returns and completes once.",
-    "SC-PARAM-CB-3");
-MICONFORM_FROM_CALLBACK_CASE(
-    InstanceFinalAsync, "session_close.from_callback.instance_final", Where::kInstanceFinal, true,
-    "MI_Session_Close with a completion callback, called from inside the final instanceResult, "
+               "SC-PARAM-CB-3") {
+  RunWithCompletion(Where::kInstanceNonFinal);
+}
+MICONFORM_CASE(CloseFromCallbackCase, InstanceFinalAsync, "session_close.from_callback.instance_final",
+               "MI_Session_Close with a completion callback, called from inside the final instanceResult, "
     "returns and completes once.",
-    "SC-PARAM-CB-3");
-MICONFORM_FROM_CALLBACK_CASE(
-    WriteMessageAsync, "session_close.from_callback.write_message", Where::kWriteMessage, true,
-    "MI_Session_Close with a completion callback, called from inside writeMessage, returns and "
+               "SC-PARAM-CB-3") {
+  RunWithCompletion(Where::kInstanceFinal);
+}
+MICONFORM_CASE(CloseFromCallbackCase, WriteMessageAsync, "session_close.from_callback.write_message",
+               "MI_Session_Close with a completion callback, called from inside writeMessage, returns and "
     "completes once.",
-    "SC-PARAM-CB-3");
-MICONFORM_FROM_CALLBACK_CASE(
-    WriteProgressAsync, "session_close.from_callback.write_progress", Where::kWriteProgress, true,
-    "MI_Session_Close with a completion callback, called from inside writeProgress, returns and "
+               "SC-PARAM-CB-3") {
+  RunWithCompletion(Where::kWriteMessage);
+}
+MICONFORM_CASE(CloseFromCallbackCase, WriteProgressAsync, "session_close.from_callback.write_progress",
+               "MI_Session_Close with a completion callback, called from inside writeProgress, returns and "
     "completes once.",
-    "SC-PARAM-CB-3");
-MICONFORM_FROM_CALLBACK_CASE(
-    InstanceNonFinalSync, "session_close.from_callback_sync.instance_nonfinal",
-    Where::kInstanceNonFinal, false,
-    "MI_Session_Close without a completion callback, called from inside a non-final "
+               "SC-PARAM-CB-3") {
+  RunWithCompletion(Where::kWriteProgress);
+}
+MICONFORM_CASE(CloseFromCallbackCase, InstanceNonFinalSync, "session_close.from_callback_sync.instance_nonfinal",
+               "MI_Session_Close without a completion callback, called from inside a non-final "
     "instanceResult: a deadlock or a return, either recorded.",
-    "SC-PARAM-CB-4");
-MICONFORM_FROM_CALLBACK_CASE(
-    InstanceFinalSync, "session_close.from_callback_sync.instance_final", Where::kInstanceFinal,
-    false,
-    "MI_Session_Close without a completion callback, called from inside the final instanceResult "
+               "SC-PARAM-CB-4") {
+  RunWithoutCompletion(Where::kInstanceNonFinal);
+}
+MICONFORM_CASE(CloseFromCallbackCase, InstanceFinalSync, "session_close.from_callback_sync.instance_final",
+               "MI_Session_Close without a completion callback, called from inside the final instanceResult "
     "after closing the operation: a deadlock or a return, either recorded.",
-    "SC-PARAM-CB-4");
-MICONFORM_FROM_CALLBACK_CASE(
-    WriteMessageSync, "session_close.from_callback_sync.write_message", Where::kWriteMessage,
-    false,
-    "MI_Session_Close without a completion callback, called from inside writeMessage: a deadlock "
+               "SC-PARAM-CB-4") {
+  RunWithoutCompletion(Where::kInstanceFinal);
+}
+MICONFORM_CASE(CloseFromCallbackCase, WriteMessageSync, "session_close.from_callback_sync.write_message",
+               "MI_Session_Close without a completion callback, called from inside writeMessage: a deadlock "
     "or a return, either recorded.",
-    "SC-PARAM-CB-4");
-MICONFORM_FROM_CALLBACK_CASE(
-    WriteProgressSync, "session_close.from_callback_sync.write_progress", Where::kWriteProgress,
-    false,
-    "MI_Session_Close without a completion callback, called from inside writeProgress: a "
+               "SC-PARAM-CB-4") {
+  RunWithoutCompletion(Where::kWriteMessage);
+}
+MICONFORM_CASE(CloseFromCallbackCase, WriteProgressSync, "session_close.from_callback_sync.write_progress",
+               "MI_Session_Close without a completion callback, called from inside writeProgress: a "
     "deadlock or a return, either recorded.",
-    "SC-PARAM-CB-4");
+               "SC-PARAM-CB-4") {
+  RunWithoutCompletion(Where::kWriteProgress);
+}
 
 }  // namespace
 }  // namespace miconform::cases

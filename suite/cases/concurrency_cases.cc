@@ -60,6 +60,10 @@ struct Finals {
 };
 
 class ConcurrencyCase : public CaseFixture {
+ public:
+  // Races: a PASS is run again under many schedules.
+  static constexpr CaseTraits kTraits{.race = true};
+
  protected:
   // The fixture's run-until-cancelled script, with its callbacks on the handler's own thread.
   MiconformScript RunningUntilCancelled(std::uint32_t delay_ms = 10) const {
@@ -747,101 +751,99 @@ class ConcurrencyCase : public CaseFixture {
   }
 };
 
-#define MICONFORM_CONCURRENCY_CASE(Name, id, summary, call, ...)                              \
-  class Concurrency_##Name##_Case : public ConcurrencyCase {                                  \
-   public:                                                                                    \
-    void TestBody() override { call; }                                                        \
-  };                                                                                          \
-  [[maybe_unused]] const bool Concurrency_##Name##_declared = DeclareCase(                    \
-      CaseInfo{id, {__VA_ARGS__}, "Concurrency." #Name, summary},                             \
-      []() -> CaseFixture* { return new Concurrency_##Name##_Case; }, __FILE__, __LINE__)
-
 #define MICONFORM_DOUBLE_CLOSE_SUMMARY(how)                                                     \
   "Two threads close the same session at once (" how "): each call returns a valid MI_Result; " \
   "once one succeeded, the running operation gets exactly one final result and a successful "   \
   "asynchronous close completes. What each call returned (which one wins, whether both "        \
   "succeed) is recorded."
 
-MICONFORM_CONCURRENCY_CASE(TwiceSyncSync, "concurrency.session_close.twice_at_once.sync_sync",
-                           MICONFORM_DOUBLE_CLOSE_SUMMARY("both synchronous"),
-                           RunDoubleClose(true, true), "SC-RET-1", "SC-PARAM-SESSION-1",
-                           "SC-REM-2", "SC-PARAM-CB-2");
-MICONFORM_CONCURRENCY_CASE(TwiceAsyncAsync, "concurrency.session_close.twice_at_once.async_async",
-                           MICONFORM_DOUBLE_CLOSE_SUMMARY("both with completion callbacks"),
-                           RunDoubleClose(false, false), "SC-RET-1", "SC-PARAM-SESSION-1",
-                           "SC-PARAM-CB-1", "SC-REM-2");
-MICONFORM_CONCURRENCY_CASE(TwiceSyncAsync, "concurrency.session_close.twice_at_once.sync_async",
-                           MICONFORM_DOUBLE_CLOSE_SUMMARY("one synchronous, one asynchronous"),
-                           RunDoubleClose(true, false), "SC-RET-1", "SC-PARAM-SESSION-1",
-                           "SC-PARAM-CB-1", "SC-PARAM-CB-2", "SC-REM-2");
-MICONFORM_CONCURRENCY_CASE(
-    RacesNewOperationSync, "concurrency.session_close.races_new_operation.sync",
-    "A synchronous session close races an operation started on the same session from another "
+MICONFORM_CASE(ConcurrencyCase, TwiceSyncSync, "concurrency.session_close.twice_at_once.sync_sync",
+               MICONFORM_DOUBLE_CLOSE_SUMMARY("both synchronous"),
+               "SC-RET-1", "SC-PARAM-SESSION-1", "SC-REM-2", "SC-PARAM-CB-2") {
+  RunDoubleClose(true, true);
+}
+MICONFORM_CASE(ConcurrencyCase, TwiceAsyncAsync, "concurrency.session_close.twice_at_once.async_async",
+               MICONFORM_DOUBLE_CLOSE_SUMMARY("both with completion callbacks"),
+               "SC-RET-1", "SC-PARAM-SESSION-1", "SC-PARAM-CB-1", "SC-REM-2") {
+  RunDoubleClose(false, false);
+}
+MICONFORM_CASE(ConcurrencyCase, TwiceSyncAsync, "concurrency.session_close.twice_at_once.sync_async",
+               MICONFORM_DOUBLE_CLOSE_SUMMARY("one synchronous, one asynchronous"),
+               "SC-RET-1", "SC-PARAM-SESSION-1", "SC-PARAM-CB-1", "SC-PARAM-CB-2", "SC-REM-2") {
+  RunDoubleClose(true, false);
+}
+MICONFORM_CASE(ConcurrencyCase, RacesNewOperationSync, "concurrency.session_close.races_new_operation.sync",
+               "A synchronous session close races an operation started on the same session from another "
     "thread (8 rounds): an operation whose start returned before the close began gets its final "
     "result, its handle closes, and the close returns; what happens to one started while the "
     "session was closing is recorded.",
-    RunCloseRacesNewOperation(true), "SC-REM-1", "SC-REM-2", "SC-DESC-1", "SC-RET-1",
-    "SC-PARAM-CB-2");
-MICONFORM_CONCURRENCY_CASE(
-    RacesNewOperationAsync, "concurrency.session_close.races_new_operation.async",
-    "A session close with a completion callback races an operation started on the same session "
+               "SC-REM-1", "SC-REM-2", "SC-DESC-1", "SC-RET-1", "SC-PARAM-CB-2") {
+  RunCloseRacesNewOperation(true);
+}
+MICONFORM_CASE(ConcurrencyCase, RacesNewOperationAsync, "concurrency.session_close.races_new_operation.async",
+               "A session close with a completion callback races an operation started on the same session "
     "from another thread (8 rounds): an operation whose start returned before the close began "
     "gets its final result, its handle closes, and the close completes; what happens to one "
     "started while the session was closing is recorded.",
-    RunCloseRacesNewOperation(false), "SC-REM-1", "SC-REM-2", "SC-DESC-1", "SC-PARAM-CB-1");
-MICONFORM_CONCURRENCY_CASE(
-    DuringSyncPullSync, "concurrency.session_close.during_sync_pull.sync",
-    "A synchronous session close while another thread is blocked in a synchronous pull: the pull "
+               "SC-REM-1", "SC-REM-2", "SC-DESC-1", "SC-PARAM-CB-1") {
+  RunCloseRacesNewOperation(false);
+}
+MICONFORM_CASE(ConcurrencyCase, DuringSyncPullSync, "concurrency.session_close.during_sync_pull.sync",
+               "A synchronous session close while another thread is blocked in a synchronous pull: the pull "
     "is released soon (SHOULD; by the final result or an error return, recorded), and the close "
     "returns once the pulling thread closed its handle.",
-    RunCloseDuringSyncPull(true), "SC-REM-1", "OCAN-REM-4", "SC-DESC-1");
-MICONFORM_CONCURRENCY_CASE(
-    DuringSyncPullAsync, "concurrency.session_close.during_sync_pull.async",
-    "A session close with a completion callback while another thread is blocked in a "
+               "SC-REM-1", "OCAN-REM-4", "SC-DESC-1") {
+  RunCloseDuringSyncPull(true);
+}
+MICONFORM_CASE(ConcurrencyCase, DuringSyncPullAsync, "concurrency.session_close.during_sync_pull.async",
+               "A session close with a completion callback while another thread is blocked in a "
     "synchronous pull: the pull is released soon (SHOULD; by the final result or an error "
     "return, recorded), and the close completes once the pulling thread closed its handle.",
-    RunCloseDuringSyncPull(false), "SC-REM-1", "OCAN-REM-4", "SC-PARAM-CB-1");
-MICONFORM_CONCURRENCY_CASE(
-    ManySessions, "concurrency.session_close.many_sessions",
-    "32 sessions with 2 running operations each are closed at once from 4 threads, half "
+               "SC-REM-1", "OCAN-REM-4", "SC-PARAM-CB-1") {
+  RunCloseDuringSyncPull(false);
+}
+MICONFORM_CASE(ConcurrencyCase, ManySessions, "concurrency.session_close.many_sessions",
+               "32 sessions with 2 running operations each are closed at once from 4 threads, half "
     "synchronously and half with completion callbacks, each final result callback lingering "
     "after it closed its handle (callback.after_final_close): every operation gets exactly one "
     "final result, every completion runs once with its own context, every close finishes, and "
     "none ends while a callback of its session is still running.",
-    RunManySessions(), "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-1", "SC-PARAM-CB-2",
-    "SC-PARAM-CTX-1", "SC-PARAM-CB-5");
-MICONFORM_CONCURRENCY_CASE(
-    SlowCompletionOtherSession, "concurrency.session_close.slow_completion_other_session",
-    "While one session's completion callback lingers (callback.in_completion), another session "
+               "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-1", "SC-PARAM-CB-2", "SC-PARAM-CTX-1", "SC-PARAM-CB-5") {
+  RunManySessions();
+}
+MICONFORM_CASE(ConcurrencyCase, SlowCompletionOtherSession, "concurrency.session_close.slow_completion_other_session",
+               "While one session's completion callback lingers (callback.in_completion), another session "
     "closes: its operation gets its final result and its completion runs once.",
-    RunSlowCompletionOtherSession(), "SC-PARAM-CB-1", "SC-REM-2", "SC-DESC-1");
-MICONFORM_CONCURRENCY_CASE(
-    DuringSlowWriteMessageAsync, "concurrency.session_close.during_slow_write_message.async",
-    "A session close with a completion callback arrives while writeMessage lingers "
+               "SC-PARAM-CB-1", "SC-REM-2", "SC-DESC-1") {
+  RunSlowCompletionOtherSession();
+}
+MICONFORM_CASE(ConcurrencyCase, DuringSlowWriteMessageAsync, "concurrency.session_close.during_slow_write_message.async",
+               "A session close with a completion callback arrives while writeMessage lingers "
     "(callback.in_write_message): the close returns, the operation gets one final result, and "
     "the completion runs once.",
-    RunCloseDuringSlowNotice(true, false), "SC-PARAM-CB-1", "SC-REM-1", "SC-REM-2",
-    "SC-PARAM-CB-5");
-MICONFORM_CONCURRENCY_CASE(
-    DuringSlowWriteMessageSync, "concurrency.session_close.during_slow_write_message.sync",
-    "A synchronous session close arrives while writeMessage lingers (callback.in_write_message): "
+               "SC-PARAM-CB-1", "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-5") {
+  RunCloseDuringSlowNotice(true, false);
+}
+MICONFORM_CASE(ConcurrencyCase, DuringSlowWriteMessageSync, "concurrency.session_close.during_slow_write_message.sync",
+               "A synchronous session close arrives while writeMessage lingers (callback.in_write_message): "
     "it returns after the operation's final result.",
-    RunCloseDuringSlowNotice(true, true), "SC-PARAM-CB-2", "SC-REM-1", "SC-REM-2",
-    "SC-PARAM-CB-5");
-MICONFORM_CONCURRENCY_CASE(
-    DuringSlowWriteProgressAsync, "concurrency.session_close.during_slow_write_progress.async",
-    "A session close with a completion callback arrives while writeProgress lingers "
+               "SC-PARAM-CB-2", "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-5") {
+  RunCloseDuringSlowNotice(true, true);
+}
+MICONFORM_CASE(ConcurrencyCase, DuringSlowWriteProgressAsync, "concurrency.session_close.during_slow_write_progress.async",
+               "A session close with a completion callback arrives while writeProgress lingers "
     "(callback.in_write_progress): the close returns, the operation gets one final result, and "
     "the completion runs once.",
-    RunCloseDuringSlowNotice(false, false), "SC-PARAM-CB-1", "SC-REM-1", "SC-REM-2",
-    "SC-PARAM-CB-5");
-MICONFORM_CONCURRENCY_CASE(
-    DuringSlowAck, "concurrency.session_close.during_slow_ack",
-    "A session close with a completion callback arrives while a manual-ack operation's "
+               "SC-PARAM-CB-1", "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-5") {
+  RunCloseDuringSlowNotice(false, false);
+}
+MICONFORM_CASE(ConcurrencyCase, DuringSlowAck, "concurrency.session_close.during_slow_ack",
+               "A session close with a completion callback arrives while a manual-ack operation's "
     "acknowledgements are slow (callback.before_ack, callback.after_ack): the operation gets "
     "one final result and the completion runs once after it.",
-    RunCloseDuringSlowAck(), "SC-REM-1", "SC-REM-2", "OI-ACK-1", "SC-PARAM-CB-1",
-    "SC-PARAM-CB-5");
+               "SC-REM-1", "SC-REM-2", "OI-ACK-1", "SC-PARAM-CB-1", "SC-PARAM-CB-5") {
+  RunCloseDuringSlowAck();
+}
 
 }  // namespace
 }  // namespace miconform::cases

@@ -9,6 +9,10 @@
 namespace miconform::cases {
 namespace {
 
+using ApplicationClose = CaseFixture;
+using SessionCloseManualAck = CaseFixture;
+using SessionCloseOpenHandle = CaseFixture;
+
 using testing::_;
 using testing::AnyNumber;
 using testing::AtMost;

@@ -1,7 +1,7 @@
 // memory_cases.cc - conformance cases for "MI_Session_Close closes a session and releases all
 // associated memory" (SC-DESC-2): the heap of the case process, counted by the preloaded
 // accounting library (suite/heap), must not keep what sessions and their operations took once
-// they are closed. Area `memory`: the runner starts these cases with the accounting preloaded.
+// they are closed. Their fixture, MemorySessionClose, has the runner preload the accounting.
 //
 // Why the cycles bypass the fixture's handle helpers: the fixture keeps every slot, mock and
 // phase line it creates until the process ends, which is growth of the suite's own making. The
@@ -781,6 +781,12 @@ void ExpectSingleSessionsReleased(SessionLifecycle& life,
 }
 
 }  // namespace
+
+// The memory cases' fixture: the runner preloads the heap accounting into their process.
+class MemorySessionClose : public CaseFixture {
+ public:
+  static constexpr CaseTraits kTraits{.heap_accounting = true};
+};
 
 MICONFORM_CASE(MemorySessionClose, Released, "memory.session_close.released",
                "After warm-up cycles, one session with three enumerations of several results "

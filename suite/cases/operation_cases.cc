@@ -9,6 +9,10 @@
 namespace miconform::cases {
 namespace {
 
+using ApplicationClose = CaseFixture;
+using OperationCancel = CaseFixture;
+using OperationClose = CaseFixture;
+
 using testing::_;
 
 MICONFORM_CASE(OperationCancel, AsyncFinal, "operation_cancel.async_final",

@@ -225,17 +225,16 @@ std::string KindSummary(OperationKind kind) {
          ", then the completion runs. NOT-SUPPORTED when the target does not run " + name + ".";
 }
 
-[[maybe_unused]] const bool g_kinds_declared = [] {
+std::vector<CaseRow<OperationKind>> KindRows() {
+  std::vector<CaseRow<OperationKind>> rows;
   for (OperationKind kind : kOperationKinds) {
-    const std::string id = "session_close.cancel.kind." + KindId(kind);
-    std::string gtest_name = "OperationKind.";
-    for (char c : KindId(kind)) gtest_name += c;
-    DeclareCase(CaseInfo{id, KindRequirements(kind), gtest_name, KindSummary(kind)},
-                [kind]() -> CaseFixture* { return new OperationKindCase(kind); }, __FILE__,
-                __LINE__);
+    rows.push_back({"session_close.cancel.kind." + KindId(kind), KindSummary(kind),
+                    KindRequirements(kind), kind});
   }
-  return true;
-}();
+  return rows;
+}
+
+MICONFORM_CASE_FAMILY(OperationKindCase, KindRows());
 
 }  // namespace
 }  // namespace miconform::cases

@@ -198,6 +198,9 @@ void Reenter(const std::shared_ptr<Reentry>& reentry, const Action& action, MI_O
 
 class ReentrancyCase : public CaseFixture {
  public:
+  // Races: a PASS is run again under many schedules.
+  static constexpr CaseTraits kTraits{.race = true};
+
   explicit ReentrancyCase(const Row& row) : row_(row) {}
 
   void TestBody() override {
@@ -648,20 +651,15 @@ std::vector<Row> MatrixRows() {
   return rows;
 }
 
-std::string GtestName(const std::string& id) {
-  std::string name = "ReentrancyMatrix.";
-  for (char c : id) name += c == '.' ? '_' : c;
-  return name;
+std::vector<CaseRow<Row>> MatrixCaseRows() {
+  std::vector<CaseRow<Row>> rows;
+  for (const Row& row : MatrixRows()) {
+    rows.push_back({RowId(row), RowSummary(row), RowRequirements(row), row});
+  }
+  return rows;
 }
 
-[[maybe_unused]] const bool g_matrix_declared = [] {
-  for (const Row& row : MatrixRows()) {
-    const std::string id = RowId(row);
-    DeclareCase(CaseInfo{id, RowRequirements(row), GtestName(id), RowSummary(row)},
-                [row]() -> CaseFixture* { return new ReentrancyCase(row); }, __FILE__, __LINE__);
-  }
-  return true;
-}();
+MICONFORM_CASE_FAMILY(ReentrancyCase, MatrixCaseRows());
 
 }  // namespace
 }  // namespace miconform::cases

@@ -5,6 +5,9 @@
 namespace miconform::cases {
 namespace {
 
+using SessionCloseSync = CaseFixture;
+using SessionCloseAsync = CaseFixture;
+
 using testing::_;
 using testing::AtMost;
 using testing::Eq;

@@ -4,6 +4,8 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "case_fixture.h"
 #include "case_registry.h"
@@ -14,6 +16,7 @@ namespace {
 using testing::AtMost;
 using testing::Eq;
 
+using SessionCloseCancel = CaseFixture;
 
 MICONFORM_CASE(SessionCloseCancel, RunningAsync, "session_close.cancel.running_async",
                "Closing a session with 4 running asynchronous operations cancels each: exactly one "
@@ -124,35 +127,30 @@ class SyncPullOfKindCase : public CaseFixture {
   OperationKind kind_;
 };
 
-[[maybe_unused]] const bool g_sync_pulls_declared = [] {
-  const struct {
-    OperationKind kind;
-    const char* id;
-    const char* gtest_name;
-  } kPulls[] = {
-      {OperationKind::kEnumerateInstances, "session_close.cancel.sync_pull_released",
-       "SessionCloseCancel.SyncPullReleased"},
-      {OperationKind::kSubscribe, "session_close.cancel.sync_pull.get_indication",
-       "SessionCloseCancel.SyncPullGetIndication"},
-      {OperationKind::kEnumerateClasses, "session_close.cancel.sync_pull.get_class",
-       "SessionCloseCancel.SyncPullGetClass"},
+std::vector<CaseRow<OperationKind>> SyncPullRows() {
+  const std::pair<OperationKind, const char*> kPulls[] = {
+      {OperationKind::kEnumerateInstances, "session_close.cancel.sync_pull_released"},
+      {OperationKind::kSubscribe, "session_close.cancel.sync_pull.get_indication"},
+      {OperationKind::kEnumerateClasses, "session_close.cancel.sync_pull.get_class"},
   };
-  for (const auto& pull : kPulls) {
-    const std::string function = PullFunctionName(pull.kind);
-    const std::string summary =
-        "An operation pulled synchronously (NULL callbacks), " +
-        std::string(OperationKindName(pull.kind)) + ", whose " + function +
-        " is blocked on another thread is released by the "
-        "session close (SHOULD: soon; by the final result or by an error return), the handle is "
-        "closed, and the completion callback runs once. NOT-SUPPORTED when the target reports "
-        "MI_RESULT_NOT_SUPPORTED for " + function + ".";
-    const OperationKind kind = pull.kind;
-    DeclareCase(CaseInfo{pull.id, {"SC-REM-1", "OCAN-REM-4", "OCL-REM-1"}, pull.gtest_name, summary},
-                [kind]() -> CaseFixture* { return new SyncPullOfKindCase(kind); }, __FILE__,
-                __LINE__);
+  std::vector<CaseRow<OperationKind>> rows;
+  for (const auto& [kind, id] : kPulls) {
+    const std::string function = PullFunctionName(kind);
+    rows.push_back(
+        {id,
+         "An operation pulled synchronously (NULL callbacks), " +
+             std::string(OperationKindName(kind)) + ", whose " + function +
+             " is blocked on another thread is released by the session close (SHOULD: soon; by "
+             "the final result or by an error return), the handle is closed, and the completion "
+             "callback runs once. NOT-SUPPORTED when the target reports MI_RESULT_NOT_SUPPORTED "
+             "for " + function + ".",
+         {"SC-REM-1", "OCAN-REM-4", "OCL-REM-1"},
+         kind});
   }
-  return true;
-}();
+  return rows;
+}
+
+MICONFORM_CASE_FAMILY(SyncPullOfKindCase, SyncPullRows());
 
 MICONFORM_CASE(SessionCloseCancel, ProviderIgnoresCancel,
                "session_close.cancel.provider_ignores_cancel",

@@ -66,19 +66,9 @@ struct RunSetup {
   std::unique_ptr<HandlerRegistration> registration;
   std::vector<std::pair<std::string, std::string>> child_env;
   std::vector<std::string> child_env_unset;  // inherited variables no child gets
-  std::string heap_library;  // preloaded into `memory.*` cases; empty when unavailable
+  std::string heap_library;  // preloaded into heap-accounting cases; empty when unavailable
   std::string interposer_library;  // preloaded under an injection plan; empty when unavailable
 };
-
-// Race cases: the areas whose cases are run again under many schedules (schedule_exploration.h).
-bool IsRaceCase(const CaseInfo& info) {
-  return info.id.rfind("concurrency.", 0) == 0 || info.id.rfind("reentrancy.", 0) == 0;
-}
-
-// Cases of the area `memory` measure the target's heap through the heap accounting library,
-// preloaded into their process (suite/heap). A sanitizer build has its own allocator, so there the
-// library is not preloaded and those cases report NOT-SUPPORTED.
-bool NeedsHeapAccounting(const CaseInfo& info) { return info.id.rfind("memory.", 0) == 0; }
 
 // A library of the build's lib directory that is preloaded into children; none in a sanitizer
 // build (the sanitizers interpose the allocator and the same pthread functions).
@@ -100,7 +90,7 @@ std::vector<std::pair<std::string, std::string>> CaseEnvironment(const RunSetup&
                                                                  const std::string& plan) {
   auto env = setup.child_env;
   std::string preload;
-  if (NeedsHeapAccounting(info) && !setup.heap_library.empty()) preload = setup.heap_library;
+  if (info.traits.heap_accounting && !setup.heap_library.empty()) preload = setup.heap_library;
   if (!plan.empty() && !setup.interposer_library.empty()) {
     preload += (preload.empty() ? "" : ":") + setup.interposer_library;
     env.emplace_back("MICONFORM_INJECT", plan);
@@ -595,7 +585,7 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   if (options.explore && options.inject.empty() && !setup.interposer_library.empty()) {
     for (std::size_t index = 0; index < selected.size(); ++index) {
       if (!ran[index]) continue;
-      if (IsRaceCase(selected[index]) && results[index].verdict == report::Verdict::kPass &&
+      if (selected[index].traits.race && results[index].verdict == report::Verdict::kPass &&
           !explored[index]) {
         race_cases.push_back(index);
       }

@@ -47,6 +47,31 @@ TEST(CaseRegistry, FindsCasesById) {
   EXPECT_EQ(FindCase("no.such.case"), nullptr);
 }
 
+TEST(CaseRegistry, TraitsComeFromTheFixtureNotTheId) {
+  const CaseInfo* plain = FindCase("session_close.sync.idle");
+  const CaseInfo* memory = FindCase("memory.session_close.released");
+  const CaseInfo* race = FindCase("concurrency.session_close.many_sessions");
+  ASSERT_NE(plain, nullptr);
+  ASSERT_NE(memory, nullptr);
+  ASSERT_NE(race, nullptr);
+  EXPECT_FALSE(plain->traits.race || plain->traits.heap_accounting);
+  EXPECT_TRUE(memory->traits.heap_accounting);
+  EXPECT_FALSE(memory->traits.race);
+  EXPECT_TRUE(race->traits.race);
+  EXPECT_FALSE(race->traits.heap_accounting);
+  // A family's rows take the traits of their fixture too.
+  for (const CaseInfo& info : AllCases()) {
+    if (info.gtest_name.rfind("ReentrancyCase.", 0) == 0) EXPECT_TRUE(info.traits.race) << info.id;
+  }
+}
+
+TEST(CaseRegistry, NamesAFamilysCasesAfterFixtureAndId) {
+  const CaseInfo* info = FindCase("session_close.cancel.kind.get_class");
+  ASSERT_NE(info, nullptr);
+  EXPECT_EQ(info->gtest_name, "OperationKindCase.session_close_cancel_kind_get_class");
+  EXPECT_EQ(cases::internal::FamilyCaseName("F", "a.b_c"), "F.a_b_c");
+}
+
 TEST(CaseRegistry, DeclaresTheRequiredScenarios) {
   for (const char* id : {
            "session_close.sync.idle",
