@@ -1,6 +1,12 @@
 // case_fixture.h - the GoogleTest fixture every conformance case derives from: opens the
-// application, sessions and scripted operations, wraps the close calls with phase lines, watches
-// documented hangs, and cleans up without ever blocking the verdict. Used by the case files.
+// application, sessions and scripted operations, wraps the close calls with phase lines, and
+// cleans up without ever blocking the verdict. Used by the case files.
+//
+// The fixture holds the handles alone; the other concerns of a case have their own modules, all
+// included here so a case file includes only this header: the run's bounds and the phase lines
+// (case_runtime.h), documented hangs and bounded waits (hang_watch.h), delays in the suite's own
+// callbacks (callback_points.h), the account of planned faults and harness errors
+// (planned_faults.h), the shared checks (case_checks.h) and the one-shot Signal (case_signal.h).
 //
 // Handles: every handle the fixture opens lives in fixture-owned storage with a stable address
 // until the process ends; a handle whose close was *called* is never closed again by the cleanup
@@ -32,13 +38,17 @@
 #include <string>
 #include <vector>
 
+#include "callback_points.h"
+#include "case_checks.h"
 #include "case_registry.h"
 #include "case_runtime.h"
+#include "case_signal.h"
 #include "check_attribution.h"
+#include "hang_watch.h"
 #include "miconform/handler_control.h"
-#include "miconform/injection_point_table.h"
 #include "miconform/mocks/callback_mocks.h"
 #include "miconform/report/verdict.h"
+#include "planned_faults.h"
 
 namespace miconform::cases {
 
@@ -46,89 +56,11 @@ namespace miconform::cases {
 // could invent.
 inline int g_completion_tag = 0;
 
-// ---- planned faults. A case *plans* a fault when it gives an injection point of the callback or
-// handler layer a delay: DelayCallbackPoint with a positive delay, or a script with a positive
-// delay field started through the fixture (StartEnumerate, PrepareEnumerate). A planned point
-// that never fired means the run proved nothing about that fault: RunCaseChild then turns a PASS
-// into NOT-EXERCISED (never any other verdict). Process-wide (one case per process), thread-safe.
-void NotePlannedPoint(const std::string& point);
-// The planned points, sorted.
-std::vector<std::string> PlannedPoints();
-// The handler-layer points a script's delay fields plan (cancel_delay_ms -> handler.before_cancel,
-// operation_close_delay_ms -> handler.in_operation_close, session_close_delay_ms ->
-// handler.in_session_close; only fields > 0). result_delay_ms only paces results: its point,
-// handler.before_result, is reported when it fires but never planned.
-std::vector<std::string> HandlerPointsPlannedBy(const MiconformScript& script);
-// How often each handler-layer point fired according to the handler's records: every handler
-// point of the registry is a key, with 0 when it never fired.
-std::map<std::string, std::uint64_t> HandlerPointFires(
-    const std::vector<MiconformOperationRecord>& operations,
-    const std::vector<MiconformSessionRecord>& sessions);
-// The callback-layer points that have fired (slept their delay) at least once so far.
-std::set<std::string> FiredCallbackPoints();
-// The planned points absent from `fired`, sorted and unique: each is written as an `unfired` line,
-// and the runner's verdict rule (report.h, CaseVerdictOfFacts) turns a PASS into NOT-EXERCISED.
-std::vector<std::string> UnfiredPlannedPoints(const std::vector<std::string>& planned,
-                                              const std::set<std::string>& fired);
-
-// ---- harness errors: the case itself is wrong (e.g. names an injection point that does not
-// exist). Written as a `harness-error` line: the case's verdict becomes ERROR whatever else
-// happened. Thread-safe.
-void NoteHarnessError(const std::string& text);
-
-// "MI_RESULT_OK", ..., or "MI_Result(<n>) (not a valid MI_Result)".
-std::string ResultName(int result);
-
-// ---- judging helpers shared by the case files.
-// The pages name no success code for a close, only a value of the MI_Result enumeration: that is
-// judged (as `requirement`), and any code other than MI_RESULT_OK is observed. True when the call
-// returned MI_RESULT_OK, which the checks that assume a finished close depend on.
-bool CheckResult(const char* requirement, const std::string& call, int result);
-// A running operation of a closed session delivered no final result. The provider tells which
-// sentence broke: an operation it saw cancelled or closed was let go of by the client, so its
-// final result was lost (SC-REM-2); when it saw none, the close did not cancel (SC-REM-1).
-const char* MissedFinalRequirement(const ScriptedBackend& backend);
-// The provider's operations it saw cancelled, and those it saw closed without a cancel, as text.
-// Whether a cancel reaches the provider is open (the client may just disconnect): observed only.
-std::string ProviderSaw(const ScriptedBackend& backend);
-// The provider had not seen `operations` operations start within `waited`: the close is made on
-// operations that may not have reached it. No page says when an operation reaches the provider,
-// so this is only observed.
-void ObserveNotStarted(int operations, std::chrono::milliseconds waited);
-
-// gmock matcher: the argument is a value of the MI_Result enumeration.
-MATCHER(IsValidResult, "is a valid MI_Result") { return MI_Result_IsValid(static_cast<int>(arg)); }
-
-// A one-shot flag with a condition wait, shareable with helper threads.
-class Signal {
- public:
-  void Set();
-  bool IsSet() const;
-  // False on timeout, or at once when the target provably went quiet without it; a target stuck
-  // in a call of the suite makes it wait on for the watchdog (harness_wait.h) unless
-  // `defer_stuck_to_watchdog` is false, when it returns false at once.
-  bool WaitFor(std::chrono::milliseconds timeout, bool defer_stuck_to_watchdog = true) const;
-  // A plain timed wait that never consults the stall oracle.
-  bool PollFor(std::chrono::milliseconds timeout) const;
-  void Wait() const;                                      // unbounded
-
- private:
-  mutable std::mutex mutex_;
-  mutable std::condition_variable changed_;
-  bool set_ = false;
-};
-
 class CaseFixture : public testing::Test {
  public:
   // What the runner does around the case besides running it (case_registry.h): nothing for a
   // plain case. A fixture whose cases are races or measure the heap declares its own.
   static constexpr CaseTraits kTraits{};
-
-  // The bound for "eventually" (--eventually): only reached when the target is failing and does
-  // not go provably quiet first.
-  static std::chrono::milliseconds Eventually();
-  // How long a case waits for the target to go provably quiet (--settle).
-  static std::chrono::milliseconds Settle();
 
   struct SessionSlot {
     MI_Session handle{};
@@ -159,9 +91,6 @@ class CaseFixture : public testing::Test {
 
   Target& target() const { return *runtime_->target; }
   ScriptedBackend& backend() const { return *runtime_->backend; }
-  std::chrono::milliseconds observe() const {
-    return std::chrono::milliseconds(runtime_->observe_ms);
-  }
 
   // ---- handles (test thread). OpenSession returns nullptr after recording a failure (or a skip,
   // when the target reports NOT_SUPPORTED); callers then simply return.
@@ -255,76 +184,6 @@ class CaseFixture : public testing::Test {
                               std::function<void(MI_Operation*)> on_final, bool acknowledge = false,
                               testing::Sequence* sequence = nullptr);
 
-  // ---- documented hangs
-  // Arms the watchdog, runs `call_fn` on a helper thread and watches it until it returns (a
-  // DEVIATION for `requirement_id`), until the process is provably quiet with the helper blocked
-  // in `call` (the documented hang, proven; stalled in another call, it is left to the watchdog,
-  // which judges it HANG), or for observe() (the hang, by that window). Blocked: the documented
-  // hang is noted, the watchdog disarmed, `release` run, and the call awaited without bound (a
-  // hang there is a HANG). Returns true when the hang was observed and released.
-  bool ExpectDocumentedHang(const std::string& requirement_id, const std::string& call,
-                            std::function<void()> call_fn, std::function<void()> release);
-
-  // A call started on a helper thread (StartWatched), watched by the test thread (Watch): did it
-  // return, is it provably blocked in `call` (or, unproven, still blocked after observe()), or is
-  // the process provably stuck somewhere else? The handle outlives the fixture.
-  struct WatchedCall {
-    std::string call;
-    Signal returned;
-    std::atomic<pid_t> thread{0};
-  };
-  enum class Watched { kReturned, kBlocked, kStuckElsewhere };
-  // Runs `call_fn` (which makes `call` with its phase lines) on a detached helper thread.
-  static std::shared_ptr<WatchedCall> StartWatched(const std::string& call,
-                                                   std::function<void()> call_fn);
-  // Watches until one of the outcomes above; *how says how it was decided.
-  Watched Watch(WatchedCall& watched, std::string* how);
-  // Runs `fn` on a helper thread; true when it returned within `limit`. A call still blocked is
-  // abandoned (the thread is detached; `fn` must only capture what outlives the process).
-  // With `defer_stuck_to_watchdog` false (the cleanup), a call provably stuck is abandoned at
-  // once instead of being left to the watchdog.
-  static bool RunBounded(std::function<void()> fn, std::chrono::milliseconds limit,
-                         bool defer_stuck_to_watchdog = true);
-  // Waits until the target is provably quiet (every thread but the harness's waiting ones parked
-  // for good), at most Settle(); true when it is. Cases call it before judging that nothing more
-  // happens.
-  static bool SettleQuiet();
-
-  // ---- callback-layer delays: injection points inside the suite's own callbacks. A case sets a
-  // delay for a named point (before starting what calls back); the case's callbacks call
-  // AtCallbackPoint(point) where the point is, which then sleeps the delay and writes
-  // `fired <point>` on the phase channel each time. Points without a delay cost nothing and
-  // write nothing. Settings are process-wide (one case per process) and thread-safe; the static
-  // members may be called from any callback on any thread.
-  // The names are exactly the callback-layer lines of the point registry
-  // (injection_point_table.h), in table order.
-#define MICONFORM_CASES_CALLBACK_POINT(layer, ident, description) \
-  MICONFORM_CASES_CALLBACK_POINT_##layer(ident)
-#define MICONFORM_CASES_CALLBACK_POINT_callback(ident) "callback." #ident,
-#define MICONFORM_CASES_CALLBACK_POINT_handler(ident)
-#define MICONFORM_CASES_CALLBACK_POINT_interposer(ident)
-  static constexpr const char* kCallbackPoints[] = {
-      MICONFORM_INJECTION_POINT_TABLE(MICONFORM_CASES_CALLBACK_POINT)};
-#undef MICONFORM_CASES_CALLBACK_POINT_interposer
-#undef MICONFORM_CASES_CALLBACK_POINT_handler
-#undef MICONFORM_CASES_CALLBACK_POINT_callback
-#undef MICONFORM_CASES_CALLBACK_POINT
-  static bool IsCallbackPoint(const std::string& point);
-  // Sets (0 ms: removes) the delay of `point`. A positive delay plans the point (see "planned
-  // faults" above). An unknown name is a harness error (NoteHarnessError: the verdict is ERROR).
-  void DelayCallbackPoint(const std::string& point, std::chrono::milliseconds delay);
-  static void AtCallbackPoint(const char* point);
-  // How often `point` has fired (slept its delay) so far.
-  static int CallbackPointFires(const std::string& point);
-  // Calls `ack(operation)` between the points callback.before_ack and callback.after_ack and
-  // returns its result; a NULL `ack` is not called (MI_RESULT_OK).
-  static MI_Result AcknowledgeResult(MI_ResultAcknowledgement ack, MI_Operation* operation);
-
-  // The watchdog's armed window, for documented hangs a case arranges itself.
-  static void Arm(const std::string& requirement_id, const std::string& call);
-  static void Disarm();
-  static void Trace(const std::string& text);
-  static void Phase(const std::string& text);
 
  private:
   // Everything a helper thread may still touch after the fixture is gone: allocated once per case

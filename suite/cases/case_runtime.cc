@@ -6,6 +6,7 @@
 
 #include "check_attribution.h"
 #include "phase_channel.h"
+#include "stall_oracle.h"
 
 namespace miconform::cases {
 namespace {
@@ -53,6 +54,29 @@ void Observe(const std::string& requirement_id, const std::string& text) {
   watchdog::PhaseChannel::Get().Observation(requirement_id, text);
 }
 
+std::chrono::milliseconds Eventually() {
+  const CaseRuntime* runtime = GetCaseRuntime();
+  return runtime != nullptr ? std::chrono::milliseconds(runtime->eventually_ms)
+                            : watchdog::Timing{}.eventually;
+}
 
+std::chrono::milliseconds Settle() {
+  const CaseRuntime* runtime = GetCaseRuntime();
+  return runtime != nullptr ? std::chrono::milliseconds(runtime->settle_ms)
+                            : watchdog::Timing{}.settle;
+}
+
+std::chrono::milliseconds ObserveWindow() {
+  const CaseRuntime* runtime = GetCaseRuntime();
+  return runtime != nullptr ? std::chrono::milliseconds(runtime->observe_ms)
+                            : watchdog::Timing{}.observe;
+}
+
+void Phase(const std::string& text) {
+  CaseStallOracle::Get().NotePhase(text);
+  watchdog::PhaseChannel::Get().Phase(text);
+}
+
+void Trace(const std::string& text) { watchdog::PhaseChannel::Get().Trace(text); }
 
 }  // namespace miconform::cases

@@ -1,12 +1,14 @@
 // case_runtime.h - what a case child process hands its one case: the loaded target, the scripted
 // backend, the observation window, and the case's findings and observations, from which
-// RunCaseChild computes the verdict. Used by case_child.cc and case_fixture.cc.
+// RunCaseChild computes the verdict; the run's time bounds; the phase lines. Used by case_child.cc,
+// the fixture and the case files.
 //
 // Thread-safety: SetCaseRuntime is called once before the case runs; the notes are atomic and
 // may be taken from any thread (callbacks included).
 #ifndef MICONFORM_CASES_CASE_RUNTIME_H
 #define MICONFORM_CASES_CASE_RUNTIME_H
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,21 @@ void SetCaseRuntime(const CaseRuntime& runtime);
 const CaseRuntime* GetCaseRuntime();
 // Whether the running case names `requirement_id` (false without a runtime).
 bool CaseNames(const std::string& requirement_id);
+
+// ---- the run's time bounds (the defaults of watchdog::Timing without a runtime).
+// The bound for "eventually" (--eventually): only reached when the target is failing and does
+// not go provably quiet first.
+std::chrono::milliseconds Eventually();
+// How long a case waits for the target to go provably quiet (--settle).
+std::chrono::milliseconds Settle();
+// How long a documented hang is watched when it cannot be proven (--observe).
+std::chrono::milliseconds ObserveWindow();
+
+// ---- phase lines: `Phase` marks where the case is (the watchdog and the stall oracle read it:
+// "entered X" / "returned X (...)" tell which calls into the target are in flight); `Trace` is
+// free text for the report.
+void Phase(const std::string& text);
+void Trace(const std::string& text);
 
 // ---- findings: what the case judged, each charged to the one requirement it judges. The case's
 // verdict and each requirement's verdict come from them (report.h, VerdictOfFinding); a finding

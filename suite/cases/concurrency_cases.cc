@@ -230,7 +230,7 @@ class ConcurrencyCase : public CaseFixture {
   // before the close was entered was running when the session closed (or had finished): its final
   // result and the end of the close are judged. One started while the close was under way, or
   // after it, is made on a handle being closed, which no page covers: what happens to it is only
-  // observed, over short waits (observe()), so that a library that never answers it does not run
+  // observed, over short waits (ObserveWindow()), so that a library that never answers it does not run
   // the case into its time limit.
   void RunCloseRacesNewOperation(bool sync_close) {
     constexpr int kRounds = 8;
@@ -316,10 +316,10 @@ class ConcurrencyCase : public CaseFixture {
             << ": the operation whose start returned before the session close began got no "
                "final result within "
             << Eventually().count() << " ms";
-      } else if (!mock.WaitFinalResults(1, observe())) {
+      } else if (!mock.WaitFinalResults(1, ObserveWindow())) {
         Observe("ABI-TABLE-1", round_name + ": the operation started while its session was "
                                             "closing got no final result within " +
-                                   std::to_string(observe().count()) + " ms (the close returned " +
+                                   std::to_string(ObserveWindow().count()) + " ms (the close returned " +
                                    ResultName(race->close_result.load()) + ")");
       }
       // Whether the operation reached the backend tells which call won the race.
@@ -345,10 +345,10 @@ class ConcurrencyCase : public CaseFixture {
         EXPECT_TRUE(completion->WaitReturned(1, Eventually()))
             << Judges("SC-DESC-1") << round_name << ": the session close did not complete within "
             << Eventually().count() << " ms of its last operation handle being closed";
-      } else if (!completion->WaitReturned(1, observe())) {
+      } else if (!completion->WaitReturned(1, ObserveWindow())) {
         Observe("SC-DESC-1", round_name + ": the session close, raced by an operation started "
                                           "while it was under way, had not completed " +
-                                 std::to_string(observe().count()) +
+                                 std::to_string(ObserveWindow().count()) +
                                  " ms after that operation's handle was closed");
       }
     }

@@ -87,14 +87,14 @@ MICONFORM_CASE(SessionCloseOpenHandle, AsyncCompletionWithheld,
       << "the session close did not cancel the operation (no final result; "
       << ProviderSaw(backend()) << ")";
   Phase("watching the completion callback while the operation handle is open");
-  if (completion.WaitReturned(1, observe())) {
+  if (completion.WaitReturned(1, ObserveWindow())) {
     NoteDeviation("SC-REM-3", "the completion callback ran although an operation handle of the "
                               "session was still open");
   } else {
     NoteDocumentedHang("SC-REM-3", "the completion callback was withheld while an operation "
                                    "handle was open, as documented (until the target went "
                                    "provably quiet, or for at most " +
-                                       std::to_string(observe().count()) + " ms)");
+                                       std::to_string(ObserveWindow().count()) + " ms)");
   }
   const MI_Result handle_closed = CloseOperation(operation);
   if (handle_closed != MI_RESULT_OK) {
@@ -222,14 +222,14 @@ MICONFORM_CASE(SessionCloseManualAck, UnacknowledgedHoldsEnumeration,
          "acknowledgement function";
 
   Phase("watching for a next result while the first is unacknowledged");
-  if (second->WaitFor(observe())) {
+  if (second->WaitFor(ObserveWindow())) {
     NoteDeviation("OI-ACK-2", "a next result came while the first one of the manual-ack "
                               "enumeration was still unacknowledged");
   } else {
     NoteDocumentedHang("OI-ACK-2", "the enumeration did not progress while its first result was "
                                    "unacknowledged, as documented (until the target went provably "
                                    "quiet, or for at most " +
-                                       std::to_string(observe().count()) + " ms)");
+                                       std::to_string(ObserveWindow().count()) + " ms)");
   }
   Phase("acknowledging the held result");
   const MI_Result acked = held->ack(held->operation);

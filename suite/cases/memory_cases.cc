@@ -574,7 +574,7 @@ struct SettleLog {
   std::string Describe() const {
     std::string text = "the heap settled (" + std::to_string(kQuietPeriod.count()) +
                        " ms without change, at most " +
-                       std::to_string(CaseFixture::Settle().count()) + " ms) before " +
+                       std::to_string(Settle().count()) + " ms) before " +
                        std::to_string(snapshots) + " snapshot(s), the longest wait " +
                        std::to_string(longest.count()) + " ms";
     if (unsettled > 0) {
@@ -589,7 +589,7 @@ std::optional<heap::HeapSnapshot> SettledSnapshot(SettleLog& log) {
   heap::SettleRule rule;
   rule.quiet = kQuietPeriod;
   rule.step = kSettleStep;
-  rule.limit = CaseFixture::Settle();
+  rule.limit = Settle();
   const std::optional<heap::SettledHeapSnapshot> settled = heap::TakeSettledSnapshot(rule);
   if (!settled) return std::nullopt;
   ++log.snapshots;

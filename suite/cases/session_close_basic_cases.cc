@@ -139,7 +139,7 @@ MICONFORM_CASE(SessionCloseSync, QuietAfterReturn, "session_close.sync.no_callba
   }
   Phase("watching for callbacks after MI_Session_Close returned");
   const int entries_at_return = static_cast<int>(mocks::CallbackTrace::Get().Entries().size());
-  std::this_thread::sleep_for(observe());  // a quiet period: nothing may happen in it
+  std::this_thread::sleep_for(ObserveWindow());  // a quiet period: nothing may happen in it
   int calls_later = 0;
   for (auto* mock : operation_mocks) calls_later += mock->Calls();
   EXPECT_EQ(calls_later, calls_at_return)
@@ -185,7 +185,7 @@ MICONFORM_CASE(SessionCloseAsync, QuietAfterCompletion,
     calls_at_completion += mock->Calls();
   }
   Phase("watching for callbacks after the completion callback");
-  std::this_thread::sleep_for(observe());  // a quiet period: nothing may happen in it
+  std::this_thread::sleep_for(ObserveWindow());  // a quiet period: nothing may happen in it
   int calls_later = 0;
   for (auto* mock : operation_mocks) calls_later += mock->Calls();
   EXPECT_EQ(calls_later, calls_at_completion)

@@ -1,5 +1,5 @@
-// callback_points_selftest.cc - self-tests of the fixture's callback-layer delays (names, firing,
-// the `fired` channel line, the acknowledgement wrapper) and of the completeness of the
+// callback_points_selftest.cc - self-tests of the callback-layer delays (callback_points.h: names,
+// firing, the `fired` channel line, the acknowledgement wrapper) and of the completeness of the
 // reentrancy matrix and the concurrency cases in the case registry.
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
@@ -9,25 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "callback_points.h"
 #include "case_fixture.h"
+#include "planned_faults.h"
 #include "case_registry.h"
 #include "miconform/injection_points.h"
 #include "phase_channel.h"
 
 namespace miconform::cases {
 namespace {
-
-// Reaches the fixture's protected helpers without running a case (SetUp is never called).
-class CallbackPointProbe : public CaseFixture {
- public:
-  using CaseFixture::AcknowledgeResult;
-  using CaseFixture::AtCallbackPoint;
-  using CaseFixture::CallbackPointFires;
-  using CaseFixture::DelayCallbackPoint;
-  using CaseFixture::IsCallbackPoint;
-  using CaseFixture::kCallbackPoints;
-  void TestBody() override {}
-};
 
 bool ChannelHasLine(const std::string& line) {
   const auto lines = watchdog::PhaseChannel::Get().Lines();
@@ -38,20 +28,20 @@ TEST(CallbackPoints, KnowsExactlyTheSixNames) {
   const std::string expected[] = {"callback.before_ack", "callback.after_ack",
                                   "callback.in_completion", "callback.in_write_message",
                                   "callback.in_write_progress", "callback.after_final_close"};
-  EXPECT_EQ(std::size(CallbackPointProbe::kCallbackPoints), std::size(expected));
-  for (const std::string& name : expected) EXPECT_TRUE(CallbackPointProbe::IsCallbackPoint(name));
-  EXPECT_FALSE(CallbackPointProbe::IsCallbackPoint("callback.in_write_error"));
-  EXPECT_FALSE(CallbackPointProbe::IsCallbackPoint(""));
+  EXPECT_EQ(std::size(kCallbackPoints), std::size(expected));
+  for (const std::string& name : expected) EXPECT_TRUE(IsCallbackPoint(name));
+  EXPECT_FALSE(IsCallbackPoint("callback.in_write_error"));
+  EXPECT_FALSE(IsCallbackPoint(""));
 }
 
-// The fixture's list is the registry's callback layer, in table order.
+// The list is the registry's callback layer, in table order.
 TEST(CallbackPoints, AreExactlyTheRegistrysCallbackLayer) {
   std::vector<std::string> registry;
   for (const injection::InjectionPoint& point : injection::AllInjectionPoints()) {
     if (point.layer == injection::Layer::kCallback) registry.emplace_back(point.name);
   }
-  const std::vector<std::string> fixture(std::begin(CallbackPointProbe::kCallbackPoints),
-                                         std::end(CallbackPointProbe::kCallbackPoints));
+  const std::vector<std::string> fixture(std::begin(kCallbackPoints),
+                                         std::end(kCallbackPoints));
   EXPECT_EQ(fixture, registry);
   EXPECT_FALSE(registry.empty());
 }
@@ -59,13 +49,12 @@ TEST(CallbackPoints, AreExactlyTheRegistrysCallbackLayer) {
 // A case naming a point that does not exist is a harness error (verdict ERROR), not a failed
 // check of the target.
 TEST(CallbackPoints, UnknownNameIsAHarnessError) {
-  CallbackPointProbe probe;
-  const int fires = CallbackPointProbe::CallbackPointFires("callback.nowhere");
+  const int fires = CallbackPointFires("callback.nowhere");
   {
     testing::TestPartResultArray failures;
     testing::ScopedFakeTestPartResultReporter reporter(
         testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
-    probe.DelayCallbackPoint("callback.nowhere", std::chrono::milliseconds(1));
+    DelayCallbackPoint("callback.nowhere", std::chrono::milliseconds(1));
     EXPECT_EQ(failures.size(), 0);
   }
   EXPECT_TRUE(ChannelHasLine(
@@ -73,68 +62,65 @@ TEST(CallbackPoints, UnknownNameIsAHarnessError) {
       "cannot delay it"));
   const auto planned = PlannedPoints();
   EXPECT_EQ(std::count(planned.begin(), planned.end(), "callback.nowhere"), 0);
-  CallbackPointProbe::AtCallbackPoint("callback.nowhere");
-  EXPECT_EQ(CallbackPointProbe::CallbackPointFires("callback.nowhere"), fires);
+  AtCallbackPoint("callback.nowhere");
+  EXPECT_EQ(CallbackPointFires("callback.nowhere"), fires);
 }
 
 TEST(CallbackPoints, APositiveDelayPlansThePoint) {
-  CallbackPointProbe probe;
   // No self-test gives callback.in_write_progress a delay: a zero delay plans nothing.
-  probe.DelayCallbackPoint("callback.in_write_progress", std::chrono::milliseconds(0));
+  DelayCallbackPoint("callback.in_write_progress", std::chrono::milliseconds(0));
   auto planned = PlannedPoints();
   EXPECT_EQ(std::count(planned.begin(), planned.end(), "callback.in_write_progress"), 0);
   EXPECT_EQ(FiredCallbackPoints().count("callback.in_write_progress"), 0u);
-  probe.DelayCallbackPoint("callback.in_write_message", std::chrono::milliseconds(1));
+  DelayCallbackPoint("callback.in_write_message", std::chrono::milliseconds(1));
   planned = PlannedPoints();
   EXPECT_EQ(std::count(planned.begin(), planned.end(), "callback.in_write_message"), 1);
-  CallbackPointProbe::AtCallbackPoint("callback.in_write_message");
+  AtCallbackPoint("callback.in_write_message");
   EXPECT_EQ(FiredCallbackPoints().count("callback.in_write_message"), 1u);
-  probe.DelayCallbackPoint("callback.in_write_message", std::chrono::milliseconds(0));
+  DelayCallbackPoint("callback.in_write_message", std::chrono::milliseconds(0));
 }
 
 TEST(CallbackPoints, PointWithoutDelayNeitherFiresNorWrites) {
-  const int before = CallbackPointProbe::CallbackPointFires("callback.in_write_progress");
-  CallbackPointProbe::AtCallbackPoint("callback.in_write_progress");
-  EXPECT_EQ(CallbackPointProbe::CallbackPointFires("callback.in_write_progress"), before);
+  const int before = CallbackPointFires("callback.in_write_progress");
+  AtCallbackPoint("callback.in_write_progress");
+  EXPECT_EQ(CallbackPointFires("callback.in_write_progress"), before);
   EXPECT_FALSE(ChannelHasLine("fired callback.in_write_progress"));
 }
 
 TEST(CallbackPoints, DelayedPointFiresEachTimeAndSaysSo) {
-  CallbackPointProbe probe;
-  probe.DelayCallbackPoint("callback.in_completion", std::chrono::milliseconds(1));
-  const int before = CallbackPointProbe::CallbackPointFires("callback.in_completion");
-  CallbackPointProbe::AtCallbackPoint("callback.in_completion");
-  CallbackPointProbe::AtCallbackPoint("callback.in_completion");
-  EXPECT_EQ(CallbackPointProbe::CallbackPointFires("callback.in_completion"), before + 2);
+  DelayCallbackPoint("callback.in_completion", std::chrono::milliseconds(1));
+  const int before = CallbackPointFires("callback.in_completion");
+  AtCallbackPoint("callback.in_completion");
+  AtCallbackPoint("callback.in_completion");
+  EXPECT_EQ(CallbackPointFires("callback.in_completion"), before + 2);
   EXPECT_TRUE(ChannelHasLine("fired callback.in_completion"));
-  probe.DelayCallbackPoint("callback.in_completion", std::chrono::milliseconds(0));
-  CallbackPointProbe::AtCallbackPoint("callback.in_completion");
-  EXPECT_EQ(CallbackPointProbe::CallbackPointFires("callback.in_completion"), before + 2);
+  DelayCallbackPoint("callback.in_completion", std::chrono::milliseconds(0));
+  AtCallbackPoint("callback.in_completion");
+  EXPECT_EQ(CallbackPointFires("callback.in_completion"), before + 2);
 }
 
 // The acknowledgement runs after callback.before_ack fired and before callback.after_ack did.
 int g_before_at_ack = -1;
 int g_after_at_ack = -1;
 MI_Result RecordingAck(MI_Operation*) {
-  g_before_at_ack = CallbackPointProbe::CallbackPointFires("callback.before_ack");
-  g_after_at_ack = CallbackPointProbe::CallbackPointFires("callback.after_ack");
+  g_before_at_ack = CallbackPointFires("callback.before_ack");
+  g_after_at_ack = CallbackPointFires("callback.after_ack");
   return MI_RESULT_NOT_FOUND;
 }
 
 TEST(CallbackPoints, AcknowledgementSitsBetweenItsPoints) {
-  CallbackPointProbe probe;
-  probe.DelayCallbackPoint("callback.before_ack", std::chrono::milliseconds(1));
-  probe.DelayCallbackPoint("callback.after_ack", std::chrono::milliseconds(1));
-  const int before = CallbackPointProbe::CallbackPointFires("callback.before_ack");
-  const int after = CallbackPointProbe::CallbackPointFires("callback.after_ack");
+  DelayCallbackPoint("callback.before_ack", std::chrono::milliseconds(1));
+  DelayCallbackPoint("callback.after_ack", std::chrono::milliseconds(1));
+  const int before = CallbackPointFires("callback.before_ack");
+  const int after = CallbackPointFires("callback.after_ack");
   MI_Operation operation{};
-  EXPECT_EQ(CallbackPointProbe::AcknowledgeResult(&RecordingAck, &operation), MI_RESULT_NOT_FOUND);
+  EXPECT_EQ(AcknowledgeResult(&RecordingAck, &operation), MI_RESULT_NOT_FOUND);
   EXPECT_EQ(g_before_at_ack, before + 1);
   EXPECT_EQ(g_after_at_ack, after);
-  EXPECT_EQ(CallbackPointProbe::CallbackPointFires("callback.after_ack"), after + 1);
+  EXPECT_EQ(CallbackPointFires("callback.after_ack"), after + 1);
   // A NULL acknowledgement function is not called and fires nothing.
-  EXPECT_EQ(CallbackPointProbe::AcknowledgeResult(nullptr, &operation), MI_RESULT_OK);
-  EXPECT_EQ(CallbackPointProbe::CallbackPointFires("callback.before_ack"), before + 1);
+  EXPECT_EQ(AcknowledgeResult(nullptr, &operation), MI_RESULT_OK);
+  EXPECT_EQ(CallbackPointFires("callback.before_ack"), before + 1);
 }
 
 // Every combination of the reentrancy matrix is a declared case.

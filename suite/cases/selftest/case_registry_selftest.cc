@@ -61,7 +61,9 @@ TEST(CaseRegistry, TraitsComeFromTheFixtureNotTheId) {
   EXPECT_FALSE(race->traits.heap_accounting);
   // A family's rows take the traits of their fixture too.
   for (const CaseInfo& info : AllCases()) {
-    if (info.gtest_name.rfind("ReentrancyCase.", 0) == 0) EXPECT_TRUE(info.traits.race) << info.id;
+    if (info.gtest_name.rfind("ReentrancyCase.", 0) == 0) {
+      EXPECT_TRUE(info.traits.race) << info.id;
+    }
   }
 }
 
