@@ -16,6 +16,7 @@ packages=(
   chromium-headless-shell        # report.html rendered and checked in a browser (reports/selftest)
   python3-websocket              # driving it over the DevTools protocol (browser_check.py)
   dpkg-dev file                  # the Debian package (cpack -G DEB: dpkg-shlibdeps, file)
+  clang-format-14                # the house style (.clang-format; scripts/format.sh)
 )
 
 missing=()

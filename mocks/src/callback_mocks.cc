@@ -2,14 +2,13 @@
 // the mocks' counters (callback_mocks.h).
 #include "miconform/mocks/callback_mocks.h"
 
-#include "miconform/mocks/harness_wait.h"
-
 #include <algorithm>
 #include <map>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
 
+#include "miconform/mocks/harness_wait.h"
 #include "mock_registry.h"
 
 namespace miconform::mocks {
@@ -169,14 +168,14 @@ int MockOperationCallbacks::CallsAfterFinal() const {
 
 bool MockOperationCallbacks::WaitFinalResults(int count, std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mutex_);
-  return HarnessWait(changed_, lock, timeout, [&] { return finals_returned_ >= count; },
-                     "a final result");
+  return HarnessWait(
+      changed_, lock, timeout, [&] { return finals_returned_ >= count; }, "a final result");
 }
 
 bool MockOperationCallbacks::WaitCalls(int count, std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mutex_);
-  return HarnessWait(changed_, lock, timeout, [&] { return calls_ >= count; },
-                     "an operation callback");
+  return HarnessWait(
+      changed_, lock, timeout, [&] { return calls_ >= count; }, "an operation callback");
 }
 
 int MockOperationCallbacks::InsideOnOtherThreads() const {
@@ -220,16 +219,15 @@ int MockSessionCloseCompletion::Returned() const {
 }
 bool MockSessionCloseCompletion::WaitReturned(int count, std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mutex_);
-  return HarnessWait(changed_, lock, timeout, [&] { return returned_ >= count; },
-                     "the completion callback");
+  return HarnessWait(
+      changed_, lock, timeout, [&] { return returned_ >= count; }, "the completion callback");
 }
 void MockSessionCloseCompletion::SetRunningCounter(std::function<int()> running) {
   std::lock_guard<std::mutex> lock(mutex_);
   running_ = std::move(running);
 }
 
-bool MockSessionCloseCompletion::SetRunningCounterFor(void* context,
-                                                      std::function<int()> running) {
+bool MockSessionCloseCompletion::SetRunningCounterFor(void* context, std::function<int()> running) {
   CallGuard guard(kCompletionMock, context);
   auto* mock = static_cast<MockSessionCloseCompletion*>(guard.mock());
   if (mock == nullptr) return false;

@@ -51,8 +51,8 @@ void miconform_mock_write_error(MI_Operation* operation, void* callbackContext,
   });
 }
 
-void miconform_mock_write_message(MI_Operation* operation, void* callbackContext,
-                                  MI_Uint32 channel, const MI_Char* message) {
+void miconform_mock_write_message(MI_Operation* operation, void* callbackContext, MI_Uint32 channel,
+                                  const MI_Char* message) {
   RouteOperationCall("writeMessage", callbackContext, -1, -1, [&](MockOperationCallbacks& mock) {
     mock.WriteMessage(operation, callbackContext, channel, message);
   });

@@ -1,4 +1,5 @@
-// digest_selftest.cc - SHA-256 (digest.h): the FIPS 180-4 vectors, files of every size, a missing file.
+// digest_selftest.cc - SHA-256 (digest.h): the FIPS 180-4 vectors, files of every size, a missing
+// file.
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -26,9 +27,7 @@ TEST(DigestTest, Sha256OfFileMatchesTheBytesAndNamesAMissingPath) {
     out << "abc";
   }
   EXPECT_EQ(Sha256OfFile(path), Sha256Hex("abc"));
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  }
+  { std::ofstream out(path, std::ios::binary | std::ios::trunc); }
   EXPECT_EQ(Sha256OfFile(path), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   // More than 1 MiB, read in many pieces and a short last one: 2 MiB + 1 bytes 'a' (the digest
   // from coreutils: head -c 2097153 /dev/zero | tr '\0' a | sha256sum).

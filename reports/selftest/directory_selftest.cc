@@ -1,7 +1,6 @@
 // directory_selftest.cc - self-tests of WriteReportDirectory: the four files, atomic replacement,
 // no temporary files left behind, and clear errors for directories that cannot be used; and of
 // ReportDirectoryLock: the same checks before a run, one run per directory.
-#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +9,8 @@
 #include <set>
 #include <sstream>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "miconform/report/directory_lock.h"
 #include "miconform/report/writers.h"
@@ -25,7 +26,8 @@ using testing::Slurp;
 
 std::set<std::string> Entries(const fs::path& dir) {
   std::set<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir)) names.insert(entry.path().filename().string());
+  for (const auto& entry : fs::directory_iterator(dir))
+    names.insert(entry.path().filename().string());
   return names;
 }
 

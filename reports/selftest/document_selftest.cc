@@ -1,7 +1,7 @@
 // document_selftest.cc - self-tests of report.md and report.html: content, escaping, trimming.
-#include <gtest/gtest.h>
-
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "miconform/report/writers.h"
 #include "sample_report.h"
@@ -173,7 +173,8 @@ TEST(Markdown, ARunThatJudgedNothingSaysSo) {
   report.Aggregate();
   EXPECT_EQ(OutcomeOf(report), "NOTHING JUDGED");
   EXPECT_EQ(ClaimOf(report), "NOT CONFORMANT") << "report.json's claim is unchanged";
-  EXPECT_EQ(ToMarkdown(report).rfind("# miconform conformance report\n\n**NOTHING JUDGED**", 0), 0u);
+  EXPECT_EQ(ToMarkdown(report).rfind("# miconform conformance report\n\n**NOTHING JUDGED**", 0),
+            0u);
   report.cases.front().verdict = Verdict::kPass;
   report.Aggregate();
   EXPECT_EQ(OutcomeOf(report), "NOT CONFORMANT");
@@ -201,15 +202,20 @@ TEST(Html, FiltersLinksTargetFramesAndAViewportWithoutScript) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_NE(html.find("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"),
             std::string::npos);
-  EXPECT_NE(html.find("<input class=\"filter\" type=\"radio\" name=\"verdict\" id=\"fv--all\" checked>"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find("<input class=\"filter\" type=\"radio\" name=\"verdict\" id=\"fv--all\" checked>"),
+      std::string::npos);
   EXPECT_NE(html.find("<input class=\"filter\" type=\"radio\" name=\"verdict\" id=\"fv-FAIL\">"),
             std::string::npos);
-  EXPECT_NE(html.find("#fv-FAIL:checked ~ main [data-verdict]:not([data-verdict=\"FAIL\"]) { display: none; }"),
-            std::string::npos);
-  EXPECT_NE(html.find("<input class=\"filter\" type=\"radio\" name=\"area\" id=\"fa-session_close\">"),
-            std::string::npos);
-  EXPECT_LT(html.find("id=\"fa--all\""), html.find("<main>")) << "the inputs precede what they filter";
+  EXPECT_NE(
+      html.find(
+          "#fv-FAIL:checked ~ main [data-verdict]:not([data-verdict=\"FAIL\"]) { display: none; }"),
+      std::string::npos);
+  EXPECT_NE(
+      html.find("<input class=\"filter\" type=\"radio\" name=\"area\" id=\"fa-session_close\">"),
+      std::string::npos);
+  EXPECT_LT(html.find("id=\"fa--all\""), html.find("<main>"))
+      << "the inputs precede what they filter";
   EXPECT_NE(html.find("<tr id=\"req-SC-RETURN-1\" data-verdict=\"FAIL\">"), std::string::npos);
   EXPECT_NE(html.find("<tr class=\"breaks\"><th>Breaks</th><td><a href=\"#req-SC-RETURN-1\">"),
             std::string::npos);
@@ -232,9 +238,10 @@ TEST(Html, VerdictsAreColourCodedAndCasesDescribed) {
   for (const CaseResult& result : report.cases) {
     const bool failure = !IsConformant(result.verdict);
     const bool has_section =
-        html.find(std::string("<section class=\"case") + (failure ? " failure" : "") + "\" id=\"case-" +
-                  result.id + "\" data-verdict=\"" + std::string(ToString(result.verdict)) +
-                  "\" data-area=\"" + result.id.substr(0, result.id.find('.')) + "\">") != std::string::npos;
+        html.find(std::string("<section class=\"case") + (failure ? " failure" : "") +
+                  "\" id=\"case-" + result.id + "\" data-verdict=\"" +
+                  std::string(ToString(result.verdict)) + "\" data-area=\"" +
+                  result.id.substr(0, result.id.find('.')) + "\">") != std::string::npos;
     EXPECT_EQ(has_section, result.verdict != Verdict::kPass) << result.id;
   }
   EXPECT_NE(html.find("NOT CONFORMANT"), std::string::npos);

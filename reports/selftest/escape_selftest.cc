@@ -15,9 +15,13 @@ const std::string kReplacement = "\xEF\xBF\xBD";
 // characters as they are).
 TEST(Utf8Repair, KeepsValidTextAndReplacesBadBytes) {
   EXPECT_EQ(XmlText("plain \xC3\xA9\xF0\x9F\x98\x80"), "plain \xC3\xA9\xF0\x9F\x98\x80");
-  EXPECT_EQ(XmlText("a\xFF" "b"), "a" + kReplacement + "b");
+  EXPECT_EQ(XmlText("a\xFF"
+                    "b"),
+            "a" + kReplacement + "b");
   EXPECT_EQ(XmlText("\xC3"), kReplacement) << "truncated sequence";
-  EXPECT_EQ(XmlText("\xE2\x82" "A"), kReplacement + kReplacement + "A")
+  EXPECT_EQ(XmlText("\xE2\x82"
+                    "A"),
+            kReplacement + kReplacement + "A")
       << "a cut-off sequence keeps the character after it";
   EXPECT_EQ(XmlText("\xC0\xAF"), kReplacement + kReplacement) << "overlong '/'";
   EXPECT_EQ(XmlText("\xED\xA0\x80"), kReplacement + kReplacement + kReplacement) << "surrogate";
@@ -41,7 +45,11 @@ TEST(MarkdownInline, EscapesMarksThatWouldOpenABlock) {
 
 TEST(Xml, EscapesMarkupAndReplacesForbiddenCharacters) {
   EXPECT_EQ(XmlText("<&>\"'"), "&lt;&amp;&gt;&quot;&apos;");
-  EXPECT_EQ(XmlText(std::string("a\x01" "b\x1f" "c\x00" "d", 7)),
+  EXPECT_EQ(XmlText(std::string("a\x01"
+                                "b\x1f"
+                                "c\x00"
+                                "d",
+                                7)),
             "a" + kReplacement + "b" + kReplacement + "c" + kReplacement + "d");
   EXPECT_EQ(XmlText("\xEF\xBF\xBE"), kReplacement) << "U+FFFE is not an XML character";
   EXPECT_EQ(XmlText("tab\tline\ncr\r"), "tab\tline\ncr&#13;");
@@ -66,7 +74,8 @@ TEST(Html, EscapesMarkupAndControls) {
 
 TEST(Markdown, InlineEscapesEverySpecialCharacterAndStaysOnOneLine) {
   EXPECT_EQ(MarkdownInline("a|b"), "a\\|b");
-  EXPECT_EQ(MarkdownInline("*x* _y_ `z` <t> [l] \\"), "\\*x\\* \\_y\\_ \\`z\\` \\<t\\> \\[l\\] \\\\");
+  EXPECT_EQ(MarkdownInline("*x* _y_ `z` <t> [l] \\"),
+            "\\*x\\* \\_y\\_ \\`z\\` \\<t\\> \\[l\\] \\\\");
   EXPECT_EQ(MarkdownInline("one\ntwo\rthree\x01"), "one two three ");
   EXPECT_EQ(MarkdownInline("\xC3\xA9"), "\xC3\xA9");
 }

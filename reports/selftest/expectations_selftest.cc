@@ -1,12 +1,12 @@
 // expectations_selftest.cc - self-tests of the expectations file and of the marks it gives results:
 // parsing, the expectation rules (MarkExpectations), report.json round trip, the report
 // directory's copy and its manifest, and what the writers show.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include <gtest/gtest.h>
 
 #include "miconform/report/expectations.h"
 #include "miconform/report/writers.h"
@@ -49,8 +49,9 @@ TEST(ExpectationsFile, ReadsEntriesCommentsAndLinks) {
 }
 
 TEST(ExpectationsFile, EveryMalformedLineIsNamed) {
-  EXPECT_EQ(ParseError("A FAILS reason\nB\n"), "line 2: 'B' has no expectation: give FAILS or "
-                                                "FLAKY, then the reason");
+  EXPECT_EQ(ParseError("A FAILS reason\nB\n"),
+            "line 2: 'B' has no expectation: give FAILS or "
+            "FLAKY, then the reason");
   EXPECT_NE(ParseError("A FAIL reason").find("'FAIL' is no expectation"), std::string::npos);
   EXPECT_NE(ParseError("A fails reason").find("is no expectation"), std::string::npos);
   EXPECT_NE(ParseError("A FAILS   ").find("gives no reason"), std::string::npos);
@@ -154,7 +155,7 @@ TEST(MarkExpectations, AFindingOutsideTheReportsRequirementsStillNeedsAnEntry) {
   Report report;
   report.requirements = {MakeRequirement("R1")};
   report.cases = {MakeCase("a.x", {"R1"}, Verdict::kFail,
-                       {{Verdict::kFail, "R1", "x"}, {Verdict::kFail, "R2", "y"}})};
+                           {{Verdict::kFail, "R1", "x"}, {Verdict::kFail, "R2", "y"}})};
   report.expectations = {Entry("R1", Expect::kFails)};
   report.Aggregate();
   EXPECT_EQ(OutcomeOf(report.cases[0].expectation), Expected::kUnexpectedFailure);

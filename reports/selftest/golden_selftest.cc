@@ -4,11 +4,11 @@
 // After an intended change to a writer, regenerate with
 //   MICONFORM_REGENERATE_GOLDEN=1 build/bin/selftest_reports --gtest_filter='Golden.*'
 // and review the diff of the golden files like any other change.
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "miconform/report/writers.h"
 #include "sample_report.h"
@@ -45,7 +45,9 @@ void CheckGolden(const std::string& name, void (*writer)(const Report&, std::ost
   if (want == got) return;
   std::size_t at = 0;
   while (at < want.size() && at < got.size() && want[at] == got[at]) ++at;
-  const std::size_t line = static_cast<std::size_t>(std::count(got.begin(), got.begin() + static_cast<long>(at), '\n')) + 1;
+  const std::size_t line =
+      static_cast<std::size_t>(std::count(got.begin(), got.begin() + static_cast<long>(at), '\n')) +
+      1;
   FAIL() << name << " differs from " << path << " first at byte " << at << " (line " << line
          << ")\n  golden: " << want.substr(at, 80) << "\n  output: " << got.substr(at, 80)
          << "\nIf the change is intended, regenerate with MICONFORM_REGENERATE_GOLDEN=1.";
@@ -60,8 +62,7 @@ TEST(Golden, SampleHoldsEveryVerdict) {
   const Report report = testing::SampleReport();
   for (Verdict verdict : {Verdict::kPass, Verdict::kDocumentedHang, Verdict::kNotSupported,
                           Verdict::kNotExercised, Verdict::kInconclusive, Verdict::kDeviation,
-                          Verdict::kFail,
-                          Verdict::kHang, Verdict::kCrash, Verdict::kError}) {
+                          Verdict::kFail, Verdict::kHang, Verdict::kCrash, Verdict::kError}) {
     EXPECT_GE(report.Count(verdict), 1) << ToString(verdict);
   }
 }

@@ -1,9 +1,9 @@
 // integration_findings_selftest.cc - a run's integration findings gathered by kind
 // (integration_findings.h): order, cases, occurrences, the count line, and that they never touch
 // a verdict or the claim.
-#include "miconform/report/integration_findings.h"
-
 #include <gtest/gtest.h>
+
+#include "miconform/report/integration_findings.h"
 
 namespace miconform::report {
 namespace {

@@ -1,10 +1,10 @@
 // journal_selftest.cc - self-tests of the run journal: one fsync'd line per event, replay, a killed
 // writer's truncated last line, corrupt journals, and concurrent recording.
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "miconform/report/journal.h"
 #include "sample_report.h"

@@ -1,7 +1,7 @@
 // json_selftest.cc - self-tests of report.json: layout, round trip and the reader's error messages.
-#include <gtest/gtest.h>
-
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "miconform/report/writers.h"
 #include "sample_report.h"
@@ -123,7 +123,8 @@ TEST(Json, ReaderNamesTheProblem) {
 
   auto document = nlohmann::json::parse(good);
   document["schema_version"] = 2;
-  EXPECT_NE(ReadError(document.dump()).find("schema_version: expected 1, found 2"), std::string::npos);
+  EXPECT_NE(ReadError(document.dump()).find("schema_version: expected 1, found 2"),
+            std::string::npos);
 
   document = nlohmann::json::parse(good);
   document["cases"][3]["verdict"] = "MAYBE";
@@ -142,8 +143,9 @@ TEST(Json, ReaderNamesTheProblem) {
 
   document = nlohmann::json::parse(good);
   document["cases"][0]["messages"] = {"ok", 7};
-  EXPECT_NE(ReadError(document.dump()).find("cases[0].messages[1]: expected a string, found number"),
-            std::string::npos)
+  EXPECT_NE(
+      ReadError(document.dump()).find("cases[0].messages[1]: expected a string, found number"),
+      std::string::npos)
       << ReadError(document.dump());
 
   document = nlohmann::json::parse(good);

@@ -1,9 +1,9 @@
-// junit_selftest.cc - self-tests of junit.xml: well-formed XML, the verdict mapping, the counts, the
-// suite's wall-clock time, timestamp and hostname.
-#include <gtest/gtest.h>
-
+// junit_selftest.cc - self-tests of junit.xml: well-formed XML, the verdict mapping, the counts,
+// the suite's wall-clock time, timestamp and hostname.
 #include <sstream>
 #include <tuple>
+
+#include <gtest/gtest.h>
 
 #include "miconform/report/writers.h"
 #include "sample_report.h"
@@ -217,8 +217,9 @@ TEST(Junit, NastyTextSurvivesEscapingExactlyWhereXmlAllowsIt) {
   EXPECT_NE(name.find("<script>alert(1)</script> ]]> -->"), std::string::npos);
   const std::string err = testcase->Children("system-err").at(0)->text;
   EXPECT_NE(err.find("out \r\n"), std::string::npos) << "carriage return kept as a reference";
-  EXPECT_NE(testcase->Children("failure").at(0)->attributes.at("message").find("bad utf-8 \xEF\xBF\xBD"),
-            std::string::npos);
+  EXPECT_NE(
+      testcase->Children("failure").at(0)->attributes.at("message").find("bad utf-8 \xEF\xBF\xBD"),
+      std::string::npos);
 }
 
 TEST(Junit, EmptyReportIsStillAValidSuite) {

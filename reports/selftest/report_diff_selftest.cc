@@ -1,8 +1,8 @@
 // report_diff_selftest.cc - self-tests of Diff/WriteDiff (`miconform diff`) and of the comparison
 // page (`miconform compare`).
-#include <gtest/gtest.h>
-
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "miconform/report/comparison.h"
 #include "miconform/report/report_diff.h"
@@ -57,8 +57,8 @@ TEST(ReportDiff, NamesNewFailuresFixesRunFactsAndTimingOutliers) {
   EXPECT_NE(text.find("case " + broken + ": PASS -> CRASH"), std::string::npos) << text;
   EXPECT_NE(text.find("fixed"), std::string::npos) << text;
   EXPECT_NE(text.find("case " + fixed + ": FAIL -> PASS"), std::string::npos) << text;
-  EXPECT_NE(text.find("case " + dropped + ": " + std::string(ToString(before.cases.back().verdict)) +
-                      " -> (not run)"),
+  EXPECT_NE(text.find("case " + dropped + ": " +
+                      std::string(ToString(before.cases.back().verdict)) + " -> (not run)"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("timing outliers"), std::string::npos) << text;

@@ -28,11 +28,10 @@ TEST(Aggregate, RequirementTakesTheWorstOfItsCases) {
   RequirementResult first = MakeRequirement("R1");
   first.level = Level::kStopsResponding;  // so that a DEVIATION speaks for it
   report.requirements = {first, MakeRequirement("R2")};
-  report.cases = {MakeCase("a.x", {"R1"}, Verdict::kPass),
-                  MakeCase("a.y", {"R1", "R2"}, Verdict::kDeviation,
-                       {{Verdict::kDeviation, "R1", "returned"}}),
-                  MakeCase("a.z", {"R2"}, Verdict::kHang),
-                  MakeCase("a.w", {"R1"}, Verdict::kNotExercised)};
+  report.cases = {
+      MakeCase("a.x", {"R1"}, Verdict::kPass),
+      MakeCase("a.y", {"R1", "R2"}, Verdict::kDeviation, {{Verdict::kDeviation, "R1", "returned"}}),
+      MakeCase("a.z", {"R2"}, Verdict::kHang), MakeCase("a.w", {"R1"}, Verdict::kNotExercised)};
   report.Aggregate();
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kDeviation);
   EXPECT_EQ(report.requirements[1].verdict, Verdict::kHang);
@@ -52,7 +51,7 @@ TEST(Aggregate, AFindingChargesOnlyItsOwnRequirement) {
   report.requirements = {must, should, hangs, deadlocks};
   const std::vector<std::string> all = {"MUST-R", "SHOULD-R", "HANG-R", "DEADLOCK-R"};
   report.cases = {MakeCase("a.1", all, Verdict::kDocumentedHang,
-                       {{Verdict::kDocumentedHang, "HANG-R", "blocked"}})};
+                           {{Verdict::kDocumentedHang, "HANG-R", "blocked"}})};
   report.Aggregate();
   EXPECT_EQ(report.requirements[0].verdict, Verdict::kPass);
   EXPECT_EQ(report.requirements[1].verdict, Verdict::kPass);
@@ -122,18 +121,22 @@ TEST(CaseVerdictOfFacts, SkippedAndUnfiredOnlyChangeAPassAndHarnessErrorsWin) {
 
 TEST(CaseVerdictOf, WorstFindingAtItsLevelAndAnUnnamedCheckIsTheCasesDefect) {
   auto level_of = [](const std::string& id, Level* level) {
-    if (id == "M") *level = Level::kMust;
-    else if (id == "S") *level = Level::kShould;
-    else if (id == "H") *level = Level::kStopsResponding;
-    else return false;
+    if (id == "M")
+      *level = Level::kMust;
+    else if (id == "S")
+      *level = Level::kShould;
+    else if (id == "H")
+      *level = Level::kStopsResponding;
+    else
+      return false;
     return true;
   };
   std::vector<std::string> problems;
   EXPECT_EQ(CaseVerdictOf({}, level_of, &problems), Verdict::kPass);
   EXPECT_EQ(CaseVerdictOf({{Verdict::kFail, "S", "x"}}, level_of, &problems), Verdict::kDeviation);
-  EXPECT_EQ(CaseVerdictOf({{Verdict::kFail, "S", "x"}, {Verdict::kFail, "M", "y"}}, level_of,
-                          &problems),
-            Verdict::kFail);
+  EXPECT_EQ(
+      CaseVerdictOf({{Verdict::kFail, "S", "x"}, {Verdict::kFail, "M", "y"}}, level_of, &problems),
+      Verdict::kFail);
   EXPECT_EQ(CaseVerdictOf({{Verdict::kDocumentedHang, "H", "x"}}, level_of, &problems),
             Verdict::kDocumentedHang);
   EXPECT_EQ(CaseVerdictOf({{Verdict::kInconclusive, "", "no session"}}, level_of, &problems),
@@ -185,8 +188,7 @@ TEST(Aggregate, CaseListKeepsPlannedCasesAndAddsMissingOnes) {
   report.requirements = {MakeRequirement("R1", {"a.planned", "a.x"})};
   report.cases = {MakeCase("a.x", {"R1"}, Verdict::kPass), MakeCase("a.y", {"R1"}, Verdict::kPass)};
   report.Aggregate();
-  EXPECT_EQ(report.requirements[0].case_ids,
-            (std::vector<std::string>{"a.planned", "a.x", "a.y"}));
+  EXPECT_EQ(report.requirements[0].case_ids, (std::vector<std::string>{"a.planned", "a.x", "a.y"}));
   report.Aggregate();  // idempotent
   EXPECT_EQ(report.requirements[0].case_ids.size(), 3u);
 }
@@ -228,9 +230,9 @@ TEST(Aggregate, ConformantIsRecomputedNotSticky) {
 
 TEST(Count, CountsCasesPerVerdict) {
   const Report report = testing::SampleReport();
-  for (Verdict verdict : {Verdict::kPass, Verdict::kDocumentedHang, Verdict::kNotSupported,
-                          Verdict::kNotExercised, Verdict::kDeviation, Verdict::kFail,
-                          Verdict::kHang, Verdict::kCrash, Verdict::kError}) {
+  for (Verdict verdict :
+       {Verdict::kPass, Verdict::kDocumentedHang, Verdict::kNotSupported, Verdict::kNotExercised,
+        Verdict::kDeviation, Verdict::kFail, Verdict::kHang, Verdict::kCrash, Verdict::kError}) {
     EXPECT_EQ(report.Count(verdict), 1) << ToString(verdict);
   }
   Report empty;

@@ -6,8 +6,8 @@
 namespace miconform::report::testing {
 namespace {
 
-CaseResult SampleCase(const std::string& id, std::vector<std::string> requirements,
-                      Verdict verdict, double duration_s, const std::string& phase,
+CaseResult SampleCase(const std::string& id, std::vector<std::string> requirements, Verdict verdict,
+                      double duration_s, const std::string& phase,
                       std::vector<std::string> messages) {
   CaseResult result;
   result.id = id;
@@ -47,81 +47,90 @@ Report SampleReport() {
   report.run.ended = "2026-11-25T13:36:02.456Z";
   report.run.host = "buildhost, Linux 6.1.0, x86_64";
 
-  CaseResult pass = SampleCase("session_close.sync.idle", {"SC-RETURN-1"}, Verdict::kPass, 0.125,
-                             "closed", {});
+  CaseResult pass =
+      SampleCase("session_close.sync.idle", {"SC-RETURN-1"}, Verdict::kPass, 0.125, "closed", {});
   CaseResult documented = SampleCase(
       "session_close.sync.from_callback", {"SC-REMARKS-3"}, Verdict::kDocumentedHang, 2.5,
-      "close-called",
-      {"The document says: the call stops responding when made from a callback."});
+      "close-called", {"The document says: the call stops responding when made from a callback."});
   documented.findings = {{Verdict::kDocumentedHang, "SC-REMARKS-3",
                           "MI_Session_Close stopped responding, as documented"}};
-  documented.observations = {{"SC-RETURN-1", std::string("the provider saw 1 cancel; ") + kNastyText}};
+  documented.observations = {
+      {"SC-RETURN-1", std::string("the provider saw 1 cancel; ") + kNastyText}};
   documented.integration_findings = {
       {"acknowledged_after_close",
        "The client acknowledged a result after it had called the handler operation's Close.",
        "operation 1: instanceResult final (moreResults=0, OK)\noperation 1: Close\n"
-       "operation 1: resultAcknowledgement after Close", 2}};
+       "operation 1: resultAcknowledgement after Close",
+       2}};
   pass.integration_findings = {
-      {"acknowledged_after_close", "The client acknowledged a result after it had called the "
-       "handler operation's Close.", "operation 3: Close\noperation 3: resultAcknowledgement after Close " +
-       std::string(kNastyText), 1},
+      {"acknowledged_after_close",
+       "The client acknowledged a result after it had called the "
+       "handler operation's Close.",
+       "operation 3: Close\noperation 3: resultAcknowledgement after Close " +
+           std::string(kNastyText),
+       1},
       {"session_closed_twice", "The client closed one handler session twice.",
        "session 1: Close\nsession 1: Close again", 1}};
   documented.evidence.stacks = "Thread 1 (LWP 100):\n#0 futex_wait ()\n#1 MI_Session_Close ()\n";
-  CaseResult not_supported = SampleCase("session_close.async.no_callback_thread", {"SC-RETURN-1"},
-                                      Verdict::kNotSupported, 0.01, "probe",
-                                      {"target has no asynchronous completion"});
-  CaseResult not_exercised = SampleCase("session_close.async.drop_response", {"SC-REMARKS-3"},
-                                      Verdict::kNotExercised, 0.75, "operation-started",
-                                      {"injection point handler.drop_response never fired"});
-  CaseResult inconclusive = SampleCase("memory.session_close.cycles", {"SC-REMARKS-1"},
-                                     Verdict::kInconclusive, 6.0, "cycle 412",
-                                     {"too slow to judge: still making progress when its 6 s budget ran out"});
-  CaseResult deviation = SampleCase("session_close.sync.from_callback_lenient", {"SC-REMARKS-3"},
-                                  Verdict::kDeviation, 1.0, "closed",
-                                  {"documented hang did not happen: the call returned MI_RESULT_OK"});
+  CaseResult not_supported =
+      SampleCase("session_close.async.no_callback_thread", {"SC-RETURN-1"}, Verdict::kNotSupported,
+                 0.01, "probe", {"target has no asynchronous completion"});
+  CaseResult not_exercised =
+      SampleCase("session_close.async.drop_response", {"SC-REMARKS-3"}, Verdict::kNotExercised,
+                 0.75, "operation-started", {"injection point handler.drop_response never fired"});
+  CaseResult inconclusive = SampleCase(
+      "memory.session_close.cycles", {"SC-REMARKS-1"}, Verdict::kInconclusive, 6.0, "cycle 412",
+      {"too slow to judge: still making progress when its 6 s budget ran out"});
+  CaseResult deviation =
+      SampleCase("session_close.sync.from_callback_lenient", {"SC-REMARKS-3"}, Verdict::kDeviation,
+                 1.0, "closed", {"documented hang did not happen: the call returned MI_RESULT_OK"});
   deviation.findings = {{Verdict::kDeviation, "SC-REMARKS-3",
                          "the call returned where the document says it stops responding"}};
   CaseResult fail = SampleCase("session_close.sync.open_operation", {"SC-REMARKS-1", "SC-RETURN-1"},
-                             Verdict::kFail, 0.333, "close-returned",
-                             {"expected MI_RESULT_OK, got MI_RESULT_FAILED (1)",
-                              std::string("message with ") + kNastyText});
+                               Verdict::kFail, 0.333, "close-returned",
+                               {"expected MI_RESULT_OK, got MI_RESULT_FAILED (1)",
+                                std::string("message with ") + kNastyText});
   // The failed check judges SC-RETURN-1 only, although the case also names SC-REMARKS-1.
-  fail.findings = {{Verdict::kFail, "SC-RETURN-1", "expected MI_RESULT_OK, got MI_RESULT_FAILED (1)"}};
+  fail.findings = {
+      {Verdict::kFail, "SC-RETURN-1", "expected MI_RESULT_OK, got MI_RESULT_FAILED (1)"}};
   fail.evidence.fired = {"handler.delay_response"};
   fail.evidence.backend = nlohmann::json{{"requests", 2}, {"last", "Close"}};
   fail.evidence.transport_at_failure = "a finished operation the client had not closed";
   fail.evidence.output = std::string("stderr line 1\n") + kNastyText + "\n";
-  CaseResult hang = SampleCase("session_close.async.cancel_race", {"SC-REMARKS-1"}, Verdict::kHang,
-                             30.0, "close-called",
-                             {"no progress for 30 s inside MI_Session_Close"});
+  CaseResult hang =
+      SampleCase("session_close.async.cancel_race", {"SC-REMARKS-1"}, Verdict::kHang, 30.0,
+                 "close-called", {"no progress for 30 s inside MI_Session_Close"});
   hang.calls_in_flight = {"MI_Session_Close"};
   hang.evidence.stacks =
       "Thread 2 (LWP 101):\n#0 pthread_cond_wait ()\n#1 ```fenced``` in a frame name ()\n"
       "TID 102:\n#0  0x00007f04fa8a412b __lll_lock_wait - /usr/lib/x86_64-linux-gnu/libc.so.6\n"
-      "#1  0x00007f04fb2e250f Session::Close(void*) - /opt/miconform/lib/libmiconform_reference.so\n";
+      "#1  0x00007f04fb2e250f Session::Close(void*) - "
+      "/opt/miconform/lib/libmiconform_reference.so\n";
   hang.evidence.thread_states = "100 S futex_wait_queue\n101 S futex_wait_queue\n";
-  CaseResult crash = SampleCase("session_close.sync.double_close", {"SC-REMARKS-1"}, Verdict::kCrash,
-                              0.05, "close-called", {"killed by signal 11 (SIGSEGV)"});
-  CaseResult error = SampleCase("session_close.harness.no_handler", {}, Verdict::kError, 0.0,
-                              "", {"cannot start the scripted handler: No such file or directory"});
+  CaseResult crash =
+      SampleCase("session_close.sync.double_close", {"SC-REMARKS-1"}, Verdict::kCrash, 0.05,
+                 "close-called", {"killed by signal 11 (SIGSEGV)"});
+  CaseResult error = SampleCase("session_close.harness.no_handler", {}, Verdict::kError, 0.0, "",
+                                {"cannot start the scripted handler: No such file or directory"});
 
   report.cases = {pass, documented, not_supported, not_exercised, deviation,
-                  fail, hang,       crash,         error,          inconclusive};
+                  fail, hang,       crash,         error,         inconclusive};
   report.requirements = {
       SampleRequirement("SC-RETURN-1", "Return value",
-                      "Returns MI_RESULT_OK when the session closed | result codes as documented",
-                      Level::kMust, {}),
+                        "Returns MI_RESULT_OK when the session closed | result codes as documented",
+                        Level::kMust, {}),
       SampleRequirement("SC-REMARKS-1", "Remarks",
-                      "Close waits for every operation of the session to finish", Level::kMust, {}),
+                        "Close waits for every operation of the session to finish", Level::kMust,
+                        {}),
       SampleRequirement("SC-REMARKS-3", "Remarks",
-                      "A synchronous close from a callback stops responding (`documented`)",
-                      Level::kStopsResponding, {}),
+                        "A synchronous close from a callback stops responding (`documented`)",
+                        Level::kStopsResponding, {}),
       SampleRequirement("SC-REMARKS-9", "Remarks", std::string("Untested: ") + kNastyText,
-                      Level::kShould, {}),
+                        Level::kShould, {}),
   };
   // Shown by every writer whatever the claim, and a line break and markup in it must stay text.
-  report.claim_gaps = {"shard 0/2 of the case list: merge the shards", std::string("a gap ") + kNastyText};
+  report.claim_gaps = {"shard 0/2 of the case list: merge the shards",
+                       std::string("a gap ") + kNastyText};
   report.Aggregate();
   return report;
 }

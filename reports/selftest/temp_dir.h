@@ -15,7 +15,8 @@ namespace miconform::report::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "miconform-reports-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "miconform-reports-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }

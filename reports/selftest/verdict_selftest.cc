@@ -6,12 +6,11 @@
 namespace miconform::report {
 namespace {
 
-const Verdict kBestToWorst[] = {Verdict::kPass,      Verdict::kDocumentedHang,
+const Verdict kBestToWorst[] = {Verdict::kPass,         Verdict::kDocumentedHang,
                                 Verdict::kNotSupported, Verdict::kNotExercised,
-                                Verdict::kInconclusive,
-                                Verdict::kDeviation, Verdict::kFail,
-                                Verdict::kHang,      Verdict::kCrash,
-                                Verdict::kError};
+                                Verdict::kInconclusive, Verdict::kDeviation,
+                                Verdict::kFail,         Verdict::kHang,
+                                Verdict::kCrash,        Verdict::kError};
 
 TEST(Verdict, WordsAreTheReportFormat) {
   EXPECT_EQ(ToString(Verdict::kPass), "PASS");

@@ -34,8 +34,11 @@ class Parser {
     std::size_t i = 0;
     while (i < text_.size()) {
       const auto b = static_cast<unsigned char>(text_[i]);
-      std::size_t length = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3
-                                       : (b & 0xF8) == 0xF0 ? 4 : 0;
+      std::size_t length = b < 0x80             ? 1
+                           : (b & 0xE0) == 0xC0 ? 2
+                           : (b & 0xF0) == 0xE0 ? 3
+                           : (b & 0xF8) == 0xF0 ? 4
+                                                : 0;
       pos_ = i;
       if (length == 0 || i + length > text_.size()) Fail("invalid UTF-8");
       std::uint32_t cp = length == 1 ? b : b & (0xFF >> (length + 1));
@@ -66,7 +69,8 @@ class Parser {
     ++pos_;
   }
   void SkipSpace() {
-    while (!AtEnd() && (Peek() == ' ' || Peek() == '\n' || Peek() == '\t' || Peek() == '\r')) ++pos_;
+    while (!AtEnd() && (Peek() == ' ' || Peek() == '\n' || Peek() == '\t' || Peek() == '\r'))
+      ++pos_;
   }
 
   static bool NameChar(char c, bool first) {
@@ -86,19 +90,25 @@ class Parser {
     const std::size_t end = text_.find(';', pos_);
     if (end == std::string::npos || end - pos_ > 12) Fail("unterminated reference");
     const std::string name = text_.substr(pos_ + 1, end - pos_ - 1);
-    if (name == "amp") out += '&';
-    else if (name == "lt") out += '<';
-    else if (name == "gt") out += '>';
-    else if (name == "quot") out += '"';
-    else if (name == "apos") out += '\'';
+    if (name == "amp")
+      out += '&';
+    else if (name == "lt")
+      out += '<';
+    else if (name == "gt")
+      out += '>';
+    else if (name == "quot")
+      out += '"';
+    else if (name == "apos")
+      out += '\'';
     else if (name.size() > 1 && name[0] == '#') {
       const bool hex = name[1] == 'x';
       const std::string digits = name.substr(hex ? 2 : 1);
-      if (digits.empty() || digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") !=
-                                std::string::npos) {
+      if (digits.empty() || digits.find_first_not_of(hex ? "0123456789abcdefABCDEF"
+                                                         : "0123456789") != std::string::npos) {
         Fail("bad character reference &" + name + ";");
       }
-      const std::uint32_t cp = static_cast<std::uint32_t>(std::stoul(digits, nullptr, hex ? 16 : 10));
+      const std::uint32_t cp =
+          static_cast<std::uint32_t>(std::stoul(digits, nullptr, hex ? 16 : 10));
       CheckAllowed(cp);
       if (cp >= 0x80) Fail("test reader handles only ASCII character references");
       out += static_cast<char>(cp);

@@ -10,10 +10,11 @@
 namespace miconform::report::details {
 
 const std::vector<Verdict>& AllVerdicts() {
-  static const std::vector<Verdict> verdicts = {
-      Verdict::kPass, Verdict::kDocumentedHang, Verdict::kNotSupported,
-      Verdict::kNotExercised, Verdict::kInconclusive, Verdict::kDeviation, Verdict::kFail,
-      Verdict::kHang, Verdict::kCrash, Verdict::kError};
+  static const std::vector<Verdict> verdicts = {Verdict::kPass,         Verdict::kDocumentedHang,
+                                                Verdict::kNotSupported, Verdict::kNotExercised,
+                                                Verdict::kInconclusive, Verdict::kDeviation,
+                                                Verdict::kFail,         Verdict::kHang,
+                                                Verdict::kCrash,        Verdict::kError};
   return verdicts;
 }
 
@@ -35,13 +36,19 @@ std::string AreaOf(const std::string& case_id) {
 
 std::vector<CaseSection> CaseSections(const Report& report) {
   std::vector<CaseSection> sections = {
-      {"Failures", "The cases that do not conform (and any the harness could not run), each with "
-                   "the requirements it charges.", {}},
-      {"Warnings", "Conformant, but worth a look: a SHOULD missed or a documented hang that did "
-                   "not happen (DEVIATION), or nothing proven (NOT-SUPPORTED, NOT-EXERCISED, "
-                   "INCONCLUSIVE).", {}},
-      {"Documented hangs", "Conformant: the call stopped responding where the pages say it "
-                           "does.", {}}};
+      {"Failures",
+       "The cases that do not conform (and any the harness could not run), each with "
+       "the requirements it charges.",
+       {}},
+      {"Warnings",
+       "Conformant, but worth a look: a SHOULD missed or a documented hang that did "
+       "not happen (DEVIATION), or nothing proven (NOT-SUPPORTED, NOT-EXERCISED, "
+       "INCONCLUSIVE).",
+       {}},
+      {"Documented hangs",
+       "Conformant: the call stopped responding where the pages say it "
+       "does.",
+       {}}};
   for (const CaseResult& result : report.cases) {
     if (!IsConformant(result.verdict)) {
       sections[0].cases.push_back(&result);
@@ -75,12 +82,9 @@ std::string ExpectationText(const Report& report, const std::optional<Expectatio
     }
   }
   switch (mark->outcome) {
-    case Expected::kAsExpected:
-      return "as expected (" + entries + ")";
-    case Expected::kExpectedFailure:
-      return "expected failure (" + entries + ")";
-    case Expected::kUnexpectedFailure:
-      return "UNEXPECTED failure: no expectation covers it";
+    case Expected::kAsExpected: return "as expected (" + entries + ")";
+    case Expected::kExpectedFailure: return "expected failure (" + entries + ")";
+    case Expected::kUnexpectedFailure: return "UNEXPECTED failure: no expectation covers it";
     case Expected::kUnexpectedPass:
       return "UNEXPECTED pass: it conforms, so the entry can go (" + entries + ")";
   }
@@ -90,7 +94,8 @@ std::string ExpectationText(const Report& report, const std::optional<Expectatio
 std::string RootCauseIntro(std::size_t failing_cases, std::size_t causes) {
   return std::to_string(failing_cases) +
          (failing_cases == 1 ? " failing case comes" : " failing cases come") + " down to " +
-         std::to_string(causes) + (causes == 1 ? " shared cause" : " shared causes, the largest first") +
+         std::to_string(causes) +
+         (causes == 1 ? " shared cause" : " shared causes, the largest first") +
          ": what they share, not a verdict (each case keeps its own below).";
 }
 
@@ -138,7 +143,8 @@ std::optional<StackFrame> ParseFrame(std::string line) {
 // "TID 19877" of an eu-stack thread header "TID 19877:", "LWP 19877" of gdb's "Thread 2 (Thread
 // 0x7f.. (LWP 19877) "name"):"; empty for any other line.
 std::string ThreadOf(const std::string& line) {
-  if (line.rfind("TID ", 0) == 0 && !line.empty() && line.back() == ':') return line.substr(0, line.size() - 1);
+  if (line.rfind("TID ", 0) == 0 && !line.empty() && line.back() == ':')
+    return line.substr(0, line.size() - 1);
   if (line.rfind("Thread ", 0) == 0) {
     const std::size_t lwp = line.find("(LWP ");
     if (lwp != std::string::npos) {
@@ -213,7 +219,8 @@ std::string TargetStacksText(const std::vector<TargetFrame>& frames) {
 }
 
 std::string TargetFrameText(const TargetFrame& frame) {
-  return frame.thread + ": " + frame.function + (frame.called.empty() ? "" : ", in " + frame.called);
+  return frame.thread + ": " + frame.function +
+         (frame.called.empty() ? "" : ", in " + frame.called);
 }
 
 std::vector<std::string> FiredPoints(const std::vector<std::string>& fired) {
@@ -224,7 +231,8 @@ std::vector<std::string> FiredPoints(const std::vector<std::string>& fired) {
   }
   std::vector<std::string> out;
   for (const std::string& point : order) {
-    out.push_back(times[point] == 1 ? point : point + " (" + std::to_string(times[point]) + " times)");
+    out.push_back(times[point] == 1 ? point
+                                    : point + " (" + std::to_string(times[point]) + " times)");
   }
   return out;
 }
@@ -238,7 +246,8 @@ std::string IntegrationOccurrences(const IntegrationFindingOfRun& finding) {
 
 std::string SharedFactText(const SharedFact& fact, std::size_t group_cases) {
   std::string text = fact.text;
-  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z')
+    text[0] = static_cast<char>(text[0] - 'a' + 'A');
   if (fact.cases < group_cases) {
     text += " (" + std::to_string(fact.cases) + " of " + std::to_string(group_cases) + " cases)";
   }
@@ -315,8 +324,8 @@ std::string PlainText(const CaseResult& result) {
     out += "fired: " + Join(FiredPoints(result.evidence.fired), ", ") + "\n";
   }
   if (!result.evidence.stacks.empty()) {
-    out += "stacks:\n" +
-           text::TrimForReader(result.evidence.stacks, text::kReaderMaxLines, text::kReaderMaxBytes);
+    out += "stacks:\n" + text::TrimForReader(result.evidence.stacks, text::kReaderMaxLines,
+                                             text::kReaderMaxBytes);
   }
   if (!result.evidence.thread_states.empty()) {
     out += "thread states:\n" + text::TrimForReader(result.evidence.thread_states,

@@ -46,7 +46,7 @@ struct MarkedResult {
   bool is_case = false;  // else a requirement
   Verdict verdict = Verdict::kPass;
   Expected outcome = Expected::kAsExpected;
-  std::string text;      // ExpectationText
+  std::string text;  // ExpectationText
 };
 // Every result whose mark has something to say (ExpectationText not empty): unexpected failures
 // first, then unexpected passes, expected failures and the FLAKY ones that were as expected;
@@ -57,9 +57,9 @@ std::vector<Expectation> UnusedExpectations(const Report& report);
 
 // A case's evidence for a reader, in the order the writers show it: the frames of the target
 // library (`library`) in its stacks (TargetStacksText; the one part shown unfolded), the stacks
-// and thread states of a hung process, the phase and callback trace, the scripted handler's record (as indented
-// JSON) and the tail of the output; only the parts the case has. Each part is whole: the writers
-// trim it (TrimForReader).
+// and thread states of a hung process, the phase and callback trace, the scripted handler's record
+// (as indented JSON) and the tail of the output; only the parts the case has. Each part is whole:
+// the writers trim it (TrimForReader).
 struct EvidencePart {
   std::string title;
   std::string text;

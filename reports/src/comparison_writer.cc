@@ -22,7 +22,8 @@ std::vector<ComparisonRow> ComparisonRowsOf(const std::vector<ComparedRun>& runs
   for (std::size_t column = 0; column < runs.size(); ++column) {
     for (const RequirementResult& requirement : runs[column].report.requirements) {
       auto [where, added] = row_of.emplace(requirement.id, rows.size());
-      if (added) rows.push_back({&requirement, std::vector<std::optional<Verdict>>(runs.size()), false});
+      if (added)
+        rows.push_back({&requirement, std::vector<std::optional<Verdict>>(runs.size()), false});
       rows[where->second].verdicts[column] = requirement.verdict;
     }
   }

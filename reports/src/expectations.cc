@@ -42,7 +42,8 @@ std::string_view ToString(Expect expect) { return expect == Expect::kFlaky ? "FL
 
 std::vector<Expectation> ParseExpectations(std::string_view text) {
   std::vector<Expectation> entries;
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a byte order mark some editors write
+  if (text.starts_with("\xEF\xBB\xBF"))
+    text.remove_prefix(3);  // a byte order mark some editors write
   int number = 0;
   while (!text.empty()) {
     const std::size_t end = std::min(text.find('\n'), text.size());
@@ -65,8 +66,9 @@ std::vector<Expectation> ParseExpectations(std::string_view text) {
     } else if (word == "FLAKY") {
       entry.expect = Expect::kFlaky;
     } else {
-      Fail(number, word.empty() ? "'" + entry.id + "' has no expectation: give FAILS or FLAKY, "
-                                  "then the reason"
+      Fail(number, word.empty() ? "'" + entry.id +
+                                      "' has no expectation: give FAILS or FLAKY, "
+                                      "then the reason"
                                 : "'" + std::string(word) +
                                       "' is no expectation: FAILS (a known failure) or FLAKY "
                                       "(a known intermittent)");

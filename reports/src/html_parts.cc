@@ -61,7 +61,8 @@ std::string PageHead(const std::string& title, const std::string& page_style) {
 
 std::string Badge(Verdict verdict) {
   std::string name = "v-";
-  for (char c : ToString(verdict)) name += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (char c : ToString(verdict))
+    name += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   return "<span class=\"verdict " + name + "\">" + std::string(ToString(verdict)) + "</span>";
 }
 

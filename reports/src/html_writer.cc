@@ -8,11 +8,11 @@
 #include <set>
 
 #include "case_details.h"
+#include "html_parts.h"
 #include "miconform/report/expectations.h"
 #include "miconform/report/integration_findings.h"
 #include "miconform/report/root_causes.h"
 #include "miconform/report/writers.h"
-#include "html_parts.h"
 #include "text_escape.h"
 
 namespace miconform::report {
@@ -34,8 +34,9 @@ std::string CaseLink(const std::string& case_id, const std::set<std::string>& de
 // A requirement linked to its row of the requirement table; plain when the report has no such row
 // (a filtered run or a shard in which no case names it).
 std::string RequirementLink(const Report& report, const std::string& id) {
-  const bool listed = std::any_of(report.requirements.begin(), report.requirements.end(),
-                                  [&id](const RequirementResult& requirement) { return requirement.id == id; });
+  const bool listed =
+      std::any_of(report.requirements.begin(), report.requirements.end(),
+                  [&id](const RequirementResult& requirement) { return requirement.id == id; });
   return listed ? "<a href=\"#req-" + Html(id) + "\">" + Code(id) + "</a>" : Code(id);
 }
 
@@ -70,7 +71,8 @@ Filters FiltersOf(const Report& report) {
     present.insert(result.verdict);
     areas.insert(FilterArea(result.id));
   }
-  for (const RequirementResult& requirement : report.requirements) present.insert(requirement.verdict);
+  for (const RequirementResult& requirement : report.requirements)
+    present.insert(requirement.verdict);
   Filters filters;
   for (Verdict verdict : details::AllVerdicts()) {
     if (present.count(verdict)) filters.verdicts.emplace_back(ToString(verdict));
@@ -83,7 +85,8 @@ Filters FiltersOf(const Report& report) {
 // another; the chosen label is drawn pressed.
 std::string FilterStyle(const Filters& filters) {
   std::string css;
-  auto group = [&css](const char* prefix, const char* attribute, const std::vector<std::string>& values) {
+  auto group = [&css](const char* prefix, const char* attribute,
+                      const std::vector<std::string>& values) {
     for (const std::string& value : values) {
       const std::string input = std::string(prefix) + Slug(value);
       css += "#" + input + ":checked ~ main [" + attribute + "]:not([" + attribute + "=\"" +
@@ -93,7 +96,8 @@ std::string FilterStyle(const Filters& filters) {
       css += "#" + std::string(prefix) + Slug(value) + ":checked ~ nav label[for=\"" + prefix +
              Slug(value) + "\"],\n";
     }
-    css += "#" + std::string(prefix) + "-all:checked ~ nav label[for=\"" + prefix + "-all\"]"
+    css += "#" + std::string(prefix) + "-all:checked ~ nav label[for=\"" + prefix +
+           "-all\"]"
            " { background: #333; color: #fff; }\n";
   };
   group("fv-", "data-verdict", filters.verdicts);
@@ -102,7 +106,8 @@ std::string FilterStyle(const Filters& filters) {
 }
 
 void WriteFilters(const Filters& filters, std::ostream& out) {
-  auto inputs = [&out](const char* prefix, const char* name, const std::vector<std::string>& values) {
+  auto inputs = [&out](const char* prefix, const char* name,
+                       const std::vector<std::string>& values) {
     out << "<input class=\"filter\" type=\"radio\" name=\"" << name << "\" id=\"" << prefix
         << "-all\" checked>\n";
     for (const std::string& value : values) {
@@ -134,12 +139,11 @@ void WriteHeader(const Report& report, const std::vector<IntegrationFindingOfRun
                  std::ostream& out) {
   const RunInfo& run = report.run;
   out << "<header>\n<h1>miconform conformance report</h1>\n";
-  out << "<p><span class=\"outcome "
-      << html::ClaimClass(report)
-      << "\">" << OutcomeOf(report) << "</span> " << Html(CaseCountLine(report)) << "; "
-      << Html(RequirementCountLine(report)) << "</p>\n";
-  out << "<p>Integration: <a href=\"#integration\">"
-      << Html(IntegrationFindingsLine(integration)) << "</a>; not verdicts.</p>\n";
+  out << "<p><span class=\"outcome " << html::ClaimClass(report) << "\">" << OutcomeOf(report)
+      << "</span> " << Html(CaseCountLine(report)) << "; " << Html(RequirementCountLine(report))
+      << "</p>\n";
+  out << "<p>Integration: <a href=\"#integration\">" << Html(IntegrationFindingsLine(integration))
+      << "</a>; not verdicts.</p>\n";
   if (const std::string line = ExpectationSummary(report); !line.empty()) {
     out << "<p>Expectations: " << Html(line) << ".</p>\n";
   }
@@ -153,7 +157,8 @@ void WriteHeader(const Report& report, const std::vector<IntegrationFindingOfRun
     out << "</ul>\n</details>\n";
   }
   out << "<details class=\"run\">\n<summary>Run: " << Code(run.target) << ", suite "
-      << Html(run.suite_version) << ", " << Html(run.started) << "</summary>\n<table class=\"run\">\n";
+      << Html(run.suite_version) << ", " << Html(run.started)
+      << "</summary>\n<table class=\"run\">\n";
   Row(out, "Target", Code(run.target));
   Row(out, "Library", Code(run.target_library));
   Row(out, "SHA-256", Code(run.target_sha256));
@@ -185,7 +190,8 @@ void WriteRootCauses(const Report& report, const std::set<std::string>& describe
       requirements += (requirements.empty() ? "" : ", ") + Code(id);
     }
     std::string cases;
-    for (const std::string& id : cause.case_ids) cases += (cases.empty() ? "" : ", ") + CaseLink(id, described);
+    for (const std::string& id : cause.case_ids)
+      cases += (cases.empty() ? "" : ", ") + CaseLink(id, described);
     out << "<li><strong>" << size << (size == 1 ? " case" : " cases") << "</strong>, breaking "
         << (requirements.empty() ? "(none)" : requirements) << ":\n<ul>\n";
     for (const SharedFact& fact : cause.shared) {
@@ -210,10 +216,10 @@ void WriteRequirements(const Report& report, const std::set<std::string>& descri
     for (const std::string& id : requirement.case_ids) {
       cases += (cases.empty() ? "" : ", ") + CaseLink(id, described);
     }
-    out << "<tr id=\"req-" << Html(requirement.id) << "\" data-verdict=\"" << ToString(requirement.verdict)
-        << "\"><td>" << Code(requirement.id) << "</td><td>" << ToString(requirement.level)
-        << "</td><td>" << html::Badge(requirement.verdict) << "</td><td>"
-        << Html(requirement.page + " / " + requirement.section) << "</td><td>"
+    out << "<tr id=\"req-" << Html(requirement.id) << "\" data-verdict=\""
+        << ToString(requirement.verdict) << "\"><td>" << Code(requirement.id) << "</td><td>"
+        << ToString(requirement.level) << "</td><td>" << html::Badge(requirement.verdict)
+        << "</td><td>" << Html(requirement.page + " / " + requirement.section) << "</td><td>"
         << Html(requirement.text) << "</td><td>" << (cases.empty() ? "(none)" : cases)
         << "</td></tr>\n";
   }
@@ -234,8 +240,9 @@ void WriteExpectations(const Report& report, const std::set<std::string>& descri
     for (const details::MarkedResult& result : marked) {
       const bool unexpected = result.outcome == Expected::kUnexpectedFailure ||
                               result.outcome == Expected::kUnexpectedPass;
-      out << "<tr><td>" << (result.is_case ? "case " + CaseLink(result.id, described)
-                                           : "requirement " + Code(result.id))
+      out << "<tr><td>"
+          << (result.is_case ? "case " + CaseLink(result.id, described)
+                             : "requirement " + Code(result.id))
           << "</td><td>" << html::Badge(result.verdict) << "</td><td>"
           << (unexpected ? "<strong>" + Html(result.text) + "</strong>" : Html(result.text))
           << "</td></tr>\n";
@@ -261,7 +268,8 @@ void WriteObservations(const Report& report, const std::set<std::string>& descri
   std::string rows;
   for (const CaseResult& result : report.cases) {
     for (const Observation& observation : result.observations) {
-      rows += "<tr data-area=\"" + Slug(FilterArea(result.id)) + "\"><td>" + CaseLink(result.id, described) + "</td><td>" +
+      rows += "<tr data-area=\"" + Slug(FilterArea(result.id)) + "\"><td>" +
+              CaseLink(result.id, described) + "</td><td>" +
               (observation.requirement_id.empty() ? std::string("-")
                                                   : Code(observation.requirement_id)) +
               "</td><td>" + Html(observation.text) + "</td></tr>\n";
@@ -296,8 +304,8 @@ void WriteIntegrationFindings(const std::vector<IntegrationFindingOfRun>& findin
         << Html(details::IntegrationOccurrences(finding)) << "</h3>\n<p>" << Html(finding.what)
         << "</p>\n<p class=\"integration-cases\">Cases: " << cases << "</p>\n"
         << "<details class=\"evidence\" open>\n<summary>Calls that showed it, in "
-        << Code(finding.first_case) << "</summary>\n<pre>\n" << Html(finding.calls)
-        << "</pre>\n</details>\n</section>\n";
+        << Code(finding.first_case) << "</summary>\n<pre>\n"
+        << Html(finding.calls) << "</pre>\n</details>\n</section>\n";
   }
 }
 
@@ -306,23 +314,23 @@ void WriteIntegrationFindings(const std::vector<IntegrationFindingOfRun>& findin
 // Each part folded (one click opens it), so the failures stay one screen each.
 void WriteEvidence(const details::EvidencePart& part, std::ostream& out) {
   out << "<details class=\"evidence\" data-part=\"" << Slug(part.title) << "\""
-      << (part.open ? " open" : "") << ">\n<summary>"
-      << Html(part.title) << "</summary>\n<pre>\n"
+      << (part.open ? " open" : "") << ">\n<summary>" << Html(part.title) << "</summary>\n<pre>\n"
       << Html(text::TrimForReader(part.text, text::kReaderMaxLines, text::kReaderMaxBytes))
       << "</pre>\n</details>\n";
 }
 
 void WriteCase(const Report& report, const CaseResult& result, bool failure, std::ostream& out) {
-  out << "<section class=\"case" << (failure ? " failure" : "") << "\" id=\"" << Html(Anchor(result.id))
-      << "\" data-verdict=\"" << ToString(result.verdict) << "\" data-area=\""
-      << Slug(FilterArea(result.id)) << "\">\n";
+  out << "<section class=\"case" << (failure ? " failure" : "") << "\" id=\""
+      << Html(Anchor(result.id)) << "\" data-verdict=\"" << ToString(result.verdict)
+      << "\" data-area=\"" << Slug(FilterArea(result.id)) << "\">\n";
   out << "<h3>" << Code(result.id) << " " << html::Badge(result.verdict) << "</h3>\n";
   // What it breaks and where the target was come first; the verdict is the heading's badge.
   out << "<table>\n";
   for (const RequirementResult* charged : details::Charged(report, result)) {
-    out << "<tr class=\"breaks\"><th>Breaks</th><td>" << RequirementLink(report, charged->id) << " ("
-        << ToString(charged->level) << ", " << Html(charged->page + " / " + charged->section)
-        << "): " << Html(charged->text) << "</td></tr>\n";
+    out << "<tr class=\"breaks\"><th>Breaks</th><td>" << RequirementLink(report, charged->id)
+        << " (" << ToString(charged->level) << ", "
+        << Html(charged->page + " / " + charged->section) << "): " << Html(charged->text)
+        << "</td></tr>\n";
   }
   // Where the target was when the process was stopped: the stacks' own frames of the library.
   for (const details::TargetFrame& frame :
@@ -360,7 +368,8 @@ void WriteCase(const Report& report, const CaseResult& result, bool failure, std
   if (!result.reproduce.empty()) {
     out << "<h4>Reproduce</h4>\n<pre>\n" << Html(result.reproduce) << "</pre>\n";
   }
-  for (const details::EvidencePart& part : details::EvidenceParts(result, report.run.target_library)) {
+  for (const details::EvidencePart& part :
+       details::EvidenceParts(result, report.run.target_library)) {
     WriteEvidence(part, out);
   }
   out << "</section>\n";
@@ -375,9 +384,9 @@ void WriteSection(const Report& report, const details::CaseSection& section, boo
 
 }  // namespace
 
-// Top down, as report.md: the claim and the counts, the root causes, the failures with their evidence, the
-// requirement table, the expectations, observations and integration findings, then the warnings and
-// documented hangs.
+// Top down, as report.md: the claim and the counts, the root causes, the failures with their
+// evidence, the requirement table, the expectations, observations and integration findings, then
+// the warnings and documented hangs.
 void WriteHtml(const Report& report, std::ostream& out) {
   std::set<std::string> described;
   for (const CaseResult& result : report.cases) {

@@ -12,8 +12,8 @@ std::vector<IntegrationFindingOfRun> IntegrationFindingsOf(const Report& report)
         if (known.kind == finding.kind) entry = &known;
       }
       if (entry == nullptr) {
-        run.push_back(IntegrationFindingOfRun{finding.kind, finding.what, {}, 0, result.id,
-                                              finding.calls});
+        run.push_back(
+            IntegrationFindingOfRun{finding.kind, finding.what, {}, 0, result.id, finding.calls});
         entry = &run.back();
       }
       if (entry->case_ids.empty() || entry->case_ids.back() != result.id) {

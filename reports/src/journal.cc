@@ -1,11 +1,11 @@
 // journal.cc - the append-only JSON Lines record of a run, and its replay into a Report.
-#include <algorithm>
 #include "miconform/report/journal.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -124,8 +124,7 @@ Report Journal::Replay(const std::filesystem::path& path, std::map<std::string, 
     ++line_number;
     const std::size_t newline = content.find('\n', start);
     const bool complete = newline != std::string::npos;
-    const std::string line =
-        content.substr(start, complete ? newline - start : std::string::npos);
+    const std::string line = content.substr(start, complete ? newline - start : std::string::npos);
     start = complete ? newline + 1 : content.size();
     const std::string where = path.string() + ":" + std::to_string(line_number);
     if (line.empty()) continue;

@@ -22,7 +22,8 @@ std::string Path(const std::string& where, const char* key) {
 }
 
 void RequireObject(const json& value, const std::string& where) {
-  if (!value.is_object()) Fail(where, std::string("expected an object, found ") + value.type_name());
+  if (!value.is_object())
+    Fail(where, std::string("expected an object, found ") + value.type_name());
 }
 
 std::vector<std::string> StringList(const json& object, const char* key, const std::string& where) {
@@ -117,23 +118,23 @@ ordered ToJson(const RunInfo& run) {
   ordered options = ordered::object();
   for (const auto& [name, value] : run.options) options[name] = value;
   return ordered{{"suite_version", run.suite_version},
-              {"target", run.target},
-              {"target_library", run.target_library},
-              {"target_sha256", run.target_sha256},
-              {"options", std::move(options)},
-              {"started", run.started},
-              {"ended", run.ended},
-              {"host", run.host}};
+                 {"target", run.target},
+                 {"target_library", run.target_library},
+                 {"target_sha256", run.target_sha256},
+                 {"options", std::move(options)},
+                 {"started", run.started},
+                 {"ended", run.ended},
+                 {"host", run.host}};
 }
 
 ordered ToJson(const RequirementResult& requirement) {
   ordered value{{"id", requirement.id},
-              {"page", requirement.page},
-              {"section", requirement.section},
-              {"text", requirement.text},
-              {"level", std::string(ToString(requirement.level))},
-              {"verdict", std::string(ToString(requirement.verdict))},
-              {"cases", requirement.case_ids}};
+                {"page", requirement.page},
+                {"section", requirement.section},
+                {"text", requirement.text},
+                {"level", std::string(ToString(requirement.level))},
+                {"verdict", std::string(ToString(requirement.verdict))},
+                {"cases", requirement.case_ids}};
   if (requirement.expectation) value["expectation"] = MarkJson(*requirement.expectation);
   return value;
 }
@@ -173,12 +174,12 @@ ordered ToJson(const CaseResult& result) {
   value["integration_findings"] = std::move(integration);
   if (result.schedules_to_failure) value["schedules_to_failure"] = *result.schedules_to_failure;
   value["evidence"] = ordered{{"trace", evidence.trace},
-                             {"backend", ordered(evidence.backend)},
-                             {"transport_at_failure", evidence.transport_at_failure},
-                             {"stacks", evidence.stacks},
-                             {"thread_states", evidence.thread_states},
-                             {"fired", evidence.fired},
-                             {"output", evidence.output}};
+                              {"backend", ordered(evidence.backend)},
+                              {"transport_at_failure", evidence.transport_at_failure},
+                              {"stacks", evidence.stacks},
+                              {"thread_states", evidence.thread_states},
+                              {"fired", evidence.fired},
+                              {"output", evidence.output}};
   if (result.expectation) value["expectation"] = MarkJson(*result.expectation);
   return value;
 }
@@ -216,7 +217,8 @@ RunInfo RunInfoFrom(const json& value, const std::string& where) {
   RequireObject(options, options_path);
   for (const auto& [name, option] : options.items()) {
     if (!option.is_string()) {
-      Fail(options_path + "." + name, std::string("expected a string, found ") + option.type_name());
+      Fail(options_path + "." + name,
+           std::string("expected a string, found ") + option.type_name());
     }
     run.options[name] = option.get<std::string>();
   }
@@ -251,7 +253,8 @@ CaseResult CaseFrom(const json& value, const std::string& where) {
   result.verdict = VerdictField(value, where);
   const json& duration = Field(value, "duration_s", where);
   if (!duration.is_number()) {
-    Fail(Path(where, "duration_s"), std::string("expected a number, found ") + duration.type_name());
+    Fail(Path(where, "duration_s"),
+         std::string("expected a number, found ") + duration.type_name());
   }
   result.duration_s = duration.get<double>();
   result.phase = StringField(value, "phase", where);
@@ -267,16 +270,16 @@ CaseResult CaseFrom(const json& value, const std::string& where) {
     result.observations.push_back(
         Observation{OptionalString(item, "requirement", path), StringField(item, "text", path)});
   });
-  ForEachObjectIn(value, "integration_findings", where,
-                  [&](const json& item, const std::string& path) {
-    const json& occurrences = Field(item, "occurrences", path);
-    if (!occurrences.is_number_unsigned()) {
-      Fail(Path(path, "occurrences"), "expected a non-negative integer");
-    }
-    result.integration_findings.push_back(
-        IntegrationFinding{StringField(item, "kind", path), StringField(item, "what", path),
-                           StringField(item, "calls", path), occurrences.get<std::uint32_t>()});
-  });
+  ForEachObjectIn(
+      value, "integration_findings", where, [&](const json& item, const std::string& path) {
+        const json& occurrences = Field(item, "occurrences", path);
+        if (!occurrences.is_number_unsigned()) {
+          Fail(Path(path, "occurrences"), "expected a non-negative integer");
+        }
+        result.integration_findings.push_back(
+            IntegrationFinding{StringField(item, "kind", path), StringField(item, "what", path),
+                               StringField(item, "calls", path), occurrences.get<std::uint32_t>()});
+      });
   if (value.contains("schedules_to_failure")) {
     const json& count = value.at("schedules_to_failure");
     if (!count.is_number_integer() || count.get<long long>() < 0) {

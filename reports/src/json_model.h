@@ -29,7 +29,8 @@ Expectation ExpectationFrom(const nlohmann::json& value, const std::string& wher
 std::string Dump(const nlohmann::ordered_json& value, int indent);
 
 // Typed field access with path-naming errors, for the readers.
-const nlohmann::json& Field(const nlohmann::json& object, const char* key, const std::string& where);
+const nlohmann::json& Field(const nlohmann::json& object, const char* key,
+                            const std::string& where);
 std::string StringField(const nlohmann::json& object, const char* key, const std::string& where);
 
 }  // namespace miconform::report::json_model

@@ -17,7 +17,8 @@ using ordered = nlohmann::ordered_json;
 
 void WriteJson(const Report& report, std::ostream& out) {
   ordered by_verdict = ordered::object();
-  for (Verdict verdict : details::AllVerdicts()) by_verdict[std::string(ToString(verdict))] = report.Count(verdict);
+  for (Verdict verdict : details::AllVerdicts())
+    by_verdict[std::string(ToString(verdict))] = report.Count(verdict);
 
   ordered requirements = ordered::array();
   for (const RequirementResult& requirement : report.requirements) {
@@ -31,18 +32,17 @@ void WriteJson(const Report& report, std::ostream& out) {
   ordered document = ordered::object();
   document["schema_version"] = kSchemaVersion;
   document["run"] = json_model::ToJson(report.run);
-  document["summary"] = ordered{{"conformant", report.conformant},
-                                {"claim", ClaimOf(report)},
-                                {"claim_gaps", report.claim_gaps},
-                                {"cases", report.cases.size()},
-                                {"by_verdict", std::move(by_verdict)},
-                                {"integration_findings", integration.size()}};
+  document["summary"] =
+      ordered{{"conformant", report.conformant},     {"claim", ClaimOf(report)},
+              {"claim_gaps", report.claim_gaps},     {"cases", report.cases.size()},
+              {"by_verdict", std::move(by_verdict)}, {"integration_findings", integration.size()}};
   // Only a run given expectations has them (and its results' marks).
   if (!report.expectations.empty()) {
     document["summary"]["unexpected_failures"] = report.CountMarked(Expected::kUnexpectedFailure);
     document["summary"]["unexpected_passes"] = report.CountMarked(Expected::kUnexpectedPass);
     ordered entries = ordered::array();
-    for (const Expectation& entry : report.expectations) entries.push_back(json_model::ToJson(entry));
+    for (const Expectation& entry : report.expectations)
+      entries.push_back(json_model::ToJson(entry));
     document["expectations"] = std::move(entries);
   }
   // Derived (RootCauses), for tools: a reader of report.json recomputes it.
@@ -118,15 +118,15 @@ Report ReadJson(std::istream& in) {
     if (const auto entries = document.find("expectations"); entries != document.end()) {
       if (!entries->is_array()) throw std::runtime_error("expectations: expected an array");
       for (std::size_t i = 0; i < entries->size(); ++i) {
-        report.expectations.push_back(json_model::ExpectationFrom(
-            (*entries)[i], "expectations[" + std::to_string(i) + "]"));
+        report.expectations.push_back(
+            json_model::ExpectationFrom((*entries)[i], "expectations[" + std::to_string(i) + "]"));
       }
     }
     const json& requirements = json_model::Field(document, "requirements", "");
     if (!requirements.is_array()) throw std::runtime_error("requirements: expected an array");
     for (std::size_t i = 0; i < requirements.size(); ++i) {
-      report.requirements.push_back(json_model::RequirementFrom(
-          requirements[i], "requirements[" + std::to_string(i) + "]"));
+      report.requirements.push_back(
+          json_model::RequirementFrom(requirements[i], "requirements[" + std::to_string(i) + "]"));
     }
     const json& cases = json_model::Field(document, "cases", "");
     if (!cases.is_array()) throw std::runtime_error("cases: expected an array");

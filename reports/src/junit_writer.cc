@@ -5,7 +5,8 @@
 // case); NOT-SUPPORTED, NOT-EXERCISED and INCONCLUSIVE are <skipped> (nothing was proven there);
 // DOCUMENTED-HANG and DEVIATION pass (they keep the run conformant) and state their verdict and
 // messages in <system-out>. A failure the run's expectations expected is <skipped> with the
-// entries in its message (a known failure keeps a CI server green). The suite's time is the run's wall-clock time, started to ended.
+// entries in its message (a known failure keeps a CI server green). The suite's time is the run's
+// wall-clock time, started to ended.
 #include <cmath>
 #include <optional>
 
@@ -28,14 +29,11 @@ Element ElementOf(Verdict verdict) {
   switch (verdict) {
     case Verdict::kFail:
     case Verdict::kHang:
-    case Verdict::kCrash:
-      return Element::kFailure;
-    case Verdict::kError:
-      return Element::kError;
+    case Verdict::kCrash: return Element::kFailure;
+    case Verdict::kError: return Element::kError;
     case Verdict::kNotSupported:
     case Verdict::kNotExercised:
-    case Verdict::kInconclusive:
-      return Element::kSkipped;
+    case Verdict::kInconclusive: return Element::kSkipped;
     default:  // PASS, DOCUMENTED-HANG, DEVIATION
       return Element::kPassed;
   }
@@ -63,17 +61,10 @@ Counts CountsOf(const Report& report) {
   for (const CaseResult& result : report.cases) {
     ++counts.tests;
     switch (ElementOf(result)) {
-      case Element::kFailure:
-        ++counts.failures;
-        break;
-      case Element::kError:
-        ++counts.errors;
-        break;
-      case Element::kSkipped:
-        ++counts.skipped;
-        break;
-      case Element::kPassed:
-        break;
+      case Element::kFailure: ++counts.failures; break;
+      case Element::kError: ++counts.errors; break;
+      case Element::kSkipped: ++counts.skipped; break;
+      case Element::kPassed: break;
     }
   }
   return counts;
@@ -184,8 +175,8 @@ void WriteCase(std::ostream& out, const Report& report, const CaseResult& result
           << XmlAttribute(MessageOf(report, result)) << "\">" << account << "</failure>\n";
       break;
     case Element::kError:
-      out << "      <error type=\"" << verdict << "\" message=\"" << XmlAttribute(MessageOf(report, result))
-          << "\">" << account << "</error>\n";
+      out << "      <error type=\"" << verdict << "\" message=\""
+          << XmlAttribute(MessageOf(report, result)) << "\">" << account << "</error>\n";
       break;
     case Element::kSkipped:
       out << "      <skipped message=\"" << XmlAttribute(MessageOf(report, result)) << "\"/>\n";

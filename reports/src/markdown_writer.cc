@@ -1,6 +1,6 @@
 // markdown_writer.cc - report.md: the review document, top down: the claim and counts, the root
-// causes, the failures with the requirements they break and their evidence, the requirement table, the
-// expectations, observations and integration findings, then the warnings and documented hangs.
+// causes, the failures with the requirements they break and their evidence, the requirement table,
+// the expectations, observations and integration findings, then the warnings and documented hangs.
 #include <algorithm>
 
 #include "case_details.h"
@@ -37,8 +37,7 @@ void WriteHeader(const Report& report, const std::vector<IntegrationFindingOfRun
   out << "# miconform conformance report\n\n";
   out << "**" << OutcomeOf(report) << "**: " << CaseCountLine(report) << "; "
       << RequirementCountLine(report) << ".\n\n";
-  out << "Integration: " << IntegrationFindingsLine(integration)
-      << "; not verdicts.\n\n";
+  out << "Integration: " << IntegrationFindingsLine(integration) << "; not verdicts.\n\n";
   if (const std::string line = ExpectationSummary(report); !line.empty()) {
     out << "Expectations: " << MarkdownInline(line) << ".\n\n";
   }
@@ -118,9 +117,8 @@ void WriteExpectations(const Report& report, std::ostream& out) {
   } else {
     out << "| Result | Verdict | Against the expectations |\n|---|---|---|\n";
     for (const details::MarkedResult& result : marked) {
-      out << "| " << (result.is_case ? "case " : "requirement ")
-          << MarkdownCode(result.id, true) << " | " << ToString(result.verdict) << " | "
-          << MarkdownInline(result.text) << " |\n";
+      out << "| " << (result.is_case ? "case " : "requirement ") << MarkdownCode(result.id, true)
+          << " | " << ToString(result.verdict) << " | " << MarkdownInline(result.text) << " |\n";
     }
     out << "\n";
   }
@@ -173,8 +171,8 @@ void WriteIntegrationFindings(const std::vector<IntegrationFindingOfRun>& findin
     if (finding.case_ids.size() > kCasesListed) {
       out << " and " << finding.case_ids.size() - kCasesListed << " more";
     }
-    out << "\n\nCalls that showed it, in " << MarkdownCode(finding.first_case, false)
-        << ":\n\n" << text::MarkdownFence(finding.calls, "text") << "\n";
+    out << "\n\nCalls that showed it, in " << MarkdownCode(finding.first_case, false) << ":\n\n"
+        << text::MarkdownFence(finding.calls, "text") << "\n";
   }
 }
 
@@ -210,19 +208,21 @@ void WriteCase(const Report& report, const CaseResult& result, std::ostream& out
     out << "- Expectation: " << MarkdownInline(expected) << "\n";
   }
   if (!result.evidence.fired.empty()) {
-    out << "- Injection points fired: " << CodeList(details::FiredPoints(result.evidence.fired), false)
-        << "\n";
+    out << "- Injection points fired: "
+        << CodeList(details::FiredPoints(result.evidence.fired), false) << "\n";
   }
   out << "\n";
   if (!result.messages.empty()) {
     out << "Messages:\n\n";
-    for (const std::string& message : result.messages) out << "- " << MarkdownInline(message) << "\n";
+    for (const std::string& message : result.messages)
+      out << "- " << MarkdownInline(message) << "\n";
     out << "\n";
   }
   if (!result.reproduce.empty()) {
     out << "Reproduce:\n\n" << text::MarkdownFence(result.reproduce, "sh") << "\n";
   }
-  for (const details::EvidencePart& part : details::EvidenceParts(result, report.run.target_library)) {
+  for (const details::EvidencePart& part :
+       details::EvidenceParts(result, report.run.target_library)) {
     WriteEvidence(part, out);
   }
 }
@@ -244,8 +244,9 @@ void WriteMarkdown(const Report& report, std::ostream& out) {
   WriteRootCauses(report, out);
   const std::vector<details::CaseSection> sections = details::CaseSections(report);
   if (sections.front().cases.empty()) {
-    const bool any = std::any_of(sections.begin(), sections.end(),
-                                 [](const details::CaseSection& section) { return !section.cases.empty(); });
+    const bool any =
+        std::any_of(sections.begin(), sections.end(),
+                    [](const details::CaseSection& section) { return !section.cases.empty(); });
     out << "## Failures\n\n" << (any ? "No case failed.\n\n" : "Every case passed.\n\n");
   }
   WriteSection(report, sections.front(), out);

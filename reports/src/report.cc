@@ -53,8 +53,8 @@ Verdict BreakingScheduleVerdict(Verdict schedule, int reproduced_replays) {
 
 namespace {
 bool RanToItsEnd(Verdict verdict) {
-  return verdict == Verdict::kPass || verdict == Verdict::kFail ||
-         verdict == Verdict::kDeviation || verdict == Verdict::kDocumentedHang;
+  return verdict == Verdict::kPass || verdict == Verdict::kFail || verdict == Verdict::kDeviation ||
+         verdict == Verdict::kDocumentedHang;
 }
 }  // namespace
 
@@ -62,7 +62,8 @@ Verdict VerdictForRequirement(const CaseResult& result, const std::string& id, L
                               bool named) {
   Verdict verdict = Verdict::kPass;
   for (const Finding& finding : result.findings) {
-    if (finding.requirement_id == id) verdict = Worst(verdict, VerdictOfFinding(finding.verdict, level));
+    if (finding.requirement_id == id)
+      verdict = Worst(verdict, VerdictOfFinding(finding.verdict, level));
   }
   if (!RanToItsEnd(result.verdict) && named) verdict = Worst(verdict, result.verdict);
   return verdict;
@@ -93,8 +94,9 @@ void Report::Aggregate() {
     requirement.verdict = judged ? worst : Verdict::kError;
     if (requirement.verdict == Verdict::kError) any_error = true;
   }
-  const bool cases_conformant = std::all_of(
-      cases.begin(), cases.end(), [](const CaseResult& result) { return IsConformant(result.verdict); });
+  const bool cases_conformant =
+      std::all_of(cases.begin(), cases.end(),
+                  [](const CaseResult& result) { return IsConformant(result.verdict); });
   cases_conform = cases_conformant && !any_error;
   conformant = cases_conform && claim_gaps.empty();
   MarkExpectations(this);
@@ -188,9 +190,10 @@ std::vector<std::string> ChargedRequirements(const Report& report, const CaseRes
   // A finding may charge a requirement outside the report's list (a filtered run or a shard in
   // which no case names it): its level unknown, a failed check there counts as a failure.
   for (const Finding& finding : result.findings) {
-    const bool listed = std::any_of(
-        report.requirements.begin(), report.requirements.end(),
-        [&](const RequirementResult& requirement) { return requirement.id == finding.requirement_id; });
+    const bool listed = std::any_of(report.requirements.begin(), report.requirements.end(),
+                                    [&](const RequirementResult& requirement) {
+                                      return requirement.id == finding.requirement_id;
+                                    });
     if (!listed && !IsConformant(finding.verdict) && !finding.requirement_id.empty() &&
         std::find(charged.begin(), charged.end(), finding.requirement_id) == charged.end()) {
       charged.push_back(finding.requirement_id);
@@ -225,8 +228,8 @@ void MarkExpectations(Report* report) {
   }
   for (std::size_t r = 0; r < report->requirements.size(); ++r) {
     RequirementResult& requirement = report->requirements[r];
-    requirement.expectation = MarkOf(entries, requirement.verdict,
-                                     EntryFor(entries, requirement.id), charging_cases[r]);
+    requirement.expectation =
+        MarkOf(entries, requirement.verdict, EntryFor(entries, requirement.id), charging_cases[r]);
   }
 }
 
@@ -266,7 +269,8 @@ std::string VerdictCountLine(const std::vector<Verdict>& verdicts, const char* n
 
 std::string RequirementCountLine(const Report& report) {
   std::vector<Verdict> verdicts;
-  for (const RequirementResult& requirement : report.requirements) verdicts.push_back(requirement.verdict);
+  for (const RequirementResult& requirement : report.requirements)
+    verdicts.push_back(requirement.verdict);
   return VerdictCountLine(verdicts, "requirement");
 }
 
@@ -278,15 +282,15 @@ std::string CaseCountLine(const Report& report) {
 
 std::string OutcomeOf(const Report& report) {
   if (report.run.ended.empty()) return "INTERRUPTED";
-  const bool judged_none =
-      !report.cases.empty() && report.Count(Verdict::kError) == static_cast<int>(report.cases.size());
+  const bool judged_none = !report.cases.empty() &&
+                           report.Count(Verdict::kError) == static_cast<int>(report.cases.size());
   return judged_none ? "NOTHING JUDGED" : ClaimOf(report);
 }
 
 int Report::Count(Verdict verdict) const {
-  return static_cast<int>(std::count_if(cases.begin(), cases.end(), [verdict](const CaseResult& result) {
-    return result.verdict == verdict;
-  }));
+  return static_cast<int>(
+      std::count_if(cases.begin(), cases.end(),
+                    [verdict](const CaseResult& result) { return result.verdict == verdict; }));
 }
 
 }  // namespace miconform::report

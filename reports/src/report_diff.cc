@@ -16,7 +16,8 @@ std::string Word(const std::optional<Verdict>& verdict) {
 }
 
 template <class Named>
-std::vector<VerdictChange> Changes(const std::vector<Named>& before, const std::vector<Named>& after) {
+std::vector<VerdictChange> Changes(const std::vector<Named>& before,
+                                   const std::vector<Named>& after) {
   std::map<std::string, Verdict> old_verdicts;
   for (const Named& item : before) old_verdicts[item.id] = item.verdict;
   std::set<std::string> seen;
@@ -112,8 +113,8 @@ void WriteDiff(const ReportDiff& diff, std::ostream& out) {
   std::vector<std::string> other;
   auto sort_into = [&](const std::vector<VerdictChange>& changes, const char* kind) {
     for (const VerdictChange& change : changes) {
-      const std::string line =
-          std::string(kind) + " " + change.id + ": " + Word(change.before) + " -> " + Word(change.after);
+      const std::string line = std::string(kind) + " " + change.id + ": " + Word(change.before) +
+                               " -> " + Word(change.after);
       (change.IsNewFailure() ? new_failures : change.IsFixed() ? fixed : other).push_back(line);
     }
   };

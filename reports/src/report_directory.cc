@@ -32,9 +32,9 @@ namespace fs = std::filesystem;
 class TemporaryFile {
  public:
   explicit TemporaryFile(const fs::path& final_path) {
-    std::string pattern = (final_path.parent_path() / ("." + final_path.filename().string() +
-                                                       ".tmp-XXXXXX"))
-                              .string();
+    std::string pattern =
+        (final_path.parent_path() / ("." + final_path.filename().string() + ".tmp-XXXXXX"))
+            .string();
     fd_ = ::mkostemp(pattern.data(), O_CLOEXEC);
     if (fd_ < 0) Fail("create a temporary file for", final_path, errno);
     path_ = pattern;
@@ -68,7 +68,8 @@ class TemporaryFile {
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) Fail("close", path_, errno);
-    if (::rename(path_.c_str(), final_path.c_str()) != 0) Fail("rename into place", final_path, errno);
+    if (::rename(path_.c_str(), final_path.c_str()) != 0)
+      Fail("rename into place", final_path, errno);
     path_.clear();
   }
 
@@ -76,7 +77,6 @@ class TemporaryFile {
   int fd_ = -1;
   fs::path path_;
 };
-
 
 // The renames are durable only once the directory entry is on disk too.
 void SyncDirectory(const fs::path& dir) {

@@ -15,7 +15,8 @@ namespace {
 std::string Where(const CaseResult& result) {
   if (!result.calls_in_flight.empty()) {
     std::string calls;
-    for (const std::string& call : result.calls_in_flight) calls += (calls.empty() ? "" : ", ") + call;
+    for (const std::string& call : result.calls_in_flight)
+      calls += (calls.empty() ? "" : ", ") + call;
     return "in " + calls;
   }
   constexpr std::string_view kEntered = "entered ";
@@ -129,14 +130,16 @@ std::vector<RootCause> RootCauses(const Report& report) {
     for (const std::string& id : ChargedRequirements(report, *failing[i])) charged[c].insert(id);
   }
   for (std::size_t c = 0; c < causes.size(); ++c) {
-    for (const std::string& fact : fact_order[c]) causes[c].shared.push_back({fact, fact_counts[c][fact]});
+    for (const std::string& fact : fact_order[c])
+      causes[c].shared.push_back({fact, fact_counts[c][fact]});
     std::stable_sort(causes[c].shared.begin(), causes[c].shared.end(),
                      [](const SharedFact& a, const SharedFact& b) { return a.cases > b.cases; });
     // Requirements in the report's order, then any it does not list (a filtered run), by ID.
     for (const RequirementResult& requirement : report.requirements) {
       if (charged[c].erase(requirement.id) > 0) causes[c].requirement_ids.push_back(requirement.id);
     }
-    causes[c].requirement_ids.insert(causes[c].requirement_ids.end(), charged[c].begin(), charged[c].end());
+    causes[c].requirement_ids.insert(causes[c].requirement_ids.end(), charged[c].begin(),
+                                     charged[c].end());
   }
   std::stable_sort(causes.begin(), causes.end(), [](const RootCause& a, const RootCause& b) {
     return a.case_ids.size() > b.case_ids.size();

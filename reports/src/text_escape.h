@@ -39,7 +39,8 @@ std::string TrimForReader(std::string_view text, std::size_t max_lines, std::siz
 inline constexpr std::size_t kReaderMaxLines = 200;
 inline constexpr std::size_t kReaderMaxBytes = 16 * 1024;
 
-// Seconds with three decimals ("1.250"), independent of the C locale; non-finite values are "0.000".
+// Seconds with three decimals ("1.250"), independent of the C locale; non-finite values are
+// "0.000".
 std::string Seconds(double seconds);
 
 }  // namespace miconform::report::text

@@ -7,8 +7,6 @@ namespace {
 
 using SessionCloseForeignHandle = CaseFixture;
 
-
-
 // The MI_Session_Close wrapper's own rules for a NULL session or table (MI-ABI.md, ABI-WRAP-1)
 // are the suite's, not the target's: they are proved by the adapter's self-tests
 // (targets/adapter/selftest/session_close_wrapper_selftest.cc), never charged to a target.
@@ -29,8 +27,8 @@ MICONFORM_CASE(SessionCloseForeignHandle, Zeroed, "session_close.foreign_handle.
   EXPECT_TRUE(MI_Result_IsValid(result))
       << Judges("SC-PARAM-SESSION-1") << "a session handle the library never issued was answered "
       << "with " << ResultName(result) << ", not with an error of the MI_Result enumeration";
-  EXPECT_NE(result, MI_RESULT_OK)
-      << Judges("SC-PARAM-SESSION-1") << "a session handle the library never issued was accepted";
+  EXPECT_NE(result, MI_RESULT_OK) << Judges("SC-PARAM-SESSION-1")
+                                  << "a session handle the library never issued was accepted";
   // The pages name no success code: the real session's close returns a valid MI_Result, and
   // anything other than MI_RESULT_OK is observed.
   const MI_Result real = CloseSessionSync(session);
@@ -66,11 +64,13 @@ MICONFORM_CASE(SessionCloseForeignHandle, AlreadyClosed,
   Phase("returned MI_Session_Close (" + ResultName(result) + ")");
   // A stale copy is no handle the library owns any more: a broken precondition of the caller,
   // whose answer the pages leave open.
-  Observe("SC-PARAM-SESSION-1", "MI_Session_Close given a copy of a session handle closed before "
-                                "returned " + ResultName(result) +
-                                    (MI_Result_IsValid(result) ? ""
-                                                               : " (not a value of the MI_Result "
-                                                                 "enumeration)"));
+  Observe("SC-PARAM-SESSION-1",
+          "MI_Session_Close given a copy of a session handle closed before "
+          "returned " +
+              ResultName(result) +
+              (MI_Result_IsValid(result) ? ""
+                                         : " (not a value of the MI_Result "
+                                           "enumeration)"));
 }
 
 }  // namespace

@@ -39,7 +39,8 @@ bool IsCallbackPoint(const std::string& point) {
 
 void DelayCallbackPoint(const std::string& point, std::chrono::milliseconds delay) {
   if (!IsCallbackPoint(point)) {
-    NoteHarnessError("\"" + point + "\" is no callback-layer injection point; the case cannot "
+    NoteHarnessError("\"" + point +
+                     "\" is no callback-layer injection point; the case cannot "
                      "delay it");
     return;
   }

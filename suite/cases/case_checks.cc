@@ -71,9 +71,8 @@ std::string ProviderSaw(const ScriptedBackend& backend) {
       ++closed_only;
     }
   }
-  return "the provider saw " + std::to_string(cancelled) + " of its " +
-         std::to_string(operations) + " operation(s) cancelled and " +
-         std::to_string(closed_only) + " closed without a cancel";
+  return "the provider saw " + std::to_string(cancelled) + " of its " + std::to_string(operations) +
+         " operation(s) cancelled and " + std::to_string(closed_only) + " closed without a cancel";
 }
 
 void ObserveNotStarted(int operations, std::chrono::milliseconds waited) {

@@ -6,10 +6,10 @@
 #ifndef MICONFORM_CASES_CASE_CHECKS_H
 #define MICONFORM_CASES_CASE_CHECKS_H
 
-#include <gmock/gmock.h>
-
 #include <chrono>
 #include <string>
+
+#include <gmock/gmock.h>
 
 #include "miconform/mi_abi.h"
 #include "miconform/scripted_backend.h"

@@ -21,11 +21,11 @@
 #include "case_registry.h"
 #include "case_runtime.h"
 #include "check_attribution.h"
+#include "crash_stacks.h"
 #include "miconform/injection_summary.h"
 #include "miconform/interposer_reader.h"
 #include "miconform/report/verdict.h"
 #include "miconform/scripted_backend.h"
-#include "crash_stacks.h"
 #include "phase_channel.h"
 #include "stall_oracle.h"
 #include "transport_state.h"
@@ -52,8 +52,8 @@ class FailureForwarder : public testing::EmptyTestEventListener {
     }
     if (!result.failed()) return;
     std::ostringstream text;
-    text << SourcePath(result.file_name()) << ':' << result.line_number()
-         << ": " << result.message();
+    text << SourcePath(result.file_name()) << ':' << result.line_number() << ": "
+         << result.message();
     const std::string requirement =
         cases::RequirementOfFailure(result.file_name(), result.line_number(), result.message());
     watchdog::PhaseChannel::Get().Finding("FAIL", requirement, text.str());
@@ -71,9 +71,10 @@ class FailureForwarder : public testing::EmptyTestEventListener {
     const cases::CaseRuntime* runtime = cases::GetCaseRuntime();
     if (runtime == nullptr || runtime->backend == nullptr) return;
     watchdog::PhaseChannel& channel = watchdog::PhaseChannel::Get();
-    channel.Transport(cases::TransportAtFailure(
-        cases::ClosesCalled(channel.Lines()),
-        cases::DescribeTransport(runtime->backend->OperationRecords(), runtime->backend->SessionRecords())));
+    channel.Transport(
+        cases::TransportAtFailure(cases::ClosesCalled(channel.Lines()),
+                                  cases::DescribeTransport(runtime->backend->OperationRecords(),
+                                                           runtime->backend->SessionRecords())));
   }
 
   std::atomic<bool> transport_sent_{false};
@@ -108,8 +109,7 @@ std::set<std::string> ReportBackend(watchdog::PhaseChannel& channel, ScriptedBac
     records["handler_points_fired"] = std::move(counts);
     channel.Backend(records.dump());
   } catch (const std::exception& error) {
-    channel.Message(std::string("could not read the scripted backend's records: ") +
-                    error.what());
+    channel.Message(std::string("could not read the scripted backend's records: ") + error.what());
   }
   return fired;
 }
@@ -192,9 +192,9 @@ int RunCaseChild(const CaseChildOptions& options) {
   } catch (const std::exception& error) {
     Refuse(std::string("could not load the scripted backend: ") + error.what());
   }
-  cases::SetCaseRuntime(
-      cases::CaseRuntime{target.get(), backend.get(), options.observe_ms, options.eventually_ms,
-                         options.settle_ms, info->requirements});
+  cases::SetCaseRuntime(cases::CaseRuntime{target.get(), backend.get(), options.observe_ms,
+                                           options.eventually_ms, options.settle_ms,
+                                           info->requirements});
 
   if (!cases::RegisterCaseTest(info->id)) Refuse("could not register case " + info->id);
   int argc = 1;

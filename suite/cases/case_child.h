@@ -18,7 +18,7 @@ struct CaseChildOptions {
   int observe_ms = static_cast<int>(watchdog::Timing{}.observe.count());
   int eventually_ms = static_cast<int>(watchdog::Timing{}.eventually.count());
   int settle_ms = static_cast<int>(watchdog::Timing{}.settle.count());
-  bool prove = true;         // false: no proof from /proc, the windows alone decide
+  bool prove = true;  // false: no proof from /proc, the windows alone decide
 };
 
 // Loads the target and the scripted backend, runs exactly the case's GoogleTest (silent on stdout

@@ -142,8 +142,10 @@ CaseFixture::SessionSlot* CaseFixture::OpenSession() {
   Phase("returned MI_Application_NewSession (" + ResultName(result) + ")");
   if (result == MI_RESULT_NOT_SUPPORTED) {
     const std::string protocol = target().Protocol();
-    [&] { GTEST_SKIP() << "the target reports MI_RESULT_NOT_SUPPORTED for a session on protocol "
-                       << protocol; }();
+    [&] {
+      GTEST_SKIP() << "the target reports MI_RESULT_NOT_SUPPORTED for a session on protocol "
+                   << protocol;
+    }();
     return nullptr;
   }
   // A session that cannot be opened is not a sentence of the close contract: the case cannot
@@ -181,8 +183,8 @@ CaseFixture::OperationSlot* CaseFixture::NewOperation() {
 }
 
 void CaseFixture::StartEnumerate(SessionSlot* session, OperationSlot* operation,
-                                 const MiconformScript& script,
-                                 mocks::MockOperationCallbacks* mock, MI_Uint32 flags) {
+                                 const MiconformScript& script, mocks::MockOperationCallbacks* mock,
+                                 MI_Uint32 flags) {
   operation->synchronous = mock == nullptr;
   operation->mock = mock;
   if (mock != nullptr) mock->Fill(&operation->callbacks);
@@ -380,8 +382,7 @@ MI_Result CaseFixture::PullResult(OperationSlot* operation, MI_Boolean* more_res
   const MI_Result pulled =
       TheTarget().PullResult(operation->kind, &operation->handle, more_results, result, &message);
   Trace(std::string(PullFunctionName(operation->kind)) + " returned " + ResultName(pulled) +
-        " moreResults=" +
-        std::to_string(*more_results) + " result=" + ResultName(*result));
+        " moreResults=" + std::to_string(*more_results) + " result=" + ResultName(*result));
   if (pulled == MI_RESULT_OK && !*more_results) operation->final_pulled = true;
   return pulled;
 }
@@ -427,8 +428,10 @@ void CaseFixture::ObservePullRelease(const PullToTheEnd& pull) {
 
 bool CaseFixture::AwaitHandleClosedAfterPull(const PullToTheEnd& pull) {
   if (!pull.handle_closed.WaitFor(Eventually(), /*defer_stuck_to_watchdog=*/false)) {
-    Observe("OCL-REM-1", "MI_Operation_Close, called after the pull was released, had not "
-                         "returned within " + std::to_string(Eventually().count()) + " ms");
+    Observe("OCL-REM-1",
+            "MI_Operation_Close, called after the pull was released, had not "
+            "returned within " +
+                std::to_string(Eventually().count()) + " ms");
     return false;
   }
   return CheckResult("OCL-RET-1", "MI_Operation_Close (after the pull was released)",
@@ -454,11 +457,11 @@ void CaseFixture::ExpectResultsThenFinal(mocks::MockOperationCallbacks& mock,
           .Times(1);
   if (sequence != nullptr) final_result.InSequence(*sequence);
   final_result.WillOnce([acknowledge, on_final](MI_Operation* operation, void*, const MI_Instance*,
-                                        MI_Boolean, MI_Result, const MI_Char*, const MI_Instance*,
-                                        MI_ResultAcknowledgement ack) {
-        if (acknowledge && ack != nullptr) ack(operation);
-        if (on_final) on_final(operation);
-      });
+                                                MI_Boolean, MI_Result, const MI_Char*,
+                                                const MI_Instance*, MI_ResultAcknowledgement ack) {
+    if (acknowledge && ack != nullptr) ack(operation);
+    if (on_final) on_final(operation);
+  });
 }
 
 }  // namespace miconform::cases

@@ -23,9 +23,6 @@
 #ifndef MICONFORM_CASES_CASE_FIXTURE_H
 #define MICONFORM_CASES_CASE_FIXTURE_H
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -37,6 +34,9 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "callback_points.h"
 #include "case_checks.h"
@@ -77,12 +77,12 @@ class CaseFixture : public testing::Test {
   };
   struct OperationSlot {
     MI_Operation handle{};
-    bool synchronous = false;                 // started with NULL callbacks (pull)
+    bool synchronous = false;                                 // started with NULL callbacks (pull)
     OperationKind kind = OperationKind::kEnumerateInstances;  // which pull function it takes
-    MI_OperationCallbacks callbacks{};        // what the library was handed (kept alive)
+    MI_OperationCallbacks callbacks{};  // what the library was handed (kept alive)
     const mocks::MockOperationCallbacks* mock = nullptr;  // whose callbacks those are
     std::atomic<bool> close_called{false};
-    std::atomic<bool> final_pulled{false};    // synchronous: the pull saw moreResults MI_FALSE
+    std::atomic<bool> final_pulled{false};  // synchronous: the pull saw moreResults MI_FALSE
   };
 
  protected:
@@ -107,9 +107,8 @@ class CaseFixture : public testing::Test {
   // Starts EnumerateInstances with the script as class name. `mock` NULL: synchronous pull.
   // The script's positive delay fields plan their handler points (see "planned faults"), here and
   // in PrepareEnumerate.
-  void StartEnumerate(SessionSlot* session, OperationSlot* operation,
-                      const MiconformScript& script, mocks::MockOperationCallbacks* mock,
-                      MI_Uint32 flags = 0);
+  void StartEnumerate(SessionSlot* session, OperationSlot* operation, const MiconformScript& script,
+                      mocks::MockOperationCallbacks* mock, MI_Uint32 flags = 0);
   OperationSlot* StartEnumerate(SessionSlot* session, const MiconformScript& script,
                                 mocks::MockOperationCallbacks* mock, MI_Uint32 flags = 0);
   // An asynchronous enumeration whose final result closes its handle from inside the callback
@@ -183,7 +182,6 @@ class CaseFixture : public testing::Test {
   void ExpectResultsThenFinal(mocks::MockOperationCallbacks& mock,
                               std::function<void(MI_Operation*)> on_final, bool acknowledge = false,
                               testing::Sequence* sequence = nullptr);
-
 
  private:
   // Everything a helper thread may still touch after the fixture is gone: allocated once per case

@@ -69,12 +69,11 @@ std::vector<std::string> CaseRegistryProblems() {
       problems.push_back(where + ": case ID \"" + info.id + "\" is not dotted [a-z0-9_.]");
     }
     if (auto [it, inserted] = ids.emplace(info.id, where); !inserted) {
-      problems.push_back(where + ": case ID \"" + info.id + "\" already declared at " +
-                         it->second);
+      problems.push_back(where + ": case ID \"" + info.id + "\" already declared at " + it->second);
     }
     if (auto [it, inserted] = gtest_names.emplace(info.gtest_name, where); !inserted) {
-      problems.push_back(where + ": GoogleTest name " + info.gtest_name +
-                         " already declared at " + it->second);
+      problems.push_back(where + ": GoogleTest name " + info.gtest_name + " already declared at " +
+                         it->second);
     }
     if (info.requirements.empty()) {
       problems.push_back(where + ": case \"" + info.id + "\" names no requirement");
@@ -89,8 +88,7 @@ std::vector<std::string> CaseRegistryProblems() {
 namespace cases {
 namespace internal {
 
-bool DeclareCase(CaseInfo info, std::function<CaseFixture*()> factory, const char* file,
-                 int line) {
+bool DeclareCase(CaseInfo info, std::function<CaseFixture*()> factory, const char* file, int line) {
   Declarations().push_back(Declaration{std::move(info), std::move(factory), file, line});
   return true;
 }
@@ -112,9 +110,8 @@ bool RegisterCaseTest(std::string_view id) {
     const std::string suite = name.substr(0, dot);
     const std::string test = dot == std::string::npos ? name : name.substr(dot + 1);
     auto factory = declaration.factory;
-    testing::RegisterTest(suite.c_str(), test.c_str(), nullptr, nullptr,
-                          declaration.file.c_str(), declaration.line,
-                          [factory]() -> CaseFixture* { return factory(); });
+    testing::RegisterTest(suite.c_str(), test.c_str(), nullptr, nullptr, declaration.file.c_str(),
+                          declaration.line, [factory]() -> CaseFixture* { return factory(); });
     return true;
   }
   return false;

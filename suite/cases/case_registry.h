@@ -92,9 +92,10 @@ template <typename Fixture, typename Param>
 bool DeclareFamily(const char* fixture, const std::vector<CaseRow<Param>>& rows, const char* file,
                    int line) {
   for (const CaseRow<Param>& row : rows) {
-    DeclareCase(CaseInfo{row.id, row.requirements, FamilyCaseName(fixture, row.id), row.summary,
-                         Fixture::kTraits},
-                [param = row.param]() -> CaseFixture* { return new Fixture(param); }, file, line);
+    DeclareCase(
+        CaseInfo{row.id, row.requirements, FamilyCaseName(fixture, row.id), row.summary,
+                 Fixture::kTraits},
+        [param = row.param]() -> CaseFixture* { return new Fixture(param); }, file, line);
   }
   return true;
 }
@@ -103,21 +104,21 @@ bool DeclareFamily(const char* fixture, const std::vector<CaseRow<Param>>& rows,
 }  // namespace cases
 }  // namespace miconform
 
-#define MICONFORM_CASE(Fixture, Name, case_id, summary, ...)                                    \
-  class Fixture##_##Name##_Case : public Fixture {                                              \
-   public:                                                                                      \
-    void TestBody() override;                                                                   \
-  };                                                                                            \
-  [[maybe_unused]] static const bool Fixture##_##Name##_declared =                              \
-      ::miconform::cases::internal::DeclareCase(                                                \
-          ::miconform::CaseInfo{case_id, {__VA_ARGS__}, #Fixture "." #Name, summary,            \
-                                Fixture::kTraits},                                              \
-          []() -> ::miconform::cases::CaseFixture* { return new Fixture##_##Name##_Case; },     \
-          __FILE__, __LINE__);                                                                  \
+#define MICONFORM_CASE(Fixture, Name, case_id, summary, ...)                                \
+  class Fixture##_##Name##_Case : public Fixture {                                          \
+   public:                                                                                  \
+    void TestBody() override;                                                               \
+  };                                                                                        \
+  [[maybe_unused]] static const bool Fixture##_##Name##_declared =                          \
+      ::miconform::cases::internal::DeclareCase(                                            \
+          ::miconform::CaseInfo{                                                            \
+              case_id, {__VA_ARGS__}, #Fixture "." #Name, summary, Fixture::kTraits},       \
+          []() -> ::miconform::cases::CaseFixture* { return new Fixture##_##Name##_Case; }, \
+          __FILE__, __LINE__);                                                              \
   void Fixture##_##Name##_Case::TestBody()
 
-#define MICONFORM_CASE_FAMILY(Fixture, rows)                                                    \
-  [[maybe_unused]] static const bool Fixture##_family_declared =                                \
+#define MICONFORM_CASE_FAMILY(Fixture, rows)                     \
+  [[maybe_unused]] static const bool Fixture##_family_declared = \
       ::miconform::cases::internal::DeclareFamily<Fixture>(#Fixture, rows, __FILE__, __LINE__)
 
 #endif  // MICONFORM_CASES_CASE_REGISTRY_H

@@ -18,8 +18,9 @@ bool Signal::IsSet() const {
 
 bool Signal::WaitFor(std::chrono::milliseconds timeout, bool defer_stuck_to_watchdog) const {
   std::unique_lock<std::mutex> lock(mutex_);
-  return mocks::HarnessWait(changed_, lock, timeout, [&] { return set_; }, "a signal of the case",
-                            defer_stuck_to_watchdog);
+  return mocks::HarnessWait(
+      changed_, lock, timeout, [&] { return set_; }, "a signal of the case",
+      defer_stuck_to_watchdog);
 }
 
 bool Signal::PollFor(std::chrono::milliseconds timeout) const {

@@ -7,9 +7,9 @@
 #ifndef MICONFORM_CASES_CHECK_ATTRIBUTION_H
 #define MICONFORM_CASES_CHECK_ATTRIBUTION_H
 
-#include <gmock/gmock.h>
-
 #include <string>
+
+#include <gmock/gmock.h>
 
 namespace miconform::cases {
 
@@ -27,8 +27,7 @@ std::string RequirementOfFailure(const char* file, int line, const std::string& 
 // EXPECT_CALL that names the requirement its expectation judges:
 //   MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", completion, Completed(_)).Times(1);
 // A call that over-saturates it, or a count left unmet at verification, charges that requirement.
-#define MICONFORM_EXPECT_CALL(requirement_id, obj, call)                          \
-  (::miconform::cases::NoteExpectation(__FILE__, __LINE__, requirement_id), \
-   EXPECT_CALL(obj, call))
+#define MICONFORM_EXPECT_CALL(requirement_id, obj, call) \
+  (::miconform::cases::NoteExpectation(__FILE__, __LINE__, requirement_id), EXPECT_CALL(obj, call))
 
 #endif  // MICONFORM_CASES_CHECK_ATTRIBUTION_H

@@ -14,7 +14,6 @@ using testing::AtMost;
 using testing::Eq;
 using testing::Ne;
 
-
 enum class Where { kInstanceNonFinal, kInstanceFinal, kWriteMessage, kWriteProgress };
 
 const char* WhereName(Where where) {
@@ -67,10 +66,9 @@ class CloseFromCallbackCase : public CaseFixture {
     // the operation finishes on its own before the close (the final instanceResult).
     const char* const final_requirement =
         where == Where::kInstanceFinal ? "OI-FINAL-1" : "SC-REM-2";
-    auto& nonfinal =
-        MICONFORM_EXPECT_CALL("OI-FINAL-1", mock,
-                              InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
-            .Times(AnyNumber());
+    auto& nonfinal = MICONFORM_EXPECT_CALL("OI-FINAL-1", mock,
+                                           InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
+                         .Times(AnyNumber());
     if (where == Where::kInstanceNonFinal) {
       nonfinal.WillRepeatedly([close_session](MI_Operation*, void*, const MI_Instance*, MI_Boolean,
                                               MI_Result, const MI_Char*, const MI_Instance*,
@@ -109,9 +107,9 @@ class CloseFromCallbackCase : public CaseFixture {
     if (completion != nullptr) {
       // At most once here; that it is called at all is judged by RunWithCompletion, once the
       // close returned MI_RESULT_OK (a refused close owes no completion).
-      auto& completed = MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", *completion,
-                                              Completed(Eq(completion->context())))
-                            .Times(AtMost(1));
+      auto& completed =
+          MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", *completion, Completed(Eq(completion->context())))
+              .Times(AtMost(1));
       if (order != nullptr) completed.InSequence(*order);
     }
     StartEnumerate(session, operation, script, &mock);
@@ -173,52 +171,60 @@ class CloseFromCallbackCase : public CaseFixture {
   }
 };
 
-MICONFORM_CASE(CloseFromCallbackCase, InstanceNonFinalAsync, "session_close.from_callback.instance_nonfinal",
-               "MI_Session_Close with a completion callback, called from inside a non-final instanceResult, "
+MICONFORM_CASE(
+    CloseFromCallbackCase, InstanceNonFinalAsync, "session_close.from_callback.instance_nonfinal",
+    "MI_Session_Close with a completion callback, called from inside a non-final instanceResult, "
     "returns and completes once.",
-               "SC-PARAM-CB-3") {
+    "SC-PARAM-CB-3") {
   RunWithCompletion(Where::kInstanceNonFinal);
 }
-MICONFORM_CASE(CloseFromCallbackCase, InstanceFinalAsync, "session_close.from_callback.instance_final",
-               "MI_Session_Close with a completion callback, called from inside the final instanceResult, "
+MICONFORM_CASE(
+    CloseFromCallbackCase, InstanceFinalAsync, "session_close.from_callback.instance_final",
+    "MI_Session_Close with a completion callback, called from inside the final instanceResult, "
     "returns and completes once.",
-               "SC-PARAM-CB-3") {
+    "SC-PARAM-CB-3") {
   RunWithCompletion(Where::kInstanceFinal);
 }
-MICONFORM_CASE(CloseFromCallbackCase, WriteMessageAsync, "session_close.from_callback.write_message",
-               "MI_Session_Close with a completion callback, called from inside writeMessage, returns and "
+MICONFORM_CASE(
+    CloseFromCallbackCase, WriteMessageAsync, "session_close.from_callback.write_message",
+    "MI_Session_Close with a completion callback, called from inside writeMessage, returns and "
     "completes once.",
-               "SC-PARAM-CB-3") {
+    "SC-PARAM-CB-3") {
   RunWithCompletion(Where::kWriteMessage);
 }
-MICONFORM_CASE(CloseFromCallbackCase, WriteProgressAsync, "session_close.from_callback.write_progress",
-               "MI_Session_Close with a completion callback, called from inside writeProgress, returns and "
+MICONFORM_CASE(
+    CloseFromCallbackCase, WriteProgressAsync, "session_close.from_callback.write_progress",
+    "MI_Session_Close with a completion callback, called from inside writeProgress, returns and "
     "completes once.",
-               "SC-PARAM-CB-3") {
+    "SC-PARAM-CB-3") {
   RunWithCompletion(Where::kWriteProgress);
 }
-MICONFORM_CASE(CloseFromCallbackCase, InstanceNonFinalSync, "session_close.from_callback_sync.instance_nonfinal",
+MICONFORM_CASE(CloseFromCallbackCase, InstanceNonFinalSync,
+               "session_close.from_callback_sync.instance_nonfinal",
                "MI_Session_Close without a completion callback, called from inside a non-final "
-    "instanceResult: a deadlock or a return, either recorded.",
+               "instanceResult: a deadlock or a return, either recorded.",
                "SC-PARAM-CB-4") {
   RunWithoutCompletion(Where::kInstanceNonFinal);
 }
-MICONFORM_CASE(CloseFromCallbackCase, InstanceFinalSync, "session_close.from_callback_sync.instance_final",
-               "MI_Session_Close without a completion callback, called from inside the final instanceResult "
+MICONFORM_CASE(
+    CloseFromCallbackCase, InstanceFinalSync, "session_close.from_callback_sync.instance_final",
+    "MI_Session_Close without a completion callback, called from inside the final instanceResult "
     "after closing the operation: a deadlock or a return, either recorded.",
-               "SC-PARAM-CB-4") {
+    "SC-PARAM-CB-4") {
   RunWithoutCompletion(Where::kInstanceFinal);
 }
-MICONFORM_CASE(CloseFromCallbackCase, WriteMessageSync, "session_close.from_callback_sync.write_message",
-               "MI_Session_Close without a completion callback, called from inside writeMessage: a deadlock "
+MICONFORM_CASE(
+    CloseFromCallbackCase, WriteMessageSync, "session_close.from_callback_sync.write_message",
+    "MI_Session_Close without a completion callback, called from inside writeMessage: a deadlock "
     "or a return, either recorded.",
-               "SC-PARAM-CB-4") {
+    "SC-PARAM-CB-4") {
   RunWithoutCompletion(Where::kWriteMessage);
 }
-MICONFORM_CASE(CloseFromCallbackCase, WriteProgressSync, "session_close.from_callback_sync.write_progress",
-               "MI_Session_Close without a completion callback, called from inside writeProgress: a "
+MICONFORM_CASE(
+    CloseFromCallbackCase, WriteProgressSync, "session_close.from_callback_sync.write_progress",
+    "MI_Session_Close without a completion callback, called from inside writeProgress: a "
     "deadlock or a return, either recorded.",
-               "SC-PARAM-CB-4") {
+    "SC-PARAM-CB-4") {
   RunWithoutCompletion(Where::kWriteProgress);
 }
 

@@ -11,8 +11,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <latch>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -92,34 +92,33 @@ class ConcurrencyCase : public CaseFixture {
                                      MI_ResultAcknowledgement ack) {
           if (manual_ack) AcknowledgeResult(ack, passed);
         });
-    auto& final_result =
-        MICONFORM_EXPECT_CALL(final_requirement, mock,
-                              InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _));
+    auto& final_result = MICONFORM_EXPECT_CALL(
+        final_requirement, mock, InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _));
     if (final_may_not_come) {
       final_result.Times(AtMost(1));
     } else {
       final_result.Times(1);
     }
     if (order != nullptr) final_result.InSequence(*order);
-    final_result.WillOnce([manual_ack, finals, operation](
-                              MI_Operation* passed, void*, const MI_Instance*, MI_Boolean,
-                              MI_Result code, const MI_Char*, const MI_Instance*,
-                              MI_ResultAcknowledgement ack) {
-      finals->code = static_cast<int>(code);
-      ++finals->count;
-      if (manual_ack) AcknowledgeResult(ack, passed);
-      CloseOperation(operation);
-      // The callback goes on after its handle is closed: a close that ends here (its completion
-      // entered, or a synchronous close returned) ended before the session's callbacks did.
-      AtCallbackPoint("callback.after_final_close");
-    });
+    final_result.WillOnce(
+        [manual_ack, finals, operation](MI_Operation* passed, void*, const MI_Instance*, MI_Boolean,
+                                        MI_Result code, const MI_Char*, const MI_Instance*,
+                                        MI_ResultAcknowledgement ack) {
+          finals->code = static_cast<int>(code);
+          ++finals->count;
+          if (manual_ack) AcknowledgeResult(ack, passed);
+          CloseOperation(operation);
+          // The callback goes on after its handle is closed: a close that ends here (its completion
+          // entered, or a synchronous close returned) ended before the session's callbacks did.
+          AtCallbackPoint("callback.after_final_close");
+        });
   }
 
   // Closes `session` on the calling thread, synchronously or with `tag`'s completion.
   static MI_Result CloseEither(SessionSlot* session, bool synchronous, int* tag) {
-    return synchronous ? CloseSessionSync(session)
-                       : CloseSessionAsync(session, tag,
-                                           mocks::MockSessionCloseCompletion::Callback());
+    return synchronous
+               ? CloseSessionSync(session)
+               : CloseSessionAsync(session, tag, mocks::MockSessionCloseCompletion::Callback());
   }
 
   // ---- two closes of one session at once. The second close of one session is made on a handle
@@ -173,15 +172,14 @@ class ConcurrencyCase : public CaseFixture {
         if (race->returned[i].load()) continue;
         const char* requirement = "SC-PARAM-CB-1";
         if (sync[i]) {
-          requirement =
-              finals->count.load() == 0 ? MissedFinalRequirement(backend()) : "SC-DESC-1";
+          requirement = finals->count.load() == 0 ? MissedFinalRequirement(backend()) : "SC-DESC-1";
         }
         ADD_FAILURE() << Judges(requirement) << "close " << i
                       << (sync[i] ? " (synchronous)" : " (asynchronous)")
                       << " of two concurrent MI_Session_Close calls on one session did not "
                          "return within "
-                      << Eventually().count() << " ms (final results delivered: "
-                      << finals->count.load() << ")";
+                      << Eventually().count()
+                      << " ms (final results delivered: " << finals->count.load() << ")";
       }
       return;
     }
@@ -191,20 +189,21 @@ class ConcurrencyCase : public CaseFixture {
       EXPECT_THAT(result, IsValidResult())
           << Judges("SC-RET-1") << "close " << i << " returned " << ResultName(result);
       if (result == MI_RESULT_OK) ++successes;
-      Observe("SC-PARAM-SESSION-1", "close " + std::to_string(i) +
-                                        (sync[i] ? " (synchronous)" : " (asynchronous)") +
-                                        " of two concurrent closes of one session returned " +
-                                        ResultName(result));
+      Observe("SC-PARAM-SESSION-1",
+              "close " + std::to_string(i) + (sync[i] ? " (synchronous)" : " (asynchronous)") +
+                  " of two concurrent closes of one session returned " + ResultName(result));
     }
     if (successes > 1) {
-      Observe("SC-PARAM-SESSION-1", "both concurrent closes of one session returned "
-                                    "MI_RESULT_OK");
+      Observe("SC-PARAM-SESSION-1",
+              "both concurrent closes of one session returned "
+              "MI_RESULT_OK");
     }
     if (successes == 0) {
       // Neither close took the session: nothing says it was closed, or its operation cancelled.
-      Observe("SC-PARAM-SESSION-1", "neither concurrent close returned MI_RESULT_OK (the pages do "
-                                    "not say which one must); the close's effects were not "
-                                    "judged");
+      Observe("SC-PARAM-SESSION-1",
+              "neither concurrent close returned MI_RESULT_OK (the pages do "
+              "not say which one must); the close's effects were not "
+              "judged");
       return;
     }
     if (!mock.WaitFinalResults(1, Eventually())) {
@@ -230,8 +229,8 @@ class ConcurrencyCase : public CaseFixture {
   // before the close was entered was running when the session closed (or had finished): its final
   // result and the end of the close are judged. One started while the close was under way, or
   // after it, is made on a handle being closed, which no page covers: what happens to it is only
-  // observed, over short waits (ObserveWindow()), so that a library that never answers it does not run
-  // the case into its time limit.
+  // observed, over short waits (ObserveWindow()), so that a library that never answers it does not
+  // run the case into its time limit.
   void RunCloseRacesNewOperation(bool sync_close) {
     constexpr int kRounds = 8;
     std::size_t operations_seen = backend().OperationRecords().size();
@@ -297,12 +296,13 @@ class ConcurrencyCase : public CaseFixture {
           ADD_FAILURE() << Judges(requirement) << round_name
                         << ": MI_Session_Close, made after an operation of the session had been "
                            "started, did not return within "
-                        << Eventually().count() << " ms (final results delivered: "
-                        << finals->count.load() << ")";
+                        << Eventually().count()
+                        << " ms (final results delivered: " << finals->count.load() << ")";
         } else {
           Observe("ABI-TABLE-1",
-                  round_name + ": MI_Session_Close racing MI_Session_EnumerateInstances on the "
-                               "same session: " +
+                  round_name +
+                      ": MI_Session_Close racing MI_Session_EnumerateInstances on the "
+                      "same session: " +
                       (race->start_returned.load() ? std::string("the close")
                                                    : std::string("the start")) +
                       " did not return within " + std::to_string(Eventually().count()) +
@@ -317,9 +317,11 @@ class ConcurrencyCase : public CaseFixture {
                "final result within "
             << Eventually().count() << " ms";
       } else if (!mock.WaitFinalResults(1, ObserveWindow())) {
-        Observe("ABI-TABLE-1", round_name + ": the operation started while its session was "
-                                            "closing got no final result within " +
-                                   std::to_string(ObserveWindow().count()) + " ms (the close returned " +
+        Observe("ABI-TABLE-1", round_name +
+                                   ": the operation started while its session was "
+                                   "closing got no final result within " +
+                                   std::to_string(ObserveWindow().count()) +
+                                   " ms (the close returned " +
                                    ResultName(race->close_result.load()) + ")");
       }
       // Whether the operation reached the backend tells which call won the race.
@@ -337,8 +339,9 @@ class ConcurrencyCase : public CaseFixture {
       }
       if (finals->count.load() == 0) {
         // The handle is closed by the final result: still open, it withholds the completion.
-        Observe("SC-REM-3", round_name + ": the operation's handle stayed open (no final "
-                                         "result), so the completion was not awaited");
+        Observe("SC-REM-3", round_name +
+                                ": the operation's handle stayed open (no final "
+                                "result), so the completion was not awaited");
         continue;
       }
       if (start_first) {
@@ -346,8 +349,9 @@ class ConcurrencyCase : public CaseFixture {
             << Judges("SC-DESC-1") << round_name << ": the session close did not complete within "
             << Eventually().count() << " ms of its last operation handle being closed";
       } else if (!completion->WaitReturned(1, ObserveWindow())) {
-        Observe("SC-DESC-1", round_name + ": the session close, raced by an operation started "
-                                          "while it was under way, had not completed " +
+        Observe("SC-DESC-1", round_name +
+                                 ": the session close, raced by an operation started "
+                                 "while it was under way, had not completed " +
                                  std::to_string(ObserveWindow().count()) +
                                  " ms after that operation's handle was closed");
       }
@@ -362,8 +366,7 @@ class ConcurrencyCase : public CaseFixture {
     SessionSlot* session = OpenSession();
     if (session == nullptr) return;
     // No result comes on its own within the case: only the cancel ends the pull.
-    OperationSlot* operation =
-        StartEnumerate(session, RunningUntilCancelled(60000), nullptr);
+    OperationSlot* operation = StartEnumerate(session, RunningUntilCancelled(60000), nullptr);
     if (!backend().WaitStarted(1, Eventually().count())) {
       // No page says when an operation reaches the provider: observed, and the close is made all
       // the same.
@@ -524,8 +527,8 @@ class ConcurrencyCase : public CaseFixture {
         for (auto& counted : closing.finals) finals += counted->count.load();
         const char* requirement = "SC-PARAM-CB-1";
         if (closing.synchronous) {
-          requirement = finals < kOperationsPerSession ? MissedFinalRequirement(backend())
-                                                       : "SC-DESC-1";
+          requirement =
+              finals < kOperationsPerSession ? MissedFinalRequirement(backend()) : "SC-DESC-1";
         }
         ADD_FAILURE() << Judges(requirement) << "the "
                       << (closing.synchronous ? "synchronous" : "asynchronous")
@@ -751,97 +754,114 @@ class ConcurrencyCase : public CaseFixture {
   }
 };
 
-#define MICONFORM_DOUBLE_CLOSE_SUMMARY(how)                                                     \
-  "Two threads close the same session at once (" how "): each call returns a valid MI_Result; " \
-  "once one succeeded, the running operation gets exactly one final result and a successful "   \
-  "asynchronous close completes. What each call returned (which one wins, whether both "        \
+#define MICONFORM_DOUBLE_CLOSE_SUMMARY(how)                                                   \
+  "Two threads close the same session at once (" how                                          \
+  "): each call returns a valid MI_Result; "                                                  \
+  "once one succeeded, the running operation gets exactly one final result and a successful " \
+  "asynchronous close completes. What each call returned (which one wins, whether both "      \
   "succeed) is recorded."
 
 MICONFORM_CASE(ConcurrencyCase, TwiceSyncSync, "concurrency.session_close.twice_at_once.sync_sync",
-               MICONFORM_DOUBLE_CLOSE_SUMMARY("both synchronous"),
-               "SC-RET-1", "SC-PARAM-SESSION-1", "SC-REM-2", "SC-PARAM-CB-2") {
+               MICONFORM_DOUBLE_CLOSE_SUMMARY("both synchronous"), "SC-RET-1", "SC-PARAM-SESSION-1",
+               "SC-REM-2", "SC-PARAM-CB-2") {
   RunDoubleClose(true, true);
 }
-MICONFORM_CASE(ConcurrencyCase, TwiceAsyncAsync, "concurrency.session_close.twice_at_once.async_async",
-               MICONFORM_DOUBLE_CLOSE_SUMMARY("both with completion callbacks"),
-               "SC-RET-1", "SC-PARAM-SESSION-1", "SC-PARAM-CB-1", "SC-REM-2") {
+MICONFORM_CASE(ConcurrencyCase, TwiceAsyncAsync,
+               "concurrency.session_close.twice_at_once.async_async",
+               MICONFORM_DOUBLE_CLOSE_SUMMARY("both with completion callbacks"), "SC-RET-1",
+               "SC-PARAM-SESSION-1", "SC-PARAM-CB-1", "SC-REM-2") {
   RunDoubleClose(false, false);
 }
-MICONFORM_CASE(ConcurrencyCase, TwiceSyncAsync, "concurrency.session_close.twice_at_once.sync_async",
-               MICONFORM_DOUBLE_CLOSE_SUMMARY("one synchronous, one asynchronous"),
-               "SC-RET-1", "SC-PARAM-SESSION-1", "SC-PARAM-CB-1", "SC-PARAM-CB-2", "SC-REM-2") {
+MICONFORM_CASE(ConcurrencyCase, TwiceSyncAsync,
+               "concurrency.session_close.twice_at_once.sync_async",
+               MICONFORM_DOUBLE_CLOSE_SUMMARY("one synchronous, one asynchronous"), "SC-RET-1",
+               "SC-PARAM-SESSION-1", "SC-PARAM-CB-1", "SC-PARAM-CB-2", "SC-REM-2") {
   RunDoubleClose(true, false);
 }
-MICONFORM_CASE(ConcurrencyCase, RacesNewOperationSync, "concurrency.session_close.races_new_operation.sync",
-               "A synchronous session close races an operation started on the same session from another "
+MICONFORM_CASE(
+    ConcurrencyCase, RacesNewOperationSync, "concurrency.session_close.races_new_operation.sync",
+    "A synchronous session close races an operation started on the same session from another "
     "thread (8 rounds): an operation whose start returned before the close began gets its final "
     "result, its handle closes, and the close returns; what happens to one started while the "
     "session was closing is recorded.",
-               "SC-REM-1", "SC-REM-2", "SC-DESC-1", "SC-RET-1", "SC-PARAM-CB-2") {
+    "SC-REM-1", "SC-REM-2", "SC-DESC-1", "SC-RET-1", "SC-PARAM-CB-2") {
   RunCloseRacesNewOperation(true);
 }
-MICONFORM_CASE(ConcurrencyCase, RacesNewOperationAsync, "concurrency.session_close.races_new_operation.async",
-               "A session close with a completion callback races an operation started on the same session "
+MICONFORM_CASE(
+    ConcurrencyCase, RacesNewOperationAsync, "concurrency.session_close.races_new_operation.async",
+    "A session close with a completion callback races an operation started on the same session "
     "from another thread (8 rounds): an operation whose start returned before the close began "
     "gets its final result, its handle closes, and the close completes; what happens to one "
     "started while the session was closing is recorded.",
-               "SC-REM-1", "SC-REM-2", "SC-DESC-1", "SC-PARAM-CB-1") {
+    "SC-REM-1", "SC-REM-2", "SC-DESC-1", "SC-PARAM-CB-1") {
   RunCloseRacesNewOperation(false);
 }
-MICONFORM_CASE(ConcurrencyCase, DuringSyncPullSync, "concurrency.session_close.during_sync_pull.sync",
-               "A synchronous session close while another thread is blocked in a synchronous pull: the pull "
+MICONFORM_CASE(
+    ConcurrencyCase, DuringSyncPullSync, "concurrency.session_close.during_sync_pull.sync",
+    "A synchronous session close while another thread is blocked in a synchronous pull: the pull "
     "is released soon (SHOULD; by the final result or an error return, recorded), and the close "
     "returns once the pulling thread closed its handle.",
-               "SC-REM-1", "OCAN-REM-4", "SC-DESC-1") {
+    "SC-REM-1", "OCAN-REM-4", "SC-DESC-1") {
   RunCloseDuringSyncPull(true);
 }
-MICONFORM_CASE(ConcurrencyCase, DuringSyncPullAsync, "concurrency.session_close.during_sync_pull.async",
-               "A session close with a completion callback while another thread is blocked in a "
+MICONFORM_CASE(
+    ConcurrencyCase, DuringSyncPullAsync, "concurrency.session_close.during_sync_pull.async",
+    "A session close with a completion callback while another thread is blocked in a "
     "synchronous pull: the pull is released soon (SHOULD; by the final result or an error "
     "return, recorded), and the close completes once the pulling thread closed its handle.",
-               "SC-REM-1", "OCAN-REM-4", "SC-PARAM-CB-1") {
+    "SC-REM-1", "OCAN-REM-4", "SC-PARAM-CB-1") {
   RunCloseDuringSyncPull(false);
 }
-MICONFORM_CASE(ConcurrencyCase, ManySessions, "concurrency.session_close.many_sessions",
-               "32 sessions with 2 running operations each are closed at once from 4 threads, half "
+MICONFORM_CASE(
+    ConcurrencyCase, ManySessions, "concurrency.session_close.many_sessions",
+    "32 sessions with 2 running operations each are closed at once from 4 threads, half "
     "synchronously and half with completion callbacks, each final result callback lingering "
     "after it closed its handle (callback.after_final_close): every operation gets exactly one "
     "final result, every completion runs once with its own context, every close finishes, and "
     "none ends while a callback of its session is still running.",
-               "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-1", "SC-PARAM-CB-2", "SC-PARAM-CTX-1", "SC-PARAM-CB-5") {
+    "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-1", "SC-PARAM-CB-2", "SC-PARAM-CTX-1", "SC-PARAM-CB-5") {
   RunManySessions();
 }
-MICONFORM_CASE(ConcurrencyCase, SlowCompletionOtherSession, "concurrency.session_close.slow_completion_other_session",
-               "While one session's completion callback lingers (callback.in_completion), another session "
+MICONFORM_CASE(
+    ConcurrencyCase, SlowCompletionOtherSession,
+    "concurrency.session_close.slow_completion_other_session",
+    "While one session's completion callback lingers (callback.in_completion), another session "
     "closes: its operation gets its final result and its completion runs once.",
-               "SC-PARAM-CB-1", "SC-REM-2", "SC-DESC-1") {
+    "SC-PARAM-CB-1", "SC-REM-2", "SC-DESC-1") {
   RunSlowCompletionOtherSession();
 }
-MICONFORM_CASE(ConcurrencyCase, DuringSlowWriteMessageAsync, "concurrency.session_close.during_slow_write_message.async",
-               "A session close with a completion callback arrives while writeMessage lingers "
+MICONFORM_CASE(
+    ConcurrencyCase, DuringSlowWriteMessageAsync,
+    "concurrency.session_close.during_slow_write_message.async",
+    "A session close with a completion callback arrives while writeMessage lingers "
     "(callback.in_write_message): the close returns, the operation gets one final result, and "
     "the completion runs once.",
-               "SC-PARAM-CB-1", "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-5") {
+    "SC-PARAM-CB-1", "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-5") {
   RunCloseDuringSlowNotice(true, false);
 }
-MICONFORM_CASE(ConcurrencyCase, DuringSlowWriteMessageSync, "concurrency.session_close.during_slow_write_message.sync",
-               "A synchronous session close arrives while writeMessage lingers (callback.in_write_message): "
+MICONFORM_CASE(
+    ConcurrencyCase, DuringSlowWriteMessageSync,
+    "concurrency.session_close.during_slow_write_message.sync",
+    "A synchronous session close arrives while writeMessage lingers (callback.in_write_message): "
     "it returns after the operation's final result.",
-               "SC-PARAM-CB-2", "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-5") {
+    "SC-PARAM-CB-2", "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-5") {
   RunCloseDuringSlowNotice(true, true);
 }
-MICONFORM_CASE(ConcurrencyCase, DuringSlowWriteProgressAsync, "concurrency.session_close.during_slow_write_progress.async",
-               "A session close with a completion callback arrives while writeProgress lingers "
+MICONFORM_CASE(
+    ConcurrencyCase, DuringSlowWriteProgressAsync,
+    "concurrency.session_close.during_slow_write_progress.async",
+    "A session close with a completion callback arrives while writeProgress lingers "
     "(callback.in_write_progress): the close returns, the operation gets one final result, and "
     "the completion runs once.",
-               "SC-PARAM-CB-1", "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-5") {
+    "SC-PARAM-CB-1", "SC-REM-1", "SC-REM-2", "SC-PARAM-CB-5") {
   RunCloseDuringSlowNotice(false, false);
 }
-MICONFORM_CASE(ConcurrencyCase, DuringSlowAck, "concurrency.session_close.during_slow_ack",
-               "A session close with a completion callback arrives while a manual-ack operation's "
+MICONFORM_CASE(
+    ConcurrencyCase, DuringSlowAck, "concurrency.session_close.during_slow_ack",
+    "A session close with a completion callback arrives while a manual-ack operation's "
     "acknowledgements are slow (callback.before_ack, callback.after_ack): the operation gets "
     "one final result and the completion runs once after it.",
-               "SC-REM-1", "SC-REM-2", "OI-ACK-1", "SC-PARAM-CB-1", "SC-PARAM-CB-5") {
+    "SC-REM-1", "SC-REM-2", "OI-ACK-1", "SC-PARAM-CB-1", "SC-PARAM-CB-5") {
   RunCloseDuringSlowAck();
 }
 

@@ -19,7 +19,6 @@ using testing::AtMost;
 using testing::Eq;
 using testing::Ne;
 
-
 // A running operation that the close cancels; its final result leaves the handle open.
 MiconformScript CancelledByClose(MiconformScript script) {
   script.results = 0;
@@ -88,13 +87,15 @@ MICONFORM_CASE(SessionCloseOpenHandle, AsyncCompletionWithheld,
       << ProviderSaw(backend()) << ")";
   Phase("watching the completion callback while the operation handle is open");
   if (completion.WaitReturned(1, ObserveWindow())) {
-    NoteDeviation("SC-REM-3", "the completion callback ran although an operation handle of the "
-                              "session was still open");
+    NoteDeviation("SC-REM-3",
+                  "the completion callback ran although an operation handle of the "
+                  "session was still open");
   } else {
-    NoteDocumentedHang("SC-REM-3", "the completion callback was withheld while an operation "
-                                   "handle was open, as documented (until the target went "
-                                   "provably quiet, or for at most " +
-                                       std::to_string(ObserveWindow().count()) + " ms)");
+    NoteDocumentedHang("SC-REM-3",
+                       "the completion callback was withheld while an operation "
+                       "handle was open, as documented (until the target went "
+                       "provably quiet, or for at most " +
+                           std::to_string(ObserveWindow().count()) + " ms)");
   }
   const MI_Result handle_closed = CloseOperation(operation);
   if (handle_closed != MI_RESULT_OK) {
@@ -223,13 +224,15 @@ MICONFORM_CASE(SessionCloseManualAck, UnacknowledgedHoldsEnumeration,
 
   Phase("watching for a next result while the first is unacknowledged");
   if (second->WaitFor(ObserveWindow())) {
-    NoteDeviation("OI-ACK-2", "a next result came while the first one of the manual-ack "
-                              "enumeration was still unacknowledged");
+    NoteDeviation("OI-ACK-2",
+                  "a next result came while the first one of the manual-ack "
+                  "enumeration was still unacknowledged");
   } else {
-    NoteDocumentedHang("OI-ACK-2", "the enumeration did not progress while its first result was "
-                                   "unacknowledged, as documented (until the target went provably "
-                                   "quiet, or for at most " +
-                                       std::to_string(ObserveWindow().count()) + " ms)");
+    NoteDocumentedHang("OI-ACK-2",
+                       "the enumeration did not progress while its first result was "
+                       "unacknowledged, as documented (until the target went provably "
+                       "quiet, or for at most " +
+                           std::to_string(ObserveWindow().count()) + " ms)");
   }
   Phase("acknowledging the held result");
   const MI_Result acked = held->ack(held->operation);
@@ -237,9 +240,8 @@ MICONFORM_CASE(SessionCloseManualAck, UnacknowledgedHoldsEnumeration,
   ASSERT_TRUE(mock.WaitFinalResults(1, Eventually()))
       << Judges("OI-ACK-1") << "the enumeration did not go on to its final result within "
       << Eventually().count() << " ms of the acknowledgement";
-  EXPECT_EQ(results->load(), 3)
-      << Judges("OI-FINAL-1") << "the three scripted results came as " << results->load()
-      << " instances";
+  EXPECT_EQ(results->load(), 3) << Judges("OI-FINAL-1") << "the three scripted results came as "
+                                << results->load() << " instances";
   if (!CheckResult("OCL-RET-1", "MI_Operation_Close", CloseOperation(operation))) return;
   CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(session));
 }
@@ -261,9 +263,8 @@ MICONFORM_CASE(SessionCloseManualAck, UnacknowledgedFinalBlocksClose,
   MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
       .Times(AnyNumber())
       .WillRepeatedly([](MI_Operation* op, void*, const MI_Instance*, MI_Boolean, MI_Result,
-                         const MI_Char*, const MI_Instance*, MI_ResultAcknowledgement ack) {
-        AcknowledgeResult(ack, op);
-      });
+                         const MI_Char*, const MI_Instance*,
+                         MI_ResultAcknowledgement ack) { AcknowledgeResult(ack, op); });
   MICONFORM_EXPECT_CALL("OI-FINAL-1", mock,
                         InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _))
       .Times(1)
@@ -292,12 +293,11 @@ MICONFORM_CASE(SessionCloseManualAck, UnacknowledgedFinalBlocksClose,
   };
   operation->close_called = true;
   Arm("OI-ACK-2", "MI_Operation_Close");
-  const std::shared_ptr<WatchedCall> close =
-      StartWatched("MI_Operation_Close", [operation] {
-        Phase("entered MI_Operation_Close (final result unacknowledged)");
-        const MI_Result result = TheTarget().CloseOperation(&operation->handle);
-        Phase("returned MI_Operation_Close (" + ResultName(result) + ")");
-      });
+  const std::shared_ptr<WatchedCall> close = StartWatched("MI_Operation_Close", [operation] {
+    Phase("entered MI_Operation_Close (final result unacknowledged)");
+    const MI_Result result = TheTarget().CloseOperation(&operation->handle);
+    Phase("returned MI_Operation_Close (" + ResultName(result) + ")");
+  });
   std::string how;
   switch (Watch(*close, &how)) {
     case Watched::kStuckElsewhere:
@@ -306,12 +306,14 @@ MICONFORM_CASE(SessionCloseManualAck, UnacknowledgedFinalBlocksClose,
       Disarm();
       return;
     case Watched::kBlocked: {
-      NoteDocumentedHang("OI-ACK-2", "MI_Operation_Close stopped responding while the final "
-                                     "result was unacknowledged, as documented (" + how +
-                                         "); releasing it");
-      Observe("OCL-REM-2", "MI_Operation_Close of an asynchronous operation blocked until its "
-                           "manual-ack final result was acknowledged (the acknowledgement page "
-                           "says the operation's close does not complete meanwhile)");
+      NoteDocumentedHang("OI-ACK-2",
+                         "MI_Operation_Close stopped responding while the final "
+                         "result was unacknowledged, as documented (" +
+                             how + "); releasing it");
+      Observe("OCL-REM-2",
+              "MI_Operation_Close of an asynchronous operation blocked until its "
+              "manual-ack final result was acknowledged (the acknowledgement page "
+              "says the operation's close does not complete meanwhile)");
       CaseStallOracle::Get().ExpectBlocked("MI_Operation_Close");
       Disarm();
       acknowledge();
@@ -321,12 +323,10 @@ MICONFORM_CASE(SessionCloseManualAck, UnacknowledgedFinalBlocksClose,
       CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(session));
       return;
     }
-    case Watched::kReturned:
-      Disarm();
-      break;
+    case Watched::kReturned: Disarm(); break;
   }
-  if (!ExpectDocumentedHang("OI-ACK-2", "MI_Session_Close", [session] { CloseSessionSync(session); },
-                            acknowledge)) {
+  if (!ExpectDocumentedHang(
+          "OI-ACK-2", "MI_Session_Close", [session] { CloseSessionSync(session); }, acknowledge)) {
     // Both closes returned with the final result unacknowledged: the operation is gone, and its
     // acknowledgement function is not called any more.
     Trace("the held final result is not acknowledged after both closes returned");
@@ -366,8 +366,9 @@ MICONFORM_CASE(ApplicationClose, ClosingSessionStopsResponding,
   if (completion.Calls() > 0) {
     // SC-REM-3's outcome is judged by session_close.open_handle.async_completion_withheld; here
     // the application close still has an open operation handle to stop responding on.
-    Observe("SC-REM-4", "the completion callback ran before MI_Application_Close although an "
-                        "operation handle of the session was still open");
+    Observe("SC-REM-4",
+            "the completion callback ran before MI_Application_Close although an "
+            "operation handle of the session was still open");
   }
 
   const bool released = ExpectDocumentedHang(
@@ -444,8 +445,9 @@ MICONFORM_CASE(ApplicationClose, FromCallback, "application_close.from_callback"
   }
   returned->Wait();  // unbounded: the documented outcome is that this never happens
   Disarm();
-  NoteDeviation("AC-REM-4", "MI_Application_Close returned although it was called from inside "
-                            "an asynchronous callback");
+  NoteDeviation("AC-REM-4",
+                "MI_Application_Close returned although it was called from inside "
+                "an asynchronous callback");
 }
 
 }  // namespace

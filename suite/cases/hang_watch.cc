@@ -55,8 +55,8 @@ Watched Watch(WatchedCall& watched, std::string* how) {
       break;
     }
     if (elapsed >= ObserveWindow()) {
-      *how = "not returned within " + std::to_string(ObserveWindow().count()) + " ms (not proven: " +
-             why + ")";
+      *how = "not returned within " + std::to_string(ObserveWindow().count()) +
+             " ms (not proven: " + why + ")";
       break;
     }
   }
@@ -75,8 +75,9 @@ bool ExpectDocumentedHang(const std::string& requirement_id, const std::string& 
   switch (Watch(*watched, &how)) {
     case Watched::kReturned:
       watchdog::PhaseChannel::Get().Disarm();
-      NoteDeviation(requirement_id, call + " returned although the documentation says it stops "
-                                           "responding here");
+      NoteDeviation(requirement_id, call +
+                                        " returned although the documentation says it stops "
+                                        "responding here");
       return false;
     case Watched::kStuckElsewhere:
       // Not the documented outcome. The watchdog, armed for `call`, sees every thread parked and
@@ -85,11 +86,10 @@ bool ExpectDocumentedHang(const std::string& requirement_id, const std::string& 
       watched->returned.Wait();
       watchdog::PhaseChannel::Get().Disarm();
       return false;
-    case Watched::kBlocked:
-      break;
+    case Watched::kBlocked: break;
   }
-  NoteDocumentedHang(requirement_id, call + " stopped responding, as documented (" + how +
-                                         "); releasing it");
+  NoteDocumentedHang(requirement_id,
+                     call + " stopped responding, as documented (" + how + "); releasing it");
   CaseStallOracle& oracle = CaseStallOracle::Get();
   oracle.ExpectBlocked(call);
   watchdog::PhaseChannel::Get().Disarm();

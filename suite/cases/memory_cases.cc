@@ -59,8 +59,8 @@ struct OperationWatch {
   MI_OperationCallbacks callbacks{};
   std::mutex mutex;
   std::condition_variable changed;
-  std::uint32_t results = 0;  // non-final results seen
-  std::uint32_t finals = 0;   // final results seen (moreResults MI_FALSE)
+  std::uint32_t results = 0;    // non-final results seen
+  std::uint32_t finals = 0;     // final results seen (moreResults MI_FALSE)
   bool final_instance = false;  // the final result carried an instance too
   MI_Result final_result = MI_RESULT_OK;
   bool close_on_final = false;  // the final callback closes the handle it is passed
@@ -210,7 +210,8 @@ class SessionLifecycle {
       if (watch.final_result != MI_RESULT_OK) {
         Note("OI-FINAL-1", false,
              "an enumeration the provider ended with MI_RESULT_OK reached the callback with the "
-             "final result " + ResultName(watch.final_result));
+             "final result " +
+                 ResultName(watch.final_result));
       }
     }
     return OperationClosed(target_.CloseOperation(&watch.handle));
@@ -287,7 +288,8 @@ class SessionLifecycle {
       // brought no final result (SC-REM-2).
       return Break(MissedFinalRequirement(backend_), true,
                    "an operation running when its session was closed delivered no final result "
-                   "within " + Ms());
+                   "within " +
+                       Ms());
     }
     bool closed_in_callback = false;
     MI_Result callback_close = MI_RESULT_OK;
@@ -343,19 +345,22 @@ class SessionLifecycle {
       // Ended, or silent, before any result: no callback to close the session from.
       return Break("", false,
                    "the running enumeration delivered no result to close its session from "
-                   "within " + Ms());
+                   "within " +
+                       Ms());
     }
     if (!returned) {
       return Break("SC-PARAM-CB-3", true,
                    "MI_Session_Close with a completion callback, called from inside a result "
-                   "callback, did not return within " + Ms());
+                   "callback, did not return within " +
+                       Ms());
     }
     // A close that returned an error cancelled nothing, and owes no completion.
     if (std::string problem = SessionClosed(session_closed); !problem.empty()) return problem;
     if (!WaitFinal(watch)) {
       return Break(MissedFinalRequirement(backend_), true,
                    "an operation whose callback closed its session delivered no final result "
-                   "within " + Ms());
+                   "within " +
+                       Ms());
     }
     MI_Result handle_closed = MI_RESULT_OK;
     {
@@ -573,10 +578,9 @@ struct SettleLog {
 
   std::string Describe() const {
     std::string text = "the heap settled (" + std::to_string(kQuietPeriod.count()) +
-                       " ms without change, at most " +
-                       std::to_string(Settle().count()) + " ms) before " +
-                       std::to_string(snapshots) + " snapshot(s), the longest wait " +
-                       std::to_string(longest.count()) + " ms";
+                       " ms without change, at most " + std::to_string(Settle().count()) +
+                       " ms) before " + std::to_string(snapshots) +
+                       " snapshot(s), the longest wait " + std::to_string(longest.count()) + " ms";
     if (unsettled > 0) {
       text += "; " + std::to_string(unsettled) +
               " snapshot(s) taken at the cap while the heap was still changing";
@@ -631,8 +635,8 @@ void ReportNotes(const SessionLifecycle& life) {
   }
   if (life.observed_notes() > 0) {
     const LifecycleNote& note = life.observed_note();
-    Observe(note.requirement, note.text + " (" + std::to_string(life.observed_notes()) +
-                                  " time(s) over the cycles)");
+    Observe(note.requirement,
+            note.text + " (" + std::to_string(life.observed_notes()) + " time(s) over the cycles)");
   }
 }
 
@@ -663,23 +667,24 @@ void ExpectNoGrowth(const char* what, SessionLifecycle& life,
       [&] { cycle(life); }, bound, [&settle] { return SettledSnapshot(settle); });
   if (!growth) GTEST_SKIP() << kNotActive;
   ReportNotes(life);
-  if (ReportBroken(life, std::string("a ") + what + " cycle failed, so no growth could be "
-                                                    "measured")) {
+  if (ReportBroken(life, std::string("a ") + what +
+                             " cycle failed, so no growth could be "
+                             "measured")) {
     return;
   }
   const std::int64_t limit = std::min<std::int64_t>(
       bound.max_average_bytes_per_cycle * static_cast<std::int64_t>(bound.cycles),
       bound.max_total_growth_bytes);
-  Trace(std::string(what) + ": " + growth->Describe() + "; " +
-        std::to_string(bound.warmup_cycles) + " warm-up and " + std::to_string(bound.cycles) +
-        " measured cycles took " + MillisecondsSince(start) + "; " + settle.Describe());
+  Trace(std::string(what) + ": " + growth->Describe() + "; " + std::to_string(bound.warmup_cycles) +
+        " warm-up and " + std::to_string(bound.cycles) + " measured cycles took " +
+        MillisecondsSince(start) + "; " + settle.Describe());
   if (growth->delta.allocations == 0) GTEST_SKIP() << kInvisible;
   if (!growth->within_bound) {
     char per_cycle[32];
     std::snprintf(per_cycle, sizeof per_cycle, "%.1f", growth->AverageBytesPerCycle());
-    ADD_FAILURE() << Judges("SC-DESC-2") << "the live heap grew by " << per_cycle
-                  << " bytes per " << what << " cycle (" << growth->delta.live_bytes
-                  << " bytes in " << growth->delta.live_blocks << " blocks over " << bound.cycles
+    ADD_FAILURE() << Judges("SC-DESC-2") << "the live heap grew by " << per_cycle << " bytes per "
+                  << what << " cycle (" << growth->delta.live_bytes << " bytes in "
+                  << growth->delta.live_blocks << " blocks over " << bound.cycles
                   << " cycles; at most " << limit
                   << " bytes in total are tolerated): memory taken by sessions and their "
                      "operations is not released by MI_Session_Close";
@@ -713,8 +718,7 @@ namespace {
 
 // The single-session check of memory.session_close.released*: kWarmUpCycles cycles, then the
 // median of kSamples settled samples of one `cycle` each, at most kSingleSessionBound bytes.
-void ExpectSingleSessionsReleased(SessionLifecycle& life,
-                                  std::string (*cycle)(SessionLifecycle&)) {
+void ExpectSingleSessionsReleased(SessionLifecycle& life, std::string (*cycle)(SessionLifecycle&)) {
   // Warm-up: lazily created process-lifetime state (the loaded handler, worker threads and their
   // cached stacks, tables) comes into being here, outside the measurement.
   for (int warm = 0; warm < kWarmUpCycles && !life.broken(); ++warm) cycle(life);
@@ -748,15 +752,15 @@ void ExpectSingleSessionsReleased(SessionLifecycle& life,
     before = after;
   }
   for (std::size_t i = 0; i < samples.size(); ++i) {
-    Trace("session " + std::to_string(i + 1) + ": heap before: " +
-          SnapshotText(samples[i].before) + "; after its close: " +
-          SnapshotText(samples[i].after) + "; change: " + deltas[i].Describe());
+    Trace("session " + std::to_string(i + 1) + ": heap before: " + SnapshotText(samples[i].before) +
+          "; after its close: " + SnapshotText(samples[i].after) +
+          "; change: " + deltas[i].Describe());
   }
   Trace(settle.Describe());
   ReportNotes(life);
   if (ReportBroken(life, failed_sample == 0
-                              ? std::string("a warm-up session cycle failed")
-                              : "measured session " + std::to_string(failed_sample) + " failed")) {
+                             ? std::string("a warm-up session cycle failed")
+                             : "measured session " + std::to_string(failed_sample) + " failed")) {
     return;
   }
   std::uint64_t allocations = 0;
@@ -769,8 +773,9 @@ void ExpectSingleSessionsReleased(SessionLifecycle& life,
         " (bound +" + std::to_string(kSingleSessionBound) + " bytes); the samples took " +
         MillisecondsSince(start));
   if (allocations == 0) {
-    Trace("the target made no allocation through the C allocator during a session: its memory "
-          "is invisible to this check (static allocator or private pool)");
+    Trace(
+        "the target made no allocation through the C allocator during a session: its memory "
+        "is invisible to this check (static allocator or private pool)");
     GTEST_SKIP() << kInvisible;
   }
   EXPECT_LE(median.live_bytes, kSingleSessionBound)
@@ -799,7 +804,8 @@ MICONFORM_CASE(MemorySessionClose, Released, "memory.session_close.released",
   SessionSlot* probe = OpenSession();  // NOT-SUPPORTED / failure handled by the fixture
   if (probe == nullptr) return;
   if (!ProbeClosed(CloseSessionSync(probe))) return;
-  auto* life = new SessionLifecycle(target(), backend(), application(), Eventually());  // never freed
+  auto* life =
+      new SessionLifecycle(target(), backend(), application(), Eventually());  // never freed
   life->ForgetBackendRecords();
   if (ReportBroken(*life, "after the probe session")) return;
 
@@ -817,7 +823,8 @@ MICONFORM_CASE(MemorySessionClose, ReleasedAsync, "memory.session_close.released
   SessionSlot* probe = OpenSession();
   if (probe == nullptr) return;
   if (!ProbeClosed(CloseSessionSync(probe))) return;
-  auto* life = new SessionLifecycle(target(), backend(), application(), Eventually());  // never freed
+  auto* life =
+      new SessionLifecycle(target(), backend(), application(), Eventually());  // never freed
   life->ForgetBackendRecords();
   if (ReportBroken(*life, "after the probe session")) return;
   // A library may free the session after its completion callback returned, on another thread:

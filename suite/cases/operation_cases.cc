@@ -111,8 +111,10 @@ MICONFORM_CASE(OperationClose, SyncUnretrieved, "operation_close.sync_unretrieve
   if (watched == Watched::kBlocked) {
     // "Synchronous on retrieving the final result" read as: the close waits for it. Lawful, so
     // observed, not judged; pulling releases it, and then it must return.
-    Observe("OCL-REM-1", "MI_Operation_Close of a synchronous operation with results not "
-                         "retrieved blocks until they are pulled (" + how + ")");
+    Observe("OCL-REM-1",
+            "MI_Operation_Close of a synchronous operation with results not "
+            "retrieved blocks until they are pulled (" +
+                how + ")");
     Trace("pulling the results from another thread");
     CaseStallOracle::Get().ExpectBlocked("MI_Operation_Close");
     for (int pulls = 0; pulls < 100 && !operation->final_pulled; ++pulls) {
@@ -132,11 +134,14 @@ MICONFORM_CASE(OperationClose, SyncUnretrieved, "operation_close.sync_unretrieve
   const MI_Result result = static_cast<MI_Result>(early->load());
   EXPECT_TRUE(MI_Result_IsValid(result))
       << Judges("OCL-RET-1") << "MI_Operation_Close returned " << ResultName(result);
-  Observe("OCL-REM-1", "MI_Operation_Close of a synchronous operation with results not retrieved "
-                       "returned " + ResultName(result) + " without blocking");
+  Observe("OCL-REM-1",
+          "MI_Operation_Close of a synchronous operation with results not retrieved "
+          "returned " +
+              ResultName(result) + " without blocking");
   if (result == MI_RESULT_OK) {
-    NoteDeviation("OCL-REM-1", "MI_Operation_Close of a synchronous operation whose results were "
-                               "not retrieved returned MI_RESULT_OK");
+    NoteDeviation("OCL-REM-1",
+                  "MI_Operation_Close of a synchronous operation whose results were "
+                  "not retrieved returned MI_RESULT_OK");
     return;
   }
   // The page does not say what a failed close leaves behind: record it without judging. A handle
@@ -169,8 +174,7 @@ MICONFORM_CASE(OperationClose, AsyncNotBlocking, "operation_close.async_not_bloc
       << Judges("OI-FINAL-1") << "the operation delivered nothing";
   // Unarmed on purpose: a block here is no documented hang, so the watchdog records a HANG.
   const MI_Result result = CloseOperation(operation);
-  if (!CheckResult("OCL-RET-1", "MI_Operation_Close of a running asynchronous operation",
-                   result)) {
+  if (!CheckResult("OCL-RET-1", "MI_Operation_Close of a running asynchronous operation", result)) {
     // The page only says it returns an MI_Result and does not block: refused, the handle is still
     // open, and a synchronous session close would then stop responding (SC-REM-3). Not made; the
     // fixture's cleanup closes the handle and the session.

@@ -5,8 +5,8 @@
 // Subscribe), and the close completes. A kind the target does not run is NOT-SUPPORTED for that
 // kind only.
 #include <atomic>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -102,8 +102,8 @@ void OperationKindCase::ExpectKindResults(mocks::MockOperationCallbacks& mock,
       MICONFORM_EXPECT_CALL(judged, mock,
                             InstanceResult(_, context, _, MI_FALSE, IsValidResult(), _, _, _))
           .Times(1)
-          .WillOnce([on_final](MI_Operation*, void*, const MI_Instance*, MI_Boolean,
-                               MI_Result code, const MI_Char*, const MI_Instance*,
+          .WillOnce([on_final](MI_Operation*, void*, const MI_Instance*, MI_Boolean, MI_Result code,
+                               const MI_Char*, const MI_Instance*,
                                MI_ResultAcknowledgement) { on_final(code); });
       return;
     case ResultCallbackKind::kClass:
@@ -120,8 +120,8 @@ void OperationKindCase::ExpectKindResults(mocks::MockOperationCallbacks& mock,
       MICONFORM_EXPECT_CALL(judged, mock,
                             IndicationResult(_, context, _, _, _, Ne(MI_FALSE), _, _, _, _))
           .Times(AnyNumber());
-      MICONFORM_EXPECT_CALL(judged, mock,
-                            IndicationResult(_, context, _, _, _, MI_FALSE, IsValidResult(), _, _, _))
+      MICONFORM_EXPECT_CALL(
+          judged, mock, IndicationResult(_, context, _, _, _, MI_FALSE, IsValidResult(), _, _, _))
           .Times(1)
           .WillOnce([on_final](MI_Operation*, void*, const MI_Instance*, const MI_Char*,
                                const MI_Char*, MI_Boolean, MI_Result code, const MI_Char*,
@@ -137,10 +137,12 @@ void OperationKindCase::TestBody() {
   auto& mock = NewOperationMock();
   OperationSlot* operation = NewOperation();
   operation->mock = &mock;
-  unsigned which = mocks::MockOperationCallbacks::kWriteMessage |
-                   mocks::MockOperationCallbacks::kWriteProgress;
+  unsigned which =
+      mocks::MockOperationCallbacks::kWriteMessage | mocks::MockOperationCallbacks::kWriteProgress;
   switch (ResultCallbackOf(kind_)) {
-    case ResultCallbackKind::kInstance: which |= mocks::MockOperationCallbacks::kInstanceResult; break;
+    case ResultCallbackKind::kInstance:
+      which |= mocks::MockOperationCallbacks::kInstanceResult;
+      break;
     case ResultCallbackKind::kClass: which |= mocks::MockOperationCallbacks::kClassResult; break;
     case ResultCallbackKind::kIndication:
       which |= mocks::MockOperationCallbacks::kIndicationResult;

@@ -72,8 +72,6 @@ std::vector<std::string> UnfiredPlannedPoints(const std::vector<std::string>& pl
   return unfired;
 }
 
-void NoteHarnessError(const std::string& text) {
-  watchdog::PhaseChannel::Get().HarnessError(text);
-}
+void NoteHarnessError(const std::string& text) { watchdog::PhaseChannel::Get().HarnessError(text); }
 
 }  // namespace miconform::cases

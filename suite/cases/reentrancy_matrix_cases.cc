@@ -31,16 +31,22 @@ int g_second_tag = 0;
 constexpr std::chrono::milliseconds kRowDelay{200};
 
 enum class Call { kSessionClose, kOperationCancel, kOperationClose, kApplicationClose };
-enum class Source { kInstanceNonFinal, kInstanceFinal, kWriteMessage, kWriteProgress, kOtherCompletion };
+enum class Source {
+  kInstanceNonFinal,
+  kInstanceFinal,
+  kWriteMessage,
+  kWriteProgress,
+  kOtherCompletion
+};
 
 // One case of the matrix.
 struct Row {
   Call call;
   Source source;
-  bool with_completion;            // MI_Session_Close only
+  bool with_completion;  // MI_Session_Close only
   MiconformCallbackThread thread;
-  const char* delay_point;         // a callback-layer delay of this variant, or nullptr
-  const char* variant;             // ID suffix of such a variant, or nullptr
+  const char* delay_point;  // a callback-layer delay of this variant, or nullptr
+  const char* variant;      // ID suffix of such a variant, or nullptr
 };
 
 const char* SourceId(Source source) {
@@ -109,7 +115,8 @@ std::string RowId(const Row& row) {
 std::string RowSummary(const Row& row) {
   std::string summary = std::string(CallName(row.call));
   if (row.call == Call::kSessionClose) {
-    summary += row.with_completion ? " with a completion callback" : " without a completion callback";
+    summary +=
+        row.with_completion ? " with a completion callback" : " without a completion callback";
   }
   summary += std::string(" called from inside ") + SourceText(row.source) + ", " +
              ThreadText(row.thread) + ": ";
@@ -122,12 +129,14 @@ std::string RowSummary(const Row& row) {
                        "done or deferred), either recorded.";
       break;
     case Call::kOperationCancel:
-      summary += "it returns a value of the MI_Result enumeration, the operation gets exactly one "
-                 "final result, and the session then closes.";
+      summary +=
+          "it returns a value of the MI_Result enumeration, the operation gets exactly one "
+          "final result, and the session then closes.";
       break;
     case Call::kOperationClose:
-      summary += "it returns (an asynchronous operation's close does not block); once the handle "
-                 "is closed, the session closes.";
+      summary +=
+          "it returns (an asynchronous operation's close does not block); once the handle "
+          "is closed, the session closes.";
       break;
     case Call::kApplicationClose:
       summary += "it deadlocks (documented); nothing can release it.";
@@ -238,16 +247,14 @@ class ReentrancyCase : public CaseFixture {
             bool final_may_not_come, testing::Sequence* order) {
     const Source source = row_.source;
     void* const context = mock.context();
-    auto& nonfinal =
-        MICONFORM_EXPECT_CALL("OI-FINAL-1", mock,
-                              InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
-            .Times(AnyNumber());
+    auto& nonfinal = MICONFORM_EXPECT_CALL("OI-FINAL-1", mock,
+                                           InstanceResult(_, context, _, Ne(MI_FALSE), _, _, _, _))
+                         .Times(AnyNumber());
     if (source == Source::kInstanceNonFinal) {
-      nonfinal.WillRepeatedly([reentry, action](MI_Operation* passed, void*, const MI_Instance*,
-                                                MI_Boolean, MI_Result, const MI_Char*,
-                                                const MI_Instance*, MI_ResultAcknowledgement) {
-        Reenter(reentry, action, passed);
-      });
+      nonfinal.WillRepeatedly(
+          [reentry, action](MI_Operation* passed, void*, const MI_Instance*, MI_Boolean, MI_Result,
+                            const MI_Char*, const MI_Instance*,
+                            MI_ResultAcknowledgement) { Reenter(reentry, action, passed); });
     }
     auto& final_result =
         MICONFORM_EXPECT_CALL(FinalRequirement(), mock,
@@ -271,11 +278,11 @@ class ReentrancyCase : public CaseFixture {
     });
     MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, WriteMessage(_, context, _, _))
         .Times(AnyNumber())
-        .WillRepeatedly([source, reentry, action](MI_Operation* passed, void*, MI_Uint32,
-                                                  const MI_Char*) {
-          if (source == Source::kWriteMessage) Reenter(reentry, action, passed);
-          AtCallbackPoint("callback.in_write_message");
-        });
+        .WillRepeatedly(
+            [source, reentry, action](MI_Operation* passed, void*, MI_Uint32, const MI_Char*) {
+              if (source == Source::kWriteMessage) Reenter(reentry, action, passed);
+              AtCallbackPoint("callback.in_write_message");
+            });
     MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, WriteProgress(_, context, _, _, _, _, _))
         .Times(AnyNumber())
         .WillRepeatedly([source, reentry, action](MI_Operation* passed, void*, const MI_Char*,
@@ -339,9 +346,8 @@ class ReentrancyCase : public CaseFixture {
     Disarm();
     const int result = reentry->result.load();
     Observe("SC-PARAM-CB-4", "MI_Session_Close without a completion callback, called from " +
-                                 Where() + ", did not deadlock: it returned " +
-                                 ResultName(result) + " with " +
-                                 std::to_string(reentry->finals_at_return.load()) +
+                                 Where() + ", did not deadlock: it returned " + ResultName(result) +
+                                 " with " + std::to_string(reentry->finals_at_return.load()) +
                                  " final result(s) of the operation delivered by then");
     if (result != MI_RESULT_OK) session->close_called = false;
   }
@@ -442,8 +448,8 @@ class ReentrancyCase : public CaseFixture {
     EXPECT_THAT(first_closed, IsValidResult())
         << Judges("SC-RET-1") << "MI_Session_Close returned " << ResultName(first_closed);
     if (first_closed != MI_RESULT_OK) {
-      Observe("SC-RET-1", "MI_Session_Close of the first session returned " +
-                              ResultName(first_closed));
+      Observe("SC-RET-1",
+              "MI_Session_Close of the first session returned " + ResultName(first_closed));
       return;
     }
     if (!reentry->entered.WaitFor(Eventually())) {
@@ -543,8 +549,9 @@ class ReentrancyCase : public CaseFixture {
             Phase("returned MI_Operation_Cancel (" + ResultName(again) + ")");
             if (again == MI_RESULT_OK && mock.WaitFinalResults(1, Eventually())) {
               judged = "OCAN-PARAM-1";
-              through_start_handle = "; the same cancel through the handle the start returned "
-                                     "then ended it";
+              through_start_handle =
+                  "; the same cancel through the handle the start returned "
+                  "then ended it";
             }
           }
           ADD_FAILURE() << Judges(judged) << "the operation delivered no final result within "
@@ -631,8 +638,10 @@ std::vector<Row> MatrixRows() {
       rows.push_back({Call::kOperationClose, source, false, thread, nullptr, nullptr});
     }
     rows.push_back({Call::kSessionClose, Source::kOtherCompletion, true, thread, nullptr, nullptr});
-    rows.push_back({Call::kSessionClose, Source::kOtherCompletion, false, thread, nullptr, nullptr});
-    rows.push_back({Call::kApplicationClose, Source::kInstanceNonFinal, false, thread, nullptr, nullptr});
+    rows.push_back(
+        {Call::kSessionClose, Source::kOtherCompletion, false, thread, nullptr, nullptr});
+    rows.push_back(
+        {Call::kApplicationClose, Source::kInstanceNonFinal, false, thread, nullptr, nullptr});
   }
   // Variants whose callback lingers at a callback-layer point after its reentrant call returned.
   const Row kSlowVariants[] = {

@@ -12,7 +12,6 @@ using testing::_;
 using testing::AtMost;
 using testing::Eq;
 
-
 MICONFORM_CASE(SessionCloseSync, Idle, "session_close.sync.idle",
                "A synchronous close of a session that never started an operation returns a "
                "value of the MI_Result enumeration.",
@@ -32,11 +31,11 @@ MICONFORM_CASE(SessionCloseSync, Idle, "session_close.sync.idle",
   CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(session));
 }
 
-MICONFORM_CASE(SessionCloseSync, AfterOperationsClosed, "session_close.sync.after_operations_closed",
+MICONFORM_CASE(SessionCloseSync, AfterOperationsClosed,
+               "session_close.sync.after_operations_closed",
                "A synchronous close of a session whose operations all delivered their final "
                "result and were closed returns a value of the MI_Result enumeration.",
-               "SC-DESC-1", "SC-PARAM-CB-2", "ANS-REM-2", "OI-FINAL-1", "OCL-DESC-1",
-               "OCL-RET-1") {
+               "SC-DESC-1", "SC-PARAM-CB-2", "ANS-REM-2", "OI-FINAL-1", "OCL-DESC-1", "OCL-RET-1") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
   MiconformScript script = Script();
@@ -211,9 +210,10 @@ MICONFORM_CASE(SessionCloseSync, Twice, "session_close.sync.twice",
   Phase("entered MI_Session_Close (the same handle again)");
   const MI_Result second = target().CloseSession(&session->handle, nullptr, nullptr);
   Phase("returned MI_Session_Close (" + ResultName(second) + ")");
-  Observe("SC-PARAM-SESSION-1", "a second MI_Session_Close of a session handle closed before "
-                                "(first close: " + ResultName(first) + ") returned " +
-                                    ResultName(second));
+  Observe("SC-PARAM-SESSION-1",
+          "a second MI_Session_Close of a session handle closed before "
+          "(first close: " +
+              ResultName(first) + ") returned " + ResultName(second));
 }
 
 }  // namespace

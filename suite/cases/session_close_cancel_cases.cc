@@ -111,8 +111,8 @@ class SyncPullOfKindCase : public CaseFixture {
     // provably stuck for good is that SHOULD missed, not a hang for the watchdog.
     ASSERT_TRUE(pull->released.WaitFor(Eventually(), /*defer_stuck_to_watchdog=*/false))
         << Judges("OCAN-REM-4") << "the blocked " << pull->function << " of a "
-        << OperationKindName(kind_) << " operation did not return within "
-        << Eventually().count() << " ms of the session close";
+        << OperationKindName(kind_) << " operation did not return within " << Eventually().count()
+        << " ms of the session close";
     ObservePullRelease(*pull);
     // The completion waits for the handle's close, which the pages let fail when the final
     // result was not retrieved (OCL-REM-1): then the handle is still open and the completion
@@ -143,7 +143,8 @@ std::vector<CaseRow<OperationKind>> SyncPullRows() {
              " is blocked on another thread is released by the session close (SHOULD: soon; by "
              "the final result or by an error return), the handle is closed, and the completion "
              "callback runs once. NOT-SUPPORTED when the target reports MI_RESULT_NOT_SUPPORTED "
-             "for " + function + ".",
+             "for " +
+             function + ".",
          {"SC-REM-1", "OCAN-REM-4", "OCL-REM-1"},
          kind});
   }

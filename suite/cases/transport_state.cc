@@ -91,11 +91,13 @@ std::vector<std::string> ClosesCalled(const std::vector<std::string>& channel_li
   return called;
 }
 
-std::string TransportAtFailure(const std::vector<std::string>& closes_called, const std::string& state) {
+std::string TransportAtFailure(const std::vector<std::string>& closes_called,
+                               const std::string& state) {
   if (closes_called.empty()) return state;
   std::string calls;
   for (const std::string& call : closes_called) calls += (calls.empty() ? "" : " and ") + call;
-  return std::string(report::kTransportAfter) + calls + std::string(report::kTransportCalled) + state;
+  return std::string(report::kTransportAfter) + calls + std::string(report::kTransportCalled) +
+         state;
 }
 
 }  // namespace miconform::cases

@@ -29,10 +29,11 @@ std::string DescribeTransport(const std::vector<MiconformOperationRecord>& opera
 // channel wrote ("phase entered MI_Session_Close ...").
 std::vector<std::string> ClosesCalled(const std::vector<std::string>& channel_lines);
 
-// The line the case sends at its first failed check: "after MI_Session_Close had been called: STATE"
-// when it had made close calls (several joined with " and "), else "STATE" (the words are shared
-// with the report's root causes: reports/include/miconform/report/root_causes.h).
-std::string TransportAtFailure(const std::vector<std::string>& closes_called, const std::string& state);
+// The line the case sends at its first failed check: "after MI_Session_Close had been called:
+// STATE" when it had made close calls (several joined with " and "), else "STATE" (the words are
+// shared with the report's root causes: reports/include/miconform/report/root_causes.h).
+std::string TransportAtFailure(const std::vector<std::string>& closes_called,
+                               const std::string& state);
 
 }  // namespace miconform::cases
 

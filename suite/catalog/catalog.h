@@ -16,11 +16,11 @@
 namespace miconform {
 
 struct Requirement {
-  std::string id;       // "SC-REM-3"
-  std::string page;     // "MI_Session_Close"
-  std::string section;  // "Remarks"
-  std::string text;     // the project's paraphrase of the sentence
-  std::string quote;    // the sentence(s) of the page it carries, verbatim
+  std::string id;            // "SC-REM-3"
+  std::string page;          // "MI_Session_Close"
+  std::string section;       // "Remarks"
+  std::string text;          // the project's paraphrase of the sentence
+  std::string quote;         // the sentence(s) of the page it carries, verbatim
   std::string level_reason;  // why this level, from the sentence's own word
   report::Level level = report::Level::kMust;
   std::string untestable;  // empty, or why no case can test it from the client side

@@ -1,4 +1,5 @@
-/* bootstrap_arena.c - the static bump arena of libmiconform_heapcount.so (see bootstrap_arena.h). */
+/* bootstrap_arena.c - the static bump arena of libmiconform_heapcount.so (see bootstrap_arena.h).
+ */
 #include "bootstrap_arena.h"
 
 #include <errno.h>
@@ -16,7 +17,7 @@ enum {
 static alignas(kMaxAlignment) unsigned char arena[kArenaBytes];
 static atomic_size_t arena_top;
 
-void *miconform_arena_allocate(size_t size, size_t alignment) {
+void* miconform_arena_allocate(size_t size, size_t alignment) {
   if (alignment < kHeaderBytes) alignment = kHeaderBytes;
   if (alignment > kMaxAlignment || (alignment & (alignment - 1)) != 0 || size > kArenaBytes) {
     errno = ENOMEM;
@@ -33,20 +34,20 @@ void *miconform_arena_allocate(size_t size, size_t alignment) {
     if (atomic_compare_exchange_weak_explicit(&arena_top, &top, end, memory_order_relaxed,
                                               memory_order_relaxed)) {
       /* The size header sits right before the block; this range belongs to us alone now. */
-      size_t *header = (size_t *)(void *)(arena + start - sizeof(size_t));
+      size_t* header = (size_t*)(void*)(arena + start - sizeof(size_t));
       *header = size;
       return arena + start;
     }
   }
 }
 
-int miconform_arena_owns(const void *block) {
+int miconform_arena_owns(const void* block) {
   uintptr_t address = (uintptr_t)block;
   return address >= (uintptr_t)arena && address < (uintptr_t)arena + kArenaBytes;
 }
 
-size_t miconform_arena_block_size(const void *block) {
-  return *(const size_t *)(const void *)((const unsigned char *)block - sizeof(size_t));
+size_t miconform_arena_block_size(const void* block) {
+  return *(const size_t*)(const void*)((const unsigned char*)block - sizeof(size_t));
 }
 
 #ifdef MICONFORM_HEAP_ARENA_TESTING

@@ -13,14 +13,13 @@
 
 /* A zeroed block of `size` bytes aligned to `alignment` (a power of two, at most 4096), or NULL
  * with errno = ENOMEM when the arena is exhausted or the request cannot be met. */
-void *miconform_arena_allocate(size_t size, size_t alignment)
-    __attribute__((visibility("hidden")));
+void* miconform_arena_allocate(size_t size, size_t alignment) __attribute__((visibility("hidden")));
 
 /* 1 when `block` points into the arena. */
-int miconform_arena_owns(const void *block) __attribute__((visibility("hidden")));
+int miconform_arena_owns(const void* block) __attribute__((visibility("hidden")));
 
 /* The size requested for an arena block (block must be owned by the arena). */
-size_t miconform_arena_block_size(const void *block) __attribute__((visibility("hidden")));
+size_t miconform_arena_block_size(const void* block) __attribute__((visibility("hidden")));
 
 #ifdef MICONFORM_HEAP_ARENA_TESTING
 /* Self-test builds only: forgets every block and zeroes the arena, so arena tests can repeat. */

@@ -13,6 +13,8 @@
  *    __libc_* entry points and reports itself inactive instead of guessing.
  */
 #define _GNU_SOURCE
+#include "miconform/heap_count.h"
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdatomic.h>
@@ -22,34 +24,33 @@
 #include <unistd.h>
 
 #include "bootstrap_arena.h"
-#include "miconform/heap_count.h"
 
 #define INTERPOSED __attribute__((visibility("default")))
 
 /* ---- the real allocator ------------------------------------------------------------------- */
 
 typedef struct {
-  void *(*fn_malloc)(size_t);
-  void (*fn_free)(void *);
-  void *(*fn_calloc)(size_t, size_t);
-  void *(*fn_realloc)(void *, size_t);
-  int (*fn_posix_memalign)(void **, size_t, size_t);
-  void *(*fn_aligned_alloc)(size_t, size_t);
-  void *(*fn_memalign)(size_t, size_t);
-  void *(*fn_valloc)(size_t);
-  void *(*fn_pvalloc)(size_t);
-  size_t (*fn_usable_size)(void *);
+  void* (*fn_malloc)(size_t);
+  void (*fn_free)(void*);
+  void* (*fn_calloc)(size_t, size_t);
+  void* (*fn_realloc)(void*, size_t);
+  int (*fn_posix_memalign)(void**, size_t, size_t);
+  void* (*fn_aligned_alloc)(size_t, size_t);
+  void* (*fn_memalign)(size_t, size_t);
+  void* (*fn_valloc)(size_t);
+  void* (*fn_pvalloc)(size_t);
+  size_t (*fn_usable_size)(void*);
 } Allocator;
 
 /* glibc's own entry points: the pass-through when RTLD_NEXT resolution fails. Weak, so the
  * library still loads (and falls back to the arena) on a C library without them. */
-extern void *__libc_malloc(size_t) __attribute__((weak));
-extern void __libc_free(void *) __attribute__((weak));
-extern void *__libc_calloc(size_t, size_t) __attribute__((weak));
-extern void *__libc_realloc(void *, size_t) __attribute__((weak));
-extern void *__libc_memalign(size_t, size_t) __attribute__((weak));
-extern void *__libc_valloc(size_t) __attribute__((weak));
-extern void *__libc_pvalloc(size_t) __attribute__((weak));
+extern void* __libc_malloc(size_t) __attribute__((weak));
+extern void __libc_free(void*) __attribute__((weak));
+extern void* __libc_calloc(size_t, size_t) __attribute__((weak));
+extern void* __libc_realloc(void*, size_t) __attribute__((weak));
+extern void* __libc_memalign(size_t, size_t) __attribute__((weak));
+extern void* __libc_valloc(size_t) __attribute__((weak));
+extern void* __libc_pvalloc(size_t) __attribute__((weak));
 
 enum Mode {
   kUnresolved = 0,  /* nothing called yet */
@@ -60,7 +61,8 @@ enum Mode {
 };
 
 static atomic_int mode = kUnresolved;
-static Allocator real; /* written once before mode becomes kActive (release), read after (acquire) */
+static Allocator
+    real; /* written once before mode becomes kActive (release), read after (acquire) */
 
 static _Atomic uint64_t live_bytes;
 static _Atomic uint64_t live_blocks;
@@ -101,7 +103,7 @@ static int current_mode(void) {
                                                memory_order_acquire))
     return expected;
   int saved_errno = errno;
-  int outcome = resolve_next_allocator()       ? kActive
+  int outcome = resolve_next_allocator()      ? kActive
                 : libc_entry_points_present() ? kPassThrough
                                               : kUnavailable;
   errno = saved_errno;
@@ -114,7 +116,7 @@ __attribute__((constructor)) static void heap_count_start(void) { (void)current_
 
 /* ---- accounting --------------------------------------------------------------------------- */
 
-static void *counted(void *block) {
+static void* counted(void* block) {
   if (block) {
     atomic_fetch_add_explicit(&live_bytes, real.fn_usable_size(block), memory_order_relaxed);
     atomic_fetch_add_explicit(&live_blocks, 1, memory_order_relaxed);
@@ -123,13 +125,13 @@ static void *counted(void *block) {
   return block;
 }
 
-static void uncount(void *block) {
+static void uncount(void* block) {
   atomic_fetch_sub_explicit(&live_bytes, real.fn_usable_size(block), memory_order_relaxed);
   atomic_fetch_sub_explicit(&live_blocks, 1, memory_order_relaxed);
 }
 
 static int valid_posix_alignment(size_t alignment) {
-  return alignment >= sizeof(void *) && (alignment & (alignment - 1)) == 0;
+  return alignment >= sizeof(void*) && (alignment & (alignment - 1)) == 0;
 }
 
 static size_t page_size(void) {
@@ -139,7 +141,7 @@ static size_t page_size(void) {
 
 /* ---- interposed entry points -------------------------------------------------------------- */
 
-INTERPOSED void *malloc(size_t size) {
+INTERPOSED void* malloc(size_t size) {
   switch (current_mode()) {
     case kActive: return counted(real.fn_malloc(size));
     case kPassThrough: return __libc_malloc(size);
@@ -147,7 +149,7 @@ INTERPOSED void *malloc(size_t size) {
   }
 }
 
-INTERPOSED void free(void *block) {
+INTERPOSED void free(void* block) {
   if (!block || miconform_arena_owns(block)) return;
   switch (current_mode()) {
     case kActive:
@@ -159,7 +161,7 @@ INTERPOSED void free(void *block) {
   }
 }
 
-INTERPOSED void *calloc(size_t count, size_t size) {
+INTERPOSED void* calloc(size_t count, size_t size) {
   switch (current_mode()) {
     case kActive: return counted(real.fn_calloc(count, size));
     case kPassThrough: return __libc_calloc(count, size);
@@ -173,9 +175,9 @@ INTERPOSED void *calloc(size_t count, size_t size) {
 }
 
 /* realloc of a bootstrap block: move it to a real (counted) block; the arena copy stays behind. */
-static void *realloc_from_arena(void *block, size_t size) {
+static void* realloc_from_arena(void* block, size_t size) {
   if (size == 0) return NULL;
-  void *moved = malloc(size);
+  void* moved = malloc(size);
   if (moved) {
     size_t old_size = miconform_arena_block_size(block);
     memcpy(moved, block, old_size < size ? old_size : size);
@@ -183,13 +185,13 @@ static void *realloc_from_arena(void *block, size_t size) {
   return moved;
 }
 
-INTERPOSED void *realloc(void *block, size_t size) {
+INTERPOSED void* realloc(void* block, size_t size) {
   if (block && miconform_arena_owns(block)) return realloc_from_arena(block, size);
   switch (current_mode()) {
     case kActive: {
       if (!block) return counted(real.fn_realloc(NULL, size));
       size_t old_usable = real.fn_usable_size(block);
-      void *moved = real.fn_realloc(block, size);
+      void* moved = real.fn_realloc(block, size);
       if (moved) {
         /* One modular add keeps a concurrent snapshot from seeing a half-applied change. */
         uint64_t change = (uint64_t)real.fn_usable_size(moved) - (uint64_t)old_usable;
@@ -210,7 +212,7 @@ INTERPOSED void *realloc(void *block, size_t size) {
   }
 }
 
-INTERPOSED int posix_memalign(void **out, size_t alignment, size_t size) {
+INTERPOSED int posix_memalign(void** out, size_t alignment, size_t size) {
   int m = current_mode();
   if (m == kActive) {
     int status = real.fn_posix_memalign(out, alignment, size);
@@ -219,7 +221,7 @@ INTERPOSED int posix_memalign(void **out, size_t alignment, size_t size) {
   }
   if (!valid_posix_alignment(alignment)) return EINVAL;
   int saved_errno = errno; /* posix_memalign reports through its result, never errno */
-  void *block = m == kPassThrough ? __libc_memalign(alignment, size)
+  void* block = m == kPassThrough ? __libc_memalign(alignment, size)
                                   : miconform_arena_allocate(size, alignment);
   errno = saved_errno;
   if (!block) return ENOMEM;
@@ -227,7 +229,7 @@ INTERPOSED int posix_memalign(void **out, size_t alignment, size_t size) {
   return 0;
 }
 
-INTERPOSED void *aligned_alloc(size_t alignment, size_t size) {
+INTERPOSED void* aligned_alloc(size_t alignment, size_t size) {
   switch (current_mode()) {
     case kActive: return counted(real.fn_aligned_alloc(alignment, size));
     case kPassThrough: return __libc_memalign(alignment, size);
@@ -235,7 +237,7 @@ INTERPOSED void *aligned_alloc(size_t alignment, size_t size) {
   }
 }
 
-INTERPOSED void *memalign(size_t alignment, size_t size) {
+INTERPOSED void* memalign(size_t alignment, size_t size) {
   switch (current_mode()) {
     case kActive: return counted(real.fn_memalign(alignment, size));
     case kPassThrough: return __libc_memalign(alignment, size);
@@ -243,7 +245,7 @@ INTERPOSED void *memalign(size_t alignment, size_t size) {
   }
 }
 
-INTERPOSED void *valloc(size_t size) {
+INTERPOSED void* valloc(size_t size) {
   switch (current_mode()) {
     case kActive: return counted(real.fn_valloc(size));
     case kPassThrough: return __libc_valloc(size);
@@ -251,7 +253,7 @@ INTERPOSED void *valloc(size_t size) {
   }
 }
 
-INTERPOSED void *pvalloc(size_t size) {
+INTERPOSED void* pvalloc(size_t size) {
   switch (current_mode()) {
     case kActive: return counted(real.fn_pvalloc(size));
     case kPassThrough: return __libc_pvalloc(size);
@@ -268,12 +270,12 @@ INTERPOSED void *pvalloc(size_t size) {
 
 /* C23 sized frees: a C library that adds them would otherwise release counted blocks unseen and
  * turn them into phantom leaks. The size hint is optional by contract, so plain free is exact. */
-INTERPOSED void free_sized(void *block, size_t size) {
+INTERPOSED void free_sized(void* block, size_t size) {
   (void)size;
   free(block);
 }
 
-INTERPOSED void free_aligned_sized(void *block, size_t alignment, size_t size) {
+INTERPOSED void free_aligned_sized(void* block, size_t alignment, size_t size) {
   (void)alignment;
   (void)size;
   free(block);
@@ -283,7 +285,7 @@ INTERPOSED void free_aligned_sized(void *block, size_t alignment, size_t size) {
 
 INTERPOSED int miconform_heap_active(void) { return current_mode() == kActive; }
 
-INTERPOSED void miconform_heap_snapshot(MiconformHeapSnapshot *out) {
+INTERPOSED void miconform_heap_snapshot(MiconformHeapSnapshot* out) {
   if (!out) return;
   out->live_bytes = atomic_load_explicit(&live_bytes, memory_order_relaxed);
   out->live_blocks = atomic_load_explicit(&live_blocks, memory_order_relaxed);

@@ -9,9 +9,9 @@
 namespace miconform::heap {
 
 double GrowthReport::AverageBytesPerCycle() const {
-  return bound.cycles == 0 ? 0.0
-                           : static_cast<double>(delta.live_bytes) /
-                                 static_cast<double>(bound.cycles);
+  return bound.cycles == 0
+             ? 0.0
+             : static_cast<double>(delta.live_bytes) / static_cast<double>(bound.cycles);
 }
 
 std::string GrowthReport::Describe() const {
@@ -21,9 +21,8 @@ std::string GrowthReport::Describe() const {
          std::to_string(bound.cycles) + " cycles (" + average + " per cycle; bound " +
          std::to_string(bound.max_average_bytes_per_cycle) + " per cycle and " +
          std::to_string(bound.max_total_growth_bytes) + " in total); live blocks " +
-         (delta.live_blocks > 0 ? "+" : "") + std::to_string(delta.live_blocks) +
-         "; allocations " + std::to_string(delta.allocations) +
-         (within_bound ? "; within bound" : "; EXCEEDS bound");
+         (delta.live_blocks > 0 ? "+" : "") + std::to_string(delta.live_blocks) + "; allocations " +
+         std::to_string(delta.allocations) + (within_bound ? "; within bound" : "; EXCEEDS bound");
 }
 
 std::optional<GrowthReport> MeasureGrowth(const std::function<void()>& cycle,

@@ -59,8 +59,7 @@ std::string ParseShard(const char* total, const char* index, Shard* shard) {
   }
   if (parsed.index < 0 || parsed.index >= parsed.total) {
     return "sharding needs 0 <= GTEST_SHARD_INDEX < GTEST_TOTAL_SHARDS, but GTEST_SHARD_INDEX is " +
-           std::to_string(parsed.index) + " and GTEST_TOTAL_SHARDS " +
-           std::to_string(parsed.total);
+           std::to_string(parsed.index) + " and GTEST_TOTAL_SHARDS " + std::to_string(parsed.total);
   }
   *shard = parsed;
   return {};

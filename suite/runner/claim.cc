@@ -34,8 +34,10 @@ std::vector<std::string> ClaimGaps(const report::RunInfo& run,
                                    const std::vector<report::CaseResult>& cases) {
   std::vector<std::string> gaps;
   if (run.suite_version != MICONFORM_VERSION) {
-    gaps.push_back("recorded by suite version " + run.suite_version + "; its must-pass list is "
-                   "not this suite's (" + MICONFORM_VERSION + "): check it with that version");
+    gaps.push_back("recorded by suite version " + run.suite_version +
+                   "; its must-pass list is "
+                   "not this suite's (" +
+                   MICONFORM_VERSION + "): check it with that version");
     return gaps;
   }
   if (run.ended.empty()) gaps.push_back("the run never ended (interrupted or killed)");

@@ -48,9 +48,8 @@ int CompareCommand(const std::string& out_dir, const std::vector<std::string>& r
     return fail("cannot use the output directory " + out_dir +
                 (error ? ": " + error.message() : std::string(": it is not a directory")));
   }
-  for (const auto& [name, writer] :
-       {std::pair{"compare.md", &report::WriteComparisonMarkdown},
-        std::pair{"compare.html", &report::WriteComparisonHtml}}) {
+  for (const auto& [name, writer] : {std::pair{"compare.md", &report::WriteComparisonMarkdown},
+                                     std::pair{"compare.html", &report::WriteComparisonHtml}}) {
     if (const std::string problem = WritePage(fs::path(out_dir) / name, runs, writer);
         !problem.empty()) {
       return fail(problem);

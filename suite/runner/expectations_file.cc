@@ -29,8 +29,8 @@ std::vector<report::Expectation> ReadExpectationsFile(const std::filesystem::pat
     throw std::runtime_error(file.string() + ": " + error.what());
   }
   if (entries.empty()) {
-    throw std::runtime_error(file.string() +
-                             ": no entry (one a line: ID FAILS|FLAKY reason; '#' starts a comment)");
+    throw std::runtime_error(
+        file.string() + ": no entry (one a line: ID FAILS|FLAKY reason; '#' starts a comment)");
   }
   for (const report::Expectation& entry : entries) {
     if (FindCase(entry.id) == nullptr && FindRequirement(entry.id) == nullptr) {

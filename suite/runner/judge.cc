@@ -1,12 +1,12 @@
 // judge.cc - the verdict rules of judge.h.
 #include "judge.h"
 
-#include "phase_channel.h"
-
 #include <csignal>
 #include <cstring>
 #include <optional>
 #include <string_view>
+
+#include "phase_channel.h"
 
 namespace miconform::runner {
 namespace {
@@ -27,8 +27,7 @@ std::optional<report::IntegrationFinding> ParseIntegrationFinding(const std::str
     return std::nullopt;
   }
   return report::IntegrationFinding{kind->get<std::string>(), what->get<std::string>(),
-                                    calls->get<std::string>(),
-                                    occurrences->get<std::uint32_t>()};
+                                    calls->get<std::string>(), occurrences->get<std::uint32_t>()};
 }
 
 // Reads every channel line once: evidence and messages into `result`, the facts the verdict is
@@ -42,22 +41,17 @@ void CollectEvidence(const watchdog::Outcome& outcome, report::CaseResult& resul
       case Kind::kPhase:
       case Kind::kTrace:
       case Kind::kArm:
-      case Kind::kDisarm:
-        result.evidence.trace.emplace_back(line);
-        break;
-      case Kind::kFired:
-        result.evidence.fired.push_back(read.text);
-        break;
-      case Kind::kMessage:
-        result.messages.push_back(read.text);
-        break;
+      case Kind::kDisarm: result.evidence.trace.emplace_back(line); break;
+      case Kind::kFired: result.evidence.fired.push_back(read.text); break;
+      case Kind::kMessage: result.messages.push_back(read.text); break;
       case Kind::kBackend:
         result.evidence.backend =
             nlohmann::json::parse(read.text, nullptr, /*allow_exceptions=*/false);
         if (result.evidence.backend.is_discarded()) result.evidence.backend = read.text;
         break;
       case Kind::kTransport:
-        if (result.evidence.transport_at_failure.empty()) result.evidence.transport_at_failure = read.text;
+        if (result.evidence.transport_at_failure.empty())
+          result.evidence.transport_at_failure = read.text;
         break;
       case Kind::kIntegration:
         if (auto finding = ParseIntegrationFinding(read.text)) {
@@ -76,8 +70,9 @@ void CollectEvidence(const watchdog::Outcome& outcome, report::CaseResult& resul
         }
         result.findings.push_back(report::Finding{*verdict, read.requirement_id, read.text});
         result.messages.push_back(std::string(report::ToString(*verdict)) + " " +
-                                  (read.requirement_id.empty() ? std::string("(no requirement named)")
-                                                               : read.requirement_id) +
+                                  (read.requirement_id.empty()
+                                       ? std::string("(no requirement named)")
+                                       : read.requirement_id) +
                                   ": " + read.text);
         break;
       }
@@ -88,20 +83,15 @@ void CollectEvidence(const watchdog::Outcome& outcome, report::CaseResult& resul
         facts->skipped = true;
         result.messages.push_back("not supported: " + read.text);
         break;
-      case Kind::kUnfired:
-        facts->unfired.push_back(read.text);
-        break;
+      case Kind::kUnfired: facts->unfired.push_back(read.text); break;
       case Kind::kHarnessError:
         facts->harness_errors.push_back(read.text);
         result.messages.push_back("harness error: " + read.text);
         break;
-      case Kind::kEnd:
-        facts->ran_to_end = true;
-        break;
+      case Kind::kEnd: facts->ran_to_end = true; break;
       case Kind::kVerdict:  // only the runner's probe and bench children write verdicts
       case Kind::kWait:
-      case Kind::kWoke:
-        break;
+      case Kind::kWoke: break;
       case Kind::kMalformed:
         if (line.rfind("finding ", 0) == 0) {
           result.messages.push_back("the case wrote a malformed finding '" + line +
@@ -131,18 +121,17 @@ std::string Join(const std::vector<std::string>& items) {
 // How the hang was decided: the proof, or the timer and why no proof held (first line of the
 // watchdog's account; the whole account goes to the thread states).
 std::string HowDecided(const watchdog::Outcome& outcome) {
-  if (outcome.hang_proven) return "proven: every thread parked in a wait only the process could end";
+  if (outcome.hang_proven)
+    return "proven: every thread parked in a wait only the process could end";
   const std::string first = outcome.hang_proof.substr(0, outcome.hang_proof.find('\n'));
   return "by timer: " + (first.empty() ? std::string("no progress") : first);
 }
 
 void JudgeTimeout(const watchdog::Outcome& outcome, const RequirementLookup& requirements,
                   report::CaseResult& result) {
-  const std::string where =
-      !outcome.calls_in_flight.empty()
-          ? "in " + Join(outcome.calls_in_flight)
-          : outcome.last_phase.empty() ? std::string("before its first phase")
-                                       : "in phase '" + outcome.last_phase + "'";
+  const std::string where = !outcome.calls_in_flight.empty() ? "in " + Join(outcome.calls_in_flight)
+                            : outcome.last_phase.empty()     ? std::string("before its first phase")
+                                                         : "in phase '" + outcome.last_phase + "'";
   const std::string how = HowDecided(outcome);
   report::Level level = report::Level::kMust;
   std::string text;
@@ -169,10 +158,9 @@ void JudgeTimeout(const watchdog::Outcome& outcome, const RequirementLookup& req
   }
   if (level != report::Level::kStopsResponding && level != report::Level::kMayDeadlock) {
     result.verdict = Verdict::kHang;
-    result.messages.push_back("stopped responding " + where + " (" + how + "); " +
-                              outcome.armed_requirement + " is a " +
-                              std::string(report::ToString(level)) +
-                              " requirement, so no document excuses the hang");
+    result.messages.push_back(
+        "stopped responding " + where + " (" + how + "); " + outcome.armed_requirement + " is a " +
+        std::string(report::ToString(level)) + " requirement, so no document excuses the hang");
     return;
   }
   bool armed_call_blocked = false;
@@ -182,9 +170,9 @@ void JudgeTimeout(const watchdog::Outcome& outcome, const RequirementLookup& req
   if (!armed_call_blocked) {
     // The document names one call; a process stuck anywhere else is not that outcome.
     result.verdict = Verdict::kHang;
-    result.messages.push_back("stopped responding " + where + " (" + how + "); the case was armed for " +
-                              outcome.armed_call + " (" + outcome.armed_requirement +
-                              "), which was not the call that blocked");
+    result.messages.push_back("stopped responding " + where + " (" + how +
+                              "); the case was armed for " + outcome.armed_call + " (" +
+                              outcome.armed_requirement + "), which was not the call that blocked");
     return;
   }
   result.verdict = Verdict::kDocumentedHang;
@@ -233,16 +221,13 @@ report::CaseResult Judge(const CaseDeclaration& declaration, const watchdog::Out
   switch (outcome.end) {
     case End::kLaunchFailed:
       result.verdict = Verdict::kError;
-      result.messages.push_back("the case process could not be started: " +
-                                outcome.launch_error);
+      result.messages.push_back("the case process could not be started: " + outcome.launch_error);
       return result;
     case End::kInterrupted:
       result.verdict = Verdict::kError;
       result.messages.push_back("the run was interrupted before this case ended");
       return result;
-    case End::kTimedOut:
-      JudgeTimeout(outcome, requirements, result);
-      return result;
+    case End::kTimedOut: JudgeTimeout(outcome, requirements, result); return result;
     case End::kOverBudget:
       result.verdict = Verdict::kInconclusive;
       result.messages.push_back(
@@ -251,19 +236,18 @@ report::CaseResult Judge(const CaseDeclaration& declaration, const watchdog::Out
       return result;
     case End::kSignaled:
       result.verdict = Verdict::kCrash;
-      result.messages.push_back("the case process was killed by " + SignalName(outcome.signal) +
-                                (outcome.last_phase.empty() ? std::string()
-                                                            : " in phase '" + outcome.last_phase + "'"));
+      result.messages.push_back(
+          "the case process was killed by " + SignalName(outcome.signal) +
+          (outcome.last_phase.empty() ? std::string() : " in phase '" + outcome.last_phase + "'"));
       return result;
-    case End::kExited:
-      break;
+    case End::kExited: break;
   }
   if (!facts.ran_to_end && facts.harness_errors.empty()) {
     result.verdict = Verdict::kCrash;
-    result.messages.push_back("the case process ended (exit status " +
-                              std::to_string(outcome.exit_code) + ") without reaching its end" +
-                              (outcome.last_phase.empty() ? std::string()
-                                                          : ", in phase '" + outcome.last_phase + "'"));
+    result.messages.push_back(
+        "the case process ended (exit status " + std::to_string(outcome.exit_code) +
+        ") without reaching its end" +
+        (outcome.last_phase.empty() ? std::string() : ", in phase '" + outcome.last_phase + "'"));
     return result;
   }
   if (outcome.exit_code != 0) {

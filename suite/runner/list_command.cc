@@ -23,8 +23,7 @@ int ListCommand(ListWhat what, std::ostream& out) {
         out << "]  " << info.summary << '\n';
       }
       return 0;
-    case ListWhat::kRequirements:
-      break;
+    case ListWhat::kRequirements: break;
   }
   int orphans = 0;
   for (const Requirement& requirement : Catalog()) {

@@ -91,8 +91,8 @@ std::string PublicCommands(CLI::App& app) {
 // GTEST_TOTAL_SHARDS and GTEST_SHARD_INDEX name, and GTEST_SHARD_STATUS_FILE, when set, created to
 // say that sharding is supported. Returns the error's message, else empty.
 std::string ShardFromEnvironment(miconform::runner::Shard* shard) {
-  const std::string problem = miconform::runner::ParseShard(std::getenv("GTEST_TOTAL_SHARDS"),
-                                                            std::getenv("GTEST_SHARD_INDEX"), shard);
+  const std::string problem = miconform::runner::ParseShard(
+      std::getenv("GTEST_TOTAL_SHARDS"), std::getenv("GTEST_SHARD_INDEX"), shard);
   if (!problem.empty()) return problem;
   if (const char* status = std::getenv("GTEST_SHARD_STATUS_FILE"); status != nullptr) {
     if (!std::ofstream(status, std::ios::app)) {
@@ -123,36 +123,42 @@ void AddSupervisionOptions(CLI::App* command, miconform::runner::RunOptions* opt
   command->add_option("--jobs,-j", options->jobs, "Cases run in parallel")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  command->add_option("--timeout", options->timeout_s,
-                      "Seconds without progress after which a case that cannot be proven stuck "
-                      "is recorded as hung")
+  command
+      ->add_option("--timeout", options->timeout_s,
+                   "Seconds without progress after which a case that cannot be proven stuck "
+                   "is recorded as hung")
       ->check(kFiniteNumber)
       ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();
-  command->add_option("--budget", options->budget_s,
-                      "Seconds a case that keeps progressing may run before it is stopped as "
-                      "too slow to judge (INCONCLUSIVE)")
+  command
+      ->add_option("--budget", options->budget_s,
+                   "Seconds a case that keeps progressing may run before it is stopped as "
+                   "too slow to judge (INCONCLUSIVE)")
       ->check(kFiniteNumber)
       ->check(CLI::Range(0.1, 36000.0))
       ->capture_default_str();
-  command->add_option("--hang-window", options->hang_window_ms,
-                      "Milliseconds a call documented to hang may block, unproven, before the "
-                      "hang is recorded by timer")
+  command
+      ->add_option("--hang-window", options->hang_window_ms,
+                   "Milliseconds a call documented to hang may block, unproven, before the "
+                   "hang is recorded by timer")
       ->check(CLI::Range(50, 600000))
       ->capture_default_str();
-  command->add_option("--observe", options->observe_ms,
-                      "Milliseconds a case watches a call documented to hang, when no proof "
-                      "comes, before releasing it")
+  command
+      ->add_option("--observe", options->observe_ms,
+                   "Milliseconds a case watches a call documented to hang, when no proof "
+                   "comes, before releasing it")
       ->check(CLI::Range(10, 60000))
       ->capture_default_str();
-  command->add_option("--eventually", options->eventually_ms,
-                      "Milliseconds a case waits for what must happen soon, unless the target "
-                      "goes provably quiet first")
+  command
+      ->add_option("--eventually", options->eventually_ms,
+                   "Milliseconds a case waits for what must happen soon, unless the target "
+                   "goes provably quiet first")
       ->check(CLI::Range(10, 600000))
       ->capture_default_str();
-  command->add_option("--settle", options->settle_ms,
-                      "Milliseconds a case waits for the target to go provably quiet before "
-                      "judging that nothing more happens")
+  command
+      ->add_option("--settle", options->settle_ms,
+                   "Milliseconds a case waits for the target to go provably quiet before "
+                   "judging that nothing more happens")
       ->check(CLI::Range(10, 600000))
       ->capture_default_str();
   command->add_flag("!--no-proof", options->prove,
@@ -160,7 +166,10 @@ void AddSupervisionOptions(CLI::App* command, miconform::runner::RunOptions* opt
                     "compare the two; slower, and a slow target can be taken for a hung one)");
   command->add_option("--report", options->report_dir, "Directory the report is written to")
       ->capture_default_str();
-  command->add_option("--progress", *progress, "Progress on stderr: auto (on a terminal: a line per case, a live status line, colour unless NO_COLOR), always (the plain lines also when piped), never")
+  command
+      ->add_option("--progress", *progress,
+                   "Progress on stderr: auto (on a terminal: a line per case, a live status line, "
+                   "colour unless NO_COLOR), always (the plain lines also when piped), never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
 }
@@ -169,22 +178,26 @@ void AddSupervisionOptions(CLI::App* command, miconform::runner::RunOptions* opt
 void AddScheduleOptions(CLI::App* command, miconform::runner::RunOptions* options) {
   command->add_flag("!--no-explore", options->explore,
                     "Do not run the race cases again under the schedule walk and seeds");
-  command->add_option("--walk-limit", options->walk_limit,
-                      "Countdown runs per race case at most (the enumeration walk)")
+  command
+      ->add_option("--walk-limit", options->walk_limit,
+                   "Countdown runs per race case at most (the enumeration walk)")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
-  command->add_option("--seeds", options->seeds,
-                      "PCT schedules (random priorities, seeded) per race case")
+  command
+      ->add_option("--seeds", options->seeds,
+                   "PCT schedules (random priorities, seeded) per race case")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
   command->add_option("--seed", options->seed, "Seed of the first PCT schedule")
       ->capture_default_str();
-  command->add_option("--pct-depth", options->pct_depth,
-                      "Bug depth the PCT schedules target: depth-1 priority change points")
+  command
+      ->add_option("--pct-depth", options->pct_depth,
+                   "Bug depth the PCT schedules target: depth-1 priority change points")
       ->check(CLI::Range(1, 10))
       ->capture_default_str();
-  command->add_option("--pct-horizon", options->pct_horizon,
-                      "Interposed calls among which the PCT change points are drawn")
+  command
+      ->add_option("--pct-horizon", options->pct_horizon,
+                   "Interposed calls among which the PCT change points are drawn")
       ->check(CLI::Range(1, 1000000000))
       ->capture_default_str();
 }
@@ -202,17 +215,19 @@ int main(int argc, char** argv) {
   miconform::runner::RunOptions run;
   std::string filter_text;
   std::string progress = "auto";
-  CLI::App* run_command = app.add_subcommand(
-      "run", "Run the conformance cases against a target and write the report");
-  run_command->add_option("--target", run.target,
-                          "Built-in target name (see `list --targets`) or path of an MI client "
-                          "library")
+  CLI::App* run_command =
+      app.add_subcommand("run", "Run the conformance cases against a target and write the report");
+  run_command
+      ->add_option("--target", run.target,
+                   "Built-in target name (see `list --targets`) or path of an MI client "
+                   "library")
       ->capture_default_str();
   run_command->add_option("--entry", run.entry,
                           "Entry point of a library target (default MI_Application_InitializeV1)");
-  run_command->add_option("--protocol", run.protocol,
-                          "Protocol name the scripted handler is registered and opened under "
-                          "(default MICONFORM)")
+  run_command
+      ->add_option("--protocol", run.protocol,
+                   "Protocol name the scripted handler is registered and opened under "
+                   "(default MICONFORM)")
       ->check(kProtocolName);
   run_command->add_option("--config-dir", run.config_dir,
                           "Directory whose omicli.conf the target reads its protocol handlers "
@@ -225,15 +240,17 @@ int main(int argc, char** argv) {
                           "'mode=countdown;k=3;delay_us=2000' (suite/injection/README.md)");
   AddScheduleOptions(run_command, &run);
   CLI::Option* expectations_option =
-      run_command->add_option("--expectations", run.expectations,
-                              "Known failures and intermittents, one a line: ID FAILS|FLAKY "
-                              "reason (README.md, Known failures); the report marks each result "
-                              "expected or not")
+      run_command
+          ->add_option("--expectations", run.expectations,
+                       "Known failures and intermittents, one a line: ID FAILS|FLAKY "
+                       "reason (README.md, Known failures); the report marks each result "
+                       "expected or not")
           ->check(CLI::ExistingFile);
   std::string fail_on = "any";
-  run_command->add_option("--fail-on", fail_on,
-                          "Which failures exit 1: any, or only those the expectations did not "
-                          "expect (unexpected)")
+  run_command
+      ->add_option("--fail-on", fail_on,
+                   "Which failures exit 1: any, or only those the expectations did not "
+                   "expect (unexpected)")
       ->check(CLI::IsMember({"any", "unexpected"}))
       ->needs(expectations_option)
       ->capture_default_str();
@@ -271,9 +288,10 @@ int main(int argc, char** argv) {
       ->required();
   merge_command->add_option("DIR", merge_dirs, "The shards' report directories")->required();
   std::string merge_fail_on = "any";
-  merge_command->add_option("--fail-on", merge_fail_on,
-                            "Which failures exit 1: any, or only those the shards' expectations "
-                            "did not expect (unexpected)")
+  merge_command
+      ->add_option("--fail-on", merge_fail_on,
+                   "Which failures exit 1: any, or only those the shards' expectations "
+                   "did not expect (unexpected)")
       ->check(CLI::IsMember({"any", "unexpected"}))
       ->capture_default_str();
 
@@ -281,26 +299,30 @@ int main(int argc, char** argv) {
   std::string diff_after;
   miconform::report::DiffOptions diff_options;
   CLI::App* diff_command = app.add_subcommand(
-      "diff", "List what changed from the run in report directory A to the run in B: run facts, "
-              "requirement and case verdicts, new and fixed failures, timing outliers");
+      "diff",
+      "List what changed from the run in report directory A to the run in B: run facts, "
+      "requirement and case verdicts, new and fixed failures, timing outliers");
   diff_command->add_option("A", diff_before, "The earlier run's report directory")->required();
   diff_command->add_option("B", diff_after, "The later run's report directory")->required();
-  diff_command->add_option("--timing-ratio", diff_options.timing_ratio,
-                           "A case's time is an outlier when it changed by this factor...")
+  diff_command
+      ->add_option("--timing-ratio", diff_options.timing_ratio,
+                   "A case's time is an outlier when it changed by this factor...")
       ->check(kFiniteNumber)
       ->check(CLI::Range(1.0, 1000.0))
       ->capture_default_str();
-  diff_command->add_option("--timing-min", diff_options.timing_min_s,
-                           "...and by at least this many seconds")
+  diff_command
+      ->add_option("--timing-min", diff_options.timing_min_s,
+                   "...and by at least this many seconds")
       ->check(kFiniteNumber)
       ->check(CLI::Range(0.0, 36000.0))
       ->capture_default_str();
 
   std::string compare_out = "miconform-compare";
   std::vector<std::string> compare_dirs;
-  CLI::App* compare_command = app.add_subcommand(
-      "compare", "Write one page (compare.md, compare.html) with several runs' requirement "
-                 "verdicts side by side: targets, versions or platforms");
+  CLI::App* compare_command =
+      app.add_subcommand("compare",
+                         "Write one page (compare.md, compare.html) with several runs' requirement "
+                         "verdicts side by side: targets, versions or platforms");
   compare_command->add_option("--output", compare_out, "Directory the pages are written to")
       ->capture_default_str();
   compare_command->add_option("DIR", compare_dirs, "The runs' report directories")->required();
@@ -398,8 +420,8 @@ int main(int argc, char** argv) {
   if (mutants_command->parsed()) {
     const miconform::watchdog::InterruptSignals signals;  // for the whole command
     // The matrix prints a line per target; a live line belongs to one run.
-    mutants.progress = miconform::runner::ChooseProgress(mutants_progress, isatty(STDERR_FILENO),
-                                                         std::getenv("TERM"), std::getenv("NO_COLOR"));
+    mutants.progress = miconform::runner::ChooseProgress(
+        mutants_progress, isatty(STDERR_FILENO), std::getenv("TERM"), std::getenv("NO_COLOR"));
     mutants.progress.live = false;
     return miconform::runner::MutantsCommand(mutants, SelfPath(argv[0]), std::cout);
   }
@@ -418,9 +440,10 @@ int main(int argc, char** argv) {
   }
   if (list_command->parsed()) {
     using miconform::runner::ListWhat;
-    return miconform::runner::ListCommand(
-        list_targets ? ListWhat::kTargets : list_cases ? ListWhat::kCases : ListWhat::kRequirements,
-        std::cout);
+    return miconform::runner::ListCommand(list_targets ? ListWhat::kTargets
+                                          : list_cases ? ListWhat::kCases
+                                                       : ListWhat::kRequirements,
+                                          std::cout);
   }
   if (case_command->parsed()) {
     case_options.target = case_target.spec;

@@ -106,7 +106,8 @@ int MergeCommand(const std::string& out_dir, const std::vector<std::string>& sha
   if (shard_dirs.empty()) return fail("no report directory to merge");
   std::error_code error;
   for (const std::string& dir : shard_dirs) {
-    if (fs::exists(out_dir, error) && fs::exists(dir, error) && fs::equivalent(out_dir, dir, error)) {
+    if (fs::exists(out_dir, error) && fs::exists(dir, error) &&
+        fs::equivalent(out_dir, dir, error)) {
       return fail("the output directory " + out_dir + " is one of the directories to merge");
     }
   }
@@ -152,7 +153,8 @@ int MergeCommand(const std::string& out_dir, const std::vector<std::string>& sha
   merged.run = MergedRun(shards);
   merged.expectations = shards.front().expectations;
   for (ShardRecord& shard : shards) {
-    for (report::CaseResult& result : shard.recorded.cases) merged.cases.push_back(std::move(result));
+    for (report::CaseResult& result : shard.recorded.cases)
+      merged.cases.push_back(std::move(result));
   }
   // FinishReport puts the cases in the suite's order.
   if (const std::string unknown = FinishReport(&merged); !unknown.empty()) {

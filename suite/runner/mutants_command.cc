@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <iostream>
 #include <iomanip>
+#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -166,10 +166,11 @@ KillJudgement JudgeKill(const Mutant& mutant, const report::Report& run) {
       kills = intermittent;
     }
     if (!judgement.explanation.empty()) judgement.explanation += ", ";
-    judgement.explanation += id + " " +
-                             (requirement ? std::string(report::ToString(verdict)) : "not run");
+    judgement.explanation +=
+        id + " " + (requirement ? std::string(report::ToString(verdict)) : "not run");
     if (!kills) {
-      judgement.explanation += mutant.lenient ? " (expected DEVIATION)" : " (expected FAIL, HANG or CRASH)";
+      judgement.explanation +=
+          mutant.lenient ? " (expected DEVIATION)" : " (expected FAIL, HANG or CRASH)";
     }
     if (kills && requirement != nullptr) {
       const std::string level =
@@ -180,9 +181,10 @@ KillJudgement JudgeKill(const Mutant& mutant, const report::Report& run) {
     judgement.killed = judgement.killed || kills;
     if (!kills) continue;
     for (const auto& result : run.cases) {
-      const bool names = std::count(result.requirement_ids.begin(), result.requirement_ids.end(), id);
+      const bool names =
+          std::count(result.requirement_ids.begin(), result.requirement_ids.end(), id);
       const Verdict charged = report::VerdictForRequirement(result, id, requirement->level, names);
-      const bool breaks = intermittent ? charged == Verdict::kInconclusive
+      const bool breaks = intermittent     ? charged == Verdict::kInconclusive
                           : mutant.lenient ? charged == Verdict::kDeviation
                                            : IsNonConformant(charged);
       if (!breaks) continue;
@@ -299,7 +301,8 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       row.explanation = judgement.explanation;
       if (!judgement.collateral.empty()) {
         std::string listed;
-        for (const std::string& item : judgement.collateral) listed += (listed.empty() ? "" : ", ") + item;
+        for (const std::string& item : judgement.collateral)
+          listed += (listed.empty() ? "" : ", ") + item;
         row.explanation += "; collateral not listed in mutants.json: " + listed;
       }
       row.schedules_to_kill = judgement.schedules_to_kill;
@@ -327,8 +330,9 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
     row.plain = RunSuite(options, self);
     if (base.explore && !row.plain.interrupted && row.plain.report) {
       options.explore = true;
-      options.report_dir = (std::filesystem::path(base.report_dir) /
-                            (DirectoryName(row.target) + ".explored")).string();
+      options.report_dir =
+          (std::filesystem::path(base.report_dir) / (DirectoryName(row.target) + ".explored"))
+              .string();
       row.explored = RunSuite(options, self);
       row.explored_run = true;
     }
@@ -353,8 +357,8 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       }
       row.ok = accusations.empty();
       row.explanation = row.ok ? "conforming"
-                               : "falsely accused: " + Joined(accusations) + " (non-PASS: " +
-                                     VariantNonPass(row) + ")";
+                               : "falsely accused: " + Joined(accusations) +
+                                     " (non-PASS: " + VariantNonPass(row) + ")";
     }
     if (base.progress.lines) {
       std::cerr << (row.ok ? "  " : "! ") << row.target << ": " << row.explanation << '\n';
@@ -382,7 +386,8 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
   for (const Row& row : rows) name_width = std::max(name_width, row.target.size());
   std::ostringstream matrix;
   matrix << std::left << std::setw(static_cast<int>(name_width)) << "target";
-  for (const std::string& id : columns) matrix << "  " << std::setw(static_cast<int>(id.size())) << id;
+  for (const std::string& id : columns)
+    matrix << "  " << std::setw(static_cast<int>(id.size())) << id;
   matrix << "  outcome\n";
   int mutants = 0;
   int killed = 0;
@@ -396,10 +401,10 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
       }
       matrix << "  " << std::setw(static_cast<int>(id.size())) << cell;
     }
-    matrix << "  " << (!row.run.report ? "NOT RUN"
-                       : row.is_reference ? (row.ok ? "CLEAN" : "NOT CLEAN")
-                                          : (row.ok ? "KILLED (" + row.kill_level + ")"
-                                                    : "SURVIVED"))
+    matrix << "  "
+           << (!row.run.report    ? "NOT RUN"
+               : row.is_reference ? (row.ok ? "CLEAN" : "NOT CLEAN")
+                                  : (row.ok ? "KILLED (" + row.kill_level + ")" : "SURVIVED"))
            << '\n';
     if (!row.is_reference) {
       ++mutants;
@@ -458,17 +463,18 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
     }
     constexpr int kOutcomeWidth = 14;  // "NOT CONFORMANT"
     variant_table << "conforming variants\n"
-                  << std::left << std::setw(static_cast<int>(variant_width)) << "target" << "  "
-                  << std::setw(kOutcomeWidth) << "plain" << "  " << std::setw(kOutcomeWidth)
-                  << "explored" << "  " << std::setw(10) << "outcome" << "  "
+                  << std::left << std::setw(static_cast<int>(variant_width)) << "target"
+                  << "  " << std::setw(kOutcomeWidth) << "plain"
+                  << "  " << std::setw(kOutcomeWidth) << "explored"
+                  << "  " << std::setw(10) << "outcome"
+                  << "  "
                   << "non-PASS requirements\n";
     for (const VariantRow& row : variant_rows) {
       const bool ran = row.plain.report.has_value();
       variant_table << std::setw(static_cast<int>(variant_width)) << row.target << "  "
                     << std::setw(kOutcomeWidth) << VariantOutcome(row.plain, true) << "  "
-                    << std::setw(kOutcomeWidth)
-                    << VariantOutcome(row.explored, row.explored_run) << "  " << std::setw(10)
-                    << VariantRowOutcome(row) << "  "
+                    << std::setw(kOutcomeWidth) << VariantOutcome(row.explored, row.explored_run)
+                    << "  " << std::setw(10) << VariantRowOutcome(row) << "  "
                     << (ran ? VariantNonPass(row) : "-") << '\n';
     }
     if (!base.explore) variant_table << "(explored runs skipped: --no-explore)\n";
@@ -518,7 +524,7 @@ int MutantsCommand(const RunOptions& base, const std::string& self, std::ostream
                             {"page", row.variant->page},
                             {"sentence", row.variant->sentence},
                             {"description", row.variant->description},
-                            {"outcome", row.ok ? "conforming"
+                            {"outcome", row.ok                                ? "conforming"
                                         : VariantRowOutcome(row) == "NOT RUN" ? "not run"
                                                                               : "accused"},
                             {"explanation", row.explanation}};

@@ -11,8 +11,8 @@
 #ifndef MICONFORM_RUNNER_MUTANTS_COMMAND_H
 #define MICONFORM_RUNNER_MUTANTS_COMMAND_H
 
-#include <ostream>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -40,7 +40,8 @@ KillJudgement JudgeKill(const Mutant& mutant, const report::Report& run);
 
 // Whether a run of a conforming variant leaves it unaccused: its cases conform
 // (report.cases_conform; the matrix's shortened time limits make no run a conformance claim, so
-// "CONFORMANT" in the matrix means that). `non_pass` lists every requirement that did not PASS, as "ID VERDICT".
+// "CONFORMANT" in the matrix means that). `non_pass` lists every requirement that did not PASS, as
+// "ID VERDICT".
 struct VariantJudgement {
   bool conforming = false;
   std::vector<std::string> non_pass;

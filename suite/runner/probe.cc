@@ -46,9 +46,8 @@ int RunProbeChild(const TargetSpec& spec, const std::string& handler_path) {
   const MI_Result opened = target->NewSession(&application, nullptr, &session);
   channel.Phase("returned NewSession");
   if (opened != MI_RESULT_OK) {
-    const std::string where = spec.config_dir.empty()
-                                  ? std::string("the target's configuration")
-                                  : spec.config_dir + "/omicli.conf";
+    const std::string where = spec.config_dir.empty() ? std::string("the target's configuration")
+                                                      : spec.config_dir + "/omicli.conf";
     return Fail("the target could not open a session under protocol '" + spec.protocol +
                 "' (NewSession returned " + ResultName(opened) +
                 "): the scripted handler registered in " + where +
@@ -86,19 +85,17 @@ std::string ProbeFailure(const watchdog::Outcome& outcome) {
   switch (outcome.end) {
     case End::kLaunchFailed:
       return "the probe process could not be started: " + outcome.launch_error;
-    case End::kInterrupted:
-      return "interrupted while probing the target";
+    case End::kInterrupted: return "interrupted while probing the target";
     case End::kTimedOut:
-      return "the target stopped responding while being probed, in phase '" +
-             outcome.last_phase + "'";
+      return "the target stopped responding while being probed, in phase '" + outcome.last_phase +
+             "'";
     case End::kOverBudget:
       return "the probe was still running when its budget (--budget) ran out, in phase '" +
              outcome.last_phase + "'";
     case End::kSignaled:
       return "the target crashed while being probed (" + SignalName(outcome.signal) +
              ", in phase '" + outcome.last_phase + "')";
-    case End::kExited:
-      break;
+    case End::kExited: break;
   }
   if (outcome.exit_code == 0 && passed) return {};
   if (!messages.empty()) return messages;

@@ -23,18 +23,13 @@ std::size_t TerminalWidth(std::FILE* out) {
 const char* ColourOf(report::Verdict verdict) {
   using report::Verdict;
   switch (verdict) {
-    case Verdict::kPass:
-      return "\033[32m";
-    case Verdict::kDocumentedHang:
-      return "\033[36m";
+    case Verdict::kPass: return "\033[32m";
+    case Verdict::kDocumentedHang: return "\033[36m";
     case Verdict::kFail:
     case Verdict::kHang:
-    case Verdict::kCrash:
-      return "\033[1;31m";
-    case Verdict::kError:
-      return "\033[35m";
-    default:
-      return "\033[33m";  // the warnings
+    case Verdict::kCrash: return "\033[1;31m";
+    case Verdict::kError: return "\033[35m";
+    default: return "\033[33m";  // the warnings
   }
 }
 
@@ -77,8 +72,9 @@ std::string StatusLine(const ProgressState& state, std::chrono::steady_clock::du
   }
   line += " | " + Clock(elapsed) + " elapsed";
   if (!state.exploring && state.done_here > 0 && state.done < state.total) {
-    line += ", about " + Clock(elapsed / static_cast<long>(state.done_here) *
-                               static_cast<long>(state.total - state.done)) +
+    line += ", about " +
+            Clock(elapsed / static_cast<long>(state.done_here) *
+                  static_cast<long>(state.total - state.done)) +
             " left";
   }
   if (!state.exploring && !state.running.empty()) {
@@ -100,8 +96,8 @@ std::string VerdictWord(report::Verdict verdict, bool colour) {
   return ColourOf(verdict) + word + "\033[0m";
 }
 
-ProgressDisplay::ProgressDisplay(std::FILE* out, ProgressSettings settings, std::vector<std::string> ids,
-                                 int jobs, std::size_t already_done)
+ProgressDisplay::ProgressDisplay(std::FILE* out, ProgressSettings settings,
+                                 std::vector<std::string> ids, int jobs, std::size_t already_done)
     : out_(out),
       settings_(settings),
       ids_(std::move(ids)),
@@ -117,7 +113,8 @@ ProgressDisplay::ProgressDisplay(std::FILE* out, ProgressSettings settings, std:
 
 ProgressDisplay::~ProgressDisplay() { Finish(); }
 
-void ProgressDisplay::CaseFinished(std::size_t position, report::Verdict verdict, double duration_s) {
+void ProgressDisplay::CaseFinished(std::size_t position, report::Verdict verdict,
+                                   double duration_s) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (position < finished_.size() && !finished_[position]) {
     finished_[position] = true;
@@ -129,8 +126,9 @@ void ProgressDisplay::CaseFinished(std::size_t position, report::Verdict verdict
   // The verdict padded as its plain word would be, so that colour does not shift the columns.
   const std::string word(report::ToString(verdict));
   const std::string padding(word.size() < 15 ? 15 - word.size() : 0, ' ');
-  std::fprintf(out_, "[%3zu/%zu] %s%s %s (%.2f s)\n", already_done_ + done_, already_done_ + ids_.size(),
-               VerdictWord(verdict, settings_.colour).c_str(), padding.c_str(), id.c_str(), duration_s);
+  std::fprintf(out_, "[%3zu/%zu] %s%s %s (%.2f s)\n", already_done_ + done_,
+               already_done_ + ids_.size(), VerdictWord(verdict, settings_.colour).c_str(),
+               padding.c_str(), id.c_str(), duration_s);
   if (settings_.live) DrawLocked();
   std::fflush(out_);
 }

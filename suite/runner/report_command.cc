@@ -50,9 +50,10 @@ int ReportCommand(const std::string& report_dir) {
   }
   const bool ended = !report.run.ended.empty();
   if (!ended) {
-    std::printf("miconform: the journal's run never ended (interrupted or killed): the report "
-                "holds the %zu cases it judged\n",
-                report.cases.size());
+    std::printf(
+        "miconform: the journal's run never ended (interrupted or killed): the report "
+        "holds the %zu cases it judged\n",
+        report.cases.size());
   }
   PrintSummary(report, report_dir, /*interrupted=*/!ended, /*report_written=*/true);
   return 0;

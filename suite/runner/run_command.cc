@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -24,6 +24,7 @@
 #include "judge.h"
 #include "miconform/builtin_targets.h"
 #include "miconform/handler_registration.h"
+#include "miconform/injection_plan.h"
 #include "miconform/report/digest.h"
 #include "miconform/report/directory_lock.h"
 #include "miconform/report/expectations.h"
@@ -31,11 +32,10 @@
 #include "miconform/report/journal.h"
 #include "miconform/report/root_causes.h"
 #include "miconform/report/writers.h"
-#include "miconform/injection_plan.h"
 #include "probe.h"
 #include "resume.h"
-#include "schedule_exploration.h"
 #include "run_facts.h"
+#include "schedule_exploration.h"
 #include "watchdog.h"
 
 #ifndef MICONFORM_VERSION
@@ -66,7 +66,7 @@ struct RunSetup {
   std::unique_ptr<HandlerRegistration> registration;
   std::vector<std::pair<std::string, std::string>> child_env;
   std::vector<std::string> child_env_unset;  // inherited variables no child gets
-  std::string heap_library;  // preloaded into heap-accounting cases; empty when unavailable
+  std::string heap_library;        // preloaded into heap-accounting cases; empty when unavailable
   std::string interposer_library;  // preloaded under an injection plan; empty when unavailable
 };
 
@@ -119,29 +119,26 @@ void MarkNotExercised(report::CaseResult& result) {
 // The argv that makes a child run `command` against the run's target.
 std::vector<std::string> ChildArgv(const std::string& self, const std::string& command,
                                    const RunSetup& setup) {
-  return {self,
-          command,
-          "--library",
-          setup.target.library,
-          "--entry",
-          setup.target.entry,
-          "--protocol",
-          setup.target.protocol,
-          "--config-dir",
-          setup.target.config_dir,
-          "--handler",
-          setup.handler_path};
+  return {self,           command,
+          "--library",    setup.target.library,
+          "--entry",      setup.target.entry,
+          "--protocol",   setup.target.protocol,
+          "--config-dir", setup.target.config_dir,
+          "--handler",    setup.handler_path};
 }
 
 std::string ShellQuote(const std::string& text) {
-  if (text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=,") ==
+  if (text.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=,") ==
       std::string::npos) {
     return text;
   }
   std::string quoted = "'";
   for (char c : text) {
-    if (c == '\'') quoted += "'\\''";
-    else quoted += c;
+    if (c == '\'')
+      quoted += "'\\''";
+    else
+      quoted += c;
   }
   return quoted + "'";
 }
@@ -246,7 +243,8 @@ report::RunInfo DescribeRun(const RunOptions& options, const RunSetup& setup,
 
 std::vector<report::RequirementResult> RequirementsOf(const std::vector<CaseInfo>& cases) {
   std::set<std::string> named;
-  for (const CaseInfo& info : cases) named.insert(info.requirements.begin(), info.requirements.end());
+  for (const CaseInfo& info : cases)
+    named.insert(info.requirements.begin(), info.requirements.end());
   std::vector<report::RequirementResult> out;
   for (const Requirement& requirement : Catalog()) {
     if (!named.count(requirement.id)) continue;
@@ -305,28 +303,32 @@ void PrintRootCauses(const report::Report& report) {
   std::size_t failing = 0;
   for (const report::RootCause& cause : causes) failing += cause.case_ids.size();
   std::printf("  root causes: %zu failing %s, %zu shared %s\n", failing,
-              failing == 1 ? "case" : "cases", causes.size(), causes.size() == 1 ? "cause" : "causes");
+              failing == 1 ? "case" : "cases", causes.size(),
+              causes.size() == 1 ? "cause" : "causes");
   for (std::size_t i = 0; i < causes.size() && i < kCausesPrinted; ++i) {
     const report::RootCause& cause = causes[i];
     std::string requirements;
-    for (const std::string& id : cause.requirement_ids) requirements += (requirements.empty() ? "" : ", ") + id;
+    for (const std::string& id : cause.requirement_ids)
+      requirements += (requirements.empty() ? "" : ", ") + id;
     std::printf("    %zu. %zu %s, breaking %s: %s\n", i + 1, cause.case_ids.size(),
                 cause.case_ids.size() == 1 ? "case" : "cases", requirements.c_str(),
                 cause.shared.empty() ? "" : cause.shared.front().text.c_str());
   }
-  if (causes.size() > kCausesPrinted) std::printf("    and %zu more\n", causes.size() - kCausesPrinted);
+  if (causes.size() > kCausesPrinted)
+    std::printf("    and %zu more\n", causes.size() - kCausesPrinted);
 }
 
 void PrintSummary(const report::Report& report, const std::string& report_dir, bool interrupted,
                   bool report_written) {
   // Colour on a terminal, as the progress lines (NO_COLOR, TERM=dumb).
   const bool colour =
-      ChooseProgress("auto", isatty(STDOUT_FILENO), std::getenv("TERM"), std::getenv("NO_COLOR")).colour;
+      ChooseProgress("auto", isatty(STDOUT_FILENO), std::getenv("TERM"), std::getenv("NO_COLOR"))
+          .colour;
   const std::string outcome = interrupted ? "INTERRUPTED" : report::OutcomeOf(report);
-  const char* outcome_colour = outcome == "CONFORMANT" ? "\033[1;32m"
-                               : outcome == "PARTIAL"  ? "\033[1;33m"
+  const char* outcome_colour = outcome == "CONFORMANT"       ? "\033[1;32m"
+                               : outcome == "PARTIAL"        ? "\033[1;33m"
                                : outcome == "NOT CONFORMANT" ? "\033[1;31m"
-                                                              : "\033[1;35m";
+                                                             : "\033[1;35m";
   std::printf("miconform %s: %s%s%s\n", report.run.target.c_str(), colour ? outcome_colour : "",
               outcome.c_str(), colour ? "\033[0m" : "");
   std::printf("  %s\n", report::CaseCountLine(report).c_str());
@@ -364,7 +366,8 @@ void PrintSummary(const report::Report& report, const std::string& report_dir, b
     }
     const std::string word(report::ToString(result.verdict));
     std::printf("  %s%s %s%s%s%s\n", VerdictWord(result.verdict, colour).c_str(),
-                std::string(word.size() < 15 ? 15 - word.size() : 0, ' ').c_str(), result.id.c_str(), mark.c_str(), result.messages.empty() ? "" : ": ",
+                std::string(word.size() < 15 ? 15 - word.size() : 0, ' ').c_str(),
+                result.id.c_str(), mark.c_str(), result.messages.empty() ? "" : ": ",
                 result.messages.empty() ? "" : result.messages.front().c_str());
   }
   if (report_written) {
@@ -521,10 +524,10 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
     watchdog::ChildSpec spec;
     spec.id = info.id;
     spec.argv = ChildArgv(self, "__case", setup);
-    spec.argv.insert(spec.argv.end(),
-                     {"--case", info.id, "--observe-ms", std::to_string(options.observe_ms),
-                      "--eventually-ms", std::to_string(options.eventually_ms), "--settle-ms",
-                      std::to_string(options.settle_ms)});
+    spec.argv.insert(
+        spec.argv.end(),
+        {"--case", info.id, "--observe-ms", std::to_string(options.observe_ms), "--eventually-ms",
+         std::to_string(options.eventually_ms), "--settle-ms", std::to_string(options.settle_ms)});
     spec.env = CaseEnvironment(setup, info, plan);
     spec.env_unset = setup.child_env_unset;
     const watchdog::Timing timing = TimingOf(options);
@@ -611,7 +614,8 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
       return ReproduceCommand(self, options, selected[index].id, plan);
     };
     display.ExplorationStarted(race_cases.size());
-    const int schedules = ExploreSchedules(watchdog, race_cases, budget, options.jobs, hooks, results);
+    const int schedules =
+        ExploreSchedules(watchdog, race_cases, budget, options.jobs, hooks, results);
     report.run.options["schedules-run"] = std::to_string(schedules);
     // An exploration cut short is not recorded: a resumed run explores those cases again.
     if (!watchdog.interrupted()) {
@@ -648,10 +652,10 @@ SuiteRun RunSuite(const RunOptions& options, const std::string& self) {
   run.report_written = run.error.empty();
   // A signal while the reports were written: they are complete, the run still says it was stopped.
   run.interrupted = run.interrupted || watchdog.interrupted();
-  run.exit_status = run.interrupted || !run.error.empty()
-                        ? kExitError
-                        : ExitStatusOf(report, /*sharded=*/options.shard.total > 0,
-                                       options.fail_on_unexpected);
+  run.exit_status =
+      run.interrupted || !run.error.empty()
+          ? kExitError
+          : ExitStatusOf(report, /*sharded=*/options.shard.total > 0, options.fail_on_unexpected);
   run.report = std::move(report);
   return run;
 }

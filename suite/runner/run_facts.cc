@@ -32,7 +32,8 @@ std::string IsoTimestamp(std::chrono::system_clock::time_point when) {
 
 std::optional<std::chrono::system_clock::time_point> ParseIsoTimestamp(std::string_view text) {
   // "YYYY-MM-DDTHH:MM:SS.mmmZ": 24 characters exactly.
-  if (text.size() != 24 || text[10] != 'T' || text[19] != '.' || text[23] != 'Z') return std::nullopt;
+  if (text.size() != 24 || text[10] != 'T' || text[19] != '.' || text[23] != 'Z')
+    return std::nullopt;
   struct tm utc {};
   const std::string date(text.substr(0, 19));
   const char* end = strptime(date.c_str(), "%Y-%m-%dT%H:%M:%S", &utc);

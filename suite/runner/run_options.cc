@@ -3,7 +3,8 @@
 
 namespace miconform::runner {
 
-std::map<std::string, std::string> JudgingOptions(const RunOptions& options, bool explore_available) {
+std::map<std::string, std::string> JudgingOptions(const RunOptions& options,
+                                                  bool explore_available) {
   std::string filters;
   for (const auto& glob : options.filters) filters += (filters.empty() ? "" : ",") + glob;
   std::map<std::string, std::string> recorded = {

@@ -27,30 +27,32 @@ struct RunOptions {
   // The time limits (their meaning and defaults: watchdog::Timing, timing.h).
   double timeout_s = watchdog::Timing{}.stall_limit.count() / 1000.0;  // --timeout SECONDS
   double budget_s = watchdog::Timing{}.budget.count() / 1000.0;        // --budget SECONDS
-  int hang_window_ms = static_cast<int>(watchdog::Timing{}.hang_window.count());  // --hang-window MS
-  int observe_ms = static_cast<int>(watchdog::Timing{}.observe.count());          // --observe MS
-  int eventually_ms = static_cast<int>(watchdog::Timing{}.eventually.count());    // --eventually MS
-  int settle_ms = static_cast<int>(watchdog::Timing{}.settle.count());            // --settle MS
+  int hang_window_ms =
+      static_cast<int>(watchdog::Timing{}.hang_window.count());                 // --hang-window MS
+  int observe_ms = static_cast<int>(watchdog::Timing{}.observe.count());        // --observe MS
+  int eventually_ms = static_cast<int>(watchdog::Timing{}.eventually.count());  // --eventually MS
+  int settle_ms = static_cast<int>(watchdog::Timing{}.settle.count());          // --settle MS
   std::string report_dir = "miconform-report";  // --report DIR (or the --resume DIR)
-  std::string expectations;          // --expectations FILE: known failures (empty: none)
-  bool fail_on_unexpected = false;   // --fail-on unexpected: only unexpected failures exit 1
-  bool resume = false;               // --resume DIR: go on with the interrupted run in DIR
-  ProgressSettings progress;         // what stderr shows while the run goes (--progress)
-  std::string inject;                // --inject PLAN: an interposer plan applied to every case
-  bool explore = true;               // --no-explore turns schedule exploration off
-  bool prove = true;                 // --no-proof: hangs decided by the timers alone (comparison)
-  int walk_limit = 8;                // --walk-limit N: countdown runs per race case at most
-  int seeds = 4;                     // --seeds N: PCT schedules per race case
-  std::uint64_t seed = 1;            // --seed N: the first PCT schedule's seed
-  int pct_depth = 3;                 // --pct-depth D: PCT bug depth (D-1 change points), 1..10
-  int pct_horizon = 600;             // --pct-horizon H: change points among the first H hits
+  std::string expectations;                     // --expectations FILE: known failures (empty: none)
+  bool fail_on_unexpected = false;  // --fail-on unexpected: only unexpected failures exit 1
+  bool resume = false;              // --resume DIR: go on with the interrupted run in DIR
+  ProgressSettings progress;        // what stderr shows while the run goes (--progress)
+  std::string inject;               // --inject PLAN: an interposer plan applied to every case
+  bool explore = true;              // --no-explore turns schedule exploration off
+  bool prove = true;                // --no-proof: hangs decided by the timers alone (comparison)
+  int walk_limit = 8;               // --walk-limit N: countdown runs per race case at most
+  int seeds = 4;                    // --seeds N: PCT schedules per race case
+  std::uint64_t seed = 1;           // --seed N: the first PCT schedule's seed
+  int pct_depth = 3;                // --pct-depth D: PCT bug depth (D-1 change points), 1..10
+  int pct_horizon = 600;            // --pct-horizon H: change points among the first H hits
 };
 
 // The options that change what a run can judge, as its record holds them (report.json run.options):
 // the time limits, hang proof, case filter, schedule exploration and fault plan ("inject", only
 // when given). `explore_available`: this build has the interposer that exploration needs. The
 // claim rule (claim.h) compares a run's record with these options' defaults.
-std::map<std::string, std::string> JudgingOptions(const RunOptions& options, bool explore_available);
+std::map<std::string, std::string> JudgingOptions(const RunOptions& options,
+                                                  bool explore_available);
 
 // The options' time limits as one Timing (check it with Timing::Check). A limit that is not a
 // finite number becomes 0, which Check rejects.

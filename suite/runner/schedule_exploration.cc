@@ -19,7 +19,7 @@ using report::Verdict;
 struct ScheduleRun {
   std::string plan;
   report::CaseResult result;
-  bool fired = false;                   // at least one interposer delay happened
+  bool fired = false;  // at least one interposer delay happened
   std::optional<bool> countdown_reached;
 };
 
@@ -71,10 +71,10 @@ void KeepBreakingRun(const ScheduleRun& run, int reproduced, report::CaseResult&
     // finding with a requirement is always such an intermittent.
     for (const report::Finding& finding : run.result.findings) {
       if (finding.requirement_id.empty() || finding.verdict == Verdict::kDocumentedHang) continue;
-      result.findings.push_back(report::Finding{
-          Verdict::kInconclusive, finding.requirement_id,
-          where + ", intermittent (not reproduced in " + std::to_string(kScheduleReplays) +
-              " re-runs): " + finding.text});
+      result.findings.push_back(report::Finding{Verdict::kInconclusive, finding.requirement_id,
+                                                where + ", intermittent (not reproduced in " +
+                                                    std::to_string(kScheduleReplays) +
+                                                    " re-runs): " + finding.text});
     }
   }
   for (const report::Observation& observation : run.result.observations) {
@@ -98,8 +98,8 @@ void KeepBreakingRun(const ScheduleRun& run, int reproduced, report::CaseResult&
 }  // namespace
 
 std::string WalkPlan(const ExplorationBudget& budget, std::uint64_t k) {
-  std::string plan = "mode=countdown;k=" + std::to_string(k) +
-                     ";delay_us=" + std::to_string(budget.walk_delay_us);
+  std::string plan =
+      "mode=countdown;k=" + std::to_string(k) + ";delay_us=" + std::to_string(budget.walk_delay_us);
   if (!budget.only.empty()) plan += ";only=" + budget.only;
   return plan;
 }
@@ -131,8 +131,8 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
   // The walk, one round per K, every still-walking case in parallel.
   std::vector<std::size_t> walking = eligible;
   std::map<std::size_t, std::uint64_t> walk_end;  // K of the run that hit nothing
-  for (std::uint64_t k = 1; k <= static_cast<std::uint64_t>(budget.walk_limit) && !walking.empty() &&
-                            !watchdog.interrupted();
+  for (std::uint64_t k = 1; k <= static_cast<std::uint64_t>(budget.walk_limit) &&
+                            !walking.empty() && !watchdog.interrupted();
        ++k) {
     std::vector<std::pair<std::size_t, std::string>> batch;
     for (std::size_t index : walking) batch.emplace_back(index, WalkPlan(budget, k));
@@ -155,7 +155,8 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
     std::vector<std::pair<std::size_t, std::string>> batch;
     for (std::size_t index : eligible) {
       for (int s = 0; s < budget.seeds; ++s) {
-        batch.emplace_back(index, PctPlan(budget, budget.base_seed + static_cast<std::uint64_t>(s)));
+        batch.emplace_back(index,
+                           PctPlan(budget, budget.base_seed + static_cast<std::uint64_t>(s)));
       }
     }
     run_batch(batch);
@@ -184,7 +185,8 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
     for (const auto& [index, plan] : batch) specs.push_back(hooks.make_spec(index, plan));
     watchdog.RunAll(specs, jobs, [&](std::size_t i, watchdog::Outcome outcome) {
       const report::CaseResult replay = hooks.judge(batch[i].first, outcome);
-      if (report::ScheduleBreaks(replay.verdict, results[batch[i].first].verdict)) ++reproduced[batch[i].first];
+      if (report::ScheduleBreaks(replay.verdict, results[batch[i].first].verdict))
+        ++reproduced[batch[i].first];
     });
   }
 
@@ -215,18 +217,19 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
       result.evidence.trace.push_back("schedule " + run.plan + ": " +
                                       std::string(report::ToString(run.result.verdict)) +
                                       (run.fired ? "" : " (no delay fired)"));
-      for (const std::string& point : run.result.evidence.fired) result.evidence.fired.push_back(point);
+      for (const std::string& point : run.result.evidence.fired)
+        result.evidence.fired.push_back(point);
       const bool breaks = report::ScheduleBreaks(run.result.verdict, plain_verdict);
       if (!breaks && run.result.verdict != Verdict::kError) continue;
       if (run.result.verdict == Verdict::kError) {
-        result.messages.push_back("under schedule '" + run.plan + "': ERROR" +
-                                  (run.result.messages.empty() ? std::string()
-                                                               : ": " + run.result.messages.front()));
+        result.messages.push_back(
+            "under schedule '" + run.plan + "': ERROR" +
+            (run.result.messages.empty() ? std::string() : ": " + run.result.messages.front()));
       }
-      if (breaks && breaking_plan.count(index) > 0 &&
-          breaking_plan[index] == run.plan) {
+      if (breaks && breaking_plan.count(index) > 0 && breaking_plan[index] == run.plan) {
         KeepBreakingRun(run, reproduced[index], result);
-        const Verdict charged = report::BreakingScheduleVerdict(run.result.verdict, reproduced[index]);
+        const Verdict charged =
+            report::BreakingScheduleVerdict(run.result.verdict, reproduced[index]);
         if (report::Severity(charged) > report::Severity(worst)) {
           worst = charged;
           result.reproduce = hooks.reproduce(index, run.plan);
@@ -242,15 +245,12 @@ int ExploreSchedules(watchdog::Watchdog& watchdog, const std::vector<std::size_t
     const auto end = walk_end.find(index);
     result.evidence.trace.push_back(
         "explored " + std::to_string(schedule_runs.size()) + " schedules: " +
-        (end != walk_end.end() ? "the walk covered every point (run " + std::to_string(end->second) +
-                                     " hit none)"
-                               : "the walk stopped at its budget of " +
-                                     std::to_string(budget.walk_limit)) +
+        (end != walk_end.end()
+             ? "the walk covered every point (run " + std::to_string(end->second) + " hit none)"
+             : "the walk stopped at its budget of " + std::to_string(budget.walk_limit)) +
         ", " + std::to_string(budget.seeds) + " pct schedules (depth " +
-        std::to_string(budget.pct_depth) + ", horizon " + std::to_string(budget.pct_horizon) +
-        ")");
-    if (!schedule_runs.empty() &&
-        report::VerdictUnderPlan(worst, any_fired) != worst) {
+        std::to_string(budget.pct_depth) + ", horizon " + std::to_string(budget.pct_horizon) + ")");
+    if (!schedule_runs.empty() && report::VerdictUnderPlan(worst, any_fired) != worst) {
       worst = report::VerdictUnderPlan(worst, any_fired);
       result.messages.push_back(
           "no interposer delay fired in any schedule: the target made no interposed call the "

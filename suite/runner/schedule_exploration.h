@@ -34,10 +34,10 @@ struct ExplorationBudget {
   int seeds = 4;                // pct schedules per case
   std::uint64_t base_seed = 1;  // first seed
   std::uint32_t walk_delay_us = 2000;
-  std::uint32_t pct_depth = 3;      // d: d-1 priority change points
-  std::uint32_t pct_horizon = 0;    // H: change points among hits 1..H (set by the caller)
-  std::uint32_t pct_delay_us = 500; // how long a lower-priority thread is held back per hit
-  std::string only;             // the interposer's only= filter (the target library's file name)
+  std::uint32_t pct_depth = 3;       // d: d-1 priority change points
+  std::uint32_t pct_horizon = 0;     // H: change points among hits 1..H (set by the caller)
+  std::uint32_t pct_delay_us = 500;  // how long a lower-priority thread is held back per hit
+  std::string only;  // the interposer's only= filter (the target library's file name)
 };
 
 // The plan strings of the walk's K-th run and of the PCT schedule with `seed` (canonical form).

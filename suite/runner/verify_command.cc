@@ -117,8 +117,8 @@ int VerifyCommand(const std::string& report_dir, const std::string& library, std
   }
   out << "miconform: verify: " << report_dir << ": a complete run of suite " << MICONFORM_VERSION
       << " against " << rebuilt.run.target << " (SHA-256 " << rebuilt.run.target_sha256 << "), "
-      << rebuilt.cases.size() << " cases, every file as the run wrote it: "
-      << report::ClaimOf(rebuilt) << '\n';
+      << rebuilt.cases.size()
+      << " cases, every file as the run wrote it: " << report::ClaimOf(rebuilt) << '\n';
   if (library.empty()) {
     out << "  the target library was not compared (give --library FILE to check it is the one "
            "tested)\n";

@@ -47,8 +47,8 @@ void WriteNumber(long value) {
   char digits[24];
   int at = sizeof(digits);
   const bool negative = value < 0;
-  unsigned long magnitude = negative ? 0UL - static_cast<unsigned long>(value)
-                                     : static_cast<unsigned long>(value);
+  unsigned long magnitude =
+      negative ? 0UL - static_cast<unsigned long>(value) : static_cast<unsigned long>(value);
   do {
     digits[--at] = static_cast<char>('0' + magnitude % 10);
     magnitude /= 10;

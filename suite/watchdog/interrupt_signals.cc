@@ -1,11 +1,12 @@
 // interrupt_signals.cc - the signal self-pipe of interrupt_signals.h.
 #include "interrupt_signals.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "process_spawn.h"
 
@@ -33,7 +34,8 @@ std::int32_t ParentOf(std::int32_t pid) {
   char path[32] = "/proc/";
   char digits[12];
   int count = 0;
-  for (std::int32_t rest = pid; rest > 0 && count < 11; rest /= 10) digits[count++] = static_cast<char>('0' + rest % 10);
+  for (std::int32_t rest = pid; rest > 0 && count < 11; rest /= 10)
+    digits[count++] = static_cast<char>('0' + rest % 10);
   int at = 6;
   while (count > 0) path[at++] = digits[--count];
   const char tail[] = "/stat";
@@ -67,7 +69,8 @@ extern "C" void OnInterruptSignal(int signal, siginfo_t* info, void*) {
     const bool has_sender = info != nullptr && info->si_code <= 0 && info->si_pid > 0;
     const std::int32_t sender = has_sender ? static_cast<std::int32_t>(info->si_pid) : 0;
     const Record record{signal, sender, has_sender ? ParentOf(sender) : 0, has_sender ? 1 : 0};
-    if (::write(fd, &record, sizeof record) != static_cast<ssize_t>(sizeof record)) g_lost.store(true);
+    if (::write(fd, &record, sizeof record) != static_cast<ssize_t>(sizeof record))
+      g_lost.store(true);
   }
   errno = saved_errno;
 }

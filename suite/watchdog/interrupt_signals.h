@@ -35,8 +35,9 @@ namespace miconform::watchdog {
 
 struct CaughtSignal {
   int signal = 0;
-  pid_t sender = 0;         // meaningful when has_sender
-  pid_t sender_parent = 0;  // the sender's parent when the signal arrived; 0 if it could not be read
+  pid_t sender = 0;  // meaningful when has_sender
+  pid_t sender_parent =
+      0;  // the sender's parent when the signal arrived; 0 if it could not be read
   bool has_sender = false;  // sent by a process (kill, sigqueue), not by the kernel or a terminal
 };
 

@@ -1,18 +1,18 @@
 // phase_channel.cc - the case process's side of the phase channel declared in phase_channel.h.
 #include "phase_channel.h"
 
-#include <cerrno>
-#include <csignal>
-#include <cstdlib>
-#include <cstring>
-#include <ctime>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
 
 namespace miconform::watchdog {
 namespace {
@@ -99,7 +99,8 @@ std::string FormatChannelLine(std::string_view kind, std::string_view text) {
   std::string line(kind);
   if (kind != "disarm" && kind != "end") {
     line += ' ';
-    line.append(text.substr(0, CharacterBoundary(text, PhaseChannel::kMaxLineBytes - 1 - line.size())));
+    line.append(
+        text.substr(0, CharacterBoundary(text, PhaseChannel::kMaxLineBytes - 1 - line.size())));
   }
   for (char& c : line) {
     if (c == '\n') c = ' ';
@@ -119,7 +120,8 @@ std::string NewChannelToken() {
       const auto mix = static_cast<unsigned long long>(::getpid()) * 0x9E3779B97F4A7C15ULL ^
                        static_cast<unsigned long long>(std::clock()) ^
                        reinterpret_cast<std::uintptr_t>(&filled);
-      for (std::size_t i = filled; i < sizeof bytes; ++i) bytes[i] = static_cast<unsigned char>(mix >> (8 * (i % 8)));
+      for (std::size_t i = filled; i < sizeof bytes; ++i)
+        bytes[i] = static_cast<unsigned char>(mix >> (8 * (i % 8)));
       filled = sizeof bytes;
     }
   }

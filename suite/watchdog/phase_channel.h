@@ -37,10 +37,11 @@
 //   wait <tid>                    thread <tid> of the harness starts waiting for the target
 //   woke <tid>                    ... and stops (the watchdog leaves waiting threads out of its
 //                                 measure of progress)
-// A line is at most kMaxLineBytes bytes including its '\n' (without the token); longer text is cut at a UTF-8
-// character boundary. '\n' inside text becomes ' '. Spaces in a requirement id become '_' (the
-// parent splits `arm` lines at the first two spaces). Lines of at most PIPE_BUF bytes written to a
-// pipe are atomic, so lines from several threads (or forked processes) never interleave.
+// A line is at most kMaxLineBytes bytes including its '\n' (without the token); longer text is cut
+// at a UTF-8 character boundary. '\n' inside text becomes ' '. Spaces in a requirement id become
+// '_' (the parent splits `arm` lines at the first two spaces). Lines of at most PIPE_BUF bytes
+// written to a pipe are atomic, so lines from several threads (or forked processes) never
+// interleave.
 //
 // Threading: every method is thread-safe and may be called from any thread, including MI
 // callbacks running on a library's own threads. Calls never throw and never raise SIGPIPE (a
@@ -128,7 +129,8 @@ class PhaseChannel {
 };
 
 // Builds one protocol line (without '\n') exactly as PhaseChannel writes it: "<kind> <text>", or
-// just "disarm" or "end"; '\n' in text replaced, cut to kMaxLineBytes - 1 bytes at a character boundary.
+// just "disarm" or "end"; '\n' in text replaced, cut to kMaxLineBytes - 1 bytes at a character
+// boundary.
 std::string FormatChannelLine(std::string_view kind, std::string_view text);
 
 // A phase that enters or leaves a call into the target: "entered <Call> ..." or
@@ -140,10 +142,24 @@ bool ParseCallPhase(std::string_view phase, std::string* call, bool* entered);
 // format above: the watchdog's supervision and the runner's judge both take lines through it.
 struct ChannelLine {
   enum class Kind {
-    kPhase, kArm, kDisarm, kTrace, kFired, kBackend, kTransport, kIntegration, kMessage, kFinding,
+    kPhase,
+    kArm,
+    kDisarm,
+    kTrace,
+    kFired,
+    kBackend,
+    kTransport,
+    kIntegration,
+    kMessage,
+    kFinding,
     kObservation,
     kVerdict,
-    kWait, kWoke, kSkipped, kUnfired, kHarnessError, kEnd,
+    kWait,
+    kWoke,
+    kSkipped,
+    kUnfired,
+    kHarnessError,
+    kEnd,
     kMalformed,  // an unknown kind, or a known one without its fields
   };
   Kind kind = Kind::kMalformed;

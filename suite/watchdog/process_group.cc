@@ -1,7 +1,9 @@
 // process_group.cc - /proc readers and group reaping of process_group.h.
 #include "process_group.h"
 
-#include "quiescence.h"
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -9,17 +11,16 @@
 #include <filesystem>
 #include <map>
 #include <set>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "quiescence.h"
 
 namespace miconform::watchdog {
 namespace {
 
 bool IsNumber(const std::string& name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !name.empty() &&
+         std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
-
 
 // Sends `signal` to the process (pid, start_time) if it is still that process: through a pidfd
 // opened first and checked after, so the signal cannot reach a process that reused the pid.
@@ -38,7 +39,8 @@ bool SignalExactly(pid_t pid, unsigned long long start_time, int signal) {
   return sent;
 }
 
-std::vector<ProcessEntry> DescendantEntries(pid_t root, const std::vector<ProcessEntry>& processes) {
+std::vector<ProcessEntry> DescendantEntries(pid_t root,
+                                            const std::vector<ProcessEntry>& processes) {
   std::multimap<long, const ProcessEntry*> by_parent;
   for (const ProcessEntry& process : processes) by_parent.emplace(process.ppid, &process);
   std::vector<ProcessEntry> found;
@@ -67,8 +69,8 @@ std::vector<ProcessEntry> ListProcesses() {
     if (!IsNumber(name)) continue;
     const ProcStat stat = ParseProcStat(ReadProcFile("/proc/" + name + "/stat"));
     if (!stat.ok) continue;
-    processes.push_back({static_cast<pid_t>(std::stol(name)), stat.ppid, stat.pgrp, stat.state,
-                         stat.start_time});
+    processes.push_back(
+        {static_cast<pid_t>(std::stol(name)), stat.ppid, stat.pgrp, stat.state, stat.start_time});
   }
   return processes;
 }
@@ -92,17 +94,20 @@ int KillTree(pid_t root) {
   // (pid, start time) of every process stopped so far.
   std::set<std::pair<pid_t, unsigned long long>> stopped;
   const unsigned long long root_start = StartTimeOf(root);
-  if (root_start != 0 && SignalExactly(root, root_start, SIGSTOP)) stopped.emplace(root, root_start);
+  if (root_start != 0 && SignalExactly(root, root_start, SIGSTOP))
+    stopped.emplace(root, root_start);
   ::kill(-root, SIGSTOP);
   // A stopped process cannot fork, so a walk that finds nothing new has found everything; the
   // bound only guards against a tree that keeps growing faster than it is walked.
-  std::set<std::pair<pid_t, unsigned long long>> tried;  // a process that cannot be stopped is tried once
+  std::set<std::pair<pid_t, unsigned long long>>
+      tried;  // a process that cannot be stopped is tried once
   for (int walk = 0; walk < 64; ++walk) {
     const std::vector<ProcessEntry> processes = ListProcesses();
     bool found_new = false;
     for (const ProcessEntry& entry : DescendantEntries(root, processes)) {
       if (!tried.emplace(entry.pid, entry.start_time).second) continue;
-      if (SignalExactly(entry.pid, entry.start_time, SIGSTOP)) stopped.emplace(entry.pid, entry.start_time);
+      if (SignalExactly(entry.pid, entry.start_time, SIGSTOP))
+        stopped.emplace(entry.pid, entry.start_time);
       found_new = true;
     }
     if (!found_new) break;
@@ -112,7 +117,8 @@ int KillTree(pid_t root) {
   for (const auto& [pid, start_time] : stopped) {
     if (SignalExactly(pid, start_time, SIGKILL) && pid != root) ++others;
   }
-  if (root_start != 0 && stopped.count({root, root_start}) == 0) SignalExactly(root, root_start, SIGKILL);
+  if (root_start != 0 && stopped.count({root, root_start}) == 0)
+    SignalExactly(root, root_start, SIGKILL);
   return others;
 }
 

@@ -12,8 +12,9 @@
 #ifndef MICONFORM_WATCHDOG_PROCESS_GROUP_H
 #define MICONFORM_WATCHDOG_PROCESS_GROUP_H
 
-#include <string>
 #include <sys/types.h>
+
+#include <string>
 #include <vector>
 
 namespace miconform::watchdog {

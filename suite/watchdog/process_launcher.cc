@@ -1,9 +1,10 @@
 // process_launcher.cc - the real Launcher of launcher.h: case processes started with Boost.Process
 // v2, watched through pipes and a pidfd on the watchdog's io_context.
+#include <sys/prctl.h>
+
 #include <array>
 #include <csignal>
 #include <set>
-#include <sys/prctl.h>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
@@ -23,8 +24,12 @@ constexpr std::chrono::milliseconds kReapPoll{5};
 
 class ProcessChild final : public ChildProcess {
  public:
-  ProcessChild(boost::asio::io_context& io, std::unique_ptr<Spawned> spawned, ChildObserver& observer)
-      : io_(io), spawned_(std::move(spawned)), observer_(observer), pid_(spawned_->pid),
+  ProcessChild(boost::asio::io_context& io, std::unique_ptr<Spawned> spawned,
+               ChildObserver& observer)
+      : io_(io),
+        spawned_(std::move(spawned)),
+        observer_(observer),
+        pid_(spawned_->pid),
         reap_timer_(io) {}
 
   void Begin() {
@@ -80,22 +85,23 @@ class ProcessChild final : public ChildProcess {
 
  private:
   template <std::size_t N>
-  void Read(boost::asio::readable_pipe& pipe, std::array<char, N>& buffer, bool* eof, bool is_channel) {
-    pipe.async_read_some(boost::asio::buffer(buffer), [this, &pipe, &buffer, eof, is_channel](
-                                                          const boost::system::error_code& error,
-                                                          std::size_t read) {
-      if (finished_) return;
-      if (read > 0) {
-        const std::string_view bytes(buffer.data(), read);
-        is_channel ? observer_.OnChannelData(bytes) : observer_.OnOutputData(bytes);
-      }
-      if (error) {
-        *eof = true;
-        if (channel_eof_ && output_eof_) observer_.OnStreamsClosed();
-        return;
-      }
-      Read(pipe, buffer, eof, is_channel);
-    });
+  void Read(boost::asio::readable_pipe& pipe, std::array<char, N>& buffer, bool* eof,
+            bool is_channel) {
+    pipe.async_read_some(
+        boost::asio::buffer(buffer), [this, &pipe, &buffer, eof, is_channel](
+                                         const boost::system::error_code& error, std::size_t read) {
+          if (finished_) return;
+          if (read > 0) {
+            const std::string_view bytes(buffer.data(), read);
+            is_channel ? observer_.OnChannelData(bytes) : observer_.OnOutputData(bytes);
+          }
+          if (error) {
+            *eof = true;
+            if (channel_eof_ && output_eof_) observer_.OnStreamsClosed();
+            return;
+          }
+          Read(pipe, buffer, eof, is_channel);
+        });
   }
 
   void Reap() {
@@ -113,8 +119,10 @@ class ProcessChild final : public ChildProcess {
     }
     std::string notes;
     if (!empty) {
-      notes = "processes of group " + std::to_string(pid_) + ", or processes it left behind, were "
-              "still present " + std::to_string(kReapLimit.count()) + " ms after SIGKILL";
+      notes = "processes of group " + std::to_string(pid_) +
+              ", or processes it left behind, were "
+              "still present " +
+              std::to_string(kReapLimit.count()) + " ms after SIGKILL";
     }
     auto done = std::move(finish_done_);
     done(std::move(notes));

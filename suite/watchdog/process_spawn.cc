@@ -1,22 +1,20 @@
 // process_spawn.cc - the Boost.Process v2 launch of process_spawn.h.
 #include "process_spawn.h"
 
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-
-#include <chrono>
-#include <deque>
-#include <mutex>
-#include <set>
+#include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <deque>
+#include <mutex>
+#include <set>
 
 #include <boost/process/v2/posix/default_launcher.hpp>
 #include <boost/process/v2/stdio.hpp>
@@ -90,7 +88,7 @@ bool MakePipe(Fd* read_end, Fd* write_end, std::string* error) {
 // and exec in the child, so it uses async-signal-safe calls only.
 struct SupervisedChildSetup {
   pid_t parent;
-  int channel_fd;                 // -1: no channel
+  int channel_fd;  // -1: no channel
   const char* const* environment;
 
   bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
@@ -104,9 +102,10 @@ struct SupervisedChildSetup {
                                const char* const*) {
     if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
     // Whatever the child starts stays in its tree (process_group.h, KillTree).
-    if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) return bp::error_code(errno, bp::system_category());
+    if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+      return bp::error_code(errno, bp::system_category());
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);  // the runner died before PDEATHSIG was set
+    if (::getppid() != parent) ::_exit(127);      // the runner died before PDEATHSIG was set
     ::prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY);  // fails harmlessly without Yama
     sigset_t none;
     sigemptyset(&none);
@@ -114,7 +113,8 @@ struct SupervisedChildSetup {
     struct sigaction default_action {};
     default_action.sa_handler = SIG_DFL;
     sigemptyset(&default_action.sa_mask);
-    for (const int signal : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD}) ::sigaction(signal, &default_action, nullptr);
+    for (const int signal : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD})
+      ::sigaction(signal, &default_action, nullptr);
     if (channel_fd >= 0 && ::fcntl(channel_fd, F_SETFD, 0) == -1) {
       return bp::error_code(errno, bp::system_category());
     }
@@ -123,15 +123,16 @@ struct SupervisedChildSetup {
 
   // The default launcher would call exit(), running the runner's atexit handlers and flushing
   // its stdio buffers in the child; leave at once instead (the errno already reached the parent).
-  void on_exec_error(bp::posix::default_launcher&, const bp::filesystem::path&,
-                     const char* const*, const bp::error_code&) {
+  void on_exec_error(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*,
+                     const bp::error_code&) {
     ::_exit(127);
   }
 };
 
 // The inherited environment without the `unset` names, then the overrides.
-std::vector<std::string> BuildEnvironment(const std::vector<std::pair<std::string, std::string>>& overrides,
-                                          const std::vector<std::string>& unset) {
+std::vector<std::string> BuildEnvironment(
+    const std::vector<std::pair<std::string, std::string>>& overrides,
+    const std::vector<std::string>& unset) {
   std::vector<std::string> entries;
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     const std::string_view text(*entry);
@@ -143,7 +144,9 @@ std::vector<std::string> BuildEnvironment(const std::vector<std::pair<std::strin
   }
   for (const auto& [name, value] : overrides) {
     // Later overrides of the same name win.
-    std::erase_if(entries, [&name](const std::string& entry) { return entry.compare(0, name.size() + 1, name + "=") == 0; });
+    std::erase_if(entries, [&name](const std::string& entry) {
+      return entry.compare(0, name.size() + 1, name + "=") == 0;
+    });
     entries.push_back(name + "=" + value);
   }
   return entries;
@@ -274,10 +277,10 @@ std::unique_ptr<Spawned> SpawnInOwnGroup(boost::asio::io_context& io, const Spaw
                              environment_pointers.data()};
   SpawnRecord& spawns = Spawns();
   std::unique_lock<std::mutex> recording(spawns.mutex);
-  spawned->process = launcher(boost::asio::any_io_executor(io.get_executor()), launch_error,
-                              bp::filesystem::path(executable), arguments,
-                              bp::process_stdio{nullptr, output_write.get(), output_write.get()},
-                              setup);
+  spawned->process =
+      launcher(boost::asio::any_io_executor(io.get_executor()), launch_error,
+               bp::filesystem::path(executable), arguments,
+               bp::process_stdio{nullptr, output_write.get(), output_write.get()}, setup);
   if (!launch_error) spawns.started.emplace(launcher.pid, StartTimeOf(launcher.pid));
   recording.unlock();
   if (launch_error) {
@@ -295,7 +298,8 @@ std::unique_ptr<Spawned> SpawnInOwnGroup(boost::asio::io_context& io, const Spaw
   channel_write = Fd();
   boost::system::error_code assign_error;
   spawned->output.assign(output_read.release(), assign_error);
-  if (!assign_error && request.with_channel) spawned->channel.assign(channel_read.release(), assign_error);
+  if (!assign_error && request.with_channel)
+    spawned->channel.assign(channel_read.release(), assign_error);
   if (assign_error) {
     // Cannot watch it: do not leave it running.
     ::kill(-spawned->process.id(), SIGKILL);

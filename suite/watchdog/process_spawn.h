@@ -40,8 +40,8 @@ struct SpawnRequest {
   std::vector<std::string> argv;                         // argv[0]: a path, or a name on PATH
   std::vector<std::pair<std::string, std::string>> env;  // overrides of the inherited environment
   std::vector<std::string> env_unset;  // names of inherited variables the child does not get
-  bool with_channel = false;                             // pass a phase channel (see channel_token)
-  std::string channel_token;                             // the channel's framing token (phase_channel.h)
+  bool with_channel = false;           // pass a phase channel (see channel_token)
+  std::string channel_token;           // the channel's framing token (phase_channel.h)
 };
 
 struct Spawned {

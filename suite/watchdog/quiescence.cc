@@ -1,15 +1,15 @@
 // quiescence.cc - the /proc readers and the proof of quiescence.h.
 #include "quiescence.h"
 
+#include <fcntl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
 #include <charconv>
+#include <csignal>
 #include <cstring>
-#include <fcntl.h>
 #include <thread>
 
 namespace miconform::watchdog {
@@ -153,7 +153,8 @@ std::vector<Mapping> ReadMappings(pid_t pid) {
 }
 
 bool IsNumber(std::string_view name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !name.empty() &&
+         std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::vector<pid_t> ListThreads(pid_t pid, std::string* error) {
@@ -228,7 +229,8 @@ std::string WakeSources(pid_t pid, const std::vector<pid_t>& tids) {
   }
   for (const pid_t tid : tids) {
     const std::string task_status = ReadProcFile(base + "/task/" + std::to_string(tid) + "/status");
-    if (SignalMask(task_status, "SigPnd:") != 0) return "a signal pending for tid " + std::to_string(tid);
+    if (SignalMask(task_status, "SigPnd:") != 0)
+      return "a signal pending for tid " + std::to_string(tid);
   }
   std::uint64_t wake_signals = Bit(SIGALRM) | Bit(SIGVTALRM) | Bit(SIGPROF) | Bit(SIGIO);
   for (int signal = SIGRTMIN; signal <= SIGRTMAX; ++signal) wake_signals |= Bit(signal);
@@ -239,7 +241,8 @@ std::string WakeSources(pid_t pid, const std::vector<pid_t>& tids) {
   if (!ReadProcFile(base + "/timers").empty()) return "a POSIX timer (/proc/<pid>/timers)";
   for (const pid_t tid : tids) {
     const std::string children = ReadProcFile(base + "/task/" + std::to_string(tid) + "/children");
-    if (children.find_first_not_of(" \n") != std::string::npos) return "a child process (" + children + ")";
+    if (children.find_first_not_of(" \n") != std::string::npos)
+      return "a child process (" + children + ")";
   }
   return {};
 }
@@ -252,7 +255,8 @@ bool ParseSwitches(const std::string& status, std::uint64_t* runs) {
     const auto at = status.find(std::string("\n") + field);
     if (at == std::string::npos) continue;
     std::string_view value = std::string_view(status).substr(at + 1 + std::strlen(field));
-    while (!value.empty() && (value.front() == '\t' || value.front() == ' ')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == '\t' || value.front() == ' '))
+      value.remove_prefix(1);
     std::uint64_t count = 0;
     std::from_chars(value.data(), value.data() + value.size(), count);
     total += count;
@@ -290,11 +294,12 @@ ProcStat ParseProcStat(std::string_view stat) {
   ProcStat fields;
   const auto open = stat.find('(');
   const auto close = stat.rfind(')');
-  if (open == std::string_view::npos || close == std::string_view::npos || close < open) return fields;
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open)
+    return fields;
   fields.name = std::string(stat.substr(open + 1, close - open - 1));
   std::string_view rest = stat.substr(close + 1);
-  // Fields 3.. : state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
-  // cutime cstime priority nice num_threads itrealvalue starttime
+  // Fields 3.. : state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime
+  // stime cutime cstime priority nice num_threads itrealvalue starttime
   std::vector<std::string_view> words;
   while (!rest.empty() && words.size() < 20) {
     while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
@@ -367,8 +372,9 @@ ProcessSample SampleProcess(pid_t pid) {
     sample.error = "every thread of process " + std::to_string(pid) + " ended while it was read";
     return sample;
   }
-  if (std::all_of(sample.threads.begin(), sample.threads.end(),
-                  [](const ThreadSample& thread) { return thread.state == 'Z' || thread.state == 'X'; })) {
+  if (std::all_of(sample.threads.begin(), sample.threads.end(), [](const ThreadSample& thread) {
+        return thread.state == 'Z' || thread.state == 'X';
+      })) {
     sample.error = "process " + std::to_string(pid) + " is exiting (every thread has ended)";
     return sample;
   }
@@ -410,10 +416,12 @@ bool QuiescenceProof::Add(const ProcessSample& sample, const std::set<pid_t>& ex
   last_ = now;
   parked_ = std::move(parked);
   ++consecutive_;
-  explanation_ = proven() ? "every thread" + std::string(excluded.empty() ? "" : " but the harness's waiting ones") +
-                                " parked in an untimed wait only this process can end, unchanged over " +
-                                std::to_string(consecutive_) + " samples"
-                          : "parked so far";
+  explanation_ = proven()
+                     ? "every thread" +
+                           std::string(excluded.empty() ? "" : " but the harness's waiting ones") +
+                           " parked in an untimed wait only this process can end, unchanged over " +
+                           std::to_string(consecutive_) + " samples"
+                     : "parked so far";
   return proven();
 }
 

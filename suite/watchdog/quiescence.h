@@ -52,17 +52,18 @@ struct ThreadSample {
   pid_t tid = 0;
   std::string name;
   char state = '?';
-  std::uint64_t runs = 0;  // times the thread was scheduled (or context switches): moves when it runs
-  std::string syscall;     // the raw /proc syscall line (where it waits, with stack and pc)
+  std::uint64_t runs =
+      0;                // times the thread was scheduled (or context switches): moves when it runs
+  std::string syscall;  // the raw /proc syscall line (where it waits, with stack and pc)
   ThreadWait wait = ThreadWait::kUnknown;
-  std::string how;         // e.g. "untimed private futex wait", "timed futex wait", "nanosleep"
+  std::string how;  // e.g. "untimed private futex wait", "timed futex wait", "nanosleep"
 };
 
 struct ProcessSample {
-  bool ok = false;         // false: the process is gone or /proc unreadable (see error)
+  bool ok = false;  // false: the process is gone or /proc unreadable (see error)
   std::string error;
-  bool may_be_woken = false;  // a pending signal or a POSIX timer
-  std::string woken_by;       // what, when may_be_woken
+  bool may_be_woken = false;          // a pending signal or a POSIX timer
+  std::string woken_by;               // what, when may_be_woken
   std::vector<ThreadSample> threads;  // sorted by tid
 };
 
@@ -77,8 +78,8 @@ struct FutexCall {
 // "-1 sp pc", or "nr a0 a1 a2 a3 a4 a5 sp pc" in hex). `is_private_address` answers whether an
 // address lies in a private mapping (only asked for a futex without FUTEX_PRIVATE_FLAG).
 template <typename PrivateAddress>
-ThreadWait ClassifyThread(char state, std::string_view syscall_text, PrivateAddress is_private_address,
-                          std::string* how);
+ThreadWait ClassifyThread(char state, std::string_view syscall_text,
+                          PrivateAddress is_private_address, std::string* how);
 
 // The fields of a /proc/<pid>[/task/<tid>]/stat line this module and process_group.cc read. The
 // name sits in parentheses and may itself hold ')' or spaces, so the rest is read after the LAST

@@ -1,10 +1,11 @@
 // stack_capture.cc - the bounded, asynchronous stack dump of stack_capture.h.
 #include "stack_capture.h"
 
+#include <sys/wait.h>
+
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
-#include <sys/wait.h>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
@@ -63,17 +64,19 @@ StackCapture::StackCapture(boost::asio::io_context& io, pid_t target,
 }
 
 void StackCapture::Read() {
-  tool_->output.async_read_some(
-      boost::asio::buffer(buffer_), [this](const boost::system::error_code& error, std::size_t read) {
-        if (finished_ || killed_) return;
-        if (text_.size() < kMaxBytes) text_.append(buffer_.data(), std::min(read, kMaxBytes - text_.size()));
-        if (error) {
-          eof_ = true;
-          MaybeDone();
-          return;
-        }
-        Read();
-      });
+  tool_->output.async_read_some(boost::asio::buffer(buffer_),
+                                [this](const boost::system::error_code& error, std::size_t read) {
+                                  if (finished_ || killed_) return;
+                                  if (text_.size() < kMaxBytes)
+                                    text_.append(buffer_.data(),
+                                                 std::min(read, kMaxBytes - text_.size()));
+                                  if (error) {
+                                    eof_ = true;
+                                    MaybeDone();
+                                    return;
+                                  }
+                                  Read();
+                                });
 }
 
 StackCapture::~StackCapture() {
@@ -93,14 +96,16 @@ void StackCapture::MaybeDone() {
   std::string result;
   if (!command_.empty()) result = "$ " + command_ + "\n";
   result += text_;
-  if (text_.size() >= kMaxBytes) result += "\n[stack capture cut at " + std::to_string(kMaxBytes) + " bytes]\n";
+  if (text_.size() >= kMaxBytes)
+    result += "\n[stack capture cut at " + std::to_string(kMaxBytes) + " bytes]\n";
   if (killed_) {
     result += "\n[stack capture did not finish within " + std::to_string(limit_.count()) +
               " ms; the tool was killed]\n";
   } else if (status_ != 0 && !command_.empty()) {
     result += "\n[stack capture tool ended with status " +
               std::string(WIFSIGNALED(status_) ? "signal " + std::to_string(WTERMSIG(status_))
-                                               : std::to_string(WEXITSTATUS(status_))) + "]\n";
+                                               : std::to_string(WEXITSTATUS(status_))) +
+              "]\n";
   }
   auto done = std::move(done_);
   done(std::move(result));

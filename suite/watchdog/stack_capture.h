@@ -8,13 +8,14 @@
 #ifndef MICONFORM_WATCHDOG_STACK_CAPTURE_H
 #define MICONFORM_WATCHDOG_STACK_CAPTURE_H
 
+#include <sys/types.h>
+
 #include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-#include <sys/types.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -1,15 +1,16 @@
 // supervision.cc - the per-child supervision rules declared in supervision.h.
 #include "supervision.h"
 
-#include "phase_channel.h"
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <exception>
-#include <sys/wait.h>
 
 #include <boost/asio/post.hpp>
+
+#include "phase_channel.h"
 
 namespace miconform::watchdog {
 
@@ -166,9 +167,8 @@ void Supervision::OnTick() {
   const bool armed_in_flight = ArmedCallInFlight();
   const auto limit = armed_in_flight ? spec_.hang_window : spec_.timeout;
   if (now - last_progress_ >= limit) {
-    const std::string why = last_explanation_.empty()
-                                ? std::string("no proof was possible")
-                                : "not proven stuck: " + last_explanation_;
+    const std::string why = last_explanation_.empty() ? std::string("no proof was possible")
+                                                      : "not proven stuck: " + last_explanation_;
     StopChild(Stop::kTimerHang,
               "no progress for " + std::to_string(limit.count()) + " ms (" +
                   (armed_in_flight ? "--hang-window, the armed call in flight" : "--timeout") +
@@ -244,7 +244,8 @@ void Supervision::OnExit(int wait_status, const std::string& error) {
   drain_timer_.async_wait([this](const boost::system::error_code& error) {
     if (error) return;
     drain_expired_ = true;
-    if (!streams_closed_) AddNote("the child's output streams were still open after it ended; stopped reading");
+    if (!streams_closed_)
+      AddNote("the child's output streams were still open after it ended; stopped reading");
     MaybeFinish();
   });
   MaybeFinish();
@@ -269,8 +270,8 @@ void Supervision::Deliver() {
   if (child_) {
     channel_reader_.Close([this](std::string line) { HandleLine(std::move(line)); });
     if (signals_to_runner_ > kMaxSignalsNoted) {
-      outcome_.signals_to_runner.push_back(
-          std::to_string(signals_to_runner_ - kMaxSignalsNoted) + " more signals");
+      outcome_.signals_to_runner.push_back(std::to_string(signals_to_runner_ - kMaxSignalsNoted) +
+                                           " more signals");
     }
     outcome_.foreign_channel_bytes = channel_reader_.foreign_bytes();
     outcome_.foreign_channel_sample = channel_reader_.foreign_sample();

@@ -105,7 +105,7 @@ class Supervision final : public ChildObserver {
   };
   std::vector<ThreadMark> last_marks_;  // per thread, at the last sample
   QuiescenceProof proof_{Timing::kProofSamples, Timing::kProofInterval};
-  std::string last_explanation_;              // why the last sample proved nothing
+  std::string last_explanation_;  // why the last sample proved nothing
   ChannelReader channel_reader_{NewChannelToken()};
   std::size_t signals_to_runner_ = 0;
   bool armed_ = false;

@@ -13,7 +13,7 @@ std::string Timing::Check() const {
     const char* option;
     ms value;
   };
-  const Limit limits[] = {{"--timeout", stall_limit}, {"--budget", budget},
+  const Limit limits[] = {{"--timeout", stall_limit},     {"--budget", budget},
                           {"--hang-window", hang_window}, {"--observe", observe},
                           {"--eventually", eventually},   {"--settle", settle}};
   for (const Limit& limit : limits) {
@@ -23,7 +23,8 @@ std::string Timing::Check() const {
   }
   if (observe >= hang_window) {
     return "--observe (" + Ms(observe) + ") must be shorter than --hang-window (" +
-           Ms(hang_window) + "): a case must release a documented hang before the watchdog "
+           Ms(hang_window) +
+           "): a case must release a documented hang before the watchdog "
            "records it by timer";
   }
   if (hang_window >= stall_limit) {
@@ -38,8 +39,8 @@ std::string Timing::Check() const {
     return "--settle (" + Ms(settle) + ") must be shorter than --timeout (" + Ms(stall_limit) + ")";
   }
   if (stall_limit > budget) {
-    return "--timeout (" + Ms(stall_limit) + ") must not be longer than --budget (" +
-           Ms(budget) + ")";
+    return "--timeout (" + Ms(stall_limit) + ") must not be longer than --budget (" + Ms(budget) +
+           ")";
   }
   return {};
 }

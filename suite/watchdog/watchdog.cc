@@ -2,17 +2,16 @@
 // thread and hands their outcomes to the calling thread.
 #include "watchdog.h"
 
+#include <fcntl.h>
+
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-
-#include <fcntl.h>
-
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 
 #include "interrupt_signals.h"
 #include "launcher.h"
@@ -26,7 +25,10 @@ namespace miconform::watchdog {
 struct Watchdog::Run {
   Run(const std::vector<ChildSpec>& specs_in, std::size_t jobs_in, Launcher& launcher_in,
       std::atomic<bool>& interrupted_in)
-      : specs(specs_in), jobs(jobs_in), launcher(launcher_in), interrupted(interrupted_in),
+      : specs(specs_in),
+        jobs(jobs_in),
+        launcher(launcher_in),
+        interrupted(interrupted_in),
         supervisions(specs_in.size()) {}
 
   // Queues one outcome for the calling thread.
@@ -49,7 +51,8 @@ struct Watchdog::Run {
     signal_watch->async_wait(boost::asio::posix::stream_descriptor::wait_read,
                              [this](const boost::system::error_code& error) {
                                if (error) return;
-                               for (const CaughtSignal& caught : signals->Take()) TakeSignal(caught);
+                               for (const CaughtSignal& caught : signals->Take())
+                                 TakeSignal(caught);
                                if (reported < specs.size()) WatchSignals();
                              });
   }
@@ -76,8 +79,8 @@ struct Watchdog::Run {
     while (!stopping && running < jobs && next < specs.size()) {
       const std::size_t index = next++;
       ++running;
-      supervisions[index] = std::make_unique<Supervision>(
-          io, launcher, specs[index], [this, index](Outcome outcome) {
+      supervisions[index] =
+          std::make_unique<Supervision>(io, launcher, specs[index], [this, index](Outcome outcome) {
             --running;
             Report(index, std::move(outcome));
             StartMore();
@@ -126,7 +129,7 @@ struct Watchdog::Run {
   Launcher& launcher;
   std::atomic<bool>& interrupted;
   std::vector<std::unique_ptr<Supervision>> supervisions;
-  InterruptSignals* signals = nullptr;                  // the active instance, if any
+  InterruptSignals* signals = nullptr;  // the active instance, if any
   std::unique_ptr<boost::asio::posix::stream_descriptor> signal_watch;  // on a dup of its fd
   std::size_t next = 0;
   std::size_t running = 0;

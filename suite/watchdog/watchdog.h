@@ -28,10 +28,11 @@
 namespace miconform::watchdog {
 
 struct ChildSpec {
-  std::string id;                                        // for messages
-  std::vector<std::string> argv;                         // argv[0] = executable path (or a name found on PATH)
-  std::vector<std::pair<std::string, std::string>> env;  // added to/overriding the inherited environment
-  std::vector<std::string> env_unset;                    // names of inherited variables it does not get
+  std::string id;                 // for messages
+  std::vector<std::string> argv;  // argv[0] = executable path (or a name found on PATH)
+  std::vector<std::pair<std::string, std::string>>
+      env;                             // added to/overriding the inherited environment
+  std::vector<std::string> env_unset;  // names of inherited variables it does not get
   // The limits, with their meaning in timing.h. timeout: no progress this long is a hang (timer);
   // hang_window: the same while the armed call is in flight; budget: the whole run of a child that
   // keeps progressing.
@@ -50,7 +51,7 @@ struct Outcome {
   End end = End::kLaunchFailed;
   int exit_code = -1;  // kExited: the exit status
   int signal = 0;      // kSignaled: the signal; kTimedOut/kInterrupted: the signal that ended it
-  bool armed_at_timeout = false;  // kTimedOut: an `arm` line was in force
+  bool armed_at_timeout = false;              // kTimedOut: an `arm` line was in force
   std::string armed_requirement, armed_call;  // kTimedOut and armed: from the `arm` line
   std::string last_phase;                     // text of the last `phase` line
   // kTimedOut: true when the hang was proven from /proc (every thread parked for good), false
@@ -63,11 +64,11 @@ struct Outcome {
   std::vector<std::string> calls_in_flight;
   // kTimedOut and kOverBudget: how long since the last progress, and how much it made.
   std::string progress;
-  std::vector<std::string> lines;             // every channel line in order, without '\n'
-  std::string output;                         // stdout+stderr interleaved, last 64 KiB
-  std::string stacks;                         // kTimedOut: every thread's stack
-  std::string thread_states;                  // kTimedOut: state + wchan of every thread
-  std::string launch_error;                   // kLaunchFailed: why
+  std::vector<std::string> lines;  // every channel line in order, without '\n'
+  std::string output;              // stdout+stderr interleaved, last 64 KiB
+  std::string stacks;              // kTimedOut: every thread's stack
+  std::string thread_states;       // kTimedOut: state + wchan of every thread
+  std::string launch_error;        // kLaunchFailed: why
   double duration_s = 0;
   int leftovers_killed = 0;  // processes of the child's group or tree alive after it ended, killed
   // Bytes on the phase channel that were not the harness's framed lines (phase_channel.h): the
@@ -98,8 +99,7 @@ class Watchdog {
   // every running child, its outcome and those of specs not yet started are kInterrupted, and
   // interrupted() becomes true.
   void RunAll(const std::vector<ChildSpec>& specs, int jobs,
-              const std::function<void(std::size_t, Outcome)>& on_done,
-              bool handle_signals = true);
+              const std::function<void(std::size_t, Outcome)>& on_done, bool handle_signals = true);
 
   // One child, with signal handling; returns its outcome.
   Outcome RunOne(const ChildSpec& spec);

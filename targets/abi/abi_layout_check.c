@@ -2,12 +2,12 @@
  *
  * Compiled into the miconform_abi library; if any size, offset, slot position or value drifts,
  * the build stops here. Nothing in this file runs. */
-#include "miconform/mi_abi.h"
-
 #include <stddef.h>
 
+#include "miconform/mi_abi.h"
+
 #define SLOT(table, field, index) \
-    _Static_assert(offsetof(table, field) == (index) * sizeof(void *), #table "." #field " slot")
+  _Static_assert(offsetof(table, field) == (index) * sizeof(void*), #table "." #field " slot")
 
 /* scalar types */
 _Static_assert(sizeof(MI_Boolean) == 1, "MI_Boolean is 1 byte");
@@ -17,7 +17,7 @@ _Static_assert(sizeof(MI_Uint64) == 8, "MI_Uint64 is 8 bytes");
 _Static_assert(sizeof(MI_Char) == 1, "MI_Char is 1 byte on Unix");
 _Static_assert(sizeof(MI_Result) == 4, "MI_Result is int-sized");
 _Static_assert(sizeof(MI_CancellationReason) == 4, "MI_CancellationReason is int-sized");
-_Static_assert(sizeof(void *) == 8 && sizeof(ptrdiff_t) == 8, "LP64");
+_Static_assert(sizeof(void*) == 8 && sizeof(ptrdiff_t) == 8, "LP64");
 
 /* cancellation reasons */
 _Static_assert(MI_REASON_NONE == 0 && MI_REASON_TIMEOUT == 1 && MI_REASON_SHUTDOWN == 2 &&
@@ -50,11 +50,11 @@ _Static_assert(MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS == 0x0001u, "manual ack flag
 _Static_assert(MI_OPERATIONFLAGS_REPORT_OPERATION_STARTED == 0x0200u, "report started flag");
 
 /* handles: 24 bytes, reserved1 at 0, reserved2 at 8, ft at 16 */
-#define HANDLE(type)                                                          \
-    _Static_assert(sizeof(type) == 24, #type " is 24 bytes");                 \
-    _Static_assert(offsetof(type, reserved1) == 0, #type ".reserved1 at 0");  \
-    _Static_assert(offsetof(type, reserved2) == 8, #type ".reserved2 at 8");  \
-    _Static_assert(offsetof(type, ft) == 16, #type ".ft at 16")
+#define HANDLE(type)                                                       \
+  _Static_assert(sizeof(type) == 24, #type " is 24 bytes");                \
+  _Static_assert(offsetof(type, reserved1) == 0, #type ".reserved1 at 0"); \
+  _Static_assert(offsetof(type, reserved2) == 8, #type ".reserved2 at 8"); \
+  _Static_assert(offsetof(type, ft) == 16, #type ".ft at 16")
 HANDLE(MI_Application);
 HANDLE(MI_Session);
 HANDLE(MI_Operation);
@@ -62,7 +62,7 @@ HANDLE(MI_DestinationOptions);
 HANDLE(MI_OperationOptions);
 
 /* MI_ApplicationFT: 11 slots */
-_Static_assert(sizeof(MI_ApplicationFT) == 11 * sizeof(void *), "MI_ApplicationFT has 11 slots");
+_Static_assert(sizeof(MI_ApplicationFT) == 11 * sizeof(void*), "MI_ApplicationFT has 11 slots");
 SLOT(MI_ApplicationFT, Close, 0);
 SLOT(MI_ApplicationFT, NewSession, 1);
 SLOT(MI_ApplicationFT, NewHostedProvider, 2);
@@ -76,7 +76,7 @@ SLOT(MI_ApplicationFT, NewInstanceFromClass, 9);
 SLOT(MI_ApplicationFT, NewClass, 10);
 
 /* MI_SessionFT: 15 slots */
-_Static_assert(sizeof(MI_SessionFT) == 15 * sizeof(void *), "MI_SessionFT has 15 slots");
+_Static_assert(sizeof(MI_SessionFT) == 15 * sizeof(void*), "MI_SessionFT has 15 slots");
 SLOT(MI_SessionFT, Close, 0);
 SLOT(MI_SessionFT, GetApplication, 1);
 SLOT(MI_SessionFT, GetInstance, 2);
@@ -94,7 +94,7 @@ SLOT(MI_SessionFT, EnumerateClasses, 13);
 SLOT(MI_SessionFT, TestConnection, 14);
 
 /* MI_OperationFT: 6 slots */
-_Static_assert(sizeof(MI_OperationFT) == 6 * sizeof(void *), "MI_OperationFT has 6 slots");
+_Static_assert(sizeof(MI_OperationFT) == 6 * sizeof(void*), "MI_OperationFT has 6 slots");
 SLOT(MI_OperationFT, Close, 0);
 SLOT(MI_OperationFT, Cancel, 1);
 SLOT(MI_OperationFT, GetSession, 2);
@@ -103,7 +103,7 @@ SLOT(MI_OperationFT, GetIndication, 4);
 SLOT(MI_OperationFT, GetClass, 5);
 
 /* MI_OperationCallbacks: 9 pointers */
-_Static_assert(sizeof(MI_OperationCallbacks) == 9 * sizeof(void *), "MI_OperationCallbacks size");
+_Static_assert(sizeof(MI_OperationCallbacks) == 9 * sizeof(void*), "MI_OperationCallbacks size");
 SLOT(MI_OperationCallbacks, callbackContext, 0);
 SLOT(MI_OperationCallbacks, promptUser, 1);
 SLOT(MI_OperationCallbacks, writeError, 2);
@@ -115,13 +115,13 @@ SLOT(MI_OperationCallbacks, classResult, 7);
 SLOT(MI_OperationCallbacks, streamedParameterResult, 8);
 
 /* MI_SessionCallbacks: 3 pointers */
-_Static_assert(sizeof(MI_SessionCallbacks) == 3 * sizeof(void *), "MI_SessionCallbacks size");
+_Static_assert(sizeof(MI_SessionCallbacks) == 3 * sizeof(void*), "MI_SessionCallbacks size");
 SLOT(MI_SessionCallbacks, callbackContext, 0);
 SLOT(MI_SessionCallbacks, writeMessage, 1);
 SLOT(MI_SessionCallbacks, writeError, 2);
 
 /* MI_DestinationOptionsFT: 15 slots */
-_Static_assert(sizeof(MI_DestinationOptionsFT) == 15 * sizeof(void *),
+_Static_assert(sizeof(MI_DestinationOptionsFT) == 15 * sizeof(void*),
                "MI_DestinationOptionsFT has 15 slots");
 SLOT(MI_DestinationOptionsFT, Delete, 0);
 SLOT(MI_DestinationOptionsFT, SetString, 1);

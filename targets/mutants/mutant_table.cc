@@ -32,8 +32,8 @@ std::vector<Mutant> ParseMutants() {
     if (entry.contains("collateral")) {
       for (const auto& [id, reason] : entry.at("collateral").items()) {
         if (!reason.is_string() || reason.get<std::string>().empty()) {
-          throw std::runtime_error("mutants.json: mutant '" + mutant.name +
-                                   "' lists collateral " + id + " without a reason");
+          throw std::runtime_error("mutants.json: mutant '" + mutant.name + "' lists collateral " +
+                                   id + " without a reason");
         }
         mutant.collateral[id] = reason.get<std::string>();
       }

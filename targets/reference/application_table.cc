@@ -60,10 +60,17 @@ MI_Result NewClass(MI_Application*, const MI_ClassDecl*, const MI_Char*, const M
 }  // namespace
 
 const MI_ApplicationFT kApplicationTable = {
-    ApplicationClose,      ApplicationNewSession, NewHostedProvider,
-    NewInstance,           NewDestinationOptions, NewOperationOptions,
-    NewSubscriptionDeliveryOptions, NewSerializer, NewDeserializer,
-    NewInstanceFromClass,  NewClass,
+    ApplicationClose,
+    ApplicationNewSession,
+    NewHostedProvider,
+    NewInstance,
+    NewDestinationOptions,
+    NewOperationOptions,
+    NewSubscriptionDeliveryOptions,
+    NewSerializer,
+    NewDeserializer,
+    NewInstanceFromClass,
+    NewClass,
 };
 
 }  // namespace miconform::reference

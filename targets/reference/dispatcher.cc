@@ -13,7 +13,8 @@ void Dispatcher::Post(std::function<void()> task) {
     if (!stopping_) {
       tasks_.push_back(std::move(task));
       // Idle workers that were woken but have not taken a task yet still count as idle, so this
-      // starts a worker exactly when the queue holds more tasks than there are workers to take them.
+      // starts a worker exactly when the queue holds more tasks than there are workers to take
+      // them.
       if (tasks_.size() > idle_) {
         workers_.emplace_back([this] { Work(); });
       } else {

@@ -46,12 +46,14 @@ void HandlerInstanceResult(MI_Operation* handler_operation, void* context,
     if (acknowledge != nullptr) acknowledge(handler_operation);
     return;
   }
-  operation->OnHandlerResult({handler_operation, instance, more, code, error, details, acknowledge});
+  operation->OnHandlerResult(
+      {handler_operation, instance, more, code, error, details, acknowledge});
 }
 
-void HandlerClassResult(MI_Operation* handler_operation, void* context, const MI_Class* class_result,
-                        MI_Boolean more, MI_Result code, const MI_Char* error,
-                        const MI_Instance* details, MI_ResultAcknowledgement acknowledge) {
+void HandlerClassResult(MI_Operation* handler_operation, void* context,
+                        const MI_Class* class_result, MI_Boolean more, MI_Result code,
+                        const MI_Char* error, const MI_Instance* details,
+                        MI_ResultAcknowledgement acknowledge) {
   const std::shared_ptr<Operation> operation = OperationOfContext(context);
   if (!operation) {
     if (acknowledge != nullptr) acknowledge(handler_operation);
@@ -74,10 +76,9 @@ void HandlerIndicationResult(MI_Operation* handler_operation, void* context,
 void HandlerWriteMessage(MI_Operation*, void* context, MI_Uint32 channel, const MI_Char* message) {
   const std::shared_ptr<Operation> operation = OperationOfContext(context);
   if (!operation) return;
-  operation->OnHandlerNotice(
-      [&](MI_Operation* handle, const MI_OperationCallbacks& app) {
-        if (app.writeMessage) app.writeMessage(handle, app.callbackContext, channel, message);
-      });
+  operation->OnHandlerNotice([&](MI_Operation* handle, const MI_OperationCallbacks& app) {
+    if (app.writeMessage) app.writeMessage(handle, app.callbackContext, channel, message);
+  });
 }
 
 void HandlerWriteProgress(MI_Operation*, void* context, const MI_Char* activity,
@@ -85,13 +86,12 @@ void HandlerWriteProgress(MI_Operation*, void* context, const MI_Char* activity,
                           MI_Uint32 percentage, MI_Uint32 seconds_remaining) {
   const std::shared_ptr<Operation> operation = OperationOfContext(context);
   if (!operation) return;
-  operation->OnHandlerNotice(
-      [&](MI_Operation* handle, const MI_OperationCallbacks& app) {
-        if (app.writeProgress) {
-          app.writeProgress(handle, app.callbackContext, activity, current_operation, status,
-                            percentage, seconds_remaining);
-        }
-      });
+  operation->OnHandlerNotice([&](MI_Operation* handle, const MI_OperationCallbacks& app) {
+    if (app.writeProgress) {
+      app.writeProgress(handle, app.callbackContext, activity, current_operation, status,
+                        percentage, seconds_remaining);
+    }
+  });
 }
 
 MI_OperationCallbacks CopyCallbacks(const MI_OperationCallbacks* callbacks) {
@@ -115,10 +115,10 @@ bool FaultLocalFinalOnly() {
 thread_local int fault_callback_depth = 0;
 
 // Used by variants only (sync_close_in_callback_refused, second_close_ok,
-// callbacks_on_callers_thread) and a mutant (app_close_in_callback_refused): the sessions and operations whose callbacks this thread is inside,
-// innermost first; each scope lives on the stack of Operation::CallApp. A scope enters the list
-// when it is made and leaves it when it is destroyed, so the list is right again after a callback
-// that throws too.
+// callbacks_on_callers_thread) and a mutant (app_close_in_callback_refused): the sessions and
+// operations whose callbacks this thread is inside, innermost first; each scope lives on the stack
+// of Operation::CallApp. A scope enters the list when it is made and leaves it when it is
+// destroyed, so the list is right again after a callback that throws too.
 struct CallbackScope;
 thread_local const CallbackScope* innermost_callback = nullptr;
 
@@ -287,8 +287,7 @@ bool Operation::Retirable_locked() const {
       handler_final_seen_ ||
       (Reading(Fault::kReadingCancelByClosingHandlerOperation) && cancel_requested_);
   return AppSideDone_locked() && !held_ && !slot_ && !deferred_ &&
-         handler_callbacks_in_flight_ == 0 &&
-         handler_calls_in_flight_ == 0 &&
+         handler_callbacks_in_flight_ == 0 && handler_calls_in_flight_ == 0 &&
          (!has_handler_operation_ || (handler_close_done_ && handler_done));
 }
 
@@ -385,12 +384,11 @@ void Operation::DeliverToApp(const MI_Instance* instance, MI_Boolean more, MI_Re
                              const MI_Class* class_result) {
   // FAULT manual_ack_without_function: a manual-ack result comes with no acknowledgement
   // function, and is acknowledged as if the mode were automatic.
-  const bool app_acknowledges = manual_ack_ && AppHasResultCallback() &&
-                                !Faulty(Fault::kManualAckWithoutFunction);
+  const bool app_acknowledges =
+      manual_ack_ && AppHasResultCallback() && !Faulty(Fault::kManualAckWithoutFunction);
   MI_ResultAcknowledgement acknowledge = app_acknowledges ? &AppAcknowledge : nullptr;
   ResultCallback callback = result_callback_;
-  if (Faulty(Fault::kClassFinalOnInstanceCallback) && callback == ResultCallback::kClass &&
-      !more) {
+  if (Faulty(Fault::kClassFinalOnInstanceCallback) && callback == ResultCallback::kClass && !more) {
     // FAULT class_final_on_instance_callback: the final result of a class operation is handed to
     // instanceResult, as if every operation ended through it.
     callback = ResultCallback::kInstance;
@@ -406,8 +404,8 @@ void Operation::DeliverToApp(const MI_Instance* instance, MI_Boolean more, MI_Re
         break;
       case ResultCallback::kIndication:
         if (app_callbacks_.indicationResult) {
-          app_callbacks_.indicationResult(&handle_, context, instance, nullptr, nullptr, more,
-                                          code, error, details, acknowledge);
+          app_callbacks_.indicationResult(&handle_, context, instance, nullptr, nullptr, more, code,
+                                          error, details, acknowledge);
         }
         break;
       case ResultCallback::kInstance:
@@ -640,9 +638,8 @@ MI_Result Operation::Pull(ResultCallback as, const MI_Instance** instance,
     const bool cancel_releases =
         !handler_final_only &&
         !(Faulty(Fault::kClassPullIgnoresCancel) && result_callback_ == ResultCallback::kClass);
-    session_->changed().wait(lock, [&] {
-      return slot_ || (cancel_requested_ && cancel_releases) || app_closed_;
-    });
+    session_->changed().wait(
+        lock, [&] { return slot_ || (cancel_requested_ && cancel_releases) || app_closed_; });
     if (slot_ && (!slot_->more || !cancel_requested_)) {
       out = *slot_;
       held_.swap(slot_);

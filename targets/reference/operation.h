@@ -205,8 +205,8 @@ class Operation : public std::enable_shared_from_this<Operation> {
   bool outstanding_is_final_ = false;
   int app_callbacks_in_flight_ = 0;
   bool pull_in_progress_ = false;
-  std::optional<HandlerResult> held_;  // handler result whose acknowledgement waits for the app
-  std::optional<HandlerResult> slot_;  // pull: handler result not yet pulled
+  std::optional<HandlerResult> held_;      // handler result whose acknowledgement waits for the app
+  std::optional<HandlerResult> slot_;      // pull: handler result not yet pulled
   std::optional<HandlerResult> deferred_;  // arrived while another result was outstanding
   bool deferred_scheduled_ = false;
   // Used by a variant only (sync_operation_close_waits_for_pull): a Close waits for the final pull,

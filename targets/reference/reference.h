@@ -14,7 +14,8 @@
 //   - the handler's thread (results, messages and progress the handler sends are passed through
 //     inside the handler's own callback into the reference);
 //   - a reference-owned worker thread of the application (the final result the reference makes up
-//     after a cancel, and the whole of an asynchronous session close, completion callback included);
+//     after a cancel, and the whole of an asynchronous session close, completion callback
+//     included);
 //   - a reference-owned worker thread also for a handler result that arrived while the
 //     application still owed the acknowledgement of an earlier one;
 //   - the calling thread, for operations that fail at once (started on a closing session or on a
@@ -32,7 +33,8 @@
 // Operation Close: never blocks. Asynchronous operation whose final result is still to come: it
 //   is cancelled and its final callback still comes. Synchronous (pull) operation whose final
 //   result was not retrieved: returns MI_RESULT_FAILED, but the handle is closed and the operation
-//   cancelled all the same. Closing twice, or a handle of someone else: MI_RESULT_INVALID_PARAMETER.
+//   cancelled all the same. Closing twice, or a handle of someone else:
+//   MI_RESULT_INVALID_PARAMETER.
 // Operation GetInstance (pull): blocks until the next result; a session or application close (or a
 //   cancel) releases it with the final result. The previous result's instance stays valid until the
 //   next pull or the close of the operation.
@@ -45,7 +47,8 @@
 //   session, waiting for its completion; frees every object of the session; returns MI_RESULT_OK.
 //   No operation callback of the session runs after it returns. Called from inside an operation
 //   callback of the same session it deadlocks (documented by MI_Session_Close; not detected).
-// Session Close(session, ctx, cb) (asynchronous): cancels as above and returns MI_RESULT_OK at once;
+// Session Close(session, ctx, cb) (asynchronous): cancels as above and returns MI_RESULT_OK at
+// once;
 //   the waiting and freeing happen on a worker thread, which then calls cb(ctx) exactly once. cb is
 //   never called while an operation handle of the session is open or a result unacknowledged; no
 //   operation callback of the session runs after cb is entered. Safe from inside any callback.

@@ -105,8 +105,7 @@ void Session::Post(std::function<void()> task) {
 
 void Session::StartOperation(
     MI_Uint32 flags, const MI_OperationCallbacks* callbacks, MI_Operation* handle,
-    const std::function<void(MI_Session*, MI_Uint32, MI_OperationCallbacks*, MI_Operation*)>&
-        start,
+    const std::function<void(MI_Session*, MI_Uint32, MI_OperationCallbacks*, MI_Operation*)>& start,
     ResultCallback result_callback) {
   auto operation =
       std::make_shared<Operation>(shared_from_this(), flags, callbacks, result_callback);
@@ -369,8 +368,8 @@ void Session::WaitForOperations() {
 void Session::CloseHandlerSession() {
   if (handler_session_.ft == nullptr || handler_session_.ft->Close == nullptr) return;
   HandlerCloseCompletion completion;
-  MI_Result result = handler_session_.ft->Close(&handler_session_, &completion,
-                                                &OnHandlerSessionClosed);
+  MI_Result result =
+      handler_session_.ft->Close(&handler_session_, &completion, &OnHandlerSessionClosed);
   if (result != MI_RESULT_OK) return;  // a refused close reports no completion
   std::unique_lock lock(completion.mutex);
   completion.done_changed.wait(lock, [&] { return completion.done; });

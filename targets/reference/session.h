@@ -57,8 +57,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Starts an operation whose results go to `result_callback`; `start` empty means the kind is
   // not supported (final NOT_SUPPORTED). *handle is filled before any callback can run.
-  void StartOperation(MI_Uint32 flags, const MI_OperationCallbacks* callbacks,
-                      MI_Operation* handle,
+  void StartOperation(MI_Uint32 flags, const MI_OperationCallbacks* callbacks, MI_Operation* handle,
                       const std::function<void(MI_Session*, MI_Uint32, MI_OperationCallbacks*,
                                                MI_Operation*)>& start,
                       ResultCallback result_callback = ResultCallback::kInstance);

@@ -9,8 +9,7 @@
 namespace miconform::reference {
 namespace {
 
-using Start =
-    std::function<void(MI_Session*, MI_Uint32, MI_OperationCallbacks*, MI_Operation*)>;
+using Start = std::function<void(MI_Session*, MI_Uint32, MI_OperationCallbacks*, MI_Operation*)>;
 
 // Every kind of the table runs in the protocol handler; its results go to `result_callback`.
 void StartOperation(MI_Session* handle, MI_Uint32 flags, MI_OperationCallbacks* callbacks,
@@ -58,8 +57,7 @@ void SessionGetInstance(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions
                  [&](MI_Session* handler, MI_Uint32 handler_flags,
                      MI_OperationCallbacks* handler_callbacks, MI_Operation* handler_operation) {
                    handler->ft->GetInstance(handler, handler_flags, nullptr, namespace_name,
-                                            inbound_instance, handler_callbacks,
-                                            handler_operation);
+                                            inbound_instance, handler_callbacks, handler_operation);
                  });
 }
 
@@ -158,10 +156,10 @@ void SessionAssociatorInstances(MI_Session* handle, MI_Uint32 flags, MI_Operatio
   StartOperation(handle, flags, callbacks, operation,
                  [&](MI_Session* handler, MI_Uint32 handler_flags,
                      MI_OperationCallbacks* handler_callbacks, MI_Operation* handler_operation) {
-                   handler->ft->AssociatorInstances(handler, handler_flags, nullptr,
-                                                    namespace_name, instance, assoc_class,
-                                                    result_class, role, result_role, keys_only,
-                                                    handler_callbacks, handler_operation);
+                   handler->ft->AssociatorInstances(handler, handler_flags, nullptr, namespace_name,
+                                                    instance, assoc_class, result_class, role,
+                                                    result_role, keys_only, handler_callbacks,
+                                                    handler_operation);
                  });
 }
 
@@ -173,10 +171,9 @@ void SessionReferenceInstances(MI_Session* handle, MI_Uint32 flags, MI_Operation
   StartOperation(handle, flags, callbacks, operation,
                  [&](MI_Session* handler, MI_Uint32 handler_flags,
                      MI_OperationCallbacks* handler_callbacks, MI_Operation* handler_operation) {
-                   handler->ft->ReferenceInstances(handler, handler_flags, nullptr,
-                                                   namespace_name, instance, result_class, role,
-                                                   keys_only, handler_callbacks,
-                                                   handler_operation);
+                   handler->ft->ReferenceInstances(handler, handler_flags, nullptr, namespace_name,
+                                                   instance, result_class, role, keys_only,
+                                                   handler_callbacks, handler_operation);
                  });
 }
 
@@ -188,8 +185,8 @@ void SessionSubscribe(MI_Session* handle, MI_Uint32 flags, MI_OperationOptions*,
       handle, flags, callbacks, operation,
       [&](MI_Session* handler, MI_Uint32 handler_flags, MI_OperationCallbacks* handler_callbacks,
           MI_Operation* handler_operation) {
-        handler->ft->Subscribe(handler, handler_flags, nullptr, namespace_name, dialect,
-                               expression, delivery, handler_callbacks, handler_operation);
+        handler->ft->Subscribe(handler, handler_flags, nullptr, namespace_name, dialect, expression,
+                               delivery, handler_callbacks, handler_operation);
       },
       ResultCallback::kIndication);
 }
@@ -215,9 +212,8 @@ void SessionEnumerateClasses(MI_Session* handle, MI_Uint32 flags, MI_OperationOp
       handle, flags, callbacks, operation,
       [&](MI_Session* handler, MI_Uint32 handler_flags, MI_OperationCallbacks* handler_callbacks,
           MI_Operation* handler_operation) {
-        handler->ft->EnumerateClasses(handler, handler_flags, nullptr, namespace_name,
-                                      class_name, class_names_only, handler_callbacks,
-                                      handler_operation);
+        handler->ft->EnumerateClasses(handler, handler_flags, nullptr, namespace_name, class_name,
+                                      class_names_only, handler_callbacks, handler_operation);
       },
       ResultCallback::kClass);
 }
@@ -225,11 +221,21 @@ void SessionEnumerateClasses(MI_Session* handle, MI_Uint32 flags, MI_OperationOp
 }  // namespace
 
 const MI_SessionFT kSessionTable = {
-    SessionClose,          SessionGetApplication,      SessionGetInstance,
-    SessionModifyInstance, SessionCreateInstance,      SessionDeleteInstance,
-    SessionInvoke,         SessionEnumerateInstances,  SessionQueryInstances,
-    SessionAssociatorInstances, SessionReferenceInstances, SessionSubscribe,
-    SessionGetClass,       SessionEnumerateClasses,    SessionTestConnection,
+    SessionClose,
+    SessionGetApplication,
+    SessionGetInstance,
+    SessionModifyInstance,
+    SessionCreateInstance,
+    SessionDeleteInstance,
+    SessionInvoke,
+    SessionEnumerateInstances,
+    SessionQueryInstances,
+    SessionAssociatorInstances,
+    SessionReferenceInstances,
+    SessionSubscribe,
+    SessionGetClass,
+    SessionEnumerateClasses,
+    SessionTestConnection,
 };
 
 }  // namespace miconform::reference

@@ -1,20 +1,20 @@
 // callback_points_selftest.cc - self-tests of the callback-layer delays (callback_points.h: names,
 // firing, the `fired` channel line, the acknowledgement wrapper) and of the completeness of the
 // reentrancy matrix and the concurrency cases in the case registry.
-#include <gtest/gtest-spi.h>
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <iterator>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
+
 #include "callback_points.h"
 #include "case_fixture.h"
-#include "planned_faults.h"
 #include "case_registry.h"
 #include "miconform/injection_points.h"
 #include "phase_channel.h"
+#include "planned_faults.h"
 
 namespace miconform::cases {
 namespace {
@@ -25,8 +25,8 @@ bool ChannelHasLine(const std::string& line) {
 }
 
 TEST(CallbackPoints, KnowsExactlyTheSixNames) {
-  const std::string expected[] = {"callback.before_ack", "callback.after_ack",
-                                  "callback.in_completion", "callback.in_write_message",
+  const std::string expected[] = {"callback.before_ack",        "callback.after_ack",
+                                  "callback.in_completion",     "callback.in_write_message",
                                   "callback.in_write_progress", "callback.after_final_close"};
   EXPECT_EQ(std::size(kCallbackPoints), std::size(expected));
   for (const std::string& name : expected) EXPECT_TRUE(IsCallbackPoint(name));
@@ -40,8 +40,7 @@ TEST(CallbackPoints, AreExactlyTheRegistrysCallbackLayer) {
   for (const injection::InjectionPoint& point : injection::AllInjectionPoints()) {
     if (point.layer == injection::Layer::kCallback) registry.emplace_back(point.name);
   }
-  const std::vector<std::string> fixture(std::begin(kCallbackPoints),
-                                         std::end(kCallbackPoints));
+  const std::vector<std::string> fixture(std::begin(kCallbackPoints), std::end(kCallbackPoints));
   EXPECT_EQ(fixture, registry);
   EXPECT_FALSE(registry.empty());
 }

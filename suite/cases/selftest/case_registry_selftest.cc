@@ -1,8 +1,8 @@
 // case_registry_selftest.cc - self-tests of the case registry: IDs valid and unique, the list
 // sorted, and the required cases present.
-#include <gtest/gtest.h>
-
 #include <algorithm>
+
+#include <gtest/gtest.h>
 
 #include "case_registry.h"
 

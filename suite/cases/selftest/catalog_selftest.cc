@@ -1,11 +1,11 @@
 // catalog_selftest.cc - self-tests of the requirement catalog: it loads, its IDs are unique, it
 // rejects malformed entries, and the catalog and the cases cover each other.
-#include <gtest/gtest.h>
-
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "case_registry.h"
 #include "catalog.h"
@@ -90,8 +90,8 @@ TEST(Catalog, NoCaseNamesAnUntestableRequirement) {
       const Requirement* requirement = FindRequirement(id);
       if (requirement == nullptr) continue;  // reported by EveryCaseNamesExistingRequirements
       EXPECT_TRUE(requirement->untestable.empty())
-          << info.id << " names " << id << ", which the catalog calls untestable: "
-          << requirement->untestable;
+          << info.id << " names " << id
+          << ", which the catalog calls untestable: " << requirement->untestable;
     }
   }
 }

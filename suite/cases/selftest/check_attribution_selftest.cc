@@ -1,12 +1,11 @@
 // check_attribution_selftest.cc - self-tests of how a failed check names the requirement it
 // judges (check_attribution.h): the Judges() tag, a registered expectation, a call that matched
 // no expectation, and none.
-#include "check_attribution.h"
-
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include "case_runtime.h"
+#include "check_attribution.h"
 #include "miconform/mocks/callback_mocks.h"
 
 namespace miconform::cases {
@@ -23,9 +22,9 @@ TEST(CheckAttribution, TheJudgesTagWins) {
 
 TEST(CheckAttribution, ARegisteredExpectationNamesItsRequirement) {
   NoteExpectation("some_case.cc", 42, "SC-PARAM-CB-1");
-  EXPECT_EQ(RequirementOfFailure("some_case.cc", 42,
-                                 "Mock function called more times than expected"),
-            "SC-PARAM-CB-1");
+  EXPECT_EQ(
+      RequirementOfFailure("some_case.cc", 42, "Mock function called more times than expected"),
+      "SC-PARAM-CB-1");
   EXPECT_EQ(RequirementOfFailure("some_case.cc", 43, "anything"), "");
 }
 
@@ -47,8 +46,7 @@ TEST(CheckAttribution, TheMacroRegistersTheExpectationsLine) {
   MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", completion, Completed(testing::_)).Times(1);
   EXPECT_EQ(RequirementOfFailure(__FILE__, line, "never called"), "SC-PARAM-CB-1");
   // The unmet expectation is reported at that line, so its failure names SC-PARAM-CB-1.
-  EXPECT_NONFATAL_FAILURE(testing::Mock::VerifyAndClearExpectations(&completion),
-                          "never called");
+  EXPECT_NONFATAL_FAILURE(testing::Mock::VerifyAndClearExpectations(&completion), "never called");
 }
 
 }  // namespace

@@ -50,7 +50,8 @@ struct Event {
   }
   bool Wait(std::chrono::milliseconds limit, bool defer = true) {
     std::unique_lock<std::mutex> lock(mutex);
-    return HarnessWait(changed, lock, limit, [this] { return done; }, "the event", defer);
+    return HarnessWait(
+        changed, lock, limit, [this] { return done; }, "the event", defer);
   }
 };
 

@@ -2,12 +2,12 @@
 // make the runner preload the heap accounting, the requirement they give evidence for, and the
 // catalog split between "the close completes" (SC-DESC-1) and "the close releases memory"
 // (SC-DESC-2).
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cctype>
 #include <set>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "case_registry.h"
 #include "catalog.h"
@@ -22,11 +22,12 @@ std::string Lowercase(std::string text) {
 }
 
 TEST(MemoryCases, AreDeclaredInTheMemoryAreaForSessionCloseRelease) {
-  const std::set<std::string> expected = {
-      "memory.session_close.released",          "memory.session_close.released_async",
-      "memory.session_close.cycles",            "memory.session_close.cycles_async",
-      "memory.session_close.cancelled_operations_released",
-      "memory.session_close.closed_from_callback"};
+  const std::set<std::string> expected = {"memory.session_close.released",
+                                          "memory.session_close.released_async",
+                                          "memory.session_close.cycles",
+                                          "memory.session_close.cycles_async",
+                                          "memory.session_close.cancelled_operations_released",
+                                          "memory.session_close.closed_from_callback"};
   for (const std::string& id : expected) {
     const CaseInfo* info = FindCase(id);
     ASSERT_NE(info, nullptr) << id << " is not declared";
@@ -38,8 +39,8 @@ TEST(MemoryCases, EveryCaseCitingTheMemoryRequirementHasTheHeapAccounting) {
   // The runner preloads the accounting only into cases whose fixture declares it: a case citing
   // SC-DESC-2 without it would always be NOT-SUPPORTED.
   for (const CaseInfo& info : AllCases()) {
-    const bool cites = std::find(info.requirements.begin(), info.requirements.end(),
-                                 "SC-DESC-2") != info.requirements.end();
+    const bool cites = std::find(info.requirements.begin(), info.requirements.end(), "SC-DESC-2") !=
+                       info.requirements.end();
     if (cites) {
       EXPECT_TRUE(info.traits.heap_accounting) << info.id;
     }

@@ -1,10 +1,10 @@
 // mocks_selftest.cc - self-tests of the callback mocks: the C trampolines reach the mock bound to
 // the context, strays are traced, counters and waits work across threads.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <stdexcept>
 #include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "miconform/mocks/callback_mocks.h"
 
@@ -52,16 +52,16 @@ TEST(Mocks, OtherTrampolinesForwardToTheirMethods) {
   testing::NiceMock<MockOperationCallbacks> mock;
   MI_Operation operation{};
   EXPECT_CALL(mock, WriteMessage(&operation, mock.context(), 3u, StrEq("hello"))).Times(1);
-  EXPECT_CALL(mock, WriteProgress(&operation, mock.context(), StrEq("a"), StrEq("b"), StrEq("c"),
-                                  50u, 7u))
+  EXPECT_CALL(
+      mock, WriteProgress(&operation, mock.context(), StrEq("a"), StrEq("b"), StrEq("c"), 50u, 7u))
       .Times(1);
   EXPECT_CALL(mock, WriteError(&operation, mock.context(), nullptr, nullptr)).Times(1);
   EXPECT_CALL(mock, PromptUser(&operation, mock.context(), StrEq("sure?"), 1, nullptr)).Times(1);
-  EXPECT_CALL(mock, ClassResult(&operation, mock.context(), nullptr, MI_TRUE, MI_RESULT_OK, _, _,
-                                nullptr))
+  EXPECT_CALL(
+      mock, ClassResult(&operation, mock.context(), nullptr, MI_TRUE, MI_RESULT_OK, _, _, nullptr))
       .Times(1);
-  EXPECT_CALL(mock, IndicationResult(&operation, mock.context(), nullptr, StrEq("bm"),
-                                     StrEq("m"), MI_TRUE, MI_RESULT_OK, _, _, nullptr))
+  EXPECT_CALL(mock, IndicationResult(&operation, mock.context(), nullptr, StrEq("bm"), StrEq("m"),
+                                     MI_TRUE, MI_RESULT_OK, _, _, nullptr))
       .Times(1);
   miconform_mock_write_message(&operation, mock.context(), 3, "hello");
   miconform_mock_write_progress(&operation, mock.context(), "a", "b", "c", 50, 7);
@@ -122,8 +122,8 @@ TEST(Mocks, CountsCallbacksAfterTheFinalResult) {
   testing::NiceMock<MockOperationCallbacks> mock;
   miconform_mock_instance_result(nullptr, mock.context(), nullptr, MI_TRUE, MI_RESULT_OK, nullptr,
                                  nullptr, nullptr);
-  miconform_mock_instance_result(nullptr, mock.context(), nullptr, MI_FALSE, MI_RESULT_OK,
-                                 nullptr, nullptr, nullptr);
+  miconform_mock_instance_result(nullptr, mock.context(), nullptr, MI_FALSE, MI_RESULT_OK, nullptr,
+                                 nullptr, nullptr);
   EXPECT_EQ(mock.CallsAfterFinal(), 0);
   miconform_mock_write_message(nullptr, mock.context(), 0, "late");
   EXPECT_EQ(mock.CallsAfterFinal(), 1);
@@ -133,8 +133,8 @@ TEST(Mocks, TraceRecordsOrderThreadAndResult) {
   CallbackTrace::Get().Clear();
   testing::NiceMock<MockOperationCallbacks> mock;
   std::thread([&] {
-    miconform_mock_instance_result(nullptr, mock.context(), nullptr, MI_FALSE,
-                                   MI_RESULT_FAILED, nullptr, nullptr, nullptr);
+    miconform_mock_instance_result(nullptr, mock.context(), nullptr, MI_FALSE, MI_RESULT_FAILED,
+                                   nullptr, nullptr, nullptr);
   }).join();
   miconform_mock_write_message(nullptr, mock.context(), 0, "m");
   const auto entries = CallbackTrace::Get().Entries();
@@ -164,11 +164,11 @@ TEST(Mocks, UnbindWaitsForACallInsideTheMock) {
   std::mutex gate;
   std::unique_lock<std::mutex> closed(gate);
   std::atomic<bool> inside{false};
-  EXPECT_CALL(mock, WriteMessage(_, _, _, _)).WillOnce([&](MI_Operation*, void*, MI_Uint32,
-                                                           const MI_Char*) {
-    inside = true;
-    std::lock_guard<std::mutex> wait_for_gate(gate);
-  });
+  EXPECT_CALL(mock, WriteMessage(_, _, _, _))
+      .WillOnce([&](MI_Operation*, void*, MI_Uint32, const MI_Char*) {
+        inside = true;
+        std::lock_guard<std::mutex> wait_for_gate(gate);
+      });
   std::thread caller([&] { miconform_mock_write_message(nullptr, mock.context(), 0, "x"); });
   while (!inside) std::this_thread::yield();
   EXPECT_FALSE(mock.Unbind(std::chrono::milliseconds(20)));  // still inside: must be kept alive

@@ -1,12 +1,12 @@
 // planned_faults_selftest.cc - self-tests of the planned-fault rule of the case machinery: which
 // handler points a script plans, how the handler's records count fired handler points, and the
 // verdict rule (a PASS with a planned point that never fired is NOT-EXERCISED; nothing else moves).
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "case_fixture.h"
 #include "miconform/injection_points.h"
@@ -32,8 +32,7 @@ TEST(PlannedFaults, EachFaultDelayFieldPlansItsHandlerPointPacingDoesNot) {
   EXPECT_EQ(HandlerPointsPlannedBy(script), std::vector<std::string>{"handler.before_cancel"});
   script = NoDelays();
   script.operation_close_delay_ms = 1;
-  EXPECT_EQ(HandlerPointsPlannedBy(script),
-            std::vector<std::string>{"handler.in_operation_close"});
+  EXPECT_EQ(HandlerPointsPlannedBy(script), std::vector<std::string>{"handler.in_operation_close"});
   script = NoDelays();
   script.session_close_delay_ms = 1;
   EXPECT_EQ(HandlerPointsPlannedBy(script), std::vector<std::string>{"handler.in_session_close"});
@@ -82,9 +81,10 @@ TEST(PlannedFaults, HandlerRecordsAreSummedPerPoint) {
 }
 
 TEST(PlannedFaults, UnfiredPointsArePlannedPointsThatNeverFiredSortedOnce) {
-  EXPECT_TRUE(UnfiredPlannedPoints({"callback.after_ack", "handler.before_result"},
-                                   {"callback.after_ack", "handler.before_result", "interposer.read"})
-                  .empty());
+  EXPECT_TRUE(
+      UnfiredPlannedPoints({"callback.after_ack", "handler.before_result"},
+                           {"callback.after_ack", "handler.before_result", "interposer.read"})
+          .empty());
   EXPECT_TRUE(UnfiredPlannedPoints({}, {}).empty());
   EXPECT_EQ(UnfiredPlannedPoints({"handler.in_session_close", "callback.in_completion",
                                   "handler.in_session_close", "handler.before_result"},

@@ -4,7 +4,6 @@
 // cases (every case it lists exists and names a requirement of its row, every counted pattern
 // matches that many cases, and every case is listed under each testable requirement it names).
 #include <fnmatch.h>
-#include <gtest/gtest.h>
 
 #include <fstream>
 #include <map>
@@ -13,6 +12,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "case_registry.h"
 #include "catalog.h"
@@ -123,8 +124,8 @@ TraceTable ReadTrace(const std::string& path) {
     TraceRow row;
     row.line = number;
     row.clause = cells[0];
-    for (std::sregex_iterator it(cells[3].begin(), cells[3].end(), RequirementId()), end;
-         it != end; ++it) {
+    for (std::sregex_iterator it(cells[3].begin(), cells[3].end(), RequirementId()), end; it != end;
+         ++it) {
       row.requirements.push_back(it->str());
     }
     row.cases = CasePatterns(cells[5]);
@@ -172,7 +173,8 @@ TEST(TraceTable, IsReadWhole) {
 
 TEST(TraceTable, TracesEveryRequirementOfTheCatalog) {
   std::set<std::string> traced;
-  for (const TraceRow& row : TheTrace().rows) traced.insert(row.requirements.begin(), row.requirements.end());
+  for (const TraceRow& row : TheTrace().rows)
+    traced.insert(row.requirements.begin(), row.requirements.end());
   for (const Requirement& requirement : Catalog()) {
     EXPECT_TRUE(traced.count(requirement.id))
         << requirement.id << " is in the catalog but no clause of TRACE.md goes to it";
@@ -182,7 +184,8 @@ TEST(TraceTable, TracesEveryRequirementOfTheCatalog) {
 TEST(TraceTable, NamesOnlyRequirementsOfTheCatalog) {
   for (const TraceRow& row : TheTrace().rows) {
     for (const std::string& id : row.requirements) {
-      EXPECT_NE(FindRequirement(id), nullptr) << RowPlace(row) << " names unknown requirement " << id;
+      EXPECT_NE(FindRequirement(id), nullptr)
+          << RowPlace(row) << " names unknown requirement " << id;
     }
   }
 }
@@ -218,7 +221,8 @@ TEST(TraceTable, ListsOnlyDeclaredCasesThatNameTheRowsRequirement) {
           continue;
         }
         bool names_one = false;
-        for (const std::string& id : row.requirements) names_one = names_one || CaseNames(*info, id);
+        for (const std::string& id : row.requirements)
+          names_one = names_one || CaseNames(*info, id);
         EXPECT_TRUE(names_one) << RowPlace(row) << " lists " << info->id
                                << ", which names none of the row's requirements";
       }

@@ -33,10 +33,9 @@ TEST(DescribeTransport, NothingStartedAndEverythingSettledAreTheReportsTwoSettle
 // reads alike in a case with one operation and in one with four.
 TEST(DescribeTransport, CountsDoNotChangeTheWords) {
   const std::string one = DescribeTransport({Operation(5, 5, 0, 0, 0)}, {Session(0)});
-  const std::string four = DescribeTransport(
-      {Operation(1, 1, 0, 0, 0), Operation(9, 8, 0, 0, 0), Operation(0, 0, 0, 0, 0),
-       Operation(2, 2, 0, 0, 0)},
-      {Session(0)});
+  const std::string four = DescribeTransport({Operation(1, 1, 0, 0, 0), Operation(9, 8, 0, 0, 0),
+                                              Operation(0, 0, 0, 0, 0), Operation(2, 2, 0, 0, 0)},
+                                             {Session(0)});
   EXPECT_EQ(one, four);
   EXPECT_EQ(one,
             "an operation running that the client had neither cancelled nor closed; a handler "
@@ -63,11 +62,14 @@ TEST(DescribeTransport, AResultBeingDeliveredIsNotUnacknowledged) {
 }
 
 TEST(TransportAtFailure, TheCloseCallsMadeComeFirstInTheOrderTheyWereEntered) {
-  const std::vector<std::string> lines = {
-      "phase entered MI_Session_EnumerateInstances script:x", "phase returned MI_Session_EnumerateInstances",
-      "trace callback #1 instanceResult", "phase entered MI_Operation_Cancel",
-      "phase returned MI_Operation_Cancel (MI_RESULT_OK)", "phase entered MI_Session_Close",
-      "phase entered MI_Operation_Cancel", "trace phase entered MI_Application_Close"};
+  const std::vector<std::string> lines = {"phase entered MI_Session_EnumerateInstances script:x",
+                                          "phase returned MI_Session_EnumerateInstances",
+                                          "trace callback #1 instanceResult",
+                                          "phase entered MI_Operation_Cancel",
+                                          "phase returned MI_Operation_Cancel (MI_RESULT_OK)",
+                                          "phase entered MI_Session_Close",
+                                          "phase entered MI_Operation_Cancel",
+                                          "trace phase entered MI_Application_Close"};
   const std::vector<std::string> closes = ClosesCalled(lines);
   EXPECT_EQ(closes, (std::vector<std::string>{"MI_Operation_Cancel", "MI_Session_Close"}));
   EXPECT_EQ(TransportAtFailure(closes, "a handler session the client had not closed"),

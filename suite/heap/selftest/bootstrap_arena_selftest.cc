@@ -4,9 +4,9 @@
 #include <errno.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstdint>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -28,8 +28,8 @@ class HeapBootstrapArena : public ::testing::Test {
 };
 
 TEST_F(HeapBootstrapArena, BlocksAreAlignedZeroedAndRemembered) {
-  for (std::size_t alignment : {std::size_t{1}, std::size_t{16}, std::size_t{64},
-                                std::size_t{4096}}) {
+  for (std::size_t alignment :
+       {std::size_t{1}, std::size_t{16}, std::size_t{64}, std::size_t{4096}}) {
     auto* block = static_cast<unsigned char*>(miconform_arena_allocate(100, alignment));
     ASSERT_NE(block, nullptr) << "alignment " << alignment;
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(block) % std::max<std::size_t>(alignment, 16), 0u);

@@ -25,8 +25,8 @@ TEST(HeapProbeWithoutPreload, MeasurementsReturnNulloptWithoutRunningTheWork) {
   int runs = 0;
   EXPECT_FALSE(MeasureAround([&] { ++runs; }).has_value());
   EXPECT_FALSE(MeasureGrowth([&] { ++runs; }).has_value());
-  EXPECT_FALSE(MeasureGrowth([&] { ++runs; }, GrowthBound{}, [] { return TakeHeapSnapshot(); })
-                   .has_value());
+  EXPECT_FALSE(
+      MeasureGrowth([&] { ++runs; }, GrowthBound{}, [] { return TakeHeapSnapshot(); }).has_value());
   EXPECT_EQ(runs, 0) << "work must not run when it cannot be measured";
   EXPECT_FALSE(TakeSettledSnapshot().has_value());
 }

@@ -20,9 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "plan_parse.h"
 #include "miconform/injection_prng.h"
 #include "miconform/interposer_stats.h"
+#include "plan_parse.h"
 #include "real_functions.h"
 
 #define EXPORTED __attribute__((visibility("default")))
@@ -32,7 +32,7 @@
 #define MICONFORM_ENGINE_NAME_interposer(ident) "interposer." #ident,
 #define MICONFORM_ENGINE_NAME_callback(ident)
 #define MICONFORM_ENGINE_NAME_handler(ident)
-static const char *const kPointNames[INTERPOSER_POINT_COUNT] = {
+static const char* const kPointNames[INTERPOSER_POINT_COUNT] = {
     MICONFORM_INJECTION_POINT_TABLE(MICONFORM_ENGINE_NAME)};
 
 _Static_assert(INTERPOSER_POINT_COUNT <= MICONFORM_INTERPOSER_STATS_MAX_POINTS,
@@ -58,8 +58,8 @@ static _Atomic uint64_t g_total_fires;
 static _Atomic int g_countdown_reached;
 
 /* Thread numbering: the main thread is 0; threads created through pthread_create while random
- * or pct mode is on get 1, 2, ... in creation order; any other thread gets a number with the top bit set,
- * in the order of its first hit (not reproducible). */
+ * or pct mode is on get 1, 2, ... in creation order; any other thread gets a number with the top
+ * bit set, in the order of its first hit (not reproducible). */
 static _Atomic uint64_t g_next_thread_index = 1;
 static _Atomic uint64_t g_next_foreign_index;
 THREAD_LOCAL int t_inside;
@@ -72,7 +72,7 @@ THREAD_LOCAL uint64_t t_generator;
 
 void miconform_engine_raw_yield(void) { syscall(SYS_sched_yield); }
 
-static int before(const struct timespec *a, const struct timespec *b) {
+static int before(const struct timespec* a, const struct timespec* b) {
   return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
@@ -110,11 +110,11 @@ static void wait_microseconds(uint32_t us) {
 /* Whether the code at `caller` belongs to a loaded object whose path contains the only= text.
  * _dl_find_object (glibc >= 2.35) is lock-free and async-signal-safe; dladdr, the fallback, takes
  * the dynamic loader's lock. The main program's path comes from /proc/self/exe. */
-static int caller_matches(const void *caller) {
-  const char *path = NULL;
+static int caller_matches(const void* caller) {
+  const char* path = NULL;
 #ifdef DLFO_STRUCT_HAS_EH_DBASE
   struct dl_find_object found;
-  if (_dl_find_object((void *)caller, &found) == 0 && found.dlfo_link_map) {
+  if (_dl_find_object((void*)caller, &found) == 0 && found.dlfo_link_map) {
     path = found.dlfo_link_map->l_name;
   }
 #else
@@ -133,15 +133,14 @@ static uint64_t thread_index(void) {
   if (!t_has_index) {
     t_thread_index = syscall(SYS_gettid) == getpid()
                          ? 0
-                         : (UINT64_C(1) << 63) |
-                               atomic_fetch_add_explicit(&g_next_foreign_index, 1,
-                                                         memory_order_relaxed);
+                         : (UINT64_C(1) << 63) | atomic_fetch_add_explicit(&g_next_foreign_index, 1,
+                                                                           memory_order_relaxed);
     t_has_index = 1;
   }
   return t_thread_index;
 }
 
-static uint64_t *thread_generator(void) {
+static uint64_t* thread_generator(void) {
   if (!t_seeded) {
     t_generator = miconform_prng_thread_state(g_plan.seed, thread_index());
     t_seeded = 1;
@@ -163,7 +162,7 @@ static uint64_t *thread_generator(void) {
 #define PCT_SLOTS 64
 
 typedef struct {
-  _Atomic uint64_t owner;  /* thread index + 1; 0 = free */
+  _Atomic uint64_t owner; /* thread index + 1; 0 = free */
   _Atomic uint64_t priority;
   _Atomic uint64_t last_hit_ns;
 } __attribute__((aligned(64))) PctSlot;
@@ -183,22 +182,22 @@ static uint64_t monotonic_ns(void) {
 
 /* This thread's slot, claimed on first use; NULL when every slot is busy (the thread is then
  * held back like the others but holds nobody back). */
-static PctSlot *pct_slot(uint64_t owner, uint64_t now) {
+static PctSlot* pct_slot(uint64_t owner, uint64_t now) {
   if (t_pct_slot) {
-    PctSlot *slot = &g_pct_slots[t_pct_slot - 1];
+    PctSlot* slot = &g_pct_slots[t_pct_slot - 1];
     if (atomic_load_explicit(&slot->owner, memory_order_relaxed) == owner) return slot;
     t_pct_slot = 0; /* reclaimed while this thread was idle */
   }
   for (int pass = 0; pass < 2; ++pass) {
     for (int i = 0; i < PCT_SLOTS; ++i) {
-      PctSlot *slot = &g_pct_slots[i];
+      PctSlot* slot = &g_pct_slots[i];
       uint64_t expected = atomic_load_explicit(&slot->owner, memory_order_relaxed);
       /* Pass 0 takes a free slot; pass 1 one idle for PCT_RECLAIM_NS (signed: its owner may
        * have read the clock after this thread did). */
-      if (pass == 0 ? expected != 0
-                    : (int64_t)(now - atomic_load_explicit(&slot->last_hit_ns,
-                                                           memory_order_relaxed)) <
-                          (int64_t)PCT_RECLAIM_NS) {
+      if (pass == 0
+              ? expected != 0
+              : (int64_t)(now - atomic_load_explicit(&slot->last_hit_ns, memory_order_relaxed)) <
+                    (int64_t)PCT_RECLAIM_NS) {
         continue;
       }
       if (atomic_compare_exchange_strong_explicit(&slot->owner, &expected, owner,
@@ -214,7 +213,7 @@ static PctSlot *pct_slot(uint64_t owner, uint64_t now) {
 /* Leaves the table (called as a thread created through the trampoline ends). */
 static void pct_leave(void) {
   if (!t_pct_slot) return;
-  PctSlot *slot = &g_pct_slots[t_pct_slot - 1];
+  PctSlot* slot = &g_pct_slots[t_pct_slot - 1];
   uint64_t owner = t_thread_index + 1;
   /* Age the slot first: the next owner's priority is not published yet when it takes the slot,
    * and until it is, the slot must not count as recently active. */
@@ -243,13 +242,13 @@ static int pct_hold_back(uint64_t hit_number) {
   }
   const uint64_t owner = index + 1;
   const uint64_t now = monotonic_ns();
-  PctSlot *mine = pct_slot(owner, now);
+  PctSlot* mine = pct_slot(owner, now);
   if (mine) {
     atomic_store_explicit(&mine->priority, t_pct_priority, memory_order_relaxed);
     atomic_store_explicit(&mine->last_hit_ns, now, memory_order_release);
   }
   for (int i = 0; i < PCT_SLOTS; ++i) {
-    PctSlot *slot = &g_pct_slots[i];
+    PctSlot* slot = &g_pct_slots[i];
     if (slot == mine) continue;
     const uint64_t other = atomic_load_explicit(&slot->owner, memory_order_acquire);
     if (other == 0 || other == owner) continue;
@@ -262,7 +261,7 @@ static int pct_hold_back(uint64_t hit_number) {
   return 0;
 }
 
-void miconform_engine_hit(InterposerPoint point, const void *caller) {
+void miconform_engine_hit(InterposerPoint point, const void* caller) {
   if (t_inside || !((g_enabled_mask >> point) & 1)) return;
   t_inside = 1;
   const int saved_errno = errno;
@@ -299,37 +298,37 @@ void miconform_engine_hit(InterposerPoint point, const void *caller) {
 
 typedef struct {
   _Atomic int busy;
-  void *(*start)(void *);
-  void *arg;
+  void* (*start)(void*);
+  void* arg;
   uint64_t index;
 } Launch;
 
 /* More concurrent not-yet-started threads than this are created without numbering. */
 static Launch g_launches[256];
 
-static void leave_on_exit(void *unused) {
+static void leave_on_exit(void* unused) {
   (void)unused;
   pct_leave();
 }
 
 /* The cleanup handler also covers pthread_exit and cancellation of the started thread. */
-static void *launch_trampoline(void *raw) {
-  Launch *launch = raw;
-  void *(*start)(void *) = launch->start;
-  void *arg = launch->arg;
+static void* launch_trampoline(void* raw) {
+  Launch* launch = raw;
+  void* (*start)(void*) = launch->start;
+  void* arg = launch->arg;
   t_thread_index = launch->index;
   t_has_index = 1;
   t_seeded = 0;
   atomic_store_explicit(&launch->busy, 0, memory_order_release);
-  void *result;
+  void* result;
   pthread_cleanup_push(leave_on_exit, NULL);
   result = start(arg);
   pthread_cleanup_pop(1);
   return result;
 }
 
-int miconform_engine_prepare_launch(void *(*start)(void *), void *arg,
-                                    void *(**trampoline)(void *), void **trampoline_arg) {
+int miconform_engine_prepare_launch(void* (*start)(void*), void* arg, void* (**trampoline)(void*),
+                                    void** trampoline_arg) {
   if (!atomic_load_explicit(&miconform_engine_on, memory_order_acquire) ||
       (g_plan.mode != MICONFORM_MODE_RANDOM && g_plan.mode != MICONFORM_MODE_PCT)) {
     return -1;
@@ -350,24 +349,24 @@ int miconform_engine_prepare_launch(void *(*start)(void *), void *arg,
   return -1;
 }
 
-void miconform_engine_launch_abandoned(void *trampoline_arg) {
-  atomic_store_explicit(&((Launch *)trampoline_arg)->busy, 0, memory_order_release);
+void miconform_engine_launch_abandoned(void* trampoline_arg) {
+  atomic_store_explicit(&((Launch*)trampoline_arg)->busy, 0, memory_order_release);
 }
 
 /* ---- load -------------------------------------------------------------------------------- */
 
-static void report_bad_plan(const char *error) {
+static void report_bad_plan(const char* error) {
   char line[768];
-  int length = snprintf(line, sizeof line,
-                        "miconform_interposer: MICONFORM_INJECT ignored, injection off: %s\n",
-                        error);
+  int length =
+      snprintf(line, sizeof line,
+               "miconform_interposer: MICONFORM_INJECT ignored, injection off: %s\n", error);
   if (length > (int)sizeof line - 1) length = (int)sizeof line - 1;
   if (length > 0) (void)!syscall(SYS_write, 2, line, (size_t)length);
 }
 
 __attribute__((constructor)) static void load_plan(void) {
   miconform_resolve_real_functions();
-  const char *text = getenv("MICONFORM_INJECT");
+  const char* text = getenv("MICONFORM_INJECT");
   if (!text) return;
   char error[512];
   if (miconform_plan_parse(text, &g_plan, error, sizeof error) != 0) {
@@ -386,8 +385,8 @@ __attribute__((constructor)) static void load_plan(void) {
     g_pct_change_count = miconform_pct_change_points(g_plan.seed, g_plan.pct_depth,
                                                      g_plan.pct_horizon, g_pct_change_points);
   }
-  ssize_t length = syscall(SYS_readlink, "/proc/self/exe", g_executable_path,
-                           sizeof g_executable_path - 1);
+  ssize_t length =
+      syscall(SYS_readlink, "/proc/self/exe", g_executable_path, sizeof g_executable_path - 1);
   g_executable_path[length > 0 ? length : 0] = '\0';
   atomic_store_explicit(&miconform_engine_on, 1, memory_order_release);
 }
@@ -398,7 +397,7 @@ EXPORTED int miconform_injection_active(void) {
   return atomic_load_explicit(&miconform_engine_on, memory_order_acquire);
 }
 
-EXPORTED void miconform_injection_stats(MiconformInjectionStats *out) {
+EXPORTED void miconform_injection_stats(MiconformInjectionStats* out) {
   if (!out) return;
   memset(out, 0, sizeof *out);
   const int on = miconform_injection_active();
@@ -417,7 +416,6 @@ EXPORTED void miconform_injection_stats(MiconformInjectionStats *out) {
   for (int point = 0; point < INTERPOSER_POINT_COUNT; ++point) {
     strncpy(out->points[point].name, kPointNames[point], sizeof out->points[point].name - 1);
     out->points[point].hits = atomic_load_explicit(&g_counters[point].hits, memory_order_relaxed);
-    out->points[point].fires =
-        atomic_load_explicit(&g_counters[point].fires, memory_order_relaxed);
+    out->points[point].fires = atomic_load_explicit(&g_counters[point].fires, memory_order_relaxed);
   }
 }

@@ -29,10 +29,10 @@ extern _Atomic int miconform_engine_on __attribute__((visibility("hidden")));
 
 /* One call of an interposed function at `point`, made from code at `caller`: counts it if the
  * point is enabled and the caller passes the only= filter, and sleeps/yields if it fires. */
-void miconform_engine_hit(InterposerPoint point, const void *caller)
+void miconform_engine_hit(InterposerPoint point, const void* caller)
     __attribute__((visibility("hidden")));
 
-static inline void miconform_engine_call(InterposerPoint point, const void *caller) {
+static inline void miconform_engine_call(InterposerPoint point, const void* caller) {
   if (atomic_load_explicit(&miconform_engine_on, memory_order_acquire)) {
     miconform_engine_hit(point, caller);
   }
@@ -43,10 +43,9 @@ static inline void miconform_engine_call(InterposerPoint point, const void *call
  * returns or the thread exits). Returns 0 and sets *trampoline / *trampoline_arg, or -1 when no
  * numbering is needed or no launch slot is free (then create the thread unchanged). The slot is
  * released by the new thread, or by miconform_engine_launch_abandoned() when creation failed. */
-int miconform_engine_prepare_launch(void *(*start)(void *), void *arg,
-                                    void *(**trampoline)(void *), void **trampoline_arg)
-    __attribute__((visibility("hidden")));
-void miconform_engine_launch_abandoned(void *trampoline_arg) __attribute__((visibility("hidden")));
+int miconform_engine_prepare_launch(void* (*start)(void*), void* arg, void* (**trampoline)(void*),
+                                    void** trampoline_arg) __attribute__((visibility("hidden")));
+void miconform_engine_launch_abandoned(void* trampoline_arg) __attribute__((visibility("hidden")));
 
 /* sched_yield as a raw system call (neither interposed nor a cancellation point). */
 void miconform_engine_raw_yield(void) __attribute__((visibility("hidden")));

@@ -23,22 +23,22 @@
 
 /* glibc's own entry points of the mutex functions (compatibility aliases), used only while the
  * real ones cannot be resolved on this thread; weak, so their absence is tolerated. */
-extern int miconform_libc_mutex_lock(pthread_mutex_t *) __attribute__((weak));
-extern int miconform_libc_mutex_unlock(pthread_mutex_t *) __attribute__((weak));
+extern int miconform_libc_mutex_lock(pthread_mutex_t*) __attribute__((weak));
+extern int miconform_libc_mutex_unlock(pthread_mutex_t*) __attribute__((weak));
 __asm__(".symver miconform_libc_mutex_lock, __pthread_mutex_lock@GLIBC_2.2.5");
 __asm__(".symver miconform_libc_mutex_unlock, __pthread_mutex_unlock@GLIBC_2.2.5");
 
-typedef int (*MutexFunction)(pthread_mutex_t *);
-typedef int (*CondWaitFunction)(pthread_cond_t *, pthread_mutex_t *);
-typedef int (*CondTimedWaitFunction)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
-typedef int (*CondFunction)(pthread_cond_t *);
-typedef int (*CreateFunction)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
-typedef int (*PollFunction)(struct pollfd *, nfds_t, int);
-typedef ssize_t (*ReadFunction)(int, void *, size_t);
-typedef ssize_t (*WriteFunction)(int, const void *, size_t);
+typedef int (*MutexFunction)(pthread_mutex_t*);
+typedef int (*CondWaitFunction)(pthread_cond_t*, pthread_mutex_t*);
+typedef int (*CondTimedWaitFunction)(pthread_cond_t*, pthread_mutex_t*, const struct timespec*);
+typedef int (*CondFunction)(pthread_cond_t*);
+typedef int (*CreateFunction)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
+typedef int (*PollFunction)(struct pollfd*, nfds_t, int);
+typedef ssize_t (*ReadFunction)(int, void*, size_t);
+typedef ssize_t (*WriteFunction)(int, const void*, size_t);
 typedef int (*YieldFunction)(void);
 
-INTERPOSED int pthread_mutex_lock(pthread_mutex_t *mutex) {
+INTERPOSED int pthread_mutex_lock(pthread_mutex_t* mutex) {
   MutexFunction real = (MutexFunction)miconform_real_function(REAL_MUTEX_LOCK);
   if (!real) {
     if (miconform_libc_mutex_lock) return miconform_libc_mutex_lock(mutex);
@@ -50,7 +50,7 @@ INTERPOSED int pthread_mutex_lock(pthread_mutex_t *mutex) {
   return real(mutex);
 }
 
-INTERPOSED int pthread_mutex_unlock(pthread_mutex_t *mutex) {
+INTERPOSED int pthread_mutex_unlock(pthread_mutex_t* mutex) {
   MutexFunction real = (MutexFunction)miconform_real_function(REAL_MUTEX_UNLOCK);
   if (!real) return miconform_libc_mutex_unlock ? miconform_libc_mutex_unlock(mutex) : EINVAL;
   const int status = real(mutex);
@@ -59,15 +59,15 @@ INTERPOSED int pthread_mutex_unlock(pthread_mutex_t *mutex) {
 }
 
 /* Unresolvable waits return at once: a spurious wakeup, which every caller must tolerate. */
-INTERPOSED int pthread_cond_wait(pthread_cond_t *cond, pthread_mutex_t *mutex) {
+INTERPOSED int pthread_cond_wait(pthread_cond_t* cond, pthread_mutex_t* mutex) {
   CondWaitFunction real = (CondWaitFunction)miconform_real_function(REAL_COND_WAIT);
   if (!real) return 0;
   miconform_engine_call(POINT_cond_wait, CALLER);
   return real(cond, mutex);
 }
 
-INTERPOSED int pthread_cond_timedwait(pthread_cond_t *cond, pthread_mutex_t *mutex,
-                                      const struct timespec *deadline) {
+INTERPOSED int pthread_cond_timedwait(pthread_cond_t* cond, pthread_mutex_t* mutex,
+                                      const struct timespec* deadline) {
   CondTimedWaitFunction real = (CondTimedWaitFunction)miconform_real_function(REAL_COND_TIMEDWAIT);
   if (!real) return 0;
   miconform_engine_call(POINT_cond_wait, CALLER);
@@ -76,7 +76,7 @@ INTERPOSED int pthread_cond_timedwait(pthread_cond_t *cond, pthread_mutex_t *mut
 
 /* Unresolvable signals are dropped; they can only arise inside dlsym, which waits on no
  * condition variable of the program. */
-INTERPOSED int pthread_cond_signal(pthread_cond_t *cond) {
+INTERPOSED int pthread_cond_signal(pthread_cond_t* cond) {
   CondFunction real = (CondFunction)miconform_real_function(REAL_COND_SIGNAL);
   if (!real) return 0;
   const int status = real(cond);
@@ -84,7 +84,7 @@ INTERPOSED int pthread_cond_signal(pthread_cond_t *cond) {
   return status;
 }
 
-INTERPOSED int pthread_cond_broadcast(pthread_cond_t *cond) {
+INTERPOSED int pthread_cond_broadcast(pthread_cond_t* cond) {
   CondFunction real = (CondFunction)miconform_real_function(REAL_COND_BROADCAST);
   if (!real) return 0;
   const int status = real(cond);
@@ -93,13 +93,13 @@ INTERPOSED int pthread_cond_broadcast(pthread_cond_t *cond) {
 }
 
 /* Unresolvable: EAGAIN, the documented "insufficient resources" answer. */
-INTERPOSED int pthread_create(pthread_t *thread, const pthread_attr_t *attributes,
-                              void *(*start)(void *), void *arg) {
+INTERPOSED int pthread_create(pthread_t* thread, const pthread_attr_t* attributes,
+                              void* (*start)(void*), void* arg) {
   CreateFunction real = (CreateFunction)miconform_real_function(REAL_THREAD_CREATE);
   if (!real) return EAGAIN;
   miconform_engine_call(POINT_thread_create, CALLER);
-  void *(*trampoline)(void *) = NULL;
-  void *trampoline_arg = NULL;
+  void* (*trampoline)(void*) = NULL;
+  void* trampoline_arg = NULL;
   if (miconform_engine_prepare_launch(start, arg, &trampoline, &trampoline_arg) != 0) {
     return real(thread, attributes, start, arg);
   }
@@ -109,21 +109,21 @@ INTERPOSED int pthread_create(pthread_t *thread, const pthread_attr_t *attribute
 }
 
 /* poll, read, write and sched_yield fall back to the raw system call (syscall() sets errno). */
-INTERPOSED int poll(struct pollfd *fds, nfds_t count, int timeout_ms) {
+INTERPOSED int poll(struct pollfd* fds, nfds_t count, int timeout_ms) {
   PollFunction real = (PollFunction)miconform_real_function(REAL_POLL);
   if (!real) return (int)syscall(SYS_poll, fds, count, timeout_ms);
   miconform_engine_call(POINT_poll, CALLER);
   return real(fds, count, timeout_ms);
 }
 
-INTERPOSED ssize_t read(int fd, void *buffer, size_t size) {
+INTERPOSED ssize_t read(int fd, void* buffer, size_t size) {
   ReadFunction real = (ReadFunction)miconform_real_function(REAL_READ);
   if (!real) return syscall(SYS_read, fd, buffer, size);
   miconform_engine_call(POINT_read, CALLER);
   return real(fd, buffer, size);
 }
 
-INTERPOSED ssize_t write(int fd, const void *buffer, size_t size) {
+INTERPOSED ssize_t write(int fd, const void* buffer, size_t size) {
   WriteFunction real = (WriteFunction)miconform_real_function(REAL_WRITE);
   if (!real) return syscall(SYS_write, fd, buffer, size);
   miconform_engine_call(POINT_write, CALLER);

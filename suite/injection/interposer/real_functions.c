@@ -15,8 +15,8 @@
 #define THREAD_LOCAL static __thread __attribute__((tls_model("initial-exec")))
 
 typedef struct {
-  const char *name;
-  const char *version; /* preferred symbol version, or NULL for the default one */
+  const char* name;
+  const char* version; /* preferred symbol version, or NULL for the default one */
 } RealName;
 
 /* The condition variable functions exist in two versions on x86_64; the current one is
@@ -35,18 +35,18 @@ static const RealName kNames[REAL_FUNCTION_COUNT] = {
     [REAL_SCHED_YIELD] = {"sched_yield", NULL},
 };
 
-static void *_Atomic g_real[REAL_FUNCTION_COUNT];
+static void* _Atomic g_real[REAL_FUNCTION_COUNT];
 THREAD_LOCAL int t_resolving;
 
-static void *resolve(RealFunction which) {
-  void *found = NULL;
+static void* resolve(RealFunction which) {
+  void* found = NULL;
   if (kNames[which].version) found = dlvsym(RTLD_NEXT, kNames[which].name, kNames[which].version);
   if (!found) found = dlsym(RTLD_NEXT, kNames[which].name);
   return found;
 }
 
-void *miconform_real_function(RealFunction which) {
-  void *function = atomic_load_explicit(&g_real[which], memory_order_acquire);
+void* miconform_real_function(RealFunction which) {
+  void* function = atomic_load_explicit(&g_real[which], memory_order_acquire);
   if (function || t_resolving) return function;
   t_resolving = 1;
   function = resolve(which);

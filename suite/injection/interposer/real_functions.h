@@ -22,7 +22,7 @@ typedef enum {
 /* The real function, or NULL while it cannot be had without recursing: the calling thread is
  * itself inside a dlsym() of the interposer (dlsym may lock mutexes or allocate), or resolution
  * failed. Callers then use a non-blocking, non-recursing fallback. Never blocks. */
-void *miconform_real_function(RealFunction which);
+void* miconform_real_function(RealFunction which);
 
 /* Resolves every function now (called from the library constructor). */
 void miconform_resolve_real_functions(void);

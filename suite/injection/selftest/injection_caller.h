@@ -10,7 +10,7 @@ extern "C" {
 #endif
 
 /* Locks and unlocks mutex `times` times; returns the number of pairs that both returned 0. */
-int injection_caller_lock_unlock(pthread_mutex_t *mutex, int times);
+int injection_caller_lock_unlock(pthread_mutex_t* mutex, int times);
 
 #ifdef __cplusplus
 }

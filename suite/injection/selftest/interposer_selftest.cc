@@ -4,14 +4,12 @@
 // fails instead of passing vacuously.
 #include <dlfcn.h>
 #include <errno.h>
-#include <stdio.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
@@ -20,6 +18,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "injection_caller.h"
 #include "miconform/injection_plan.h"
@@ -110,7 +110,8 @@ class ProducerConsumer {
     for (const Outcome& outcome : outcomes) {
       total.consumed += outcome.consumed;
       total.sum += outcome.sum;
-      total.per_producer_order_kept = total.per_producer_order_kept && outcome.per_producer_order_kept;
+      total.per_producer_order_kept =
+          total.per_producer_order_kept && outcome.per_producer_order_kept;
     }
     return total;
   }
@@ -129,8 +130,14 @@ class ProducerConsumer {
  private:
   static constexpr std::uint64_t kStop = 0;
   static constexpr int kCapacity = 3;
-  struct ConsumerArgs { ProducerConsumer* shared; Outcome* outcome; };
-  struct ProducerArgs { ProducerConsumer* shared; int producer; };
+  struct ConsumerArgs {
+    ProducerConsumer* shared;
+    Outcome* outcome;
+  };
+  struct ProducerArgs {
+    ProducerConsumer* shared;
+    int producer;
+  };
 
   static std::uint64_t Item(int producer, int index) {
     return (static_cast<std::uint64_t>(producer) << 32) | static_cast<std::uint64_t>(index);
@@ -260,7 +267,8 @@ void RunWorkloadExpectingCorrectOutcome() {
 // ---- mode=off and no plan ----------------------------------------------------------------------
 
 TEST(InterposerOff, PassesThroughUnchanged) {
-  ASSERT_NE(dlsym(RTLD_DEFAULT, "miconform_injection_active"), nullptr) << "interposer not preloaded";
+  ASSERT_NE(dlsym(RTLD_DEFAULT, "miconform_injection_active"), nullptr)
+      << "interposer not preloaded";
   ASSERT_EQ(PlanInEnvironment().mode, InjectionPlan::Mode::kOff);
   EXPECT_FALSE(Snapshot().active);
   RunWorkloadExpectingCorrectOutcome();
@@ -275,7 +283,8 @@ TEST(InterposerOff, PassesThroughUnchanged) {
 
 // A plan that does not parse leaves the library in pass-through.
 TEST(InterposerBadPlan, StaysInactive) {
-  ASSERT_NE(dlsym(RTLD_DEFAULT, "miconform_injection_active"), nullptr) << "interposer not preloaded";
+  ASSERT_NE(dlsym(RTLD_DEFAULT, "miconform_injection_active"), nullptr)
+      << "interposer not preloaded";
   ASSERT_NE(getenv(kInjectVariable), nullptr);
   EXPECT_THROW(InjectionPlan::FromEnvironment(), PlanError);
   RunWorkloadExpectingCorrectOutcome();
@@ -454,7 +463,8 @@ TEST(InterposerOnly, CountsOnlyCallsFromTheNamedObject) {
   const InterposerSnapshot start = Snapshot();
   LockUnlock(100);
   const InterposerSnapshot after_executable = Snapshot();
-  EXPECT_EQ(Delta(start, after_executable, "interposer.mutex_lock"), (PointCounters{"interposer.mutex_lock", 0, 0}));
+  EXPECT_EQ(Delta(start, after_executable, "interposer.mutex_lock"),
+            (PointCounters{"interposer.mutex_lock", 0, 0}));
   EXPECT_EQ(after_executable.total_hits, start.total_hits);
 
   EXPECT_EQ(injection_caller_lock_unlock(&mutex, 100), 100);
@@ -491,7 +501,8 @@ TEST(InterposerHeavy, EightThreadsKeepTheCounterExact) {
   SharedCounter counter;
   const InterposerSnapshot before = Snapshot();
   pthread_t threads[kHeavyThreads];
-  for (pthread_t& thread : threads) ASSERT_EQ(pthread_create(&thread, nullptr, &IncrementMany, &counter), 0);
+  for (pthread_t& thread : threads)
+    ASSERT_EQ(pthread_create(&thread, nullptr, &IncrementMany, &counter), 0);
   for (pthread_t& thread : threads) ASSERT_EQ(pthread_join(thread, nullptr), 0);
   const InterposerSnapshot after = Snapshot();
   EXPECT_EQ(counter.value, static_cast<std::uint64_t>(kHeavyThreads) * kHeavyPairs);
@@ -504,7 +515,9 @@ TEST(InterposerHeavy, EightThreadsKeepTheCounterExact) {
 
 // ---- pthread_create ----------------------------------------------------------------------------
 
-void* Doubled(void* raw) { return reinterpret_cast<void*>(reinterpret_cast<std::uintptr_t>(raw) * 2); }
+void* Doubled(void* raw) {
+  return reinterpret_cast<void*>(reinterpret_cast<std::uintptr_t>(raw) * 2);
+}
 void* ExitsWithArgument(void* raw) { pthread_exit(raw); }
 
 struct DetachedDone {
@@ -534,7 +547,8 @@ TEST(InterposerThreads, CreatePassesArgumentsAndResults) {
     pthread_t thread;
     void* result = nullptr;
     ASSERT_EQ(pthread_create(&thread, nullptr, (i % 2) ? &Doubled : &ExitsWithArgument,
-                             reinterpret_cast<void*>(static_cast<std::uintptr_t>(i))), 0);
+                             reinterpret_cast<void*>(static_cast<std::uintptr_t>(i))),
+              0);
     ASSERT_EQ(pthread_join(thread, &result), 0);
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(result),
               static_cast<std::uintptr_t>((i % 2) ? 2 * i : i));
@@ -746,9 +760,8 @@ void ExpectOnlyLowerPriorityThreadsHeldBack(std::uint32_t depth) {
   int first_held_back = 0, second_held_back = 0;
   for (int run = 0; run < 6; ++run) {
     const PctPairResult pair = RunPctPair();
-    const bool first_is_lower =
-        FirstThreadPriority(plan, pair) <
-        miconform_pct_initial_priority(plan.seed, pair.first_index + 1);
+    const bool first_is_lower = FirstThreadPriority(plan, pair) <
+                                miconform_pct_initial_priority(plan.seed, pair.first_index + 1);
     if (first_is_lower) {
       ++first_held_back;
       EXPECT_GT(pair.yield_fires, 0u) << "pair " << run;

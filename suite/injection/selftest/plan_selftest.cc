@@ -1,11 +1,11 @@
 // plan_selftest.cc - self-tests of InjectionPlan: canonical strings, round trips, and the error
 // messages of bad plans; and of the pct schedule arithmetic of injection_prng.h.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "miconform/injection_plan.h"
 #include "miconform/injection_prng.h"
@@ -36,7 +36,8 @@ TEST(InjectionPlanText, ParsesRandomPlan) {
   EXPECT_EQ(plan.seed, 42u);
   EXPECT_DOUBLE_EQ(plan.probability, 0.05);
   EXPECT_EQ(plan.max_delay_us, 2000u);
-  EXPECT_EQ(plan.points, (std::vector<std::string>{"interposer.mutex_lock", "interposer.cond_wait"}));
+  EXPECT_EQ(plan.points,
+            (std::vector<std::string>{"interposer.mutex_lock", "interposer.cond_wait"}));
   EXPECT_TRUE(plan.Enables("interposer.cond_wait"));
   EXPECT_FALSE(plan.Enables("interposer.read"));
 }
@@ -75,7 +76,8 @@ TEST(InjectionPlanText, ParsesPctPlan) {
 TEST(InjectionPlanText, CanonicalStringsRoundTrip) {
   for (const char* text : {
            "mode=off",
-           "seed=42;mode=random;p=0.05;max_us=2000;points=interposer.mutex_lock,interposer.cond_wait",
+           "seed=42;mode=random;p=0.05;max_us=2000;points=interposer.mutex_lock,interposer.cond_"
+           "wait",
            "seed=0;mode=random;p=1;max_us=0",
            "seed=18446744073709551615;mode=random;p=0.000001;max_us=10000000;delay=yield",
            "mode=countdown;k=17;delay_us=3000;points=interposer.read",
@@ -122,41 +124,45 @@ TEST(InjectionPlanErrors, PctKeys) {
             std::string::npos);
   EXPECT_NE(ErrorOf("mode=pct;depth=3;horizon=200").find("mode=pct needs key 'delay_us'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("mode=pct;depth=0;horizon=200;delay_us=5").find("bad number '0' for key 'depth'"),
+  EXPECT_NE(
+      ErrorOf("mode=pct;depth=0;horizon=200;delay_us=5").find("bad number '0' for key 'depth'"),
+      std::string::npos);
+  EXPECT_NE(ErrorOf("mode=pct;depth=65;horizon=200;delay_us=5")
+                .find("bad number '65' for key "
+                      "'depth'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("mode=pct;depth=65;horizon=200;delay_us=5").find("bad number '65' for key "
-                                                                     "'depth'"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf("mode=pct;depth=3;horizon=0;delay_us=5").find("bad number '0' for key "
-                                                                  "'horizon'"),
+  EXPECT_NE(ErrorOf("mode=pct;depth=3;horizon=0;delay_us=5")
+                .find("bad number '0' for key "
+                      "'horizon'"),
             std::string::npos);
   EXPECT_NE(ErrorOf("mode=pct;depth=3;horizon=1000000001;delay_us=5").find("for key 'horizon'"),
             std::string::npos);
   EXPECT_NE(ErrorOf("mode=pct;depth=3;horizon=2x;delay_us=5").find("bad number '2x'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("mode=pct;depth=3;horizon=200;delay_us=10000001").find("bad number "
-                                                                           "'10000001'"),
+  EXPECT_NE(ErrorOf("mode=pct;depth=3;horizon=200;delay_us=10000001")
+                .find("bad number "
+                      "'10000001'"),
             std::string::npos);
   EXPECT_NE(ErrorOf("mode=pct;depth=5;horizon=3;delay_us=5").find("needs horizon >= 4"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("mode=pct;depth=3;horizon=200;delay_us=5;p=0.1").find(
-                "key 'p' applies only to mode=random (this plan has mode=pct)"),
+  EXPECT_NE(ErrorOf("mode=pct;depth=3;horizon=200;delay_us=5;p=0.1")
+                .find("key 'p' applies only to mode=random (this plan has mode=pct)"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("mode=pct;depth=3;horizon=200;delay_us=5;k=2").find(
-                "key 'k' applies only to mode=countdown"),
+  EXPECT_NE(ErrorOf("mode=pct;depth=3;horizon=200;delay_us=5;k=2")
+                .find("key 'k' applies only to mode=countdown"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("mode=countdown;k=1;delay_us=5;depth=3").find(
-                "key 'depth' applies only to mode=pct"),
+  EXPECT_NE(
+      ErrorOf("mode=countdown;k=1;delay_us=5;depth=3").find("key 'depth' applies only to mode=pct"),
+      std::string::npos);
+  EXPECT_NE(ErrorOf("mode=random;p=0.1;max_us=1;horizon=3")
+                .find("key 'horizon' applies only to mode=pct"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("mode=random;p=0.1;max_us=1;horizon=3").find(
-                "key 'horizon' applies only to mode=pct"),
+  EXPECT_NE(ErrorOf("mode=random;p=0.1;max_us=1;delay_us=3")
+                .find("key 'delay_us' applies only to mode=countdown or mode=pct"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("mode=random;p=0.1;max_us=1;delay_us=3").find(
-                "key 'delay_us' applies only to mode=countdown or mode=pct"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf("mode=pct;depth=3;depth=3;horizon=200;delay_us=5").find(
-                "key 'depth' given twice"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf("mode=pct;depth=3;depth=3;horizon=200;delay_us=5").find("key 'depth' given twice"),
+      std::string::npos);
   EXPECT_NE(ErrorOf("mode=Pct").find("expected off, random, countdown or pct"), std::string::npos);
 }
 
@@ -184,7 +190,8 @@ TEST(PctSchedule, ChangePointsAreDistinctSortedAndInTheHorizon) {
   // A horizon exactly depth-1 takes every hit 1..depth-1.
   std::uint64_t points[MICONFORM_PCT_MAX_CHANGE_POINTS];
   ASSERT_EQ(miconform_pct_change_points(9, 5, 4, points), 4u);
-  EXPECT_EQ((std::vector<std::uint64_t>(points, points + 4)), (std::vector<std::uint64_t>{1, 2, 3, 4}));
+  EXPECT_EQ((std::vector<std::uint64_t>(points, points + 4)),
+            (std::vector<std::uint64_t>{1, 2, 3, 4}));
 }
 
 TEST(PctSchedule, PrioritiesDependOnSeedAndIndexAndChangePointsRankBelow) {
@@ -219,13 +226,14 @@ TEST(InjectionPlanErrors, NameTheProblem) {
   EXPECT_NE(ErrorOf("mode=sometimes").find("bad mode 'sometimes'"), std::string::npos);
   EXPECT_NE(ErrorOf("mode=random;max_us=1").find("mode=random needs key 'p'"), std::string::npos);
   EXPECT_NE(ErrorOf("mode=countdown;k=3").find("needs key 'delay_us'"), std::string::npos);
-  EXPECT_NE(ErrorOf("mode=random;p=0.1;max_us=1;k=3").find("key 'k' applies only to mode=countdown"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf("mode=random;p=0.1;max_us=1;k=3").find("key 'k' applies only to mode=countdown"),
+      std::string::npos);
   EXPECT_NE(ErrorOf("mode=off;delay=yield").find("key 'delay' applies only"), std::string::npos);
   EXPECT_NE(ErrorOf("seed=1").find("names no mode"), std::string::npos);
   EXPECT_NE(ErrorOf("mode=off;mode=off").find("key 'mode' given twice"), std::string::npos);
-  EXPECT_NE(ErrorOf("mode=off;points=interposer.nothing").find(
-                "unknown injection point 'interposer.nothing'"),
+  EXPECT_NE(ErrorOf("mode=off;points=interposer.nothing")
+                .find("unknown injection point 'interposer.nothing'"),
             std::string::npos);
   EXPECT_NE(ErrorOf("mode=off;points=interposer.read,interposer.read").find("listed twice"),
             std::string::npos);

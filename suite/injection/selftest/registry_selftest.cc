@@ -1,10 +1,10 @@
 // registry_selftest.cc - self-tests of the point registry and the seeded generator.
-#include <gtest/gtest.h>
-
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "miconform/injection_plan.h"
 #include "miconform/injection_points.h"
@@ -24,8 +24,8 @@ TEST(InjectionRegistry, NamesAreUniqueAndCarryTheirLayer) {
     EXPECT_EQ(point.description.find('\n'), std::string_view::npos) << point.name;
     EXPECT_EQ(FindInjectionPoint(point.name), &point);
     // Every point can be named in a plan.
-    EXPECT_TRUE(InjectionPlan::Parse("mode=off;points=" + std::string(point.name))
-                    .points.size() == 1);
+    EXPECT_TRUE(InjectionPlan::Parse("mode=off;points=" + std::string(point.name)).points.size() ==
+                1);
   }
 }
 
@@ -47,11 +47,11 @@ TEST(InjectionRegistry, HasEveryInterposerPoint) {
 // scripted handler), and the report's `fired` lines carry them.
 TEST(InjectionRegistry, HasTheCallbackAndHandlerPoints) {
   const std::vector<std::string_view> callback = {
-      "callback.before_ack", "callback.after_ack", "callback.in_completion",
+      "callback.before_ack",       "callback.after_ack",         "callback.in_completion",
       "callback.in_write_message", "callback.in_write_progress", "callback.after_final_close"};
-  const std::vector<std::string_view> handler = {
-      "handler.before_result", "handler.before_cancel", "handler.in_operation_close",
-      "handler.in_session_close"};
+  const std::vector<std::string_view> handler = {"handler.before_result", "handler.before_cancel",
+                                                 "handler.in_operation_close",
+                                                 "handler.in_session_close"};
   std::vector<std::string_view> listed_callback, listed_handler;
   int interposer = 0;
   for (const InjectionPoint& point : AllInjectionPoints()) {
@@ -75,9 +75,9 @@ TEST(InjectionRegistry, PlansAcceptPointsOfEveryLayer) {
   const InjectionPlan plan = InjectionPlan::Parse(
       "mode=countdown;k=1;delay_us=0;points=callback.after_ack,handler.in_operation_close,"
       "interposer.read");
-  EXPECT_EQ(plan.points, (std::vector<std::string>{"callback.after_ack",
-                                                   "handler.in_operation_close",
-                                                   "interposer.read"}));
+  EXPECT_EQ(plan.points,
+            (std::vector<std::string>{"callback.after_ack", "handler.in_operation_close",
+                                      "interposer.read"}));
   EXPECT_TRUE(plan.Enables("handler.in_operation_close"));
   EXPECT_FALSE(plan.Enables("handler.before_result"));
   EXPECT_EQ(InjectionPlan::Parse(plan.ToString()), plan);

@@ -28,7 +28,8 @@ std::string DescribeSnapshot(const InterposerSnapshot& snapshot) {
 std::optional<bool> CountdownReachedIn(std::string_view trace_text) {
   if (trace_text.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
   const auto at = trace_text.find(kReached);
-  if (at == std::string_view::npos || at + kReached.size() >= trace_text.size()) return std::nullopt;
+  if (at == std::string_view::npos || at + kReached.size() >= trace_text.size())
+    return std::nullopt;
   return trace_text[at + kReached.size()] == '1';
 }
 

@@ -35,8 +35,7 @@ std::optional<InterposerSnapshot> ReadInterposerSnapshot() {
   for (std::uint32_t i = 0; i < count; ++i) {
     const MiconformInjectionPointStats& point = raw.points[i];
     snapshot.points.push_back(
-        {std::string(point.name, strnlen(point.name, sizeof point.name)), point.hits,
-         point.fires});
+        {std::string(point.name, strnlen(point.name, sizeof point.name)), point.hits, point.fires});
   }
   return snapshot;
 }

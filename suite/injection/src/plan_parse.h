@@ -49,30 +49,30 @@ typedef struct MiconformPlan {
   int mode;
   int delay_kind;
   uint64_t seed;
-  double probability;        /* p as written */
-  uint64_t fire_threshold;   /* a draw below it fires: floor(p * 2^64) */
-  int fire_always;           /* p == 1 */
+  double probability;      /* p as written */
+  uint64_t fire_threshold; /* a draw below it fires: floor(p * 2^64) */
+  int fire_always;         /* p == 1 */
   uint32_t max_us;
   uint64_t countdown_k;
-  uint32_t delay_us;          /* countdown: the firing hit's delay; pct: each held-back hit's */
-  uint32_t pct_depth;         /* pct: d, 1..MICONFORM_PLAN_MAX_PCT_DEPTH */
-  uint32_t pct_horizon;       /* pct: H, change points lie in hits 1..H */
-  uint32_t point_count;      /* 0: every point enabled */
+  uint32_t delay_us;    /* countdown: the firing hit's delay; pct: each held-back hit's */
+  uint32_t pct_depth;   /* pct: d, 1..MICONFORM_PLAN_MAX_PCT_DEPTH */
+  uint32_t pct_horizon; /* pct: H, change points lie in hits 1..H */
+  uint32_t point_count; /* 0: every point enabled */
   uint16_t points[MICONFORM_PLAN_MAX_POINTS]; /* registry indices, in the order written */
   char only[MICONFORM_PLAN_ONLY_BYTES];       /* "" = no filter */
 } MiconformPlan;
 
 /* Parses text (NUL-terminated) into *out. Returns 0 on success; otherwise -1 with a one-line
  * message naming the offending item in error (always NUL-terminated when error_size > 0). */
-int miconform_plan_parse(const char *text, MiconformPlan *out, char *error, size_t error_size);
+int miconform_plan_parse(const char* text, MiconformPlan* out, char* error, size_t error_size);
 
 /* The point table (injection_point_table.h), indexed 0..count-1 in table order. */
 size_t miconform_point_count(void);
-const char *miconform_point_name(size_t index);
-const char *miconform_point_layer(size_t index); /* "callback", "handler" or "interposer" */
-const char *miconform_point_description(size_t index);
+const char* miconform_point_name(size_t index);
+const char* miconform_point_layer(size_t index); /* "callback", "handler" or "interposer" */
+const char* miconform_point_description(size_t index);
 /* Index of the point with this exact name, or -1. */
-int miconform_point_find(const char *name, size_t name_length);
+int miconform_point_find(const char* name, size_t name_length);
 
 #ifdef __cplusplus
 }

@@ -1,9 +1,9 @@
 // judge_selftest.cc - self-tests of the verdict rules (judge.h), fed synthetic watchdog outcomes.
-#include "judge.h"
-
 #include <csignal>
 
 #include <gtest/gtest.h>
+
+#include "judge.h"
 
 namespace miconform::runner {
 namespace {
@@ -64,12 +64,12 @@ TEST(JudgeSelftest, JudgesTheVerdictFromTheFactsTheCaseWrote) {
 }
 
 TEST(JudgeSelftest, CollectsMessagesTraceBackendAndFiredPoints) {
-  const auto result = Judge(kCase,
-                            Exited(0, {"phase entered MI_Session_Close", "trace callback: final",
-                                       "message expected 1 final result, saw 2",
-                                       "fired handler.before_result", "backend {\"operations\":[]}",
-                                       "end"}),
-                            FixedLookup());
+  const auto result =
+      Judge(kCase,
+            Exited(0, {"phase entered MI_Session_Close", "trace callback: final",
+                       "message expected 1 final result, saw 2", "fired handler.before_result",
+                       "backend {\"operations\":[]}", "end"}),
+            FixedLookup());
   EXPECT_EQ(result.verdict, Verdict::kPass);
   ASSERT_EQ(result.messages.size(), 1u);
   EXPECT_EQ(result.messages[0], "expected 1 final result, saw 2");
@@ -96,11 +96,12 @@ TEST(JudgeSelftest, KeepsTheTransportAtTheFirstFailedCheck) {
 TEST(JudgeSelftest, KeepsIntegrationFindingsApartFromTheVerdict) {
   const auto result = Judge(
       kCase,
-      Exited(0, {"integration {\"kind\":\"acknowledged_after_close\",\"what\":\"W\","
-                 "\"calls\":\"operation 1: Close\\noperation 1: resultAcknowledgement after Close\","
-                 "\"occurrences\":2}",
-                 "integration {\"kind\":\"\",\"what\":\"W\",\"calls\":\"\",\"occurrences\":1}",
-                 "integration not json", "end"}),
+      Exited(0,
+             {"integration {\"kind\":\"acknowledged_after_close\",\"what\":\"W\","
+              "\"calls\":\"operation 1: Close\\noperation 1: resultAcknowledgement after Close\","
+              "\"occurrences\":2}",
+              "integration {\"kind\":\"\",\"what\":\"W\",\"calls\":\"\",\"occurrences\":1}",
+              "integration not json", "end"}),
       FixedLookup());
   EXPECT_EQ(result.verdict, Verdict::kPass);
   ASSERT_EQ(result.integration_findings.size(), 1u);
@@ -119,8 +120,7 @@ TEST(JudgeSelftest, CollectsFindingsAndObservationsPerRequirement) {
       kCase,
       Exited(0, {"finding FAIL MUST case.cc:12: [judges MUST] no final result",
                  "finding DEVIATION HANGS the close returned", "finding FAIL - unnamed check",
-                 "observation DEADLOCKS the provider saw 2 cancels", "finding BOGUS x y",
-                 "end"}),
+                 "observation DEADLOCKS the provider saw 2 cancels", "finding BOGUS x y", "end"}),
       FixedLookup());
   ASSERT_EQ(result.findings.size(), 3u);
   EXPECT_EQ(result.findings[0].verdict, Verdict::kFail);
@@ -146,8 +146,8 @@ TEST(JudgeSelftest, ADocumentedHangByTheWatchdogChargesOnlyTheArmedRequirement) 
   outcome.armed_requirement = "HANGS";
   outcome.armed_call = "MI_Session_Close";
   outcome.calls_in_flight = {"MI_Session_Close"};
-  const auto result = Judge(CaseDeclaration{"area.case", {"MUST", "HANGS", "DEADLOCKS"}}, outcome,
-                            FixedLookup());
+  const auto result =
+      Judge(CaseDeclaration{"area.case", {"MUST", "HANGS", "DEADLOCKS"}}, outcome, FixedLookup());
   EXPECT_EQ(result.verdict, Verdict::kDocumentedHang);
   ASSERT_EQ(result.findings.size(), 1u);
   EXPECT_EQ(result.findings[0].requirement_id, "HANGS");
@@ -163,7 +163,8 @@ TEST(JudgeSelftest, ForeignBytesOnTheChannelAreTheTargetsCrashWhateverTheLinesSa
   EXPECT_EQ(result.verdict, Verdict::kCrash);
   ASSERT_FALSE(result.messages.empty());
   EXPECT_NE(result.messages.back().find("17 bytes"), std::string::npos) << result.messages.back();
-  EXPECT_NE(result.messages.back().find("verdict PASS"), std::string::npos) << result.messages.back();
+  EXPECT_NE(result.messages.back().find("verdict PASS"), std::string::npos)
+      << result.messages.back();
 }
 
 TEST(JudgeSelftest, ASignalTheCaseSentToTheRunnerIsSaidAndChangesNoVerdict) {
@@ -244,7 +245,8 @@ TEST(JudgeSelftest, ArmedButBlockedInAnotherCallIsAHang) {
   outcome.armed_requirement = "HANGS";
   outcome.armed_call = "MI_Application_Close";
   outcome.calls_in_flight = {"MI_Session_EnumerateInstances"};
-  outcome.hang_proof = "no progress for 1000 ms (--timeout); not proven stuck: tid 7 (x): nanosleep";
+  outcome.hang_proof =
+      "no progress for 1000 ms (--timeout); not proven stuck: tid 7 (x): nanosleep";
   const auto result = Judge(kCase, outcome, FixedLookup());
   EXPECT_EQ(result.verdict, Verdict::kHang);
   EXPECT_NE(result.messages.back().find("MI_Session_EnumerateInstances"), std::string::npos);

@@ -1,10 +1,10 @@
 // kill_judgement_selftest.cc - self-tests of JudgeKill (mutants_command.h): which verdicts kill a
 // mutant, and how many schedules the kill took, on synthetic reports.
-#include "mutants_command.h"
-
 #include <algorithm>
 
 #include <gtest/gtest.h>
+
+#include "mutants_command.h"
 
 namespace miconform::runner {
 namespace {
@@ -36,8 +36,14 @@ report::Report SuiteReport(std::vector<report::CaseResult> cases) {
       auto found = std::find_if(run.requirements.begin(), run.requirements.end(),
                                 [&](const auto& requirement) { return requirement.id == id; });
       if (found == run.requirements.end()) {
-        run.requirements.push_back({id, "page", "section", "text", report::Level::kMust,
-                                    Verdict::kPass, {}, std::nullopt});
+        run.requirements.push_back({id,
+                                    "page",
+                                    "section",
+                                    "text",
+                                    report::Level::kMust,
+                                    Verdict::kPass,
+                                    {},
+                                    std::nullopt});
         found = run.requirements.end() - 1;
       }
       found->verdict = report::Worst(found->verdict, result.verdict);
@@ -59,9 +65,9 @@ Mutant TimingMutant(bool lenient = false) {
 
 TEST(KillJudgement, FewestSchedulesOfAKillingCaseIsReported) {
   const auto run = SuiteReport({Case("a.plain_pass", {"REQ-A"}, Verdict::kPass),
-                        Case("a.late", {"REQ-A"}, Verdict::kFail, 9),
-                        Case("a.early", {"REQ-A"}, Verdict::kHang, 3),
-                        Case("b.other", {"REQ-B"}, Verdict::kCrash, 1)});
+                                Case("a.late", {"REQ-A"}, Verdict::kFail, 9),
+                                Case("a.early", {"REQ-A"}, Verdict::kHang, 3),
+                                Case("b.other", {"REQ-B"}, Verdict::kCrash, 1)});
   const KillJudgement judgement = JudgeKill(TimingMutant(), run);
   EXPECT_TRUE(judgement.killed);
   EXPECT_EQ(judgement.schedules_to_kill, std::optional<int>(3));
@@ -70,15 +76,15 @@ TEST(KillJudgement, FewestSchedulesOfAKillingCaseIsReported) {
 
 TEST(KillJudgement, APlainRunKillCountsAsNoSchedule) {
   const auto run = SuiteReport({Case("a.explored", {"REQ-A"}, Verdict::kFail, 4),
-                        Case("a.plain", {"REQ-A"}, Verdict::kFail)});
+                                Case("a.plain", {"REQ-A"}, Verdict::kFail)});
   const KillJudgement judgement = JudgeKill(TimingMutant(), run);
   EXPECT_EQ(judgement.schedules_to_kill, std::optional<int>(0));
   EXPECT_EQ(judgement.killing_case, "a.plain");
 }
 
 TEST(KillJudgement, SurvivorHasNoScheduleCount) {
-  const auto run = SuiteReport({Case("a.pass", {"REQ-A"}, Verdict::kPass),
-                        Case("b.fail", {"REQ-B"}, Verdict::kFail, 2)});
+  const auto run = SuiteReport(
+      {Case("a.pass", {"REQ-A"}, Verdict::kPass), Case("b.fail", {"REQ-B"}, Verdict::kFail, 2)});
   const KillJudgement judgement = JudgeKill(TimingMutant(), run);
   EXPECT_FALSE(judgement.killed);
   EXPECT_FALSE(judgement.schedules_to_kill.has_value());
@@ -116,17 +122,17 @@ TEST(KillJudgement, ATimingMutantSeenOnlyAsAnIntermittentIsAnIntermittentKill) {
   EXPECT_EQ(judgement.kill_level, "MUST, intermittent");
   // A plain INCONCLUSIVE (too slow to judge) is no kill, nor is an intermittent of a mutant that
   // is not a timing one.
-  EXPECT_FALSE(JudgeKill(TimingMutant(), SuiteReport({Case("a.slow", {"REQ-A"},
-                                                          Verdict::kInconclusive)}))
-                   .killed);
+  EXPECT_FALSE(
+      JudgeKill(TimingMutant(), SuiteReport({Case("a.slow", {"REQ-A"}, Verdict::kInconclusive)}))
+          .killed);
   Mutant plain = TimingMutant();
   plain.timing = false;
   EXPECT_FALSE(JudgeKill(plain, run).killed);
 }
 
 TEST(KillJudgement, CollateralOutsideTheBreaksIsListedUnlessTheTableGivesAReason) {
-  const auto run = SuiteReport({Case("a.fail", {"REQ-A"}, Verdict::kFail),
-                                Case("b.fail", {"REQ-B"}, Verdict::kFail)});
+  const auto run = SuiteReport(
+      {Case("a.fail", {"REQ-A"}, Verdict::kFail), Case("b.fail", {"REQ-B"}, Verdict::kFail)});
   Mutant mutant = TimingMutant();
   const KillJudgement judgement = JudgeKill(mutant, run);
   EXPECT_TRUE(judgement.killed);
@@ -138,8 +144,8 @@ TEST(KillJudgement, CollateralOutsideTheBreaksIsListedUnlessTheTableGivesAReason
 // A conforming variant is accused exactly when its run is not CONFORMANT; a DEVIATION or a
 // DOCUMENTED-HANG is listed among its non-PASS requirements but accuses nothing.
 TEST(VariantJudgement, OnlyANonConformantRunAccuses) {
-  auto run = SuiteReport({Case("a.pass", {"REQ-A"}, Verdict::kPass),
-                          Case("s.dev", {"REQ-S"}, Verdict::kDeviation)});
+  auto run = SuiteReport(
+      {Case("a.pass", {"REQ-A"}, Verdict::kPass), Case("s.dev", {"REQ-S"}, Verdict::kDeviation)});
   run.Aggregate();
   const VariantJudgement warned = JudgeVariant(run);
   EXPECT_TRUE(warned.conforming);

@@ -35,19 +35,23 @@ TEST(StatusLineSelftest, CountsTimesAndTheRunningCasesCutToTheWidth) {
   state.done_here = 3;
   state.total = 9;
   state.running = {"a.one", "a.two", "a.three"};
-  EXPECT_EQ(StatusLine(state, 30s, 200), "3/9 cases | 0:30 elapsed, about 1:00 left | running a.one, a.two +1");
-  EXPECT_EQ(StatusLine(state, 30s, 20), "3/9 cases | 0:30 el");  // width - 1: the cursor never wraps
+  EXPECT_EQ(StatusLine(state, 30s, 200),
+            "3/9 cases | 0:30 elapsed, about 1:00 left | running a.one, a.two +1");
+  EXPECT_EQ(StatusLine(state, 30s, 20),
+            "3/9 cases | 0:30 el");  // width - 1: the cursor never wraps
   // Resumed: 6 judged earlier, 1 here in 10 s: 2 left take about 20 s.
   state.done = 7;
   state.done_here = 1;
-  EXPECT_EQ(StatusLine(state, 10s, 200), "7/9 cases | 0:10 elapsed, about 0:20 left | running a.one, a.two +1");
+  EXPECT_EQ(StatusLine(state, 10s, 200),
+            "7/9 cases | 0:10 elapsed, about 0:20 left | running a.one, a.two +1");
   state.done = 0;
   state.done_here = 0;
   EXPECT_EQ(StatusLine(state, 2s, 200), "0/9 cases | 0:02 elapsed | running a.one, a.two +1");
   state.exploring = true;
   state.race_cases = 12;
   state.schedules = 1;
-  EXPECT_EQ(StatusLine(state, 3725s, 200), "exploring the schedules of 12 race cases: 1 schedule run | 1:02:05 elapsed");
+  EXPECT_EQ(StatusLine(state, 3725s, 200),
+            "exploring the schedules of 12 race cases: 1 schedule run | 1:02:05 elapsed");
 }
 
 TEST(StatusLineSelftest, VerdictWordsAreColouredOnlyWhenAsked) {
@@ -61,8 +65,8 @@ TEST(ProgressDisplaySelftest, PipedItWritesOnlyTheCaseLines) {
   std::FILE* out = std::tmpfile();
   ASSERT_NE(out, nullptr);
   {
-    ProgressDisplay display(out, ChooseProgress("always", false, nullptr, nullptr), {"a.one", "a.two"},
-                            2, /*already_done=*/1);
+    ProgressDisplay display(out, ChooseProgress("always", false, nullptr, nullptr),
+                            {"a.one", "a.two"}, 2, /*already_done=*/1);
     display.CaseFinished(1, report::Verdict::kFail, 1.5);
     display.ExplorationStarted(4);
     display.ScheduleRun();

@@ -43,10 +43,21 @@ TEST(CaseSelectionSelftest, ParsesGoogleTestShardVariables) {
   EXPECT_EQ(shard.total, 3);
   EXPECT_EQ(ParseShard("1", "0", &shard), "");
   EXPECT_EQ(shard.total, 1);
-  for (const auto& [total, index] : std::vector<std::pair<const char*, const char*>>{
-           {"2", "2"}, {"2", "-1"}, {"0", "0"}, {"-2", "0"}, {"abc", "0"}, {"2", "1x"},
-           {"2", ""}, {"", "0"}, {" 2", "0"}, {"+2", "0"}, {"2.0", "1"}, {"4294967298", "0"},
-           {"2", nullptr}, {nullptr, "0"}}) {
+  for (const auto& [total, index] :
+       std::vector<std::pair<const char*, const char*>>{{"2", "2"},
+                                                        {"2", "-1"},
+                                                        {"0", "0"},
+                                                        {"-2", "0"},
+                                                        {"abc", "0"},
+                                                        {"2", "1x"},
+                                                        {"2", ""},
+                                                        {"", "0"},
+                                                        {" 2", "0"},
+                                                        {"+2", "0"},
+                                                        {"2.0", "1"},
+                                                        {"4294967298", "0"},
+                                                        {"2", nullptr},
+                                                        {nullptr, "0"}}) {
     const std::string problem = ParseShard(total, index, &shard);
     EXPECT_NE(problem.find("GTEST_"), std::string::npos)
         << "GTEST_TOTAL_SHARDS=" << (total ? total : "(unset)")

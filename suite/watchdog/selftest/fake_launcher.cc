@@ -1,8 +1,9 @@
 // fake_launcher.cc - the scripted children of fake_launcher.h.
 #include "fake_launcher.h"
 
-#include <csignal>
 #include <sys/wait.h>
+
+#include <csignal>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -14,8 +15,12 @@ class FakeChild final : public ChildProcess {
  public:
   FakeChild(boost::asio::io_context& io, FakeScript script, std::string token,
             ChildObserver& observer, FakeLauncher& launcher)
-      : io_(io), script_(std::move(script)), token_(std::move(token)), observer_(observer),
-        launcher_(launcher), timer_(io) {}
+      : io_(io),
+        script_(std::move(script)),
+        token_(std::move(token)),
+        observer_(observer),
+        launcher_(launcher),
+        timer_(io) {}
 
   void Begin() { Next(); }
 
@@ -24,12 +29,15 @@ class FakeChild final : public ChildProcess {
   void CaptureEvidence(std::chrono::milliseconds,
                        std::function<void(std::string, std::string)> done) override {
     ++launcher_.captured;
-    boost::asio::post(io_, [done = std::move(done)] { done("fake stacks: thread 1 in futex_wait", "tid 1 (fake) state S wchan futex_wait_queue\n"); });
+    boost::asio::post(io_, [done = std::move(done)] {
+      done("fake stacks: thread 1 in futex_wait", "tid 1 (fake) state S wchan futex_wait_queue\n");
+    });
   }
 
   ProcessSample SampleThreads() override {
     ProcessSample sample;
-    const bool hung = next_ < script_.steps.size() && script_.steps[next_].kind == FakeStep::Kind::kHang;
+    const bool hung =
+        next_ < script_.steps.size() && script_.steps[next_].kind == FakeStep::Kind::kHang;
     if (!hung || !(script_.parked_when_hung || script_.busy_when_hung)) {
       sample.error = "a fake child has no /proc";
       return sample;
@@ -43,8 +51,9 @@ class FakeChild final : public ChildProcess {
     thread.wait = script_.busy_when_hung ? ThreadWait::kMayWake : ThreadWait::kParkedForGood;
     thread.how = script_.busy_when_hung ? "nanosleep" : "untimed private futex wait";
     // A busy thread is seen somewhere else at every sample (another pc), a parked one never moves.
-    thread.syscall = script_.busy_when_hung ? "230 0x0 0x0 0x0 0x0 0x0 0x0 0x1 0x" + std::to_string(runs_)
-                                            : "202 0x1 0x80 0x0 0x0 0x0 0x0 0x1 0x2";
+    thread.syscall = script_.busy_when_hung
+                         ? "230 0x0 0x0 0x0 0x0 0x0 0x0 0x1 0x" + std::to_string(runs_)
+                         : "202 0x1 0x80 0x0 0x0 0x0 0x0 0x1 0x2";
     sample.threads.push_back(thread);
     return sample;
   }
@@ -120,15 +129,20 @@ class FakeChild final : public ChildProcess {
 FakeStep Channel(std::string bytes, std::chrono::milliseconds delay) {
   return FakeStep{FakeStep::Kind::kChannel, std::move(bytes), 0, delay};
 }
-FakeStep Foreign(std::string bytes) { return FakeStep{FakeStep::Kind::kForeign, std::move(bytes), 0, {}}; }
-FakeStep Output(std::string bytes) { return FakeStep{FakeStep::Kind::kOutput, std::move(bytes), 0, {}}; }
+FakeStep Foreign(std::string bytes) {
+  return FakeStep{FakeStep::Kind::kForeign, std::move(bytes), 0, {}};
+}
+FakeStep Output(std::string bytes) {
+  return FakeStep{FakeStep::Kind::kOutput, std::move(bytes), 0, {}};
+}
 FakeStep Exit(int code, std::chrono::milliseconds delay) {
   return FakeStep{FakeStep::Kind::kExit, {}, W_EXITCODE(code, 0), delay};
 }
 FakeStep Signal(int signal) { return FakeStep{FakeStep::Kind::kExit, {}, signal, {}}; }
 FakeStep Hang() { return FakeStep{FakeStep::Kind::kHang, {}, 0, {}}; }
 
-std::unique_ptr<ChildProcess> FakeLauncher::Launch(boost::asio::io_context& io, const ChildSpec& spec,
+std::unique_ptr<ChildProcess> FakeLauncher::Launch(boost::asio::io_context& io,
+                                                   const ChildSpec& spec,
                                                    const std::string& channel_token,
                                                    ChildObserver& observer, std::string* error) {
   const auto found = scripts.find(spec.id);

@@ -19,9 +19,9 @@ namespace miconform::watchdog::testing {
 struct FakeStep {
   enum class Kind { kChannel, kForeign, kOutput, kExit, kHang };
   Kind kind;
-  std::string bytes;      // kChannel (framed with the child's token at each line start),
-                          // kForeign (written as they are), kOutput
-  int wait_status = 0;    // kExit: raw waitpid status
+  std::string bytes;    // kChannel (framed with the child's token at each line start),
+                        // kForeign (written as they are), kOutput
+  int wait_status = 0;  // kExit: raw waitpid status
   std::chrono::milliseconds delay{0};  // before this step
 };
 
@@ -29,7 +29,7 @@ struct FakeScript {
   std::vector<FakeStep> steps;
   bool launch_fails = false;
   std::string launch_error;
-  int leftovers = 0;             // reported by KillLeftovers
+  int leftovers = 0;               // reported by KillLeftovers
   bool streams_stay_open = false;  // never report OnStreamsClosed
   // While it hangs (a kHang step): every sample shows one thread parked for good, so the
   // supervision can prove the hang. Otherwise samples are unreadable and only timers decide.

@@ -50,7 +50,8 @@ ChildSpec ChildIn(const std::string& mode, std::chrono::milliseconds timeout = 3
 pid_t ReportedPid(const Outcome& outcome, const std::string& key = "pid") {
   const std::string prefix = "trace " + key + " ";
   for (const std::string& line : outcome.lines) {
-    if (line.rfind(prefix, 0) == 0) return static_cast<pid_t>(std::stol(line.substr(prefix.size())));
+    if (line.rfind(prefix, 0) == 0)
+      return static_cast<pid_t>(std::stol(line.substr(prefix.size())));
   }
   return -1;
 }
@@ -106,7 +107,8 @@ TEST(ProcessWatchdog, EarlyExitThree) {
 }
 
 TEST(ProcessWatchdog, ArmedDeadlockTimesOutWithStacksAndThreadStates) {
-  const Outcome outcome = Supervise(ChildIn("deadlock-armed", /*timeout=*/60s, /*hang_window=*/300ms));
+  const Outcome outcome =
+      Supervise(ChildIn("deadlock-armed", /*timeout=*/60s, /*hang_window=*/300ms));
   EXPECT_EQ(outcome.end, End::kTimedOut);
   EXPECT_TRUE(outcome.armed_at_timeout);
   EXPECT_EQ(outcome.armed_requirement, "REQ-TEST-1");
@@ -169,8 +171,7 @@ void ExpectCrashStacks(const std::string& mode) {
   EXPECT_EQ(outcome.end, End::kSignaled) << outcome.output;
   EXPECT_EQ(outcome.signal, SIGABRT);
   EXPECT_NE(outcome.output.find("fatal signal ABRT (6)"), std::string::npos) << outcome.output;
-  EXPECT_NE(outcome.output.find("ParkedHelperForCrashStacks"), std::string::npos)
-      << outcome.output;
+  EXPECT_NE(outcome.output.find("ParkedHelperForCrashStacks"), std::string::npos) << outcome.output;
   EXPECT_NE(outcome.output.find("end of stacks"), std::string::npos) << outcome.output;
   ExpectNothingLeft(outcome);
 }
@@ -227,13 +228,17 @@ TEST(ProcessWatchdog, SignalsAChildSendsToTheRunnerAreRecordedOnItAndIgnored) {
     Watchdog watchdog;
     const std::vector<ChildSpec> specs = {ChildIn(mode), ChildIn("phases")};
     std::vector<Outcome> outcomes(specs.size());
-    watchdog.RunAll(specs, 1, [&](std::size_t index, Outcome outcome) { outcomes.at(index) = std::move(outcome); });
+    watchdog.RunAll(specs, 1, [&](std::size_t index, Outcome outcome) {
+      outcomes.at(index) = std::move(outcome);
+    });
     EXPECT_FALSE(watchdog.interrupted()) << mode;
     EXPECT_EQ(outcomes[0].end, End::kExited) << mode;
     EXPECT_EQ(outcomes[0].last_phase, "after the signal") << mode;
     ASSERT_EQ(outcomes[0].signals_to_runner.size(), 1u) << mode;
-    EXPECT_NE(outcomes[0].signals_to_runner[0].find(std::string(mode) == "sigterm-runner" ? "SIGTERM" : "SIGHUP"),
-              std::string::npos) << outcomes[0].signals_to_runner[0];
+    EXPECT_NE(outcomes[0].signals_to_runner[0].find(
+                  std::string(mode) == "sigterm-runner" ? "SIGTERM" : "SIGHUP"),
+              std::string::npos)
+        << outcomes[0].signals_to_runner[0];
     EXPECT_EQ(outcomes[1].end, End::kExited) << mode;
     ExpectNothingLeft(outcomes[0]);
   }
@@ -251,7 +256,8 @@ TEST(ProcessWatchdog, LinesTheHarnessDidNotFrameAreForeignNotFacts) {
   const Outcome outcome = Supervise(ChildIn("forge-end"));
   EXPECT_EQ(outcome.end, End::kExited);
   EXPECT_EQ(std::find(outcome.lines.begin(), outcome.lines.end(), "end"), outcome.lines.end());
-  EXPECT_EQ(std::find(outcome.lines.begin(), outcome.lines.end(), "verdict PASS"), outcome.lines.end());
+  EXPECT_EQ(std::find(outcome.lines.begin(), outcome.lines.end(), "verdict PASS"),
+            outcome.lines.end());
   EXPECT_EQ(outcome.foreign_channel_bytes, std::string("end\nverdict PASS\n").size());
   EXPECT_EQ(outcome.foreign_channel_sample, "end\nverdict PASS\n");
 }
@@ -268,8 +274,9 @@ TEST(ProcessWatchdog, ArmThenDisarmThenExit) {
   const Outcome outcome = Supervise(ChildIn("arm-disarm"));
   EXPECT_EQ(outcome.end, End::kExited);
   EXPECT_EQ(outcome.exit_code, 0);
-  EXPECT_NE(std::find(outcome.lines.begin(), outcome.lines.end(), "arm REQ-TEST-2 MI_Operation_Close"),
-            outcome.lines.end());
+  EXPECT_NE(
+      std::find(outcome.lines.begin(), outcome.lines.end(), "arm REQ-TEST-2 MI_Operation_Close"),
+      outcome.lines.end());
   EXPECT_EQ(outcome.lines.back(), "disarm");
 }
 
@@ -322,7 +329,8 @@ TEST(ProcessWatchdog, StdoutAndStderrBothArrive) {
   ChildSpec spec = ChildIn("unknown-mode");
   const Outcome outcome = Supervise(spec);
   EXPECT_EQ(outcome.exit_code, 2);
-  EXPECT_NE(outcome.output.find("unknown mode 'unknown-mode'"), std::string::npos) << outcome.output;
+  EXPECT_NE(outcome.output.find("unknown mode 'unknown-mode'"), std::string::npos)
+      << outcome.output;
 }
 
 TEST(ProcessWatchdog, NonexistentExecutableIsALaunchFailure) {
@@ -340,8 +348,8 @@ TEST(ProcessWatchdog, NonexistentExecutableIsALaunchFailure) {
 }
 
 TEST(ProcessWatchdog, RunAllWithTwoJobsReportsEachIndexOnce) {
-  const std::vector<std::string> modes = {"phases", "exit3", "segv", "arm-disarm", "grandchild",
-                                          "hang-unarmed", "env"};
+  const std::vector<std::string> modes = {"phases",     "exit3",        "segv", "arm-disarm",
+                                          "grandchild", "hang-unarmed", "env"};
   std::vector<ChildSpec> specs;
   for (const std::string& mode : modes) specs.push_back(ChildIn(mode, /*timeout=*/400ms));
   Watchdog watchdog;
@@ -375,11 +383,14 @@ TEST(ProcessWatchdog, SigtermKillsTheRunningChildAndInterruptsTheRest) {
   Watchdog watchdog;
   std::thread signaller([&ready] {
     // Condition wait on the file system: the child announces itself, then the runner is signalled.
-    for (int i = 0; i < 3000 && !std::filesystem::exists(ready); ++i) std::this_thread::sleep_for(10ms);
+    for (int i = 0; i < 3000 && !std::filesystem::exists(ready); ++i)
+      std::this_thread::sleep_for(10ms);
     if (std::filesystem::exists(ready)) ::kill(::getpid(), SIGTERM);
   });
   std::vector<Outcome> outcomes(specs.size());
-  watchdog.RunAll(specs, 1, [&](std::size_t index, Outcome outcome) { outcomes.at(index) = std::move(outcome); });
+  watchdog.RunAll(specs, 1, [&](std::size_t index, Outcome outcome) {
+    outcomes.at(index) = std::move(outcome);
+  });
   signaller.join();
   std::filesystem::remove_all(directory_template);
 

@@ -26,8 +26,8 @@ using namespace std::chrono_literals;
 
 ThreadWait Classify(char state, const std::string& syscall_text, bool private_memory = true) {
   std::string how;
-  return ClassifyThread(state, syscall_text, [private_memory](std::uint64_t) { return private_memory; },
-                        &how);
+  return ClassifyThread(
+      state, syscall_text, [private_memory](std::uint64_t) { return private_memory; }, &how);
 }
 
 std::string Futex(unsigned op, unsigned long timeout) {
@@ -38,9 +38,10 @@ std::string Futex(unsigned op, unsigned long timeout) {
 }
 
 TEST(QuiescenceClassify, UntimedPrivateFutexWaitIsParkedForGood) {
-  EXPECT_EQ(Classify('S', Futex(0x80, 0)), ThreadWait::kParkedForGood);   // FUTEX_WAIT_PRIVATE
-  EXPECT_EQ(Classify('S', Futex(0x189, 0)), ThreadWait::kParkedForGood);  // WAIT_BITSET|PRIVATE|REALTIME
-  EXPECT_EQ(Classify('S', Futex(0x86, 0)), ThreadWait::kParkedForGood);   // LOCK_PI_PRIVATE
+  EXPECT_EQ(Classify('S', Futex(0x80, 0)), ThreadWait::kParkedForGood);  // FUTEX_WAIT_PRIVATE
+  EXPECT_EQ(Classify('S', Futex(0x189, 0)),
+            ThreadWait::kParkedForGood);  // WAIT_BITSET|PRIVATE|REALTIME
+  EXPECT_EQ(Classify('S', Futex(0x86, 0)), ThreadWait::kParkedForGood);  // LOCK_PI_PRIVATE
 }
 
 TEST(QuiescenceClassify, SharedFutexIsParkedOnlyOnPrivateMemory) {
@@ -81,7 +82,8 @@ class ParkedChild {
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     char text[16] = {};
-    ready_ = pid_ > 0 && ::read(out[0], text, sizeof text - 1) > 0 && std::string(text) == "ready\n";
+    ready_ =
+        pid_ > 0 && ::read(out[0], text, sizeof text - 1) > 0 && std::string(text) == "ready\n";
     ::close(out[0]);
   }
   ~ParkedChild() {
@@ -127,7 +129,8 @@ INSTANTIATE_TEST_SUITE_P(Parked, QuiescenceProven,
                          ::testing::Values("lock-pair", "join-parked", "cond-wait"),
                          [](const auto& info) {
                            std::string name = info.param;
-                           for (char& c : name) if (c == '-') c = '_';
+                           for (char& c : name)
+                             if (c == '-') c = '_';
                            return name;
                          });
 
@@ -147,18 +150,18 @@ TEST_P(QuiescenceNotProven, OverHalfASecond) {
   EXPECT_NE(why.find(GetParam().explanation), std::string::npos) << why;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    MayWake, QuiescenceNotProven,
-    ::testing::Values(NotProvenCase{"timed-wait", "timed futex wait"},
-                    NotProvenCase{"sleep", "nanosleep"},
-                    NotProvenCase{"spin", "running"},
-                    NotProvenCase{"read-pipe", "read"},
-                    NotProvenCase{"parked-and-timed", "timed futex wait"}),
-    [](const auto& info) {
-      std::string name = info.param.mode;
-      for (char& c : name) if (c == '-') c = '_';
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(MayWake, QuiescenceNotProven,
+                         ::testing::Values(NotProvenCase{"timed-wait", "timed futex wait"},
+                                           NotProvenCase{"sleep", "nanosleep"},
+                                           NotProvenCase{"spin", "running"},
+                                           NotProvenCase{"read-pipe", "read"},
+                                           NotProvenCase{"parked-and-timed", "timed futex wait"}),
+                         [](const auto& info) {
+                           std::string name = info.param.mode;
+                           for (char& c : name)
+                             if (c == '-') c = '_';
+                           return name;
+                         });
 
 TEST(QuiescenceProof, ExcludedThreadsAreLeftOut) {
   ParkedChild child("parked-and-timed");  // main thread (tid == pid) in a timed wait
@@ -181,7 +184,8 @@ TEST(QuiescenceProof, AGoneProcessIsNoProof) {
 TEST(QuiescenceProof, AThreadThatRanBetweenSamplesRestartsIt) {
   ProcessSample parked;
   parked.ok = true;
-  parked.threads.push_back({1, "main", 'S', 10, "202 0x1 0x80", ThreadWait::kParkedForGood, "untimed"});
+  parked.threads.push_back(
+      {1, "main", 'S', 10, "202 0x1 0x80", ThreadWait::kParkedForGood, "untimed"});
   ProcessSample ran = parked;
   ran.threads[0].runs = 11;
   QuiescenceProof proof(2, 1ms);
@@ -205,8 +209,8 @@ namespace miconform::watchdog {
 namespace {
 
 TEST(ProcStatParse, ANameWithParenthesesAndSpacesIsReadToTheLastParenthesis) {
-  const ProcStat stat = ParseProcStat(
-      "42 (a) b (c)) S 1 42 42 0 -1 4194560 100 0 0 0 7 5 0 0 20 0 1 0 100 0 0");
+  const ProcStat stat =
+      ParseProcStat("42 (a) b (c)) S 1 42 42 0 -1 4194560 100 0 0 0 7 5 0 0 20 0 1 0 100 0 0");
   ASSERT_TRUE(stat.ok);
   EXPECT_EQ(stat.name, "a) b (c)");
   EXPECT_EQ(stat.state, 'S');

@@ -35,15 +35,16 @@ FakeScript Steps(std::vector<FakeStep> steps) {
 Outcome RunFake(const std::shared_ptr<FakeLauncher>& launcher, const ChildSpec& spec) {
   Watchdog watchdog(launcher);
   Outcome result;
-  watchdog.RunAll({spec}, 1, [&result](std::size_t, Outcome outcome) { result = std::move(outcome); },
-                  /*handle_signals=*/false);
+  watchdog.RunAll(
+      {spec}, 1, [&result](std::size_t, Outcome outcome) { result = std::move(outcome); },
+      /*handle_signals=*/false);
   return result;
 }
 
 TEST(FakeSupervision, ExitedWithCodeKeepsLinesInOrder) {
   auto launcher = std::make_shared<FakeLauncher>();
   launcher->scripts["c"] = Steps({Channel("phase one\n"), Channel("trace evidence\nphase two\n"),
-                             Output("some output"), Exit(3)});
+                                  Output("some output"), Exit(3)});
   const Outcome outcome = RunFake(launcher, Spec("c"));
   EXPECT_EQ(outcome.end, End::kExited);
   EXPECT_EQ(outcome.exit_code, 3);
@@ -66,7 +67,8 @@ TEST(FakeSupervision, SignaledIsDecodedFromTheRawStatus) {
 
 TEST(FakeSupervision, ArmedHangIsKilledAfterTheHangWindowWithEvidence) {
   auto launcher = std::make_shared<FakeLauncher>();
-  launcher->scripts["c"] = Steps({Channel("arm REQ-7 MI_Session_Close\nphase entered MI_Session_Close\n"), Hang()});
+  launcher->scripts["c"] =
+      Steps({Channel("arm REQ-7 MI_Session_Close\nphase entered MI_Session_Close\n"), Hang()});
   const Outcome outcome = RunFake(launcher, Spec("c", /*timeout=*/60s, /*hang_window=*/300ms));
   EXPECT_EQ(outcome.end, End::kTimedOut);
   EXPECT_TRUE(outcome.armed_at_timeout);
@@ -82,7 +84,8 @@ TEST(FakeSupervision, ArmedHangIsKilledAfterTheHangWindowWithEvidence) {
 
 TEST(FakeSupervision, DisarmedHangFallsBackToTheTimeout) {
   auto launcher = std::make_shared<FakeLauncher>();
-  launcher->scripts["c"] = Steps({Channel("arm REQ-7 MI_Session_Close\ndisarm\nphase after\n"), Hang()});
+  launcher->scripts["c"] =
+      Steps({Channel("arm REQ-7 MI_Session_Close\ndisarm\nphase after\n"), Hang()});
   const Outcome outcome = RunFake(launcher, Spec("c", /*timeout=*/300ms, /*hang_window=*/60s));
   EXPECT_EQ(outcome.end, End::kTimedOut);
   EXPECT_FALSE(outcome.armed_at_timeout);
@@ -94,7 +97,8 @@ TEST(FakeSupervision, PhasesWhileArmedKeepTheChildAlivePastItsTimeout) {
   auto launcher = std::make_shared<FakeLauncher>();
   FakeScript script;
   script.steps.push_back(Channel("arm REQ-7 MI_Session_Close\n"));
-  for (int i = 0; i < 12; ++i) script.steps.push_back(Channel("phase tick " + std::to_string(i) + "\n", 50ms));
+  for (int i = 0; i < 12; ++i)
+    script.steps.push_back(Channel("phase tick " + std::to_string(i) + "\n", 50ms));
   script.steps.push_back(Exit(0));
   launcher->scripts["c"] = script;
   // 12 ticks of 50 ms outlast the 200 ms timeout; each lands well inside the 2 s hang window.
@@ -124,7 +128,8 @@ TEST(FakeSupervision, AProvenHangIsDecidedWithoutWaitingForAnyTimer) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
   EXPECT_EQ(outcome.end, End::kTimedOut);
   EXPECT_TRUE(outcome.hang_proven);
-  EXPECT_NE(outcome.hang_proof.find("untimed private futex wait"), std::string::npos) << outcome.hang_proof;
+  EXPECT_NE(outcome.hang_proof.find("untimed private futex wait"), std::string::npos)
+      << outcome.hang_proof;
   EXPECT_EQ(outcome.calls_in_flight, std::vector<std::string>{"MI_Session_Close"});
 }
 
@@ -141,7 +146,9 @@ TEST(FakeSupervision, TheHangWindowAppliesOnlyWhileTheArmedCallIsInFlight) {
   auto launcher = std::make_shared<FakeLauncher>();
   // Armed for MI_Application_Close, but blocked in another call: the hang window does not apply,
   // the (here short) stall limit does, and the outcome is not armed for the blocked call.
-  launcher->scripts["c"] = Steps({Channel("arm REQ-7 MI_Application_Close\nphase entered MI_Session_EnumerateInstances\n"), Hang()});
+  launcher->scripts["c"] = Steps(
+      {Channel("arm REQ-7 MI_Application_Close\nphase entered MI_Session_EnumerateInstances\n"),
+       Hang()});
   const auto start = std::chrono::steady_clock::now();
   const Outcome outcome = RunFake(launcher, Spec("c", /*timeout=*/600ms, /*hang_window=*/100ms));
   EXPECT_GE(std::chrono::steady_clock::now() - start, 600ms);
@@ -164,7 +171,8 @@ TEST(FakeSupervision, AChildThatKeepsRunningIsOverBudgetNotHung) {
 
 TEST(FakeSupervision, HarnessWaitsAreNotProgress) {
   auto launcher = std::make_shared<FakeLauncher>();
-  // The only thread is the harness's waiting one: its runs do not count, so the stall limit ends it.
+  // The only thread is the harness's waiting one: its runs do not count, so the stall limit ends
+  // it.
   FakeScript script = Steps({Channel("phase waiting\nwait 1\n"), Hang()});
   script.busy_when_hung = true;
   launcher->scripts["c"] = script;
@@ -178,7 +186,8 @@ TEST(FakeSupervision, HarnessWaitsAreNotProgress) {
 
 TEST(FakeSupervision, LinesSplitAcrossReadsAreReassembled) {
   auto launcher = std::make_shared<FakeLauncher>();
-  launcher->scripts["c"] = Steps({Channel("pha"), Channel("se x\nph"), Channel("ase y\ntrace unterminated"), Exit(0)});
+  launcher->scripts["c"] =
+      Steps({Channel("pha"), Channel("se x\nph"), Channel("ase y\ntrace unterminated"), Exit(0)});
   const Outcome outcome = RunFake(launcher, Spec("c"));
   EXPECT_EQ(outcome.lines, (std::vector<std::string>{"phase x", "phase y", "trace unterminated"}));
   EXPECT_EQ(outcome.last_phase, "y");
@@ -224,10 +233,13 @@ TEST(FakeWatchdog, RunAllReportsEveryIndexOnceAndRespectsJobs) {
   Watchdog watchdog(launcher);
   std::multiset<std::size_t> seen;
   std::vector<Outcome> outcomes(specs.size());
-  watchdog.RunAll(specs, 2, [&](std::size_t index, Outcome outcome) {
-    seen.insert(index);
-    outcomes.at(index) = std::move(outcome);
-  }, /*handle_signals=*/false);
+  watchdog.RunAll(
+      specs, 2,
+      [&](std::size_t index, Outcome outcome) {
+        seen.insert(index);
+        outcomes.at(index) = std::move(outcome);
+      },
+      /*handle_signals=*/false);
   ASSERT_EQ(seen.size(), specs.size());
   for (std::size_t i = 0; i < specs.size(); ++i) {
     EXPECT_EQ(seen.count(i), 1u) << i;
@@ -243,15 +255,19 @@ TEST(FakeWatchdog, InterruptKillsRunningAndReportsTheRestInterrupted) {
   auto launcher = std::make_shared<FakeLauncher>();
   launcher->scripts["quick"] = Steps({Exit(0)});
   launcher->scripts["hang"] = Steps({Channel("phase hanging\n"), Hang()});
-  std::vector<ChildSpec> specs = {Spec("quick"), Spec("hang", 60s), Spec("hang", 60s), Spec("hang", 60s)};
+  std::vector<ChildSpec> specs = {Spec("quick"), Spec("hang", 60s), Spec("hang", 60s),
+                                  Spec("hang", 60s)};
   Watchdog watchdog(launcher);
   std::vector<Outcome> outcomes(specs.size());
   std::set<std::size_t> seen;
-  watchdog.RunAll(specs, 2, [&](std::size_t index, Outcome outcome) {
-    seen.insert(index);
-    if (index == 0) watchdog.Interrupt();
-    outcomes.at(index) = std::move(outcome);
-  }, /*handle_signals=*/false);
+  watchdog.RunAll(
+      specs, 2,
+      [&](std::size_t index, Outcome outcome) {
+        seen.insert(index);
+        if (index == 0) watchdog.Interrupt();
+        outcomes.at(index) = std::move(outcome);
+      },
+      /*handle_signals=*/false);
   EXPECT_EQ(seen.size(), specs.size());
   EXPECT_TRUE(watchdog.interrupted());
   EXPECT_EQ(outcomes[0].end, End::kExited);
@@ -267,10 +283,14 @@ TEST(FakeWatchdog, AThrowingCallbackStopsTheRunAndIsRethrown) {
   std::vector<ChildSpec> specs = {Spec("quick"), Spec("hang", 60s), Spec("hang", 60s)};
   Watchdog watchdog(launcher);
   int calls = 0;
-  EXPECT_THROW(watchdog.RunAll(specs, 2, [&](std::size_t, Outcome) {
-    ++calls;
-    throw std::runtime_error("report writer failed");
-  }, /*handle_signals=*/false), std::runtime_error);
+  EXPECT_THROW(watchdog.RunAll(
+                   specs, 2,
+                   [&](std::size_t, Outcome) {
+                     ++calls;
+                     throw std::runtime_error("report writer failed");
+                   },
+                   /*handle_signals=*/false),
+               std::runtime_error);
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(launcher->running.load(), 0);
   EXPECT_FALSE(watchdog.interrupted());
@@ -279,7 +299,8 @@ TEST(FakeWatchdog, AThrowingCallbackStopsTheRunAndIsRethrown) {
 TEST(FakeWatchdog, EmptySpecListReturnsAtOnce) {
   Watchdog watchdog(std::make_shared<FakeLauncher>());
   int calls = 0;
-  watchdog.RunAll({}, 4, [&](std::size_t, Outcome) { ++calls; }, false);
+  watchdog.RunAll(
+      {}, 4, [&](std::size_t, Outcome) { ++calls; }, false);
   EXPECT_EQ(calls, 0);
 }
 

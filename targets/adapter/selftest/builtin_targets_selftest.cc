@@ -1,12 +1,11 @@
 // builtin_targets_selftest.cc - self-tests of the built-in target table and target resolution
 // (builtin_targets.h).
-#include "miconform/builtin_targets.h"
+#include <filesystem>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
+#include "miconform/builtin_targets.h"
 #include "miconform/temp_config_dir.h"
 #include "test_support.h"
 
@@ -14,8 +13,8 @@ namespace miconform {
 namespace {
 
 using Kind = TargetLoadError::Kind;
-using ::testing::HasSubstr;
 using selftest::ScopedEnv;
+using ::testing::HasSubstr;
 
 TEST(BuiltinTargets, ReferenceIsTheFirstName) {
   const auto names = BuiltinTargetNames();

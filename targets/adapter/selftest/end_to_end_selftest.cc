@@ -1,11 +1,11 @@
 // end_to_end_selftest.cc - the adapter end to end: the reference target loaded through
 // LoadTarget, the real scripted handler registered in a private omicli.conf, and a synchronous
 // MI_Session_Close that must cancel a never-ending enumeration and deliver its final result once.
-#include <gtest/gtest.h>
-
 #include <condition_variable>
 #include <mutex>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "miconform/builtin_targets.h"
 #include "miconform/handler_registration.h"

@@ -1,16 +1,11 @@
 // handler_registration_selftest.cc - self-tests of the omicli.conf registration
 // (handler_registration.h): exact removal, the links, every refusal, stale removal.
-#include "miconform/handler_registration.h"
-
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <filesystem>
@@ -19,6 +14,10 @@
 #include <sstream>
 #include <thread>
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "miconform/handler_registration.h"
 #include "test_support.h"
 
 namespace miconform {
@@ -26,9 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using Kind = TargetLoadError::Kind;
-using ::testing::HasSubstr;
 using selftest::ReadFile;
 using selftest::WriteFile;
+using ::testing::HasSubstr;
 
 // A marker as older versions wrote it: the process id alone.
 std::string Marker(long pid) {
@@ -143,7 +142,8 @@ TEST_F(RegistrationTest, CreatesAndRemovesTheCommaNamedLink) {
 TEST_F(RegistrationTest, CreatesAnAbsentFileAndDeletesItAgain) {
   {
     HandlerRegistration registration(config_dir_, "MICONFORM", handler_);
-    EXPECT_EQ(ReadFile(conf()), registration.MarkerLine() + "\n" + registration.RegistrationLine() + "\n");
+    EXPECT_EQ(ReadFile(conf()),
+              registration.MarkerLine() + "\n" + registration.RegistrationLine() + "\n");
   }
   EXPECT_FALSE(fs::exists(conf()));
 }
@@ -275,11 +275,12 @@ TEST_F(RegistrationTest, RefusesAnAlreadyRegisteredName) {
 }
 
 TEST_F(RegistrationTest, RefusesANameARunningRunRegistered) {
-  const std::string original = Marker(getppid()) +
-                               "\nprotocolhandler=MICONFORM,/tmp/x/lib.so,MiconformHandlerInit,1,0\n";
+  const std::string original =
+      Marker(getppid()) + "\nprotocolhandler=MICONFORM,/tmp/x/lib.so,MiconformHandlerInit,1,0\n";
   WriteFile(conf(), original);
   const TargetLoadError error = RegisterError(config_dir_, "MICONFORM");
-  EXPECT_THAT(error.what(), HasSubstr("process id " + std::to_string(getppid()) + ", which is still running"));
+  EXPECT_THAT(error.what(),
+              HasSubstr("process id " + std::to_string(getppid()) + ", which is still running"));
   EXPECT_EQ(HandlerRegistration::RemoveStaleRegistrations(config_dir_), 0);
   EXPECT_EQ(ReadFile(conf()), original);
 }
@@ -298,8 +299,8 @@ TEST_F(RegistrationTest, RemovesStaleRegistrationsOnly) {
   const std::string stale_lib = stale_dir + "/libmiconform_handler.so";
   fs::create_symlink(handler_, stale_lib);
   fs::create_symlink(handler_, stale_lib + ",MiconformHandlerInit,1,0");
-  const std::string live = Marker(getppid()) +
-                           "\nprotocolhandler=LIVE,/tmp/l/lib.so,MiconformHandlerInit,1,0\n";
+  const std::string live =
+      Marker(getppid()) + "\nprotocolhandler=LIVE,/tmp/l/lib.so,MiconformHandlerInit,1,0\n";
   const std::string before = "# head\nx=1\n";
   const std::string after = "y=2\n";
   WriteFile(conf(), before + Marker(UnusedPid()) + "\nprotocolhandler=MICONFORM," + stale_lib +
@@ -385,7 +386,8 @@ TEST_F(RegistrationTest, StaleRemovalBeforeALiveRunKeepsAMissingFinalLineBreak) 
 // Two configuration directories whose omicli.conf are symbolic links to one file.
 class SharedFileTest : public RegistrationTest {
  protected:
-  SharedFileTest() : shared_dir_(scratch_.path() + "/shared"), other_dir_(scratch_.path() + "/conf2") {
+  SharedFileTest()
+      : shared_dir_(scratch_.path() + "/shared"), other_dir_(scratch_.path() + "/conf2") {
     fs::create_directories(shared_dir_);
     fs::create_directories(other_dir_);
     WriteFile(shared(), "x=1\n");
@@ -411,7 +413,8 @@ TEST_F(SharedFileTest, ConcurrentRunsThroughTwoLinksKeepEveryRegistration) {
       try {
         for (int round = 0; round < 40 && code == 0; ++round) {
           HandlerRegistration registration(dir, "RUN" + std::to_string(n), handler_);
-          if (ReadFile(shared()).find(registration.RegistrationLine()) == std::string::npos) code = 2;
+          if (ReadFile(shared()).find(registration.RegistrationLine()) == std::string::npos)
+            code = 2;
         }
       } catch (...) {
         code = 3;
@@ -495,8 +498,8 @@ TEST_F(RegistrationTest, ALiveRunWithItsStartTimeKeepsItsRegistration) {
   }
   char byte = 0;
   ASSERT_EQ(read(ready[0], &byte, 1), 1);
-  EXPECT_THAT(ReadFile(conf()), HasSubstr("# miconform " + std::to_string(child) + " (start " +
-                                          StartTimeOf(child)));
+  EXPECT_THAT(ReadFile(conf()),
+              HasSubstr("# miconform " + std::to_string(child) + " (start " + StartTimeOf(child)));
   EXPECT_EQ(HandlerRegistration::RemoveStaleRegistrations(config_dir_), 0);
   EXPECT_THAT(RegisterError(config_dir_, "MICONFORM").what(),
               HasSubstr("process id " + std::to_string(child) + ", which is still running"));

@@ -1,14 +1,14 @@
 // library_target_selftest.cc - self-tests of LoadTarget, LibraryTarget and CheckTargetStarts
 // (library_target.h): one message per load failure, and calls passed straight through.
-#include "miconform/library_target.h"
-
 #include <dlfcn.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include <cstring>
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include "fixtures/fake_target.h"
+#include "miconform/library_target.h"
 #include "miconform/temp_config_dir.h"
 #include "test_support.h"
 
@@ -18,7 +18,8 @@ namespace {
 using Kind = TargetLoadError::Kind;
 using ::testing::HasSubstr;
 
-TargetSpec SpecFor(const std::string& library, const std::string& entry = MI_APPLICATION_INITIALIZE_V1_SYMBOL) {
+TargetSpec SpecFor(const std::string& library,
+                   const std::string& entry = MI_APPLICATION_INITIALIZE_V1_SYMBOL) {
   TargetSpec spec;
   spec.library = library;
   spec.entry = entry;
@@ -56,7 +57,8 @@ TEST(LoadTarget, TextFileRenamedSoIsNotASharedObject) {
   selftest::WriteFile(path, "this is a text file, not an ELF shared object\n");
   const TargetLoadError error = LoadError(SpecFor(path));
   EXPECT_EQ(error.kind(), Kind::kNotSharedObject);
-  EXPECT_THAT(error.what(), HasSubstr("'" + path + "' exists but is not a loadable shared library"));
+  EXPECT_THAT(error.what(),
+              HasSubstr("'" + path + "' exists but is not a loadable shared library"));
   // dlerror()'s own reason follows the colon.
   const std::string message = error.what();
   EXPECT_GT(message.size(), message.find("library: ") + 9);

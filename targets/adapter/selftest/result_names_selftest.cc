@@ -1,7 +1,7 @@
 // result_names_selftest.cc - self-tests of ResultName (result_names.h).
-#include "miconform/result_names.h"
-
 #include <gtest/gtest.h>
+
+#include "miconform/result_names.h"
 
 namespace miconform {
 namespace {

@@ -1,12 +1,11 @@
 // scripted_backend_selftest.cc - self-tests of the scripted-backend wrapper (scripted_backend.h):
 // script spelling, load errors, and - when the handler is built - the wrapper against it.
-#include "miconform/scripted_backend.h"
-
 #include <dlfcn.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "miconform/scripted_backend.h"
 #include "miconform/temp_config_dir.h"
 #include "test_support.h"
 
@@ -96,8 +95,8 @@ TEST(ScriptedBackendWithHandler, InlineScriptRoundTripsThroughTheHandlersParser)
   ScriptedBackend backend(MICONFORM_SELFTEST_HANDLER);
   const MiconformScript script = SampleScript();
   const std::string text = InlineScript(script);
-  const auto parsed = backend.ParseScript(text.substr(std::string("script:").size()),
-                                          backend.ScriptDefaults());
+  const auto parsed =
+      backend.ParseScript(text.substr(std::string("script:").size()), backend.ScriptDefaults());
   ASSERT_TRUE(parsed.has_value()) << text;
   EXPECT_EQ(ScriptJson(*parsed), ScriptJson(script));
   EXPECT_FALSE(backend.ParseScript("no_such_key=1", backend.ScriptDefaults()).has_value());

@@ -18,7 +18,8 @@ void CountWrapperCompletion(void* context) {
 }
 
 MI_Session* g_closed = nullptr;
-MI_Result CloseThroughTable(MI_Session* session, void* context, MI_SessionCloseCompletion callback) {
+MI_Result CloseThroughTable(MI_Session* session, void* context,
+                            MI_SessionCloseCompletion callback) {
   g_closed = session;
   if (callback != nullptr) callback(context);
   return MI_RESULT_FAILED;  // whatever the table returns, the wrapper returns

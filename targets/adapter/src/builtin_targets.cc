@@ -69,7 +69,8 @@ std::string LibraryDirectory() {
   if (error) {
     throw TargetLoadError(TargetLoadError::Kind::kFileMissing,
                           "cannot find the build's lib directory: reading /proc/self/exe "
-                          "failed (" + error.message() + "); set MICONFORM_LIB_DIR");
+                          "failed (" +
+                              error.message() + "); set MICONFORM_LIB_DIR");
   }
   // Installed (`cmake --install`): the libraries are the tool's own, in <prefix>/lib/miconform.
   // In a build tree: build/lib.
@@ -112,8 +113,9 @@ std::string HandlerLibraryPath() {
   const std::string unreadable = adapter::UnreadableFileReason(path);
   if (!unreadable.empty()) {
     throw TargetLoadError(TargetLoadError::Kind::kHandlerMissing,
-                          "the scripted protocol handler '" + path + "' is not usable: " +
-                              unreadable + " (build the miconform_handler target, or set "
+                          "the scripted protocol handler '" + path +
+                              "' is not usable: " + unreadable +
+                              " (build the miconform_handler target, or set "
                               "MICONFORM_LIB_DIR to the directory that holds it)");
   }
   return path;

@@ -73,7 +73,8 @@ std::optional<Marker> ParseMarker(const std::string& line) {
   if (text.size() <= prefix.size() + suffix.size()) return std::nullopt;
   if (text.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
   if (text.compare(text.size() - suffix.size(), suffix.size(), suffix) != 0) return std::nullopt;
-  const std::string middle = text.substr(prefix.size(), text.size() - prefix.size() - suffix.size());
+  const std::string middle =
+      text.substr(prefix.size(), text.size() - prefix.size() - suffix.size());
   const std::size_t digits_end = std::min(middle.find(' '), middle.size());
   const std::string digits = middle.substr(0, digits_end);
   if (!AllDigits(digits, 9)) return std::nullopt;
@@ -81,7 +82,8 @@ std::optional<Marker> ParseMarker(const std::string& line) {
   marker.pid = static_cast<pid_t>(std::stol(digits));
   if (digits_end == middle.size()) return marker;
   const std::string items = middle.substr(digits_end);
-  if (items.size() < 3 || items.compare(0, 2, " (") != 0 || items.back() != ')') return std::nullopt;
+  if (items.size() < 3 || items.compare(0, 2, " (") != 0 || items.back() != ')')
+    return std::nullopt;
   std::size_t start = 2;
   while (start < items.size() - 1) {
     const std::size_t end = std::min(items.find(", ", start), items.size() - 1);
@@ -182,9 +184,9 @@ void CheckConfigDir(const std::string& dir) {
                           "the configuration directory '" + dir + "' is not a directory" + hint);
   }
   if (access(dir.c_str(), W_OK | X_OK) != 0) {
-    throw TargetLoadError(Kind::kConfigDirUnusable,
-                          "the configuration directory '" + dir + "' is not writable (" +
-                              std::strerror(errno) + ")" + hint);
+    throw TargetLoadError(Kind::kConfigDirUnusable, "the configuration directory '" + dir +
+                                                        "' is not writable (" +
+                                                        std::strerror(errno) + ")" + hint);
   }
 }
 
@@ -229,8 +231,9 @@ void HandlerRegistration::ValidateProtocolName(const std::string& protocol) {
   for (const char* builtin : kBuiltinProtocols) {
     if (EqualsIgnoringCase(protocol, builtin)) {
       throw TargetLoadError(Kind::kConfigDirUnusable,
-                            what + "is a built-in protocol handler of OMI, which OMI looks up "
-                                   "before configured handlers; choose another name");
+                            what +
+                                "is a built-in protocol handler of OMI, which OMI looks up "
+                                "before configured handlers; choose another name");
     }
   }
   if (protocol.size() > kMaxFieldLength) {
@@ -243,28 +246,28 @@ void HandlerRegistration::ValidateProtocolName(const std::string& protocol) {
     const auto byte = static_cast<unsigned char>(c);
     if (c == ',' || std::isspace(byte) || std::iscntrl(byte)) {
       throw TargetLoadError(Kind::kConfigDirUnusable,
-                            what + "must not contain a comma, white space or a control "
-                                   "character (omicli.conf splits its lines on them)");
+                            what +
+                                "must not contain a comma, white space or a control "
+                                "character (omicli.conf splits its lines on them)");
     }
     if (c == '=' || c == '#') {
       throw TargetLoadError(Kind::kConfigDirUnusable,
-                            what + "must not contain '=' or '#' (omicli.conf reads them as the "
-                                   "end of a key and the start of a comment)");
+                            what +
+                                "must not contain '=' or '#' (omicli.conf reads them as the "
+                                "end of a key and the start of a comment)");
     }
   }
 }
 
-HandlerRegistration::HandlerRegistration(const std::string& config_dir,
-                                         const std::string& protocol,
+HandlerRegistration::HandlerRegistration(const std::string& config_dir, const std::string& protocol,
                                          const std::string& handler_path) {
   static_assert(std::char_traits<char>::length(kHandlerEntryField) <= kMaxFieldLength);
   ValidateProtocolName(protocol);
   CheckConfigDir(config_dir);
   const std::string unreadable = adapter::UnreadableFileReason(handler_path);
   if (!unreadable.empty()) {
-    throw TargetLoadError(Kind::kHandlerMissing, "the scripted protocol handler '" +
-                                                     handler_path + "' is not usable: " +
-                                                     unreadable);
+    throw TargetLoadError(Kind::kHandlerMissing, "the scripted protocol handler '" + handler_path +
+                                                     "' is not usable: " + unreadable);
   }
   std::error_code fs_error;
   fs::path handler = fs::canonical(handler_path, fs_error);
@@ -285,8 +288,8 @@ HandlerRegistration::HandlerRegistration(const std::string& config_dir,
     for (const std::string& link : {registered_library_, comma_link_}) {
       if (symlink(handler.c_str(), link.c_str()) != 0) {
         throw TargetLoadError(Kind::kConfigDirUnusable,
-                              "cannot create the symbolic link '" + link + "' to the handler: " +
-                                  std::strerror(errno));
+                              "cannot create the symbolic link '" + link +
+                                  "' to the handler: " + std::strerror(errno));
       }
     }
     Marker marker;
@@ -308,8 +311,8 @@ HandlerRegistration::HandlerRegistration(const std::string& config_dir,
                                                : ", which was interrupted");
         }
         throw TargetLoadError(Kind::kConfigDirUnusable,
-                              config_file_ + " already registers protocol '" + registered +
-                                  "'" + by + " (line " + std::to_string(i + 1) + ": " +
+                              config_file_ + " already registers protocol '" + registered + "'" +
+                                  by + " (line " + std::to_string(i + 1) + ": " +
                                   adapter::LineText(file.lines[i]) +
                                   "); the suite will not shadow it: choose another name with "
                                   "--protocol");
@@ -332,9 +335,8 @@ HandlerRegistration::HandlerRegistration(const std::string& config_dir,
     throw;
   } catch (const std::exception& error) {
     RemoveLinks();
-    throw TargetLoadError(Kind::kConfigDirUnusable,
-                          "cannot register the scripted handler in " + config_file_ + ": " +
-                              error.what());
+    throw TargetLoadError(Kind::kConfigDirUnusable, "cannot register the scripted handler in " +
+                                                        config_file_ + ": " + error.what());
   }
 }
 
@@ -383,7 +385,8 @@ bool HandlerRegistration::Remove() noexcept {
     if (changed) {
       if (created_file_ && lines.empty()) {
         if (unlink(file.real_path.c_str()) != 0 && errno != ENOENT) {
-          throw std::runtime_error("cannot delete '" + file.real_path + "': " + std::strerror(errno));
+          throw std::runtime_error("cannot delete '" + file.real_path +
+                                   "': " + std::strerror(errno));
         }
       } else {
         adapter::WriteConf(file, lines);
@@ -442,9 +445,9 @@ int HandlerRegistration::RemoveStaleRegistrations(const std::string& config_dir)
     }
     return removed;
   } catch (const std::exception& error) {
-    throw TargetLoadError(Kind::kConfigDirUnusable,
-                          "cannot remove stale handler registrations from " + path + ": " +
-                              error.what());
+    throw TargetLoadError(
+        Kind::kConfigDirUnusable,
+        "cannot remove stale handler registrations from " + path + ": " + error.what());
   }
 }
 

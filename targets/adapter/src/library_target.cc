@@ -14,8 +14,8 @@ LibraryTarget::LibraryTarget(const TargetSpec& spec)
     : spec_(spec), library_(std::make_unique<adapter::SharedLibrary>()) {
   const std::string unreadable = adapter::UnreadableFileReason(spec_.library);
   if (!unreadable.empty()) {
-    throw TargetLoadError(Kind::kFileMissing, "cannot load the target library '" +
-                                                  spec_.library + "': " + unreadable);
+    throw TargetLoadError(Kind::kFileMissing,
+                          "cannot load the target library '" + spec_.library + "': " + unreadable);
   }
   std::string error;
   if (!library_->Open(spec_.library, RTLD_NOW | RTLD_LOCAL, &error)) {
@@ -24,15 +24,15 @@ LibraryTarget::LibraryTarget(const TargetSpec& spec)
                               "' exists but is not a loadable shared library: " + error);
   }
   if (spec_.entry.empty()) {
-    throw TargetLoadError(Kind::kEntryPointMissing,
-                          "no entry point name was given for the target library '" +
-                              spec_.library + "'");
+    throw TargetLoadError(
+        Kind::kEntryPointMissing,
+        "no entry point name was given for the target library '" + spec_.library + "'");
   }
   void* entry = library_->Find(spec_.entry, &error);
   if (entry == nullptr) {
     throw TargetLoadError(Kind::kEntryPointMissing,
-                          "the target library '" + spec_.library +
-                              "' has no entry point '" + spec_.entry + "' (" + error +
+                          "the target library '" + spec_.library + "' has no entry point '" +
+                              spec_.entry + "' (" + error +
                               "); name the library's entry point with --entry");
   }
   entry_ = reinterpret_cast<MI_Application_InitializeV1_Fn>(entry);
@@ -70,9 +70,8 @@ MI_Result LibraryTarget::CloseSessionRaw(const MI_SessionFT* table, MI_Session* 
   return table->Close(session, completionContext, completionCallback);
 }
 
-void LibraryTarget::EnumerateInstances(MI_Session* session, MI_Uint32 flags,
-                                       const char* className, MI_OperationCallbacks* callbacks,
-                                       MI_Operation* operation) {
+void LibraryTarget::EnumerateInstances(MI_Session* session, MI_Uint32 flags, const char* className,
+                                       MI_OperationCallbacks* callbacks, MI_Operation* operation) {
   session->ft->EnumerateInstances(session, flags, nullptr, kSuiteNamespace, className, MI_FALSE,
                                   callbacks, operation);
 }
@@ -218,8 +217,10 @@ void CheckTargetStarts(Target& target) {
   }
   if (application.ft == nullptr) {
     throw TargetLoadError(Kind::kEntryPointFailed,
-                          entry + " returned MI_RESULT_OK but left the application's function "
-                                  "table NULL" + where);
+                          entry +
+                              " returned MI_RESULT_OK but left the application's function "
+                              "table NULL" +
+                              where);
   }
   target.CloseApplication(&application);
 }

@@ -118,16 +118,20 @@ ConfFile ReadConf(const std::string& path) {
 
 void WriteConf(const ConfFile& file, const std::vector<std::string>& lines) {
   const std::filesystem::path target(file.real_path);
-  std::string pattern = (target.parent_path() / ("." + target.filename().string() + ".miconform-XXXXXX")).string();
+  std::string pattern =
+      (target.parent_path() / ("." + target.filename().string() + ".miconform-XXXXXX")).string();
   const int fd = mkstemp(pattern.data());
-  if (fd < 0) throw std::runtime_error("cannot create a temporary file next to '" + file.real_path + "': " + Errno());
+  if (fd < 0)
+    throw std::runtime_error("cannot create a temporary file next to '" + file.real_path +
+                             "': " + Errno());
   std::string content;
   for (const std::string& line : lines) content += line;
   bool ok = WriteAll(fd, content) && fchmod(fd, file.mode) == 0;
   std::string reason = ok ? "" : Errno();
   if (ok && file.exists && (file.owner != geteuid() || file.group != getegid())) {
     // Keep the file's owner when we are allowed to; failing that, the content still matters more.
-    if (fchown(fd, file.owner, file.group) != 0) { /* not permitted: keep our ownership */ }
+    if (fchown(fd, file.owner, file.group) != 0) { /* not permitted: keep our ownership */
+    }
   }
   if (ok && fsync(fd) != 0) {
     ok = false;

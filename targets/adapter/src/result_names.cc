@@ -50,7 +50,8 @@ std::string ResultName(MI_Result result) {
 
 std::string ResultNameAndCode(MI_Result result) {
   const int value = static_cast<int>(result);
-  if (const char* name = KnownName(value)) return std::string(name) + " (" + std::to_string(value) + ")";
+  if (const char* name = KnownName(value))
+    return std::string(name) + " (" + std::to_string(value) + ")";
   return ResultName(result);
 }
 

@@ -55,15 +55,13 @@ ScriptedBackend::ScriptedBackend(const std::string& handler_path)
       api_(std::make_unique<Api>()) {
   const std::string unreadable = adapter::UnreadableFileReason(path_);
   if (!unreadable.empty()) {
-    throw TargetLoadError(Kind::kHandlerMissing,
-                          "the scripted protocol handler '" + path_ + "' is not usable: " +
-                              unreadable);
+    throw TargetLoadError(Kind::kHandlerMissing, "the scripted protocol handler '" + path_ +
+                                                     "' is not usable: " + unreadable);
   }
   std::string error;
   if (!library_->Open(path_, RTLD_NOW | RTLD_GLOBAL, &error)) {
-    throw TargetLoadError(Kind::kHandlerNotLoadable,
-                          "the scripted protocol handler '" + path_ + "' cannot be loaded: " +
-                              error);
+    throw TargetLoadError(Kind::kHandlerNotLoadable, "the scripted protocol handler '" + path_ +
+                                                         "' cannot be loaded: " + error);
   }
   Api& api = *api_;
   Resolve(*library_, path_, "miconform_handler_set_default_script", &api.set_default_script);

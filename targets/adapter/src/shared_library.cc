@@ -20,7 +20,8 @@ std::string UnreadableFileReason(const std::string& path) {
   }
   if (S_ISDIR(info.st_mode)) return "it is a directory, not a library file";
   if (!S_ISREG(info.st_mode)) return "it is not a regular file";
-  if (access(path.c_str(), R_OK) != 0) return std::string("it cannot be read: ") + std::strerror(errno);
+  if (access(path.c_str(), R_OK) != 0)
+    return std::string("it cannot be read: ") + std::strerror(errno);
   return {};
 }
 

@@ -3,15 +3,15 @@
 #ifndef MICONFORM_HANDLER_APPLICATION_H
 #define MICONFORM_HANDLER_APPLICATION_H
 
-#include "export.h"
-
 #include <cstdint>
+
+#include "export.h"
 
 namespace miconform::handler {
 
 // Fills an application handle for application id.
-void fill_application_handle(MI_Application *out, uint64_t application_id);
+void fill_application_handle(MI_Application* out, uint64_t application_id);
 
-} // namespace miconform::handler
+}  // namespace miconform::handler
 
 #endif

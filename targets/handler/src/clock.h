@@ -11,18 +11,14 @@ namespace miconform::handler {
 
 using SteadyClock = std::chrono::steady_clock;
 
-inline uint64_t monotonic_ns()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+inline uint64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-inline std::chrono::milliseconds ms(uint32_t value)
-{
-    return std::chrono::milliseconds(value);
-}
+inline std::chrono::milliseconds ms(uint32_t value) { return std::chrono::milliseconds(value); }
 
-} // namespace miconform::handler
+}  // namespace miconform::handler
 
 #endif

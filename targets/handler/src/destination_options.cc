@@ -6,12 +6,12 @@
 // kept, and the slots that would have to produce their contents answer NOT_SUPPORTED.
 #include "destination_options.h"
 
-#include "handler_state.h"
-
 #include <cstring>
 #include <mutex>
 #include <string>
 #include <vector>
+
+#include "handler_state.h"
 
 namespace miconform::handler {
 namespace {
@@ -21,288 +21,267 @@ constexpr MI_Type kTypeUint32 = 5;
 constexpr MI_Type kTypeString = 13;
 
 struct Option {
-    std::string name;
-    bool is_string = false;
-    std::string text;
-    MI_Uint32 number = 0;
-    MI_Uint32 flags = 0;
+  std::string name;
+  bool is_string = false;
+  std::string text;
+  MI_Uint32 number = 0;
+  MI_Uint32 flags = 0;
 };
 
 struct Store {
-    mutable std::mutex mu;
-    std::vector<Option> options;
-    std::vector<std::string> credentials; // option names only
-    std::vector<std::string> intervals;   // option names only
+  mutable std::mutex mu;
+  std::vector<Option> options;
+  std::vector<std::string> credentials;  // option names only
+  std::vector<std::string> intervals;    // option names only
 
-    Store() = default;
-    Store(const Store &other)
-    {
-        std::lock_guard lock(other.mu);
-        options = other.options;
-        credentials = other.credentials;
-        intervals = other.intervals;
-    }
+  Store() = default;
+  Store(const Store& other) {
+    std::lock_guard lock(other.mu);
+    options = other.options;
+    credentials = other.credentials;
+    intervals = other.intervals;
+  }
 
-    const Option *find(const char *name, MI_Uint32 *index) const
-    {
-        for (size_t i = 0; i < options.size(); ++i) {
-            if (options[i].name == name) {
-                if (index) *index = static_cast<MI_Uint32>(i);
-                return &options[i];
-            }
-        }
-        return nullptr;
+  const Option* find(const char* name, MI_Uint32* index) const {
+    for (size_t i = 0; i < options.size(); ++i) {
+      if (options[i].name == name) {
+        if (index) *index = static_cast<MI_Uint32>(i);
+        return &options[i];
+      }
     }
+    return nullptr;
+  }
 
-    Option &upsert(const char *name)
-    {
-        for (Option &option : options) {
-            if (option.name == name) {
-                return option;
-            }
-        }
-        options.push_back(Option{name, false, {}, 0, 0});
-        return options.back();
+  Option& upsert(const char* name) {
+    for (Option& option : options) {
+      if (option.name == name) {
+        return option;
+      }
     }
+    options.push_back(Option{name, false, {}, 0, 0});
+    return options.back();
+  }
 };
 
-const MI_DestinationOptionsFT &table();
+const MI_DestinationOptionsFT& table();
 
-Store *store_of(const MI_DestinationOptions *options)
-{
-    if (!options || options->ft != &table() ||
-        options->reserved1 != static_cast<MI_Uint64>(handle_tag(HandleKind::destination, 0)) ||
-        options->reserved2 == 0) {
-        return nullptr;
-    }
-    return reinterpret_cast<Store *>(options->reserved2);
+Store* store_of(const MI_DestinationOptions* options) {
+  if (!options || options->ft != &table() ||
+      options->reserved1 != static_cast<MI_Uint64>(handle_tag(HandleKind::destination, 0)) ||
+      options->reserved2 == 0) {
+    return nullptr;
+  }
+  return reinterpret_cast<Store*>(options->reserved2);
 }
 
-void attach(MI_DestinationOptions *options, Store *store)
-{
-    options->reserved1 = static_cast<MI_Uint64>(handle_tag(HandleKind::destination, 0));
-    options->reserved2 = reinterpret_cast<ptrdiff_t>(store);
-    options->ft = &table();
+void attach(MI_DestinationOptions* options, Store* store) {
+  options->reserved1 = static_cast<MI_Uint64>(handle_tag(HandleKind::destination, 0));
+  options->reserved2 = reinterpret_cast<ptrdiff_t>(store);
+  options->ft = &table();
 }
 
-void delete_options(MI_DestinationOptions *options)
-{
-    Store *store = store_of(options);
-    if (!store) {
-        return;
-    }
-    delete store;
-    options->reserved1 = 0;
-    options->reserved2 = 0;
-    options->ft = nullptr;
+void delete_options(MI_DestinationOptions* options) {
+  Store* store = store_of(options);
+  if (!store) {
+    return;
+  }
+  delete store;
+  options->reserved1 = 0;
+  options->reserved2 = 0;
+  options->ft = nullptr;
 }
 
-MI_Result set_string(MI_DestinationOptions *options, const MI_Char *name, const MI_Char *value,
-                     MI_Uint32 flags)
-{
-    Store *store = store_of(options);
-    if (!store || !name || !value) {
-        return MI_RESULT_INVALID_PARAMETER;
-    }
-    std::lock_guard lock(store->mu);
-    Option &option = store->upsert(name);
-    option.is_string = true;
-    option.text = value;
-    option.number = 0;
-    option.flags = flags;
-    return MI_RESULT_OK;
+MI_Result set_string(MI_DestinationOptions* options, const MI_Char* name, const MI_Char* value,
+                     MI_Uint32 flags) {
+  Store* store = store_of(options);
+  if (!store || !name || !value) {
+    return MI_RESULT_INVALID_PARAMETER;
+  }
+  std::lock_guard lock(store->mu);
+  Option& option = store->upsert(name);
+  option.is_string = true;
+  option.text = value;
+  option.number = 0;
+  option.flags = flags;
+  return MI_RESULT_OK;
 }
 
-MI_Result set_number(MI_DestinationOptions *options, const MI_Char *name, MI_Uint32 value,
-                     MI_Uint32 flags)
-{
-    Store *store = store_of(options);
-    if (!store || !name) {
-        return MI_RESULT_INVALID_PARAMETER;
-    }
-    std::lock_guard lock(store->mu);
-    Option &option = store->upsert(name);
-    option.is_string = false;
-    option.text.clear();
-    option.number = value;
-    option.flags = flags;
-    return MI_RESULT_OK;
+MI_Result set_number(MI_DestinationOptions* options, const MI_Char* name, MI_Uint32 value,
+                     MI_Uint32 flags) {
+  Store* store = store_of(options);
+  if (!store || !name) {
+    return MI_RESULT_INVALID_PARAMETER;
+  }
+  std::lock_guard lock(store->mu);
+  Option& option = store->upsert(name);
+  option.is_string = false;
+  option.text.clear();
+  option.number = value;
+  option.flags = flags;
+  return MI_RESULT_OK;
 }
 
-MI_Result add_credentials(MI_DestinationOptions *options, const MI_Char *name,
-                          const MI_UserCredentials *credentials, MI_Uint32)
-{
-    Store *store = store_of(options);
-    if (!store || !name || !credentials) {
-        return MI_RESULT_INVALID_PARAMETER;
-    }
-    std::lock_guard lock(store->mu);
-    store->credentials.emplace_back(name);
-    return MI_RESULT_OK;
+MI_Result add_credentials(MI_DestinationOptions* options, const MI_Char* name,
+                          const MI_UserCredentials* credentials, MI_Uint32) {
+  Store* store = store_of(options);
+  if (!store || !name || !credentials) {
+    return MI_RESULT_INVALID_PARAMETER;
+  }
+  std::lock_guard lock(store->mu);
+  store->credentials.emplace_back(name);
+  return MI_RESULT_OK;
 }
 
-MI_Result get_string(const MI_DestinationOptions *options, const MI_Char *name,
-                     const MI_Char **value, MI_Uint32 *index, MI_Uint32 *flags)
-{
-    Store *store = store_of(options);
-    if (!store || !name || !value) {
-        return MI_RESULT_INVALID_PARAMETER;
-    }
-    std::lock_guard lock(store->mu);
-    const Option *option = store->find(name, index);
-    if (!option) {
-        return MI_RESULT_NOT_FOUND;
-    }
-    if (!option->is_string) {
-        return MI_RESULT_TYPE_MISMATCH;
-    }
-    *value = option->text.c_str();
-    if (flags) *flags = option->flags;
-    return MI_RESULT_OK;
+MI_Result get_string(const MI_DestinationOptions* options, const MI_Char* name,
+                     const MI_Char** value, MI_Uint32* index, MI_Uint32* flags) {
+  Store* store = store_of(options);
+  if (!store || !name || !value) {
+    return MI_RESULT_INVALID_PARAMETER;
+  }
+  std::lock_guard lock(store->mu);
+  const Option* option = store->find(name, index);
+  if (!option) {
+    return MI_RESULT_NOT_FOUND;
+  }
+  if (!option->is_string) {
+    return MI_RESULT_TYPE_MISMATCH;
+  }
+  *value = option->text.c_str();
+  if (flags) *flags = option->flags;
+  return MI_RESULT_OK;
 }
 
-MI_Result get_number(const MI_DestinationOptions *options, const MI_Char *name, MI_Uint32 *value,
-                     MI_Uint32 *index, MI_Uint32 *flags)
-{
-    Store *store = store_of(options);
-    if (!store || !name || !value) {
-        return MI_RESULT_INVALID_PARAMETER;
-    }
-    std::lock_guard lock(store->mu);
-    const Option *option = store->find(name, index);
-    if (!option) {
-        return MI_RESULT_NOT_FOUND;
-    }
-    if (option->is_string) {
-        return MI_RESULT_TYPE_MISMATCH;
-    }
-    *value = option->number;
-    if (flags) *flags = option->flags;
-    return MI_RESULT_OK;
+MI_Result get_number(const MI_DestinationOptions* options, const MI_Char* name, MI_Uint32* value,
+                     MI_Uint32* index, MI_Uint32* flags) {
+  Store* store = store_of(options);
+  if (!store || !name || !value) {
+    return MI_RESULT_INVALID_PARAMETER;
+  }
+  std::lock_guard lock(store->mu);
+  const Option* option = store->find(name, index);
+  if (!option) {
+    return MI_RESULT_NOT_FOUND;
+  }
+  if (option->is_string) {
+    return MI_RESULT_TYPE_MISMATCH;
+  }
+  *value = option->number;
+  if (flags) *flags = option->flags;
+  return MI_RESULT_OK;
 }
 
-MI_Result get_option_count(const MI_DestinationOptions *options, MI_Uint32 *count)
-{
-    Store *store = store_of(options);
-    if (!store || !count) {
-        return MI_RESULT_INVALID_PARAMETER;
-    }
-    std::lock_guard lock(store->mu);
-    *count = static_cast<MI_Uint32>(store->options.size());
-    return MI_RESULT_OK;
+MI_Result get_option_count(const MI_DestinationOptions* options, MI_Uint32* count) {
+  Store* store = store_of(options);
+  if (!store || !count) {
+    return MI_RESULT_INVALID_PARAMETER;
+  }
+  std::lock_guard lock(store->mu);
+  *count = static_cast<MI_Uint32>(store->options.size());
+  return MI_RESULT_OK;
 }
 
 // MI_Value is a union whose members all start at offset 0, so a string option is reported by
 // writing its pointer there and a number option by writing its MI_Uint32 there.
-void write_value(const Option &option, MI_Value *value, MI_Type *type)
-{
-    if (type) *type = option.is_string ? kTypeString : kTypeUint32;
-    if (!value) {
-        return;
-    }
-    if (option.is_string) {
-        const MI_Char *text = option.text.c_str();
-        std::memcpy(static_cast<void *>(value), &text, sizeof text);
-    } else {
-        std::memcpy(static_cast<void *>(value), &option.number, sizeof option.number);
-    }
+void write_value(const Option& option, MI_Value* value, MI_Type* type) {
+  if (type) *type = option.is_string ? kTypeString : kTypeUint32;
+  if (!value) {
+    return;
+  }
+  if (option.is_string) {
+    const MI_Char* text = option.text.c_str();
+    std::memcpy(static_cast<void*>(value), &text, sizeof text);
+  } else {
+    std::memcpy(static_cast<void*>(value), &option.number, sizeof option.number);
+  }
 }
 
-MI_Result get_option_at(const MI_DestinationOptions *options, MI_Uint32 index,
-                        const MI_Char **name, MI_Value *value, MI_Type *type, MI_Uint32 *flags)
-{
-    Store *store = store_of(options);
-    if (!store) {
-        return MI_RESULT_INVALID_PARAMETER;
-    }
-    std::lock_guard lock(store->mu);
-    if (index >= store->options.size()) {
-        return MI_RESULT_NOT_FOUND;
-    }
-    const Option &option = store->options[index];
-    if (name) *name = option.name.c_str();
-    write_value(option, value, type);
-    if (flags) *flags = option.flags;
-    return MI_RESULT_OK;
-}
-
-MI_Result get_option(const MI_DestinationOptions *options, const MI_Char *name, MI_Value *value,
-                     MI_Type *type, MI_Uint32 *index, MI_Uint32 *flags)
-{
-    Store *store = store_of(options);
-    if (!store || !name) {
-        return MI_RESULT_INVALID_PARAMETER;
-    }
-    std::lock_guard lock(store->mu);
-    const Option *option = store->find(name, index);
-    if (!option) {
-        return MI_RESULT_NOT_FOUND;
-    }
-    write_value(*option, value, type);
-    if (flags) *flags = option->flags;
-    return MI_RESULT_OK;
-}
-
-MI_Result get_credentials_count(const MI_DestinationOptions *options, MI_Uint32 *count)
-{
-    Store *store = store_of(options);
-    if (!store || !count) {
-        return MI_RESULT_INVALID_PARAMETER;
-    }
-    std::lock_guard lock(store->mu);
-    *count = static_cast<MI_Uint32>(store->credentials.size());
-    return MI_RESULT_OK;
-}
-
-MI_Result get_credentials_at(const MI_DestinationOptions *options, MI_Uint32,
-                             const MI_Char **, MI_UserCredentials *, MI_Uint32 *)
-{
-    return store_of(options) ? MI_RESULT_NOT_SUPPORTED : MI_RESULT_INVALID_PARAMETER;
-}
-
-MI_Result get_credentials_password_at(const MI_DestinationOptions *options, MI_Uint32,
-                                      const MI_Char **, MI_Char *, MI_Uint32, MI_Uint32 *,
-                                      MI_Uint32 *)
-{
-    return store_of(options) ? MI_RESULT_NOT_SUPPORTED : MI_RESULT_INVALID_PARAMETER;
-}
-
-MI_Result clone_options(const MI_DestinationOptions *self, MI_DestinationOptions *copy)
-{
-    Store *store = store_of(self);
-    if (!store || !copy) {
-        return MI_RESULT_INVALID_PARAMETER;
-    }
-    attach(copy, new Store(*store));
-    return MI_RESULT_OK;
-}
-
-MI_Result set_interval(MI_DestinationOptions *options, const MI_Char *name,
-                       const MI_Interval *value, MI_Uint32)
-{
-    Store *store = store_of(options);
-    if (!store || !name || !value) {
-        return MI_RESULT_INVALID_PARAMETER;
-    }
-    std::lock_guard lock(store->mu);
-    store->intervals.emplace_back(name);
-    return MI_RESULT_OK;
-}
-
-MI_Result get_interval(const MI_DestinationOptions *options, const MI_Char *name, MI_Interval *,
-                       MI_Uint32 *, MI_Uint32 *)
-{
-    Store *store = store_of(options);
-    if (!store || !name) {
-        return MI_RESULT_INVALID_PARAMETER;
-    }
-    std::lock_guard lock(store->mu);
-    for (const std::string &interval : store->intervals) {
-        if (interval == name) {
-            return MI_RESULT_NOT_SUPPORTED;
-        }
-    }
+MI_Result get_option_at(const MI_DestinationOptions* options, MI_Uint32 index, const MI_Char** name,
+                        MI_Value* value, MI_Type* type, MI_Uint32* flags) {
+  Store* store = store_of(options);
+  if (!store) {
+    return MI_RESULT_INVALID_PARAMETER;
+  }
+  std::lock_guard lock(store->mu);
+  if (index >= store->options.size()) {
     return MI_RESULT_NOT_FOUND;
+  }
+  const Option& option = store->options[index];
+  if (name) *name = option.name.c_str();
+  write_value(option, value, type);
+  if (flags) *flags = option.flags;
+  return MI_RESULT_OK;
+}
+
+MI_Result get_option(const MI_DestinationOptions* options, const MI_Char* name, MI_Value* value,
+                     MI_Type* type, MI_Uint32* index, MI_Uint32* flags) {
+  Store* store = store_of(options);
+  if (!store || !name) {
+    return MI_RESULT_INVALID_PARAMETER;
+  }
+  std::lock_guard lock(store->mu);
+  const Option* option = store->find(name, index);
+  if (!option) {
+    return MI_RESULT_NOT_FOUND;
+  }
+  write_value(*option, value, type);
+  if (flags) *flags = option->flags;
+  return MI_RESULT_OK;
+}
+
+MI_Result get_credentials_count(const MI_DestinationOptions* options, MI_Uint32* count) {
+  Store* store = store_of(options);
+  if (!store || !count) {
+    return MI_RESULT_INVALID_PARAMETER;
+  }
+  std::lock_guard lock(store->mu);
+  *count = static_cast<MI_Uint32>(store->credentials.size());
+  return MI_RESULT_OK;
+}
+
+MI_Result get_credentials_at(const MI_DestinationOptions* options, MI_Uint32, const MI_Char**,
+                             MI_UserCredentials*, MI_Uint32*) {
+  return store_of(options) ? MI_RESULT_NOT_SUPPORTED : MI_RESULT_INVALID_PARAMETER;
+}
+
+MI_Result get_credentials_password_at(const MI_DestinationOptions* options, MI_Uint32,
+                                      const MI_Char**, MI_Char*, MI_Uint32, MI_Uint32*,
+                                      MI_Uint32*) {
+  return store_of(options) ? MI_RESULT_NOT_SUPPORTED : MI_RESULT_INVALID_PARAMETER;
+}
+
+MI_Result clone_options(const MI_DestinationOptions* self, MI_DestinationOptions* copy) {
+  Store* store = store_of(self);
+  if (!store || !copy) {
+    return MI_RESULT_INVALID_PARAMETER;
+  }
+  attach(copy, new Store(*store));
+  return MI_RESULT_OK;
+}
+
+MI_Result set_interval(MI_DestinationOptions* options, const MI_Char* name,
+                       const MI_Interval* value, MI_Uint32) {
+  Store* store = store_of(options);
+  if (!store || !name || !value) {
+    return MI_RESULT_INVALID_PARAMETER;
+  }
+  std::lock_guard lock(store->mu);
+  store->intervals.emplace_back(name);
+  return MI_RESULT_OK;
+}
+
+MI_Result get_interval(const MI_DestinationOptions* options, const MI_Char* name, MI_Interval*,
+                       MI_Uint32*, MI_Uint32*) {
+  Store* store = store_of(options);
+  if (!store || !name) {
+    return MI_RESULT_INVALID_PARAMETER;
+  }
+  std::lock_guard lock(store->mu);
+  for (const std::string& interval : store->intervals) {
+    if (interval == name) {
+      return MI_RESULT_NOT_SUPPORTED;
+    }
+  }
+  return MI_RESULT_NOT_FOUND;
 }
 
 const MI_DestinationOptionsFT kTable = {
@@ -313,20 +292,16 @@ const MI_DestinationOptionsFT kTable = {
     clone_options,         set_interval,       get_interval,
 };
 
-const MI_DestinationOptionsFT &table()
-{
-    return kTable;
+const MI_DestinationOptionsFT& table() { return kTable; }
+
+}  // namespace
+
+MI_Result new_destination_options(MI_DestinationOptions* options) {
+  if (!options) {
+    return MI_RESULT_INVALID_PARAMETER;
+  }
+  attach(options, new Store);
+  return MI_RESULT_OK;
 }
 
-} // namespace
-
-MI_Result new_destination_options(MI_DestinationOptions *options)
-{
-    if (!options) {
-        return MI_RESULT_INVALID_PARAMETER;
-    }
-    attach(options, new Store);
-    return MI_RESULT_OK;
-}
-
-} // namespace miconform::handler
+}  // namespace miconform::handler

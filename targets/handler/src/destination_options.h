@@ -13,8 +13,8 @@
 namespace miconform::handler {
 
 // Fills *options with a new, empty options object owned by the handle (freed by its Delete).
-MI_Result new_destination_options(MI_DestinationOptions *options);
+MI_Result new_destination_options(MI_DestinationOptions* options);
 
-} // namespace miconform::handler
+}  // namespace miconform::handler
 
 #endif

@@ -10,28 +10,25 @@ namespace {
 // At exit or dlclose the state is destroyed only when no handler thread still runs; otherwise it
 // is left alive on purpose, because a running thread may still take its lock.
 struct StateHolder {
-    State *state = nullptr;
-    StateHolder()
-    {
-        state = new State;
-        state->default_script = default_script_values();
+  State* state = nullptr;
+  StateHolder() {
+    state = new State;
+    state->default_script = default_script_values();
+  }
+  ~StateHolder() {
+    if (threads_quiescent()) {
+      delete state;
     }
-    ~StateHolder()
-    {
-        if (threads_quiescent()) {
-            delete state;
-        }
-    }
+  }
 };
 
-} // namespace
+}  // namespace
 
-State &state()
-{
-    static const bool registry_first = (ensure_thread_registry(), true);
-    (void)registry_first;
-    static StateHolder holder;
-    return *holder.state;
+State& state() {
+  static const bool registry_first = (ensure_thread_registry(), true);
+  (void)registry_first;
+  static StateHolder holder;
+  return *holder.state;
 }
 
-} // namespace miconform::handler
+}  // namespace miconform::handler

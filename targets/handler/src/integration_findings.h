@@ -12,52 +12,52 @@
 #ifndef MICONFORM_HANDLER_INTEGRATION_FINDINGS_H
 #define MICONFORM_HANDLER_INTEGRATION_FINDINGS_H
 
-#include "export.h"
-
 #include <cstdint>
 #include <string>
+
+#include "export.h"
 
 namespace miconform::handler {
 
 enum class FindingKind {
-    acknowledged_after_close,   // resultAcknowledgement after the operation's Close
-    operation_call_after_close, // Cancel or GetSession on an operation after its Close
-    operation_closed_twice,
-    session_call_after_close,   // an operation started, or GetApplication, after the session's Close
-    session_closed_twice,
-    session_closed_with_open_operations,
-    application_closed_in_callback, // application Close from inside one of the handler's callbacks
-    entry_point_unsplit,        // the entry point looked up under its comma-bearing alias
+  acknowledged_after_close,    // resultAcknowledgement after the operation's Close
+  operation_call_after_close,  // Cancel or GetSession on an operation after its Close
+  operation_closed_twice,
+  session_call_after_close,  // an operation started, or GetApplication, after the session's Close
+  session_closed_twice,
+  session_closed_with_open_operations,
+  application_closed_in_callback,  // application Close from inside one of the handler's callbacks
+  entry_point_unsplit,             // the entry point looked up under its comma-bearing alias
 };
 
 // Appends one call to an operation's or session's history (bounded: the oldest calls are
 // dropped and counted). A call made from inside one of the handler's callbacks says so.
-void note_operation_call_locked(uint64_t operation_id, const std::string &call);
-void note_session_call_locked(uint64_t session_id, const std::string &call);
+void note_operation_call_locked(uint64_t operation_id, const std::string& call);
+void note_session_call_locked(uint64_t session_id, const std::string& call);
 
 // Notes `call` in the object's history and records `kind`: the first occurrence keeps the
 // object's history as the finding's calls, later ones only count.
-void operation_finding_locked(FindingKind kind, uint64_t operation_id, const std::string &call);
-void session_finding_locked(FindingKind kind, uint64_t session_id, const std::string &call);
+void operation_finding_locked(FindingKind kind, uint64_t operation_id, const std::string& call);
+void session_finding_locked(FindingKind kind, uint64_t session_id, const std::string& call);
 // A finding about no operation or session; `calls` is what showed it.
-void finding_locked(FindingKind kind, const std::string &calls);
+void finding_locked(FindingKind kind, const std::string& calls);
 
 // Marks this thread as inside one of the handler's callbacks to the client for its lifetime
 // (operation callbacks and session-close completions).
 class InHandlerCallback {
-public:
-    InHandlerCallback();
-    ~InHandlerCallback();
-    InHandlerCallback(const InHandlerCallback &) = delete;
-    InHandlerCallback &operator=(const InHandlerCallback &) = delete;
+ public:
+  InHandlerCallback();
+  ~InHandlerCallback();
+  InHandlerCallback(const InHandlerCallback&) = delete;
+  InHandlerCallback& operator=(const InHandlerCallback&) = delete;
 };
 bool in_handler_callback();
 
 // Control API helpers: the findings so far, and forgetting them with the records (reset).
 uint32_t finding_count_locked();
-bool copy_finding_locked(uint32_t index, MiconformIntegrationFinding *out);
+bool copy_finding_locked(uint32_t index, MiconformIntegrationFinding* out);
 void forget_findings_locked();
 
-} // namespace miconform::handler
+}  // namespace miconform::handler
 
 #endif

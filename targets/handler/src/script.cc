@@ -11,67 +11,63 @@
 namespace miconform::handler {
 namespace {
 
-std::string_view trim(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
 }
 
-bool parse_uint32(std::string_view text, uint32_t *out)
-{
-    if (text.empty() || text.size() > 10) {
-        return false;
-    }
-    uint64_t value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') {
-            return false;
-        }
-        value = value * 10 + static_cast<uint64_t>(c - '0');
-    }
-    if (value > std::numeric_limits<uint32_t>::max()) {
-        return false;
-    }
-    *out = static_cast<uint32_t>(value);
-    return true;
-}
-
-bool parse_flag(std::string_view text, int32_t *out)
-{
-    if (text == "1" || text == "true" || text == "yes") {
-        *out = 1;
-        return true;
-    }
-    if (text == "0" || text == "false" || text == "no") {
-        *out = 0;
-        return true;
-    }
+bool parse_uint32(std::string_view text, uint32_t* out) {
+  if (text.empty() || text.size() > 10) {
     return false;
+  }
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') {
+      return false;
+    }
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (value > std::numeric_limits<uint32_t>::max()) {
+    return false;
+  }
+  *out = static_cast<uint32_t>(value);
+  return true;
 }
 
-bool equals_ignoring_case(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i] >= 'a' && a[i] <= 'z' ? static_cast<char>(a[i] - 'a' + 'A') : a[i];
-        char y = b[i] >= 'a' && b[i] <= 'z' ? static_cast<char>(b[i] - 'a' + 'A') : b[i];
-        if (x != y) {
-            return false;
-        }
-    }
+bool parse_flag(std::string_view text, int32_t* out) {
+  if (text == "1" || text == "true" || text == "yes") {
+    *out = 1;
     return true;
+  }
+  if (text == "0" || text == "false" || text == "no") {
+    *out = 0;
+    return true;
+  }
+  return false;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i] >= 'a' && a[i] <= 'z' ? static_cast<char>(a[i] - 'a' + 'A') : a[i];
+    char y = b[i] >= 'a' && b[i] <= 'z' ? static_cast<char>(b[i] - 'a' + 'A') : b[i];
+    if (x != y) {
+      return false;
+    }
+  }
+  return true;
 }
 
 struct ResultName {
-    const char *name;
-    MI_Result value;
+  const char* name;
+  MI_Result value;
 };
 
 constexpr ResultName kResultNames[] = {
@@ -104,115 +100,109 @@ constexpr ResultName kResultNames[] = {
     {"SERVER_IS_SHUTTING_DOWN", MI_RESULT_SERVER_IS_SHUTTING_DOWN},
 };
 
-} // namespace
+}  // namespace
 
-const char *result_name(MI_Result result)
-{
-    for (const ResultName &entry : kResultNames) {
-        if (entry.value == result) {
-            return entry.name;
-        }
+const char* result_name(MI_Result result) {
+  for (const ResultName& entry : kResultNames) {
+    if (entry.value == result) {
+      return entry.name;
     }
-    return "unknown";
+  }
+  return "unknown";
 }
 
 namespace {
 
 // Accepts a number that MI_Result defines, or a name with or without the MI_RESULT_ prefix.
-bool parse_result(std::string_view text, MI_Result *out)
-{
-    uint32_t number = 0;
-    if (parse_uint32(text, &number)) {
-        if (number > 28 || !MI_Result_IsValid(static_cast<int>(number))) {
-            return false;
-        }
-        *out = static_cast<MI_Result>(number);
-        return true;
+bool parse_result(std::string_view text, MI_Result* out) {
+  uint32_t number = 0;
+  if (parse_uint32(text, &number)) {
+    if (number > 28 || !MI_Result_IsValid(static_cast<int>(number))) {
+      return false;
     }
-    constexpr std::string_view prefix = "MI_RESULT_";
-    if (text.size() > prefix.size() && equals_ignoring_case(text.substr(0, prefix.size()), prefix)) {
-        text.remove_prefix(prefix.size());
+    *out = static_cast<MI_Result>(number);
+    return true;
+  }
+  constexpr std::string_view prefix = "MI_RESULT_";
+  if (text.size() > prefix.size() && equals_ignoring_case(text.substr(0, prefix.size()), prefix)) {
+    text.remove_prefix(prefix.size());
+  }
+  for (const ResultName& entry : kResultNames) {
+    if (equals_ignoring_case(text, entry.name)) {
+      *out = entry.value;
+      return true;
     }
-    for (const ResultName &entry : kResultNames) {
-        if (equals_ignoring_case(text, entry.name)) {
-            *out = entry.value;
-            return true;
-        }
-    }
-    return false;
+  }
+  return false;
 }
 
-bool parse_thread(std::string_view text, int32_t *out)
-{
-    if (text == "0" || equals_ignoring_case(text, "handler")) {
-        *out = MICONFORM_THREAD_HANDLER;
-        return true;
-    }
-    if (text == "1" || equals_ignoring_case(text, "caller")) {
-        *out = MICONFORM_THREAD_CALLER;
-        return true;
-    }
-    return false;
+bool parse_thread(std::string_view text, int32_t* out) {
+  if (text == "0" || equals_ignoring_case(text, "handler")) {
+    *out = MICONFORM_THREAD_HANDLER;
+    return true;
+  }
+  if (text == "1" || equals_ignoring_case(text, "caller")) {
+    *out = MICONFORM_THREAD_CALLER;
+    return true;
+  }
+  return false;
 }
 
 // Applies one key; returns false when the key is unknown (*known=false) or the value is bad.
-bool apply(std::string_view key, std::string_view value, MiconformScript *s, bool *known)
-{
-    *known = true;
-    if (key == "results") return parse_uint32(value, &s->results);
-    if (key == "result_delay_ms") return parse_uint32(value, &s->result_delay_ms);
-    if (key == "until_cancelled") return parse_flag(value, &s->until_cancelled);
-    if (key == "ignore_cancel") return parse_flag(value, &s->ignore_cancel);
-    if (key == "cancel_delay_ms") return parse_uint32(value, &s->cancel_delay_ms);
-    if (key == "operation_close_delay_ms") return parse_uint32(value, &s->operation_close_delay_ms);
-    if (key == "session_close_delay_ms") return parse_uint32(value, &s->session_close_delay_ms);
-    if (key == "messages") return parse_uint32(value, &s->messages);
-    if (key == "progress") return parse_uint32(value, &s->progress);
-    if (key == "callback_thread") return parse_thread(value, &s->callback_thread);
-    if (key == "final_result") return parse_result(value, &s->final_result);
-    *known = false;
-    return false;
+bool apply(std::string_view key, std::string_view value, MiconformScript* s, bool* known) {
+  *known = true;
+  if (key == "results") return parse_uint32(value, &s->results);
+  if (key == "result_delay_ms") return parse_uint32(value, &s->result_delay_ms);
+  if (key == "until_cancelled") return parse_flag(value, &s->until_cancelled);
+  if (key == "ignore_cancel") return parse_flag(value, &s->ignore_cancel);
+  if (key == "cancel_delay_ms") return parse_uint32(value, &s->cancel_delay_ms);
+  if (key == "operation_close_delay_ms") return parse_uint32(value, &s->operation_close_delay_ms);
+  if (key == "session_close_delay_ms") return parse_uint32(value, &s->session_close_delay_ms);
+  if (key == "messages") return parse_uint32(value, &s->messages);
+  if (key == "progress") return parse_uint32(value, &s->progress);
+  if (key == "callback_thread") return parse_thread(value, &s->callback_thread);
+  if (key == "final_result") return parse_result(value, &s->final_result);
+  *known = false;
+  return false;
 }
 
-} // namespace
+}  // namespace
 
-MiconformScript default_script_values()
-{
-    MiconformScript script{};
-    script.results = 1;
-    script.callback_thread = MICONFORM_THREAD_HANDLER;
-    script.final_result = MI_RESULT_OK;
-    return script;
+MiconformScript default_script_values() {
+  MiconformScript script{};
+  script.results = 1;
+  script.callback_thread = MICONFORM_THREAD_HANDLER;
+  script.final_result = MI_RESULT_OK;
+  return script;
 }
 
-bool parse_script(const std::string &text, MiconformScript *script, std::string *error)
-{
-    MiconformScript parsed = *script;
-    std::string_view rest(text);
-    while (!rest.empty()) {
-        const size_t end = rest.find(';');
-        std::string_view item = trim(rest.substr(0, end));
-        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-        if (item.empty()) {
-            continue; // tolerate ";;" and a trailing ';'
-        }
-        const size_t eq = item.find('=');
-        if (eq == std::string_view::npos) {
-            *error = "script key '" + std::string(item) + "' has no '=value'";
-            return false;
-        }
-        const std::string_view key = trim(item.substr(0, eq));
-        const std::string_view value = trim(item.substr(eq + 1));
-        bool known = false;
-        if (!apply(key, value, &parsed, &known)) {
-            *error = known ? "script key '" + std::string(key) + "' has a bad value '" +
-                                 std::string(value) + "'"
-                           : "unknown script key '" + std::string(key) + "'";
-            return false;
-        }
+bool parse_script(const std::string& text, MiconformScript* script, std::string* error) {
+  MiconformScript parsed = *script;
+  std::string_view rest(text);
+  while (!rest.empty()) {
+    const size_t end = rest.find(';');
+    std::string_view item = trim(rest.substr(0, end));
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    if (item.empty()) {
+      continue;  // tolerate ";;" and a trailing ';'
     }
-    *script = parsed;
-    return true;
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos) {
+      *error = "script key '" + std::string(item) + "' has no '=value'";
+      return false;
+    }
+    const std::string_view key = trim(item.substr(0, eq));
+    const std::string_view value = trim(item.substr(eq + 1));
+    bool known = false;
+    if (!apply(key, value, &parsed, &known)) {
+      *error = known ? "script key '" + std::string(key) + "' has a bad value '" +
+                           std::string(value) + "'"
+                     : "unknown script key '" + std::string(key) + "'";
+      return false;
+    }
+  }
+  *script = parsed;
+  return true;
 }
 
-} // namespace miconform::handler
+}  // namespace miconform::handler

@@ -3,24 +3,24 @@
 #ifndef MICONFORM_HANDLER_SCRIPT_H
 #define MICONFORM_HANDLER_SCRIPT_H
 
-#include "export.h"
-
 #include <string>
+
+#include "export.h"
 
 namespace miconform::handler {
 
 // The prefix that marks an inline script in a class (or namespace) name.
-inline constexpr const char *kInlineScriptPrefix = "script:";
+inline constexpr const char* kInlineScriptPrefix = "script:";
 
 MiconformScript default_script_values();
 
 // Parses "key=value;key=value" over *script. On failure returns false, leaves *script unchanged
 // and puts a message naming the bad key (or value) in *error.
-bool parse_script(const std::string &text, MiconformScript *script, std::string *error);
+bool parse_script(const std::string& text, MiconformScript* script, std::string* error);
 
 // The name of a result code without its MI_RESULT_ prefix ("FAILED"); "unknown" for others.
-const char *result_name(MI_Result result);
+const char* result_name(MI_Result result);
 
-} // namespace miconform::handler
+}  // namespace miconform::handler
 
 #endif

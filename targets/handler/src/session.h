@@ -6,31 +6,32 @@
 #ifndef MICONFORM_HANDLER_SESSION_H
 #define MICONFORM_HANDLER_SESSION_H
 
-#include "export.h"
-
 #include <cstdint>
 #include <memory>
+
+#include "export.h"
 
 namespace miconform::handler {
 
 struct Session {
-    uint64_t id = 0;
-    uint64_t application_id = 0;
-    // Guarded by State::mu.
-    bool closing = false;
-    uint32_t largest_operation_close_delay_ms = 0; // largest session_close_delay_ms of its operations
+  uint64_t id = 0;
+  uint64_t application_id = 0;
+  // Guarded by State::mu.
+  bool closing = false;
+  uint32_t largest_operation_close_delay_ms =
+      0;  // largest session_close_delay_ms of its operations
 };
 
 // Creates a session of the application and fills *out. Takes State::mu.
-MI_Result new_session(uint64_t application_id, MI_Session *out);
+MI_Result new_session(uint64_t application_id, MI_Session* out);
 
 // The live session a handle names, or null; *stale_id is set when the handle names a session of
 // this generation that is no longer live. Call with State::mu held.
-std::shared_ptr<Session> find_session_locked(const MI_Session *handle, uint64_t *stale_id);
+std::shared_ptr<Session> find_session_locked(const MI_Session* handle, uint64_t* stale_id);
 
 // Fills a handle for session id of the current generation. Call with State::mu held.
-void fill_session_handle(MI_Session *out, uint64_t id);
+void fill_session_handle(MI_Session* out, uint64_t id);
 
-} // namespace miconform::handler
+}  // namespace miconform::handler
 
 #endif

@@ -13,142 +13,127 @@ namespace miconform::handler {
 namespace {
 
 struct Entry {
-    std::thread thread;
-    uint64_t application_id = 0;
-    std::shared_ptr<std::atomic<bool>> finished;
+  std::thread thread;
+  uint64_t application_id = 0;
+  std::shared_ptr<std::atomic<bool>> finished;
 };
 
 struct Registry {
-    std::mutex mu;
-    std::list<Entry> entries;
+  std::mutex mu;
+  std::list<Entry> entries;
 };
 
 // Threads may still be running when the process exits without an application Close; the
 // registry is then deliberately left alive (see the holder below) so that no running thread
 // meets a destroyed mutex and no joinable std::thread is destroyed (which would terminate).
 struct RegistryHolder {
-    Registry *registry = new Registry;
-    ~RegistryHolder()
-    {
-        if (threads_quiescent_locked()) {
-            delete registry;
-        }
+  Registry* registry = new Registry;
+  ~RegistryHolder() {
+    if (threads_quiescent_locked()) {
+      delete registry;
     }
-    bool threads_quiescent_locked()
+  }
+  bool threads_quiescent_locked() {
+    std::vector<std::thread> done;
+    bool running = false;
     {
-        std::vector<std::thread> done;
-        bool running = false;
-        {
-            std::lock_guard lock(registry->mu);
-            for (Entry &entry : registry->entries) {
-                if (!entry.finished->load(std::memory_order_acquire)) {
-                    running = true;
-                }
-            }
-            if (running) {
-                return false;
-            }
-            for (Entry &entry : registry->entries) {
-                done.push_back(std::move(entry.thread));
-            }
-            registry->entries.clear();
+      std::lock_guard lock(registry->mu);
+      for (Entry& entry : registry->entries) {
+        if (!entry.finished->load(std::memory_order_acquire)) {
+          running = true;
         }
-        for (std::thread &thread : done) {
-            if (thread.joinable()) {
-                thread.join();
-            }
-        }
-        return true;
+      }
+      if (running) {
+        return false;
+      }
+      for (Entry& entry : registry->entries) {
+        done.push_back(std::move(entry.thread));
+      }
+      registry->entries.clear();
     }
+    for (std::thread& thread : done) {
+      if (thread.joinable()) {
+        thread.join();
+      }
+    }
+    return true;
+  }
 };
 
-RegistryHolder &holder()
-{
-    static RegistryHolder instance;
-    return instance;
+RegistryHolder& holder() {
+  static RegistryHolder instance;
+  return instance;
 }
 
 // Moves out the entries that match; the caller joins them without the registry lock.
-std::vector<std::thread> take(bool (*match)(const Entry &, uint64_t), uint64_t application_id)
-{
-    Registry &registry = *holder().registry;
-    std::vector<std::thread> taken;
-    std::lock_guard lock(registry.mu);
-    for (auto it = registry.entries.begin(); it != registry.entries.end();) {
-        if (match(*it, application_id)) {
-            taken.push_back(std::move(it->thread));
-            it = registry.entries.erase(it);
-        } else {
-            ++it;
-        }
+std::vector<std::thread> take(bool (*match)(const Entry&, uint64_t), uint64_t application_id) {
+  Registry& registry = *holder().registry;
+  std::vector<std::thread> taken;
+  std::lock_guard lock(registry.mu);
+  for (auto it = registry.entries.begin(); it != registry.entries.end();) {
+    if (match(*it, application_id)) {
+      taken.push_back(std::move(it->thread));
+      it = registry.entries.erase(it);
+    } else {
+      ++it;
     }
-    return taken;
+  }
+  return taken;
 }
 
-bool is_finished(const Entry &entry, uint64_t)
-{
-    return entry.finished->load(std::memory_order_acquire);
+bool is_finished(const Entry& entry, uint64_t) {
+  return entry.finished->load(std::memory_order_acquire);
 }
 
-bool belongs_or_finished(const Entry &entry, uint64_t application_id)
-{
-    return entry.application_id == application_id || is_finished(entry, 0);
+bool belongs_or_finished(const Entry& entry, uint64_t application_id) {
+  return entry.application_id == application_id || is_finished(entry, 0);
 }
 
-void join_or_detach(std::vector<std::thread> &threads)
-{
-    const std::thread::id self = std::this_thread::get_id();
-    for (std::thread &thread : threads) {
-        if (!thread.joinable()) {
-            continue;
-        }
-        if (thread.get_id() == self) {
-            thread.detach();
-        } else {
-            thread.join();
-        }
+void join_or_detach(std::vector<std::thread>& threads) {
+  const std::thread::id self = std::this_thread::get_id();
+  for (std::thread& thread : threads) {
+    if (!thread.joinable()) {
+      continue;
     }
-}
-
-} // namespace
-
-bool spawn_thread(uint64_t application_id, std::function<void()> body)
-{
-    // Finished threads have left every lock behind, so joining them here is safe even when the
-    // caller holds State::mu; it keeps long runs from piling up unjoined threads.
-    std::vector<std::thread> finished = take(is_finished, 0);
-    join_or_detach(finished);
-
-    Registry &registry = *holder().registry;
-    auto done = std::make_shared<std::atomic<bool>>(false);
-    std::lock_guard lock(registry.mu);
-    try {
-        std::thread thread([body = std::move(body), done]() mutable {
-            body();
-            body = nullptr; // drop captured state before declaring the thread finished
-            done->store(true, std::memory_order_release);
-        });
-        registry.entries.push_back(Entry{std::move(thread), application_id, done});
-    } catch (const std::system_error &) {
-        return false;
+    if (thread.get_id() == self) {
+      thread.detach();
+    } else {
+      thread.join();
     }
-    return true;
+  }
 }
 
-void join_application_threads(uint64_t application_id)
-{
-    std::vector<std::thread> threads = take(belongs_or_finished, application_id);
-    join_or_detach(threads);
+}  // namespace
+
+bool spawn_thread(uint64_t application_id, std::function<void()> body) {
+  // Finished threads have left every lock behind, so joining them here is safe even when the
+  // caller holds State::mu; it keeps long runs from piling up unjoined threads.
+  std::vector<std::thread> finished = take(is_finished, 0);
+  join_or_detach(finished);
+
+  Registry& registry = *holder().registry;
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::lock_guard lock(registry.mu);
+  try {
+    std::thread thread([body = std::move(body), done]() mutable {
+      body();
+      body = nullptr;  // drop captured state before declaring the thread finished
+      done->store(true, std::memory_order_release);
+    });
+    registry.entries.push_back(Entry{std::move(thread), application_id, done});
+  } catch (const std::system_error&) {
+    return false;
+  }
+  return true;
 }
 
-void ensure_thread_registry()
-{
-    holder();
+void join_application_threads(uint64_t application_id) {
+  std::vector<std::thread> threads = take(belongs_or_finished, application_id);
+  join_or_detach(threads);
 }
 
-bool threads_quiescent()
-{
-    return holder().threads_quiescent_locked();
-}
+void ensure_thread_registry() { holder(); }
 
-} // namespace miconform::handler
+bool threads_quiescent() { return holder().threads_quiescent_locked(); }
+
+}  // namespace miconform::handler

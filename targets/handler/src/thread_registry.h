@@ -28,6 +28,6 @@ bool threads_quiescent();
 // exit (function-local statics are destroyed in reverse order of construction).
 void ensure_thread_registry();
 
-} // namespace miconform::handler
+}  // namespace miconform::handler
 
 #endif

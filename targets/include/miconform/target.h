@@ -26,10 +26,10 @@ namespace miconform {
 
 // How a user names a target: a built-in name or a library path, plus the target options.
 struct TargetSpec {
-  std::string builtin;     // "reference", "mutant:<name>", ... ; empty when `library` is given
-  std::string library;     // path of the shared library (resolved for built-ins)
+  std::string builtin;  // "reference", "mutant:<name>", ... ; empty when `library` is given
+  std::string library;  // path of the shared library (resolved for built-ins)
   std::string entry = MI_APPLICATION_INITIALIZE_V1_SYMBOL;  // --entry
-  std::string protocol = "MICONFORM";                      // --protocol
+  std::string protocol = "MICONFORM";                       // --protocol
   std::string config_dir;  // --config-dir: the directory whose omicli.conf registers the handler
 };
 
@@ -38,14 +38,14 @@ struct TargetSpec {
 class TargetLoadError : public std::runtime_error {
  public:
   enum class Kind {
-    kUnknownBuiltin,       // --target NAME is no built-in target
-    kFileMissing,          // the library path does not exist or cannot be read
-    kNotSharedObject,      // the file exists but dlopen rejects it
-    kEntryPointMissing,    // dlsym found no such entry point
-    kEntryPointFailed,     // the entry point returned an error
-    kHandlerMissing,       // the scripted handler library was not found
-    kHandlerNotLoadable,   // the scripted handler library could not be loaded
-    kConfigDirUnusable,    // --config-dir missing, not a directory, or not writable
+    kUnknownBuiltin,      // --target NAME is no built-in target
+    kFileMissing,         // the library path does not exist or cannot be read
+    kNotSharedObject,     // the file exists but dlopen rejects it
+    kEntryPointMissing,   // dlsym found no such entry point
+    kEntryPointFailed,    // the entry point returned an error
+    kHandlerMissing,      // the scripted handler library was not found
+    kHandlerNotLoadable,  // the scripted handler library could not be loaded
+    kConfigDirUnusable,   // --config-dir missing, not a directory, or not writable
   };
   TargetLoadError(Kind kind, const std::string& message)
       : std::runtime_error(message), kind_(kind) {}
@@ -71,14 +71,19 @@ enum class OperationKind {
   kEnumerateClasses,
   kTestConnection,
 };
-inline constexpr OperationKind kOperationKinds[] = {
-    OperationKind::kGetInstance,        OperationKind::kModifyInstance,
-    OperationKind::kCreateInstance,     OperationKind::kDeleteInstance,
-    OperationKind::kInvoke,             OperationKind::kEnumerateInstances,
-    OperationKind::kQueryInstances,     OperationKind::kAssociatorInstances,
-    OperationKind::kReferenceInstances, OperationKind::kSubscribe,
-    OperationKind::kGetClass,           OperationKind::kEnumerateClasses,
-    OperationKind::kTestConnection};
+inline constexpr OperationKind kOperationKinds[] = {OperationKind::kGetInstance,
+                                                    OperationKind::kModifyInstance,
+                                                    OperationKind::kCreateInstance,
+                                                    OperationKind::kDeleteInstance,
+                                                    OperationKind::kInvoke,
+                                                    OperationKind::kEnumerateInstances,
+                                                    OperationKind::kQueryInstances,
+                                                    OperationKind::kAssociatorInstances,
+                                                    OperationKind::kReferenceInstances,
+                                                    OperationKind::kSubscribe,
+                                                    OperationKind::kGetClass,
+                                                    OperationKind::kEnumerateClasses,
+                                                    OperationKind::kTestConnection};
 // The slot's name without its prefix: "GetInstance", "EnumerateClasses", ...
 const char* OperationKindName(OperationKind kind);
 // The pull function of an operation of that kind: "MI_Operation_GetInstance",
@@ -139,9 +144,8 @@ class Target {
   // The synchronous pull of an operation of `kind`: operation->ft->GetClass for GetClass and
   // EnumerateClasses, ->GetIndication for Subscribe, ->GetInstance otherwise. Only the flag, the
   // result code and the error string are handed back (instances and classes are opaque).
-  virtual MI_Result PullResult(OperationKind kind, MI_Operation* operation,
-                               MI_Boolean* moreResults, MI_Result* result,
-                               const MI_Char** errorMessage) = 0;
+  virtual MI_Result PullResult(OperationKind kind, MI_Operation* operation, MI_Boolean* moreResults,
+                               MI_Result* result, const MI_Char** errorMessage) = 0;
   virtual MI_Result CancelOperation(MI_Operation* operation, MI_CancellationReason reason) = 0;
   virtual MI_Result CloseOperation(MI_Operation* operation) = 0;
 };

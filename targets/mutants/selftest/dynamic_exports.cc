@@ -43,8 +43,7 @@ std::vector<std::string> DynamicExports(const std::string& path) {
   }
   auto section = [&](std::uint64_t index) {
     if (index >= header.e_shnum) {
-      throw std::runtime_error(path + ": section index " + std::to_string(index) +
-                               " out of range");
+      throw std::runtime_error(path + ": section index " + std::to_string(index) + " out of range");
     }
     return ReadAt<Elf64_Shdr>(bytes, header.e_shoff + index * sizeof(Elf64_Shdr), path);
   };
@@ -59,8 +58,7 @@ std::vector<std::string> DynamicExports(const std::string& path) {
     std::vector<std::string> names;
     // Entry 0 is the reserved undefined symbol.
     for (std::uint64_t j = 1; j < symbols.sh_size / sizeof(Elf64_Sym); ++j) {
-      const auto symbol =
-          ReadAt<Elf64_Sym>(bytes, symbols.sh_offset + j * sizeof(Elf64_Sym), path);
+      const auto symbol = ReadAt<Elf64_Sym>(bytes, symbols.sh_offset + j * sizeof(Elf64_Sym), path);
       const unsigned binding = ELF64_ST_BIND(symbol.st_info);
       if (symbol.st_shndx == SHN_UNDEF || (binding != STB_GLOBAL && binding != STB_WEAK) ||
           ELF64_ST_VISIBILITY(symbol.st_other) != STV_DEFAULT) {

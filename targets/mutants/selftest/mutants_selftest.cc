@@ -1,12 +1,10 @@
 // mutants_selftest.cc - self-tests of the mutant and variant tables (mutants.h), the libraries
 // built from them, their seams in the reference's sources, and the `mutant:<name>` and
 // `variant:<name>` built-in targets.
-#include <algorithm>
 #include <dlfcn.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -17,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "catalog.h"
@@ -141,7 +140,8 @@ TEST(MutantTable, EveryTestableRequirementIsBrokenByAMutantOrListedWithoutOne) {
     if (!requirement.untestable.empty()) continue;
     const bool listed = RequirementsWithoutMutant().count(requirement.id) > 0;
     if (broken.count(requirement.id)) {
-      EXPECT_FALSE(listed) << requirement.id << " is broken by a mutant: take it off without_mutant";
+      EXPECT_FALSE(listed) << requirement.id
+                           << " is broken by a mutant: take it off without_mutant";
     } else {
       EXPECT_TRUE(listed) << requirement.id << " is broken by no mutant and not listed under "
                           << "without_mutant with the reason";
@@ -157,9 +157,9 @@ TEST(MutantTable, EveryTestableRequirementIsBrokenByAMutantOrListedWithoutOne) {
 }
 
 // A MUST violation is a FAIL; a SHOULD missed, or a broken STOPS-RESPONDING or MAY-DEADLOCK
-// sentence (the call returned where the document says it hangs), is a DEVIATION. The expectation of each
-// mutant has to match, or the mutant could never count as caught.
-// A listed collateral names a catalog requirement outside the mutant's breaks, with a reason.
+// sentence (the call returned where the document says it hangs), is a DEVIATION. The expectation of
+// each mutant has to match, or the mutant could never count as caught. A listed collateral names a
+// catalog requirement outside the mutant's breaks, with a reason.
 TEST(MutantTable, CollateralNamesOtherCatalogRequirementsWithAReason) {
   for (const Mutant& mutant : Mutants()) {
     for (const auto& [id, reason] : mutant.collateral) {
@@ -181,8 +181,8 @@ TEST(MutantTable, ExpectationMatchesTheRequirementLevels) {
                                  requirement->level == report::Level::kMayDeadlock ||
                                  requirement->level == report::Level::kShould;
       if (mutant.lenient) {
-        EXPECT_TRUE(lenient_level) << mutant.name << " expects a deviation, but " << id
-                                   << " is " << report::ToString(requirement->level);
+        EXPECT_TRUE(lenient_level) << mutant.name << " expects a deviation, but " << id << " is "
+                                   << report::ToString(requirement->level);
       } else {
         // A MUST broken, or a SHOULD whose case the fault makes crash or hang.
         EXPECT_TRUE(requirement->level == report::Level::kMust ||
@@ -273,7 +273,8 @@ TEST(FaultSeams, EverySeamBelongsToAMutantOrAVariant) {
   const std::set<std::string> faults = TableEnumerators();
   for (const std::string& seam : FaultMentions(ReferenceSourceText())) {
     if (seam == "kNone") continue;  // the reference itself
-    EXPECT_TRUE(faults.count(seam)) << "Fault::" << seam << " has a seam but no entry in mutants.json";
+    EXPECT_TRUE(faults.count(seam))
+        << "Fault::" << seam << " has a seam but no entry in mutants.json";
   }
 }
 
@@ -328,7 +329,8 @@ TEST(VariantTable, EntriesAreWellFormed) {
 
 TEST(VariantTable, NamesAreUniqueAcrossMutantsAndVariants) {
   std::set<std::string> names;
-  for (const Mutant& mutant : Mutants()) EXPECT_TRUE(names.insert(mutant.name).second) << mutant.name;
+  for (const Mutant& mutant : Mutants())
+    EXPECT_TRUE(names.insert(mutant.name).second) << mutant.name;
   for (const Variant& variant : Variants()) {
     EXPECT_TRUE(names.insert(variant.name).second) << "duplicate name " << variant.name;
   }

@@ -36,12 +36,18 @@ Script ParseScript(const char* text) {
     auto number = [&](const char* key) {
       return static_cast<unsigned>(std::strtoul(word.c_str() + std::strlen(key), nullptr, 10));
     };
-    if (word.rfind("results=", 0) == 0) script.results = number("results=");
-    else if (word.rfind("messages=", 0) == 0) script.messages = number("messages=");
-    else if (word.rfind("delay_ms=", 0) == 0) script.delay_ms = number("delay_ms=");
-    else if (word == "forever") script.forever = true;
-    else if (word == "hold") script.hold = true;
-    else if (word == "ignore_cancel") script.ignore_cancel = true;
+    if (word.rfind("results=", 0) == 0)
+      script.results = number("results=");
+    else if (word.rfind("messages=", 0) == 0)
+      script.messages = number("messages=");
+    else if (word.rfind("delay_ms=", 0) == 0)
+      script.delay_ms = number("delay_ms=");
+    else if (word == "forever")
+      script.forever = true;
+    else if (word == "hold")
+      script.hold = true;
+    else if (word == "ignore_cancel")
+      script.ignore_cancel = true;
   }
   return script;
 }
@@ -66,7 +72,9 @@ std::map<std::uint64_t, std::shared_ptr<FakeOperation>> g_operations;
 
 // An instance pointer the reference only passes on.
 char g_instance_storage;
-const MI_Instance* FakeInstance() { return reinterpret_cast<const MI_Instance*>(&g_instance_storage); }
+const MI_Instance* FakeInstance() {
+  return reinterpret_cast<const MI_Instance*>(&g_instance_storage);
+}
 
 std::shared_ptr<FakeOperation> FindOperation(const MI_Operation* handle) {
   if (handle == nullptr) return nullptr;
@@ -116,8 +124,8 @@ void Run(std::shared_ptr<FakeOperation> operation) {
     ++g_stats.results_sent;
     g_changed.notify_all();
     lock.unlock();
-    callbacks.instanceResult(&operation->handle, callbacks.callbackContext, FakeInstance(),
-                             MI_TRUE, MI_RESULT_OK, nullptr, nullptr, &Acknowledge);
+    callbacks.instanceResult(&operation->handle, callbacks.callbackContext, FakeInstance(), MI_TRUE,
+                             MI_RESULT_OK, nullptr, nullptr, &Acknowledge);
     lock.lock();
     g_changed.wait(lock, [&] { return operation->acknowledged >= sent || operation->closed; });
   }
@@ -174,7 +182,8 @@ void StartOperation(MI_Session* session, MI_Uint32 flags, const char* script,
     operation->handle.ft = &kOperationTable;
     *handle = operation->handle;
     ++g_stats.operations_started;
-    if ((flags & MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS) == 0) ++g_stats.operations_without_manual_ack;
+    if ((flags & MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS) == 0)
+      ++g_stats.operations_without_manual_ack;
     g_operations[operation->id] = operation;
     operation->thread = std::thread(Run, operation);
   }

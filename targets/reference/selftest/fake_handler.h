@@ -23,29 +23,29 @@ extern "C" {
 #define FAKE_HANDLER_ENTRY "FakeHandlerInit"
 
 typedef struct FakeHandlerStats {
-    unsigned initialized;
-    unsigned application_closed;
-    unsigned destination_options_created;
-    unsigned destination_options_deleted;
-    unsigned sessions_opened;
-    unsigned sessions_closed;
-    unsigned sessions_closed_with_open_operations; /* handler session Close before op Close */
-    unsigned operations_started;
-    unsigned operations_without_manual_ack;        /* started without MANUAL_ACK_RESULTS */
-    unsigned operations_closed;
-    unsigned cancels;
-    unsigned calls_after_close;                    /* Cancel or second Close after Close */
-    unsigned results_sent;
-    unsigned finals_sent;
-    unsigned acknowledgements;
-    unsigned unknown_acknowledgements;
-    unsigned finals_returned;                      /* final instanceResult calls that returned */
+  unsigned initialized;
+  unsigned application_closed;
+  unsigned destination_options_created;
+  unsigned destination_options_deleted;
+  unsigned sessions_opened;
+  unsigned sessions_closed;
+  unsigned sessions_closed_with_open_operations; /* handler session Close before op Close */
+  unsigned operations_started;
+  unsigned operations_without_manual_ack; /* started without MANUAL_ACK_RESULTS */
+  unsigned operations_closed;
+  unsigned cancels;
+  unsigned calls_after_close; /* Cancel or second Close after Close */
+  unsigned results_sent;
+  unsigned finals_sent;
+  unsigned acknowledgements;
+  unsigned unknown_acknowledgements;
+  unsigned finals_returned; /* final instanceResult calls that returned */
 } FakeHandlerStats;
 
-MI_Result FakeHandlerInit(MI_Uint32 flags, const MI_Char *applicationID,
-                          MI_Instance **extendedError, MI_Application *application);
+MI_Result FakeHandlerInit(MI_Uint32 flags, const MI_Char* applicationID,
+                          MI_Instance** extendedError, MI_Application* application);
 
-void fake_handler_stats(FakeHandlerStats *out);
+void fake_handler_stats(FakeHandlerStats* out);
 /* Forgets every record (joins leftover operation threads first). */
 void fake_handler_reset(void);
 /* Blocks up to timeout_ms until results_sent >= count; 1 reached, 0 timeout. */

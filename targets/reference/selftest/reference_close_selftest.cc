@@ -167,8 +167,9 @@ void AsyncCloseCompletesOnceAfterTheLastCallback(MI_Session session, bool null_c
   ASSERT_TRUE(held_open.WaitFinal());
   {
     std::unique_lock lock(completion.mutex);
-    EXPECT_FALSE(completion.changed.wait_for(lock, kStillBlocked, [&] { return completion.calls > 0; }))
-        << "completion called while an operation handle was open";
+    EXPECT_FALSE(completion.changed.wait_for(lock, kStillBlocked, [&] {
+      return completion.calls > 0;
+    })) << "completion called while an operation handle was open";
   }
   EXPECT_EQ(MI_RESULT_OK, held_open.handle.ft->Close(&held_open.handle));
   ASSERT_TRUE(completion.WaitCalled());
@@ -195,20 +196,20 @@ TEST_F(ReferenceTest, AsyncCloseWithNullContextCompletesOnce) {
 TEST_F(ReferenceTest, SyncPullIsReleasedByClose) {
   MI_Session session = OpenSession();
   MI_Operation operation{};
-  session.ft->EnumerateInstances(&session, 0, nullptr, "root/test", "hold;ignore_cancel",
-                                 MI_FALSE, nullptr, &operation);
+  session.ft->EnumerateInstances(&session, 0, nullptr, "root/test", "hold;ignore_cancel", MI_FALSE,
+                                 nullptr, &operation);
   auto pulled = std::async(std::launch::async, [&] {
     const MI_Instance* instance = nullptr;
     MI_Boolean more = MI_TRUE;
     MI_Result result = MI_RESULT_OK;
-    EXPECT_EQ(MI_RESULT_OK, operation.ft->GetInstance(&operation, &instance, &more, &result,
-                                                      nullptr, nullptr));
+    EXPECT_EQ(MI_RESULT_OK,
+              operation.ft->GetInstance(&operation, &instance, &more, &result, nullptr, nullptr));
     EXPECT_EQ(MI_FALSE, more);
     EXPECT_EQ(MI_RESULT_FAILED, result);
     EXPECT_EQ(MI_RESULT_OK, operation.ft->Close(&operation));
   });
-  auto closed = std::async(std::launch::async,
-                           [&] { return session.ft->Close(&session, nullptr, nullptr); });
+  auto closed =
+      std::async(std::launch::async, [&] { return session.ft->Close(&session, nullptr, nullptr); });
   ASSERT_EQ(std::future_status::ready, pulled.wait_for(kEventually));
   ASSERT_EQ(std::future_status::ready, closed.wait_for(kEventually));
   EXPECT_EQ(MI_RESULT_OK, closed.get());
@@ -218,8 +219,8 @@ TEST_F(ReferenceTest, SyncPullIsReleasedByClose) {
 TEST_F(ReferenceTest, SyncOperationClosedBeforeItsFinalFailsButIsClosed) {
   MI_Session session = OpenSession();
   MI_Operation operation{};
-  session.ft->EnumerateInstances(&session, 0, nullptr, "root/test", "forever;delay_ms=1",
-                                 MI_FALSE, nullptr, &operation);
+  session.ft->EnumerateInstances(&session, 0, nullptr, "root/test", "forever;delay_ms=1", MI_FALSE,
+                                 nullptr, &operation);
   const MI_Instance* instance = nullptr;
   MI_Boolean more = MI_FALSE;
   MI_Result result = MI_RESULT_FAILED;
@@ -239,8 +240,8 @@ TEST_F(ReferenceTest, OpenOperationHandleBlocksSyncCloseUntilClosedFromAnotherTh
   log.close_on_final = false;
   Enumerate(session, "results=1", log);
   ASSERT_TRUE(log.WaitFinal());
-  auto closed = std::async(std::launch::async,
-                           [&] { return session.ft->Close(&session, nullptr, nullptr); });
+  auto closed =
+      std::async(std::launch::async, [&] { return session.ft->Close(&session, nullptr, nullptr); });
   EXPECT_EQ(std::future_status::timeout, closed.wait_for(kStillBlocked))
       << "sync close returned while an operation handle was open";
 
@@ -266,16 +267,16 @@ TEST_F(ReferenceTest, UnacknowledgedResultBlocksCloseUntilAcknowledged) {
   Enumerate(session, "forever;delay_ms=1", log, MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS);
   ASSERT_TRUE(log.WaitResults(1));
   EXPECT_EQ(MI_RESULT_OK, log.handle.ft->Close(&log.handle));  // async: never blocks
-  auto closed = std::async(std::launch::async,
-                           [&] { return session.ft->Close(&session, nullptr, nullptr); });
+  auto closed =
+      std::async(std::launch::async, [&] { return session.ft->Close(&session, nullptr, nullptr); });
   EXPECT_EQ(std::future_status::timeout, closed.wait_for(kStillBlocked))
       << "sync close returned while a result was unacknowledged";
   EXPECT_EQ(0, log.Finals()) << "final result delivered before the previous one was acknowledged";
-  log.AcknowledgePending();       // releases the final result ...
+  log.AcknowledgePending();  // releases the final result ...
   ASSERT_TRUE(log.WaitFinal());
   EXPECT_EQ(std::future_status::timeout, closed.wait_for(kStillBlocked))
       << "sync close returned while the final result was unacknowledged";
-  log.AcknowledgePending();       // ... whose acknowledgement releases the close
+  log.AcknowledgePending();  // ... whose acknowledgement releases the close
   ASSERT_EQ(std::future_status::ready, closed.wait_for(kEventually));
   EXPECT_EQ(MI_RESULT_OK, closed.get());
   EXPECT_EQ(1, log.Finals());
@@ -292,8 +293,7 @@ void CloseFromInsideInstanceResult(MI_Session& session, bool on_final) {
     if (on_final) {
       EXPECT_EQ(MI_RESULT_OK, operation->ft->Close(operation));
     }
-    EXPECT_EQ(MI_RESULT_OK,
-              MI_Session_Close(&session, &completion, &CloseCompletion::Callback));
+    EXPECT_EQ(MI_RESULT_OK, MI_Session_Close(&session, &completion, &CloseCompletion::Callback));
   };
   log.close_on_final = !on_final;
   Enumerate(session, on_final ? "results=2" : "forever;delay_ms=1", log);

@@ -99,7 +99,9 @@ MI_Application_InitializeV1_Fn LibraryEntry(const std::string& path) {
   return entry;
 }
 
-MI_Application_InitializeV1_Fn ReferenceEntry() { return LibraryEntry(MICONFORM_REFERENCE_LIBRARY); }
+MI_Application_InitializeV1_Fn ReferenceEntry() {
+  return LibraryEntry(MICONFORM_REFERENCE_LIBRARY);
+}
 
 // ---- OperationLog
 

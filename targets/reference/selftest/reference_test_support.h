@@ -5,8 +5,6 @@
 #ifndef MICONFORM_REFERENCE_SELFTEST_REFERENCE_TEST_SUPPORT_H
 #define MICONFORM_REFERENCE_SELFTEST_REFERENCE_TEST_SUPPORT_H
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -14,6 +12,8 @@
 #include <mutex>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "fake_handler.h"
 #include "miconform/mi_abi.h"
@@ -35,19 +35,19 @@ MI_Application_InitializeV1_Fn ReferenceEntry();
 struct OperationLog {
   std::mutex mutex;
   std::condition_variable changed;
-  int results = 0;                 // non-final results
-  int finals = 0;                  // moreResults == MI_FALSE
-  int after_final = 0;             // callbacks of any kind after the final result
+  int results = 0;      // non-final results
+  int finals = 0;       // moreResults == MI_FALSE
+  int after_final = 0;  // callbacks of any kind after the final result
   int messages = 0;
   int in_callback = 0;
-  int after_close_returned = 0;    // callbacks after *close_returned became true
+  int after_close_returned = 0;  // callbacks after *close_returned became true
   MI_Result final_code = MI_RESULT_OK;
   MI_ResultAcknowledgement pending_ack = nullptr;  // manual ack withheld (acknowledge == false)
   MI_Operation* pending_ack_operation = nullptr;
 
   // Behaviour of the callback.
-  bool close_on_final = true;   // close the operation handle from inside the final callback
-  bool acknowledge = true;      // manual-ack mode: acknowledge at once, else keep pending_ack
+  bool close_on_final = true;  // close the operation handle from inside the final callback
+  bool acknowledge = true;     // manual-ack mode: acknowledge at once, else keep pending_ack
   const std::atomic<bool>* close_returned = nullptr;
   // Runs inside instanceResult (after the counts are updated, before acknowledge/close).
   std::function<void(MI_Operation*, MI_Boolean more)> hook;
@@ -55,10 +55,10 @@ struct OperationLog {
   MI_Operation handle{};
 
   MI_OperationCallbacks Callbacks();
-  bool WaitFinal();                  // eventually exactly one final
-  bool WaitResults(int count);       // eventually at least `count` non-final results
+  bool WaitFinal();             // eventually exactly one final
+  bool WaitResults(int count);  // eventually at least `count` non-final results
   int Finals();
-  void AcknowledgePending();         // calls the withheld acknowledgement
+  void AcknowledgePending();  // calls the withheld acknowledgement
 };
 
 // Records completion callbacks of MI_Session_Close. Thread-safe.

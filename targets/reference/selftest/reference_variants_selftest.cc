@@ -75,8 +75,8 @@ TEST_F(SecondCloseOkTest, ClosesRacingTheFirstSucceedOnceTheSessionIsClosed) {
   ASSERT_EQ(MI_RESULT_OK, session.ft->Close(&session, &first, &CloseCompletion::Callback));
   ASSERT_TRUE(held_open.WaitFinal());
   EXPECT_EQ(MI_RESULT_OK, session.ft->Close(&session, &second, &CloseCompletion::Callback));
-  auto sync = std::async(std::launch::async,
-                         [&] { return session.ft->Close(&session, nullptr, nullptr); });
+  auto sync =
+      std::async(std::launch::async, [&] { return session.ft->Close(&session, nullptr, nullptr); });
   EXPECT_EQ(std::future_status::timeout, sync.wait_for(kStillBlocked))
       << "a repeated synchronous close returned while the session was still open";
   EXPECT_EQ(0, first.Calls());
@@ -238,8 +238,8 @@ TEST_F(CancelByClosingHandlerOperationTest, HandlerOperationStaysOpenWhileTheApp
   log.acknowledge = false;
   Enumerate(session, "forever;delay_ms=1", log, MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS);
   ASSERT_TRUE(log.WaitResults(1));
-  auto closed = std::async(std::launch::async,
-                           [&] { return session.ft->Close(&session, nullptr, nullptr); });
+  auto closed =
+      std::async(std::launch::async, [&] { return session.ft->Close(&session, nullptr, nullptr); });
   EXPECT_EQ(std::future_status::timeout, closed.wait_for(kStillBlocked));
   EXPECT_EQ(0u, Stats().operations_closed)
       << "the handler operation was closed while the application held one of its results";
@@ -260,8 +260,8 @@ TEST_F(CancelByClosingHandlerOperationTest, HandlerOperationStaysOpenWhileTheApp
 TEST_F(CancelByClosingHandlerOperationTest, PulledFinalWaitingForThePullIsPulledBeforeTheClose) {
   MI_Session session = OpenSession();
   MI_Operation operation{};
-  session.ft->EnumerateInstances(&session, 0, nullptr, "root/test", "results=0", MI_FALSE,
-                                 nullptr, &operation);
+  session.ft->EnumerateInstances(&session, 0, nullptr, "root/test", "results=0", MI_FALSE, nullptr,
+                                 &operation);
   // The handler's final result has been handed over: it waits in the library for the pull.
   ASSERT_TRUE(fake_handler_wait_finals_returned(1, 20000));
   EXPECT_EQ(MI_RESULT_OK, operation.ft->Cancel(&operation, MI_REASON_NONE));
@@ -349,8 +349,8 @@ class SyncOperationCloseWaitsForPullTest : public VariantTest {
 TEST_F(SyncOperationCloseWaitsForPullTest, CloseWaitsUntilTheFinalResultIsPulled) {
   MI_Session session = OpenSession();
   MI_Operation operation{};
-  session.ft->EnumerateInstances(&session, 0, nullptr, "root/test", "results=2", MI_FALSE,
-                                 nullptr, &operation);
+  session.ft->EnumerateInstances(&session, 0, nullptr, "root/test", "results=2", MI_FALSE, nullptr,
+                                 &operation);
   MI_Result code = MI_RESULT_FAILED;
   ASSERT_EQ(MI_TRUE, Pull(operation, &code));
   auto first = std::async(std::launch::async, [&] { return operation.ft->Close(&operation); });
@@ -619,8 +619,8 @@ TEST_F(CallbacksOnCallersThreadTest, CancelledOperationsFinalRunsInsideCancelOnT
   ASSERT_EQ(MI_RESULT_OK, manual.handle.ft->Cancel(&manual.handle, MI_REASON_NONE));
   EXPECT_EQ(1, manual.Finals());
   EXPECT_EQ(std::this_thread::get_id(), manual_thread.Id());
-  auto closed = std::async(std::launch::async,
-                           [&] { return session.ft->Close(&session, nullptr, nullptr); });
+  auto closed =
+      std::async(std::launch::async, [&] { return session.ft->Close(&session, nullptr, nullptr); });
   EXPECT_EQ(std::future_status::timeout, closed.wait_for(kStillBlocked))
       << "the close ended before the final result was acknowledged";
   manual.AcknowledgePending();

@@ -34,7 +34,7 @@ void ScriptedHandlerOperationsEachEndOnceAndAreReleasedByClose(MI_Application& a
   ASSERT_EQ(0, miconform_handler_reset());
   MI_Session session{};
   ASSERT_EQ(MI_RESULT_OK, app.ft->NewSession(&app, MICONFORM_HANDLER_DEFAULT_PROTOCOL, nullptr,
-                                            nullptr, nullptr, nullptr, &session));
+                                             nullptr, nullptr, nullptr, &session));
   struct Planned {
     const char* script;
     MI_Uint32 flags;
@@ -48,7 +48,8 @@ void ScriptedHandlerOperationsEachEndOnceAndAreReleasedByClose(MI_Application& a
       {"script:results=3;callback_thread=caller", MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS, true},
   };
   std::vector<OperationLog> logs(plan.size());
-  for (size_t i = 0; i < plan.size(); ++i) Enumerate(session, plan[i].script, logs[i], plan[i].flags);
+  for (size_t i = 0; i < plan.size(); ++i)
+    Enumerate(session, plan[i].script, logs[i], plan[i].flags);
   for (size_t i = 0; i < plan.size(); ++i) {
     if (plan[i].finishes_alone) {
       EXPECT_TRUE(logs[i].WaitFinal());
@@ -104,8 +105,7 @@ INSTANTIATE_TEST_SUITE_P(Variants, VariantWithScriptedHandlerTest,
                          ::testing::Values("second_close_ok", "sync_close_in_callback_refused",
                                            "cancel_by_closing_handler_operation",
                                            "sync_operation_close_waits_for_pull",
-                                           "transport_final_after_cancel",
-                                           "memory_freed_by_reaper",
+                                           "transport_final_after_cancel", "memory_freed_by_reaper",
                                            "callbacks_on_callers_thread"));
 
 }  // namespace

@@ -17,8 +17,6 @@
 #ifndef MICONFORM_MOCKS_CALLBACK_MOCKS_H
 #define MICONFORM_MOCKS_CALLBACK_MOCKS_H
 
-#include <gmock/gmock.h>
-
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -27,6 +25,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gmock/gmock.h>
 
 #include "miconform/mi_abi.h"
 #include "miconform/mocks/callback_trampolines.h"
@@ -39,8 +39,8 @@ struct TraceEntry {
   std::string callback;        // "instanceResult", "writeMessage", "completion", "stray:..."
   std::thread::id thread;
   const void* context = nullptr;
-  int more_results = -1;  // MI_TRUE/MI_FALSE for result callbacks, -1 otherwise
-  int result = -1;        // the result code for result callbacks, -1 otherwise
+  int more_results = -1;         // MI_TRUE/MI_FALSE for result callbacks, -1 otherwise
+  int result = -1;               // the result code for result callbacks, -1 otherwise
   std::string ToString() const;  // "#12 instanceResult ctx=0x.. thread=.. moreResults=0 result=0"
 };
 
@@ -101,7 +101,7 @@ class MockOperationCallbacks : public BoundMock {
     kDefault = kPromptUser | kWriteError | kWriteMessage | kWriteProgress | kInstanceResult,
   };
 
-  MockOperationCallbacks();                     // bound to its own address
+  MockOperationCallbacks();  // bound to its own address
   explicit MockOperationCallbacks(void* context);
   ~MockOperationCallbacks();
 
@@ -118,9 +118,8 @@ class MockOperationCallbacks : public BoundMock {
               (MI_Operation*, void*, const MI_Instance*, MI_Boolean, MI_Result, const MI_Char*,
                const MI_Instance*, MI_ResultAcknowledgement));
   MOCK_METHOD(void, IndicationResult,
-              (MI_Operation*, void*, const MI_Instance*, const MI_Char*, const MI_Char*,
-               MI_Boolean, MI_Result, const MI_Char*, const MI_Instance*,
-               MI_ResultAcknowledgement));
+              (MI_Operation*, void*, const MI_Instance*, const MI_Char*, const MI_Char*, MI_Boolean,
+               MI_Result, const MI_Char*, const MI_Instance*, MI_ResultAcknowledgement));
   MOCK_METHOD(void, ClassResult,
               (MI_Operation*, void*, const MI_Class*, MI_Boolean, MI_Result, const MI_Char*,
                const MI_Instance*, MI_ResultAcknowledgement));

@@ -17,35 +17,35 @@
 extern "C" {
 #endif
 
-void miconform_mock_prompt_user(MI_Operation *operation, void *callbackContext,
-                                const MI_Char *message, MI_PromptType promptType,
+void miconform_mock_prompt_user(MI_Operation* operation, void* callbackContext,
+                                const MI_Char* message, MI_PromptType promptType,
                                 MI_ResponseCallback promptUserResult);
-void miconform_mock_write_error(MI_Operation *operation, void *callbackContext,
-                                MI_Instance *instance, MI_ResponseCallback writeErrorResult);
-void miconform_mock_write_message(MI_Operation *operation, void *callbackContext,
-                                  MI_Uint32 channel, const MI_Char *message);
-void miconform_mock_write_progress(MI_Operation *operation, void *callbackContext,
-                                   const MI_Char *activity, const MI_Char *currentOperation,
-                                   const MI_Char *statusDescription, MI_Uint32 percentageComplete,
+void miconform_mock_write_error(MI_Operation* operation, void* callbackContext,
+                                MI_Instance* instance, MI_ResponseCallback writeErrorResult);
+void miconform_mock_write_message(MI_Operation* operation, void* callbackContext, MI_Uint32 channel,
+                                  const MI_Char* message);
+void miconform_mock_write_progress(MI_Operation* operation, void* callbackContext,
+                                   const MI_Char* activity, const MI_Char* currentOperation,
+                                   const MI_Char* statusDescription, MI_Uint32 percentageComplete,
                                    MI_Uint32 secondsRemaining);
-void miconform_mock_instance_result(MI_Operation *operation, void *callbackContext,
-                                    const MI_Instance *instance, MI_Boolean moreResults,
-                                    MI_Result resultCode, const MI_Char *errorString,
-                                    const MI_Instance *errorDetails,
+void miconform_mock_instance_result(MI_Operation* operation, void* callbackContext,
+                                    const MI_Instance* instance, MI_Boolean moreResults,
+                                    MI_Result resultCode, const MI_Char* errorString,
+                                    const MI_Instance* errorDetails,
                                     MI_ResultAcknowledgement resultAcknowledgement);
-void miconform_mock_indication_result(MI_Operation *operation, void *callbackContext,
-                                      const MI_Instance *instance, const MI_Char *bookmark,
-                                      const MI_Char *machineID, MI_Boolean moreResults,
-                                      MI_Result resultCode, const MI_Char *errorString,
-                                      const MI_Instance *errorDetails,
+void miconform_mock_indication_result(MI_Operation* operation, void* callbackContext,
+                                      const MI_Instance* instance, const MI_Char* bookmark,
+                                      const MI_Char* machineID, MI_Boolean moreResults,
+                                      MI_Result resultCode, const MI_Char* errorString,
+                                      const MI_Instance* errorDetails,
                                       MI_ResultAcknowledgement resultAcknowledgement);
-void miconform_mock_class_result(MI_Operation *operation, void *callbackContext,
-                                 const MI_Class *classResult, MI_Boolean moreResults,
-                                 MI_Result resultCode, const MI_Char *errorString,
-                                 const MI_Instance *errorDetails,
+void miconform_mock_class_result(MI_Operation* operation, void* callbackContext,
+                                 const MI_Class* classResult, MI_Boolean moreResults,
+                                 MI_Result resultCode, const MI_Char* errorString,
+                                 const MI_Instance* errorDetails,
                                  MI_ResultAcknowledgement resultAcknowledgement);
 /* The MI_SessionCloseCompletion trampoline. */
-void miconform_mock_session_close_completion(void *completionContext);
+void miconform_mock_session_close_completion(void* completionContext);
 
 #ifdef __cplusplus
 }

@@ -24,9 +24,9 @@ namespace miconform::mocks {
 class StallOracle {
  public:
   enum class Verdict {
-    kMayProgress,    // something in the process may still act
-    kQuietIdle,      // every thread but the harness's waiting ones parked for good; no call in flight
-    kStuckInCall,    // the same, with a call of the suite into the target in flight
+    kMayProgress,  // something in the process may still act
+    kQuietIdle,    // every thread but the harness's waiting ones parked for good; no call in flight
+    kStuckInCall,  // the same, with a call of the suite into the target in flight
   };
   virtual ~StallOracle() = default;
   // The calling thread starts / ends a harness wait (it is left out of proofs meanwhile).

@@ -65,8 +65,8 @@ class Journal {
 
   std::filesystem::path path_;
   mutable std::mutex mutex_;
-  int fd_ = -1;            // guarded by mutex_
-  std::string error_;      // guarded by mutex_
+  int fd_ = -1;        // guarded by mutex_
+  std::string error_;  // guarded by mutex_
 };
 
 }  // namespace miconform::report

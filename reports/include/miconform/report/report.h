@@ -30,25 +30,25 @@ std::optional<Level> ParseLevel(std::string_view text);
 
 struct RunInfo {
   std::string suite_version;
-  std::string target;          // as described: "reference", "mutant:x" or the path
-  std::string target_library;  // the library file
-  std::string target_sha256;   // hex digest of the library file
+  std::string target;                          // as described: "reference", "mutant:x" or the path
+  std::string target_library;                  // the library file
+  std::string target_sha256;                   // hex digest of the library file
   std::map<std::string, std::string> options;  // the run's options, by flag name
-  std::string started;         // UTC, ISO 8601 with milliseconds ("2026-11-25T13:35:45.123Z")
+  std::string started;  // UTC, ISO 8601 with milliseconds ("2026-11-25T13:35:45.123Z")
   std::string ended;
-  std::string host;            // hostname, kernel, architecture
+  std::string host;  // hostname, kernel, architecture
 };
 
 struct Evidence {
-  std::vector<std::string> trace;        // the case's phase/callback trace, in order
-  nlohmann::json backend = nullptr;      // the scripted handler's records, as the case read them
+  std::vector<std::string> trace;    // the case's phase/callback trace, in order
+  nlohmann::json backend = nullptr;  // the scripted handler's records, as the case read them
   // What the scripted handler had seen of the client when the case's first check failed, in
   // words ("" when no check failed, or the case had no handler): the root causes group by it.
   std::string transport_at_failure;
-  std::string stacks;                    // every thread's stack of a hung process
-  std::string thread_states;             // /proc thread states of a hung process
-  std::vector<std::string> fired;        // injection points that fired
-  std::string output;                    // the tail of the case's stdout/stderr
+  std::string stacks;              // every thread's stack of a hung process
+  std::string thread_states;       // /proc thread states of a hung process
+  std::vector<std::string> fired;  // injection points that fired
+  std::string output;              // the tail of the case's stdout/stderr
 };
 
 // One judged fact of a case, charged to the one requirement it judges.
@@ -65,7 +65,7 @@ enum class Expect {
   kFlaky,  // FLAKY: a known intermittent; either result is expected
 };
 struct Expectation {
-  std::string id;      // a case ID or a requirement ID
+  std::string id;  // a case ID or a requirement ID
   Expect expect = Expect::kFails;
   std::string reason;  // why (required)
   std::string link;    // the first http:// or https:// word of the reason, else empty
@@ -94,26 +94,26 @@ struct Observation {
 // or a fact of how the client reached it (targets/handler/README.md, "The client's duties"). Not a
 // verdict on the pages: it is reported apart and never changes a verdict or the claim.
 struct IntegrationFinding {
-  std::string kind;          // e.g. "acknowledged_after_close"
-  std::string what;          // one sentence: what the client did and why a transport cares
-  std::string calls;         // the calls that showed it (its first occurrence), one per line
+  std::string kind;               // e.g. "acknowledged_after_close"
+  std::string what;               // one sentence: what the client did and why a transport cares
+  std::string calls;              // the calls that showed it (its first occurrence), one per line
   std::uint32_t occurrences = 0;  // operations, sessions or calls that showed it in the case
 };
 
 struct CaseResult {
-  std::string id;                             // dotted case ID, e.g. "session_close.sync.idle"
+  std::string id;  // dotted case ID, e.g. "session_close.sync.idle"
   std::vector<std::string> requirement_ids;
   Verdict verdict = Verdict::kError;
   double duration_s = 0;
-  std::string phase;                          // the last phase the case reached
+  std::string phase;  // the last phase the case reached
   // The case's calls into the target under way when its process ended or was stopped (each
   // entered and not returned), oldest first; empty when none was.
   std::vector<std::string> calls_in_flight;
-  std::vector<std::string> messages;          // why: failed checks, the documented sentence, ...
-  std::vector<Finding> findings;              // what the case judged, per requirement
-  std::vector<Observation> observations;      // what it only saw
+  std::vector<std::string> messages;      // why: failed checks, the documented sentence, ...
+  std::vector<Finding> findings;          // what the case judged, per requirement
+  std::vector<Observation> observations;  // what it only saw
   std::vector<IntegrationFinding> integration_findings;  // what the scripted handler saw
-  std::string reproduce;                      // a command that runs this case again
+  std::string reproduce;                                 // a command that runs this case again
   // With schedule exploration: how many schedules it took to break a requirement - 0 when the
   // plain run broke it, else the position of the first breaking schedule in the exploration's
   // order (the walk by K, then the seeded schedules by seed). Absent when nothing broke.
@@ -123,10 +123,10 @@ struct CaseResult {
 };
 
 struct RequirementResult {
-  std::string id;          // e.g. "SC-REMARKS-3"
-  std::string page;        // e.g. "MI_Session_Close"
-  std::string section;     // e.g. "Remarks"
-  std::string text;        // the project's paraphrase
+  std::string id;       // e.g. "SC-REMARKS-3"
+  std::string page;     // e.g. "MI_Session_Close"
+  std::string section;  // e.g. "Remarks"
+  std::string text;     // the project's paraphrase
   Level level = Level::kMust;
   Verdict verdict = Verdict::kError;  // worst of its cases'
   std::vector<std::string> case_ids;
@@ -140,9 +140,10 @@ struct RequirementResult {
 Verdict VerdictOfFinding(Verdict found, Level level);
 
 // The verdict of a case that ran to its end, from its findings: the worst VerdictOfFinding of
-// them (PASS when none); an INCONCLUSIVE finding (the case could not judge) needs no requirement. `level_of` gives a requirement's level, false for an unknown id. A
-// failed check that names no requirement, or an unknown one, is a defect of the case: ERROR (the
-// target is never charged with it), with the reason added to *problems.
+// them (PASS when none); an INCONCLUSIVE finding (the case could not judge) needs no requirement.
+// `level_of` gives a requirement's level, false for an unknown id. A failed check that names no
+// requirement, or an unknown one, is a defect of the case: ERROR (the target is never charged with
+// it), with the reason added to *problems.
 template <class LevelOf>
 Verdict CaseVerdictOf(const std::vector<Finding>& findings, LevelOf level_of,
                       std::vector<std::string>* problems) {
@@ -155,9 +156,9 @@ Verdict CaseVerdictOf(const std::vector<Finding>& findings, LevelOf level_of,
     Level level = Level::kMust;
     if (finding.requirement_id.empty() || !level_of(finding.requirement_id, &level)) {
       problems->push_back("a failed check named " +
-                          (finding.requirement_id.empty() ? std::string("no requirement")
-                                                          : "the unknown requirement " +
-                                                                finding.requirement_id) +
+                          (finding.requirement_id.empty()
+                               ? std::string("no requirement")
+                               : "the unknown requirement " + finding.requirement_id) +
                           " (a defect of the case; the target is not charged): " + finding.text);
       verdict = Worst(verdict, Verdict::kError);
       continue;

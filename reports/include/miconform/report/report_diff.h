@@ -37,7 +37,7 @@ struct DiffOptions {
 };
 
 struct ReportDiff {
-  std::vector<std::string> run_changes;      // "target SHA-256: X -> Y", one fact each
+  std::vector<std::string> run_changes;     // "target SHA-256: X -> Y", one fact each
   std::vector<VerdictChange> requirements;  // in the second run's order, then the first's
   std::vector<VerdictChange> cases;
   std::vector<TimingChange> timing;

@@ -16,8 +16,8 @@
 namespace miconform::report {
 
 // The words of Evidence::transport_at_failure (suite/cases/transport_state.cc writes them). A
-// state seen after the case had made a close call reads "after MI_Session_Close had been called: STATE";
-// one seen before any reads "STATE". The states that show nothing left unfinished:
+// state seen after the case had made a close call reads "after MI_Session_Close had been called:
+// STATE"; one seen before any reads "STATE". The states that show nothing left unfinished:
 inline constexpr std::string_view kTransportSettled =
     "every operation finished, acknowledged and closed, and every handler session closed";
 inline constexpr std::string_view kTransportEmpty = "no operation and no handler session";

@@ -1,4 +1,5 @@
-// writers.h - the report files a run leaves behind (report.json, junit.xml, report.md, report.html).
+// writers.h - the report files a run leaves behind (report.json, junit.xml, report.md,
+// report.html).
 //
 // Used by the runner at the end of a run and by tools that re-read or merge reports. Every writer
 // is a pure conversion of a Report: it reads nothing but its argument, so the same Report always

@@ -38,7 +38,7 @@ typedef struct MiconformHeapSnapshot {
 int miconform_heap_active(void);
 
 /* Copies the counters into *out (no effect when out is NULL). */
-void miconform_heap_snapshot(MiconformHeapSnapshot *out);
+void miconform_heap_snapshot(MiconformHeapSnapshot* out);
 
 #ifdef __cplusplus
 }

@@ -80,8 +80,8 @@ struct SettleRule {
 };
 
 struct SettledHeapSnapshot {
-  HeapSnapshot snapshot;           // the last snapshot taken
-  bool settled = false;            // false: `limit` passed while the heap was still changing
+  HeapSnapshot snapshot;  // the last snapshot taken
+  bool settled = false;   // false: `limit` passed while the heap was still changing
   std::chrono::milliseconds waited{0};
 };
 

@@ -36,7 +36,7 @@ static inline uint64_t miconform_prng_mix(uint64_t z) {
   return z ^ (z >> 31);
 }
 
-static inline uint64_t miconform_prng_next(uint64_t *state) {
+static inline uint64_t miconform_prng_next(uint64_t* state) {
   *state += MICONFORM_PRNG_GAMMA;
   return miconform_prng_mix(*state);
 }
@@ -47,8 +47,8 @@ static inline uint64_t miconform_prng_thread_state(uint64_t seed, uint64_t threa
 }
 
 /* One random-mode hit: returns 1 and sets *delay_us when it fires, 0 otherwise. */
-static inline int miconform_prng_decide(uint64_t *state, uint64_t threshold, int always,
-                                        uint32_t max_us, uint32_t *delay_us) {
+static inline int miconform_prng_decide(uint64_t* state, uint64_t threshold, int always,
+                                        uint32_t max_us, uint32_t* delay_us) {
   uint64_t draw = miconform_prng_next(state);
   if (!always && draw >= threshold) return 0;
   *delay_us = (uint32_t)(miconform_prng_next(state) % ((uint64_t)max_us + 1));
@@ -72,7 +72,7 @@ static inline uint64_t miconform_pct_lowered_priority(uint32_t depth, uint32_t i
  * has room for MICONFORM_PCT_MAX_CHANGE_POINTS; returns their number. Needs horizon >= depth-1
  * (the plan parser enforces it); depth is clamped to 1..MICONFORM_PCT_MAX_CHANGE_POINTS+1. */
 static inline uint32_t miconform_pct_change_points(uint64_t seed, uint32_t depth, uint32_t horizon,
-                                                   uint64_t *out) {
+                                                   uint64_t* out) {
   uint32_t count = depth > 0 ? depth - 1 : 0;
   if (count > MICONFORM_PCT_MAX_CHANGE_POINTS) count = MICONFORM_PCT_MAX_CHANGE_POINTS;
   if (count > horizon) count = horizon;

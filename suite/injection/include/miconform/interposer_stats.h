@@ -6,8 +6,8 @@
  *  - The symbols exist only while the library is preloaded: look them up with
  *    dlsym(RTLD_DEFAULT, ...).
  *  - Both functions are thread-safe, lock-free, never allocate and are async-signal-safe.
- *  - Counters are kept only while injection is active (mode random, countdown or pct, plan valid); a
- *    "hit" is a call of an ENABLED point that passed the only= filter; calls of disabled points and
+ *  - Counters are kept only while injection is active (mode random, countdown or pct, plan valid);
+ * a "hit" is a call of an ENABLED point that passed the only= filter; calls of disabled points and
  *    every call in mode=off are pure pass-through and are not counted.
  *  - A snapshot reads the counters one after another, not as one atomic unit: read it once the
  *    measured work is quiescent.
@@ -33,24 +33,24 @@ typedef struct MiconformInjectionPointStats {
 } MiconformInjectionPointStats;
 
 typedef struct MiconformInjectionStats {
-  uint32_t point_count;       /* valid entries of points[]: every interposer-layer point */
-  int mode;                   /* 0 off (or invalid plan), 1 random, 2 countdown, 3 pct */
-  int countdown_reached;      /* mode countdown: 1 once the K-th hit happened (and fired) */
-  uint64_t total_hits;        /* sum of hits over all points */
-  uint64_t total_fires;       /* sum of fires over all points */
+  uint32_t point_count;  /* valid entries of points[]: every interposer-layer point */
+  int mode;              /* 0 off (or invalid plan), 1 random, 2 countdown, 3 pct */
+  int countdown_reached; /* mode countdown: 1 once the K-th hit happened (and fired) */
+  uint64_t total_hits;   /* sum of hits over all points */
+  uint64_t total_fires;  /* sum of fires over all points */
   MiconformInjectionPointStats points[MICONFORM_INTERPOSER_STATS_MAX_POINTS];
-  uint64_t seed;              /* the plan's seed (0 when off) */
-  uint32_t pct_depth;         /* mode pct: the plan's depth d; 0 otherwise */
-  uint32_t pct_horizon;       /* mode pct: the plan's horizon H; 0 otherwise */
+  uint64_t seed;        /* the plan's seed (0 when off) */
+  uint32_t pct_depth;   /* mode pct: the plan's depth d; 0 otherwise */
+  uint32_t pct_horizon; /* mode pct: the plan's horizon H; 0 otherwise */
 } MiconformInjectionStats;
 
-/* 1 when a valid plan of mode random, countdown or pct was read from MICONFORM_INJECT at load and the
- * library injects; 0 in pass-through (no variable, mode=off, or an invalid plan, which is reported
- * once on stderr). */
+/* 1 when a valid plan of mode random, countdown or pct was read from MICONFORM_INJECT at load and
+ * the library injects; 0 in pass-through (no variable, mode=off, or an invalid plan, which is
+ * reported once on stderr). */
 int miconform_injection_active(void);
 
 /* Copies the counters into *out (no effect when out is NULL). */
-void miconform_injection_stats(MiconformInjectionStats *out);
+void miconform_injection_stats(MiconformInjectionStats* out);
 
 #ifdef __cplusplus
 }

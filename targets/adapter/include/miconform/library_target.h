@@ -42,8 +42,7 @@ class LibraryTarget final : public Target {
                        MI_Session* session) override;
   MI_Result CloseSession(MI_Session* session, void* completionContext,
                          MI_SessionCloseCompletion completionCallback) override;
-  MI_Result CloseSessionRaw(const MI_SessionFT* table, MI_Session* session,
-                            void* completionContext,
+  MI_Result CloseSessionRaw(const MI_SessionFT* table, MI_Session* session, void* completionContext,
                             MI_SessionCloseCompletion completionCallback) override;
   void EnumerateInstances(MI_Session* session, MI_Uint32 flags, const char* className,
                           MI_OperationCallbacks* callbacks, MI_Operation* operation) override;
