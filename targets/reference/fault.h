@@ -101,6 +101,9 @@ enum class Fault {
   kCancelIgnoresCallbackHandle,
   // MI_Operation_Cancel returns MI_RESULT_OK and does nothing (Operation::Cancel).
   kCancelIgnored,
+  // The final result of an operation nobody cancelled reaches the application with MI_RESULT_OK,
+  // whatever result code the operation ended with (Operation::DeliverToApp).
+  kFinalCodeReplaced,
   // MI_Application_Close leaves the protocol handlers it loaded open and loaded
   // (Application::Close).
   kAppCloseKeepsHandlerLoaded,

@@ -393,6 +393,11 @@ void Operation::DeliverToApp(const MI_Instance* instance, MI_Boolean more, MI_Re
     // instanceResult, as if every operation ended through it.
     callback = ResultCallback::kInstance;
   }
+  if (Faulty(Fault::kFinalCodeReplaced) && !more) {
+    // FAULT final_code_replaced: an operation that ended by itself is reported as a success.
+    std::lock_guard lock(session_->mutex());
+    if (!cancel_requested_) code = MI_RESULT_OK;
+  }
   CallApp([&] {
     void* const context = app_callbacks_.callbackContext;
     switch (callback) {
