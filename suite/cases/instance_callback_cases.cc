@@ -24,7 +24,7 @@ using testing::Ne;
 struct InstanceCalls {
   std::mutex mutex;
   int calls = 0;
-  int instances = 0;              // calls whose instance was not NULL
+  int instances = 0;  // calls whose instance was not NULL
   int nonfinal_without_instance = 0;
   std::set<const MI_Operation*> handles;
   int null_acknowledgements = 0;  // under automatic acknowledgement
@@ -69,7 +69,8 @@ MICONFORM_CASE(InstanceCallback, FinalCarriesResultCode,
   OperationSlot* operation = NewOperation();
   auto seen = std::make_shared<InstanceCalls>();
   void* const context = mock.context();
-  MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, InstanceResult(_, Eq(context), _, Ne(MI_FALSE), _, _, _, _))
+  MICONFORM_EXPECT_CALL("OI-FINAL-1", mock,
+                        InstanceResult(_, Eq(context), _, Ne(MI_FALSE), _, _, _, _))
       .Times(AnyNumber())
       .WillRepeatedly([seen](MI_Operation* passed, void*, const MI_Instance* instance,
                              MI_Boolean more, MI_Result code, const MI_Char* error,
@@ -80,7 +81,8 @@ MICONFORM_CASE(InstanceCallback, FinalCarriesResultCode,
       .Times(1)
       .WillOnce([seen, operation](MI_Operation* passed, void*, const MI_Instance* instance,
                                   MI_Boolean more, MI_Result code, const MI_Char* error,
-                                  const MI_Instance* details, MI_ResultAcknowledgement acknowledge) {
+                                  const MI_Instance* details,
+                                  MI_ResultAcknowledgement acknowledge) {
         seen->Note(passed, instance, more, code, error, details, acknowledge);
         CloseOperation(operation);
       });

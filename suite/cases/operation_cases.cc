@@ -32,6 +32,10 @@ MICONFORM_CASE(OperationCancel, AsyncFinal, "operation_cancel.async_final",
   Phase("entered MI_Operation_Cancel");
   const MI_Result cancelled = target().CancelOperation(&operation->handle, MI_REASON_NONE);
   Phase("returned MI_Operation_Cancel (" + ResultName(cancelled) + ")");
+  // "Cancellation is asynchronous" orders nothing: the final callback may come before the cancel
+  // returns (even on this thread, inside the call) or after it.
+  Observe("OCAN-REM-1", std::string("when MI_Operation_Cancel returned, the final result had ") +
+                            (mock.FinalResults() > 0 ? "already" : "not yet") + " been delivered");
   if (cancelled != MI_RESULT_OK) {
     // The Cancel page names no return value; refused, the operation may run on, so what follows
     // (which assumes a cancel) is not judged.

@@ -158,7 +158,7 @@ MICONFORM_CASE(SessionCloseCancel, ProviderIgnoresCancel,
                "With a provider that records cancels but never honours them, the session close "
                "still delivers the operation's final result (the client does not wait for the "
                "provider) and completes.",
-               "OCAN-REM-7", "OCAN-REM-1", "SC-REM-1", "SC-REM-2") {
+               "OCAN-REM-7", "SC-REM-1", "SC-REM-2") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
   MiconformScript script = Script();

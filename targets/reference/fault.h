@@ -101,6 +101,10 @@ enum class Fault {
   kCancelIgnoresCallbackHandle,
   // MI_Operation_Cancel returns MI_RESULT_OK and does nothing (Operation::Cancel).
   kCancelIgnored,
+  // MI_Operation_Cancel cancels, then waits (at most 3 s) for the operation's final result to be
+  // delivered and acknowledged before it returns: inside one of the operation's own callbacks,
+  // where the final result cannot come before the callback returns, it blocks (Operation::Cancel).
+  kCancelWaitsForFinal,
   // The final result of an operation nobody cancelled reaches the application with MI_RESULT_OK,
   // whatever result code the operation ended with (Operation::DeliverToApp).
   kFinalCodeReplaced,

@@ -2,6 +2,7 @@
 // reference (see operation.h).
 #include "operation.h"
 
+#include <chrono>
 #include <cstdint>
 
 #include "fault.h"
@@ -739,6 +740,14 @@ MI_Result Operation::Cancel(MI_CancellationReason reason) {
     return MI_RESULT_OK;
   }
   RequestCancel(reason);
+  if (Faulty(Fault::kCancelWaitsForFinal)) {
+    // FAULT cancel_waits_for_final: the cancel is made synchronous. The wait is timed, so that a
+    // cancel made where the final result cannot come (inside one of the operation's callbacks)
+    // is a cancel that takes 3 s to return, not a deadlock.
+    std::unique_lock lock(session_->mutex());
+    session_->changed().wait_for(lock, std::chrono::seconds(3),
+                                 [this] { return final_acknowledged_ || app_closed_; });
+  }
   return MI_RESULT_OK;
 }
 
