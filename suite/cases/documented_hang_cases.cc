@@ -31,7 +31,7 @@ MICONFORM_CASE(SessionCloseOpenHandle, SyncStopsResponding,
                "session_close.open_handle.sync_stops_responding",
                "With an operation handle left open, a synchronous session close stops "
                "responding (documented); closing the handle from another thread releases it.",
-               "SC-REM-3", "ANS-REM-2", "OCAN-REM-2") {
+               "SC-REM-3", "OCAN-REM-2") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
   auto& mock = NewOperationMock();

@@ -235,7 +235,7 @@ MICONFORM_CASE(ApplicationClose, InitializeAgain, "application_close.initialize_
 MICONFORM_CASE(ApplicationClose, AfterEverythingClosed, "application_close.after_everything_closed",
                "MI_Application_Close after every operation and session was closed returns and "
                "takes the protocol handler down.",
-               "AC-DESC-1", "AC-REM-1", "ANS-PARAM-1") {
+               "AC-DESC-1", "AC-REM-1") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
   auto& mock = NewOperationMock();
