@@ -2,6 +2,7 @@
 // (case_checks.h).
 #include "case_checks.h"
 
+#include <cctype>
 #include <string>
 
 #include "case_runtime.h"
@@ -42,6 +43,15 @@ std::string ResultName(int result) {
   };
   if (MI_Result_IsValid(result) && kNames[result] != nullptr) return kNames[result];
   return "MI_Result(" + std::to_string(result) + ") (not a valid MI_Result)";
+}
+
+std::string OperationKindId(OperationKind kind) {
+  std::string id;
+  for (const char* c = OperationKindName(kind); *c != '\0'; ++c) {
+    if (std::isupper(static_cast<unsigned char>(*c)) && !id.empty()) id += '_';
+    id += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+  }
+  return id;
 }
 
 bool CheckResult(const char* requirement, const std::string& call, int result) {

@@ -1,4 +1,5 @@
-// case_checks.h - the judging helpers the case files share: names of MI_Result values, the check
+// case_checks.h - the judging helpers the case files share: names of MI_Result values and of
+// operation kinds, the check
 // of a close's result code, and which sentence a missing final result breaks. Used by the case
 // files and the fixture.
 //
@@ -13,11 +14,14 @@
 
 #include "miconform/mi_abi.h"
 #include "miconform/scripted_backend.h"
+#include "miconform/target.h"
 
 namespace miconform::cases {
 
 // "MI_RESULT_OK", ..., or "MI_Result(<n>) (not a valid MI_Result)".
 std::string ResultName(int result);
+// The kind as a part of a case ID: GetClass -> "get_class".
+std::string OperationKindId(OperationKind kind);
 
 // The pages name no success code for a close, only a value of the MI_Result enumeration: that is
 // judged (as `requirement`), and any code other than MI_RESULT_OK is observed. True when the call

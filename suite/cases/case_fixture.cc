@@ -347,14 +347,23 @@ MI_Result CaseFixture::CloseApplication() {
   return result;
 }
 
+std::string CaseFixture::ScriptFor(OperationKind kind, const MiconformScript& script) {
+  if (kind == OperationKind::kTestConnection) {
+    // TestConnection carries no name a script could travel in: the handler runs its default
+    // script, which this case process sets to the same script.
+    backend().SetDefaultScript(script);
+  }
+  const MiconformScript defaults = backend().ScriptDefaults();
+  return InlineScript(script, &defaults);
+}
+
 CaseFixture::OperationSlot* CaseFixture::StartSynchronous(SessionSlot* session, OperationKind kind,
                                                           const MiconformScript& script) {
   OperationSlot* operation = NewOperation();
   operation->synchronous = true;
   operation->kind = kind;
   for (const std::string& point : HandlerPointsPlannedBy(script)) NotePlannedPoint(point);
-  const MiconformScript defaults = backend().ScriptDefaults();
-  const std::string text = InlineScript(script, &defaults);
+  const std::string text = ScriptFor(kind, script);
   const std::string name = OperationKindName(kind);
   Phase("entered MI_Session_" + name + " " + text);
   target().StartOperation(kind, &session->handle, 0, text.c_str(), nullptr, &operation->handle);

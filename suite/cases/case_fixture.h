@@ -146,6 +146,10 @@ class CaseFixture : public testing::Test {
   // MI_Application_Initialize once more, after this case's MI_Application_Close returned: the
   // application handle is filled anew, and the cleanup closes it. What the entry point returned.
   MI_Result InitializeApplicationAgain();
+  // The text that carries `script` to the handler in a start of `kind` (Target::StartOperation):
+  // the script inline; for TestConnection, which carries no name, the handler's default script
+  // is set to it as well.
+  std::string ScriptFor(OperationKind kind, const MiconformScript& script);
   // Starts a synchronous (pulled) operation of `kind` running `script` (Target::StartOperation).
   OperationSlot* StartSynchronous(SessionSlot* session, OperationKind kind,
                                   const MiconformScript& script);

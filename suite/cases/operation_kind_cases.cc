@@ -51,16 +51,6 @@ bool InstanceCallbackPageNames(OperationKind kind) {
          kind != OperationKind::kTestConnection;
 }
 
-// "GetClass" -> "get_class".
-std::string KindId(OperationKind kind) {
-  std::string id;
-  for (const char* c = OperationKindName(kind); *c != '\0'; ++c) {
-    if (std::isupper(static_cast<unsigned char>(*c)) && !id.empty()) id += '_';
-    id += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
-  }
-  return id;
-}
-
 // The requirement a final result of this kind is judged under: the instance callback's own page
 // where it names the kind, else the close's cancel sentence.
 const char* FinalRequirement(OperationKind kind) {
@@ -153,13 +143,7 @@ void OperationKindCase::TestBody() {
   ExpectKindResults(mock, operation, final_result);
 
   // Runs until cancelled: a result every 10 ms meanwhile, never a final result of its own.
-  const MiconformScript defaults = backend().ScriptDefaults();
-  const std::string script = InlineScript(RunningScript(10), &defaults);
-  if (kind_ == OperationKind::kTestConnection) {
-    // TestConnection carries no name a script could travel in: the handler runs its default
-    // script, which this case process sets to the same running script.
-    backend().SetDefaultScript(RunningScript(10));
-  }
+  const std::string script = ScriptFor(kind_, RunningScript(10));
   Phase("entered MI_Session_" + name + " " + script);
   target().StartOperation(kind_, &session->handle, 0, script.c_str(), &operation->callbacks,
                           &operation->handle);
@@ -230,7 +214,7 @@ std::string KindSummary(OperationKind kind) {
 std::vector<CaseRow<OperationKind>> KindRows() {
   std::vector<CaseRow<OperationKind>> rows;
   for (OperationKind kind : kOperationKinds) {
-    rows.push_back({"session_close.cancel.kind." + KindId(kind), KindSummary(kind),
+    rows.push_back({"session_close.cancel.kind." + OperationKindId(kind), KindSummary(kind),
                     KindRequirements(kind), kind});
   }
   return rows;

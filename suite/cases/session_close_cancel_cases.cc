@@ -63,9 +63,10 @@ MICONFORM_CASE(SessionCloseCancel, RunningAsync, "session_close.cancel.running_a
 }
 
 // A synchronous operation (NULL callbacks) whose pull is blocked on another thread, released by
-// the session close; one case per pull function ("MI_Operation_Get* function call's moreResults
-// parameter", MI_Session_Close.md): an EnumerateInstances pulled with MI_Operation_GetInstance,
-// a Subscribe with MI_Operation_GetIndication, an EnumerateClasses with MI_Operation_GetClass.
+// the session close ("MI_Operation_Get* function call's moreResults parameter",
+// MI_Session_Close.md); one case per operation kind of the session table, each pulled with its
+// kind's function: MI_Operation_GetInstance for the instance kinds, MI_Operation_GetIndication
+// for Subscribe, MI_Operation_GetClass for GetClass and EnumerateClasses.
 class SyncPullOfKindCase : public CaseFixture {
  public:
   explicit SyncPullOfKindCase(OperationKind kind) : kind_(kind) {}
@@ -128,13 +129,9 @@ class SyncPullOfKindCase : public CaseFixture {
 };
 
 std::vector<CaseRow<OperationKind>> SyncPullRows() {
-  const std::pair<OperationKind, const char*> kPulls[] = {
-      {OperationKind::kEnumerateInstances, "session_close.cancel.sync_pull_released"},
-      {OperationKind::kSubscribe, "session_close.cancel.sync_pull.get_indication"},
-      {OperationKind::kEnumerateClasses, "session_close.cancel.sync_pull.get_class"},
-  };
   std::vector<CaseRow<OperationKind>> rows;
-  for (const auto& [kind, id] : kPulls) {
+  for (OperationKind kind : kOperationKinds) {
+    const std::string id = "session_close.cancel.sync_pull." + OperationKindId(kind);
     const std::string function = PullFunctionName(kind);
     rows.push_back(
         {id,
@@ -142,9 +139,8 @@ std::vector<CaseRow<OperationKind>> SyncPullRows() {
              std::string(OperationKindName(kind)) + ", whose " + function +
              " is blocked on another thread is released by the session close (SHOULD: soon; by "
              "the final result or by an error return), the handle is closed, and the completion "
-             "callback runs once. NOT-SUPPORTED when the target reports MI_RESULT_NOT_SUPPORTED "
-             "for " +
-             function + ".",
+             "callback runs once. NOT-SUPPORTED when the operation ends before the close (the "
+             "target does not run the kind, or refuses its start without an instance).",
          {"SC-REM-1", "OCAN-REM-4", "OCL-REM-1"},
          kind});
   }

@@ -81,7 +81,7 @@ TEST(CaseRegistry, DeclaresTheRequiredScenarios) {
            "session_close.async.slow_winding_down",
            "session_close.async.null_context",
            "session_close.cancel.running_async",
-           "session_close.cancel.sync_pull_released",
+           "session_close.cancel.sync_pull.enumerate_instances",
            "session_close.sync.no_callback_after_return",
            "session_close.async.no_callback_after_completion",
            "session_close.open_handle.sync_stops_responding",
