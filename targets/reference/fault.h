@@ -105,6 +105,10 @@ enum class Fault {
   // delivered and acknowledged before it returns: inside one of the operation's own callbacks,
   // where the final result cannot come before the callback returns, it blocks (Operation::Cancel).
   kCancelWaitsForFinal,
+  // MI_Operation_Close of an asynchronous operation whose final result has not come yet cancels
+  // it, then waits (at most 3 s) for the final result to be delivered and acknowledged before it
+  // returns: inside one of the operation's own callbacks it blocks (Operation::Close).
+  kAsyncCloseWaitsForFinal,
   // The final result of an operation nobody cancelled reaches the application with MI_RESULT_OK,
   // whatever result code the operation ended with (Operation::DeliverToApp).
   kFinalCodeReplaced,

@@ -795,6 +795,14 @@ MI_Result Operation::Close() {
   } else {
     Advance();
   }
+  if (Faulty(Fault::kAsyncCloseWaitsForFinal) && !pull_ && cancel) {
+    // FAULT async_close_waits_for_final: the close of an asynchronous operation is made
+    // synchronous. The wait is timed, so that a close made where the final result cannot come
+    // (inside one of the operation's callbacks) takes 3 s to return instead of deadlocking.
+    std::unique_lock lock(session_->mutex());
+    session_->changed().wait_for(lock, std::chrono::seconds(3),
+                                 [this] { return final_acknowledged_; });
+  }
   if (Faulty(Fault::kOperationCloseInvalidResult)) {
     // FAULT operation_close_invalid_result: the close is made, and its return is no MI_Result.
     return static_cast<MI_Result>(1000);
