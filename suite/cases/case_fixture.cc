@@ -447,6 +447,25 @@ bool CaseFixture::AwaitHandleClosedAfterPull(const PullToTheEnd& pull) {
                      pull.close_result.load());
 }
 
+void CaseFixture::JudgeCloseAfterCallbackHandleClose(
+    OperationSlot* operation, const mocks::MockSessionCloseCompletion& completion,
+    const std::string& where) {
+  Phase("entered MI_Operation_Close (the handle the start returned)");
+  const MI_Result again = TheTarget().CloseOperation(&operation->handle);
+  Phase("returned MI_Operation_Close (" + ResultName(again) + ")");
+  if (again == MI_RESULT_OK && completion.WaitReturned(1, Eventually())) {
+    ADD_FAILURE() << Judges("OCL-PARAM-1") << "MI_Operation_Close through the handle passed into "
+                  << where << " returned MI_RESULT_OK but left the handle open: the session "
+                  << "close completed only after the same close through the handle the start "
+                     "returned";
+    return;
+  }
+  ADD_FAILURE() << Judges("SC-DESC-1") << "the session close did not complete within "
+                << Eventually().count() << " ms although its operation handle was closed (through "
+                << "the handle passed into " << where << "; the same close through the handle "
+                << "the start returned gave " << ResultName(again) << ")";
+}
+
 void CaseFixture::ExpectResultsThenFinal(mocks::MockOperationCallbacks& mock,
                                          std::function<void(MI_Operation*)> on_final,
                                          bool acknowledge, testing::Sequence* sequence) {

@@ -178,6 +178,15 @@ class CaseFixture : public testing::Test {
   // retrieved); a valid code other than OK is observed by CheckResult (OCL-RET-1).
   bool AwaitHandleClosedAfterPull(const PullToTheEnd& pull);
 
+  // ---- a session close whose completion did not come within Eventually() although its one
+  // operation's handle was closed through the handle passed into a callback (`where`). The same
+  // close through the handle the start returned tells whose fault it is: when the completion
+  // then comes, the callback's handle was not taken as the operation (OCL-PARAM-1); otherwise the
+  // session did not close (SC-DESC-1). Records the failure.
+  static void JudgeCloseAfterCallbackHandleClose(
+      OperationSlot* operation, const mocks::MockSessionCloseCompletion& completion,
+      const std::string& where);
+
   // ---- expectations on an asynchronous operation mock: any number of non-final results with
   // this context, then exactly one final result (moreResults MI_FALSE, a valid MI_Result) after
   // which `on_final` runs (e.g. closing the handle). Results with manual acknowledgement are

@@ -65,6 +65,7 @@ struct OperationWatch {
   MI_Result final_result = MI_RESULT_OK;
   bool close_on_final = false;  // the final callback closes the handle it is passed
   MI_Result close_in_callback = MI_RESULT_OK;
+  bool in_cycle = false;  // started in the current cycle (since the last Open)
   // Set: the next non-final result closes this session asynchronously from inside its callback,
   // with `completion`, once (the callback clears it); whether that close was made, whether it
   // returned, and what it returned.
@@ -180,6 +181,7 @@ class SessionLifecycle {
   std::string Open() {
     if (broken()) return problem_.text;
     session_ = MI_Session{};
+    for (OperationWatch& watch : operations_) watch.in_cycle = false;
     const MI_Result result = target_.NewSession(application_, nullptr, &session_);
     // Not a sentence of the close contract: the cycle cannot run.
     if (result != MI_RESULT_OK) {
@@ -387,6 +389,15 @@ class SessionLifecycle {
     std::unique_lock lock(completion_.mutex);
     if (!completion_.changed.wait_for(lock, eventually_, [&] { return completion_.calls > 0; })) {
       lock.unlock();
+      // Handles closed through the handle passed into their final callback: the same close
+      // through the handle the start returned tells whether those closes were ignored
+      // (OCL-PARAM-1) or the session did not close (SC-DESC-1).
+      if (RetriedCallbackClosesCompleted()) {
+        return Break("OCL-PARAM-1", true,
+                     "MI_Operation_Close through the handle passed into the final callback "
+                     "returned MI_RESULT_OK but left the handle open: the session close completed "
+                     "only after the same close through the handle the start returned");
+      }
       return Break("SC-DESC-1", true,
                    "the completion callback of MI_Session_Close was not called within " + Ms() +
                        " although the session's operation handles were closed");
@@ -426,10 +437,30 @@ class SessionLifecycle {
       watch.close_on_final = close_on_final;
       watch.close_in_callback = MI_RESULT_OK;
     }
+    watch.in_cycle = true;
     watch.handle = MI_Operation{};
     target_.EnumerateInstances(&session_, 0, class_name, callbacks ? &watch.callbacks : nullptr,
                                &watch.handle);
     return watch;
+  }
+
+  // Closes again, through the handle the start returned, every operation of this cycle that its
+  // final callback closed successfully through the handle it was passed; true when one of those
+  // closes succeeded and the session's completion then came within Eventually().
+  bool RetriedCallbackClosesCompleted() {
+    bool closed_again = false;
+    for (OperationWatch& watch : operations_) {
+      bool retry = false;
+      {
+        std::lock_guard lock(watch.mutex);
+        retry = watch.in_cycle && watch.close_on_final && watch.finals > 0 &&
+                watch.close_in_callback == MI_RESULT_OK;
+      }
+      if (retry && target_.CloseOperation(&watch.handle) == MI_RESULT_OK) closed_again = true;
+    }
+    if (!closed_again) return false;
+    std::unique_lock lock(completion_.mutex);
+    return completion_.changed.wait_for(lock, eventually_, [&] { return completion_.calls > 0; });
   }
 
   bool WaitFinal(OperationWatch& watch) {

@@ -14,6 +14,8 @@ using OperationCancel = CaseFixture;
 using OperationClose = CaseFixture;
 
 using testing::_;
+using testing::AtMost;
+using testing::Eq;
 
 MICONFORM_CASE(OperationCancel, AsyncFinal, "operation_cancel.async_final",
                "MI_Operation_Cancel of a running asynchronous operation returns and leads to "
@@ -52,8 +54,10 @@ MICONFORM_CASE(OperationCancel, AsyncFinal, "operation_cancel.async_final",
 
 MICONFORM_CASE(OperationClose, CallbackHandle, "operation_close.callback_handle",
                "An asynchronous operation closed through the handle passed into its final "
-               "callback counts as closed: the session then closes synchronously.",
-               "OCL-PARAM-1", "OCL-RET-1", "OCL-DESC-1") {
+               "callback counts as closed: the session's close then completes. When it does not, "
+               "the same close through the handle the start returned tells whether the callback's "
+               "handle was ignored (OCL-PARAM-1) or the session did not close (SC-DESC-1).",
+               "OCL-PARAM-1", "OCL-RET-1", "OCL-DESC-1", "SC-DESC-1") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
   auto& mock = NewOperationMock();
@@ -77,7 +81,18 @@ MICONFORM_CASE(OperationClose, CallbackHandle, "operation_close.callback_handle"
     operation->close_called = false;
     return;
   }
-  CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(session));
+  // The handle counts as closed when the session's close completes; its completion tells it
+  // without the risk of a synchronous close that never returns.
+  auto& completion = NewCompletionMock(&g_completion_tag);
+  MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", completion, Completed(Eq(&g_completion_tag)))
+      .Times(AtMost(1));
+  if (!CheckResult("SC-RET-1", "MI_Session_Close",
+                   CloseSessionAsync(session, &g_completion_tag, completion.Callback()))) {
+    return;
+  }
+  if (!completion.WaitReturned(1, Eventually())) {
+    JudgeCloseAfterCallbackHandleClose(operation, completion, "the final result's callback");
+  }
 }
 
 MICONFORM_CASE(OperationClose, SyncUnretrieved, "operation_close.sync_unretrieved",

@@ -574,7 +574,11 @@ class ReentrancyCase : public CaseFixture {
       return;
     }
     if (!completion.WaitReturned(1, Eventually())) {
-      if (operation->close_called) {
+      if (operation->close_called && !cancel) {
+        // Nothing of the session was left open, if the close through the callback's handle did
+        // close it.
+        JudgeCloseAfterCallbackHandleClose(operation, completion, Where());
+      } else if (operation->close_called) {
         // Nothing of the session was left open.
         ADD_FAILURE() << Judges("SC-DESC-1") << "the session close did not complete within "
                       << Eventually().count() << " ms although its operation handle was closed";

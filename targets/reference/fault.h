@@ -99,6 +99,10 @@ enum class Fault {
   // nothing; through the handle the start returned it works (OperationCancel in
   // operation_table.cc).
   kCancelIgnoresCallbackHandle,
+  // MI_Operation_Close through the handle passed into a callback returns MI_RESULT_OK and does
+  // nothing; through the handle the start returned it works (OperationClose in
+  // operation_table.cc).
+  kCloseIgnoresCallbackHandle,
   // MI_Operation_Cancel returns MI_RESULT_OK and does nothing (Operation::Cancel).
   kCancelIgnored,
   // MI_Operation_Cancel cancels, then waits (at most 3 s) for the operation's final result to be

@@ -9,7 +9,12 @@ namespace {
 
 MI_Result OperationClose(MI_Operation* handle) {
   auto operation = Operation::Find(handle);
-  return operation ? operation->Close() : MI_RESULT_INVALID_PARAMETER;
+  if (!operation) return MI_RESULT_INVALID_PARAMETER;
+  if (Faulty(Fault::kCloseIgnoresCallbackHandle) && operation->IsCallbackHandle(handle)) {
+    // FAULT close_ignores_callback_handle: a close through the callback's handle is dropped.
+    return MI_RESULT_OK;
+  }
+  return operation->Close();
 }
 
 MI_Result OperationCancel(MI_Operation* handle, MI_CancellationReason reason) {
