@@ -51,6 +51,34 @@ MICONFORM_CASE(SessionCloseOpenHandle, SyncStopsResponding,
       });
 }
 
+MICONFORM_CASE(SessionCloseOpenHandle, CancelledHandleStillOpen,
+               "session_close.open_handle.cancelled_still_open",
+               "An operation cancelled with MI_Operation_Cancel, its final result delivered, and "
+               "its handle left open: the handle still needs to be closed (documented), so a "
+               "synchronous session close stops responding until it is.",
+               "OCAN-REM-2", "OCAN-REM-3", "OI-FINAL-1") {
+  SessionSlot* session = OpenSession();
+  if (session == nullptr) return;
+  auto& mock = NewOperationMock();
+  ExpectResultsThenFinal(mock, nullptr);  // the final result does not close the handle
+  OperationSlot* operation = StartEnumerate(session, CancelledByClose(Script()), &mock);
+  ASSERT_TRUE(mock.WaitCalls(1, Eventually()))
+      << Judges("OI-FINAL-1") << "the operation delivered nothing";
+  Phase("entered MI_Operation_Cancel");
+  const MI_Result cancelled = target().CancelOperation(&operation->handle, MI_REASON_NONE);
+  Phase("returned MI_Operation_Cancel (" + ResultName(cancelled) + ")");
+  if (cancelled != MI_RESULT_OK) {
+    GTEST_SKIP() << "MI_Operation_Cancel returned " << ResultName(cancelled)
+                 << ": no cancelled operation to leave open";
+  }
+  ASSERT_TRUE(mock.WaitFinalResults(1, Eventually()))
+      << Judges("OCAN-REM-3") << "no final result within " << Eventually().count()
+      << " ms of the cancel";
+  ExpectDocumentedHang(
+      "OCAN-REM-2", "MI_Session_Close", [session] { CloseSessionSync(session); },
+      [operation] { CloseOperation(operation); });
+}
+
 MICONFORM_CASE(SessionCloseOpenHandle, AsyncCompletionWithheld,
                "session_close.open_handle.async_completion_withheld",
                "With an operation handle left open, an asynchronous session close returns but "

@@ -109,6 +109,14 @@ enum class Fault {
   // delivered and acknowledged before it returns: inside one of the operation's own callbacks,
   // where the final result cannot come before the callback returns, it blocks (Operation::Cancel).
   kCancelWaitsForFinal,
+  // MI_Operation_Cancel also closes the operation's handle, so a cancelled operation needs no
+  // MI_Operation_Close and keeps no session close waiting (Operation::Cancel).
+  kCancelClosesHandle,
+  // An operation cancelled with MI_Operation_Cancel from inside one of its own callbacks never
+  // counts as settled for its session's close, so that close never completes, although the
+  // operation delivers its final result and its handle is closed (Operation::Cancel,
+  // Operation::SettledForSessionClose_locked, Operation::Retirable_locked).
+  kCancelInCallbackPinsOperation,
   // MI_Operation_Close of an asynchronous operation whose final result has not come yet cancels
   // it, then waits (at most 3 s) for the final result to be delivered and acknowledged before it
   // returns: inside one of the operation's own callbacks it blocks (Operation::Close).

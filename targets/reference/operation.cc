@@ -231,6 +231,9 @@ bool Operation::AppSideDoneForClose_locked() const {
 }
 
 bool Operation::SettledForSessionClose_locked() const {
+  if (Faulty(Fault::kCancelInCallbackPinsOperation) && fault_cancelled_in_callback_) {
+    return false;  // FAULT cancel_in_callback_pins_operation: see Operation::Cancel
+  }
   if (Faulty(Fault::kIgnoresOpenHandles)) {
     // FAULT ignores_open_handles: the close waits for the final result and the handler's final
     // result, but not for the application to close the operation handle.
@@ -281,6 +284,9 @@ bool Operation::HandlerCloseDue_locked() const {
 }
 
 bool Operation::Retirable_locked() const {
+  if (Faulty(Fault::kCancelInCallbackPinsOperation) && fault_cancelled_in_callback_) {
+    return false;  // FAULT cancel_in_callback_pins_operation: never retired (Operation::Cancel)
+  }
   // The variant cancel_by_closing_handler_operation closes the handler operation of a cancelled
   // operation without waiting for its final result, which then never comes
   // (HandlerCloseDue_locked).
@@ -344,10 +350,13 @@ void Operation::CallApp(Call&& call) {
   } else if (Reading(Fault::kReadingSyncCloseInCallbackRefused) ||
              Reading(Fault::kReadingSecondCloseOk) ||
              Reading(Fault::kReadingCallbacksOnCallersThread) ||
-             Faulty(Fault::kAppCloseInCallbackRefused)) {
+             Faulty(Fault::kAppCloseInCallbackRefused) ||
+             Faulty(Fault::kCancelInCallbackPinsOperation)) {
     // READING sync_close_in_callback_refused, second_close_ok: tells Session::Close, through
     // ThisThreadInCallbackOf, that this thread is inside a callback of this session (FAULT
-    // app_close_in_callback_refused: tells Application::Close the same);
+    // app_close_in_callback_refused: tells Application::Close the same; FAULT
+    // cancel_in_callback_pins_operation tells Operation::Cancel that it is inside a callback of
+    // this operation);
     // callbacks_on_callers_thread: tells Advance, through ReadingDeliverOnThisThread, that this
     // thread is inside a callback of this operation.
     const CallbackScope scope(session_.get(), this);
@@ -739,7 +748,27 @@ MI_Result Operation::Cancel(MI_CancellationReason reason) {
     RequestCancel(reason);
     return MI_RESULT_OK;
   }
+  if (Faulty(Fault::kCancelInCallbackPinsOperation)) {
+    // FAULT cancel_in_callback_pins_operation: a cancel from inside one of this operation's
+    // callbacks marks it, and the mark keeps its session's close from ever completing.
+    bool inside = false;
+    for (const CallbackScope* scope = innermost_callback; scope != nullptr; scope = scope->outer) {
+      if (scope->operation == this) inside = true;
+    }
+    if (inside) {
+      std::lock_guard lock(session_->mutex());
+      fault_cancelled_in_callback_ = true;
+    }
+  }
   RequestCancel(reason);
+  if (Faulty(Fault::kCancelClosesHandle)) {
+    // FAULT cancel_closes_handle: the cancel closes the handle too, as if the application had.
+    {
+      std::lock_guard lock(session_->mutex());
+      app_closed_ = true;
+    }
+    Advance();
+  }
   if (Faulty(Fault::kCancelWaitsForFinal)) {
     // FAULT cancel_waits_for_final: the cancel is made synchronous. The wait is timed, so that a
     // cancel made where the final result cannot come (inside one of the operation's callbacks)

@@ -213,6 +213,9 @@ class Operation : public std::enable_shared_from_this<Operation> {
   // which has returned (Pull sets it after handing out the final result's pointers).
   bool reading_close_waiting_ = false;
   bool reading_final_pull_returned_ = false;
+  // Used by a mutant only (cancel_in_callback_pins_operation): MI_Operation_Cancel was called
+  // from inside one of this operation's callbacks.
+  bool fault_cancelled_in_callback_ = false;
 };
 
 }  // namespace miconform::reference
