@@ -421,7 +421,7 @@ MICONFORM_CASE(ApplicationClose, OpenSessionStopsResponding,
                "MI_Application_Close with a session still open cancels its running operation "
                "(its final result comes) and stops responding (documented); closing the session "
                "releases it. Whether the cancel reaches the provider is recorded.",
-               "AC-REM-2", "AC-REM-3", "AC-REM-5", "SC-REM-4", "ANS-PARAM-2") {
+               "AC-REM-2", "AC-REM-3", "AC-REM-5", "SC-REM-4") {
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
   auto& mock = NewOperationMock();
@@ -441,6 +441,19 @@ MICONFORM_CASE(ApplicationClose, OpenSessionStopsResponding,
       });
   // Not all cancels get through to the provider, and the client may disconnect instead.
   Observe("OCAN-REM-6", ProviderSaw(backend()));
+}
+
+MICONFORM_CASE(ApplicationClose, IdleSessionStopsResponding,
+               "application_close.idle_session_stops_responding",
+               "MI_Application_Close with a session left open that never started an operation "
+               "stops responding (documented: the session handle was not closed before the "
+               "application was shut down); closing the session releases it.",
+               "ANS-PARAM-2") {
+  SessionSlot* session = OpenSession();
+  if (session == nullptr) return;
+  ExpectDocumentedHang(
+      "ANS-PARAM-2", "MI_Application_Close", [this] { CloseApplication(); },
+      [session] { CloseSessionSync(session); });
 }
 
 MICONFORM_CASE(ApplicationClose, FromCallback, "application_close.from_callback",

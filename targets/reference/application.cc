@@ -137,7 +137,8 @@ MI_Result Application::Close() {
     for (auto& session : sessions) session->CancelForApplicationClose();
   }
   sessions.clear();
-  if (Faulty(Fault::kAppCloseNoWait) || Faulty(Fault::kAppCloseIgnoresClosingSessions)) {
+  if (Faulty(Fault::kAppCloseNoWait) || Faulty(Fault::kAppCloseIgnoresClosingSessions) ||
+      Faulty(Fault::kAppCloseIgnoresIdleSessions)) {
     // FAULT app_close_no_wait: with sessions still open the close returns at once; a background
     // thread waits for them and tears the application down afterwards (so nothing is freed under
     // a live session). FAULT app_close_ignores_closing_sessions: the same, when every session
@@ -154,6 +155,14 @@ MI_Result Application::Close() {
       for (auto& session : left) {
         std::lock_guard session_lock(session->mutex());
         if (!session->FaultClosing_locked()) sessions_open = false;
+      }
+    }
+    if (Faulty(Fault::kAppCloseIgnoresIdleSessions)) {
+      // FAULT app_close_ignores_idle_sessions: the same, when every session left is open with no
+      // operation.
+      for (auto& session : left) {
+        std::lock_guard session_lock(session->mutex());
+        if (!session->FaultIdle_locked()) sessions_open = false;
       }
     }
     left.clear();

@@ -134,6 +134,9 @@ enum class Fault {
   // asynchronous close still waiting for an open operation handle): with only such sessions
   // left it returns at once (Application::Close).
   kAppCloseIgnoresClosingSessions,
+  // Application close does not wait for sessions left open with no operation: with only such
+  // sessions left it returns at once (Application::Close).
+  kAppCloseIgnoresIdleSessions,
   // MI_Application_Close called from inside an operation callback of one of its sessions returns
   // MI_RESULT_FAILED at once and leaves the application open, instead of deadlocking
   // (Application::Close).

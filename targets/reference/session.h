@@ -76,6 +76,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::mutex& fault_callback_mutex() { return fault_callback_mutex_; }
   // Used by a mutant only: whether MI_Session_Close was called on the session. Needs mutex().
   bool FaultClosing_locked() const { return closing_ && application_ != nullptr; }
+  // Used by a mutant only (app_close_ignores_idle_sessions): open, not closing, and with no
+  // operation.
+  bool FaultIdle_locked() const { return !closing_ && operations_.empty(); }
   // Used by a mutant only: whether the session is being closed in the way the mutant gets wrong
   // (asynchronously, or synchronously); always false in the reference. Needs mutex().
   bool FaultEndsEarly_locked() const;
