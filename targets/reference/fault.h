@@ -117,6 +117,10 @@ enum class Fault {
   // operation delivers its final result and its handle is closed (Operation::Cancel,
   // Operation::SettledForSessionClose_locked, Operation::Retirable_locked).
   kCancelInCallbackPinsOperation,
+  // A synchronous MI_Session_Close from inside an operation callback of the same session aborts
+  // the process (Session::Close, with Operation::CallApp telling which sessions' callbacks this
+  // thread is inside).
+  kSyncCloseInCallbackCrashes,
   // MI_Operation_Close of an asynchronous operation whose final result has not come yet cancels
   // it, then waits (at most 3 s) for the final result to be delivered and acknowledged before it
   // returns: inside one of the operation's own callbacks it blocks (Operation::Close).

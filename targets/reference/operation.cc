@@ -351,10 +351,12 @@ void Operation::CallApp(Call&& call) {
              Reading(Fault::kReadingSecondCloseOk) ||
              Reading(Fault::kReadingCallbacksOnCallersThread) ||
              Faulty(Fault::kAppCloseInCallbackRefused) ||
-             Faulty(Fault::kCancelInCallbackPinsOperation)) {
+             Faulty(Fault::kCancelInCallbackPinsOperation) ||
+             Faulty(Fault::kSyncCloseInCallbackCrashes)) {
     // READING sync_close_in_callback_refused, second_close_ok: tells Session::Close, through
     // ThisThreadInCallbackOf, that this thread is inside a callback of this session (FAULT
-    // app_close_in_callback_refused: tells Application::Close the same; FAULT
+    // app_close_in_callback_refused, sync_close_in_callback_crashes: tell Application::Close and
+    // Session::Close the same; FAULT
     // cancel_in_callback_pins_operation tells Operation::Cancel that it is inside a callback of
     // this operation);
     // callbacks_on_callers_thread: tells Advance, through ReadingDeliverOnThisThread, that this

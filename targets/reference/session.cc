@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <new>
 #include <thread>
 #include <utility>
@@ -149,6 +150,12 @@ void Session::Retire(std::uint64_t operation_id) {
 // close
 
 MI_Result Session::Close(void* completion_context, MI_SessionCloseCompletion completion) {
+  if (Faulty(Fault::kSyncCloseInCallbackCrashes) && completion == nullptr &&
+      Operation::ThisThreadInCallbackOf(this)) {
+    // FAULT sync_close_in_callback_crashes: a synchronous close from inside an operation callback
+    // of this session, the call the page warns can deadlock, brings the process down instead.
+    std::abort();
+  }
   if (Faulty(Fault::kLockAcrossCallback)) {
     // FAULT lock_across_callback: the close first waits for the lock every application callback
     // of the session runs under (Operation::CallApp), so a close from inside a callback - even
