@@ -35,7 +35,7 @@ TEST_F(CallerThread, FirstResultInsideStartEachNextInsideTheAck) {
   EXPECT_EQ(op.ack(), MI_RESULT_OK);  // acknowledges the final; nothing more comes
   EXPECT_EQ(op.events().size(), 5u);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  EXPECT_EQ(operation_record(op.record_index).released, 1);
+  EXPECT_EQ(OperationRecord(op.record_index).released, 1);
 }
 
 TEST_F(CallerThread, WithoutManualAckEverythingArrivesInsideStart) {
@@ -49,7 +49,7 @@ TEST_F(CallerThread, WithoutManualAckEverythingArrivesInsideStart) {
   }
   EXPECT_EQ(events.back().kind, Event::final_result);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  EXPECT_EQ(operation_record(op.record_index).released, 1);
+  EXPECT_EQ(OperationRecord(op.record_index).released, 1);
 }
 
 TEST_F(CallerThread, ACancelWithAnAcknowledgementOwedEndsInsideThatAcknowledgement) {
@@ -70,9 +70,9 @@ TEST_F(CallerThread, ACancelWithAnAcknowledgementOwedEndsInsideThatAcknowledgeme
   EXPECT_GE(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(30));
   EXPECT_EQ(events[1].call, "ack");
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  EXPECT_EQ(operation_record(op.record_index).released, 0);
+  EXPECT_EQ(OperationRecord(op.record_index).released, 0);
   EXPECT_EQ(op.ack(), MI_RESULT_OK);
-  EXPECT_EQ(operation_record(op.record_index).released, 1);
+  EXPECT_EQ(OperationRecord(op.record_index).released, 1);
 }
 
 TEST_F(CallerThread, AnIgnoredCancelsFinalComesInsideTheOwedAcknowledgement) {
@@ -96,9 +96,9 @@ TEST_F(CallerThread, DelaysAreSleptOnTheCallersThread) {
   const auto before = std::chrono::steady_clock::now();
   enumerate(op, "script:callback_thread=caller;results=1;result_delay_ms=25");
   EXPECT_GE(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(25));
-  ASSERT_EQ(op.result_count(), 1u);
+  ASSERT_EQ(op.ResultCount(), 1u);
   EXPECT_EQ(op.ack(), MI_RESULT_OK);
-  EXPECT_EQ(op.final_count(), 1u);
+  EXPECT_EQ(op.FinalCount(), 1u);
   EXPECT_EQ(op.ack(), MI_RESULT_OK);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
 }

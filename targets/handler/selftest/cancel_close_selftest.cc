@@ -9,7 +9,7 @@ namespace {
 
 using CancelClose = HandlerTest;
 
-bool nothing_after_final(const std::vector<Event>& events) {
+bool NothingAfterFinal(const std::vector<Event>& events) {
   auto final_at = std::find_if(events.begin(), events.end(),
                                [](const Event& e) { return e.kind == Event::final_result; });
   return final_at != events.end() && final_at + 1 == events.end();
@@ -19,20 +19,20 @@ TEST_F(CancelClose, UntilCancelledThenCancelGivesExactlyOneFinalAndNothingAfter)
   TestOperation op;
   op.on_result = [](TestOperation& self, const Event&) { self.ack(); };
   enumerate(op, "script:until_cancelled=1;result_delay_ms=1");
-  ASSERT_TRUE(op.wait_results(3));
+  ASSERT_TRUE(op.WaitResults(3));
   EXPECT_EQ(op.cancel(MI_REASON_TIMEOUT), MI_RESULT_OK);
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   EXPECT_EQ(miconform_handler_wait_cancels(1, 20000), 1);
   // Give a misbehaving handler the chance to send more, then look.
-  EXPECT_FALSE(op.wait_until([](auto& e) { return !nothing_after_final(e); },
-                             std::chrono::milliseconds(100)));
+  EXPECT_FALSE(
+      op.WaitUntil([](auto& e) { return !NothingAfterFinal(e); }, std::chrono::milliseconds(100)));
   auto events = op.events();
-  EXPECT_EQ(op.final_count(), 1u);
+  EXPECT_EQ(op.FinalCount(), 1u);
   EXPECT_EQ(events.back().code, MI_RESULT_FAILED);
   EXPECT_EQ(events.back().error, "cancelled");
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  auto record = operation_record(op.record_index);
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  auto record = OperationRecord(op.record_index);
   EXPECT_EQ(record.cancel_count, 1u);
   EXPECT_EQ(record.cancel_reason, MI_REASON_TIMEOUT);
   EXPECT_GT(record.first_cancel_ns, 0u);
@@ -44,12 +44,12 @@ TEST_F(CancelClose, CancelDelayIsHonouredBeforeTheFinal) {
   TestOperation op;
   op.on_result = [](TestOperation& self, const Event&) { self.ack(); };
   enumerate(op, "script:until_cancelled=1;result_delay_ms=2;cancel_delay_ms=80");
-  ASSERT_TRUE(op.wait_results(1));
+  ASSERT_TRUE(op.WaitResults(1));
   EXPECT_EQ(op.cancel(), MI_RESULT_OK);
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  auto record = operation_record(op.record_index);
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  auto record = OperationRecord(op.record_index);
   EXPECT_GE(record.final_ns - record.first_cancel_ns, 80u * 1000000u);
   EXPECT_EQ(op.events().back().error, "cancelled");
 }
@@ -65,16 +65,16 @@ TEST_F(CancelClose, AServerIgnoringTheCancelStillGetsTheTransportsFinal) {
     self.ack();
   };
   enumerate(op, "script:until_cancelled=1;ignore_cancel=1;result_delay_ms=1");
-  ASSERT_TRUE(op.wait_final());
-  EXPECT_FALSE(op.wait_until([](auto& e) { return !nothing_after_final(e); },
-                             std::chrono::milliseconds(100)));
+  ASSERT_TRUE(op.WaitFinal());
+  EXPECT_FALSE(
+      op.WaitUntil([](auto& e) { return !NothingAfterFinal(e); }, std::chrono::milliseconds(100)));
   const auto events = op.events();
-  EXPECT_EQ(op.final_count(), 1u);
+  EXPECT_EQ(op.FinalCount(), 1u);
   EXPECT_EQ(events.back().code, MI_RESULT_FAILED);
   EXPECT_NE(events.back().error.find("disconnected"), std::string::npos) << events.back().error;
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  auto record = operation_record(op.record_index);
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  auto record = OperationRecord(op.record_index);
   EXPECT_EQ(record.cancel_count, 1u);
   EXPECT_EQ(record.final_sent, 1u);
   EXPECT_GE(record.final_ns, record.first_cancel_ns);
@@ -86,27 +86,27 @@ TEST_F(CancelClose, TheCancelsFinalWaitsForTheOutstandingAcknowledgement) {
   TestOperation op;
   op.on_result = [](TestOperation& self, const Event&) { self.cancel(); };
   enumerate(op, "script:until_cancelled=1");
-  ASSERT_TRUE(op.wait_results(1));
-  EXPECT_FALSE(op.wait_until([](auto& e) { return e.size() > 1; }, std::chrono::milliseconds(100)));
-  EXPECT_EQ(op.final_count(), 0u);
+  ASSERT_TRUE(op.WaitResults(1));
+  EXPECT_FALSE(op.WaitUntil([](auto& e) { return e.size() > 1; }, std::chrono::milliseconds(100)));
+  EXPECT_EQ(op.FinalCount(), 0u);
   EXPECT_EQ(op.ack(), MI_RESULT_OK);
-  ASSERT_TRUE(op.wait_final());
-  EXPECT_EQ(op.result_count(), 1u);
+  ASSERT_TRUE(op.WaitFinal());
+  EXPECT_EQ(op.ResultCount(), 1u);
   EXPECT_EQ(op.events().back().error, "cancelled");
   EXPECT_EQ(op.ack(), MI_RESULT_OK);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
 }
 
 TEST_F(CancelClose, CancelAfterTheFinalIsOnlyRecorded) {
   TestOperation op;
   enumerate(op, "script:results=0");
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   EXPECT_EQ(op.cancel(), MI_RESULT_OK);
   EXPECT_EQ(op.ack(), MI_RESULT_OK);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  auto record = operation_record(op.record_index);
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  auto record = OperationRecord(op.record_index);
   EXPECT_EQ(record.final_result, MI_RESULT_OK);
   EXPECT_EQ(record.final_sent, 1u);
   EXPECT_EQ(record.cancel_count, 1u);
@@ -116,40 +116,40 @@ TEST_F(CancelClose, CancelAfterTheFinalIsOnlyRecorded) {
 TEST_F(CancelClose, CloseThenAckReleasesOnlyAtTheAck) {
   TestOperation op;
   enumerate(op, "script:results=0");
-  ASSERT_TRUE(op.wait_final());
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.callbacks_in_flight == 0; }));
+  ASSERT_TRUE(op.WaitFinal());
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.callbacks_in_flight == 0; }));
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  EXPECT_EQ(operation_record(op.record_index).released, 0);
+  EXPECT_EQ(OperationRecord(op.record_index).released, 0);
   EXPECT_EQ(op.ack(), MI_RESULT_OK);
-  EXPECT_EQ(operation_record(op.record_index).released, 1);
+  EXPECT_EQ(OperationRecord(op.record_index).released, 1);
 }
 
 TEST_F(CancelClose, AckThenCloseReleasesAtTheClose) {
   TestOperation op;
   enumerate(op, "script:results=0;operation_close_delay_ms=30");
-  ASSERT_TRUE(op.wait_final());
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.callbacks_in_flight == 0; }));
+  ASSERT_TRUE(op.WaitFinal());
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.callbacks_in_flight == 0; }));
   EXPECT_EQ(op.ack(), MI_RESULT_OK);
-  EXPECT_EQ(operation_record(op.record_index).released, 0);
+  EXPECT_EQ(OperationRecord(op.record_index).released, 0);
   const auto before = std::chrono::steady_clock::now();
   EXPECT_EQ(op.close(), MI_RESULT_OK);
   EXPECT_GE(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(30));
-  EXPECT_EQ(operation_record(op.record_index).released, 1);
+  EXPECT_EQ(OperationRecord(op.record_index).released, 1);
 }
 
 TEST_F(CancelClose, CallsAfterReleaseAreCountedAndRefused) {
   TestOperation op;
   enumerate(op, "script:results=0");
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   EXPECT_EQ(op.ack(), MI_RESULT_OK);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
   EXPECT_EQ(op.close(), MI_RESULT_INVALID_PARAMETER);
   EXPECT_EQ(op.cancel(), MI_RESULT_INVALID_PARAMETER);
   EXPECT_EQ(op.ack(), MI_RESULT_INVALID_PARAMETER);
   MI_Session out{};
   EXPECT_EQ(op.handle.ft->GetSession(&op.handle, &out), MI_RESULT_INVALID_PARAMETER);
-  auto record = operation_record(op.record_index);
+  auto record = OperationRecord(op.record_index);
   EXPECT_EQ(record.close_count, 2u);
   EXPECT_EQ(record.cancel_count, 1u);
   EXPECT_EQ(record.results_acknowledged, 2u);
@@ -164,13 +164,13 @@ TEST_F(CancelClose, CallsAfterReleaseAreCountedAndRefused) {
 TEST_F(CancelClose, CloseBeforeAnyFinalReleasesAtOnceAndStopsCallbacks) {
   TestOperation op;
   enumerate(op, "script:results=5");
-  ASSERT_TRUE(op.wait_results(1));
+  ASSERT_TRUE(op.WaitResults(1));
   EXPECT_EQ(op.close(), MI_RESULT_OK);
   EXPECT_EQ(op.close(), MI_RESULT_INVALID_PARAMETER);  // a second Close is counted, refused
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
   EXPECT_EQ(op.ack(), MI_RESULT_INVALID_PARAMETER);  // late: the operation is gone
-  EXPECT_FALSE(op.wait_until([](auto& e) { return e.size() > 1; }, std::chrono::milliseconds(100)));
-  auto record = operation_record(op.record_index);
+  EXPECT_FALSE(op.WaitUntil([](auto& e) { return e.size() > 1; }, std::chrono::milliseconds(100)));
+  auto record = OperationRecord(op.record_index);
   EXPECT_EQ(record.final_sent, 0u);
   EXPECT_EQ(record.close_count, 2u);
 }
@@ -178,7 +178,7 @@ TEST_F(CancelClose, CloseBeforeAnyFinalReleasesAtOnceAndStopsCallbacks) {
 TEST_F(CancelClose, GetSessionAndPullSlots) {
   TestOperation op;
   enumerate(op, "script:results=0");
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   MI_Session session{};
   EXPECT_EQ(op.handle.ft->GetSession(&op.handle, &session), MI_RESULT_OK);
   EXPECT_EQ(session.ft, session_.ft);

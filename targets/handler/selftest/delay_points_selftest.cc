@@ -6,7 +6,7 @@
 namespace miconform::handler::selftest {
 namespace {
 
-void acknowledge_every_result(TestOperation& op) {
+void AcknowledgeEveryResult(TestOperation& op) {
   op.on_result = [](TestOperation& self, const Event&) { self.ack(); };
 }
 
@@ -15,15 +15,15 @@ void acknowledge_every_result(TestOperation& op) {
 class DelayPointsTest : public HandlerTest {
  protected:
   // False (with a failure recorded) when the operation did not end or was not released.
-  bool run_to_release(TestOperation& op, const char* script) {
-    acknowledge_every_result(op);
+  bool RunToRelease(TestOperation& op, const char* script) {
+    AcknowledgeEveryResult(op);
     enumerate(op, script);
-    if (!op.wait_final()) {
+    if (!op.WaitFinal()) {
       ADD_FAILURE() << "no final result for " << script;
       return false;
     }
     EXPECT_EQ(op.close(), MI_RESULT_OK);
-    const bool released = wait_record(op.record_index, [](auto& r) { return r.released == 1; });
+    const bool released = WaitRecord(op.record_index, [](auto& r) { return r.released == 1; });
     EXPECT_TRUE(released) << "the handler did not release the operation of " << script;
     return released;
   }
@@ -31,19 +31,19 @@ class DelayPointsTest : public HandlerTest {
 
 TEST_F(DelayPointsTest, NoDelaysCountNothing) {
   TestOperation op;
-  ASSERT_TRUE(run_to_release(op, "script:results=2"));
-  const MiconformOperationRecord record = operation_record(op.record_index);
+  ASSERT_TRUE(RunToRelease(op, "script:results=2"));
+  const MiconformOperationRecord record = OperationRecord(op.record_index);
   EXPECT_EQ(record.result_delays_waited, 0u);
   EXPECT_EQ(record.cancel_delays_waited, 0u);
   EXPECT_EQ(record.close_delays_waited, 0u);
-  close_session();
-  EXPECT_EQ(session_record(0).close_delays_waited, 0u);
+  CloseSession();
+  EXPECT_EQ(SessionRecord(0).close_delays_waited, 0u);
 }
 
 TEST_F(DelayPointsTest, EachResultDelayWaitedIsCountedTheFinalIncluded) {
   TestOperation op;
-  ASSERT_TRUE(run_to_release(op, "script:results=2;result_delay_ms=2"));
-  const MiconformOperationRecord record = operation_record(op.record_index);
+  ASSERT_TRUE(RunToRelease(op, "script:results=2;result_delay_ms=2"));
+  const MiconformOperationRecord record = OperationRecord(op.record_index);
   EXPECT_EQ(record.results_sent, 2u);
   EXPECT_EQ(record.result_delays_waited, 3u);
   EXPECT_EQ(record.cancel_delays_waited, 0u);
@@ -52,8 +52,8 @@ TEST_F(DelayPointsTest, EachResultDelayWaitedIsCountedTheFinalIncluded) {
 
 TEST_F(DelayPointsTest, CallerThreadResultDelaysAreCountedToo) {
   TestOperation op;
-  ASSERT_TRUE(run_to_release(op, "script:results=1;result_delay_ms=2;callback_thread=caller"));
-  EXPECT_EQ(operation_record(op.record_index).result_delays_waited, 2u);
+  ASSERT_TRUE(RunToRelease(op, "script:results=1;result_delay_ms=2;callback_thread=caller"));
+  EXPECT_EQ(OperationRecord(op.record_index).result_delays_waited, 2u);
 }
 
 TEST_F(DelayPointsTest, AResultDelayCutShortByCloseIsNotCounted) {
@@ -61,23 +61,23 @@ TEST_F(DelayPointsTest, AResultDelayCutShortByCloseIsNotCounted) {
   enumerate(op, "script:results=1;result_delay_ms=600000");
   ASSERT_EQ(miconform_handler_wait_started(1, 20000), 1);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  const MiconformOperationRecord record = operation_record(op.record_index);
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  const MiconformOperationRecord record = OperationRecord(op.record_index);
   EXPECT_EQ(record.results_sent, 0u);
   EXPECT_EQ(record.result_delays_waited, 0u);
 }
 
 TEST_F(DelayPointsTest, AnHonouredCancelDelayIsCountedOnce) {
   TestOperation op;
-  acknowledge_every_result(op);
+  AcknowledgeEveryResult(op);
   enumerate(op, "script:until_cancelled=1;result_delay_ms=1;cancel_delay_ms=20");
-  ASSERT_TRUE(op.wait_results(1));
+  ASSERT_TRUE(op.WaitResults(1));
   EXPECT_EQ(op.cancel(), MI_RESULT_OK);
   EXPECT_EQ(op.cancel(), MI_RESULT_OK);  // a second cancel starts no second delay
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  const MiconformOperationRecord record = operation_record(op.record_index);
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  const MiconformOperationRecord record = OperationRecord(op.record_index);
   EXPECT_EQ(record.cancel_delays_waited, 1u);
   EXPECT_GE(record.result_delays_waited, 1u);
   EXPECT_EQ(op.events().back().error, "cancelled");
@@ -85,67 +85,67 @@ TEST_F(DelayPointsTest, AnHonouredCancelDelayIsCountedOnce) {
 
 TEST_F(DelayPointsTest, ACancelWithoutDelayIsNotCountedOneCutShortByCloseIs) {
   TestOperation quick;
-  acknowledge_every_result(quick);
+  AcknowledgeEveryResult(quick);
   enumerate(quick, "script:until_cancelled=1;result_delay_ms=1");
-  ASSERT_TRUE(quick.wait_results(1));
+  ASSERT_TRUE(quick.WaitResults(1));
   EXPECT_EQ(quick.cancel(), MI_RESULT_OK);
-  ASSERT_TRUE(quick.wait_final());
+  ASSERT_TRUE(quick.WaitFinal());
   EXPECT_EQ(quick.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(quick.record_index, [](auto& r) { return r.released == 1; }));
-  EXPECT_EQ(operation_record(quick.record_index).cancel_delays_waited, 0u);
+  ASSERT_TRUE(WaitRecord(quick.record_index, [](auto& r) { return r.released == 1; }));
+  EXPECT_EQ(OperationRecord(quick.record_index).cancel_delays_waited, 0u);
 
   TestOperation slow;
-  acknowledge_every_result(slow);
+  AcknowledgeEveryResult(slow);
   enumerate(slow, "script:until_cancelled=1;result_delay_ms=1;cancel_delay_ms=600000");
-  ASSERT_TRUE(slow.wait_results(1));
+  ASSERT_TRUE(slow.WaitResults(1));
   EXPECT_EQ(slow.cancel(), MI_RESULT_OK);
   EXPECT_EQ(slow.close(), MI_RESULT_OK);  // stops the operation inside its cancel delay
-  ASSERT_TRUE(wait_record(slow.record_index, [](auto& r) { return r.released == 1; }));
-  const MiconformOperationRecord record = operation_record(slow.record_index);
+  ASSERT_TRUE(WaitRecord(slow.record_index, [](auto& r) { return r.released == 1; }));
+  const MiconformOperationRecord record = OperationRecord(slow.record_index);
   EXPECT_EQ(record.final_sent, 0u);
   EXPECT_EQ(record.cancel_delays_waited, 1u);  // the slow wind-down had begun
 }
 
 TEST_F(DelayPointsTest, TheOperationCloseDelayIsCountedOncePerClose) {
   TestOperation op;
-  acknowledge_every_result(op);
+  AcknowledgeEveryResult(op);
   enumerate(op, "script:results=0;operation_close_delay_ms=5");
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   EXPECT_EQ(op.close(), MI_RESULT_OK);
   EXPECT_EQ(op.close(), MI_RESULT_INVALID_PARAMETER);  // no second sleep, no second count
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  const MiconformOperationRecord record = operation_record(op.record_index);
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  const MiconformOperationRecord record = OperationRecord(op.record_index);
   EXPECT_EQ(record.close_delays_waited, 1u);
   EXPECT_EQ(record.result_delays_waited, 0u);
 }
 
 TEST_F(DelayPointsTest, SynchronousSessionCloseDelayIsCounted) {
-  MiconformScript script = script_from("session_close_delay_ms=5");
+  MiconformScript script = ScriptFrom("session_close_delay_ms=5");
   miconform_handler_set_default_script(&script);
-  close_session();
-  const MiconformSessionRecord record = session_record(0);
+  CloseSession();
+  const MiconformSessionRecord record = SessionRecord(0);
   EXPECT_EQ(record.close_delays_waited, 1u);
   EXPECT_EQ(record.completions_called, 0u);
 }
 
 TEST_F(DelayPointsTest, ACompletedSessionCloseDelayIsCountedBeforeTheCompletion) {
   TestOperation op;
-  acknowledge_every_result(op);
+  AcknowledgeEveryResult(op);
   enumerate(op, "script:results=0;session_close_delay_ms=5");
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   EXPECT_EQ(op.close(), MI_RESULT_OK);
   Completion completion;
   session_open_ = false;
   EXPECT_EQ(session_.ft->Close(&session_, &completion, Completion::callback), MI_RESULT_OK);
   ASSERT_TRUE(completion.wait());
-  const MiconformSessionRecord record = session_record(0);
+  const MiconformSessionRecord record = SessionRecord(0);
   EXPECT_EQ(record.close_delays_waited, 1u);
   EXPECT_EQ(record.completions_called, 1u);
   // A second Close neither sleeps nor counts.
   EXPECT_EQ(session_.ft->Close(&session_, &completion, Completion::callback),
             MI_RESULT_INVALID_PARAMETER);
-  close_application();
-  EXPECT_EQ(session_record(0).close_delays_waited, 1u);
+  CloseApplication();
+  EXPECT_EQ(SessionRecord(0).close_delays_waited, 1u);
 }
 
 }  // namespace

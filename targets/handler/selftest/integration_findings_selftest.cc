@@ -16,8 +16,8 @@ class IntegrationFindings : public HandlerTest {
   // Waits until the operation's final result was delivered and acknowledged and no callback of
   // it runs: a client that closes only then keeps its duties (the final event is recorded
   // before the callback acknowledges it, so waiting for the event alone is not enough).
-  void wait_settled(const TestOperation& op) {
-    ASSERT_TRUE(wait_record(op.record_index, [](const MiconformOperationRecord& r) {
+  void WaitSettled(const TestOperation& op) {
+    ASSERT_TRUE(WaitRecord(op.record_index, [](const MiconformOperationRecord& r) {
       return r.final_sent == 1 && r.callbacks_in_flight == 0 &&
              r.results_acknowledged == r.results_sent + r.final_sent;
     }));
@@ -40,27 +40,27 @@ std::vector<std::string> kinds() {
   return names;
 }
 
-MiconformIntegrationFinding only_finding() {
+MiconformIntegrationFinding OnlyFinding() {
   const auto all = findings();
   EXPECT_EQ(all.size(), 1u);
   return all.empty() ? MiconformIntegrationFinding{} : all.front();
 }
 
 // Acknowledges every result from inside its callback.
-void run_to_final(TestOperation& op) {
+void RunToFinal(TestOperation& op) {
   op.on_result = [](TestOperation& self, const Event&) { self.ack(); };
 }
 
 TEST_F(IntegrationFindings, AClientKeepingItsDutiesLeavesNone) {
   TestOperation op;
-  run_to_final(op);
+  RunToFinal(op);
   enumerate(op, "script:results=2");
-  ASSERT_TRUE(op.wait_final());
-  wait_settled(op);
+  ASSERT_TRUE(op.WaitFinal());
+  WaitSettled(op);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  close_session();
-  close_application();
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  CloseSession();
+  CloseApplication();
   EXPECT_EQ(miconform_handler_integration_finding_count(), 0u);
   MiconformIntegrationFinding out{};
   EXPECT_EQ(miconform_handler_integration_finding(0, &out), -1);
@@ -76,9 +76,9 @@ TEST_F(IntegrationFindings, AcknowledgingTheFinalResultAfterCloseIsOne) {
     self.ack();
   };
   enumerate(op, "script:results=1");
-  ASSERT_TRUE(op.wait_final());
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  const auto finding = only_finding();
+  ASSERT_TRUE(op.WaitFinal());
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  const auto finding = OnlyFinding();
   EXPECT_STREQ(finding.kind, "acknowledged_after_close");
   EXPECT_EQ(finding.occurrences, 1u);
   const std::string calls = finding.calls;
@@ -96,16 +96,16 @@ TEST_F(IntegrationFindings, AcknowledgingTheFinalResultAfterCloseIsOne) {
 
 TEST_F(IntegrationFindings, CancelAfterCloseIsOneAndSoIsGetSession) {
   TestOperation op;
-  run_to_final(op);
+  RunToFinal(op);
   enumerate(op, "script:results=0");
-  ASSERT_TRUE(op.wait_final());
-  wait_settled(op);
+  ASSERT_TRUE(op.WaitFinal());
+  WaitSettled(op);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
   EXPECT_EQ(op.cancel(), MI_RESULT_INVALID_PARAMETER);  // the handler's answer is unchanged
   MI_Session session{};
   EXPECT_EQ(op.handle.ft->GetSession(&op.handle, &session), MI_RESULT_INVALID_PARAMETER);
-  const auto finding = only_finding();
+  const auto finding = OnlyFinding();
   EXPECT_STREQ(finding.kind, "operation_call_after_close");
   EXPECT_EQ(finding.occurrences, 1u) << "one operation showed it, twice";
   EXPECT_NE(std::string(finding.calls).find("operation 1: Cancel after Close, operation released"),
@@ -116,33 +116,33 @@ TEST_F(IntegrationFindings, CancelAfterCloseIsOneAndSoIsGetSession) {
 TEST_F(IntegrationFindings, ClosingAnOperationTwiceIsOnePerOperation) {
   TestOperation first;
   TestOperation second;
-  run_to_final(first);
-  run_to_final(second);
+  RunToFinal(first);
+  RunToFinal(second);
   enumerate(first, "script:results=0");
   enumerate(second, "script:results=0");
-  ASSERT_TRUE(first.wait_final());
-  ASSERT_TRUE(second.wait_final());
-  wait_settled(first);
-  wait_settled(second);
+  ASSERT_TRUE(first.WaitFinal());
+  ASSERT_TRUE(second.WaitFinal());
+  WaitSettled(first);
+  WaitSettled(second);
   for (TestOperation* op : {&first, &second}) {
     EXPECT_EQ(op->close(), MI_RESULT_OK);
     EXPECT_EQ(op->close(), MI_RESULT_INVALID_PARAMETER);
     EXPECT_EQ(op->close(), MI_RESULT_INVALID_PARAMETER);
   }
-  const auto finding = only_finding();
+  const auto finding = OnlyFinding();
   EXPECT_STREQ(finding.kind, "operation_closed_twice");
   EXPECT_EQ(finding.occurrences, 2u);
 }
 
 TEST_F(IntegrationFindings, ClosingTheSessionBeforeItsOperationsIsOneAndNamesThem) {
   TestOperation op;
-  run_to_final(op);
+  RunToFinal(op);
   enumerate(op, "script:results=0");
-  ASSERT_TRUE(op.wait_final());
-  wait_settled(op);
-  close_session();
+  ASSERT_TRUE(op.WaitFinal());
+  WaitSettled(op);
+  CloseSession();
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  const auto finding = only_finding();
+  const auto finding = OnlyFinding();
   EXPECT_STREQ(finding.kind, "session_closed_with_open_operations");
   EXPECT_NE(std::string(finding.calls)
                 .find("session 1: opened\nsession 1: started operation 1 (EnumerateInstances)\n"
@@ -153,14 +153,14 @@ TEST_F(IntegrationFindings, ClosingTheSessionBeforeItsOperationsIsOneAndNamesThe
 
 TEST_F(IntegrationFindings, UsingOrClosingASessionAfterItsCloseAreFindings) {
   MI_Session copy = session_;
-  close_session();
+  CloseSession();
   TestOperation op;
   op.on_result = [](TestOperation& self, const Event&) { self.ack(); };
   op.record_index = miconform_handler_operation_count();
   copy.ft->EnumerateInstances(&copy, MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS, nullptr, "root/test",
                               "script:results=0", MI_FALSE, &op.callbacks, &op.handle);
-  ASSERT_TRUE(op.wait_final());
-  wait_settled(op);
+  ASSERT_TRUE(op.WaitFinal());
+  WaitSettled(op);
   EXPECT_EQ(op.events().back().code, MI_RESULT_INVALID_PARAMETER);  // the contract is kept
   EXPECT_EQ(op.close(), MI_RESULT_OK);
   EXPECT_EQ(copy.ft->Close(&copy, nullptr, nullptr), MI_RESULT_INVALID_PARAMETER);
@@ -182,13 +182,13 @@ TEST_F(IntegrationFindings, ClosingTheApplicationFromInsideACallbackIsOne) {
     }
   };
   enumerate(op, "script:results=0");
-  ASSERT_TRUE(op.wait_final());
-  ASSERT_TRUE(wait_record(op.record_index, [](const MiconformOperationRecord& r) {
+  ASSERT_TRUE(op.WaitFinal());
+  ASSERT_TRUE(WaitRecord(op.record_index, [](const MiconformOperationRecord& r) {
     return r.callbacks_in_flight == 0 && miconform_handler_application_close_count() == 1;
   }));
   EXPECT_EQ(op.close(), MI_RESULT_OK);
   application_open_ = false;  // closed by the callback
-  close_session();
+  CloseSession();
   EXPECT_EQ(kinds(), (std::vector<std::string>{"application_closed_in_callback"}));
 }
 
@@ -209,10 +209,10 @@ TEST_F(IntegrationFindings, TheEntryPointsCommaBearingAliasIsAFindingThePlainNam
 
 TEST_F(IntegrationFindings, ResetForgetsThem) {
   MI_Session copy = session_;
-  close_session();
+  CloseSession();
   EXPECT_EQ(copy.ft->Close(&copy, nullptr, nullptr), MI_RESULT_INVALID_PARAMETER);
   EXPECT_EQ(miconform_handler_integration_finding_count(), 1u);
-  close_application();
+  CloseApplication();
   ASSERT_EQ(miconform_handler_reset(), 0);
   EXPECT_EQ(miconform_handler_integration_finding_count(), 0u);
 }

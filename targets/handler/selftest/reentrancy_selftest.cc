@@ -25,10 +25,10 @@ TEST_P(Reentrancy, AckInsideEveryResultDeliversAllOfThem) {
   };
   const std::string name = script("results=40");
   enumerate(op, name.c_str());
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   auto events = op.events();
-  EXPECT_EQ(op.result_count(), 40u);
-  EXPECT_EQ(op.final_count(), 1u);
+  EXPECT_EQ(op.ResultCount(), 40u);
+  EXPECT_EQ(op.FinalCount(), 1u);
   int deepest = 0;
   for (const Event& event : events) {
     deepest = std::max(deepest, event.nesting);
@@ -40,7 +40,7 @@ TEST_P(Reentrancy, AckInsideEveryResultDeliversAllOfThem) {
   }
   EXPECT_EQ(op.ack(), MI_RESULT_OK);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
 }
 
 TEST_P(Reentrancy, CancelInsideAResultGivesOneFinal) {
@@ -56,15 +56,15 @@ TEST_P(Reentrancy, CancelInsideAResultGivesOneFinal) {
   };
   const std::string name = script("until_cancelled=1");
   enumerate(op, name.c_str());
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
   auto events = op.events();
-  EXPECT_EQ(op.final_count(), 1u);
+  EXPECT_EQ(op.FinalCount(), 1u);
   EXPECT_EQ(events.back().kind, Event::final_result);
   EXPECT_EQ(events.back().error, "cancelled");
   if (caller()) {
     // The cancel came with the third result still unacknowledged: the final result is made
     // inside that acknowledgement, never before it.
-    EXPECT_EQ(op.result_count(), 3u);
+    EXPECT_EQ(op.ResultCount(), 3u);
     EXPECT_EQ(events.back().call, "ack");
   }
 }
@@ -79,11 +79,11 @@ TEST_P(Reentrancy, UntilCancelledWithNestedAcksSurvivesManyResults) {
   };
   const std::string name = script("until_cancelled=1");
   enumerate(op, name.c_str());
-  ASSERT_TRUE(op.wait_final());
-  EXPECT_GE(op.result_count(), 500u);
-  EXPECT_EQ(op.final_count(), 1u);
+  ASSERT_TRUE(op.WaitFinal());
+  EXPECT_GE(op.ResultCount(), 500u);
+  EXPECT_EQ(op.FinalCount(), 1u);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
 }
 
 // OMI's pattern: the client closes the operation inside the final instanceResult and calls the
@@ -101,8 +101,8 @@ TEST_P(Reentrancy, CloseThenAckInsideTheFinalReleases) {
   };
   const std::string name = script("results=2");
   enumerate(op, name.c_str());
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  EXPECT_EQ(op.final_count(), 1u);
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  EXPECT_EQ(op.FinalCount(), 1u);
 }
 
 TEST_P(Reentrancy, AckThenCloseInsideTheFinalReleases) {
@@ -115,7 +115,7 @@ TEST_P(Reentrancy, AckThenCloseInsideTheFinalReleases) {
   };
   const std::string name = script("results=1");
   enumerate(op, name.c_str());
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
 }
 
 TEST_P(Reentrancy, CloseInsideANonFinalResultStopsTheOperation) {
@@ -130,10 +130,10 @@ TEST_P(Reentrancy, CloseInsideANonFinalResultStopsTheOperation) {
   };
   const std::string name = script("results=5");
   enumerate(op, name.c_str());
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  EXPECT_FALSE(op.wait_until([](auto& e) { return e.size() > 2; }, std::chrono::milliseconds(100)));
-  EXPECT_EQ(op.result_count(), 2u);
-  EXPECT_EQ(op.final_count(), 0u);
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  EXPECT_FALSE(op.WaitUntil([](auto& e) { return e.size() > 2; }, std::chrono::milliseconds(100)));
+  EXPECT_EQ(op.ResultCount(), 2u);
+  EXPECT_EQ(op.FinalCount(), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothThreadModes, Reentrancy,

@@ -11,7 +11,7 @@ TEST_F(Results, MessagesAndProgressThenNResultsThenOneFinal) {
   TestOperation op;
   op.on_result = [](TestOperation& self, const Event&) { self.ack(); };
   enumerate(op, "script:results=3;messages=2;progress=2;final_result=NOT_FOUND");
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   auto events = op.events();
   ASSERT_EQ(events.size(), 8u);
   EXPECT_EQ(events[0].kind, Event::message);
@@ -32,8 +32,8 @@ TEST_F(Results, MessagesAndProgressThenNResultsThenOneFinal) {
   EXPECT_EQ(events[7].code, MI_RESULT_NOT_FOUND);
   EXPECT_NE(events[7].ack, nullptr);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  auto record = operation_record(op.record_index);
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  auto record = OperationRecord(op.record_index);
   EXPECT_EQ(record.results_sent, 3u);
   EXPECT_EQ(record.results_acknowledged, 4u);
   EXPECT_EQ(record.final_sent, 1u);
@@ -45,33 +45,33 @@ TEST_F(Results, MessagesAndProgressThenNResultsThenOneFinal) {
 TEST_F(Results, ManualAckGatesEveryNextResult) {
   TestOperation op;
   enumerate(op, "script:results=3");
-  ASSERT_TRUE(op.wait_results(1));
+  ASSERT_TRUE(op.WaitResults(1));
   // Without an acknowledgement nothing more may come, however long we look.
-  EXPECT_FALSE(op.wait_until([](auto& e) { return e.size() > 1; }, std::chrono::milliseconds(150)));
+  EXPECT_FALSE(op.WaitUntil([](auto& e) { return e.size() > 1; }, std::chrono::milliseconds(150)));
   for (size_t i = 1; i <= 3; ++i) {
     const size_t seen = op.events().size();
     ASSERT_EQ(seen, i);
     EXPECT_EQ(op.ack(), MI_RESULT_OK);
-    ASSERT_TRUE(op.wait_until([seen](auto& e) { return e.size() > seen; }));
+    ASSERT_TRUE(op.WaitUntil([seen](auto& e) { return e.size() > seen; }));
   }
-  EXPECT_EQ(op.result_count(), 3u);
-  EXPECT_EQ(op.final_count(), 1u);
+  EXPECT_EQ(op.ResultCount(), 3u);
+  EXPECT_EQ(op.FinalCount(), 1u);
   EXPECT_EQ(op.ack(), MI_RESULT_OK);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
   // The final callback may still be returning on the handler thread.
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
 }
 
 TEST_F(Results, WithoutManualAckResultsFlowAndLateAcksAreCounted) {
   TestOperation op;
   enumerate(op, "script:results=5", 0);
-  ASSERT_TRUE(op.wait_final());
-  EXPECT_EQ(op.result_count(), 5u);
+  ASSERT_TRUE(op.WaitFinal());
+  EXPECT_EQ(op.ResultCount(), 5u);
   EXPECT_EQ(op.ack(), MI_RESULT_OK);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  EXPECT_EQ(operation_record(op.record_index).results_acknowledged, 1u);
-  EXPECT_EQ(operation_record(op.record_index).flags, 0u);
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  EXPECT_EQ(OperationRecord(op.record_index).results_acknowledged, 1u);
+  EXPECT_EQ(OperationRecord(op.record_index).flags, 0u);
 }
 
 TEST_F(Results, RecordDescribesTheOperationAndCallbacksInFlight) {
@@ -79,13 +79,13 @@ TEST_F(Results, RecordDescribesTheOperationAndCallbacksInFlight) {
   op.on_result = [](TestOperation& self, const Event&) { self.ack(); };
   enumerate(op, "script:results=1;result_delay_ms=1",
             MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS | MI_OPERATIONFLAGS_REPORT_OPERATION_STARTED);
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   for (const Event& event : op.events()) {
     EXPECT_EQ(event.record.callbacks_in_flight, 1u);
   }
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
-  auto record = operation_record(op.record_index);
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
+  auto record = OperationRecord(op.record_index);
   EXPECT_EQ(record.id, op.record_index + 1);
   EXPECT_EQ(record.session_id, 1u);
   EXPECT_STREQ(record.kind, "EnumerateInstances");
@@ -107,9 +107,9 @@ TEST_F(Results, LongClassNamesAreTruncated) {
   std::string name = "script:results=0;" + std::string(300, ' ');
   TestOperation op;
   enumerate(op, name.c_str(), 0);
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  EXPECT_EQ(std::string(operation_record(op.record_index).class_name).size(), 127u);
+  EXPECT_EQ(std::string(OperationRecord(op.record_index).class_name).size(), 127u);
 }
 
 TEST_F(Results, WaitStartedAndResetRefusesWhileAlive) {
@@ -117,11 +117,11 @@ TEST_F(Results, WaitStartedAndResetRefusesWhileAlive) {
   enumerate(op, "script:results=1");
   EXPECT_EQ(miconform_handler_wait_started(1, 20000), 1);
   EXPECT_EQ(miconform_handler_wait_started(2, 50), 0);
-  ASSERT_TRUE(op.wait_results(1));
+  ASSERT_TRUE(op.WaitResults(1));
   EXPECT_EQ(miconform_handler_reset(), -1);
   EXPECT_EQ(miconform_handler_operation_count(), 1u);
   op.ack();
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   op.ack();
   EXPECT_EQ(op.close(), MI_RESULT_OK);
   EXPECT_EQ(miconform_handler_reset(), -1);  // the session is still open

@@ -19,7 +19,7 @@ TEST(ScriptParse, DefaultsAreOneResultNoDelaysOkHonourCancel) {
 }
 
 TEST(ScriptParse, EveryKeyIsRead) {
-  MiconformScript s = script_from(
+  MiconformScript s = ScriptFrom(
       "results=3;result_delay_ms=10;until_cancelled=1;ignore_cancel=1;cancel_delay_ms=20;"
       "operation_close_delay_ms=30;session_close_delay_ms=40;messages=2;progress=5;"
       "callback_thread=1;final_result=6;");
@@ -38,10 +38,10 @@ TEST(ScriptParse, EveryKeyIsRead) {
 
 TEST(ScriptParse, NamesAndSpacesAreAccepted) {
   MiconformScript s =
-      script_from(" final_result = MI_RESULT_ACCESS_DENIED ; callback_thread=caller");
+      ScriptFrom(" final_result = MI_RESULT_ACCESS_DENIED ; callback_thread=caller");
   EXPECT_EQ(s.final_result, MI_RESULT_ACCESS_DENIED);
   EXPECT_EQ(s.callback_thread, MICONFORM_THREAD_CALLER);
-  s = script_from("final_result=failed;callback_thread=handler");
+  s = ScriptFrom("final_result=failed;callback_thread=handler");
   EXPECT_EQ(s.final_result, MI_RESULT_FAILED);
   EXPECT_EQ(s.callback_thread, MICONFORM_THREAD_HANDLER);
 }
@@ -68,7 +68,7 @@ using ScriptChoice = HandlerTest;
 TEST_F(ScriptChoice, InlineScriptWithBadKeyFailsTheOperationNamingTheKey) {
   TestOperation op;
   enumerate(op, "script:results=2;bogus_key=1");
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   auto events = op.events();
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].code, MI_RESULT_INVALID_PARAMETER);
@@ -78,9 +78,9 @@ TEST_F(ScriptChoice, InlineScriptWithBadKeyFailsTheOperationNamingTheKey) {
 }
 
 TEST_F(ScriptChoice, InlineRegisteredAndDefaultScripts) {
-  MiconformScript named = script_from("results=4");
+  MiconformScript named = ScriptFrom("results=4");
   miconform_handler_set_script("Named_Class", &named);
-  MiconformScript fallback = script_from("results=2;final_result=FAILED");
+  MiconformScript fallback = ScriptFrom("results=2;final_result=FAILED");
   miconform_handler_set_default_script(&fallback);
 
   TestOperation by_name, inline_script, by_default;
@@ -88,22 +88,22 @@ TEST_F(ScriptChoice, InlineRegisteredAndDefaultScripts) {
   enumerate(inline_script, "script:results=3", 0);
   enumerate(by_default, "Other_Class", 0);
   for (TestOperation* op : {&by_name, &inline_script, &by_default}) {
-    ASSERT_TRUE(op->wait_final());
+    ASSERT_TRUE(op->WaitFinal());
     EXPECT_EQ(op->close(), MI_RESULT_OK);
   }
-  EXPECT_EQ(by_name.result_count(), 4u);
-  EXPECT_EQ(inline_script.result_count(), 3u);
+  EXPECT_EQ(by_name.ResultCount(), 4u);
+  EXPECT_EQ(inline_script.ResultCount(), 3u);
   // An inline script starts from the default script: its final result stays FAILED.
   EXPECT_EQ(inline_script.events().back().code, MI_RESULT_FAILED);
-  EXPECT_EQ(by_default.result_count(), 2u);
+  EXPECT_EQ(by_default.ResultCount(), 2u);
   EXPECT_EQ(by_default.events().back().code, MI_RESULT_FAILED);
   EXPECT_TRUE(by_default.events().back().has_error);
 
   miconform_handler_set_script("Named_Class", nullptr);
   TestOperation removed;
   enumerate(removed, "Named_Class", 0);
-  ASSERT_TRUE(removed.wait_final());
-  EXPECT_EQ(removed.result_count(), 2u);
+  ASSERT_TRUE(removed.WaitFinal());
+  EXPECT_EQ(removed.ResultCount(), 2u);
   EXPECT_EQ(removed.close(), MI_RESULT_OK);
 }
 
@@ -112,17 +112,17 @@ TEST_F(ScriptChoice, GetInstanceIsScriptedByNamespaceAndTestConnectionByDefault)
   get.record_index = miconform_handler_operation_count();
   session_.ft->GetInstance(&session_, 0, nullptr, "script:results=3", nullptr, &get.callbacks,
                            &get.handle);
-  ASSERT_TRUE(get.wait_final());
-  EXPECT_EQ(get.result_count(), 3u);
+  ASSERT_TRUE(get.WaitFinal());
+  EXPECT_EQ(get.ResultCount(), 3u);
   test.record_index = miconform_handler_operation_count();
   session_.ft->TestConnection(&session_, 0, &test.callbacks, &test.handle);
-  ASSERT_TRUE(test.wait_final());
-  EXPECT_EQ(test.result_count(), 1u);
+  ASSERT_TRUE(test.WaitFinal());
+  EXPECT_EQ(test.ResultCount(), 1u);
   EXPECT_EQ(get.close(), MI_RESULT_OK);
   EXPECT_EQ(test.close(), MI_RESULT_OK);
-  EXPECT_STREQ(operation_record(get.record_index).kind, "GetInstance");
-  EXPECT_STREQ(operation_record(get.record_index).class_name, "");
-  EXPECT_STREQ(operation_record(test.record_index).kind, "TestConnection");
+  EXPECT_STREQ(OperationRecord(get.record_index).kind, "GetInstance");
+  EXPECT_STREQ(OperationRecord(get.record_index).class_name, "");
+  EXPECT_STREQ(OperationRecord(test.record_index).kind, "TestConnection");
 }
 
 TEST_F(ScriptChoice, SubscribeUsesIndicationResultAndClassOperationsUseClassResult) {
@@ -133,18 +133,18 @@ TEST_F(ScriptChoice, SubscribeUsesIndicationResultAndClassOperationsUseClassResu
   sub.record_index = miconform_handler_operation_count();
   session_.ft->Subscribe(&session_, 0, nullptr, "script:results=2", "WQL", "select", nullptr,
                          &sub.callbacks, &sub.handle);
-  ASSERT_TRUE(sub.wait_final());
+  ASSERT_TRUE(sub.WaitFinal());
   EXPECT_EQ(sub.events().back().code, MI_RESULT_OK);
-  EXPECT_EQ(sub.result_count(), 2u);
-  EXPECT_STREQ(operation_record(sub.record_index).kind, "Subscribe");
+  EXPECT_EQ(sub.ResultCount(), 2u);
+  EXPECT_STREQ(OperationRecord(sub.record_index).kind, "Subscribe");
 
   // With instanceResult absent, any result that arrives came through classResult.
   cls.callbacks.instanceResult = nullptr;
   cls.record_index = miconform_handler_operation_count();
   session_.ft->GetClass(&session_, 0, nullptr, "root", "script:results=2", &cls.callbacks,
                         &cls.handle);
-  ASSERT_TRUE(cls.wait_final());
-  EXPECT_EQ(cls.result_count(), 2u);
+  ASSERT_TRUE(cls.WaitFinal());
+  EXPECT_EQ(cls.ResultCount(), 2u);
   EXPECT_NE(cls.events().front().instance, nullptr);
   EXPECT_EQ(sub.close(), MI_RESULT_OK);
   EXPECT_EQ(cls.close(), MI_RESULT_OK);
@@ -152,12 +152,12 @@ TEST_F(ScriptChoice, SubscribeUsesIndicationResultAndClassOperationsUseClassResu
 
 TEST_F(ScriptChoice, OperationsOnAClosedSessionFailWithInvalidParameter) {
   MI_Session stale = session_;
-  close_session();
+  CloseSession();
   TestOperation op;
   op.record_index = miconform_handler_operation_count();
   stale.ft->EnumerateInstances(&stale, 0, nullptr, "root", "X", MI_FALSE, &op.callbacks,
                                &op.handle);
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   EXPECT_EQ(op.events().back().code, MI_RESULT_INVALID_PARAMETER);
   EXPECT_EQ(op.close(), MI_RESULT_OK);
 }

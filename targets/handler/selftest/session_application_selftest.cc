@@ -13,7 +13,7 @@ namespace {
 using Sessions = HandlerTest;
 
 TEST_F(Sessions, CompletionIsCalledOnceWithItsContextFromAHandlerThreadAfterTheDelay) {
-  MiconformScript script = script_from("session_close_delay_ms=40");
+  MiconformScript script = ScriptFrom("session_close_delay_ms=40");
   miconform_handler_set_default_script(&script);
   Completion completion;
   session_open_ = false;
@@ -21,12 +21,12 @@ TEST_F(Sessions, CompletionIsCalledOnceWithItsContextFromAHandlerThreadAfterTheD
   ASSERT_TRUE(completion.wait());
   EXPECT_EQ(session_.ft->Close(&session_, &completion, Completion::callback),
             MI_RESULT_INVALID_PARAMETER);
-  close_application();  // joins the completion thread: no second call can be pending
+  CloseApplication();  // joins the completion thread: no second call can be pending
   std::lock_guard lock(completion.mu);
   EXPECT_EQ(completion.calls, 1);
   EXPECT_EQ(completion.context, &completion);
   EXPECT_NE(completion.thread, std::this_thread::get_id());
-  auto record = session_record(0);
+  auto record = SessionRecord(0);
   EXPECT_EQ(record.close_count, 2u);
   EXPECT_EQ(record.completions_called, 1u);
   EXPECT_GE(record.completed_ns - record.close_ns, 40u * 1000000u);
@@ -36,26 +36,26 @@ TEST_F(Sessions, CompletionIsCalledOnceWithItsContextFromAHandlerThreadAfterTheD
 TEST_F(Sessions, TheLargestDelayOfTheSessionsOperationsApplies) {
   TestOperation op;
   enumerate(op, "script:results=0;session_close_delay_ms=60");
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   op.ack();
   EXPECT_EQ(op.close(), MI_RESULT_OK);
   Completion completion;
   session_open_ = false;
   EXPECT_EQ(session_.ft->Close(&session_, &completion, Completion::callback), MI_RESULT_OK);
   ASSERT_TRUE(completion.wait());
-  close_application();
-  auto record = session_record(0);
+  CloseApplication();
+  auto record = SessionRecord(0);
   EXPECT_GE(record.completed_ns - record.close_ns, 60u * 1000000u);
 }
 
 TEST_F(Sessions, WithoutACallbackCloseSleepsTheDelayAndCallsNothing) {
-  MiconformScript script = script_from("session_close_delay_ms=30");
+  MiconformScript script = ScriptFrom("session_close_delay_ms=30");
   miconform_handler_set_default_script(&script);
   const auto before = std::chrono::steady_clock::now();
   session_open_ = false;
   EXPECT_EQ(session_.ft->Close(&session_, nullptr, nullptr), MI_RESULT_OK);
   EXPECT_GE(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(30));
-  auto record = session_record(0);
+  auto record = SessionRecord(0);
   EXPECT_EQ(record.completions_called, 0u);
   EXPECT_EQ(record.close_count, 1u);
   EXPECT_GT(record.completed_ns, 0u);
@@ -65,15 +65,15 @@ TEST_F(Sessions, CloseDoesNotWaitForLiveOperations) {
   TestOperation op;
   op.on_result = [](TestOperation& self, const Event&) { self.ack(); };
   enumerate(op, "script:until_cancelled=1;result_delay_ms=1");
-  ASSERT_TRUE(op.wait_results(1));
+  ASSERT_TRUE(op.WaitResults(1));
   Completion completion;
   session_open_ = false;
   EXPECT_EQ(session_.ft->Close(&session_, &completion, Completion::callback), MI_RESULT_OK);
   ASSERT_TRUE(completion.wait());
   EXPECT_EQ(op.cancel(), MI_RESULT_OK);
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
 }
 
 TEST_F(Sessions, GetApplicationAndSessionRecords) {
@@ -84,7 +84,7 @@ TEST_F(Sessions, GetApplicationAndSessionRecords) {
   EXPECT_EQ(miconform_handler_session_count(), 1u);
   MiconformSessionRecord record{};
   EXPECT_EQ(miconform_handler_session_record(1, &record), -1);
-  EXPECT_EQ(session_record(0).id, 1u);
+  EXPECT_EQ(SessionRecord(0).id, 1u);
   MI_Session foreign{};
   foreign.ft = session_.ft;
   EXPECT_EQ(foreign.ft->Close(&foreign, nullptr, nullptr), MI_RESULT_INVALID_PARAMETER);
@@ -93,12 +93,12 @@ TEST_F(Sessions, GetApplicationAndSessionRecords) {
 using Application = HandlerTest;
 
 TEST_F(Application, CloseJoinsThreadsSoPendingCompletionsHaveRun) {
-  MiconformScript script = script_from("session_close_delay_ms=80");
+  MiconformScript script = ScriptFrom("session_close_delay_ms=80");
   miconform_handler_set_default_script(&script);
   Completion completion;
   session_open_ = false;
   EXPECT_EQ(session_.ft->Close(&session_, &completion, Completion::callback), MI_RESULT_OK);
-  close_application();
+  CloseApplication();
   std::lock_guard lock(completion.mu);
   EXPECT_EQ(completion.calls, 1);
   EXPECT_EQ(miconform_handler_application_close_count(), 1u);
@@ -109,15 +109,15 @@ TEST_F(Application, CloseStopsOperationsTheClientLeftRunning) {
   TestOperation op;
   op.on_result = [](TestOperation& self, const Event&) { self.ack(); };
   enumerate(op, "script:until_cancelled=1;result_delay_ms=1");
-  ASSERT_TRUE(op.wait_results(2));
-  close_application();
+  ASSERT_TRUE(op.WaitResults(2));
+  CloseApplication();
   // Joined: nothing is in flight and nothing more will come.
-  EXPECT_EQ(operation_record(op.record_index).callbacks_in_flight, 0u);
+  EXPECT_EQ(OperationRecord(op.record_index).callbacks_in_flight, 0u);
   const size_t seen = op.events().size();
   EXPECT_FALSE(
-      op.wait_until([seen](auto& e) { return e.size() > seen; }, std::chrono::milliseconds(50)));
+      op.WaitUntil([seen](auto& e) { return e.size() > seen; }, std::chrono::milliseconds(50)));
   EXPECT_EQ(op.close(), MI_RESULT_OK);
-  EXPECT_EQ(operation_record(op.record_index).released, 1);
+  EXPECT_EQ(OperationRecord(op.record_index).released, 1);
 }
 
 TEST_F(Application, CloseFromInsideAHandlerThreadCallbackDoesNotDeadlock) {
@@ -133,7 +133,7 @@ TEST_F(Application, CloseFromInsideAHandlerThreadCallbackDoesNotDeadlock) {
     }
   };
   enumerate(op, "script:results=1");
-  ASSERT_TRUE(wait_record(op.record_index, [](auto& r) { return r.released == 1; }));
+  ASSERT_TRUE(WaitRecord(op.record_index, [](auto& r) { return r.released == 1; }));
   EXPECT_EQ(close_result.load(), MI_RESULT_OK);
 }
 
@@ -156,7 +156,7 @@ TEST_F(Application, EntryPointChecksItsArgumentsAndSlotsAreComplete) {
   EXPECT_TRUE(all_set(session_.ft, 15));
   TestOperation op;
   enumerate(op, "script:results=0");
-  ASSERT_TRUE(op.wait_final());
+  ASSERT_TRUE(op.WaitFinal());
   EXPECT_TRUE(all_set(op.handle.ft, 6));
   MI_DestinationOptions options{};
   ASSERT_EQ(application_.ft->NewDestinationOptions(&application_, &options), MI_RESULT_OK);

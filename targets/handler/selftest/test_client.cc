@@ -10,22 +10,22 @@ thread_local const char* t_call = nullptr;
 
 TestOperation* from(void* context) { return static_cast<TestOperation*>(context); }
 
-void on_message(MI_Operation*, void* context, MI_Uint32, const MI_Char*) {
+void OnMessage(MI_Operation*, void* context, MI_Uint32, const MI_Char*) {
   Event event{};
   event.kind = Event::message;
   from(context)->record(event);
 }
 
-void on_progress(MI_Operation*, void* context, const MI_Char*, const MI_Char*, const MI_Char*,
-                 MI_Uint32, MI_Uint32) {
+void OnProgress(MI_Operation*, void* context, const MI_Char*, const MI_Char*, const MI_Char*,
+                MI_Uint32, MI_Uint32) {
   Event event{};
   event.kind = Event::progress;
   from(context)->record(event);
 }
 
-void on_instance(MI_Operation*, void* context, const MI_Instance* instance, MI_Boolean more,
-                 MI_Result code, const MI_Char* error, const MI_Instance*,
-                 MI_ResultAcknowledgement ack) {
+void OnInstance(MI_Operation*, void* context, const MI_Instance* instance, MI_Boolean more,
+                MI_Result code, const MI_Char* error, const MI_Instance*,
+                MI_ResultAcknowledgement ack) {
   Event event{};
   event.kind = more ? Event::result : Event::final_result;
   event.instance = instance;
@@ -37,17 +37,17 @@ void on_instance(MI_Operation*, void* context, const MI_Instance* instance, MI_B
   from(context)->record(event);
 }
 
-void on_class(MI_Operation* operation, void* context, const MI_Class* class_result, MI_Boolean more,
-              MI_Result code, const MI_Char* error, const MI_Instance* details,
-              MI_ResultAcknowledgement ack) {
-  on_instance(operation, context, reinterpret_cast<const MI_Instance*>(class_result), more, code,
-              error, details, ack);
+void OnClass(MI_Operation* operation, void* context, const MI_Class* class_result, MI_Boolean more,
+             MI_Result code, const MI_Char* error, const MI_Instance* details,
+             MI_ResultAcknowledgement ack) {
+  OnInstance(operation, context, reinterpret_cast<const MI_Instance*>(class_result), more, code,
+             error, details, ack);
 }
 
-void on_indication(MI_Operation* operation, void* context, const MI_Instance* instance,
-                   const MI_Char*, const MI_Char*, MI_Boolean more, MI_Result code,
-                   const MI_Char* error, const MI_Instance* details, MI_ResultAcknowledgement ack) {
-  on_instance(operation, context, instance, more, code, error, details, ack);
+void OnIndication(MI_Operation* operation, void* context, const MI_Instance* instance,
+                  const MI_Char*, const MI_Char*, MI_Boolean more, MI_Result code,
+                  const MI_Char* error, const MI_Instance* details, MI_ResultAcknowledgement ack) {
+  OnInstance(operation, context, instance, more, code, error, details, ack);
 }
 
 }  // namespace
@@ -60,11 +60,11 @@ const char* CallScope::current() { return t_call; }
 
 TestOperation::TestOperation() {
   callbacks.callbackContext = this;
-  callbacks.writeMessage = on_message;
-  callbacks.writeProgress = on_progress;
-  callbacks.instanceResult = on_instance;
-  callbacks.classResult = on_class;
-  callbacks.indicationResult = on_indication;
+  callbacks.writeMessage = OnMessage;
+  callbacks.writeProgress = OnProgress;
+  callbacks.instanceResult = OnInstance;
+  callbacks.classResult = OnClass;
+  callbacks.indicationResult = OnIndication;
 }
 
 MI_Result TestOperation::ack() {
@@ -132,35 +132,35 @@ std::vector<Event> TestOperation::events() const {
   return events_;
 }
 
-size_t TestOperation::result_count() const {
+size_t TestOperation::ResultCount() const {
   std::lock_guard lock(mu_);
   return static_cast<size_t>(std::count_if(events_.begin(), events_.end(),
                                            [](const Event& e) { return e.kind == Event::result; }));
 }
 
-size_t TestOperation::final_count() const {
+size_t TestOperation::FinalCount() const {
   std::lock_guard lock(mu_);
   return static_cast<size_t>(std::count_if(events_.begin(), events_.end(), [](const Event& e) {
     return e.kind == Event::final_result;
   }));
 }
 
-bool TestOperation::wait_until(const std::function<bool(const std::vector<Event>&)>& pred,
-                               std::chrono::milliseconds timeout) {
+bool TestOperation::WaitUntil(const std::function<bool(const std::vector<Event>&)>& pred,
+                              std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   return cv_.wait_for(lock, timeout, [&] { return pred(events_); });
 }
 
-bool TestOperation::wait_results(size_t count) {
-  return wait_until([count](const std::vector<Event>& events) {
+bool TestOperation::WaitResults(size_t count) {
+  return WaitUntil([count](const std::vector<Event>& events) {
     return static_cast<size_t>(std::count_if(events.begin(), events.end(), [](const Event& e) {
              return e.kind == Event::result;
            })) >= count;
   });
 }
 
-bool TestOperation::wait_final() {
-  return wait_until([](const std::vector<Event>& events) {
+bool TestOperation::WaitFinal() {
+  return WaitUntil([](const std::vector<Event>& events) {
     return std::any_of(events.begin(), events.end(),
                        [](const Event& e) { return e.kind == Event::final_result; });
   });
@@ -177,14 +177,14 @@ void HandlerTest::SetUp() {
   session_open_ = true;
 }
 
-void HandlerTest::close_session() {
+void HandlerTest::CloseSession() {
   if (session_open_) {
     session_open_ = false;
     EXPECT_EQ(session_.ft->Close(&session_, nullptr, nullptr), MI_RESULT_OK);
   }
 }
 
-void HandlerTest::close_application() {
+void HandlerTest::CloseApplication() {
   if (application_open_) {
     application_open_ = false;
     EXPECT_EQ(application_.ft->Close(&application_), MI_RESULT_OK);
@@ -192,8 +192,8 @@ void HandlerTest::close_application() {
 }
 
 void HandlerTest::TearDown() {
-  close_session();
-  close_application();
+  CloseSession();
+  CloseApplication();
   // Releases complete when the last callback returns, which may trail the test's final step
   // by a moment; there is no condition to wait on from outside, so poll briefly.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -211,20 +211,20 @@ void HandlerTest::enumerate(TestOperation& op, const char* class_name, MI_Uint32
                                   &op.callbacks, &op.handle);
 }
 
-MiconformOperationRecord HandlerTest::operation_record(uint32_t index) {
+MiconformOperationRecord HandlerTest::OperationRecord(uint32_t index) {
   MiconformOperationRecord record{};
   EXPECT_EQ(miconform_handler_operation_record(index, &record), 0);
   return record;
 }
 
-MiconformSessionRecord HandlerTest::session_record(uint32_t index) {
+MiconformSessionRecord HandlerTest::SessionRecord(uint32_t index) {
   MiconformSessionRecord record{};
   EXPECT_EQ(miconform_handler_session_record(index, &record), 0);
   return record;
 }
 
-bool HandlerTest::wait_record(uint32_t index,
-                              const std::function<bool(const MiconformOperationRecord&)>& pred) {
+bool HandlerTest::WaitRecord(uint32_t index,
+                             const std::function<bool(const MiconformOperationRecord&)>& pred) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   for (;;) {
     MiconformOperationRecord record{};
@@ -238,7 +238,7 @@ bool HandlerTest::wait_record(uint32_t index,
   }
 }
 
-MiconformScript script_from(const char* text) {
+MiconformScript ScriptFrom(const char* text) {
   MiconformScript script;
   miconform_handler_script_defaults(&script);
   EXPECT_EQ(miconform_handler_parse_script(text, &script), 0) << text;

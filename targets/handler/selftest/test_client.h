@@ -63,13 +63,13 @@ class TestOperation {
   MI_Result close();
 
   std::vector<Event> events() const;
-  size_t result_count() const;
-  size_t final_count() const;
+  size_t ResultCount() const;
+  size_t FinalCount() const;
   // Waits (condition variable, generous timeout) until pred(events) holds.
-  bool wait_until(const std::function<bool(const std::vector<Event>&)>& pred,
-                  std::chrono::milliseconds timeout = std::chrono::seconds(20));
-  bool wait_results(size_t count);
-  bool wait_final();
+  bool WaitUntil(const std::function<bool(const std::vector<Event>&)>& pred,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  bool WaitResults(size_t count);
+  bool WaitFinal();
 
   // Called by the static callbacks.
   void record(Event event);
@@ -91,13 +91,12 @@ class HandlerTest : public ::testing::Test {
   // Starts an EnumerateInstances with className `class_name`.
   void enumerate(TestOperation& op, const char* class_name,
                  MI_Uint32 flags = MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS);
-  MiconformOperationRecord operation_record(uint32_t index);
-  MiconformSessionRecord session_record(uint32_t index);
+  MiconformOperationRecord OperationRecord(uint32_t index);
+  MiconformSessionRecord SessionRecord(uint32_t index);
   // Polls the record until pred holds (records have no condition to wait on).
-  bool wait_record(uint32_t index,
-                   const std::function<bool(const MiconformOperationRecord&)>& pred);
-  void close_session();
-  void close_application();
+  bool WaitRecord(uint32_t index, const std::function<bool(const MiconformOperationRecord&)>& pred);
+  void CloseSession();
+  void CloseApplication();
 
   MI_Application application_{};
   MI_Session session_{};
@@ -105,7 +104,7 @@ class HandlerTest : public ::testing::Test {
   bool application_open_ = false;
 };
 
-MiconformScript script_from(const char* text);
+MiconformScript ScriptFrom(const char* text);
 
 // A session-close completion callback that records its calls, context and thread.
 struct Completion {

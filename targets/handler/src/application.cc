@@ -12,88 +12,87 @@
 namespace miconform::handler {
 namespace {
 
-MI_Result close_application(MI_Application* application);
+MI_Result CloseApplication(MI_Application* application);
 
-bool application_id_of(const MI_Application* application, uint64_t* id);
+bool ApplicationIdOf(const MI_Application* application, uint64_t* id);
 
-MI_Result new_session_slot(MI_Application* application, const MI_Char*, const MI_Char*,
-                           MI_DestinationOptions*, MI_SessionCallbacks*,
-                           MI_Instance** extended_error, MI_Session* session) {
+MI_Result NewSessionSlot(MI_Application* application, const MI_Char*, const MI_Char*,
+                         MI_DestinationOptions*, MI_SessionCallbacks*, MI_Instance** extended_error,
+                         MI_Session* session) {
   if (extended_error) {
     *extended_error = nullptr;
   }
   uint64_t id = 0;
-  if (!application_id_of(application, &id) || !session) {
+  if (!ApplicationIdOf(application, &id) || !session) {
     return MI_RESULT_INVALID_PARAMETER;
   }
-  return new_session(id, session);
+  return NewSession(id, session);
 }
 
-MI_Result new_hosted_provider(MI_Application*, const MI_Char*, const MI_Char*, MI_MainFunction,
-                              MI_Instance** extended_error, MI_HostedProvider*) {
+MI_Result NewHostedProvider(MI_Application*, const MI_Char*, const MI_Char*, MI_MainFunction,
+                            MI_Instance** extended_error, MI_HostedProvider*) {
   if (extended_error) {
     *extended_error = nullptr;
   }
   return MI_RESULT_NOT_SUPPORTED;
 }
 
-MI_Result new_instance(MI_Application*, const MI_Char*, const MI_ClassDecl*, MI_Instance**) {
+MI_Result NewInstance(MI_Application*, const MI_Char*, const MI_ClassDecl*, MI_Instance**) {
   return MI_RESULT_NOT_SUPPORTED;
 }
 
-MI_Result new_destination_options_slot(MI_Application* application,
-                                       MI_DestinationOptions* options) {
+MI_Result NewDestinationOptionsSlot(MI_Application* application, MI_DestinationOptions* options) {
   uint64_t id = 0;
-  if (!application_id_of(application, &id)) {
+  if (!ApplicationIdOf(application, &id)) {
     return MI_RESULT_INVALID_PARAMETER;
   }
-  return new_destination_options(options);
+  return NewDestinationOptions(options);
 }
 
-MI_Result new_operation_options(MI_Application*, MI_Boolean, MI_OperationOptions*) {
+MI_Result NewOperationOptions(MI_Application*, MI_Boolean, MI_OperationOptions*) {
   return MI_RESULT_NOT_SUPPORTED;
 }
 
-MI_Result new_subscription_delivery_options(MI_Application*, MI_SubscriptionDeliveryType,
-                                            MI_SubscriptionDeliveryOptions*) {
+MI_Result NewSubscriptionDeliveryOptions(MI_Application*, MI_SubscriptionDeliveryType,
+                                         MI_SubscriptionDeliveryOptions*) {
   return MI_RESULT_NOT_SUPPORTED;
 }
 
-MI_Result new_serializer(MI_Application*, MI_Uint32, MI_Char*, MI_Serializer*) {
+MI_Result NewSerializer(MI_Application*, MI_Uint32, MI_Char*, MI_Serializer*) {
   return MI_RESULT_NOT_SUPPORTED;
 }
 
-MI_Result new_deserializer(MI_Application*, MI_Uint32, MI_Char*, MI_Deserializer*) {
+MI_Result NewDeserializer(MI_Application*, MI_Uint32, MI_Char*, MI_Deserializer*) {
   return MI_RESULT_NOT_SUPPORTED;
 }
 
-MI_Result new_instance_from_class(MI_Application*, const MI_Char*, const MI_Class*, MI_Instance**) {
+MI_Result NewInstanceFromClass(MI_Application*, const MI_Char*, const MI_Class*, MI_Instance**) {
   return MI_RESULT_NOT_SUPPORTED;
 }
 
-MI_Result new_class(MI_Application*, const MI_ClassDecl*, const MI_Char*, const MI_Char*,
-                    MI_Class**) {
+MI_Result NewClass(MI_Application*, const MI_ClassDecl*, const MI_Char*, const MI_Char*,
+                   MI_Class**) {
   return MI_RESULT_NOT_SUPPORTED;
 }
 
 const MI_ApplicationFT kApplicationTable = {
-    close_application,
-    new_session_slot,
-    new_hosted_provider,
-    new_instance,
-    new_destination_options_slot,
-    new_operation_options,
-    new_subscription_delivery_options,
-    new_serializer,
-    new_deserializer,
-    new_instance_from_class,
-    new_class,
+    CloseApplication,
+    NewSessionSlot,
+    NewHostedProvider,
+    NewInstance,
+    NewDestinationOptionsSlot,
+    NewOperationOptions,
+    NewSubscriptionDeliveryOptions,
+    NewSerializer,
+    NewDeserializer,
+    NewInstanceFromClass,
+    NewClass,
 };
 
 // Application handles are not tied to a generation: an application outlives resets.
-bool application_id_of(const MI_Application* application, uint64_t* id) {
+bool ApplicationIdOf(const MI_Application* application, uint64_t* id) {
   if (!application || application->ft != &kApplicationTable ||
-      application->reserved2 != handle_tag(HandleKind::application, 0) ||
+      application->reserved2 != HandleTag(HandleKind::application, 0) ||
       application->reserved1 == 0) {
     return false;
   }
@@ -104,30 +103,30 @@ bool application_id_of(const MI_Application* application, uint64_t* id) {
 // Stops the application's operations (a well-behaved client has closed them all already; the
 // rest must not keep a thread alive) and joins every thread serving the application, so the
 // client may unload the library when this returns.
-MI_Result close_application(MI_Application* application) {
+MI_Result CloseApplication(MI_Application* application) {
   uint64_t id = 0;
-  if (!application_id_of(application, &id)) {
+  if (!ApplicationIdOf(application, &id)) {
     return MI_RESULT_INVALID_PARAMETER;
   }
   {
     State& s = state();
     std::lock_guard lock(s.mu);
     ++s.application_close_count;
-    if (in_handler_callback()) {
-      finding_locked(FindingKind::application_closed_in_callback,
-                     "application " + std::to_string(id) + ": Close [inside a handler callback]");
+    if (IsInHandlerCallback()) {
+      FindingLocked(FindingKind::application_closed_in_callback,
+                    "application " + std::to_string(id) + ": Close [inside a handler callback]");
     }
-    abandon_application_operations(id);
+    AbandonApplicationOperations(id);
   }
-  join_application_threads(id);
+  JoinApplicationThreads(id);
   return MI_RESULT_OK;
 }
 
 }  // namespace
 
-void fill_application_handle(MI_Application* out, uint64_t application_id) {
+void FillApplicationHandle(MI_Application* out, uint64_t application_id) {
   out->reserved1 = application_id;
-  out->reserved2 = handle_tag(HandleKind::application, 0);
+  out->reserved2 = HandleTag(HandleKind::application, 0);
   out->ft = &kApplicationTable;
 }
 
@@ -150,7 +149,7 @@ extern "C" MI_Result MiconformHandlerInit(MI_Uint32 flags, const MI_Char*,
     }
     id = s.next_application_id++;
   }
-  fill_application_handle(application, id);
+  FillApplicationHandle(application, id);
   return MI_RESULT_OK;
 }
 
@@ -163,8 +162,8 @@ extern "C" MI_Result miconform_handler_init_unsplit(MI_Uint32 flags, const MI_Ch
   using namespace miconform::handler;
   {
     std::lock_guard lock(state().mu);
-    finding_locked(FindingKind::entry_point_unsplit,
-                   "entry point called as \"MiconformHandlerInit,1,0\"");
+    FindingLocked(FindingKind::entry_point_unsplit,
+                  "entry point called as \"MiconformHandlerInit,1,0\"");
   }
   return MiconformHandlerInit(flags, id, extendedError, application);
 }

@@ -10,7 +10,7 @@
 namespace miconform::handler {
 
 // Fills an application handle for application id.
-void fill_application_handle(MI_Application* out, uint64_t application_id);
+void FillApplicationHandle(MI_Application* out, uint64_t application_id);
 
 }  // namespace miconform::handler
 

@@ -11,7 +11,7 @@ namespace miconform::handler {
 
 using SteadyClock = std::chrono::steady_clock;
 
-inline uint64_t monotonic_ns() {
+inline uint64_t MonotonicNs() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);

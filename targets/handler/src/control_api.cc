@@ -16,7 +16,7 @@ extern "C" {
 void miconform_handler_set_default_script(const MiconformScript* script) {
   State& s = state();
   std::lock_guard lock(s.mu);
-  s.default_script = script ? *script : default_script_values();
+  s.default_script = script ? *script : DefaultScriptValues();
 }
 
 void miconform_handler_set_script(const char* name, const MiconformScript* script) {
@@ -34,7 +34,7 @@ void miconform_handler_set_script(const char* name, const MiconformScript* scrip
 
 void miconform_handler_script_defaults(MiconformScript* script) {
   if (script) {
-    *script = default_script_values();
+    *script = DefaultScriptValues();
   }
 }
 
@@ -43,7 +43,7 @@ int miconform_handler_parse_script(const char* text, MiconformScript* script) {
     return -1;
   }
   std::string error;
-  return parse_script(text, script, &error) ? 0 : -1;
+  return ParseScript(text, script, &error) ? 0 : -1;
 }
 
 uint32_t miconform_handler_operation_count(void) {
@@ -111,26 +111,26 @@ int miconform_handler_reset(void) {
     return -1;
   }
   ++s.generation;
-  s.default_script = default_script_values();
+  s.default_script = DefaultScriptValues();
   s.scripts.clear();
   s.operation_records.clear();
   s.session_records.clear();
   s.initialize_count = 0;
   s.application_close_count = 0;
   s.total_cancels = 0;
-  forget_findings_locked();
+  ForgetFindingsLocked();
   s.cv.notify_all();
   return 0;
 }
 
 uint32_t miconform_handler_integration_finding_count(void) {
   std::lock_guard lock(state().mu);
-  return finding_count_locked();
+  return FindingCountLocked();
 }
 
 int miconform_handler_integration_finding(uint32_t index, MiconformIntegrationFinding* out) {
   std::lock_guard lock(state().mu);
-  return copy_finding_locked(index, out) ? 0 : -1;
+  return CopyFindingLocked(index, out) ? 0 : -1;
 }
 
 }  // extern "C"

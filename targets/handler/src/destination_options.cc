@@ -65,9 +65,9 @@ struct Store {
 
 const MI_DestinationOptionsFT& table();
 
-Store* store_of(const MI_DestinationOptions* options) {
+Store* StoreOf(const MI_DestinationOptions* options) {
   if (!options || options->ft != &table() ||
-      options->reserved1 != static_cast<MI_Uint64>(handle_tag(HandleKind::destination, 0)) ||
+      options->reserved1 != static_cast<MI_Uint64>(HandleTag(HandleKind::destination, 0)) ||
       options->reserved2 == 0) {
     return nullptr;
   }
@@ -75,13 +75,13 @@ Store* store_of(const MI_DestinationOptions* options) {
 }
 
 void attach(MI_DestinationOptions* options, Store* store) {
-  options->reserved1 = static_cast<MI_Uint64>(handle_tag(HandleKind::destination, 0));
+  options->reserved1 = static_cast<MI_Uint64>(HandleTag(HandleKind::destination, 0));
   options->reserved2 = reinterpret_cast<ptrdiff_t>(store);
   options->ft = &table();
 }
 
-void delete_options(MI_DestinationOptions* options) {
-  Store* store = store_of(options);
+void DeleteOptions(MI_DestinationOptions* options) {
+  Store* store = StoreOf(options);
   if (!store) {
     return;
   }
@@ -91,9 +91,9 @@ void delete_options(MI_DestinationOptions* options) {
   options->ft = nullptr;
 }
 
-MI_Result set_string(MI_DestinationOptions* options, const MI_Char* name, const MI_Char* value,
-                     MI_Uint32 flags) {
-  Store* store = store_of(options);
+MI_Result SetString(MI_DestinationOptions* options, const MI_Char* name, const MI_Char* value,
+                    MI_Uint32 flags) {
+  Store* store = StoreOf(options);
   if (!store || !name || !value) {
     return MI_RESULT_INVALID_PARAMETER;
   }
@@ -106,9 +106,9 @@ MI_Result set_string(MI_DestinationOptions* options, const MI_Char* name, const 
   return MI_RESULT_OK;
 }
 
-MI_Result set_number(MI_DestinationOptions* options, const MI_Char* name, MI_Uint32 value,
-                     MI_Uint32 flags) {
-  Store* store = store_of(options);
+MI_Result SetNumber(MI_DestinationOptions* options, const MI_Char* name, MI_Uint32 value,
+                    MI_Uint32 flags) {
+  Store* store = StoreOf(options);
   if (!store || !name) {
     return MI_RESULT_INVALID_PARAMETER;
   }
@@ -121,9 +121,9 @@ MI_Result set_number(MI_DestinationOptions* options, const MI_Char* name, MI_Uin
   return MI_RESULT_OK;
 }
 
-MI_Result add_credentials(MI_DestinationOptions* options, const MI_Char* name,
-                          const MI_UserCredentials* credentials, MI_Uint32) {
-  Store* store = store_of(options);
+MI_Result AddCredentials(MI_DestinationOptions* options, const MI_Char* name,
+                         const MI_UserCredentials* credentials, MI_Uint32) {
+  Store* store = StoreOf(options);
   if (!store || !name || !credentials) {
     return MI_RESULT_INVALID_PARAMETER;
   }
@@ -132,9 +132,9 @@ MI_Result add_credentials(MI_DestinationOptions* options, const MI_Char* name,
   return MI_RESULT_OK;
 }
 
-MI_Result get_string(const MI_DestinationOptions* options, const MI_Char* name,
-                     const MI_Char** value, MI_Uint32* index, MI_Uint32* flags) {
-  Store* store = store_of(options);
+MI_Result GetString(const MI_DestinationOptions* options, const MI_Char* name,
+                    const MI_Char** value, MI_Uint32* index, MI_Uint32* flags) {
+  Store* store = StoreOf(options);
   if (!store || !name || !value) {
     return MI_RESULT_INVALID_PARAMETER;
   }
@@ -151,9 +151,9 @@ MI_Result get_string(const MI_DestinationOptions* options, const MI_Char* name,
   return MI_RESULT_OK;
 }
 
-MI_Result get_number(const MI_DestinationOptions* options, const MI_Char* name, MI_Uint32* value,
-                     MI_Uint32* index, MI_Uint32* flags) {
-  Store* store = store_of(options);
+MI_Result GetNumber(const MI_DestinationOptions* options, const MI_Char* name, MI_Uint32* value,
+                    MI_Uint32* index, MI_Uint32* flags) {
+  Store* store = StoreOf(options);
   if (!store || !name || !value) {
     return MI_RESULT_INVALID_PARAMETER;
   }
@@ -170,8 +170,8 @@ MI_Result get_number(const MI_DestinationOptions* options, const MI_Char* name, 
   return MI_RESULT_OK;
 }
 
-MI_Result get_option_count(const MI_DestinationOptions* options, MI_Uint32* count) {
-  Store* store = store_of(options);
+MI_Result GetOptionCount(const MI_DestinationOptions* options, MI_Uint32* count) {
+  Store* store = StoreOf(options);
   if (!store || !count) {
     return MI_RESULT_INVALID_PARAMETER;
   }
@@ -182,7 +182,7 @@ MI_Result get_option_count(const MI_DestinationOptions* options, MI_Uint32* coun
 
 // MI_Value is a union whose members all start at offset 0, so a string option is reported by
 // writing its pointer there and a number option by writing its MI_Uint32 there.
-void write_value(const Option& option, MI_Value* value, MI_Type* type) {
+void WriteValue(const Option& option, MI_Value* value, MI_Type* type) {
   if (type) *type = option.is_string ? kTypeString : kTypeUint32;
   if (!value) {
     return;
@@ -195,9 +195,9 @@ void write_value(const Option& option, MI_Value* value, MI_Type* type) {
   }
 }
 
-MI_Result get_option_at(const MI_DestinationOptions* options, MI_Uint32 index, const MI_Char** name,
-                        MI_Value* value, MI_Type* type, MI_Uint32* flags) {
-  Store* store = store_of(options);
+MI_Result GetOptionAt(const MI_DestinationOptions* options, MI_Uint32 index, const MI_Char** name,
+                      MI_Value* value, MI_Type* type, MI_Uint32* flags) {
+  Store* store = StoreOf(options);
   if (!store) {
     return MI_RESULT_INVALID_PARAMETER;
   }
@@ -207,14 +207,14 @@ MI_Result get_option_at(const MI_DestinationOptions* options, MI_Uint32 index, c
   }
   const Option& option = store->options[index];
   if (name) *name = option.name.c_str();
-  write_value(option, value, type);
+  WriteValue(option, value, type);
   if (flags) *flags = option.flags;
   return MI_RESULT_OK;
 }
 
-MI_Result get_option(const MI_DestinationOptions* options, const MI_Char* name, MI_Value* value,
-                     MI_Type* type, MI_Uint32* index, MI_Uint32* flags) {
-  Store* store = store_of(options);
+MI_Result GetOption(const MI_DestinationOptions* options, const MI_Char* name, MI_Value* value,
+                    MI_Type* type, MI_Uint32* index, MI_Uint32* flags) {
+  Store* store = StoreOf(options);
   if (!store || !name) {
     return MI_RESULT_INVALID_PARAMETER;
   }
@@ -223,13 +223,13 @@ MI_Result get_option(const MI_DestinationOptions* options, const MI_Char* name, 
   if (!option) {
     return MI_RESULT_NOT_FOUND;
   }
-  write_value(*option, value, type);
+  WriteValue(*option, value, type);
   if (flags) *flags = option->flags;
   return MI_RESULT_OK;
 }
 
-MI_Result get_credentials_count(const MI_DestinationOptions* options, MI_Uint32* count) {
-  Store* store = store_of(options);
+MI_Result GetCredentialsCount(const MI_DestinationOptions* options, MI_Uint32* count) {
+  Store* store = StoreOf(options);
   if (!store || !count) {
     return MI_RESULT_INVALID_PARAMETER;
   }
@@ -238,19 +238,18 @@ MI_Result get_credentials_count(const MI_DestinationOptions* options, MI_Uint32*
   return MI_RESULT_OK;
 }
 
-MI_Result get_credentials_at(const MI_DestinationOptions* options, MI_Uint32, const MI_Char**,
-                             MI_UserCredentials*, MI_Uint32*) {
-  return store_of(options) ? MI_RESULT_NOT_SUPPORTED : MI_RESULT_INVALID_PARAMETER;
+MI_Result GetCredentialsAt(const MI_DestinationOptions* options, MI_Uint32, const MI_Char**,
+                           MI_UserCredentials*, MI_Uint32*) {
+  return StoreOf(options) ? MI_RESULT_NOT_SUPPORTED : MI_RESULT_INVALID_PARAMETER;
 }
 
-MI_Result get_credentials_password_at(const MI_DestinationOptions* options, MI_Uint32,
-                                      const MI_Char**, MI_Char*, MI_Uint32, MI_Uint32*,
-                                      MI_Uint32*) {
-  return store_of(options) ? MI_RESULT_NOT_SUPPORTED : MI_RESULT_INVALID_PARAMETER;
+MI_Result GetCredentialsPasswordAt(const MI_DestinationOptions* options, MI_Uint32, const MI_Char**,
+                                   MI_Char*, MI_Uint32, MI_Uint32*, MI_Uint32*) {
+  return StoreOf(options) ? MI_RESULT_NOT_SUPPORTED : MI_RESULT_INVALID_PARAMETER;
 }
 
-MI_Result clone_options(const MI_DestinationOptions* self, MI_DestinationOptions* copy) {
-  Store* store = store_of(self);
+MI_Result CloneOptions(const MI_DestinationOptions* self, MI_DestinationOptions* copy) {
+  Store* store = StoreOf(self);
   if (!store || !copy) {
     return MI_RESULT_INVALID_PARAMETER;
   }
@@ -258,9 +257,9 @@ MI_Result clone_options(const MI_DestinationOptions* self, MI_DestinationOptions
   return MI_RESULT_OK;
 }
 
-MI_Result set_interval(MI_DestinationOptions* options, const MI_Char* name,
-                       const MI_Interval* value, MI_Uint32) {
-  Store* store = store_of(options);
+MI_Result SetInterval(MI_DestinationOptions* options, const MI_Char* name, const MI_Interval* value,
+                      MI_Uint32) {
+  Store* store = StoreOf(options);
   if (!store || !name || !value) {
     return MI_RESULT_INVALID_PARAMETER;
   }
@@ -269,9 +268,9 @@ MI_Result set_interval(MI_DestinationOptions* options, const MI_Char* name,
   return MI_RESULT_OK;
 }
 
-MI_Result get_interval(const MI_DestinationOptions* options, const MI_Char* name, MI_Interval*,
-                       MI_Uint32*, MI_Uint32*) {
-  Store* store = store_of(options);
+MI_Result GetInterval(const MI_DestinationOptions* options, const MI_Char* name, MI_Interval*,
+                      MI_Uint32*, MI_Uint32*) {
+  Store* store = StoreOf(options);
   if (!store || !name) {
     return MI_RESULT_INVALID_PARAMETER;
   }
@@ -285,18 +284,17 @@ MI_Result get_interval(const MI_DestinationOptions* options, const MI_Char* name
 }
 
 const MI_DestinationOptionsFT kTable = {
-    delete_options,        set_string,         set_number,
-    add_credentials,       get_string,         get_number,
-    get_option_count,      get_option_at,      get_option,
-    get_credentials_count, get_credentials_at, get_credentials_password_at,
-    clone_options,         set_interval,       get_interval,
+    DeleteOptions, SetString,           SetNumber,        AddCredentials,
+    GetString,     GetNumber,           GetOptionCount,   GetOptionAt,
+    GetOption,     GetCredentialsCount, GetCredentialsAt, GetCredentialsPasswordAt,
+    CloneOptions,  SetInterval,         GetInterval,
 };
 
 const MI_DestinationOptionsFT& table() { return kTable; }
 
 }  // namespace
 
-MI_Result new_destination_options(MI_DestinationOptions* options) {
+MI_Result NewDestinationOptions(MI_DestinationOptions* options) {
   if (!options) {
     return MI_RESULT_INVALID_PARAMETER;
   }

@@ -13,7 +13,7 @@
 namespace miconform::handler {
 
 // Fills *options with a new, empty options object owned by the handle (freed by its Delete).
-MI_Result new_destination_options(MI_DestinationOptions* options);
+MI_Result NewDestinationOptions(MI_DestinationOptions* options);
 
 }  // namespace miconform::handler
 

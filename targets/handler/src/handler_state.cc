@@ -13,10 +13,10 @@ struct StateHolder {
   State* state = nullptr;
   StateHolder() {
     state = new State;
-    state->default_script = default_script_values();
+    state->default_script = DefaultScriptValues();
   }
   ~StateHolder() {
-    if (threads_quiescent()) {
+    if (ThreadsQuiescent()) {
       delete state;
     }
   }
@@ -25,7 +25,7 @@ struct StateHolder {
 }  // namespace
 
 State& state() {
-  static const bool registry_first = (ensure_thread_registry(), true);
+  static const bool registry_first = (EnsureThreadRegistry(), true);
   (void)registry_first;
   static StateHolder holder;
   return *holder.state;

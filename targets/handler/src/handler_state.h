@@ -61,7 +61,7 @@ enum class HandleKind : uint32_t {
   destination = 0x44535431,  // "DST1"
 };
 
-inline ptrdiff_t handle_tag(HandleKind kind, uint64_t generation) {
+inline ptrdiff_t HandleTag(HandleKind kind, uint64_t generation) {
   return static_cast<ptrdiff_t>((static_cast<uint64_t>(kind) << 32) | (generation & 0xffffffffu));
 }
 

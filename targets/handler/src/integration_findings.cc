@@ -42,7 +42,7 @@ Log& log() {
 
 thread_local int callback_depth = 0;
 
-const char* kind_name(FindingKind kind) {
+const char* KindName(FindingKind kind) {
   switch (kind) {
     case FindingKind::acknowledged_after_close: return "acknowledged_after_close";
     case FindingKind::operation_call_after_close: return "operation_call_after_close";
@@ -58,7 +58,7 @@ const char* kind_name(FindingKind kind) {
 }
 
 // The duty, in one sentence: what the client did and why a transport cares.
-const char* what_of(FindingKind kind) {
+const char* WhatOf(FindingKind kind) {
   switch (kind) {
     case FindingKind::acknowledged_after_close:
       return "The client acknowledged a result after it had called the handler operation's "
@@ -100,7 +100,7 @@ void append(History& history, const std::string& call) {
   }
 }
 
-std::string lines_of(const History& history) {
+std::string LinesOf(const History& history) {
   std::string text;
   if (history.dropped > 0) {
     text = "(" + std::to_string(history.dropped) + " earlier calls not kept)\n";
@@ -130,7 +130,7 @@ void record(FindingKind kind, uint64_t object, const std::string& calls) {
   l.findings.push_back(Finding{kind, calls, 1});
 }
 
-void copy_text(char* out, size_t size, const std::string& text) {
+void CopyText(char* out, size_t size, const std::string& text) {
   const size_t n = std::min(size - 1, text.size());
   std::memcpy(out, text.data(), n);
   out[n] = '\0';
@@ -138,49 +138,49 @@ void copy_text(char* out, size_t size, const std::string& text) {
 
 }  // namespace
 
-void note_operation_call_locked(uint64_t operation_id, const std::string& call) {
+void NoteOperationCallLocked(uint64_t operation_id, const std::string& call) {
   append(log().operations[operation_id], "operation " + std::to_string(operation_id) + ": " + call);
 }
 
-void note_session_call_locked(uint64_t session_id, const std::string& call) {
+void NoteSessionCallLocked(uint64_t session_id, const std::string& call) {
   append(log().sessions[session_id], "session " + std::to_string(session_id) + ": " + call);
 }
 
-void operation_finding_locked(FindingKind kind, uint64_t operation_id, const std::string& call) {
-  note_operation_call_locked(operation_id, call);
-  record(kind, operation_id, lines_of(log().operations[operation_id]));
+void OperationFindingLocked(FindingKind kind, uint64_t operation_id, const std::string& call) {
+  NoteOperationCallLocked(operation_id, call);
+  record(kind, operation_id, LinesOf(log().operations[operation_id]));
 }
 
-void session_finding_locked(FindingKind kind, uint64_t session_id, const std::string& call) {
-  note_session_call_locked(session_id, call);
-  record(kind, session_id, lines_of(log().sessions[session_id]));
+void SessionFindingLocked(FindingKind kind, uint64_t session_id, const std::string& call) {
+  NoteSessionCallLocked(session_id, call);
+  record(kind, session_id, LinesOf(log().sessions[session_id]));
 }
 
-void finding_locked(FindingKind kind, const std::string& calls) { record(kind, 0, calls); }
+void FindingLocked(FindingKind kind, const std::string& calls) { record(kind, 0, calls); }
 
 InHandlerCallback::InHandlerCallback() { ++callback_depth; }
 
 InHandlerCallback::~InHandlerCallback() { --callback_depth; }
 
-bool in_handler_callback() { return callback_depth > 0; }
+bool IsInHandlerCallback() { return callback_depth > 0; }
 
-uint32_t finding_count_locked() { return static_cast<uint32_t>(log().findings.size()); }
+uint32_t FindingCountLocked() { return static_cast<uint32_t>(log().findings.size()); }
 
-bool copy_finding_locked(uint32_t index, MiconformIntegrationFinding* out) {
+bool CopyFindingLocked(uint32_t index, MiconformIntegrationFinding* out) {
   const Log& l = log();
   if (!out || index >= l.findings.size()) {
     return false;
   }
   const Finding& finding = l.findings[index];
   *out = MiconformIntegrationFinding{};
-  copy_text(out->kind, sizeof out->kind, kind_name(finding.kind));
-  copy_text(out->what, sizeof out->what, what_of(finding.kind));
-  copy_text(out->calls, sizeof out->calls, finding.calls);
+  CopyText(out->kind, sizeof out->kind, KindName(finding.kind));
+  CopyText(out->what, sizeof out->what, WhatOf(finding.kind));
+  CopyText(out->calls, sizeof out->calls, finding.calls);
   out->occurrences = finding.occurrences;
   return true;
 }
 
-void forget_findings_locked() {
+void ForgetFindingsLocked() {
   Log& l = log();
   l.operations.clear();
   l.sessions.clear();

@@ -32,15 +32,15 @@ enum class FindingKind {
 
 // Appends one call to an operation's or session's history (bounded: the oldest calls are
 // dropped and counted). A call made from inside one of the handler's callbacks says so.
-void note_operation_call_locked(uint64_t operation_id, const std::string& call);
-void note_session_call_locked(uint64_t session_id, const std::string& call);
+void NoteOperationCallLocked(uint64_t operation_id, const std::string& call);
+void NoteSessionCallLocked(uint64_t session_id, const std::string& call);
 
 // Notes `call` in the object's history and records `kind`: the first occurrence keeps the
 // object's history as the finding's calls, later ones only count.
-void operation_finding_locked(FindingKind kind, uint64_t operation_id, const std::string& call);
-void session_finding_locked(FindingKind kind, uint64_t session_id, const std::string& call);
+void OperationFindingLocked(FindingKind kind, uint64_t operation_id, const std::string& call);
+void SessionFindingLocked(FindingKind kind, uint64_t session_id, const std::string& call);
 // A finding about no operation or session; `calls` is what showed it.
-void finding_locked(FindingKind kind, const std::string& calls);
+void FindingLocked(FindingKind kind, const std::string& calls);
 
 // Marks this thread as inside one of the handler's callbacks to the client for its lifetime
 // (operation callbacks and session-close completions).
@@ -51,12 +51,12 @@ class InHandlerCallback {
   InHandlerCallback(const InHandlerCallback&) = delete;
   InHandlerCallback& operator=(const InHandlerCallback&) = delete;
 };
-bool in_handler_callback();
+bool IsInHandlerCallback();
 
 // Control API helpers: the findings so far, and forgetting them with the records (reset).
-uint32_t finding_count_locked();
-bool copy_finding_locked(uint32_t index, MiconformIntegrationFinding* out);
-void forget_findings_locked();
+uint32_t FindingCountLocked();
+bool CopyFindingLocked(uint32_t index, MiconformIntegrationFinding* out);
+void ForgetFindingsLocked();
 
 }  // namespace miconform::handler
 

@@ -33,26 +33,26 @@ constexpr const char* kScriptedFailureText = "miconform handler: scripted final 
 
 enum class Driver { handler_thread, caller_start, caller_ack, caller_cancel };
 
-MI_Result close_operation(MI_Operation* handle);
-MI_Result cancel_operation(MI_Operation* handle, MI_CancellationReason reason);
-MI_Result get_session(MI_Operation* handle, MI_Session* session);
-MI_Result pull_instance(MI_Operation*, const MI_Instance**, MI_Boolean*, MI_Result*,
-                        const MI_Char**, const MI_Instance**);
-MI_Result pull_indication(MI_Operation*, const MI_Instance**, const MI_Char**, const MI_Char**,
-                          MI_Boolean*, MI_Result*, const MI_Char**, const MI_Instance**);
-MI_Result pull_class(MI_Operation*, const MI_Class**, MI_Boolean*, MI_Result*, const MI_Char**,
-                     const MI_Instance**);
-MI_Result acknowledge_result(MI_Operation* handle);
+MI_Result CloseOperation(MI_Operation* handle);
+MI_Result CancelOperation(MI_Operation* handle, MI_CancellationReason reason);
+MI_Result GetSession(MI_Operation* handle, MI_Session* session);
+MI_Result PullInstance(MI_Operation*, const MI_Instance**, MI_Boolean*, MI_Result*, const MI_Char**,
+                       const MI_Instance**);
+MI_Result PullIndication(MI_Operation*, const MI_Instance**, const MI_Char**, const MI_Char**,
+                         MI_Boolean*, MI_Result*, const MI_Char**, const MI_Instance**);
+MI_Result PullClass(MI_Operation*, const MI_Class**, MI_Boolean*, MI_Result*, const MI_Char**,
+                    const MI_Instance**);
+MI_Result AcknowledgeResult(MI_Operation* handle);
 
 const MI_OperationFT kOperationTable = {
-    close_operation, cancel_operation, get_session, pull_instance, pull_indication, pull_class,
+    CloseOperation, CancelOperation, GetSession, PullInstance, PullIndication, PullClass,
 };
 
-MiconformOperationRecord& record_of(const Operation& op) {
+MiconformOperationRecord& RecordOf(const Operation& op) {
   return state().operation_records[op.id - 1];
 }
 
-void note_event(Operation& op) {
+void NoteEvent(Operation& op) {
   ++op.events;
   state().cv.notify_all();
 }
@@ -62,20 +62,20 @@ void note_event(Operation& op) {
 // the server behind the transport (it never confirms the cancel); the transport then disconnects
 // and still gives the final result (MI_Operation_Cancel: "The client disconnects from the server
 // as soon as possible").
-bool cancel_pending(const Operation& op) { return op.cancel_requested; }
+bool CancelPending(const Operation& op) { return op.cancel_requested; }
 
 // The cancel's final result may be sent now: it is due, and no result is still waiting for its
 // acknowledgement (a transport never sends a result before the previous one was acknowledged).
-bool cancel_due(const Operation& op, SteadyClock::time_point now) {
-  return cancel_pending(op) && !op.awaiting_ack && now >= op.cancel_due;
+bool CancelIsDue(const Operation& op, SteadyClock::time_point now) {
+  return CancelPending(op) && !op.awaiting_ack && now >= op.cancel_due;
 }
 
-size_t depth_on_this_thread(const Operation& op) {
+size_t DepthOnThisThread(const Operation& op) {
   return static_cast<size_t>(std::count(op.callback_threads.begin(), op.callback_threads.end(),
                                         std::this_thread::get_id()));
 }
 
-bool final_acknowledged(const Operation& op) {
+bool FinalAcknowledged(const Operation& op) {
   // Without manual acknowledgement the client owes no ack: the final result counts as
   // acknowledged once its callback has returned. With it, every delivered result must be
   // acknowledged (acks carry no identity, so they are counted).
@@ -85,26 +85,26 @@ bool final_acknowledged(const Operation& op) {
   return op.acks >= op.delivered;
 }
 
-void maybe_release(Operation& op) {
+void MaybeRelease(Operation& op) {
   if (op.released || !op.close_returned || !op.callback_threads.empty()) {
     return;
   }
-  if (op.final_claimed && !final_acknowledged(op)) {
+  if (op.final_claimed && !FinalAcknowledged(op)) {
     return;
   }
   op.released = true;
-  record_of(op).released = 1;
+  RecordOf(op).released = 1;
   op.current_instance.reset();
   op.current_class.reset();
-  note_event(op);
+  NoteEvent(op);
   state().live_operations.erase(op.id);  // every caller holds its own shared_ptr
 }
 
 // Runs one client callback with the lock released, keeping callbacks_in_flight and the list of
 // threads inside this operation's callbacks accurate.
 template <class Call>
-void call_out(std::unique_lock<std::mutex>& lock, Operation& op, Call&& call) {
-  ++record_of(op).callbacks_in_flight;
+void CallOut(std::unique_lock<std::mutex>& lock, Operation& op, Call&& call) {
+  ++RecordOf(op).callbacks_in_flight;
   op.callback_threads.push_back(std::this_thread::get_id());
   lock.unlock();
   {
@@ -112,7 +112,7 @@ void call_out(std::unique_lock<std::mutex>& lock, Operation& op, Call&& call) {
     call();
   }
   lock.lock();
-  --record_of(op).callbacks_in_flight;
+  --RecordOf(op).callbacks_in_flight;
   auto it =
       std::find(op.callback_threads.begin(), op.callback_threads.end(), std::this_thread::get_id());
   if (it != op.callback_threads.end()) {
@@ -122,9 +122,9 @@ void call_out(std::unique_lock<std::mutex>& lock, Operation& op, Call&& call) {
 
 // Waits until `deadline` (none: indefinitely) or until the operation's events change; a pending
 // honoured cancel bounds the wait by its due time.
-void wait_event(std::unique_lock<std::mutex>& lock, Operation& op,
-                std::optional<SteadyClock::time_point> deadline) {
-  if (cancel_pending(op) && !op.awaiting_ack) {
+void WaitEvent(std::unique_lock<std::mutex>& lock, Operation& op,
+               std::optional<SteadyClock::time_point> deadline) {
+  if (CancelPending(op) && !op.awaiting_ack) {
     deadline = deadline ? std::min(*deadline, op.cancel_due) : op.cancel_due;
   }
   const uint64_t seen = op.events;
@@ -136,20 +136,20 @@ void wait_event(std::unique_lock<std::mutex>& lock, Operation& op,
   }
 }
 
-void deliver_message(std::unique_lock<std::mutex>& lock, Operation& op) {
+void DeliverMessage(std::unique_lock<std::mutex>& lock, Operation& op) {
   const uint32_t number = ++op.messages_sent;
   if (!op.callbacks.writeMessage) {
     return;
   }
   const std::string text = "miconform scripted message " + std::to_string(number);
-  note_operation_call_locked(op.id, "writeMessage #" + std::to_string(number));
-  call_out(lock, op, [&] {
+  NoteOperationCallLocked(op.id, "writeMessage #" + std::to_string(number));
+  CallOut(lock, op, [&] {
     op.callbacks.writeMessage(op.handle, op.callbacks.callbackContext, 0, text.c_str());
   });
-  maybe_release(op);
+  MaybeRelease(op);
 }
 
-void deliver_progress(std::unique_lock<std::mutex>& lock, Operation& op) {
+void DeliverProgress(std::unique_lock<std::mutex>& lock, Operation& op) {
   const uint32_t number = ++op.progress_sent;
   if (!op.callbacks.writeProgress) {
     return;
@@ -157,25 +157,25 @@ void deliver_progress(std::unique_lock<std::mutex>& lock, Operation& op) {
   const uint32_t total = op.script.progress;
   const std::string status = "step " + std::to_string(number) + " of " + std::to_string(total);
   const MI_Uint32 percent = static_cast<MI_Uint32>((100ull * number) / total);
-  note_operation_call_locked(op.id, "writeProgress #" + std::to_string(number));
-  call_out(lock, op, [&] {
+  NoteOperationCallLocked(op.id, "writeProgress #" + std::to_string(number));
+  CallOut(lock, op, [&] {
     op.callbacks.writeProgress(op.handle, op.callbacks.callbackContext, "miconform",
                                "scripted operation", status.c_str(), percent, 0);
   });
-  maybe_release(op);
+  MaybeRelease(op);
 }
 
 // The client callback an operation's results go to, as its call history names it.
-const char* result_callback_name(const Operation& op) {
+const char* ResultCallbackName(const Operation& op) {
   if (op.class_results) {
     return "classResult";
   }
   return op.indication_results ? "indicationResult" : "instanceResult";
 }
 
-void deliver_result(std::unique_lock<std::mutex>& lock, Operation& op) {
+void DeliverResult(std::unique_lock<std::mutex>& lock, Operation& op) {
   const uint32_t index = op.results_claimed++;
-  ++record_of(op).results_sent;
+  ++RecordOf(op).results_sent;
   ++op.delivered;
   if (op.manual_ack) {
     op.awaiting_ack = true;
@@ -191,49 +191,49 @@ void deliver_result(std::unique_lock<std::mutex>& lock, Operation& op) {
     op.current_instance.reset(new _MI_Instance{op.id, index});
     instance = op.current_instance.get();
   }
-  note_operation_call_locked(op.id, std::string(result_callback_name(op)) + " #" +
-                                        std::to_string(index + 1) + " (moreResults=1)");
-  call_out(lock, op, [&] {
+  NoteOperationCallLocked(op.id, std::string(ResultCallbackName(op)) + " #" +
+                                     std::to_string(index + 1) + " (moreResults=1)");
+  CallOut(lock, op, [&] {
     if (op.class_results) {
       op.callbacks.classResult(op.handle, op.callbacks.callbackContext, class_result, MI_TRUE,
-                               MI_RESULT_OK, nullptr, nullptr, acknowledge_result);
+                               MI_RESULT_OK, nullptr, nullptr, AcknowledgeResult);
     } else if (op.indication_results) {
       op.callbacks.indicationResult(op.handle, op.callbacks.callbackContext, instance, nullptr,
                                     nullptr, MI_TRUE, MI_RESULT_OK, nullptr, nullptr,
-                                    acknowledge_result);
+                                    AcknowledgeResult);
     } else {
       op.callbacks.instanceResult(op.handle, op.callbacks.callbackContext, instance, MI_TRUE,
-                                  MI_RESULT_OK, nullptr, nullptr, acknowledge_result);
+                                  MI_RESULT_OK, nullptr, nullptr, AcknowledgeResult);
     }
   });
-  maybe_release(op);
+  MaybeRelease(op);
 }
 
-void deliver_final(std::unique_lock<std::mutex>& lock, Operation& op, MI_Result code,
-                   const char* error) {
+void DeliverFinal(std::unique_lock<std::mutex>& lock, Operation& op, MI_Result code,
+                  const char* error) {
   op.final_claimed = true;
   ++op.delivered;
-  MiconformOperationRecord& record = record_of(op);
+  MiconformOperationRecord& record = RecordOf(op);
   ++record.final_sent;
   record.final_result = code;
-  record.final_ns = monotonic_ns();
-  note_event(op);
-  note_operation_call_locked(op.id, std::string(result_callback_name(op)) +
-                                        " final (moreResults=0, " + result_name(code) + ")");
-  call_out(lock, op, [&] {
+  record.final_ns = MonotonicNs();
+  NoteEvent(op);
+  NoteOperationCallLocked(op.id, std::string(ResultCallbackName(op)) + " final (moreResults=0, " +
+                                     NameOfResult(code) + ")");
+  CallOut(lock, op, [&] {
     if (op.class_results) {
       op.callbacks.classResult(op.handle, op.callbacks.callbackContext, nullptr, MI_FALSE, code,
-                               error, nullptr, acknowledge_result);
+                               error, nullptr, AcknowledgeResult);
     } else if (op.indication_results) {
       op.callbacks.indicationResult(op.handle, op.callbacks.callbackContext, nullptr, nullptr,
-                                    nullptr, MI_FALSE, code, error, nullptr, acknowledge_result);
+                                    nullptr, MI_FALSE, code, error, nullptr, AcknowledgeResult);
     } else {
       op.callbacks.instanceResult(op.handle, op.callbacks.callbackContext, nullptr, MI_FALSE, code,
-                                  error, nullptr, acknowledge_result);
+                                  error, nullptr, AcknowledgeResult);
     }
   });
   op.final_returned = true;
-  maybe_release(op);
+  MaybeRelease(op);
 }
 
 // Runs the script as far as `driver` may take it. The handler thread runs it to the end, waiting
@@ -248,40 +248,40 @@ void drive(const std::shared_ptr<Operation>& holder, Driver driver) {
       return;
     }
     const SteadyClock::time_point now = SteadyClock::now();
-    if (cancel_due(op, now)) {
-      deliver_final(lock, op, MI_RESULT_FAILED,
-                    op.script.ignore_cancel ? kDisconnectedText : kCancelledText);
+    if (CancelIsDue(op, now)) {
+      DeliverFinal(lock, op, MI_RESULT_FAILED,
+                   op.script.ignore_cancel ? kDisconnectedText : kCancelledText);
       return;
     }
     // On the caller's thread the cancel's final result is made inside the Cancel call, or,
     // while the client still owes an acknowledgement, inside that acknowledgement's call.
-    if (driver == Driver::caller_cancel || (driver == Driver::caller_ack && cancel_pending(op))) {
+    if (driver == Driver::caller_cancel || (driver == Driver::caller_ack && CancelPending(op))) {
       if (op.awaiting_ack) {
         return;  // the acknowledgement call delivers the final result
       }
-      wait_event(lock, op, std::nullopt);  // bounded by the cancel's due time
+      WaitEvent(lock, op, std::nullopt);  // bounded by the cancel's due time
       continue;
     }
     if (op.messages_sent < op.script.messages) {
-      deliver_message(lock, op);
+      DeliverMessage(lock, op);
       continue;
     }
     if (op.progress_sent < op.script.progress) {
-      deliver_progress(lock, op);
+      DeliverProgress(lock, op);
       continue;
     }
     if (op.awaiting_ack) {
       if (driver != Driver::handler_thread) {
         return;  // the acknowledgement call delivers the next step
       }
-      wait_event(lock, op, std::nullopt);
+      WaitEvent(lock, op, std::nullopt);
       continue;
     }
     const SteadyClock::time_point deadline = now + ms(op.script.result_delay_ms);
     bool interrupted = false;
     while (SteadyClock::now() < deadline) {
-      wait_event(lock, op, deadline);
-      if (op.stopped() || op.awaiting_ack || cancel_due(op, SteadyClock::now())) {
+      WaitEvent(lock, op, deadline);
+      if (op.stopped() || op.awaiting_ack || CancelIsDue(op, SteadyClock::now())) {
         interrupted = true;
         break;
       }
@@ -292,10 +292,10 @@ void drive(const std::shared_ptr<Operation>& holder, Driver driver) {
     // The whole delay elapsed and a result or the final one is delivered next, under this
     // same lock hold: handler.before_result fired.
     if (op.script.result_delay_ms > 0) {
-      ++record_of(op).result_delays_waited;
+      ++RecordOf(op).result_delays_waited;
     }
     if (op.results_claimed < op.script.results || op.script.until_cancelled) {
-      deliver_result(lock, op);
+      DeliverResult(lock, op);
       if (driver != Driver::handler_thread && op.manual_ack) {
         if (!op.deferred_ack) {
           return;
@@ -304,18 +304,18 @@ void drive(const std::shared_ptr<Operation>& holder, Driver driver) {
       }
       continue;
     }
-    deliver_final(lock, op, op.final_code,
-                  op.final_error.empty() ? nullptr : op.final_error.c_str());
+    DeliverFinal(lock, op, op.final_code,
+                 op.final_error.empty() ? nullptr : op.final_error.c_str());
     return;
   }
 }
 
 // The live operation a handle names, or null; *stale_id is set when the handle names an
 // operation of this generation that is no longer live. Call with State::mu held.
-std::shared_ptr<Operation> find_operation_locked(const MI_Operation* handle, uint64_t* stale_id) {
+std::shared_ptr<Operation> FindOperationLocked(const MI_Operation* handle, uint64_t* stale_id) {
   State& s = state();
   if (!handle || handle->ft != &kOperationTable ||
-      handle->reserved2 != handle_tag(HandleKind::operation, s.generation)) {
+      handle->reserved2 != HandleTag(HandleKind::operation, s.generation)) {
     return nullptr;
   }
   auto it = s.live_operations.find(handle->reserved1);
@@ -328,37 +328,37 @@ std::shared_ptr<Operation> find_operation_locked(const MI_Operation* handle, uin
   return nullptr;
 }
 
-MI_Result acknowledge_result(MI_Operation* handle) {
+MI_Result AcknowledgeResult(MI_Operation* handle) {
   State& s = state();
   std::shared_ptr<Operation> op;
   {
     std::lock_guard lock(s.mu);
     uint64_t stale = 0;
-    op = find_operation_locked(handle, &stale);
+    op = FindOperationLocked(handle, &stale);
     if (!op) {
       if (stale) {
         ++s.operation_records[stale - 1].results_acknowledged;
-        operation_finding_locked(FindingKind::acknowledged_after_close, stale,
-                                 "resultAcknowledgement after Close, operation released");
+        OperationFindingLocked(FindingKind::acknowledged_after_close, stale,
+                               "resultAcknowledgement after Close, operation released");
       }
       return MI_RESULT_INVALID_PARAMETER;
     }
     if (op->closed) {
-      operation_finding_locked(FindingKind::acknowledged_after_close, op->id,
-                               "resultAcknowledgement after Close");
+      OperationFindingLocked(FindingKind::acknowledged_after_close, op->id,
+                             "resultAcknowledgement after Close");
     } else {
-      note_operation_call_locked(op->id, "resultAcknowledgement");
+      NoteOperationCallLocked(op->id, "resultAcknowledgement");
     }
     ++op->acks;
-    ++record_of(*op).results_acknowledged;
+    ++RecordOf(*op).results_acknowledged;
     const bool was_awaiting = op->awaiting_ack;
     op->awaiting_ack = false;
-    note_event(*op);
-    maybe_release(*op);
+    NoteEvent(*op);
+    MaybeRelease(*op);
     if (!op->caller_thread || !was_awaiting || op->stopped()) {
       return MI_RESULT_OK;
     }
-    if (depth_on_this_thread(*op) >= kMaxCallerNesting) {
+    if (DepthOnThisThread(*op) >= kMaxCallerNesting) {
       op->deferred_ack = true;
       return MI_RESULT_OK;
     }
@@ -367,37 +367,37 @@ MI_Result acknowledge_result(MI_Operation* handle) {
   return MI_RESULT_OK;
 }
 
-MI_Result cancel_operation(MI_Operation* handle, MI_CancellationReason reason) {
+MI_Result CancelOperation(MI_Operation* handle, MI_CancellationReason reason) {
   State& s = state();
   std::shared_ptr<Operation> op;
   {
     std::lock_guard lock(s.mu);
     uint64_t stale = 0;
-    op = find_operation_locked(handle, &stale);
+    op = FindOperationLocked(handle, &stale);
     if (!op) {
       if (stale) {
         ++s.operation_records[stale - 1].cancel_count;
         ++s.total_cancels;
-        operation_finding_locked(FindingKind::operation_call_after_close, stale,
-                                 "Cancel after Close, operation released");
+        OperationFindingLocked(FindingKind::operation_call_after_close, stale,
+                               "Cancel after Close, operation released");
         s.cv.notify_all();
       }
       return MI_RESULT_INVALID_PARAMETER;
     }
     const std::string call = "Cancel (reason " + std::to_string(reason) + ")";
     if (op->closed) {
-      operation_finding_locked(FindingKind::operation_call_after_close, op->id,
-                               call + " after Close");
+      OperationFindingLocked(FindingKind::operation_call_after_close, op->id,
+                             call + " after Close");
     } else {
-      note_operation_call_locked(op->id, call);
+      NoteOperationCallLocked(op->id, call);
     }
-    MiconformOperationRecord& record = record_of(*op);
+    MiconformOperationRecord& record = RecordOf(*op);
     ++record.cancel_count;
     ++s.total_cancels;
     if (!op->cancel_requested) {
       op->cancel_requested = true;
       op->cancel_due = SteadyClock::now() + ms(op->script.cancel_delay_ms);
-      record.first_cancel_ns = monotonic_ns();
+      record.first_cancel_ns = MonotonicNs();
       record.cancel_reason = reason;
       // handler.before_cancel fires when the handler starts holding the cancel back (a close
       // of the operation may cut the delay short: the slow provider was there all the same).
@@ -405,7 +405,7 @@ MI_Result cancel_operation(MI_Operation* handle, MI_CancellationReason reason) {
         ++record.cancel_delays_waited;
       }
     }
-    note_event(*op);
+    NoteEvent(*op);
     if (!op->caller_thread || !op->has_callbacks || op->stopped()) {
       return MI_RESULT_OK;
     }
@@ -414,30 +414,30 @@ MI_Result cancel_operation(MI_Operation* handle, MI_CancellationReason reason) {
   return MI_RESULT_OK;
 }
 
-MI_Result close_operation(MI_Operation* handle) {
+MI_Result CloseOperation(MI_Operation* handle) {
   State& s = state();
   std::shared_ptr<Operation> op;
   std::unique_lock lock(s.mu);
   uint64_t stale = 0;
-  op = find_operation_locked(handle, &stale);
+  op = FindOperationLocked(handle, &stale);
   if (!op) {
     if (stale) {
       ++s.operation_records[stale - 1].close_count;
-      operation_finding_locked(FindingKind::operation_closed_twice, stale,
-                               "Close again, operation released");
+      OperationFindingLocked(FindingKind::operation_closed_twice, stale,
+                             "Close again, operation released");
     }
     return MI_RESULT_INVALID_PARAMETER;
   }
-  MiconformOperationRecord& record = record_of(*op);
+  MiconformOperationRecord& record = RecordOf(*op);
   ++record.close_count;
   if (op->closed) {
-    operation_finding_locked(FindingKind::operation_closed_twice, op->id, "Close again");
+    OperationFindingLocked(FindingKind::operation_closed_twice, op->id, "Close again");
     return MI_RESULT_INVALID_PARAMETER;  // a second Close; the first one owns the release
   }
-  note_operation_call_locked(op->id, "Close");
+  NoteOperationCallLocked(op->id, "Close");
   op->closed = true;
-  record.close_ns = monotonic_ns();
-  note_event(*op);
+  record.close_ns = MonotonicNs();
+  NoteEvent(*op);
   const uint32_t delay = op->script.operation_close_delay_ms;
   lock.unlock();
   if (delay) {
@@ -445,35 +445,35 @@ MI_Result close_operation(MI_Operation* handle) {
   }
   lock.lock();
   if (delay) {
-    ++record_of(*op).close_delays_waited;  // handler.in_operation_close
+    ++RecordOf(*op).close_delays_waited;  // handler.in_operation_close
   }
   op->close_returned = true;
-  maybe_release(*op);
+  MaybeRelease(*op);
   return MI_RESULT_OK;
 }
 
-MI_Result get_session(MI_Operation* handle, MI_Session* session) {
+MI_Result GetSession(MI_Operation* handle, MI_Session* session) {
   std::lock_guard lock(state().mu);
   uint64_t stale = 0;
-  std::shared_ptr<Operation> op = find_operation_locked(handle, &stale);
+  std::shared_ptr<Operation> op = FindOperationLocked(handle, &stale);
   if (stale) {
-    operation_finding_locked(FindingKind::operation_call_after_close, stale,
-                             "GetSession after Close, operation released");
+    OperationFindingLocked(FindingKind::operation_call_after_close, stale,
+                           "GetSession after Close, operation released");
   } else if (op && op->closed) {
-    operation_finding_locked(FindingKind::operation_call_after_close, op->id,
-                             "GetSession after Close");
+    OperationFindingLocked(FindingKind::operation_call_after_close, op->id,
+                           "GetSession after Close");
   }
   if (!op || !session) {
     return MI_RESULT_INVALID_PARAMETER;
   }
-  fill_session_handle(session, op->session_id);
+  FillSessionHandle(session, op->session_id);
   return MI_RESULT_OK;
 }
 
 // Clients always pass callbacks to a protocol handler, so the synchronous pull functions are
 // not offered; they answer NOT_SUPPORTED and describe that as a final result.
-MI_Result pull_instance(MI_Operation*, const MI_Instance** instance, MI_Boolean* more,
-                        MI_Result* result, const MI_Char** error, const MI_Instance** details) {
+MI_Result PullInstance(MI_Operation*, const MI_Instance** instance, MI_Boolean* more,
+                       MI_Result* result, const MI_Char** error, const MI_Instance** details) {
   if (instance) *instance = nullptr;
   if (more) *more = MI_FALSE;
   if (result) *result = MI_RESULT_NOT_SUPPORTED;
@@ -482,18 +482,18 @@ MI_Result pull_instance(MI_Operation*, const MI_Instance** instance, MI_Boolean*
   return MI_RESULT_NOT_SUPPORTED;
 }
 
-MI_Result pull_indication(MI_Operation* operation, const MI_Instance** instance,
-                          const MI_Char** bookmark, const MI_Char** machine, MI_Boolean* more,
-                          MI_Result* result, const MI_Char** error, const MI_Instance** details) {
+MI_Result PullIndication(MI_Operation* operation, const MI_Instance** instance,
+                         const MI_Char** bookmark, const MI_Char** machine, MI_Boolean* more,
+                         MI_Result* result, const MI_Char** error, const MI_Instance** details) {
   if (bookmark) *bookmark = nullptr;
   if (machine) *machine = nullptr;
-  return pull_instance(operation, instance, more, result, error, details);
+  return PullInstance(operation, instance, more, result, error, details);
 }
 
-MI_Result pull_class(MI_Operation* operation, const MI_Class** class_result, MI_Boolean* more,
-                     MI_Result* result, const MI_Char** error, const MI_Instance** details) {
+MI_Result PullClass(MI_Operation* operation, const MI_Class** class_result, MI_Boolean* more,
+                    MI_Result* result, const MI_Char** error, const MI_Instance** details) {
   if (class_result) *class_result = nullptr;
-  return pull_instance(operation, nullptr, more, result, error, details);
+  return PullInstance(operation, nullptr, more, result, error, details);
 }
 
 std::string hex(uint32_t value) {
@@ -502,7 +502,7 @@ std::string hex(uint32_t value) {
   return text;
 }
 
-void copy_truncated(char* out, size_t size, const char* text) {
+void CopyTruncated(char* out, size_t size, const char* text) {
   if (!text) {
     out[0] = '\0';
     return;
@@ -512,7 +512,7 @@ void copy_truncated(char* out, size_t size, const char* text) {
 }
 
 // Chooses the script (header rules) and the final result; call with State::mu held.
-void choose_script(const OperationStart& start, Operation& op) {
+void ChooseScript(const OperationStart& start, Operation& op) {
   State& s = state();
   MiconformScript script = s.default_script;
   MI_Result forced = start.forced_final;
@@ -525,7 +525,7 @@ void choose_script(const OperationStart& start, Operation& op) {
     if (named != s.scripts.end()) {
       script = named->second;
     } else if (key.compare(0, prefix, kInlineScriptPrefix) == 0 &&
-               !parse_script(key.substr(prefix), &script, &error)) {
+               !ParseScript(key.substr(prefix), &script, &error)) {
       forced = MI_RESULT_INVALID_PARAMETER;
       forced_error = "miconform handler: " + error;
     }
@@ -547,7 +547,7 @@ void choose_script(const OperationStart& start, Operation& op) {
 
 }  // namespace
 
-void start_operation(const OperationStart& start) {
+void StartOperation(const OperationStart& start) {
   if (!start.operation) {
     return;  // no handle to fill and nothing to deliver through
   }
@@ -559,24 +559,24 @@ void start_operation(const OperationStart& start) {
   {
     std::lock_guard lock(s.mu);
     uint64_t stale = 0;
-    std::shared_ptr<Session> session = find_session_locked(start.session, &stale);
+    std::shared_ptr<Session> session = FindSessionLocked(start.session, &stale);
     OperationStart effective = start;
     if (!session || session->closing) {
       effective.forced_final = MI_RESULT_INVALID_PARAMETER;
       effective.forced_error = "miconform handler: the session is closed or unknown";
     }
-    choose_script(effective, *op);
+    ChooseScript(effective, *op);
     op->id = s.operation_records.size() + 1;
     const std::string started =
         std::string("started operation ") + std::to_string(op->id) + " (" + start.kind + ")";
     const uint64_t closed_session = session ? (session->closing ? session->id : 0) : stale;
     if (closed_session != 0) {
-      session_finding_locked(FindingKind::session_call_after_close, closed_session,
-                             started + " after Close");
+      SessionFindingLocked(FindingKind::session_call_after_close, closed_session,
+                           started + " after Close");
     } else if (session) {
-      note_session_call_locked(session->id, started);
+      NoteSessionCallLocked(session->id, started);
     }
-    note_operation_call_locked(
+    NoteOperationCallLocked(
         op->id, std::string("started as ") + start.kind + " (flags 0x" + hex(start.flags) + ")");
     op->session_id = session ? session->id : 0;
     op->application_id = session ? session->application_id : 0;
@@ -593,10 +593,10 @@ void start_operation(const OperationStart& start) {
     MiconformOperationRecord record{};
     record.id = op->id;
     record.session_id = op->session_id;
-    copy_truncated(record.class_name, sizeof record.class_name, start.class_name);
-    copy_truncated(record.kind, sizeof record.kind, start.kind);
+    CopyTruncated(record.class_name, sizeof record.class_name, start.class_name);
+    CopyTruncated(record.kind, sizeof record.kind, start.kind);
     record.flags = start.flags;
-    record.started_ns = monotonic_ns();
+    record.started_ns = MonotonicNs();
     s.operation_records.push_back(record);
     s.live_operations.emplace(op->id, op);
     if (session) {
@@ -604,7 +604,7 @@ void start_operation(const OperationStart& start) {
           std::max(session->largest_operation_close_delay_ms, op->script.session_close_delay_ms);
     }
     start.operation->reserved1 = op->id;
-    start.operation->reserved2 = handle_tag(HandleKind::operation, s.generation);
+    start.operation->reserved2 = HandleTag(HandleKind::operation, s.generation);
     start.operation->ft = &kOperationTable;
     caller = op->caller_thread;
     has_callbacks = op->has_callbacks;
@@ -614,7 +614,7 @@ void start_operation(const OperationStart& start) {
   if (!has_callbacks) {
     return;
   }
-  if (!caller && !spawn_thread(application_id, [op] { drive(op, Driver::handler_thread); })) {
+  if (!caller && !SpawnThread(application_id, [op] { drive(op, Driver::handler_thread); })) {
     // No thread could be created: deliver on the caller's thread rather than never.
     std::lock_guard lock(s.mu);
     op->caller_thread = true;
@@ -625,11 +625,11 @@ void start_operation(const OperationStart& start) {
   }
 }
 
-void abandon_application_operations(uint64_t application_id) {
+void AbandonApplicationOperations(uint64_t application_id) {
   for (auto& [id, op] : state().live_operations) {
     if (op->application_id == application_id && !op->abandoned) {
       op->abandoned = true;
-      note_event(*op);
+      NoteEvent(*op);
     }
   }
 }

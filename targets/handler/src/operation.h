@@ -87,11 +87,11 @@ struct OperationStart {
 
 // Records the operation, fills the client's handle and starts its script (on a handler thread,
 // or inside this call for MICONFORM_THREAD_CALLER). Must be called without State::mu held.
-void start_operation(const OperationStart& start);
+void StartOperation(const OperationStart& start);
 
 // Marks every live operation of the application abandoned: it makes no further callback.
 // Called with State::mu held.
-void abandon_application_operations(uint64_t application_id);
+void AbandonApplicationOperations(uint64_t application_id);
 
 }  // namespace miconform::handler
 

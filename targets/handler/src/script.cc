@@ -21,7 +21,7 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-bool parse_uint32(std::string_view text, uint32_t* out) {
+bool ParseUint32(std::string_view text, uint32_t* out) {
   if (text.empty() || text.size() > 10) {
     return false;
   }
@@ -39,7 +39,7 @@ bool parse_uint32(std::string_view text, uint32_t* out) {
   return true;
 }
 
-bool parse_flag(std::string_view text, int32_t* out) {
+bool ParseFlag(std::string_view text, int32_t* out) {
   if (text == "1" || text == "true" || text == "yes") {
     *out = 1;
     return true;
@@ -51,7 +51,7 @@ bool parse_flag(std::string_view text, int32_t* out) {
   return false;
 }
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) {
     return false;
   }
@@ -102,7 +102,7 @@ constexpr ResultName kResultNames[] = {
 
 }  // namespace
 
-const char* result_name(MI_Result result) {
+const char* NameOfResult(MI_Result result) {
   for (const ResultName& entry : kResultNames) {
     if (entry.value == result) {
       return entry.name;
@@ -114,9 +114,9 @@ const char* result_name(MI_Result result) {
 namespace {
 
 // Accepts a number that MI_Result defines, or a name with or without the MI_RESULT_ prefix.
-bool parse_result(std::string_view text, MI_Result* out) {
+bool ParseResult(std::string_view text, MI_Result* out) {
   uint32_t number = 0;
-  if (parse_uint32(text, &number)) {
+  if (ParseUint32(text, &number)) {
     if (number > 28 || !MI_Result_IsValid(static_cast<int>(number))) {
       return false;
     }
@@ -124,11 +124,11 @@ bool parse_result(std::string_view text, MI_Result* out) {
     return true;
   }
   constexpr std::string_view prefix = "MI_RESULT_";
-  if (text.size() > prefix.size() && equals_ignoring_case(text.substr(0, prefix.size()), prefix)) {
+  if (text.size() > prefix.size() && EqualsIgnoringCase(text.substr(0, prefix.size()), prefix)) {
     text.remove_prefix(prefix.size());
   }
   for (const ResultName& entry : kResultNames) {
-    if (equals_ignoring_case(text, entry.name)) {
+    if (EqualsIgnoringCase(text, entry.name)) {
       *out = entry.value;
       return true;
     }
@@ -136,12 +136,12 @@ bool parse_result(std::string_view text, MI_Result* out) {
   return false;
 }
 
-bool parse_thread(std::string_view text, int32_t* out) {
-  if (text == "0" || equals_ignoring_case(text, "handler")) {
+bool ParseThread(std::string_view text, int32_t* out) {
+  if (text == "0" || EqualsIgnoringCase(text, "handler")) {
     *out = MICONFORM_THREAD_HANDLER;
     return true;
   }
-  if (text == "1" || equals_ignoring_case(text, "caller")) {
+  if (text == "1" || EqualsIgnoringCase(text, "caller")) {
     *out = MICONFORM_THREAD_CALLER;
     return true;
   }
@@ -151,24 +151,24 @@ bool parse_thread(std::string_view text, int32_t* out) {
 // Applies one key; returns false when the key is unknown (*known=false) or the value is bad.
 bool apply(std::string_view key, std::string_view value, MiconformScript* s, bool* known) {
   *known = true;
-  if (key == "results") return parse_uint32(value, &s->results);
-  if (key == "result_delay_ms") return parse_uint32(value, &s->result_delay_ms);
-  if (key == "until_cancelled") return parse_flag(value, &s->until_cancelled);
-  if (key == "ignore_cancel") return parse_flag(value, &s->ignore_cancel);
-  if (key == "cancel_delay_ms") return parse_uint32(value, &s->cancel_delay_ms);
-  if (key == "operation_close_delay_ms") return parse_uint32(value, &s->operation_close_delay_ms);
-  if (key == "session_close_delay_ms") return parse_uint32(value, &s->session_close_delay_ms);
-  if (key == "messages") return parse_uint32(value, &s->messages);
-  if (key == "progress") return parse_uint32(value, &s->progress);
-  if (key == "callback_thread") return parse_thread(value, &s->callback_thread);
-  if (key == "final_result") return parse_result(value, &s->final_result);
+  if (key == "results") return ParseUint32(value, &s->results);
+  if (key == "result_delay_ms") return ParseUint32(value, &s->result_delay_ms);
+  if (key == "until_cancelled") return ParseFlag(value, &s->until_cancelled);
+  if (key == "ignore_cancel") return ParseFlag(value, &s->ignore_cancel);
+  if (key == "cancel_delay_ms") return ParseUint32(value, &s->cancel_delay_ms);
+  if (key == "operation_close_delay_ms") return ParseUint32(value, &s->operation_close_delay_ms);
+  if (key == "session_close_delay_ms") return ParseUint32(value, &s->session_close_delay_ms);
+  if (key == "messages") return ParseUint32(value, &s->messages);
+  if (key == "progress") return ParseUint32(value, &s->progress);
+  if (key == "callback_thread") return ParseThread(value, &s->callback_thread);
+  if (key == "final_result") return ParseResult(value, &s->final_result);
   *known = false;
   return false;
 }
 
 }  // namespace
 
-MiconformScript default_script_values() {
+MiconformScript DefaultScriptValues() {
   MiconformScript script{};
   script.results = 1;
   script.callback_thread = MICONFORM_THREAD_HANDLER;
@@ -176,7 +176,7 @@ MiconformScript default_script_values() {
   return script;
 }
 
-bool parse_script(const std::string& text, MiconformScript* script, std::string* error) {
+bool ParseScript(const std::string& text, MiconformScript* script, std::string* error) {
   MiconformScript parsed = *script;
   std::string_view rest(text);
   while (!rest.empty()) {

@@ -12,14 +12,14 @@ namespace miconform::handler {
 // The prefix that marks an inline script in a class (or namespace) name.
 inline constexpr const char* kInlineScriptPrefix = "script:";
 
-MiconformScript default_script_values();
+MiconformScript DefaultScriptValues();
 
 // Parses "key=value;key=value" over *script. On failure returns false, leaves *script unchanged
 // and puts a message naming the bad key (or value) in *error.
-bool parse_script(const std::string& text, MiconformScript* script, std::string* error);
+bool ParseScript(const std::string& text, MiconformScript* script, std::string* error);
 
 // The name of a result code without its MI_RESULT_ prefix ("FAILED"); "unknown" for others.
-const char* result_name(MI_Result result);
+const char* NameOfResult(MI_Result result);
 
 }  // namespace miconform::handler
 

@@ -15,15 +15,15 @@
 namespace miconform::handler {
 namespace {
 
-MI_Result close_session(MI_Session* handle, void* context, MI_SessionCloseCompletion completion);
-MI_Result get_application(MI_Session* handle, MI_Application* application);
+MI_Result CloseSession(MI_Session* handle, void* context, MI_SessionCloseCompletion completion);
+MI_Result GetApplication(MI_Session* handle, MI_Application* application);
 
-const char* script_key(const MI_Char* class_name, const MI_Char* namespace_name) {
+const char* ScriptKeyOf(const MI_Char* class_name, const MI_Char* namespace_name) {
   return class_name ? class_name : namespace_name;
 }
 
-OperationStart make_start(const char* kind, MI_Session* session, MI_Uint32 flags,
-                          MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+OperationStart MakeStart(const char* kind, MI_Session* session, MI_Uint32 flags,
+                         MI_OperationCallbacks* callbacks, MI_Operation* operation) {
   OperationStart start;
   start.kind = kind;
   start.session = session;
@@ -35,82 +35,82 @@ OperationStart make_start(const char* kind, MI_Session* session, MI_Uint32 flags
 
 // Operations whose only target is an instance carry no class name the handler can read (instances
 // are opaque), so they are scripted by their namespace name.
-void start_instance_operation(const char* kind, MI_Session* session, MI_Uint32 flags,
-                              const MI_Char* namespace_name, MI_OperationCallbacks* callbacks,
-                              MI_Operation* operation) {
-  OperationStart start = make_start(kind, session, flags, callbacks, operation);
+void StartInstanceOperation(const char* kind, MI_Session* session, MI_Uint32 flags,
+                            const MI_Char* namespace_name, MI_OperationCallbacks* callbacks,
+                            MI_Operation* operation) {
+  OperationStart start = MakeStart(kind, session, flags, callbacks, operation);
   start.script_key = namespace_name;
-  start_operation(start);
+  StartOperation(start);
 }
 
-void get_instance(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
-                  const MI_Char* namespace_name, const MI_Instance*,
-                  MI_OperationCallbacks* callbacks, MI_Operation* operation) {
-  start_instance_operation("GetInstance", session, flags, namespace_name, callbacks, operation);
+void GetInstance(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
+                 const MI_Char* namespace_name, const MI_Instance*,
+                 MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  StartInstanceOperation("GetInstance", session, flags, namespace_name, callbacks, operation);
 }
 
-void modify_instance(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
-                     const MI_Char* namespace_name, const MI_Instance*,
-                     MI_OperationCallbacks* callbacks, MI_Operation* operation) {
-  start_instance_operation("ModifyInstance", session, flags, namespace_name, callbacks, operation);
+void ModifyInstance(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
+                    const MI_Char* namespace_name, const MI_Instance*,
+                    MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  StartInstanceOperation("ModifyInstance", session, flags, namespace_name, callbacks, operation);
 }
 
-void create_instance(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
-                     const MI_Char* namespace_name, const MI_Instance*,
-                     MI_OperationCallbacks* callbacks, MI_Operation* operation) {
-  start_instance_operation("CreateInstance", session, flags, namespace_name, callbacks, operation);
+void CreateInstance(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
+                    const MI_Char* namespace_name, const MI_Instance*,
+                    MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  StartInstanceOperation("CreateInstance", session, flags, namespace_name, callbacks, operation);
 }
 
-void delete_instance(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
-                     const MI_Char* namespace_name, const MI_Instance*,
-                     MI_OperationCallbacks* callbacks, MI_Operation* operation) {
-  start_instance_operation("DeleteInstance", session, flags, namespace_name, callbacks, operation);
+void DeleteInstance(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
+                    const MI_Char* namespace_name, const MI_Instance*,
+                    MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  StartInstanceOperation("DeleteInstance", session, flags, namespace_name, callbacks, operation);
 }
 
 void invoke(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
             const MI_Char* namespace_name, const MI_Char* class_name, const MI_Char*,
             const MI_Instance*, const MI_Instance*, MI_OperationCallbacks* callbacks,
             MI_Operation* operation) {
-  OperationStart start = make_start("Invoke", session, flags, callbacks, operation);
+  OperationStart start = MakeStart("Invoke", session, flags, callbacks, operation);
   start.class_name = class_name;
-  start.script_key = script_key(class_name, namespace_name);
-  start_operation(start);
+  start.script_key = ScriptKeyOf(class_name, namespace_name);
+  StartOperation(start);
 }
 
-void enumerate_instances(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
-                         const MI_Char* namespace_name, const MI_Char* class_name, MI_Boolean,
-                         MI_OperationCallbacks* callbacks, MI_Operation* operation) {
-  OperationStart start = make_start("EnumerateInstances", session, flags, callbacks, operation);
+void EnumerateInstances(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
+                        const MI_Char* namespace_name, const MI_Char* class_name, MI_Boolean,
+                        MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  OperationStart start = MakeStart("EnumerateInstances", session, flags, callbacks, operation);
   start.class_name = class_name;
-  start.script_key = script_key(class_name, namespace_name);
-  start_operation(start);
+  start.script_key = ScriptKeyOf(class_name, namespace_name);
+  StartOperation(start);
 }
 
-void query_instances(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
-                     const MI_Char* namespace_name, const MI_Char*, const MI_Char*,
-                     MI_OperationCallbacks* callbacks, MI_Operation* operation) {
-  start_instance_operation("QueryInstances", session, flags, namespace_name, callbacks, operation);
+void QueryInstances(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
+                    const MI_Char* namespace_name, const MI_Char*, const MI_Char*,
+                    MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  StartInstanceOperation("QueryInstances", session, flags, namespace_name, callbacks, operation);
 }
 
-void associator_instances(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
-                          const MI_Char* namespace_name, const MI_Instance*,
-                          const MI_Char* assoc_class, const MI_Char* result_class, const MI_Char*,
-                          const MI_Char*, MI_Boolean, MI_OperationCallbacks* callbacks,
-                          MI_Operation* operation) {
-  OperationStart start = make_start("AssociatorInstances", session, flags, callbacks, operation);
-  start.class_name = assoc_class ? assoc_class : result_class;
-  start.script_key = script_key(start.class_name, namespace_name);
-  start_operation(start);
-}
-
-void reference_instances(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
+void AssociatorInstances(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
                          const MI_Char* namespace_name, const MI_Instance*,
-                         const MI_Char* result_class, const MI_Char*, MI_Boolean,
-                         MI_OperationCallbacks* callbacks, MI_Operation* operation) {
-  OperationStart start = make_start("ReferenceInstances", session, flags, callbacks, operation);
+                         const MI_Char* assoc_class, const MI_Char* result_class, const MI_Char*,
+                         const MI_Char*, MI_Boolean, MI_OperationCallbacks* callbacks,
+                         MI_Operation* operation) {
+  OperationStart start = MakeStart("AssociatorInstances", session, flags, callbacks, operation);
+  start.class_name = assoc_class ? assoc_class : result_class;
+  start.script_key = ScriptKeyOf(start.class_name, namespace_name);
+  StartOperation(start);
+}
+
+void ReferenceInstances(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
+                        const MI_Char* namespace_name, const MI_Instance*,
+                        const MI_Char* result_class, const MI_Char*, MI_Boolean,
+                        MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  OperationStart start = MakeStart("ReferenceInstances", session, flags, callbacks, operation);
   start.class_name = result_class;
-  start.script_key = script_key(result_class, namespace_name);
-  start_operation(start);
+  start.script_key = ScriptKeyOf(result_class, namespace_name);
+  StartOperation(start);
 }
 
 void subscribe(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
@@ -119,66 +119,54 @@ void subscribe(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
                MI_Operation* operation) {
   // Scripted by the namespace name, like the instance operations; the indications go to the
   // client's indicationResult (with no bookmark or machine ID).
-  OperationStart start = make_start("Subscribe", session, flags, callbacks, operation);
+  OperationStart start = MakeStart("Subscribe", session, flags, callbacks, operation);
   start.script_key = namespace_name;
   start.indication_results = true;
-  start_operation(start);
+  StartOperation(start);
 }
 
-void get_class(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
-               const MI_Char* namespace_name, const MI_Char* class_name,
-               MI_OperationCallbacks* callbacks, MI_Operation* operation) {
-  OperationStart start = make_start("GetClass", session, flags, callbacks, operation);
+void GetClass(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
+              const MI_Char* namespace_name, const MI_Char* class_name,
+              MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  OperationStart start = MakeStart("GetClass", session, flags, callbacks, operation);
   start.class_name = class_name;
-  start.script_key = script_key(class_name, namespace_name);
+  start.script_key = ScriptKeyOf(class_name, namespace_name);
   start.class_results = true;
-  start_operation(start);
+  StartOperation(start);
 }
 
-void enumerate_classes(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
-                       const MI_Char* namespace_name, const MI_Char* class_name, MI_Boolean,
-                       MI_OperationCallbacks* callbacks, MI_Operation* operation) {
-  OperationStart start = make_start("EnumerateClasses", session, flags, callbacks, operation);
+void EnumerateClasses(MI_Session* session, MI_Uint32 flags, MI_OperationOptions*,
+                      const MI_Char* namespace_name, const MI_Char* class_name, MI_Boolean,
+                      MI_OperationCallbacks* callbacks, MI_Operation* operation) {
+  OperationStart start = MakeStart("EnumerateClasses", session, flags, callbacks, operation);
   start.class_name = class_name;
-  start.script_key = script_key(class_name, namespace_name);
+  start.script_key = ScriptKeyOf(class_name, namespace_name);
   start.class_results = true;
-  start_operation(start);
+  StartOperation(start);
 }
 
-void test_connection(MI_Session* session, MI_Uint32 flags, MI_OperationCallbacks* callbacks,
-                     MI_Operation* operation) {
-  OperationStart start = make_start("TestConnection", session, flags, callbacks, operation);
+void TestConnection(MI_Session* session, MI_Uint32 flags, MI_OperationCallbacks* callbacks,
+                    MI_Operation* operation) {
+  OperationStart start = MakeStart("TestConnection", session, flags, callbacks, operation);
   start.default_script_only = true;
-  start_operation(start);
+  StartOperation(start);
 }
 
 const MI_SessionFT kSessionTable = {
-    close_session,
-    get_application,
-    get_instance,
-    modify_instance,
-    create_instance,
-    delete_instance,
-    invoke,
-    enumerate_instances,
-    query_instances,
-    associator_instances,
-    reference_instances,
-    subscribe,
-    get_class,
-    enumerate_classes,
-    test_connection,
+    CloseSession,       GetApplication, GetInstance,        ModifyInstance,   CreateInstance,
+    DeleteInstance,     invoke,         EnumerateInstances, QueryInstances,   AssociatorInstances,
+    ReferenceInstances, subscribe,      GetClass,           EnumerateClasses, TestConnection,
 };
 
 // The session is gone once its Close has completed; its operations may live on. `delayed`: the
 // synchronous Close slept its delay (handler.in_session_close).
-void finish_session(const Session& session, bool delayed) {
+void FinishSession(const Session& session, bool delayed) {
   State& s = state();
   std::lock_guard lock(s.mu);
   if (session.id <= s.session_records.size()) {
     MiconformSessionRecord& record = s.session_records[session.id - 1];
     if (record.completed_ns == 0) {
-      record.completed_ns = monotonic_ns();
+      record.completed_ns = MonotonicNs();
     }
     if (delayed) {
       ++record.close_delays_waited;
@@ -190,7 +178,7 @@ void finish_session(const Session& session, bool delayed) {
 
 // Notes a session's Close in its history, as a finding when operations it started are not
 // closed yet (the client owes their Close first).
-void note_close_of_session_locked(const Session& session, bool with_completion) {
+void NoteCloseOfSessionLocked(const Session& session, bool with_completion) {
   std::string open;
   for (const auto& [id, op] : state().live_operations) {
     if (op->session_id == session.id && !op->closed) {
@@ -199,38 +187,38 @@ void note_close_of_session_locked(const Session& session, bool with_completion) 
   }
   const std::string call = with_completion ? "Close (with a completion)" : "Close";
   if (open.empty()) {
-    note_session_call_locked(session.id, call);
+    NoteSessionCallLocked(session.id, call);
   } else {
-    session_finding_locked(FindingKind::session_closed_with_open_operations, session.id,
-                           call + " while operation(s) " + open + " were not closed");
+    SessionFindingLocked(FindingKind::session_closed_with_open_operations, session.id,
+                         call + " while operation(s) " + open + " were not closed");
   }
 }
 
-MI_Result close_session(MI_Session* handle, void* context, MI_SessionCloseCompletion completion) {
+MI_Result CloseSession(MI_Session* handle, void* context, MI_SessionCloseCompletion completion) {
   State& s = state();
   std::shared_ptr<Session> session;
   uint32_t delay = 0;
   {
     std::lock_guard lock(s.mu);
     uint64_t stale = 0;
-    session = find_session_locked(handle, &stale);
+    session = FindSessionLocked(handle, &stale);
     if (!session) {
       if (stale) {
         ++s.session_records[stale - 1].close_count;
-        session_finding_locked(FindingKind::session_closed_twice, stale,
-                               "Close again, session closed");
+        SessionFindingLocked(FindingKind::session_closed_twice, stale,
+                             "Close again, session closed");
       }
       return MI_RESULT_INVALID_PARAMETER;
     }
     MiconformSessionRecord& record = s.session_records[session->id - 1];
     ++record.close_count;
     if (session->closing) {
-      session_finding_locked(FindingKind::session_closed_twice, session->id, "Close again");
+      SessionFindingLocked(FindingKind::session_closed_twice, session->id, "Close again");
       return MI_RESULT_INVALID_PARAMETER;  // a second Close gets no completion of its own
     }
-    note_close_of_session_locked(*session, completion != nullptr);
+    NoteCloseOfSessionLocked(*session, completion != nullptr);
     session->closing = true;
-    record.close_ns = monotonic_ns();
+    record.close_ns = MonotonicNs();
     // The delay is the default script's, or a larger one any operation of this session asked
     // for, so a case can slow one session's close down by scripting one of its operations.
     delay = std::max(s.default_script.session_close_delay_ms,
@@ -240,7 +228,7 @@ MI_Result close_session(MI_Session* handle, void* context, MI_SessionCloseComple
     if (delay) {
       std::this_thread::sleep_for(ms(delay));
     }
-    finish_session(*session, delay > 0);
+    FinishSession(*session, delay > 0);
     return MI_RESULT_OK;
   }
   auto complete = [session, context, completion, delay] {
@@ -252,7 +240,7 @@ MI_Result close_session(MI_Session* handle, void* context, MI_SessionCloseComple
       std::lock_guard lock(st.mu);
       MiconformSessionRecord& record = st.session_records[session->id - 1];
       ++record.completions_called;
-      record.completed_ns = monotonic_ns();
+      record.completed_ns = MonotonicNs();
       if (delay) {
         ++record.close_delays_waited;  // handler.in_session_close
       }
@@ -261,34 +249,34 @@ MI_Result close_session(MI_Session* handle, void* context, MI_SessionCloseComple
       InHandlerCallback inside;
       completion(context);
     }
-    finish_session(*session, false);
+    FinishSession(*session, false);
   };
-  if (!spawn_thread(session->application_id, complete)) {
+  if (!SpawnThread(session->application_id, complete)) {
     complete();  // no thread could be created: completing late beats never completing
   }
   return MI_RESULT_OK;
 }
 
-MI_Result get_application(MI_Session* handle, MI_Application* application) {
+MI_Result GetApplication(MI_Session* handle, MI_Application* application) {
   State& s = state();
   std::lock_guard lock(s.mu);
   uint64_t stale = 0;
-  std::shared_ptr<Session> session = find_session_locked(handle, &stale);
+  std::shared_ptr<Session> session = FindSessionLocked(handle, &stale);
   const uint64_t closed_session = session ? (session->closing ? session->id : 0) : stale;
   if (closed_session != 0) {
-    session_finding_locked(FindingKind::session_call_after_close, closed_session,
-                           "GetApplication after Close");
+    SessionFindingLocked(FindingKind::session_call_after_close, closed_session,
+                         "GetApplication after Close");
   }
   if (!session || !application) {
     return MI_RESULT_INVALID_PARAMETER;
   }
-  fill_application_handle(application, session->application_id);
+  FillApplicationHandle(application, session->application_id);
   return MI_RESULT_OK;
 }
 
 }  // namespace
 
-MI_Result new_session(uint64_t application_id, MI_Session* out) {
+MI_Result NewSession(uint64_t application_id, MI_Session* out) {
   State& s = state();
   std::lock_guard lock(s.mu);
   auto session = std::make_shared<Session>();
@@ -296,18 +284,18 @@ MI_Result new_session(uint64_t application_id, MI_Session* out) {
   session->application_id = application_id;
   MiconformSessionRecord record{};
   record.id = session->id;
-  record.opened_ns = monotonic_ns();
+  record.opened_ns = MonotonicNs();
   s.session_records.push_back(record);
   s.live_sessions.emplace(session->id, session);
-  note_session_call_locked(session->id, "opened");
-  fill_session_handle(out, session->id);
+  NoteSessionCallLocked(session->id, "opened");
+  FillSessionHandle(out, session->id);
   return MI_RESULT_OK;
 }
 
-std::shared_ptr<Session> find_session_locked(const MI_Session* handle, uint64_t* stale_id) {
+std::shared_ptr<Session> FindSessionLocked(const MI_Session* handle, uint64_t* stale_id) {
   State& s = state();
   if (!handle || handle->ft != &kSessionTable ||
-      handle->reserved2 != handle_tag(HandleKind::session, s.generation)) {
+      handle->reserved2 != HandleTag(HandleKind::session, s.generation)) {
     return nullptr;
   }
   auto it = s.live_sessions.find(handle->reserved1);
@@ -320,9 +308,9 @@ std::shared_ptr<Session> find_session_locked(const MI_Session* handle, uint64_t*
   return nullptr;
 }
 
-void fill_session_handle(MI_Session* out, uint64_t id) {
+void FillSessionHandle(MI_Session* out, uint64_t id) {
   out->reserved1 = id;
-  out->reserved2 = handle_tag(HandleKind::session, state().generation);
+  out->reserved2 = HandleTag(HandleKind::session, state().generation);
   out->ft = &kSessionTable;
 }
 

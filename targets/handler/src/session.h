@@ -23,14 +23,14 @@ struct Session {
 };
 
 // Creates a session of the application and fills *out. Takes State::mu.
-MI_Result new_session(uint64_t application_id, MI_Session* out);
+MI_Result NewSession(uint64_t application_id, MI_Session* out);
 
 // The live session a handle names, or null; *stale_id is set when the handle names a session of
 // this generation that is no longer live. Call with State::mu held.
-std::shared_ptr<Session> find_session_locked(const MI_Session* handle, uint64_t* stale_id);
+std::shared_ptr<Session> FindSessionLocked(const MI_Session* handle, uint64_t* stale_id);
 
 // Fills a handle for session id of the current generation. Call with State::mu held.
-void fill_session_handle(MI_Session* out, uint64_t id);
+void FillSessionHandle(MI_Session* out, uint64_t id);
 
 }  // namespace miconform::handler
 

@@ -29,11 +29,11 @@ struct Registry {
 struct RegistryHolder {
   Registry* registry = new Registry;
   ~RegistryHolder() {
-    if (threads_quiescent_locked()) {
+    if (ThreadsQuiescentLocked()) {
       delete registry;
     }
   }
-  bool threads_quiescent_locked() {
+  bool ThreadsQuiescentLocked() {
     std::vector<std::thread> done;
     bool running = false;
     {
@@ -81,15 +81,15 @@ std::vector<std::thread> take(bool (*match)(const Entry&, uint64_t), uint64_t ap
   return taken;
 }
 
-bool is_finished(const Entry& entry, uint64_t) {
+bool IsFinished(const Entry& entry, uint64_t) {
   return entry.finished->load(std::memory_order_acquire);
 }
 
-bool belongs_or_finished(const Entry& entry, uint64_t application_id) {
-  return entry.application_id == application_id || is_finished(entry, 0);
+bool BelongsOrFinished(const Entry& entry, uint64_t application_id) {
+  return entry.application_id == application_id || IsFinished(entry, 0);
 }
 
-void join_or_detach(std::vector<std::thread>& threads) {
+void JoinOrDetach(std::vector<std::thread>& threads) {
   const std::thread::id self = std::this_thread::get_id();
   for (std::thread& thread : threads) {
     if (!thread.joinable()) {
@@ -105,11 +105,11 @@ void join_or_detach(std::vector<std::thread>& threads) {
 
 }  // namespace
 
-bool spawn_thread(uint64_t application_id, std::function<void()> body) {
+bool SpawnThread(uint64_t application_id, std::function<void()> body) {
   // Finished threads have left every lock behind, so joining them here is safe even when the
   // caller holds State::mu; it keeps long runs from piling up unjoined threads.
-  std::vector<std::thread> finished = take(is_finished, 0);
-  join_or_detach(finished);
+  std::vector<std::thread> finished = take(IsFinished, 0);
+  JoinOrDetach(finished);
 
   Registry& registry = *holder().registry;
   auto done = std::make_shared<std::atomic<bool>>(false);
@@ -127,13 +127,13 @@ bool spawn_thread(uint64_t application_id, std::function<void()> body) {
   return true;
 }
 
-void join_application_threads(uint64_t application_id) {
-  std::vector<std::thread> threads = take(belongs_or_finished, application_id);
-  join_or_detach(threads);
+void JoinApplicationThreads(uint64_t application_id) {
+  std::vector<std::thread> threads = take(BelongsOrFinished, application_id);
+  JoinOrDetach(threads);
 }
 
-void ensure_thread_registry() { holder(); }
+void EnsureThreadRegistry() { holder(); }
 
-bool threads_quiescent() { return holder().threads_quiescent_locked(); }
+bool ThreadsQuiescent() { return holder().ThreadsQuiescentLocked(); }
 
 }  // namespace miconform::handler
