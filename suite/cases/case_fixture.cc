@@ -335,6 +335,14 @@ MI_Result CaseFixture::CloseSessionAsync(SessionSlot* session, void* context,
   return result;
 }
 
+mocks::MockSessionCloseCompletion* CaseFixture::CloseSessionWithCompletion(SessionSlot* session) {
+  auto& completion = NewCompletionMock(&g_completion_tag);
+  MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", completion, Completed(testing::Eq(&g_completion_tag)))
+      .Times(testing::AtMost(1));
+  const MI_Result closed = CloseSessionAsync(session, &g_completion_tag, completion.Callback());
+  return CheckResult("SC-RET-1", "MI_Session_Close", closed) ? &completion : nullptr;
+}
+
 MI_Result CaseFixture::CloseApplication() {
   handles_->application_close_called = true;
   Phase("entered MI_Application_Close");

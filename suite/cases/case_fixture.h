@@ -142,6 +142,11 @@ class CaseFixture : public testing::Test {
   static void JudgeCloseEnd(const std::string& what, int running);
   static MI_Result CloseSessionAsync(SessionSlot* session, void* context,
                                      MI_SessionCloseCompletion callback);
+  // MI_Session_Close with a completion callback (context &g_completion_tag) whose completion is
+  // expected at most once (SC-PARAM-CB-1; that it comes at all is the caller's to judge, when
+  // it waits for it); what the close returned is judged as SC-RET-1 (CheckResult). The completion
+  // mock when the close returned MI_RESULT_OK, else nullptr (a refused close owes no completion).
+  mocks::MockSessionCloseCompletion* CloseSessionWithCompletion(SessionSlot* session);
   MI_Result CloseApplication();
   // MI_Application_Initialize once more, after this case's MI_Application_Close returned: the
   // application handle is filled anew, and the cleanup closes it. What the entry point returned.

@@ -9,10 +9,6 @@
 namespace miconform::cases {
 namespace {
 
-using ApplicationClose = CaseFixture;
-using SessionCloseManualAck = CaseFixture;
-using SessionCloseOpenHandle = CaseFixture;
-
 using testing::_;
 using testing::AnyNumber;
 using testing::AtMost;
@@ -27,6 +23,28 @@ MiconformScript CancelledByClose(MiconformScript script) {
   return script;
 }
 
+// The fixture of the documented-hang cases: most of them leave an operation handle open.
+class DocumentedHangCase : public CaseFixture {
+ protected:
+  // Starts a running operation (CancelledByClose) whose final result leaves its handle open, and
+  // waits until it delivered something; with `order`, its final result is part of that sequence.
+  // nullptr, after recording the failure, when it delivered nothing.
+  OperationSlot* StartLeftOpen(SessionSlot* session, mocks::MockOperationCallbacks& mock,
+                               testing::Sequence* order = nullptr) {
+    ExpectResultsThenFinal(mock, nullptr, false, order);
+    OperationSlot* operation = StartEnumerate(session, CancelledByClose(Script()), &mock);
+    if (!mock.WaitCalls(1, Eventually())) {
+      ADD_FAILURE() << Judges("OI-FINAL-1") << "the operation delivered nothing";
+      return nullptr;
+    }
+    return operation;
+  }
+};
+
+using ApplicationCloseHang = DocumentedHangCase;
+using SessionCloseManualAck = DocumentedHangCase;
+using SessionCloseOpenHandle = DocumentedHangCase;
+
 MICONFORM_CASE(SessionCloseOpenHandle, SyncStopsResponding,
                "session_close.open_handle.sync_stops_responding",
                "With an operation handle left open, a synchronous session close stops "
@@ -35,10 +53,8 @@ MICONFORM_CASE(SessionCloseOpenHandle, SyncStopsResponding,
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
   auto& mock = NewOperationMock();
-  ExpectResultsThenFinal(mock, nullptr);  // the final result does not close the handle
-  OperationSlot* operation = StartEnumerate(session, CancelledByClose(Script()), &mock);
-  ASSERT_TRUE(mock.WaitCalls(1, Eventually()))
-      << Judges("OI-FINAL-1") << "the operation delivered nothing";
+  OperationSlot* operation = StartLeftOpen(session, mock);
+  if (operation == nullptr) return;
 
   ExpectDocumentedHang(
       "SC-REM-3", "MI_Session_Close", [session] { CloseSessionSync(session); },
@@ -60,10 +76,8 @@ MICONFORM_CASE(SessionCloseOpenHandle, CancelledHandleStillOpen,
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
   auto& mock = NewOperationMock();
-  ExpectResultsThenFinal(mock, nullptr);  // the final result does not close the handle
-  OperationSlot* operation = StartEnumerate(session, CancelledByClose(Script()), &mock);
-  ASSERT_TRUE(mock.WaitCalls(1, Eventually()))
-      << Judges("OI-FINAL-1") << "the operation delivered nothing";
+  OperationSlot* operation = StartLeftOpen(session, mock);
+  if (operation == nullptr) return;
   Phase("entered MI_Operation_Cancel");
   const MI_Result cancelled = target().CancelOperation(&operation->handle, MI_REASON_NONE);
   Phase("returned MI_Operation_Cancel (" + ResultName(cancelled) + ")");
@@ -89,10 +103,8 @@ MICONFORM_CASE(SessionCloseOpenHandle, AsyncCompletionWithheld,
   if (session == nullptr) return;
   auto& mock = NewOperationMock();
   testing::Sequence order;
-  ExpectResultsThenFinal(mock, nullptr, false, &order);
-  OperationSlot* operation = StartEnumerate(session, CancelledByClose(Script()), &mock);
-  ASSERT_TRUE(mock.WaitCalls(1, Eventually()))
-      << Judges("OI-FINAL-1") << "the operation delivered nothing";
+  OperationSlot* operation = StartLeftOpen(session, mock, &order);
+  if (operation == nullptr) return;
   auto& completion = NewCompletionMock(&g_completion_tag);
   // At most once here; that it is called at all is judged below, once the close returned
   // MI_RESULT_OK and the handle was closed.
@@ -363,7 +375,7 @@ MICONFORM_CASE(SessionCloseManualAck, UnacknowledgedFinalBlocksClose,
 
 // A running operation that the close cancels; its final result leaves the handle open (as
 // CancelledByClose above), under a session whose asynchronous close has returned.
-MICONFORM_CASE(ApplicationClose, ClosingSessionStopsResponding,
+MICONFORM_CASE(ApplicationCloseHang, ClosingSessionStopsResponding,
                "application_close.closing_session_stops_responding",
                "MI_Application_Close while an operation handle is still open under a session "
                "whose asynchronous close has returned (its completion withheld) stops responding "
@@ -373,10 +385,8 @@ MICONFORM_CASE(ApplicationClose, ClosingSessionStopsResponding,
   SessionSlot* session = OpenSession();
   if (session == nullptr) return;
   auto& mock = NewOperationMock();
-  ExpectResultsThenFinal(mock, nullptr);  // the final result does not close the handle
-  OperationSlot* operation = StartEnumerate(session, CancelledByClose(Script()), &mock);
-  ASSERT_TRUE(mock.WaitCalls(1, Eventually()))
-      << Judges("OI-FINAL-1") << "the operation delivered nothing";
+  OperationSlot* operation = StartLeftOpen(session, mock);
+  if (operation == nullptr) return;
   auto& completion = NewCompletionMock(&g_completion_tag);
   // At most once; that it is called at all is judged at the end, once the handle was closed.
   MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", completion, Completed(Eq(&g_completion_tag)))
@@ -416,7 +426,7 @@ MICONFORM_CASE(ApplicationClose, ClosingSessionStopsResponding,
       << Eventually().count() << " ms more passed";
 }
 
-MICONFORM_CASE(ApplicationClose, OpenSessionStopsResponding,
+MICONFORM_CASE(ApplicationCloseHang, OpenSessionStopsResponding,
                "application_close.open_session_stops_responding",
                "MI_Application_Close with a session still open cancels its running operation "
                "(its final result comes) and stops responding (documented); closing the session "
@@ -443,7 +453,7 @@ MICONFORM_CASE(ApplicationClose, OpenSessionStopsResponding,
   Observe("OCAN-REM-6", ProviderSaw(backend()));
 }
 
-MICONFORM_CASE(ApplicationClose, IdleSessionStopsResponding,
+MICONFORM_CASE(ApplicationCloseHang, IdleSessionStopsResponding,
                "application_close.idle_session_stops_responding",
                "MI_Application_Close with a session left open that never started an operation "
                "stops responding (documented: the session handle was not closed before the "
@@ -456,7 +466,7 @@ MICONFORM_CASE(ApplicationClose, IdleSessionStopsResponding,
       [session] { CloseSessionSync(session); });
 }
 
-MICONFORM_CASE(ApplicationClose, FromCallback, "application_close.from_callback",
+MICONFORM_CASE(ApplicationCloseHang, FromCallback, "application_close.from_callback",
                "MI_Application_Close called from inside an instanceResult callback deadlocks "
                "(documented); nothing can release it.",
                "AC-REM-4") {

@@ -83,15 +83,9 @@ MICONFORM_CASE(OperationClose, CallbackHandle, "operation_close.callback_handle"
   }
   // The handle counts as closed when the session's close completes; its completion tells it
   // without the risk of a synchronous close that never returns.
-  auto& completion = NewCompletionMock(&g_completion_tag);
-  MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", completion, Completed(Eq(&g_completion_tag)))
-      .Times(AtMost(1));
-  if (!CheckResult("SC-RET-1", "MI_Session_Close",
-                   CloseSessionAsync(session, &g_completion_tag, completion.Callback()))) {
-    return;
-  }
-  if (!completion.WaitReturned(1, Eventually())) {
-    JudgeCloseAfterCallbackHandleClose(operation, completion, "the final result's callback");
+  const auto* completion = CloseSessionWithCompletion(session);
+  if (completion != nullptr && !completion->WaitReturned(1, Eventually())) {
+    JudgeCloseAfterCallbackHandleClose(operation, *completion, "the final result's callback");
   }
 }
 

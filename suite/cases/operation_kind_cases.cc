@@ -172,15 +172,8 @@ void OperationKindCase::TestBody() {
                     "kind to cancel (the suite passes no instance to the slots that take one)";
   }
 
-  auto& completion = NewCompletionMock(&g_completion_tag);
-  // At most once here; that it is called at all is judged below, once the close returned
-  // MI_RESULT_OK (a refused close owes no completion).
-  MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", completion, Completed(Eq(&g_completion_tag)))
-      .Times(AtMost(1));
-  if (!CheckResult("SC-RET-1", "MI_Session_Close",
-                   CloseSessionAsync(session, &g_completion_tag, completion.Callback()))) {
-    return;
-  }
+  const auto* completion = CloseSessionWithCompletion(session);
+  if (completion == nullptr) return;
   if (!mock.WaitFinalResults(1, Eventually())) {
     // Its handle is closed by the final result, which never came: with the handle open the
     // completion is withheld as documented (SC-REM-3), so it is not judged.
@@ -190,7 +183,7 @@ void OperationKindCase::TestBody() {
                   << ProviderSaw(backend()) << ")";
     return;
   }
-  EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
+  EXPECT_TRUE(completion->WaitReturned(1, Eventually()))
       << Judges("SC-PARAM-CB-1") << "the completion callback was not called within "
       << Eventually().count() << " ms";
   // Not all cancels get through to the provider ("enumerations can, invoke cannot").

@@ -99,14 +99,8 @@ class SyncPullOfKindCase : public CaseFixture {
       GTEST_SKIP() << "the pulled " << OperationKindName(kind_) << " ended before the session "
                    << "close (" << pull->function << " " << how << "): nothing was left to release";
     }
-    auto& completion = NewCompletionMock(&g_completion_tag);
-    // At most once here; that it is called at all is judged below.
-    MICONFORM_EXPECT_CALL("SC-PARAM-CB-1", completion, Completed(Eq(&g_completion_tag)))
-        .Times(AtMost(1));
-    if (!CheckResult("SC-RET-1", "MI_Session_Close",
-                     CloseSessionAsync(session, &g_completion_tag, completion.Callback()))) {
-      return;
-    }
+    const auto* completion = CloseSessionWithCompletion(session);
+    if (completion == nullptr) return;
     // The cancel the close causes should make the final result available to the pull soon
     // (OCAN-REM-4, a SHOULD); a pull that returns an error is released all the same. A pull
     // provably stuck for good is that SHOULD missed, not a hang for the watchdog.
@@ -119,7 +113,7 @@ class SyncPullOfKindCase : public CaseFixture {
     // result was not retrieved (OCL-REM-1): then the handle is still open and the completion
     // withheld.
     if (!AwaitHandleClosedAfterPull(*pull)) return;
-    EXPECT_TRUE(completion.WaitReturned(1, Eventually()))
+    EXPECT_TRUE(completion->WaitReturned(1, Eventually()))
         << Judges("SC-PARAM-CB-1") << "the completion callback was not called within "
         << Eventually().count() << " ms of the operation's close";
   }
