@@ -516,6 +516,24 @@ class ReentrancyCase : public CaseFixture {
     EXPECT_THAT(result, IsValidResult())
         << Judges(cancel ? "OCAN-PARAM-1" : "OCL-RET-1") << CallName(row_.call) << " returned "
         << ResultName(result);
+    if (result != MI_RESULT_OK && MI_Result_IsValid(result)) {
+      // Refused through the callback's handle, which the pages let the caller pass: the same call
+      // through the handle the start returned tells whether that handle was the reason.
+      const std::string call = cancel ? "MI_Operation_Cancel" : "MI_Operation_Close";
+      Phase("entered " + call + " (the handle the start returned)");
+      const MI_Result again = cancel
+                                  ? TheTarget().CancelOperation(&operation->handle, MI_REASON_NONE)
+                                  : TheTarget().CloseOperation(&operation->handle);
+      Phase("returned " + call + " (" + ResultName(again) + ")");
+      if (again == MI_RESULT_OK) {
+        if (!cancel) operation->close_called = true;  // closed, through the start handle
+        ADD_FAILURE() << Judges(cancel ? "OCAN-PARAM-1" : "OCL-PARAM-1") << call
+                      << " through the handle passed into the callback, called from " << Where()
+                      << ", returned " << ResultName(result)
+                      << "; the same call through the handle the start returned succeeded";
+        return;
+      }
+    }
     if (result != MI_RESULT_OK) {
       Observe(cancel ? "OCAN-PARAM-1" : "OCL-RET-1",
               std::string(CallName(row_.call)) + " on the handle passed into the callback, " +

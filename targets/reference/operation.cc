@@ -116,7 +116,8 @@ bool FaultLocalFinalOnly() {
 thread_local int fault_callback_depth = 0;
 
 // Used by variants only (sync_close_in_callback_refused, second_close_ok,
-// callbacks_on_callers_thread) and a mutant (app_close_in_callback_refused): the sessions and
+// callbacks_on_callers_thread) and mutants (app_close_in_callback_refused,
+// cancel_in_callback_pins_operation, sync_close_in_callback_crashes): the sessions and
 // operations whose callbacks this thread is inside, innermost first; each scope lives on the stack
 // of Operation::CallApp. A scope enters the list when it is made and leaves it when it is
 // destroyed, so the list is right again after a callback that throws too.
