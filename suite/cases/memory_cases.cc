@@ -816,12 +816,30 @@ void ExpectSingleSessionsReleased(SessionLifecycle& life, std::string (*cycle)(S
       << " bytes of allocator noise are tolerated";
 }
 
-}  // namespace
-
 // The memory cases' fixture: the runner preloads the heap accounting into their process.
 class MemorySessionClose : public CaseFixture {
  public:
   static constexpr CaseTraits kTraits{.heap_accounting = true};
+
+ protected:
+  // What every measurement starts with: a probe session opened and closed (the target's
+  // first-use allocations happen before any snapshot), then the lifecycle the measured work runs
+  // on (never freed: see the top of this file). nullptr when the case cannot measure: the
+  // accounting is not active (the case is skipped: NOT-SUPPORTED), the probe session could not
+  // be opened or closed, or the handler's records of it could not be forgotten (reported).
+  SessionLifecycle* StartMeasuring() {
+    if (!heap::HeapAccountingActive()) {
+      [] { GTEST_SKIP() << kNotActive; }();
+      return nullptr;
+    }
+    SessionSlot* probe = OpenSession();  // NOT-SUPPORTED / failure handled by the fixture
+    if (probe == nullptr) return nullptr;
+    if (!ProbeClosed(CloseSessionSync(probe))) return nullptr;
+    auto* life = new SessionLifecycle(target(), backend(), application(), Eventually());
+    life->ForgetBackendRecords();
+    if (ReportBroken(*life, "after the probe session")) return nullptr;
+    return life;
+  }
 };
 
 MICONFORM_CASE(MemorySessionClose, Released, "memory.session_close.released",
@@ -831,14 +849,8 @@ MICONFORM_CASE(MemorySessionClose, Released, "memory.session_close.released",
                "above where it was before the session (the median of 7 samples; memory the "
                "accounting cannot see is not judged).",
                "SC-DESC-2") {
-  if (!heap::HeapAccountingActive()) GTEST_SKIP() << kNotActive;
-  SessionSlot* probe = OpenSession();  // NOT-SUPPORTED / failure handled by the fixture
-  if (probe == nullptr) return;
-  if (!ProbeClosed(CloseSessionSync(probe))) return;
-  auto* life =
-      new SessionLifecycle(target(), backend(), application(), Eventually());  // never freed
-  life->ForgetBackendRecords();
-  if (ReportBroken(*life, "after the probe session")) return;
+  SessionLifecycle* life = StartMeasuring();
+  if (life == nullptr) return;
 
   ExpectSingleSessionsReleased(*life, ReleasedCycle);
 }
@@ -850,14 +862,8 @@ MICONFORM_CASE(MemorySessionClose, ReleasedAsync, "memory.session_close.released
                "without change), at most 128 bytes above where it was before the session (the "
                "median of 7 samples; memory the accounting cannot see is not judged).",
                "SC-DESC-2") {
-  if (!heap::HeapAccountingActive()) GTEST_SKIP() << kNotActive;
-  SessionSlot* probe = OpenSession();
-  if (probe == nullptr) return;
-  if (!ProbeClosed(CloseSessionSync(probe))) return;
-  auto* life =
-      new SessionLifecycle(target(), backend(), application(), Eventually());  // never freed
-  life->ForgetBackendRecords();
-  if (ReportBroken(*life, "after the probe session")) return;
+  SessionLifecycle* life = StartMeasuring();
+  if (life == nullptr) return;
   // A library may free the session after its completion callback returned, on another thread:
   // each sample ends on a settled heap (100 ms without change).
   ExpectSingleSessionsReleased(*life, ReleasedAsyncCycle);
@@ -871,13 +877,8 @@ MICONFORM_CASE(MemorySessionClose, Cycles, "memory.session_close.cycles",
                "settled at both ends, beyond the no-growth bound (16 KiB in total; memory the "
                "accounting cannot see is not judged).",
                "SC-DESC-2") {
-  if (!heap::HeapAccountingActive()) GTEST_SKIP() << kNotActive;
-  SessionSlot* probe = OpenSession();
-  if (probe == nullptr) return;
-  if (!ProbeClosed(CloseSessionSync(probe))) return;
-  auto* life = new SessionLifecycle(target(), backend(), application(), Eventually());
-  life->ForgetBackendRecords();
-  if (ReportBroken(*life, "after the probe session")) return;
+  SessionLifecycle* life = StartMeasuring();
+  if (life == nullptr) return;
   ExpectNoGrowth("synchronous-close", *life, SyncCloseCycle, heap::GrowthBound{});
 }
 
@@ -887,13 +888,8 @@ MICONFORM_CASE(MemorySessionClose, CyclesAsync, "memory.session_close.cycles_asy
                "callback do not grow the live heap, settled at both ends, beyond the no-growth "
                "bound (16 KiB in total; memory the accounting cannot see is not judged).",
                "SC-DESC-2") {
-  if (!heap::HeapAccountingActive()) GTEST_SKIP() << kNotActive;
-  SessionSlot* probe = OpenSession();
-  if (probe == nullptr) return;
-  if (!ProbeClosed(CloseSessionSync(probe))) return;
-  auto* life = new SessionLifecycle(target(), backend(), application(), Eventually());
-  life->ForgetBackendRecords();
-  if (ReportBroken(*life, "after the probe session")) return;
+  SessionLifecycle* life = StartMeasuring();
+  if (life == nullptr) return;
   // A library may free the session after its completion callback returned, on another thread:
   // the end point settles first (ExpectNoGrowth), so what the last cycles still hold is gone.
   ExpectNoGrowth("asynchronous-close", *life, AsyncCloseCycle, heap::GrowthBound{});
@@ -907,13 +903,8 @@ MICONFORM_CASE(MemorySessionClose, CancelledOperationsReleased,
                "results) do not grow the live heap, settled at both ends, beyond the no-growth "
                "bound (64 bytes per cycle; memory the accounting cannot see is not judged).",
                "SC-DESC-2") {
-  if (!heap::HeapAccountingActive()) GTEST_SKIP() << kNotActive;
-  SessionSlot* probe = OpenSession();
-  if (probe == nullptr) return;
-  if (!ProbeClosed(CloseSessionSync(probe))) return;
-  auto* life = new SessionLifecycle(target(), backend(), application(), Eventually());
-  life->ForgetBackendRecords();
-  if (ReportBroken(*life, "after the probe session")) return;
+  SessionLifecycle* life = StartMeasuring();
+  if (life == nullptr) return;
   heap::GrowthBound bound;
   bound.cycles = 200;  // each cycle waits for running operations; 64 bytes per cycle binds
   bool synchronous = false;
@@ -933,16 +924,12 @@ MICONFORM_CASE(MemorySessionClose, ClosedFromCallback, "memory.session_close.clo
                "ends, beyond the no-growth bound (64 bytes per cycle; memory the accounting "
                "cannot see is not judged).",
                "SC-DESC-2") {
-  if (!heap::HeapAccountingActive()) GTEST_SKIP() << kNotActive;
-  SessionSlot* probe = OpenSession();
-  if (probe == nullptr) return;
-  if (!ProbeClosed(CloseSessionSync(probe))) return;
-  auto* life = new SessionLifecycle(target(), backend(), application(), Eventually());
-  life->ForgetBackendRecords();
-  if (ReportBroken(*life, "after the probe session")) return;
+  SessionLifecycle* life = StartMeasuring();
+  if (life == nullptr) return;
   heap::GrowthBound bound;
   bound.cycles = 200;  // each cycle waits for a running operation; 64 bytes per cycle binds
   ExpectNoGrowth("closed-from-callback", *life, ClosedFromCallbackCycle, bound);
 }
 
+}  // namespace
 }  // namespace miconform::cases
