@@ -115,6 +115,17 @@ TEST(Json, SchedulesToFailureIsWrittenOnlyWhenKnown) {
             std::string::npos);
 }
 
+TEST(Json, EndChargedToIsWrittenOnlyWhenSetAndReadBack) {
+  Report report = testing::SampleReport();
+  report.cases[5].end_charged_to = {"SC-REM-3"};
+  const auto document = nlohmann::json::parse(ToJsonText(report));
+  EXPECT_EQ(document.at("cases").at(5).at("end_charged_to"), nlohmann::json::array({"SC-REM-3"}));
+  EXPECT_FALSE(document.at("cases").at(0).contains("end_charged_to"));
+  const Report back = FromJsonText(document.dump());
+  EXPECT_EQ(back.cases[5].end_charged_to, std::vector<std::string>{"SC-REM-3"});
+  EXPECT_TRUE(back.cases[0].end_charged_to.empty());
+}
+
 TEST(Json, ReaderNamesTheProblem) {
   const std::string good = ToJsonText(testing::SampleReport());
   EXPECT_NE(ReadError("").find("not valid JSON"), std::string::npos);

@@ -173,6 +173,7 @@ ordered ToJson(const CaseResult& result) {
   }
   value["integration_findings"] = std::move(integration);
   if (result.schedules_to_failure) value["schedules_to_failure"] = *result.schedules_to_failure;
+  if (!result.end_charged_to.empty()) value["end_charged_to"] = result.end_charged_to;
   value["evidence"] = ordered{{"trace", evidence.trace},
                               {"backend", ordered(evidence.backend)},
                               {"transport_at_failure", evidence.transport_at_failure},
@@ -259,6 +260,7 @@ CaseResult CaseFrom(const json& value, const std::string& where) {
   result.duration_s = duration.get<double>();
   result.phase = StringField(value, "phase", where);
   result.calls_in_flight = OptionalStringList(value, "calls_in_flight", where);
+  result.end_charged_to = OptionalStringList(value, "end_charged_to", where);
   result.messages = StringList(value, "messages", where);
   result.reproduce = StringField(value, "reproduce", where);
   ForEachObjectIn(value, "findings", where, [&](const json& item, const std::string& path) {

@@ -65,7 +65,12 @@ Verdict VerdictForRequirement(const CaseResult& result, const std::string& id, L
     if (finding.requirement_id == id)
       verdict = Worst(verdict, VerdictOfFinding(finding.verdict, level));
   }
-  if (!RanToItsEnd(result.verdict) && named) verdict = Worst(verdict, result.verdict);
+  if (!RanToItsEnd(result.verdict) && named) {
+    const auto& charged = result.end_charged_to;
+    const bool charged_here =
+        charged.empty() || std::find(charged.begin(), charged.end(), id) != charged.end();
+    verdict = Worst(verdict, charged_here ? result.verdict : Verdict::kInconclusive);
+  }
   return verdict;
 }
 

@@ -458,6 +458,11 @@ bool CaseFixture::AwaitHandleClosedAfterPull(const PullToTheEnd& pull) {
 void CaseFixture::JudgeCloseAfterCallbackHandleClose(
     OperationSlot* operation, const mocks::MockSessionCloseCompletion& completion,
     const std::string& where) {
+  // A second close of a handle the first close may have closed: made only once the session's
+  // close has failed to complete, and said first, so that a library that crashes on it shows why.
+  Trace(
+      "the session's close did not complete: MI_Operation_Close once more, through the handle "
+      "the start returned, tells OCL-PARAM-1 from SC-DESC-1");
   Phase("entered MI_Operation_Close (the handle the start returned)");
   const MI_Result again = TheTarget().CloseOperation(&operation->handle);
   Phase("returned MI_Operation_Close (" + ResultName(again) + ")");

@@ -9,14 +9,12 @@
 
 #include <gtest/gtest.h>
 
-#include "case_fixture.h"
-
 namespace miconform {
 namespace {
 
 struct Declaration {
   CaseInfo info;
-  std::function<cases::CaseFixture*()> factory;
+  std::function<testing::Test*()> factory;
   std::string file;
   int line = 0;
 };
@@ -88,7 +86,8 @@ std::vector<std::string> CaseRegistryProblems() {
 namespace cases {
 namespace internal {
 
-bool DeclareCase(CaseInfo info, std::function<CaseFixture*()> factory, const char* file, int line) {
+bool DeclareCase(CaseInfo info, std::function<testing::Test*()> factory, const char* file,
+                 int line) {
   Declarations().push_back(Declaration{std::move(info), std::move(factory), file, line});
   return true;
 }
@@ -111,7 +110,7 @@ bool RegisterCaseTest(std::string_view id) {
     const std::string test = dot == std::string::npos ? name : name.substr(dot + 1);
     auto factory = declaration.factory;
     testing::RegisterTest(suite.c_str(), test.c_str(), nullptr, nullptr, declaration.file.c_str(),
-                          declaration.line, [factory]() -> CaseFixture* { return factory(); });
+                          declaration.line, [factory]() -> testing::Test* { return factory(); });
     return true;
   }
   return false;

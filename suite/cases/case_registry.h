@@ -22,6 +22,10 @@
 // kTraits` (CaseFixture's has none; a fixture whose cases are races or measure the heap sets its
 // own). So choosing the fixture is choosing what the runner does around the case.
 //
+// Declaring a case does not register a GoogleTest: only RegisterCaseTest does (in the child, for
+// its one case), so a binary that links the cases for their metadata (the runner, the
+// self-tests) runs none of them by accident.
+//
 // IDs: dotted, area first, charset [a-z0-9_.], unique. CaseRegistryProblems() reports breaches;
 // the self-tests require it empty and RunCaseChild refuses to run while it is not.
 //
@@ -34,6 +38,12 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+// A case's fixture derives from testing::Test (through cases::CaseFixture, case_fixture.h); the
+// registry needs no more of it than its name.
+namespace testing {
+class Test;
+}  // namespace testing
 
 namespace miconform {
 
@@ -66,8 +76,6 @@ bool IsValidCaseId(std::string_view id);
 
 namespace cases {
 
-class CaseFixture;
-
 // One case of a family (MICONFORM_CASE_FAMILY): what a single case's declaration says, and the
 // parameter its fixture is constructed with.
 template <typename Param>
@@ -84,7 +92,8 @@ bool RegisterCaseTest(std::string_view id);
 namespace internal {
 
 // Used by the two macros during static initialisation. Returns true.
-bool DeclareCase(CaseInfo info, std::function<CaseFixture*()> factory, const char* file, int line);
+bool DeclareCase(CaseInfo info, std::function<testing::Test*()> factory, const char* file,
+                 int line);
 // The GoogleTest name of a family's case: "<fixture>.<id with '.' as '_'>".
 std::string FamilyCaseName(const char* fixture, const std::string& id);
 
@@ -95,7 +104,7 @@ bool DeclareFamily(const char* fixture, const std::vector<CaseRow<Param>>& rows,
     DeclareCase(
         CaseInfo{row.id, row.requirements, FamilyCaseName(fixture, row.id), row.summary,
                  Fixture::kTraits},
-        [param = row.param]() -> CaseFixture* { return new Fixture(param); }, file, line);
+        [param = row.param]() -> testing::Test* { return new Fixture(param); }, file, line);
   }
   return true;
 }
@@ -104,17 +113,16 @@ bool DeclareFamily(const char* fixture, const std::vector<CaseRow<Param>>& rows,
 }  // namespace cases
 }  // namespace miconform
 
-#define MICONFORM_CASE(Fixture, Name, case_id, summary, ...)                                \
-  class Fixture##_##Name##_Case : public Fixture {                                          \
-   public:                                                                                  \
-    void TestBody() override;                                                               \
-  };                                                                                        \
-  [[maybe_unused]] static const bool Fixture##_##Name##_declared =                          \
-      ::miconform::cases::internal::DeclareCase(                                            \
-          ::miconform::CaseInfo{                                                            \
-              case_id, {__VA_ARGS__}, #Fixture "." #Name, summary, Fixture::kTraits},       \
-          []() -> ::miconform::cases::CaseFixture* { return new Fixture##_##Name##_Case; }, \
-          __FILE__, __LINE__);                                                              \
+#define MICONFORM_CASE(Fixture, Name, case_id, summary, ...)                                     \
+  class Fixture##_##Name##_Case : public Fixture {                                               \
+   public:                                                                                       \
+    void TestBody() override;                                                                    \
+  };                                                                                             \
+  [[maybe_unused]] static const bool Fixture##_##Name##_declared =                               \
+      ::miconform::cases::internal::DeclareCase(                                                 \
+          ::miconform::CaseInfo{                                                                 \
+              case_id, {__VA_ARGS__}, #Fixture "." #Name, summary, Fixture::kTraits},            \
+          []() -> ::testing::Test* { return new Fixture##_##Name##_Case; }, __FILE__, __LINE__); \
   void Fixture##_##Name##_Case::TestBody()
 
 #define MICONFORM_CASE_FAMILY(Fixture, rows)                     \

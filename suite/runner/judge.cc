@@ -1,6 +1,7 @@
 // judge.cc - the verdict rules of judge.h.
 #include "judge.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <optional>
@@ -38,10 +39,18 @@ void CollectEvidence(const watchdog::Outcome& outcome, report::CaseResult& resul
   for (const std::string& line : outcome.lines) {
     const watchdog::ChannelLine read = watchdog::ReadChannelLine(line);
     switch (read.kind) {
-      case Kind::kPhase:
-      case Kind::kTrace:
       case Kind::kArm:
-      case Kind::kDisarm: result.evidence.trace.emplace_back(line); break;
+        facts->armed_requirement = read.requirement_id;
+        facts->armed_call = read.call;
+        result.evidence.trace.emplace_back(line);
+        break;
+      case Kind::kDisarm:
+        facts->armed_requirement.clear();
+        facts->armed_call.clear();
+        result.evidence.trace.emplace_back(line);
+        break;
+      case Kind::kPhase:
+      case Kind::kTrace: result.evidence.trace.emplace_back(line); break;
       case Kind::kFired: result.evidence.fired.push_back(read.text); break;
       case Kind::kMessage: result.messages.push_back(read.text); break;
       case Kind::kBackend:
@@ -183,6 +192,23 @@ void JudgeTimeout(const watchdog::Outcome& outcome, const RequirementLookup& req
       report::Finding{Verdict::kDocumentedHang, outcome.armed_requirement, observed});
 }
 
+// A crash inside the call the case had armed for a documented outcome is charged to that
+// requirement alone, when the case names it: the process ended in the call the document speaks
+// of, and the case's other requirements were not reached (report.h, end_charged_to).
+void ChargeCrashToArmedCall(const report::CaseFacts& facts, const watchdog::Outcome& outcome,
+                            report::CaseResult& result) {
+  if (facts.armed_requirement.empty()) return;
+  const auto& calls = outcome.calls_in_flight;
+  if (std::find(calls.begin(), calls.end(), facts.armed_call) == calls.end()) return;
+  const auto& named = result.requirement_ids;
+  if (std::find(named.begin(), named.end(), facts.armed_requirement) == named.end()) return;
+  result.end_charged_to = {facts.armed_requirement};
+  result.messages.push_back("it ended inside " + facts.armed_call +
+                            ", the call the case had armed for " + facts.armed_requirement +
+                            ": charged to " + facts.armed_requirement +
+                            " alone (the case's other requirements were not reached)");
+}
+
 }  // namespace
 
 std::string SignalName(int signal) {
@@ -239,6 +265,7 @@ report::CaseResult Judge(const CaseDeclaration& declaration, const watchdog::Out
       result.messages.push_back(
           "the case process was killed by " + SignalName(outcome.signal) +
           (outcome.last_phase.empty() ? std::string() : " in phase '" + outcome.last_phase + "'"));
+      ChargeCrashToArmedCall(facts, outcome, result);
       return result;
     case End::kExited: break;
   }
@@ -248,6 +275,7 @@ report::CaseResult Judge(const CaseDeclaration& declaration, const watchdog::Out
         "the case process ended (exit status " + std::to_string(outcome.exit_code) +
         ") without reaching its end" +
         (outcome.last_phase.empty() ? std::string() : ", in phase '" + outcome.last_phase + "'"));
+    ChargeCrashToArmedCall(facts, outcome, result);
     return result;
   }
   if (outcome.exit_code != 0) {

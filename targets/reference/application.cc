@@ -2,6 +2,8 @@
 // application.h).
 #include "application.h"
 
+#include <atomic>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
@@ -12,6 +14,9 @@
 
 namespace miconform::reference {
 namespace {
+
+// Used by a mutant only (reinitialize_crashes): an application of this process was closed.
+std::atomic<bool> g_fault_application_closed{false};
 
 HandleRegistry<Application>& Registry() {
   static HandleRegistry<Application> registry(0x4d434150504c4943);  // "MCAPPLIC"
@@ -30,6 +35,12 @@ Application::Application(HandlerConfig config) : id_(NextObjectId()), config_(st
 }
 
 MI_Result Application::Initialize(MI_Application* out) {
+  if (Faulty(Fault::kReinitializeCrashes) && g_fault_application_closed.load()) {
+    // FAULT reinitialize_crashes: an initialisation after an application of the process was
+    // closed, the risk the page warns of ("call MI_Application_Close only at shutdown"), brings
+    // the process down instead of hanging or working.
+    std::abort();
+  }
   auto application = std::make_shared<Application>(ReadHandlerConfigFromEnvironment());
   Registry().Add(application->id_, application);
   application->FillHandle(out);
@@ -190,6 +201,7 @@ MI_Result Application::Close() {
     for (auto& [name, handler] : handlers_) handler->Unload();
   }
   Registry().Remove(id_);
+  g_fault_application_closed = true;
   return MI_RESULT_OK;
 }
 

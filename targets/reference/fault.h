@@ -141,6 +141,9 @@ enum class Fault {
   // Application close does not wait for sessions left open with no operation: with only such
   // sessions left it returns at once (Application::Close).
   kAppCloseIgnoresIdleSessions,
+  // MI_Application_InitializeV1 after an application of the process was closed aborts the
+  // process (Application::Initialize, Application::Close).
+  kReinitializeCrashes,
   // MI_Application_Close called from inside an operation callback of one of its sessions returns
   // MI_RESULT_FAILED at once and leaves the application open, instead of deadlocking
   // (Application::Close).

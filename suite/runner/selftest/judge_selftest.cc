@@ -200,6 +200,44 @@ TEST(JudgeSelftest, SignalIsACrashNamingTheSignal) {
   EXPECT_NE(result.messages.back().find("entered MI_Session_Close"), std::string::npos);
 }
 
+// A crash inside the call armed for a documented outcome is charged to that requirement alone;
+// the case's other requirements were not reached (INCONCLUSIVE from it). Unarmed, or armed for
+// another call, it charges every requirement the case names.
+TEST(JudgeSelftest, ACrashInsideTheArmedCallChargesOnlyTheArmedRequirement) {
+  const CaseDeclaration declaration{"area.case", {"DEADLOCKS", "MUST"}};
+  watchdog::Outcome outcome;
+  outcome.end = End::kSignaled;
+  outcome.signal = SIGABRT;
+  outcome.lines = {"arm DEADLOCKS MI_Application_Initialize",
+                   "phase entered MI_Application_Initialize"};
+  outcome.calls_in_flight = {"MI_Application_Initialize"};
+  auto result = Judge(declaration, outcome, FixedLookup());
+  EXPECT_EQ(result.verdict, Verdict::kCrash);
+  EXPECT_EQ(result.end_charged_to, std::vector<std::string>{"DEADLOCKS"});
+  EXPECT_EQ(report::VerdictForRequirement(result, "DEADLOCKS", report::Level::kMayDeadlock, true),
+            Verdict::kCrash);
+  EXPECT_EQ(report::VerdictForRequirement(result, "MUST", report::Level::kMust, true),
+            Verdict::kInconclusive);
+
+  // The process ended without its end line, inside the armed call: the same.
+  auto exited = Exited(1, outcome.lines);
+  exited.calls_in_flight = outcome.calls_in_flight;
+  EXPECT_EQ(Judge(declaration, exited, FixedLookup()).end_charged_to,
+            std::vector<std::string>{"DEADLOCKS"});
+
+  // Disarmed before the crash, or armed for a call not in flight: every named requirement.
+  outcome.lines.push_back("disarm");
+  EXPECT_TRUE(Judge(declaration, outcome, FixedLookup()).end_charged_to.empty());
+  outcome.lines = {"arm DEADLOCKS MI_Session_Close", "phase entered MI_Application_Initialize"};
+  result = Judge(declaration, outcome, FixedLookup());
+  EXPECT_TRUE(result.end_charged_to.empty());
+  EXPECT_EQ(report::VerdictForRequirement(result, "MUST", report::Level::kMust, true),
+            Verdict::kCrash);
+  // Armed for a requirement the case does not name: every named requirement.
+  outcome.lines = {"arm HANGS MI_Application_Initialize"};
+  EXPECT_TRUE(Judge(declaration, outcome, FixedLookup()).end_charged_to.empty());
+}
+
 TEST(JudgeSelftest, UnarmedTimeoutIsAHang) {
   watchdog::Outcome outcome;
   outcome.end = End::kTimedOut;

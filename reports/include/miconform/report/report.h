@@ -118,6 +118,11 @@ struct CaseResult {
   // plain run broke it, else the position of the first breaking schedule in the exploration's
   // order (the walk by K, then the seeded schedules by seed). Absent when nothing broke.
   std::optional<int> schedules_to_failure;
+  // A case that did not run to its end (CRASH, HANG, ...) charges its verdict to every
+  // requirement it names, unless this lists the requirements it is charged to: a crash inside the
+  // call the case had armed for a documented outcome is that requirement's alone (the others it
+  // names were not reached, and are INCONCLUSIVE from this case). Empty: every named requirement.
+  std::vector<std::string> end_charged_to;
   Evidence evidence;
   std::optional<ExpectationMark> expectation;  // set by Aggregate when the run has expectations
 };
@@ -171,7 +176,9 @@ Verdict CaseVerdictOf(const std::vector<Finding>& findings, LevelOf level_of,
 // Everything a case process reports about how it ended, besides its findings.
 struct CaseFacts {
   std::vector<Finding> findings;
-  bool ran_to_end = false;                  // the case wrote its `end` line
+  bool ran_to_end = false;  // the case wrote its `end` line
+  // The `arm` line in force when the process ended (none, when the last one was disarmed).
+  std::string armed_requirement, armed_call;
   bool skipped = false;                     // the target lacks what the case needs
   std::vector<std::string> unfired;         // planned injection points that never fired
   std::vector<std::string> harness_errors;  // the case misused the harness
