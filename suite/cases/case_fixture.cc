@@ -455,6 +455,20 @@ bool CaseFixture::AwaitHandleClosedAfterPull(const PullToTheEnd& pull) {
                      pull.close_result.load());
 }
 
+MI_Result CaseFixture::CancelThroughStartHandle(OperationSlot* operation) {
+  Phase("entered MI_Operation_Cancel (the handle the start returned)");
+  const MI_Result result = TheTarget().CancelOperation(&operation->handle, MI_REASON_NONE);
+  Phase("returned MI_Operation_Cancel (" + ResultName(result) + ")");
+  return result;
+}
+
+MI_Result CaseFixture::CloseThroughStartHandle(OperationSlot* operation) {
+  Phase("entered MI_Operation_Close (the handle the start returned)");
+  const MI_Result result = TheTarget().CloseOperation(&operation->handle);
+  Phase("returned MI_Operation_Close (" + ResultName(result) + ")");
+  return result;
+}
+
 void CaseFixture::JudgeCloseAfterCallbackHandleClose(
     OperationSlot* operation, const mocks::MockSessionCloseCompletion& completion,
     const std::string& where) {
@@ -463,9 +477,7 @@ void CaseFixture::JudgeCloseAfterCallbackHandleClose(
   Trace(
       "the session's close did not complete: MI_Operation_Close once more, through the handle "
       "the start returned, tells OCL-PARAM-1 from SC-DESC-1");
-  Phase("entered MI_Operation_Close (the handle the start returned)");
-  const MI_Result again = TheTarget().CloseOperation(&operation->handle);
-  Phase("returned MI_Operation_Close (" + ResultName(again) + ")");
+  const MI_Result again = CloseThroughStartHandle(operation);
   if (again == MI_RESULT_OK && completion.WaitReturned(1, Eventually())) {
     ADD_FAILURE() << Judges("OCL-PARAM-1") << "MI_Operation_Close through the handle passed into "
                   << where << " returned MI_RESULT_OK but left the handle open: the session "

@@ -183,6 +183,12 @@ class CaseFixture : public testing::Test {
   // retrieved); a valid code other than OK is observed by CheckResult (OCL-RET-1).
   bool AwaitHandleClosedAfterPull(const PullToTheEnd& pull);
 
+  // ---- the same cancel or close once more, through the handle the start returned (with phase
+  // lines): how the cases tell a library that ignores or refuses the handle passed into a
+  // callback (OCAN-PARAM-1, OCL-PARAM-1) from one whose cancel or close fails whatever the handle.
+  static MI_Result CancelThroughStartHandle(OperationSlot* operation);
+  static MI_Result CloseThroughStartHandle(OperationSlot* operation);
+
   // ---- a session close whose completion did not come within Eventually() although its one
   // operation's handle was closed through the handle passed into a callback (`where`). The same
   // close through the handle the start returned tells whose fault it is: when the completion

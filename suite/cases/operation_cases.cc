@@ -80,10 +80,7 @@ MICONFORM_CASE(OperationClose, CallbackHandle, "operation_close.callback_handle"
     // Refused through the callback's handle, which the page lets the caller pass: the same close
     // through the handle the start returned tells whether that handle was the reason.
     if (MI_Result_IsValid(closed->load())) {
-      Phase("entered MI_Operation_Close (the handle the start returned)");
-      const MI_Result again = TheTarget().CloseOperation(&operation->handle);
-      Phase("returned MI_Operation_Close (" + ResultName(again) + ")");
-      if (again == MI_RESULT_OK) {
+      if (CloseThroughStartHandle(operation) == MI_RESULT_OK) {
         ADD_FAILURE() << Judges("OCL-PARAM-1")
                       << "MI_Operation_Close through the handle passed into the final callback "
                          "returned "

@@ -519,15 +519,11 @@ class ReentrancyCase : public CaseFixture {
     if (result != MI_RESULT_OK && MI_Result_IsValid(result)) {
       // Refused through the callback's handle, which the pages let the caller pass: the same call
       // through the handle the start returned tells whether that handle was the reason.
-      const std::string call = cancel ? "MI_Operation_Cancel" : "MI_Operation_Close";
-      Phase("entered " + call + " (the handle the start returned)");
-      const MI_Result again = cancel
-                                  ? TheTarget().CancelOperation(&operation->handle, MI_REASON_NONE)
-                                  : TheTarget().CloseOperation(&operation->handle);
-      Phase("returned " + call + " (" + ResultName(again) + ")");
+      const MI_Result again =
+          cancel ? CancelThroughStartHandle(operation) : CloseThroughStartHandle(operation);
       if (again == MI_RESULT_OK) {
         if (!cancel) operation->close_called = true;  // closed, through the start handle
-        ADD_FAILURE() << Judges(cancel ? "OCAN-PARAM-1" : "OCL-PARAM-1") << call
+        ADD_FAILURE() << Judges(cancel ? "OCAN-PARAM-1" : "OCL-PARAM-1") << CallName(row_.call)
                       << " through the handle passed into the callback, called from " << Where()
                       << ", returned " << ResultName(result)
                       << "; the same call through the handle the start returned succeeded";
@@ -562,10 +558,8 @@ class ReentrancyCase : public CaseFixture {
           const char* judged = cancel ? "OCAN-REM-3" : "OI-FINAL-1";
           std::string through_start_handle;
           if (cancel) {
-            Phase("entered MI_Operation_Cancel (the handle the start returned)");
-            const MI_Result again = TheTarget().CancelOperation(&operation->handle, MI_REASON_NONE);
-            Phase("returned MI_Operation_Cancel (" + ResultName(again) + ")");
-            if (again == MI_RESULT_OK && mock.WaitFinalResults(1, Eventually())) {
+            if (CancelThroughStartHandle(operation) == MI_RESULT_OK &&
+                mock.WaitFinalResults(1, Eventually())) {
               judged = "OCAN-PARAM-1";
               through_start_handle =
                   "; the same cancel through the handle the start returned "
