@@ -376,11 +376,19 @@ std::optional<Operation::HandlerResult> Operation::AcknowledgeOutstanding_locked
   if (outstanding_is_final_) final_acknowledged_ = true;
   std::optional<HandlerResult> result;
   result.swap(held_);
+  PendAcknowledgement_locked(result);
   return result;
 }
 
+void Operation::PendAcknowledgement_locked(const std::optional<HandlerResult>& result) {
+  if (result && result->acknowledge) ++handler_calls_in_flight_;
+}
+
 void Operation::AcknowledgeToHandler(const std::optional<HandlerResult>& result) {
-  if (result && result->acknowledge) result->acknowledge(result->handler_operation);
+  if (!result || !result->acknowledge) return;
+  result->acknowledge(result->handler_operation);
+  std::lock_guard lock(session_->mutex());
+  --handler_calls_in_flight_;
 }
 
 bool Operation::AppHasResultCallback() const {
@@ -482,6 +490,7 @@ void Operation::OnHandlerResult(const HandlerResult& result) {
       Claim_locked(result);
       deliver = true;
     }
+    PendAcknowledgement_locked(dropped);
   }
   AcknowledgeToHandler(dropped);
   if (deliver) {
@@ -518,6 +527,7 @@ void Operation::DeliverDeferred() {
       result.swap(deferred_);
       Claim_locked(*result);
     }
+    PendAcknowledgement_locked(dropped);
   }
   AcknowledgeToHandler(dropped);
   if (result) {
@@ -640,6 +650,7 @@ MI_Result Operation::Pull(ResultCallback as, const MI_Instance** instance,
     }
     pull_in_progress_ = true;
     previous.swap(held_);
+    PendAcknowledgement_locked(previous);
   }
   // Pulling the next result is the application's acknowledgement of the previous one.
   AcknowledgeToHandler(previous);
@@ -671,6 +682,7 @@ MI_Result Operation::Pull(ResultCallback as, const MI_Instance** instance,
       final_acknowledged_ = true;
     }
     pull_in_progress_ = false;
+    PendAcknowledgement_locked(dropped);
   }
   AcknowledgeToHandler(dropped);
   Advance();
@@ -727,6 +739,7 @@ void Operation::RequestCancel(MI_CancellationReason reason) {
     }
     // A pulled operation waiting with a non-final result: the puller gets the final one instead.
     if (slot_ && slot_->more) dropped.swap(slot_);
+    PendAcknowledgement_locked(dropped);
   }
   AcknowledgeToHandler(dropped);
   if (forward) ForwardCancelToHandler(reason);
@@ -814,6 +827,8 @@ MI_Result Operation::Close() {
       final_acknowledged_ = true;
       held.swap(held_);
       slot.swap(slot_);
+      PendAcknowledgement_locked(held);
+      PendAcknowledgement_locked(slot);
       cancel = final_missing;
     } else {
       // Never blocks; a final result still to come is hurried along by a cancel.

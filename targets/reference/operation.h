@@ -151,7 +151,13 @@ class Operation : public std::enable_shared_from_this<Operation> {
   bool HandlerCloseDue_locked() const;
   bool Retirable_locked() const;
   std::optional<HandlerResult> AcknowledgeOutstanding_locked();
-  static void AcknowledgeToHandler(const std::optional<HandlerResult>& result);
+  // A handler result taken out under the lock to be acknowledged outside it counts as a handler
+  // call in flight from then until AcknowledgeToHandler has made it: the handler operation is not
+  // closed meanwhile (a transport may free it in Close, and the acknowledgement would then use
+  // it after that). Every result passed to PendAcknowledgement_locked goes to
+  // AcknowledgeToHandler exactly once; the caller runs Advance afterwards.
+  void PendAcknowledgement_locked(const std::optional<HandlerResult>& result);
+  void AcknowledgeToHandler(const std::optional<HandlerResult>& result);
   // Calls an application callback; the caller has counted it in app_callbacks_in_flight_.
   template <typename Call>
   void CallApp(Call&& call);
@@ -191,7 +197,8 @@ class Operation : public std::enable_shared_from_this<Operation> {
   MI_CancellationReason cancel_reason_ = MI_REASON_NONE;
   bool handler_final_seen_ = false;
   int handler_callbacks_in_flight_ = 0;
-  int handler_calls_in_flight_ = 0;  // the reference inside the handler's Cancel or Close
+  // The reference inside the handler's Cancel or Close, or about to acknowledge a result to it.
+  int handler_calls_in_flight_ = 0;
   bool handler_close_claimed_ = false;
   bool handler_close_done_ = false;
 
