@@ -29,6 +29,7 @@ struct ScriptedBackend::Api {
   decltype(&miconform_handler_reset) reset;
   decltype(&miconform_handler_integration_finding_count) integration_finding_count;
   decltype(&miconform_handler_integration_finding) integration_finding;
+  decltype(&miconform_handler_result_argument) result_argument;
 };
 
 namespace {
@@ -81,6 +82,7 @@ ScriptedBackend::ScriptedBackend(const std::string& handler_path)
   Resolve(*library_, path_, "miconform_handler_integration_finding_count",
           &api.integration_finding_count);
   Resolve(*library_, path_, "miconform_handler_integration_finding", &api.integration_finding);
+  Resolve(*library_, path_, "miconform_handler_result_argument", &api.result_argument);
   // The entry point itself is not called here, but a handler without it cannot be registered.
   MI_Application_InitializeV1_Fn entry = nullptr;
   Resolve(*library_, path_, MICONFORM_HANDLER_ENTRY, &entry);
@@ -141,6 +143,12 @@ std::vector<MiconformSessionRecord> ScriptedBackend::SessionRecords() const {
 
 std::vector<MiconformIntegrationFinding> ScriptedBackend::IntegrationFindings() const {
   return ReadAll(api_->integration_finding_count, api_->integration_finding);
+}
+
+std::optional<MiconformResultArgument> ScriptedBackend::ResultArgument(const void* address) const {
+  MiconformResultArgument argument{};
+  if (api_->result_argument(address, &argument) != 1) return std::nullopt;
+  return argument;
 }
 
 std::uint32_t ScriptedBackend::InitializeCount() const { return api_->initialize_count(); }

@@ -33,6 +33,7 @@ void OnInstance(MI_Operation*, void* context, const MI_Instance* instance, MI_Bo
   event.code = code;
   event.has_error = error != nullptr;
   event.error = error ? error : "";
+  event.error_address = error;
   event.ack = ack;
   from(context)->record(event);
 }

@@ -39,6 +39,7 @@ struct Event {
   MI_Result code = MI_RESULT_OK;
   std::string error;
   bool has_error = false;
+  const MI_Char* error_address = nullptr;
   MI_ResultAcknowledgement ack = nullptr;
   int nesting = 0;                    // callbacks of this operation already running on this thread
   MiconformOperationRecord record{};  // snapshot taken inside the callback

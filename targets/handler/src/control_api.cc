@@ -7,6 +7,7 @@
 #include "export.h"
 #include "handler_state.h"
 #include "integration_findings.h"
+#include "result_arguments.h"
 #include "script.h"
 
 using namespace miconform::handler;
@@ -121,6 +122,12 @@ int miconform_handler_reset(void) {
   ForgetFindingsLocked();
   s.cv.notify_all();
   return 0;
+}
+
+int miconform_handler_result_argument(const void* address, MiconformResultArgument* out) {
+  if (out == nullptr) return 0;
+  std::lock_guard lock(state().mu);
+  return DescribeArgumentLocked(address, out) ? 1 : 0;
 }
 
 uint32_t miconform_handler_integration_finding_count(void) {

@@ -94,6 +94,10 @@ void MaybeRelease(Operation& op) {
   }
   op.released = true;
   RecordOf(op).released = 1;
+  for (const ArgumentSlot slot : op.unacknowledged_arguments) {
+    EndArgumentLocked(slot);
+  }
+  op.unacknowledged_arguments.clear();
   op.current_instance.reset();
   op.current_class.reset();
   NoteEvent(op);
@@ -180,16 +184,27 @@ void DeliverResult(std::unique_lock<std::mutex>& lock, Operation& op) {
   if (op.manual_ack) {
     op.awaiting_ack = true;
   }
-  // The previous result's object is freed here: it was acknowledged (manual mode) or its
-  // callback has returned (automatic mode), which ends its validity either way.
+  // The result's object is valid until its acknowledgement (manual mode) or until its callback
+  // returns (automatic mode), then ended (result_arguments.h). An untracked one, when the pool
+  // is full, replaces the previous untracked one, whose validity has ended either way.
+  ArgumentSlot slot = kNoArgumentSlot;
   const MI_Instance* instance = nullptr;
   const MI_Class* class_result = nullptr;
   if (op.class_results) {
-    op.current_class.reset(new _MI_Class{op.id, index});
-    class_result = op.current_class.get();
+    class_result = NewClassArgumentLocked(op.id, index, &slot);
+    if (class_result == nullptr) {
+      op.current_class.reset(new _MI_Class{op.id, index});
+      class_result = op.current_class.get();
+    }
   } else {
-    op.current_instance.reset(new _MI_Instance{op.id, index});
-    instance = op.current_instance.get();
+    instance = NewInstanceArgumentLocked(op.id, index, &slot);
+    if (instance == nullptr) {
+      op.current_instance.reset(new _MI_Instance{op.id, index});
+      instance = op.current_instance.get();
+    }
+  }
+  if (op.manual_ack) {
+    op.unacknowledged_arguments.push_back(slot);  // the acknowledgement may come inside the call
   }
   NoteOperationCallLocked(op.id, std::string(ResultCallbackName(op)) + " #" +
                                      std::to_string(index + 1) + " (moreResults=1)");
@@ -206,13 +221,27 @@ void DeliverResult(std::unique_lock<std::mutex>& lock, Operation& op) {
                                   MI_RESULT_OK, nullptr, nullptr, AcknowledgeResult);
     }
   });
+  if (!op.manual_ack) {
+    EndArgumentLocked(slot);
+  }
   MaybeRelease(op);
 }
 
 void DeliverFinal(std::unique_lock<std::mutex>& lock, Operation& op, MI_Result code,
-                  const char* error) {
+                  const char* error_text) {
   op.final_claimed = true;
   ++op.delivered;
+  // The error string is tracked like a result's object (DeliverResult); untracked (too long, or
+  // the pool full), the text passed in is handed over, which lives as long as the operation.
+  ArgumentSlot slot = kNoArgumentSlot;
+  const MI_Char* error = error_text;
+  if (error_text != nullptr) {
+    const MI_Char* tracked = NewErrorStringArgumentLocked(op.id, error_text, &slot);
+    if (tracked != nullptr) error = tracked;
+  }
+  if (op.manual_ack) {
+    op.unacknowledged_arguments.push_back(slot);
+  }
   MiconformOperationRecord& record = RecordOf(op);
   ++record.final_sent;
   record.final_result = code;
@@ -232,6 +261,9 @@ void DeliverFinal(std::unique_lock<std::mutex>& lock, Operation& op, MI_Result c
                                   error, nullptr, AcknowledgeResult);
     }
   });
+  if (!op.manual_ack) {
+    EndArgumentLocked(slot);
+  }
   op.final_returned = true;
   MaybeRelease(op);
 }
@@ -351,6 +383,11 @@ MI_Result AcknowledgeResult(MI_Operation* handle) {
     }
     ++op->acks;
     ++RecordOf(*op).results_acknowledged;
+    // Acknowledgements carry no identity: this one ends the oldest unacknowledged result's object.
+    if (!op->unacknowledged_arguments.empty()) {
+      EndArgumentLocked(op->unacknowledged_arguments.front());
+      op->unacknowledged_arguments.pop_front();
+    }
     const bool was_awaiting = op->awaiting_ack;
     op->awaiting_ack = false;
     NoteEvent(*op);

@@ -10,6 +10,7 @@
 #define MICONFORM_HANDLER_OPERATION_H
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <thread>
@@ -17,6 +18,7 @@
 
 #include "clock.h"
 #include "export.h"
+#include "result_arguments.h"
 
 struct _MI_Instance {
   uint64_t operation_id;
@@ -63,6 +65,11 @@ struct Operation {
   bool released = false;
   uint64_t events = 0;  // bumped on every change a waiting delivery must look at
   std::vector<std::thread::id> callback_threads;  // one entry per callback now running
+  // Manual acknowledgement: the tracked objects of the results not yet acknowledged, oldest
+  // first, one entry per result (kNoArgumentSlot for a result without one); an acknowledgement
+  // ends the oldest (result_arguments.h).
+  std::deque<ArgumentSlot> unacknowledged_arguments;
+  // The untracked object of the last result, when the pool had no free slot.
   std::unique_ptr<_MI_Instance> current_instance;
   std::unique_ptr<_MI_Class> current_class;
 

@@ -141,6 +141,26 @@ uint32_t miconform_handler_integration_finding_count(void);
 int miconform_handler_integration_finding(uint32_t index,
                                           MiconformIntegrationFinding* out); /* 0 ok */
 
+/* The objects the handler hands to the client with a result: the instance (instanceResult,
+ * indicationResult) or class (classResult) of a non-final result, and the error string of a final
+ * one. Each is valid until the client acknowledges the result, or, when the client did not ask for
+ * manual acknowledgement, until the result's callback returns; the handler then poisons it (its
+ * memory stays readable and is never reused by anything but another such object). The suite asks
+ * by address whether an argument the application was handed is such an object, and whether it is
+ * still valid. */
+typedef struct MiconformResultArgument {
+  uint64_t serial;       /* unique per object handed out (an address reused later gets another) */
+  int32_t valid;         /* 1: still valid; 0: the client acknowledged its result, or the result's
+                            callback returned under automatic acknowledgement */
+  uint64_t operation_id; /* the operation whose result it came with */
+  uint32_t result_index; /* 0-based; UINT32_MAX: the final result */
+  uint64_t ended_ns;     /* CLOCK_MONOTONIC; 0 while valid */
+  char kind[16];         /* "instance", "class" or "error string" */
+} MiconformResultArgument;
+/* Returns 1 and fills *out when `address` is one of those objects (valid or ended), 0 when it is
+ * not one: an object of the client's own, NULL, or one the handler could not track. */
+int miconform_handler_result_argument(const void* address, MiconformResultArgument* out);
+
 /* Blocks up to timeout_ms until the handler has received at least `count` cancels in total
  * (over all operations). Returns 1 when reached, 0 on timeout. */
 int miconform_handler_wait_cancels(uint32_t count, uint32_t timeout_ms);

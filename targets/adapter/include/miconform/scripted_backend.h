@@ -57,6 +57,9 @@ class ScriptedBackend {
   // The client's duties toward the handler it saw broken, and how the client reached it
   // (handler_control.h, "Integration findings"), in first-occurrence order.
   std::vector<MiconformIntegrationFinding> IntegrationFindings() const;
+  // What the handler knows of `address` as an object it handed out with a result
+  // (handler_control.h, miconform_handler_result_argument); nothing when it is not one of them.
+  std::optional<MiconformResultArgument> ResultArgument(const void* address) const;
   std::uint32_t InitializeCount() const;
   std::uint32_t ApplicationCloseCount() const;
 
