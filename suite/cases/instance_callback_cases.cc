@@ -1,12 +1,19 @@
 // instance_callback_cases.cc - conformance cases for the instance result callback's parameters
 // (related/MI_OperationCallback_Instance.md): one call per available result, and a last call that
-// has moreResults MI_FALSE and carries the operation's result code. What the page leaves open
-// (the error string and details of a failed final result, whether every call gets the same
-// operation handle, a NULL acknowledgement function under automatic acknowledgement) is observed.
+// has moreResults MI_FALSE and carries the operation's result code; the parameters stay valid
+// until the acknowledgement (or until the callback returns, with automatic acknowledgement). What
+// the page leaves open (the error string and details of a failed final result, whether every call
+// gets the same operation handle, a NULL acknowledgement function under automatic
+// acknowledgement) is observed.
+#include <array>
+#include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "case_fixture.h"
 
@@ -115,6 +122,247 @@ MICONFORM_CASE(InstanceCallback, FinalCarriesResultCode,
                           std::to_string(seen->null_acknowledgements) + " of " +
                           std::to_string(seen->calls) +
                           " call(s) came with a NULL acknowledgement function");
+}
+
+// ---- "All parameters are valid until resultAcknowledgement is called (or until the callback
+// returns, with automatic acknowledgement)."
+//
+// Of the parameters, the instance and the error string can be checked; the rest are passed by
+// value (moreResults, resultCode, the context) or are handles the suite does not look into. The
+// suite cannot tell a valid instance from a freed one in general: instances are opaque. It can
+// when the library passes on the object its transport handed it (the scripted handler's own
+// object, which the handler releases, exactly like a real transport, when the client acknowledges
+// the result to it): the handler says by address whether it still holds it valid
+// (ScriptedBackend::ResultArgument). An object of the library's own is not judged. The error
+// string is also compared with what it read inside the callback; the handler's texts are poisoned
+// when released, never freed, so reading one late is safe.
+
+// What one call of the instance callback was handed, as seen when it was made.
+struct HandedArguments {
+  MI_Operation* operation = nullptr;
+  MI_Boolean more = MI_FALSE;
+  MI_ResultAcknowledgement ack = nullptr;
+  const MI_Instance* instance = nullptr;
+  std::optional<MiconformResultArgument> instance_at_call;  // nothing: not the transport's
+  const MI_Char* error = nullptr;
+  std::string error_text;  // read inside the callback
+  std::optional<MiconformResultArgument> error_at_call;
+};
+
+HandedArguments NoteHanded(const ScriptedBackend& backend, MI_Operation* operation,
+                           const MI_Instance* instance, MI_Boolean more, const MI_Char* error,
+                           MI_ResultAcknowledgement ack) {
+  HandedArguments handed;
+  handed.operation = operation;
+  handed.more = more;
+  handed.ack = ack;
+  handed.instance = instance;
+  if (instance != nullptr) handed.instance_at_call = backend.ResultArgument(instance);
+  handed.error = error;
+  if (error != nullptr) {
+    handed.error_at_call = backend.ResultArgument(error);
+    handed.error_text = error;
+  }
+  return handed;
+}
+
+std::string NameOfCall(const HandedArguments& handed, size_t index) {
+  return handed.more == MI_FALSE ? "the final call"
+                                 : "call #" + std::to_string(index + 1) + " (a non-final result)";
+}
+
+// The breaches of OI-ACK-4 in what `handed` holds now, `when` (e.g. "after the callback returned,
+// before the acknowledgement"); empty when none.
+std::vector<std::string> ArgumentBreaches(const ScriptedBackend& backend,
+                                          const HandedArguments& handed, const std::string& call,
+                                          const std::string& when) {
+  std::vector<std::string> breaches;
+  // A transport object handed over already released, or released since.
+  // A transport object handed over already released, or released since; true when it was.
+  auto released = [&](const void* address, const std::optional<MiconformResultArgument>& at,
+                      const std::string& what) {
+    if (!at) return false;
+    if (at->valid == 0) {
+      breaches.push_back(call + " was handed " + what +
+                         " its transport had already released (the client had acknowledged "
+                         "that result to the transport before handing it over)");
+      return true;
+    }
+    const std::optional<MiconformResultArgument> now = backend.ResultArgument(address);
+    if (!now || now->serial != at->serial || now->valid == 0) {
+      breaches.push_back(call + " was handed " + what + " that its transport had released " + when +
+                         " (the client had acknowledged the result to the transport)");
+      return true;
+    }
+    return false;
+  };
+  released(handed.instance, handed.instance_at_call, "an instance");
+  if (handed.error != nullptr && !released(handed.error, handed.error_at_call, "an errorString")) {
+    // Valid now: the transport's text is still held, or it is the library's own, which must be.
+    const std::string now = handed.error;
+    if (now != handed.error_text) {
+      breaches.push_back("the errorString " + call + " was handed read \"" + handed.error_text +
+                         "\" inside the callback and \"" + now + "\" " + when);
+    }
+  }
+  return breaches;
+}
+
+void ObserveWhoseObjects(const std::vector<HandedArguments>& calls) {
+  int instances = 0;
+  int transport_instances = 0;
+  int errors = 0;
+  int transport_errors = 0;
+  for (const HandedArguments& handed : calls) {
+    if (handed.instance != nullptr) ++instances;
+    if (handed.instance_at_call) ++transport_instances;
+    if (handed.error != nullptr) ++errors;
+    if (handed.error_at_call) ++transport_errors;
+  }
+  Observe("OI-ACK-4", std::to_string(transport_instances) + " of the " + std::to_string(instances) +
+                          " instance(s) and " + std::to_string(transport_errors) + " of the " +
+                          std::to_string(errors) +
+                          " error string(s) handed over were the transport's own objects, whose "
+                          "validity the suite can follow; the library's own objects are opaque "
+                          "to it (only an error string's text is compared)");
+}
+
+// The provider sends this many instances, then a failed final result (which carries an error
+// string).
+constexpr size_t kArgumentResults = 2;
+constexpr size_t kArgumentCalls = kArgumentResults + 1;
+
+MiconformScript ArgumentsScript(const MiconformScript& base) {
+  MiconformScript script = base;
+  script.results = kArgumentResults;
+  script.final_result = MI_RESULT_NOT_FOUND;
+  return script;
+}
+
+// The calls of one operation, each signalled as it arrives.
+struct HandedCalls {
+  std::mutex mutex;
+  std::vector<HandedArguments> calls;
+  std::array<Signal, kArgumentCalls> arrived;
+  std::vector<std::string> breaches_inside;  // found inside the callbacks
+
+  void Add(HandedArguments handed, std::vector<std::string> breaches) {
+    std::lock_guard<std::mutex> lock(mutex);
+    breaches_inside.insert(breaches_inside.end(), breaches.begin(), breaches.end());
+    calls.push_back(std::move(handed));
+    if (calls.size() <= arrived.size()) arrived[calls.size() - 1].Set();
+  }
+  HandedArguments Call(size_t index) {
+    std::lock_guard<std::mutex> lock(mutex);
+    return calls.at(index);
+  }
+};
+
+MICONFORM_CASE(InstanceCallback, ArgumentsValidUntilAcknowledged,
+               "instance_callback.arguments_valid_until_acknowledged",
+               "A manual-ack enumeration whose provider sends 2 instances and then ends with "
+               "MI_RESULT_NOT_FOUND; the application holds each result unacknowledged until the "
+               "target is provably quiet after its callback returned. Each instance and the final "
+               "result's errorString must still be valid then: not released by the transport "
+               "they came from, and the same text.",
+               "OI-ACK-1", "OI-ACK-4") {
+  SessionSlot* session = OpenSession();
+  if (session == nullptr) return;
+  const MiconformScript script = ArgumentsScript(Script());
+  auto& mock = NewOperationMock();
+  OperationSlot* operation = NewOperation();
+  auto handed = std::make_shared<HandedCalls>();
+  const ScriptedBackend* const transport = &backend();
+  void* const context = mock.context();
+  // Deliberately not acknowledged inside the callback: the test thread does it.
+  MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, InstanceResult(_, Eq(context), _, _, _, _, _, _))
+      .Times(AnyNumber())
+      .WillRepeatedly([handed, transport](MI_Operation* passed, void*, const MI_Instance* instance,
+                                          MI_Boolean more, MI_Result, const MI_Char* error,
+                                          const MI_Instance*, MI_ResultAcknowledgement ack) {
+        handed->Add(NoteHanded(*transport, passed, instance, more, error, ack), {});
+      });
+  StartEnumerate(session, operation, script, &mock, MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS);
+
+  for (size_t index = 0; index < kArgumentCalls; ++index) {
+    ASSERT_TRUE(handed->arrived[index].WaitFor(Eventually()))
+        << Judges("OI-FINAL-1") << "call #" << index + 1 << " of the instance callback did not "
+        << "come within " << Eventually().count() << " ms (the provider sent " << kArgumentResults
+        << " instances and a final result)";
+    const HandedArguments call = handed->Call(index);
+    ASSERT_NE(call.ack, nullptr) << Judges("OI-ACK-1")
+                                 << "a result of a MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS operation "
+                                 << "came without an acknowledgement function";
+    Phase("holding " + NameOfCall(call, index) + " unacknowledged until the target is quiet");
+    SettleQuiet();
+    for (const std::string& breach :
+         ArgumentBreaches(*transport, call, NameOfCall(call, index),
+                          "after the callback returned, before the application acknowledged")) {
+      ADD_FAILURE() << Judges("OI-ACK-4") << breach;
+    }
+    Phase("acknowledging " + NameOfCall(call, index));
+    const MI_Result acknowledged = AcknowledgeResult(call.ack, call.operation);
+    Trace("resultAcknowledgement returned " + ResultName(acknowledged));
+    if (call.more == MI_FALSE) break;
+  }
+  {
+    std::lock_guard<std::mutex> lock(handed->mutex);
+    ObserveWhoseObjects(handed->calls);
+  }
+  if (!CheckResult("OCL-RET-1", "MI_Operation_Close", CloseOperation(operation))) return;
+  CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(session));
+}
+
+// How long the automatic-acknowledgement case holds each callback before looking again: a
+// transport release that races the callback happens within it (a delay injected into the
+// application's callback, not a bound on the target).
+constexpr std::chrono::milliseconds kHoldInsideCallback{50};
+
+MICONFORM_CASE(InstanceCallback, ArgumentsValidUntilCallbackReturns,
+               "instance_callback.arguments_valid_until_callback_returns",
+               "An enumeration under automatic acknowledgement whose provider sends 2 instances "
+               "and then ends with MI_RESULT_NOT_FOUND; each callback holds its arguments for a "
+               "moment before returning. Each instance and the final result's errorString must "
+               "be valid until the callback returns: not released by the transport they came "
+               "from, and the same text.",
+               "OI-ACK-4") {
+  SessionSlot* session = OpenSession();
+  if (session == nullptr) return;
+  const MiconformScript script = ArgumentsScript(Script());
+  auto& mock = NewOperationMock();
+  OperationSlot* operation = NewOperation();
+  auto handed = std::make_shared<HandedCalls>();
+  const ScriptedBackend* const transport = &backend();
+  void* const context = mock.context();
+  MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, InstanceResult(_, Eq(context), _, _, _, _, _, _))
+      .Times(AnyNumber())
+      .WillRepeatedly([handed, transport](MI_Operation* passed, void*, const MI_Instance* instance,
+                                          MI_Boolean more, MI_Result, const MI_Char* error,
+                                          const MI_Instance*, MI_ResultAcknowledgement ack) {
+        HandedArguments call = NoteHanded(*transport, passed, instance, more, error, ack);
+        size_t index = 0;
+        {
+          std::lock_guard<std::mutex> lock(handed->mutex);
+          index = handed->calls.size();
+        }
+        std::this_thread::sleep_for(kHoldInsideCallback);
+        std::vector<std::string> breaches = ArgumentBreaches(
+            *transport, call, NameOfCall(call, index), "before the callback returned");
+        handed->Add(std::move(call), std::move(breaches));
+      });
+  StartEnumerate(session, operation, script, &mock);
+  ASSERT_TRUE(mock.WaitFinalResults(1, Eventually()))
+      << Judges("OI-FINAL-1") << "the operation delivered no final result within "
+      << Eventually().count() << " ms";
+  {
+    std::lock_guard<std::mutex> lock(handed->mutex);
+    for (const std::string& breach : handed->breaches_inside) {
+      ADD_FAILURE() << Judges("OI-ACK-4") << breach;
+    }
+    ObserveWhoseObjects(handed->calls);
+  }
+  if (!CheckResult("OCL-RET-1", "MI_Operation_Close", CloseOperation(operation))) return;
+  CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(session));
 }
 
 }  // namespace

@@ -148,6 +148,11 @@ enum class Fault {
   // MI_RESULT_FAILED at once and leaves the application open, instead of deadlocking
   // (Application::Close).
   kAppCloseInCallbackRefused,
+  // Under manual acknowledgement the transport's result is acknowledged to it as soon as the
+  // application's callback returns, not when the application acknowledges: the application still
+  // holds an instance and error string the transport has released. The application's
+  // acknowledgement is still awaited before the operation goes on (Operation::DeliverToApp).
+  kResultReleasedBeforeAck,
   // Timing: a cancel made on another thread while a callback of the operation runs is lost
   // (Operation::RequestCancel, Operation::CallApp).
   kCancelLostDuringDelivery,

@@ -455,6 +455,13 @@ void Operation::DeliverToApp(const MI_Instance* instance, MI_Boolean more, MI_Re
     // FAULT final_ack_not_required: as manual_ack_not_required, for the final result only.
     std::lock_guard lock(session_->mutex());
     to_acknowledge = AcknowledgeOutstanding_locked();
+  } else if (Faulty(Fault::kResultReleasedBeforeAck)) {
+    // FAULT result_released_before_ack: the handler's result is acknowledged to it now; the
+    // application's acknowledgement is still awaited (outstanding_ stays set), and a next result
+    // the handler sends meanwhile waits in deferred_.
+    std::lock_guard lock(session_->mutex());
+    to_acknowledge.swap(held_);
+    PendAcknowledgement_locked(to_acknowledge);
   }
   AcknowledgeToHandler(to_acknowledge);
   Advance();
