@@ -59,9 +59,9 @@ TEST_F(ResultArguments, AutomaticAckObjectsEndWhenTheirCallbackReturns) {
   std::mutex mu;
   std::vector<int> valid_inside;
   op.on_result = [&](TestOperation&, const Event& event) {
-    const void* address = event.kind == Event::final_result ? static_cast<const void*>(
-                                                                  event.error_address)
-                                                            : event.instance;
+    const void* address = event.kind == Event::final_result
+                              ? static_cast<const void*>(event.error_address)
+                              : event.instance;
     MiconformResultArgument argument{};
     const int known = miconform_handler_result_argument(address, &argument);
     std::lock_guard lock(mu);
@@ -100,8 +100,7 @@ TEST_F(ResultArguments, ReleaseEndsWhatWasNeverAcknowledgedAndOtherAddressesAreU
   EXPECT_EQ(miconform_handler_result_argument(&own, &argument), 0);
   EXPECT_EQ(miconform_handler_result_argument(nullptr, &argument), 0);
   EXPECT_EQ(miconform_handler_result_argument(instance, nullptr), 0);
-  EXPECT_EQ(miconform_handler_result_argument(static_cast<const char*>(instance) + 1, &argument),
-            0)
+  EXPECT_EQ(miconform_handler_result_argument(static_cast<const char*>(instance) + 1, &argument), 0)
       << "an address inside an object is not the object";
 }
 
