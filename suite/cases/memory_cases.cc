@@ -151,6 +151,9 @@ class SessionLifecycle {
  public:
   static constexpr int kMaxOperations = 4;
   static constexpr std::uint32_t kResults = 2;  // results of a finishing enumeration
+  // How long the transport takes to close a session that ran an enumeration started with
+  // `slow_session_close` (EnumerateToCompletion).
+  static constexpr std::uint32_t kTransportSessionCloseMs = 2;
 
   SessionLifecycle(Target& target, ScriptedBackend& backend, MI_Application* application,
                    std::chrono::milliseconds eventually)
@@ -164,6 +167,9 @@ class SessionLifecycle {
     running.until_cancelled = 1;
     running.result_delay_ms = 1;
     running_class_ = InlineScript(running, &defaults);
+    MiconformScript slow_session_close = finishing;
+    slow_session_close.session_close_delay_ms = kTransportSessionCloseMs;
+    slow_session_close_class_ = InlineScript(slow_session_close, &defaults);
     for (OperationWatch& watch : operations_) {
       watch.callbacks.callbackContext = &watch;
       watch.callbacks.instanceResult = &OnInstanceResult;
@@ -191,9 +197,12 @@ class SessionLifecycle {
   }
 
   // An asynchronous enumeration of kResults results, awaited to its final result and closed.
-  std::string EnumerateToCompletion(int slot) {
+  // `slow_session_close`: the transport then takes kTransportSessionCloseMs to close the session.
+  std::string EnumerateToCompletion(int slot, bool slow_session_close = false) {
     if (broken()) return problem_.text;
-    OperationWatch& watch = Start(slot, finishing_class_.c_str(), false, true);
+    OperationWatch& watch =
+        Start(slot, (slow_session_close ? slow_session_close_class_ : finishing_class_).c_str(),
+              false, true);
     if (!WaitFinal(watch)) {
       return Break("OI-FINAL-1", true, "an enumeration delivered no final result within " + Ms());
     }
@@ -405,6 +414,46 @@ class SessionLifecycle {
     return {};
   }
 
+  // The application the lifecycle's sessions are opened on, for the cycles that make one of their
+  // own: initialised here (the storage is reused), closed by CloseApplication.
+  std::string InitializeApplication() {
+    if (broken()) return problem_.text;
+    *application_ = MI_Application{};
+    const MI_Result result = target_.InitializeApplication(application_, nullptr);
+    // "call MI_Application_Close only at shutdown": after the previous cycle's close, the page
+    // lets a library refuse (or hang in) a new initialisation. The cycle cannot run: observed.
+    if (result != MI_RESULT_OK) {
+      return Break(
+          "AC-REM-5", false,
+          "MI_Application_Initialize after MI_Application_Close returned " + ResultName(result));
+    }
+    return {};
+  }
+  std::string CloseApplication() {
+    if (broken()) return problem_.text;
+    const MI_Result result = target_.CloseApplication(application_);
+    // The page names no return value: observed, and the application may still be open.
+    if (result != MI_RESULT_OK) {
+      return Break("AC-DESC-1", false, "MI_Application_Close returned " + ResultName(result));
+    }
+    return {};
+  }
+
+  // After MI_Application_Close returned over a session whose asynchronous close was finishing:
+  // that close has finished (AC-REM-3: sessions "must close before this function will return"),
+  // so its completion callback is owed (SC-PARAM-CB-1), now or shortly after.
+  std::string AwaitCompletionAfterApplicationClose() {
+    if (broken()) return problem_.text;
+    std::unique_lock lock(completion_.mutex);
+    if (!completion_.changed.wait_for(lock, eventually_, [&] { return completion_.calls > 0; })) {
+      return Break("SC-PARAM-CB-1", true,
+                   "MI_Application_Close returned, so the session's asynchronous close had "
+                   "finished, but its completion callback was not called within " +
+                       Ms());
+    }
+    return {};
+  }
+
   // Forgets the scripted handler's records of the cycle. The handler refuses while a session or
   // operation of it is still alive, i.e. until the target has closed what it opened there for
   // this session; this is the end of a cycle (the heap is then quiescent apart from threads
@@ -504,6 +553,7 @@ class SessionLifecycle {
   const std::chrono::milliseconds eventually_;
   std::string finishing_class_;
   std::string running_class_;
+  std::string slow_session_close_class_;
   MI_Session session_{};
   OperationWatch operations_[kMaxOperations];
   CloseCompletion completion_;
@@ -575,6 +625,33 @@ std::string CancelledCycle(SessionLifecycle& life, bool synchronous) {
   life.FinishCancelled(0);
   life.FinishCancelled(1);
   if (!synchronous) life.AwaitAsyncClose();
+  return life.ForgetBackendRecords();
+}
+
+// A session still closing when its application is closed: an asynchronous close whose transport
+// takes kTransportSessionCloseMs to close the session, then MI_Application_Close at once, which
+// waits for that close to finish (AC-REM-3) and deinitialises the application; the completion has
+// come when it returns, or comes soon after. Each cycle initialises a new application.
+std::string ApplicationTeardownCycle(SessionLifecycle& life) {
+  life.InitializeApplication();
+  life.Open();
+  life.EnumerateToCompletion(0, true);
+  life.StartAsyncClose();
+  life.CloseApplication();
+  life.AwaitCompletionAfterApplicationClose();
+  return life.ForgetBackendRecords();
+}
+
+// The control of ApplicationTeardownCycle: the same steps, with the session's close awaited
+// before MI_Application_Close. What grows here is memory kept across applications (the
+// application's own, or its protocol handling), not the teardown of a closing session.
+std::string ApplicationAfterSessionCycle(SessionLifecycle& life) {
+  life.InitializeApplication();
+  life.Open();
+  life.EnumerateToCompletion(0, true);
+  life.StartAsyncClose();
+  life.AwaitAsyncClose();
+  life.CloseApplication();
   return life.ForgetBackendRecords();
 }
 
@@ -822,12 +899,25 @@ class MemorySessionClose : public CaseFixture {
   static constexpr CaseTraits kTraits{.heap_accounting = true};
 
  protected:
+  // Closes the fixture's application; false (reported) when the close failed: the page names no
+  // return value, and one that failed may have left the application open.
+  bool CloseFixtureApplication() {
+    const MI_Result closed = CloseApplication();
+    if (closed == MI_RESULT_OK) return true;
+    Observe("AC-DESC-1", "MI_Application_Close returned " + ResultName(closed));
+    NoteInconclusive("MI_Application_Close returned " + ResultName(closed) +
+                     "; the memory of sessions torn down by an application close was not measured");
+    return false;
+  }
+
   // What every measurement starts with: a probe session opened and closed (the target's
   // first-use allocations happen before any snapshot), then the lifecycle the measured work runs
   // on (never freed: see the top of this file). nullptr when the case cannot measure: the
   // accounting is not active (the case is skipped: NOT-SUPPORTED), the probe session could not
   // be opened or closed, or the handler's records of it could not be forgotten (reported).
-  SessionLifecycle* StartMeasuring() {
+  // `own_applications`: the cycles initialise and close an application of their own (the
+  // lifecycle's, reused storage); the fixture's application is closed after the probe.
+  SessionLifecycle* StartMeasuring(bool own_applications = false) {
     if (!heap::HeapAccountingActive()) {
       [] { GTEST_SKIP() << kNotActive; }();
       return nullptr;
@@ -835,7 +925,30 @@ class MemorySessionClose : public CaseFixture {
     SessionSlot* probe = OpenSession();  // NOT-SUPPORTED / failure handled by the fixture
     if (probe == nullptr) return nullptr;
     if (!ProbeClosed(CloseSessionSync(probe))) return nullptr;
-    auto* life = new SessionLifecycle(target(), backend(), application(), Eventually());
+    MI_Application* application = this->application();
+    if (own_applications) {
+      // The page names no return value; one that failed may have left the application open,
+      // and the cycles would not start from a deinitialised one.
+      if (!CloseFixtureApplication()) return nullptr;
+      // "To avoid a system hang, call MI_Application_Close only at shutdown": the cycles
+      // initialise an application after a close, over and over. The first time is made here,
+      // armed, so that a hang or crash it brings is the documented risk of AC-REM-5 (the
+      // measured cycles call the target without phase lines).
+      Arm("AC-REM-5", "MI_Application_Initialize");
+      const MI_Result again = InitializeApplicationAgain();
+      Disarm();
+      if (again != MI_RESULT_OK) {
+        Observe("AC-REM-5", "MI_Application_Initialize after MI_Application_Close returned " +
+                                ResultName(again));
+        NoteInconclusive(
+            "the application could not be initialised again after its close; the "
+            "memory of sessions torn down by an application close was not measured");
+        return nullptr;
+      }
+      if (!CloseFixtureApplication()) return nullptr;
+      application = new MI_Application{};  // never freed, as the lifecycle
+    }
+    auto* life = new SessionLifecycle(target(), backend(), application, Eventually());
     life->ForgetBackendRecords();
     if (ReportBroken(*life, "after the probe session")) return nullptr;
     return life;
@@ -929,6 +1042,53 @@ MICONFORM_CASE(MemorySessionClose, ClosedFromCallback, "memory.session_close.clo
   heap::GrowthBound bound;
   bound.cycles = 200;  // each cycle waits for a running operation; 64 bytes per cycle binds
   ExpectNoGrowth("closed-from-callback", *life, ClosedFromCallbackCycle, bound);
+}
+
+MICONFORM_CASE(MemorySessionClose, TornDownByApplicationClose,
+               "memory.application_close.closing_session_torn_down",
+               "200 cycles of MI_Application_Initialize, NewSession, an asynchronous enumeration "
+               "of 2 results to its final result and closed, an asynchronous MI_Session_Close "
+               "still finishing (its transport takes 2 ms) and MI_Application_Close at once, "
+               "which waits for it, do not grow the live heap, settled at both ends, beyond the "
+               "no-growth bound (64 bytes per cycle; memory the accounting cannot see is not "
+               "judged). The same cycles with the session's close awaited before the application "
+               "close come first, as the control: growth there is not the session's, and leaves "
+               "the case INCONCLUSIVE, as does an initialisation refused after a close (AC-REM-5 "
+               "warns of it; the first one is made armed, before measuring). The completion of "
+               "each session's close is owed once the application close returned.",
+               "SC-DESC-2", "SC-PARAM-CB-1", "AC-REM-5") {
+  SessionLifecycle* life = StartMeasuring(/*own_applications=*/true);
+  if (life == nullptr) return;
+  heap::GrowthBound bound;
+  bound.cycles = 200;  // each cycle initialises and closes an application; 64 bytes per cycle
+  // First the control, which differs only in awaiting the session's close before the application
+  // close: growth there cannot be charged to the session, and no page promises that an
+  // application close releases memory.
+  SettleLog settle;
+  const std::optional<heap::GrowthReport> control =
+      heap::MeasureGrowth([&] { ApplicationAfterSessionCycle(*life); }, bound,
+                          [&settle] { return SettledSnapshot(settle); });
+  if (!control) GTEST_SKIP() << kNotActive;
+  if (ReportBroken(*life,
+                   "a control cycle (the session's close awaited before "
+                   "MI_Application_Close) failed")) {
+    return;
+  }
+  Trace("control (the session's close awaited before MI_Application_Close): " +
+        control->Describe() + "; " + settle.Describe());
+  if (!control->within_bound) {
+    const std::string text =
+        "the live heap grew over " + std::to_string(bound.cycles) +
+        " cycles of an application whose session was closed before it: " + control->Describe() +
+        "; memory kept across applications is no session's, and no page says that "
+        "MI_Application_Close releases memory";
+    Observe("SC-DESC-2", text);
+    NoteInconclusive(text +
+                     "; a closing session torn down by the application close could not be "
+                     "measured apart from it");
+    return;
+  }
+  ExpectNoGrowth("closing-session-teardown", *life, ApplicationTeardownCycle, bound);
 }
 
 }  // namespace

@@ -148,6 +148,9 @@ enum class Fault {
   // MI_RESULT_FAILED at once and leaves the application open, instead of deadlocking
   // (Application::Close).
   kAppCloseInCallbackRefused,
+  // A session whose close completes while its application is being closed keeps a reference to
+  // itself, so its memory is never given back (Session::Release).
+  kAppCloseLeaksClosingSession,
   // Under manual acknowledgement the transport's result is acknowledged to it as soon as the
   // application's callback returns, not when the application acknowledges: the application still
   // holds an instance and error string the transport has released. The application's

@@ -440,6 +440,16 @@ void Session::Release() {
     for (auto& [context, completion] : pending) completion(context);
   }
   Registry().Remove(id_);
+  if (Faulty(Fault::kAppCloseLeaksClosingSession)) {
+    // FAULT app_close_leaks_closing_session: as close_leaks_session, for a session whose close
+    // completes while MI_Application_Close runs (it waits for such a session).
+    bool application_closing = false;
+    {
+      std::lock_guard lock(mutex_);
+      application_closing = application_closing_;
+    }
+    if (application_closing) new std::shared_ptr<Session>(shared_from_this());
+  }
   if (Faulty(Fault::kCloseLeaksSession)) {
     // FAULT close_leaks_session: the closed session keeps a reference to itself, so its memory
     // is never given back.
