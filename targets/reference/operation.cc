@@ -25,10 +25,12 @@ MI_Result AppAcknowledge(MI_Operation* handle) {
 }
 
 // ---- the reference's callbacks, handed to the handler. The context is the Operation's id, not
-// its address: a handler may still call back after the reference closed the handler operation
-// (a result it had committed to before the Close), and by then the session's close may have
-// released the Operation. Such a late callback finds no Operation and is dropped (a result is
-// still acknowledged, so the handler can finish).
+// its address: the variant cancel_by_closing_handler_operation closes a handler operation before
+// its final result, so a handler may still call back after that Close (a result it had committed
+// to before it), and by then the session's close may have released the Operation. Such a late
+// callback finds no Operation and is dropped (a result is still acknowledged, so the handler can
+// finish). The reference itself closes a handler operation only after its final result
+// (Operation::HandlerCloseDue_locked).
 
 void* HandlerContextOf(std::uint64_t id) {
   return reinterpret_cast<void*>(static_cast<std::uintptr_t>(id));
@@ -280,7 +282,13 @@ bool Operation::HandlerCloseDue_locked() const {
       return true;
     }
   }
+  // Otherwise the handler operation is closed once its final result has come (a dropped one
+  // acknowledged first: PendAcknowledgement_locked) and no callback of it still runs, as OMI's
+  // client does: a result the handler had already committed to when the Close came would
+  // otherwise be acknowledged after the Close, when a transport may have freed the operation.
+  // After a cancel a conforming transport always sends that final result.
   return has_handler_operation_ && handler_started_ && !handler_close_claimed_ &&
+         handler_final_seen_ && handler_callbacks_in_flight_ == 0 &&
          handler_calls_in_flight_ == 0 && AppSideDoneForClose_locked();
 }
 

@@ -25,6 +25,7 @@ struct Script {
   bool ignore_cancel = false;
   unsigned messages = 0;
   unsigned delay_ms = 0;
+  unsigned disconnect_ms = 20;
 };
 
 Script ParseScript(const char* text) {
@@ -42,6 +43,8 @@ Script ParseScript(const char* text) {
       script.messages = number("messages=");
     else if (word.rfind("delay_ms=", 0) == 0)
       script.delay_ms = number("delay_ms=");
+    else if (word.rfind("disconnect_ms=", 0) == 0)
+      script.disconnect_ms = number("disconnect_ms=");
     else if (word == "forever")
       script.forever = true;
     else if (word == "hold")
@@ -59,6 +62,7 @@ struct FakeOperation {
   MI_OperationCallbacks callbacks{};
   Script script;
   bool cancelled = false;
+  std::chrono::steady_clock::time_point cancelled_at{};
   bool closed = false;
   unsigned acknowledged = 0;
   std::thread thread;
@@ -68,6 +72,7 @@ std::mutex g_mutex;
 std::condition_variable g_changed;
 FakeHandlerStats g_stats{};
 std::uint64_t g_next_id = 0;
+bool g_disconnect_now = false;  // fake_handler_disconnect
 std::map<std::uint64_t, std::shared_ptr<FakeOperation>> g_operations;
 
 // An instance pointer the reference only passes on.
@@ -105,11 +110,26 @@ void Run(std::shared_ptr<FakeOperation> operation) {
   }
   unsigned sent = 0;
   bool honoured_cancel = false;
+  // A conforming transport ends a cancelled operation with a final result even when its server
+  // ignores the cancel: it disconnects, disconnect_ms after the cancel (or at once after
+  // fake_handler_disconnect).
+  auto disconnect_due = [&] {
+    return operation->cancelled_at + std::chrono::milliseconds(script.disconnect_ms);
+  };
+  auto cancel_honoured = [&] {
+    return operation->cancelled && (!script.ignore_cancel || g_disconnect_now ||
+                                    std::chrono::steady_clock::now() >= disconnect_due());
+  };
   for (;;) {
     std::unique_lock lock(g_mutex);
-    auto cancel_honoured = [&] { return operation->cancelled && !script.ignore_cancel; };
     if (script.hold) {
-      g_changed.wait(lock, [&] { return operation->closed || cancel_honoured(); });
+      while (!operation->closed && !cancel_honoured()) {
+        if (operation->cancelled) {
+          g_changed.wait_until(lock, disconnect_due());
+        } else {
+          g_changed.wait(lock);
+        }
+      }
     } else {
       g_changed.wait_for(lock, std::chrono::milliseconds(script.delay_ms),
                          [&] { return operation->closed; });
@@ -117,6 +137,7 @@ void Run(std::shared_ptr<FakeOperation> operation) {
     if (operation->closed) return;  // closed before the end: no final result
     if (cancel_honoured()) {
       honoured_cancel = true;
+      if (script.ignore_cancel) ++g_stats.disconnects;
       break;
     }
     if (!script.forever && !script.hold && sent >= script.results) break;
@@ -160,6 +181,7 @@ MI_Result OperationCancel(MI_Operation* handle, MI_CancellationReason) {
   auto operation = FindOperation(handle);
   if (!operation) return MI_RESULT_INVALID_PARAMETER;
   if (operation->closed) ++g_stats.calls_after_close;
+  if (!operation->cancelled) operation->cancelled_at = std::chrono::steady_clock::now();
   operation->cancelled = true;
   ++g_stats.cancels;
   g_changed.notify_all();
@@ -335,6 +357,13 @@ FAKE_EXPORT void fake_handler_reset(void) {
   std::lock_guard lock(g_mutex);
   g_operations.clear();
   g_stats = FakeHandlerStats{};
+  g_disconnect_now = false;
+}
+
+FAKE_EXPORT void fake_handler_disconnect(void) {
+  std::lock_guard lock(g_mutex);
+  g_disconnect_now = true;
+  g_changed.notify_all();
 }
 
 FAKE_EXPORT int fake_handler_wait_results(unsigned count, unsigned timeout_ms) {

@@ -5,8 +5,11 @@
  * Scripts. An operation's class name (EnumerateInstances, Invoke) or namespace (GetInstance) is a
  * list of words separated by ';': "results=N" (non-final results before the final, default 0),
  * "forever" (keep sending results until cancelled), "hold" (send nothing until cancelled),
- * "ignore_cancel" (never finish because of a cancel; stop silently at Close), "messages=N"
- * (writeMessage calls first), "delay_ms=N" (before each result). TestConnection: no results.
+ * "ignore_cancel" (the server ignores a cancel: the transport still ends the operation, as a
+ * conforming one does, by disconnecting "disconnect_ms=N" after the cancel, default 20, or at
+ * once after fake_handler_disconnect), "messages=N" (writeMessage calls first), "delay_ms=N"
+ * (before each result). An operation closed before its end stops silently. TestConnection: no
+ * results.
  * Results are sent one at a time on a thread per operation, each after the previous one was
  * acknowledged; the final result is MI_RESULT_FAILED after an honoured cancel, else MI_RESULT_OK.
  *
@@ -40,6 +43,7 @@ typedef struct FakeHandlerStats {
   unsigned acknowledgements;
   unsigned unknown_acknowledgements;
   unsigned finals_returned; /* final instanceResult calls that returned */
+  unsigned disconnects;     /* finals of ignore_cancel operations, sent by disconnecting */
 } FakeHandlerStats;
 
 MI_Result FakeHandlerInit(MI_Uint32 flags, const MI_Char* applicationID,
@@ -48,6 +52,8 @@ MI_Result FakeHandlerInit(MI_Uint32 flags, const MI_Char* applicationID,
 void fake_handler_stats(FakeHandlerStats* out);
 /* Forgets every record (joins leftover operation threads first). */
 void fake_handler_reset(void);
+/* Every cancelled ignore_cancel operation disconnects now (until the next reset). */
+void fake_handler_disconnect(void);
 /* Blocks up to timeout_ms until results_sent >= count; 1 reached, 0 timeout. */
 int fake_handler_wait_results(unsigned count, unsigned timeout_ms);
 /* Blocks up to timeout_ms until cancels >= count; 1 reached, 0 timeout. */

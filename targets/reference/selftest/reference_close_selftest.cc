@@ -105,14 +105,20 @@ TEST_F(ReferenceTest, OperationRunsToItsFinalResultWithMessagesAndManualAckTowar
 TEST_F(ReferenceTest, HandlerThatIgnoresCancelStillGivesTheAppItsFinalResultPromptly) {
   MI_Session session = OpenSession();
   OperationLog log;
-  Enumerate(session, "forever;ignore_cancel;delay_ms=1", log);
+  // The transport disconnects only when told to (fake_handler_disconnect).
+  Enumerate(session, "forever;ignore_cancel;delay_ms=1;disconnect_ms=600000", log);
   ASSERT_TRUE(log.WaitResults(1));
   EXPECT_EQ(MI_RESULT_OK, log.handle.ft->Cancel(&log.handle, MI_REASON_NONE));
   ASSERT_TRUE(log.WaitFinal());
   EXPECT_EQ(MI_RESULT_FAILED, log.final_code);
+  EXPECT_EQ(0u, Stats().finals_sent) << "the application's final result waited for the transport";
+  // The handler operation is closed only after its own final result, which the transport's
+  // disconnect brings; the session's close waits for that.
+  fake_handler_disconnect();
   EXPECT_EQ(MI_RESULT_OK, session.ft->Close(&session, nullptr, nullptr));
   FakeHandlerStats stats = Stats();
-  EXPECT_EQ(0u, stats.finals_sent);  // the handler never finished by itself
+  EXPECT_EQ(1u, stats.finals_sent);
+  EXPECT_EQ(1u, stats.disconnects);
   EXPECT_EQ(1u, stats.operations_closed);
   EXPECT_EQ(0u, stats.calls_after_close);
   EXPECT_EQ(1, log.Finals());
