@@ -7,6 +7,7 @@
 // acknowledgement) is observed.
 #include <array>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -258,7 +259,41 @@ struct HandedCalls {
   }
 };
 
-MICONFORM_CASE(InstanceCallback, ArgumentsValidUntilAcknowledged,
+// The argument cases' fixture: their shared opening.
+class InstanceArguments : public CaseFixture {
+ protected:
+  struct Started {
+    SessionSlot* session = nullptr;
+    OperationSlot* operation = nullptr;
+    mocks::MockOperationCallbacks* mock = nullptr;
+  };
+  // Opens a session and starts the arguments enumeration (ArgumentsScript) with `flags`; every
+  // call of its instance callback notes what it was handed (NoteHanded) and gives that to
+  // `on_call`, on the callback's thread. Nothing when no session could be opened.
+  std::optional<Started> StartArguments(MI_Uint32 flags,
+                                        std::function<void(HandedArguments)> on_call) {
+    Started started;
+    started.session = OpenSession();
+    if (started.session == nullptr) return std::nullopt;
+    started.mock = &NewOperationMock();
+    started.operation = NewOperation();
+    const ScriptedBackend* const transport = &backend();
+    MICONFORM_EXPECT_CALL("OI-FINAL-1", *started.mock,
+                          InstanceResult(_, Eq(started.mock->context()), _, _, _, _, _, _))
+        .Times(AnyNumber())
+        .WillRepeatedly([transport, on_call](MI_Operation* passed, void*,
+                                             const MI_Instance* instance, MI_Boolean more,
+                                             MI_Result, const MI_Char* error, const MI_Instance*,
+                                             MI_ResultAcknowledgement ack) {
+          on_call(NoteHanded(*transport, passed, instance, more, error, ack));
+        });
+    StartEnumerate(started.session, started.operation, ArgumentsScript(Script()), started.mock,
+                   flags);
+    return started;
+  }
+};
+
+MICONFORM_CASE(InstanceArguments, ArgumentsValidUntilAcknowledged,
                "instance_callback.arguments_valid_until_acknowledged",
                "A manual-ack enumeration whose provider sends 2 instances and then ends with "
                "MI_RESULT_NOT_FOUND; the application holds each result unacknowledged until the "
@@ -266,23 +301,13 @@ MICONFORM_CASE(InstanceCallback, ArgumentsValidUntilAcknowledged,
                "result's errorString must still be valid then: not released by the transport "
                "they came from, and the same text.",
                "OI-ACK-1", "OI-ACK-4") {
-  SessionSlot* session = OpenSession();
-  if (session == nullptr) return;
-  const MiconformScript script = ArgumentsScript(Script());
-  auto& mock = NewOperationMock();
-  OperationSlot* operation = NewOperation();
   auto handed = std::make_shared<HandedCalls>();
-  const ScriptedBackend* const transport = &backend();
-  void* const context = mock.context();
   // Deliberately not acknowledged inside the callback: the test thread does it.
-  MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, InstanceResult(_, Eq(context), _, _, _, _, _, _))
-      .Times(AnyNumber())
-      .WillRepeatedly([handed, transport](MI_Operation* passed, void*, const MI_Instance* instance,
-                                          MI_Boolean more, MI_Result, const MI_Char* error,
-                                          const MI_Instance*, MI_ResultAcknowledgement ack) {
-        handed->Add(NoteHanded(*transport, passed, instance, more, error, ack), {});
-      });
-  StartEnumerate(session, operation, script, &mock, MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS);
+  const std::optional<Started> started =
+      StartArguments(MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS,
+                     [handed](HandedArguments call) { handed->Add(std::move(call), {}); });
+  if (!started) return;
+  const ScriptedBackend* const transport = &backend();
 
   for (size_t index = 0; index < kArgumentCalls; ++index) {
     ASSERT_TRUE(handed->arrived[index].WaitFor(Eventually()))
@@ -309,8 +334,8 @@ MICONFORM_CASE(InstanceCallback, ArgumentsValidUntilAcknowledged,
     std::lock_guard<std::mutex> lock(handed->mutex);
     ObserveWhoseObjects(handed->calls);
   }
-  if (!CheckResult("OCL-RET-1", "MI_Operation_Close", CloseOperation(operation))) return;
-  CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(session));
+  if (!CheckResult("OCL-RET-1", "MI_Operation_Close", CloseOperation(started->operation))) return;
+  CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(started->session));
 }
 
 // How long the automatic-acknowledgement case holds each callback before looking again: a
@@ -318,7 +343,7 @@ MICONFORM_CASE(InstanceCallback, ArgumentsValidUntilAcknowledged,
 // application's callback, not a bound on the target).
 constexpr std::chrono::milliseconds kHoldInsideCallback{50};
 
-MICONFORM_CASE(InstanceCallback, ArgumentsValidUntilCallbackReturns,
+MICONFORM_CASE(InstanceArguments, ArgumentsValidUntilCallbackReturns,
                "instance_callback.arguments_valid_until_callback_returns",
                "An enumeration under automatic acknowledgement whose provider sends 2 instances "
                "and then ends with MI_RESULT_NOT_FOUND; each callback holds its arguments for a "
@@ -326,20 +351,10 @@ MICONFORM_CASE(InstanceCallback, ArgumentsValidUntilCallbackReturns,
                "be valid until the callback returns: not released by the transport they came "
                "from, and the same text.",
                "OI-ACK-4") {
-  SessionSlot* session = OpenSession();
-  if (session == nullptr) return;
-  const MiconformScript script = ArgumentsScript(Script());
-  auto& mock = NewOperationMock();
-  OperationSlot* operation = NewOperation();
   auto handed = std::make_shared<HandedCalls>();
   const ScriptedBackend* const transport = &backend();
-  void* const context = mock.context();
-  MICONFORM_EXPECT_CALL("OI-FINAL-1", mock, InstanceResult(_, Eq(context), _, _, _, _, _, _))
-      .Times(AnyNumber())
-      .WillRepeatedly([handed, transport](MI_Operation* passed, void*, const MI_Instance* instance,
-                                          MI_Boolean more, MI_Result, const MI_Char* error,
-                                          const MI_Instance*, MI_ResultAcknowledgement ack) {
-        HandedArguments call = NoteHanded(*transport, passed, instance, more, error, ack);
+  const std::optional<Started> started =
+      StartArguments(0, [handed, transport](HandedArguments call) {
         size_t index = 0;
         {
           std::lock_guard<std::mutex> lock(handed->mutex);
@@ -350,8 +365,8 @@ MICONFORM_CASE(InstanceCallback, ArgumentsValidUntilCallbackReturns,
             *transport, call, NameOfCall(call, index), "before the callback returned");
         handed->Add(std::move(call), std::move(breaches));
       });
-  StartEnumerate(session, operation, script, &mock);
-  ASSERT_TRUE(mock.WaitFinalResults(1, Eventually()))
+  if (!started) return;
+  ASSERT_TRUE(started->mock->WaitFinalResults(1, Eventually()))
       << Judges("OI-FINAL-1") << "the operation delivered no final result within "
       << Eventually().count() << " ms";
   {
@@ -361,8 +376,8 @@ MICONFORM_CASE(InstanceCallback, ArgumentsValidUntilCallbackReturns,
     }
     ObserveWhoseObjects(handed->calls);
   }
-  if (!CheckResult("OCL-RET-1", "MI_Operation_Close", CloseOperation(operation))) return;
-  CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(session));
+  if (!CheckResult("OCL-RET-1", "MI_Operation_Close", CloseOperation(started->operation))) return;
+  CheckResult("SC-RET-1", "MI_Session_Close", CloseSessionSync(started->session));
 }
 
 }  // namespace

@@ -41,9 +41,12 @@ Slot g_slots[kSlots];
 size_t g_next = 0;
 uint64_t g_last_serial = 0;
 
-// A free slot, round-robin from the one after the last taken, so the slot reused is the one that
-// ended longest ago (or was never used); -1 when every slot is valid.
-ArgumentSlot TakeSlotLocked(ArgumentKind kind, uint64_t operation_id, uint32_t result_index) {
+// The first free slot from the one after the last taken (round-robin: an ended object's address
+// comes back only once the pool has been gone round), made valid for a new object; nullptr (and
+// *taken kNoArgumentSlot) when every slot is valid.
+Slot* TakeSlotLocked(ArgumentKind kind, uint64_t operation_id, uint32_t result_index,
+                     ArgumentSlot* taken) {
+  *taken = kNoArgumentSlot;
   for (size_t step = 0; step < kSlots; ++step) {
     const size_t index = (g_next + step) % kSlots;
     Slot& slot = g_slots[index];
@@ -55,9 +58,22 @@ ArgumentSlot TakeSlotLocked(ArgumentKind kind, uint64_t operation_id, uint32_t r
     slot.operation_id = operation_id;
     slot.result_index = result_index;
     slot.ended_ns = 0;
-    return static_cast<ArgumentSlot>(index);
+    *taken = static_cast<ArgumentSlot>(index);
+    return &slot;
   }
-  return kNoArgumentSlot;
+  return nullptr;
+}
+
+// A new instance or class (`member` of the slot's object) for result `result_index` of
+// operation `operation_id`; nullptr when no slot is free.
+template <typename Object>
+const Object* NewObjectLocked(ArgumentKind kind, Object Slot::Object::*member,
+                              uint64_t operation_id, uint32_t result_index, ArgumentSlot* slot) {
+  Slot* taken = TakeSlotLocked(kind, operation_id, result_index, slot);
+  if (taken == nullptr) return nullptr;
+  Object& object = taken->object.*member;
+  object = Object{operation_id, result_index};
+  return &object;
 }
 
 const char* KindName(ArgumentKind kind) {
@@ -73,20 +89,14 @@ const char* KindName(ArgumentKind kind) {
 
 const MI_Instance* NewInstanceArgumentLocked(uint64_t operation_id, uint32_t result_index,
                                              ArgumentSlot* slot) {
-  *slot = TakeSlotLocked(ArgumentKind::instance, operation_id, result_index);
-  if (*slot == kNoArgumentSlot) return nullptr;
-  _MI_Instance& instance = g_slots[*slot].object.instance;
-  instance = _MI_Instance{operation_id, result_index};
-  return &instance;
+  return NewObjectLocked(ArgumentKind::instance, &Slot::Object::instance, operation_id,
+                         result_index, slot);
 }
 
 const MI_Class* NewClassArgumentLocked(uint64_t operation_id, uint32_t result_index,
                                        ArgumentSlot* slot) {
-  *slot = TakeSlotLocked(ArgumentKind::klass, operation_id, result_index);
-  if (*slot == kNoArgumentSlot) return nullptr;
-  _MI_Class& klass = g_slots[*slot].object.klass;
-  klass = _MI_Class{operation_id, result_index};
-  return &klass;
+  return NewObjectLocked(ArgumentKind::klass, &Slot::Object::klass, operation_id, result_index,
+                         slot);
 }
 
 const MI_Char* NewErrorStringArgumentLocked(uint64_t operation_id, const char* text,
@@ -94,11 +104,10 @@ const MI_Char* NewErrorStringArgumentLocked(uint64_t operation_id, const char* t
   *slot = kNoArgumentSlot;
   const size_t size = std::strlen(text) + 1;
   if (size > kTextCapacity) return nullptr;
-  *slot = TakeSlotLocked(ArgumentKind::error_string, operation_id, kFinalResultIndex);
-  if (*slot == kNoArgumentSlot) return nullptr;
-  char* copy = g_slots[*slot].object.text;
-  std::memcpy(copy, text, size);
-  return copy;
+  Slot* taken = TakeSlotLocked(ArgumentKind::error_string, operation_id, kFinalResultIndex, slot);
+  if (taken == nullptr) return nullptr;
+  std::memcpy(taken->object.text, text, size);
+  return taken->object.text;
 }
 
 void EndArgumentLocked(ArgumentSlot index) {

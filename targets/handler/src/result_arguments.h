@@ -9,8 +9,9 @@
 // parameters are valid until resultAcknowledgement is called") can be caught. The objects live in
 // one static pool: an ended object is poisoned, not freed, so neither the suite asking about it
 // nor a client reading it late is undefined behaviour, and an address in the pool is never reused
-// by anything else. Slots are reused round-robin, the longest-ended first. When every slot is
-// valid at once, the object comes from the heap instead and is not tracked.
+// by anything else. Slots are reused round-robin, so an ended object's address comes back only
+// once the pool has been gone round. When every slot is valid at once, the object comes from the
+// heap instead and is not tracked.
 //
 // Locking: every function is called with State::mu held.
 #ifndef MICONFORM_HANDLER_RESULT_ARGUMENTS_H
