@@ -323,6 +323,9 @@ void Operation::Start(const HandlerStart& start) {
   {
     std::lock_guard lock(session_->mutex());
     handler_started_ = true;
+    // A handler that did not take the operation (left the handle unfilled) sends no final
+    // result; nothing is to be waited for before the handler operation counts as closed.
+    if (handler_operation_.ft == nullptr) handler_final_seen_ = true;
     // A cancel that came while the handler was still starting is passed on now (the variant
     // cancel_by_closing_handler_operation closes the handler operation instead, in Advance).
     forward = cancel_requested_ && !handler_cancel_forwarded_ && !handler_final_seen_ &&
@@ -397,6 +400,7 @@ void Operation::AcknowledgeToHandler(const std::optional<HandlerResult>& result)
   result->acknowledge(result->handler_operation);
   std::lock_guard lock(session_->mutex());
   --handler_calls_in_flight_;
+  session_->NotifyChanged_locked();
 }
 
 bool Operation::AppHasResultCallback() const {

@@ -14,9 +14,11 @@
 // State. Every mutable field is guarded by the owning session's mutex (Session::mutex()); no method
 // is called with it held unless its name ends in _locked. An Operation lives while its session
 // lists it or someone holds a shared_ptr to it. The handler's callback context is the operation's
-// id, looked up in the registry at every callback: a handler may still call back after the
-// reference closed the handler operation (a result it had already committed to), when a session
-// close may have released the operation; such a callback is dropped (a result acknowledged).
+// id, looked up in the registry at every callback: under the variant
+// cancel_by_closing_handler_operation a handler may still call back after the reference closed
+// the handler operation (a result it had already committed to), when a session close may have
+// released the operation; such a callback is dropped (a result acknowledged). Otherwise the
+// handler operation is closed only after its final result (HandlerCloseDue_locked).
 #ifndef MICONFORM_REFERENCE_OPERATION_H
 #define MICONFORM_REFERENCE_OPERATION_H
 
