@@ -159,9 +159,7 @@ HandedArguments NoteHanded(const ScriptedBackend& backend, MI_Operation* operati
   handed.instance = instance;
   if (instance != nullptr) handed.instance_at_call = backend.ResultArgument(instance);
   handed.error = error;
-  if (error != nullptr) {
-    handed.error_at_call = backend.ResultArgument(error);
-  }
+  if (error != nullptr) handed.error_at_call = backend.ResultArgument(error);
   return handed;
 }
 
@@ -177,26 +175,23 @@ std::vector<std::string> ArgumentBreaches(const ScriptedBackend& backend,
                                           const std::string& when) {
   std::vector<std::string> breaches;
   // A transport object handed over already released, or released since.
-  // A transport object handed over already released, or released since; true when it was.
-  auto released = [&](const void* address, const std::optional<MiconformResultArgument>& at,
-                      const std::string& what) {
-    if (!at) return false;
+  auto check = [&](const void* address, const std::optional<MiconformResultArgument>& at,
+                   const std::string& what) {
+    if (!at) return;  // not the transport's: opaque
     if (at->valid == 0) {
       breaches.push_back(call + " was handed " + what +
                          " its transport had already released (the client had acknowledged "
                          "that result to the transport before handing it over)");
-      return true;
+      return;
     }
     const std::optional<MiconformResultArgument> now = backend.ResultArgument(address);
     if (!now || now->serial != at->serial || now->valid == 0) {
       breaches.push_back(call + " was handed " + what + " that its transport had released " + when +
                          " (the client had acknowledged the result to the transport)");
-      return true;
     }
-    return false;
   };
-  released(handed.instance, handed.instance_at_call, "an instance");
-  released(handed.error, handed.error_at_call, "an errorString");
+  check(handed.instance, handed.instance_at_call, "an instance");
+  check(handed.error, handed.error_at_call, "an errorString");
   return breaches;
 }
 
