@@ -51,9 +51,10 @@ export LSAN_OPTIONS="log_path=$logs/lsan"
 # leaves that child, and the runner reading its exec pipe, blocked for good (the runner parked in
 # the launcher's read, the child in the allocator's FutexWait). It was seen in about one run in
 # five, more often as the suite grew. glibc's malloc, under which the suite ships, takes its
-# locks around fork. A run that has not ended after 90 s (over four times its length) is stopped,
-# said, and run again, three attempts in all; a run that blocks every time fails.
-readonly attempt_limit_s=90
+# locks around fork. A run that has not ended after 60 s (three times its longest length) is
+# stopped, said, and run again, three attempts in all; a run that blocks every time fails. (It was
+# 90 s: each blocked attempt then cost the CI run a minute and a half of its 15.)
+readonly attempt_limit_s=60
 run_suite() {
   rm -rf "$dir/report"
   status=0
