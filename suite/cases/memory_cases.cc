@@ -794,9 +794,7 @@ void ExpectNoGrowth(const char* what, SessionLifecycle& life,
                              "measured")) {
     return;
   }
-  const std::int64_t limit = std::min<std::int64_t>(
-      bound.max_average_bytes_per_cycle * static_cast<std::int64_t>(bound.cycles),
-      bound.max_total_growth_bytes);
+  const std::int64_t limit = heap::GrowthLimitBytes(bound);
   Trace(std::string(what) + ": " + growth->Describe() + "; " + std::to_string(bound.warmup_cycles) +
         " warm-up and " + std::to_string(bound.cycles) + " measured cycles took " +
         MillisecondsSince(start) + "; " + settle.Describe());
@@ -1121,9 +1119,7 @@ MICONFORM_CASE(MemorySessionClose, TornDownByApplicationClose,
   if (control->delta.allocations == 0 && teardown->delta.allocations == 0) {
     GTEST_SKIP() << kInvisible;
   }
-  const std::int64_t limit = std::min<std::int64_t>(
-      bound.max_average_bytes_per_cycle * static_cast<std::int64_t>(bound.cycles),
-      bound.max_total_growth_bytes);
+  const std::int64_t limit = heap::GrowthLimitBytes(bound);
   const std::int64_t beyond_control =
       teardown->delta.live_bytes - std::max<std::int64_t>(control->delta.live_bytes, 0);
   if (beyond_control <= limit) return;

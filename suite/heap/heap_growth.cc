@@ -25,6 +25,15 @@ std::string GrowthReport::Describe() const {
          std::to_string(delta.allocations) + (within_bound ? "; within bound" : "; EXCEEDS bound");
 }
 
+std::int64_t GrowthLimitBytes(const GrowthBound& bound) {
+  // The product in 128 bits, so that huge cycle counts or limits cannot overflow it; the result is
+  // at most max_total_growth_bytes, which fits.
+  const __int128 per_cycle_limit = static_cast<__int128>(bound.max_average_bytes_per_cycle) *
+                                   static_cast<__int128>(bound.cycles);
+  return static_cast<std::int64_t>(
+      std::min(per_cycle_limit, static_cast<__int128>(bound.max_total_growth_bytes)));
+}
+
 std::optional<GrowthReport> MeasureGrowth(const std::function<void()>& cycle,
                                           const GrowthBound& bound,
                                           const SnapshotFunction& snapshot) {
@@ -45,12 +54,7 @@ std::optional<GrowthReport> MeasureGrowth(const std::function<void()>& cycle,
   GrowthReport report;
   report.bound = bound;
   report.delta = Difference(*before, *after);
-  // Compared in 128 bits so that huge cycle counts or limits cannot overflow the product.
-  const __int128 per_cycle_limit = static_cast<__int128>(bound.max_average_bytes_per_cycle) *
-                                   static_cast<__int128>(bound.cycles);
-  const __int128 limit =
-      std::min(per_cycle_limit, static_cast<__int128>(bound.max_total_growth_bytes));
-  report.within_bound = static_cast<__int128>(report.delta.live_bytes) <= limit;
+  report.within_bound = report.delta.live_bytes <= GrowthLimitBytes(bound);
   return report;
 }
 

@@ -49,6 +49,16 @@ TEST(HeapDeltaArithmetic, DifferencesAreSignedAndSurviveWrappedCounters) {
   EXPECT_EQ(delta.Describe(), "live bytes +16, live blocks +3, allocations 15");
 }
 
+TEST(HeapDeltaArithmetic, GrowthLimitIsThePerCycleBoundOrTheTotalWhicheverIsSmaller) {
+  GrowthBound bound;  // 64 bytes per cycle, 16 KiB in total
+  EXPECT_EQ(GrowthLimitBytes(bound), 16 * 1024) << "1000 cycles: the total binds";
+  bound.cycles = 100;
+  EXPECT_EQ(GrowthLimitBytes(bound), 6400) << "100 cycles: the per-cycle bound binds";
+  bound.cycles = UINT64_MAX;
+  bound.max_average_bytes_per_cycle = INT64_MAX;
+  EXPECT_EQ(GrowthLimitBytes(bound), 16 * 1024) << "no overflow of the product";
+}
+
 TEST(HeapDeltaArithmetic, GrowthReportDescribesTheBound) {
   GrowthReport report;
   report.delta = HeapDelta{102400, 1000, 5000};

@@ -113,6 +113,10 @@ struct GrowthBound {
   std::int64_t max_total_growth_bytes = 16 * 1024;
 };
 
+// The most live-byte growth `bound` tolerates over its `cycles`:
+// min(max_average_bytes_per_cycle * cycles, max_total_growth_bytes), computed without overflow.
+std::int64_t GrowthLimitBytes(const GrowthBound& bound);
+
 struct GrowthReport {
   GrowthBound bound;
   HeapDelta delta;  // over the measured `cycles`, warm-up excluded
